@@ -1,0 +1,530 @@
+/*
+ * vm.h - the pager: a large virtual pool behind a few page buffers in RAM.
+ *
+ * This header is the whole contract of the core. The core is portable C99:
+ * no malloc, no stdio, no float, no VLAs, and it assumes int may be 16 bits.
+ * It includes only <stdint.h>, <stddef.h> and <string.h>.
+ *
+ * Model
+ *   The pool is pool_size bytes of backing store (SPI SRAM, SD card, a PC
+ *   over serial, a RAM array), reached through struct vm_backend. The caller
+ *   gives the pager page_count page buffers of page_size bytes (a power of two
+ *   from 16 to 4096) and the same number of struct vm_slot records. Every
+ *   access is served from a page buffer; a page not in a buffer is loaded on
+ *   demand, evicting another chosen by the replacement policy.
+ *
+ *   Each resident page tracks a valid byte range and a dirty byte range. A
+ *   page written from a point where nothing needs to be read (a write-only
+ *   lock, or writes that grow a range) is never fetched; only the dirty bytes
+ *   are written back. Bytes a read needs that are not valid are fetched then.
+ *
+ * Errors
+ *   Functions that can fail return int: VM_OK (0) or a negative enum vm_err.
+ *   Backends return the same codes. A failed read never installs a page; a
+ *   failed write-back leaves the page resident and dirty, so no data is lost.
+ *   When a multi-page operation fails part-way, a prefix of its range (in
+ *   address order; reverse order for an overlapping vm_memmove to a higher
+ *   address) has been done and the rest is untouched.
+ *
+ * Concurrency
+ *   One struct vm is used by one thread of control. Nothing here is safe to
+ *   call from an interrupt handler that may preempt another call on the same
+ *   instance. Separate instances are independent.
+ */
+#ifndef VM_H
+#define VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vm_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A virtual address: a byte offset into the pool. */
+typedef uint32_t vm_addr_t;
+
+/* Counters: 64 bits on hosts with 64-bit pointers, 32 bits elsewhere. */
+#ifndef VM_COUNT_T
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define VM_COUNT_T uint64_t
+#else
+#define VM_COUNT_T uint32_t
+#endif
+#endif
+typedef VM_COUNT_T vm_count_t;
+
+/* The null virtual address. The allocator never returns it. */
+#define VM_NULL ((vm_addr_t)0)
+/* vm_slot.base of an empty slot. No page starts there (pages are >= 16 B). */
+#define VM_NO_PAGE ((vm_addr_t)0xFFFFFFFFu)
+
+#define VM_PAGE_SIZE_MIN 16u
+#define VM_PAGE_SIZE_MAX 4096u
+#define VM_PAGE_COUNT_MAX 254u
+
+/* Error codes. Every function that can fail returns one of these. */
+enum vm_err {
+    VM_OK = 0,
+    VM_ERR_IO = -1,        /* the backend reported an I/O error */
+    VM_ERR_TIMEOUT = -2,   /* the backend's device did not answer in time */
+    VM_ERR_CORRUPT = -3,   /* the backend received bad data (CRC, garbage) */
+    VM_ERR_NODEV = -4,     /* the backend's device is absent or not set up */
+    VM_ERR_INVAL = -5,     /* an invalid argument or configuration */
+    VM_ERR_RANGE = -6,     /* an address range outside the pool */
+    VM_ERR_BUSY = -7,      /* no page can be evicted (all locked), a lock count
+                              would overflow, or the bounce buffer is in use */
+    VM_ERR_NOMEM = -8,     /* the allocator has no block that fits */
+    VM_ERR_NOTLOCKED = -9, /* vm_unlock of a lock that is not held */
+    VM_ERR_CHECK = -10     /* vm_check found a broken invariant */
+};
+#define VM_ERR_COUNT 11 /* number of codes, VM_OK included */
+
+/* --------------------------------------------------------------------------
+ * Backend: the backing store, in the style of littlefs's block device.
+ * read/write move len bytes (1 <= len <= page_size) at addr, with
+ * addr + len <= size. They return VM_OK or a negative vm_err; on error the
+ * destination's contents are undefined (the pager never uses them).
+ * sync (optional, may be NULL) makes earlier writes durable.
+ * -------------------------------------------------------------------------- */
+struct vm_backend {
+    int (*read)(void *ctx, vm_addr_t addr, void *buf, size_t len);
+    int (*write)(void *ctx, vm_addr_t addr, const void *buf, size_t len);
+    int (*sync)(void *ctx);
+    void *ctx;
+    vm_addr_t size; /* bytes of backing store */
+};
+
+/* --------------------------------------------------------------------------
+ * Page metadata. One per page buffer, owned by the caller, opaque in use.
+ * Invariants (vm_check): an empty slot has base == VM_NO_PAGE and no locks;
+ * otherwise base is page-aligned and inside the pool, no two slots hold the
+ * same page, vlo <= vhi <= extent, and a dirty slot (dlo < dhi) has
+ * vlo <= dlo < dhi <= vhi.
+ * -------------------------------------------------------------------------- */
+struct vm_slot {
+    vm_addr_t base;   /* virtual address of the page held, or VM_NO_PAGE */
+    uint16_t vlo;     /* valid bytes: [vlo, vhi) hold the pool's data */
+    uint16_t vhi;
+    uint16_t dlo;     /* dirty bytes: [dlo, dhi); clean when dlo == dhi */
+    uint16_t dhi;
+    uint8_t locks;    /* number of locks held on this page */
+    uint8_t flags;    /* policy bits (VM_SLOT_REF) */
+    uint8_t prev;     /* policy order list (FIFO, LRU, SIEVE) */
+    uint8_t next;
+#if VM_CONFIG_SLOT_STATS
+    vm_count_t loads;      /* pages loaded into this slot */
+    vm_count_t evictions;  /* pages evicted from this slot */
+    vm_count_t writebacks; /* write-backs from this slot */
+#endif
+};
+
+#define VM_SLOT_REF 0x01 /* CLOCK reference bit / SIEVE visited bit */
+
+/* Statistics, since vm_init or vm_stats_reset. A "touch" is one access to one
+ * page; a vm_read spanning three pages makes three touches. */
+struct vm_stats {
+    vm_count_t hits;          /* touches of a resident page */
+    vm_count_t misses;        /* touches of a page that was not resident */
+    vm_count_t loads;         /* pages installed into a slot */
+    vm_count_t fills;         /* fetches of missing bytes of a resident page */
+    vm_count_t evictions;     /* pages removed from a slot */
+    vm_count_t writebacks;    /* backend writes of dirty bytes */
+    vm_count_t bytes_read;    /* bytes read from the backend */
+    vm_count_t bytes_written; /* bytes written to the backend */
+    vm_count_t locks;         /* successful vm_lock calls */
+    vm_count_t unlocks;       /* successful vm_unlock calls */
+    vm_count_t errors;        /* backend calls that failed */
+};
+
+/* Events, reported through vm_config.event when VM_CONFIG_EVENTS is on. */
+enum vm_event_type {
+    VM_EV_LOAD,      /* a page was installed in slot (addr, len = bytes read) */
+    VM_EV_FILL,      /* missing bytes of a resident page were read */
+    VM_EV_EVICT,     /* a page left slot */
+    VM_EV_WRITEBACK, /* dirty bytes [addr, addr+len) were written */
+    VM_EV_DIRTY,     /* a clean page became dirty */
+    VM_EV_LOCK,      /* a lock was taken (slot = VM_BOUNCE_SLOT: bounced) */
+    VM_EV_UNLOCK,    /* a lock was released */
+    VM_EV_ERROR      /* a backend call failed with err */
+};
+
+struct vm_event {
+    uint8_t type; /* enum vm_event_type */
+    uint8_t slot; /* slot index, or VM_BOUNCE_SLOT */
+    int err;      /* for VM_EV_ERROR */
+    vm_addr_t addr;
+    vm_addr_t len;
+};
+
+typedef void (*vm_event_fn)(void *ctx, const struct vm_event *ev);
+
+#define VM_BOUNCE_SLOT 0xFFu
+
+/* --------------------------------------------------------------------------
+ * Configuration. A zeroed field means its default.
+ * -------------------------------------------------------------------------- */
+#define VM_CLEAN_FIRST 0x01 /* flags: prefer a clean cold victim (saves a write-back) */
+
+struct vm_config {
+    const struct vm_backend *backend; /* required; copied by vm_init */
+    vm_addr_t pool_size;  /* 0: backend->size. Must be <= backend->size. */
+    uint16_t page_size;   /* 0: VM_DEFAULT_PAGE_SIZE. Power of two, 16..4096. */
+    uint8_t page_count;   /* 0: as many as pages/slots hold (at most
+                             VM_DEFAULT_PAGE_COUNT when both are 0-sized). */
+    uint8_t policy;       /* VM_POLICY_*; 0: VM_DEFAULT_POLICY */
+    uint8_t flags;        /* VM_CLEAN_FIRST */
+    void *pages;          /* required: page buffers, 4-byte aligned */
+    size_t pages_size;    /* bytes at pages: >= page_size * page_count */
+    struct vm_slot *slots;/* required: one per page */
+    uint8_t slot_count;   /* records at slots */
+#if VM_CONFIG_BOUNCE
+    void *bounce;         /* optional: buffer for locks straddling two pages */
+    uint16_t bounce_size; /* bytes at bounce; at most page_size are used */
+#endif
+#if VM_CONFIG_ALLOC
+    struct vm_block *heap;  /* optional: allocator's block table, in RAM */
+    uint16_t heap_blocks;   /* entries in heap: the most live allocations */
+    vm_addr_t heap_start;   /* 0: VM_ALLOC_ALIGN (address 0 is VM_NULL) */
+    vm_addr_t heap_end;     /* 0: pool_size */
+#endif
+#if VM_CONFIG_EVENTS
+    vm_event_fn event;      /* optional observer */
+    void *event_ctx;
+#endif
+};
+
+/* Declare page buffers and slots statically, aligned, for a geometry:
+ *   VM_STORAGE(static, my, 64, 4);
+ *   cfg.pages = my_pages; cfg.pages_size = sizeof my_pages;
+ *   cfg.slots = my_slots; cfg.slot_count = 4;                                */
+#define VM_STORAGE(storage, name, page_size, page_count)                       \
+    storage uint32_t name##_pages[((uint32_t)(page_size) * (page_count) + 3u) / 4u]; \
+    storage struct vm_slot name##_slots[page_count]
+
+/* Bytes of RAM a geometry costs: page buffers plus metadata. */
+#define VM_SLOT_BYTES (sizeof(struct vm_slot))
+#define VM_RAM_COST(page_size, page_count)                                     \
+    ((size_t)(page_size) * (page_count) + (size_t)(page_count) * VM_SLOT_BYTES + \
+     sizeof(struct vm))
+
+#if VM_CONFIG_ALLOC
+#ifndef VM_ALLOC_ALIGN
+#define VM_ALLOC_ALIGN 4u
+#endif
+/* One allocator table entry: a live allocation. Kept sorted by address. */
+struct vm_block {
+    vm_addr_t addr;
+    vm_addr_t size;
+};
+struct vm_heap_stats {
+    vm_addr_t used;          /* bytes in live allocations (rounded to alignment) */
+    vm_addr_t peak;          /* highest used since init or vm_stats_reset */
+    vm_addr_t free;          /* bytes free in the heap */
+    vm_addr_t largest_free;  /* largest single allocation that would succeed */
+    uint16_t blocks;         /* live allocations */
+    uint16_t blocks_max;     /* table entries */
+};
+#endif
+
+/* --------------------------------------------------------------------------
+ * The instance. Public so that it can be placed statically; its fields are
+ * private (read them only through the functions below).
+ * -------------------------------------------------------------------------- */
+struct vm {
+    /* The hot page: the page of the last slow-path touch. The inline
+     * accessors serve it without a call. hot_wbase == hot_base only when the
+     * page is fully valid and already dirty, so a write needs only to widen
+     * the dirty range. Touching the same page twice changes no policy state,
+     * so the fast path is exact for every policy. */
+    vm_addr_t hot_base;
+    vm_addr_t hot_wbase;
+    uint8_t *hot_data;
+    struct vm_slot *hot_slot;
+    vm_addr_t page_mask; /* page_size - 1 */
+
+    struct vm_backend be;
+    vm_addr_t pool_size;
+    uint8_t *pages;
+    struct vm_slot *slots;
+    uint16_t page_size;
+    uint8_t page_shift;
+    uint8_t page_count;
+    uint8_t policy;
+    uint8_t flags;
+    uint8_t head; /* newest in the policy list */
+    uint8_t tail; /* oldest */
+    uint8_t hand; /* CLOCK hand (slot index), SIEVE hand (slot, or 0xFF) */
+#if VM_CONFIG_HINTS
+    uint8_t hints[VM_CONFIG_HINTS];
+#endif
+#if VM_CONFIG_BOUNCE
+    uint8_t *bounce;
+    uint16_t bounce_size;
+    uint16_t bounce_len;   /* 0: bounce buffer free */
+    vm_addr_t bounce_addr;
+    uint8_t bounce_locks;
+    uint8_t bounce_mode;
+#endif
+#if VM_CONFIG_ALLOC
+    struct vm_block *heap;
+    uint16_t heap_cap;
+    uint16_t heap_n;
+    vm_addr_t heap_start;
+    vm_addr_t heap_end;
+    vm_addr_t heap_used;
+    vm_addr_t heap_peak;
+#endif
+#if VM_CONFIG_EVENTS
+    vm_event_fn event;
+    void *event_ctx;
+#endif
+#if VM_CONFIG_STATS
+    struct vm_stats stats;
+#endif
+};
+
+/* Set up vm from cfg. Returns VM_ERR_INVAL for a bad configuration (missing
+ * backend or buffers, page size not a power of two in range, buffers too
+ * small, pool larger than the backend, misaligned buffers). No backend call
+ * is made. */
+int vm_init(struct vm *vm, const struct vm_config *cfg);
+
+/* The geometry in force after vm_init. */
+static inline uint16_t vm_page_size(const struct vm *vm) { return vm->page_size; }
+static inline uint8_t vm_page_count(const struct vm *vm) { return vm->page_count; }
+static inline vm_addr_t vm_pool_size(const struct vm *vm) { return vm->pool_size; }
+static inline uint8_t vm_policy(const struct vm *vm) { return vm->policy; }
+
+/* --------------------------------------------------------------------------
+ * Access. Any length and alignment. Return VM_OK, VM_ERR_RANGE if
+ * [addr, addr+n) leaves the pool, VM_ERR_BUSY if a page must be loaded and
+ * every slot is locked, or a backend error.
+ * -------------------------------------------------------------------------- */
+int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
+int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
+
+#if VM_CONFIG_STATS
+#define VM__HIT(vm) ((vm)->stats.hits++)
+#else
+#define VM__HIT(vm) ((void)0)
+#endif
+
+/* Typed access, in the pool's native byte order. The hot page is served
+ * inline; anything else goes through vm_read/vm_write. */
+static inline int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
+{
+    if ((a & ~vm->page_mask) == vm->hot_base) {
+        *v = vm->hot_data[a & vm->page_mask];
+        VM__HIT(vm);
+        return VM_OK;
+    }
+    return vm_read(vm, v, a, 1);
+}
+
+static inline int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
+{
+    if ((a & ~vm->page_mask) == vm->hot_wbase) {
+        uint16_t off = (uint16_t)(a & vm->page_mask);
+        struct vm_slot *s = vm->hot_slot;
+        vm->hot_data[off] = v;
+        if (off < s->dlo) s->dlo = off;
+        if (off >= s->dhi) s->dhi = (uint16_t)(off + 1u);
+        VM__HIT(vm);
+        return VM_OK;
+    }
+    return vm_write(vm, a, &v, 1);
+}
+
+/* Multi-byte typed access: inline when the value lies inside the hot page. */
+#define VM__DEFINE_TYPED(bits)                                                 \
+    static inline int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
+    {                                                                          \
+        vm_addr_t off = a & vm->page_mask;                                     \
+        if ((a & ~vm->page_mask) == vm->hot_base &&                            \
+            off <= (vm_addr_t)vm->page_mask + 1u - sizeof *v) {                \
+            memcpy(v, vm->hot_data + off, sizeof *v);                          \
+            VM__HIT(vm);                                                       \
+            return VM_OK;                                                      \
+        }                                                                      \
+        return vm_read(vm, v, a, sizeof *v);                                   \
+    }                                                                          \
+    static inline int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v) \
+    {                                                                          \
+        vm_addr_t off = a & vm->page_mask;                                     \
+        if ((a & ~vm->page_mask) == vm->hot_wbase &&                           \
+            off <= (vm_addr_t)vm->page_mask + 1u - sizeof v) {                 \
+            struct vm_slot *s = vm->hot_slot;                                  \
+            memcpy(vm->hot_data + off, &v, sizeof v);                          \
+            if (off < s->dlo) s->dlo = (uint16_t)off;                          \
+            if (off + sizeof v > s->dhi) s->dhi = (uint16_t)(off + sizeof v);  \
+            VM__HIT(vm);                                                       \
+            return VM_OK;                                                      \
+        }                                                                      \
+        return vm_write(vm, a, &v, sizeof v);                                  \
+    }
+VM__DEFINE_TYPED(16)
+VM__DEFINE_TYPED(32)
+#undef VM__DEFINE_TYPED
+
+/* Whole structs (or any object): VM_GET(vm, addr, &s) / VM_SET(vm, addr, &s). */
+#define VM_GET(vm, addr, ptr) vm_read((vm), (ptr), (addr), sizeof *(ptr))
+#define VM_SET(vm, addr, ptr) vm_write((vm), (addr), (ptr), sizeof *(ptr))
+/* One member of a struct at a virtual address, without copying the rest:
+ * VM_GET_MEMBER(vm, addr, struct point, x, &x). */
+#define VM_GET_MEMBER(vm, addr, type, member, ptr)                             \
+    vm_read((vm), (ptr), (addr) + (vm_addr_t)offsetof(type, member),           \
+            sizeof(((type *)0)->member))
+#define VM_SET_MEMBER(vm, addr, type, member, ptr)                             \
+    vm_write((vm), (addr) + (vm_addr_t)offsetof(type, member), (ptr),          \
+             sizeof(((type *)0)->member))
+
+/* --------------------------------------------------------------------------
+ * Locks. A lock pins data in RAM so that it can be used through a plain
+ * pointer until vm_unlock. Locks on one page are counted (up to 255); the
+ * page is not evicted while any is held.
+ *
+ * Modes:
+ *   VM_LOCK_RO  read only: the data is fetched; the page is never dirtied.
+ *               Writing through the pointer is a programmer error.
+ *   VM_LOCK_RW  read and write: fetched, and the range is dirty.
+ *   VM_LOCK_WO  write only: a promise to overwrite the whole range before
+ *               unlocking. It is not fetched (what the pointer shows before
+ *               you write is undefined); the range is dirty.
+ *
+ * A range inside one page is locked in place. A range that straddles a page
+ * boundary is copied to the bounce buffer (vm_config.bounce) when it fits
+ * there (len <= min(bounce_size, page_size)); reads and writes of that range
+ * see the bounce buffer while the lock is held, and vm_unlock writes it back
+ * (a write-back that fails keeps the lock held: call vm_unlock again). Only
+ * one bounced range can be locked at a time (nested locks of exactly that
+ * range are counted); another one is VM_ERR_BUSY, and so is an in-page lock
+ * that overlaps the bounced range. A straddling range that does not fit is
+ * trimmed at the page boundary: lk->len tells how much was locked.
+ *
+ * vm_lock returns VM_ERR_INVAL for len == 0 or a bad mode, VM_ERR_RANGE
+ * outside the pool, VM_ERR_BUSY as above or when no slot can be evicted.
+ * vm_unlock returns VM_ERR_NOTLOCKED for a handle that is not held.
+ * -------------------------------------------------------------------------- */
+#define VM_LOCK_RO 1u
+#define VM_LOCK_WO 2u
+#define VM_LOCK_RW 3u
+
+struct vm_lock {
+    void *ptr;      /* the data, in RAM */
+    size_t len;     /* bytes locked: <= the length asked for */
+    vm_addr_t addr; /* virtual address of ptr[0] */
+    uint8_t mode;   /* VM_LOCK_* of this lock; 0 when not held */
+    uint8_t slot;   /* private: slot index, or VM_BOUNCE_SLOT */
+};
+
+int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
+int vm_unlock(struct vm *vm, struct vm_lock *lk);
+
+/* --------------------------------------------------------------------------
+ * Bulk helpers. Page by page, through locks; never byte by byte. The
+ * virtual-to-virtual ones handle overlap. Results (*cmp, *len) are written
+ * only on success.
+ * -------------------------------------------------------------------------- */
+int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n);
+int vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
+#define vm_memcpy vm_memmove
+int vm_memcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp);
+int vm_memcmp_ram(struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp);
+/* VM_ERR_RANGE when no NUL is found before the end of the pool. */
+int vm_strlen(struct vm *vm, vm_addr_t s, vm_addr_t *len);
+/* As strncpy: copies at most n bytes, pads with NULs up to n. */
+int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
+int vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp);
+
+/* --------------------------------------------------------------------------
+ * Flush and invalidate.
+ * vm_flush writes back every dirty page, locked ones included, in address
+ * order, then calls the backend's sync. It goes on past a failed page and
+ * returns the first error; failed pages stay dirty.
+ * vm_invalidate flushes, then empties every unlocked slot whose write-back
+ * succeeded (the next access reloads from the backend).
+ * -------------------------------------------------------------------------- */
+int vm_flush(struct vm *vm);
+int vm_invalidate(struct vm *vm);
+
+/* --------------------------------------------------------------------------
+ * Allocator inside the pool. Its table of live blocks lives in RAM, given by
+ * the caller (vm_config.heap, heap_blocks entries), so alloc and free never
+ * touch the backend or the page cache; free space is the gaps between blocks,
+ * so it always coalesces. First fit, VM_ALLOC_ALIGN-aligned.
+ * vm_alloc returns VM_NULL when no gap fits or the table is full.
+ * vm_free(VM_NULL) does nothing; freeing an address that is not the start
+ * of a live block returns VM_ERR_INVAL.
+ * vm_realloc grows or shrinks in place when it can, otherwise moves the data
+ * (through the pager). It returns VM_NULL on failure, leaving p as it was.
+ * -------------------------------------------------------------------------- */
+#if VM_CONFIG_ALLOC
+vm_addr_t vm_alloc(struct vm *vm, vm_addr_t size);
+int vm_free(struct vm *vm, vm_addr_t p);
+vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size);
+void vm_heap_stats(const struct vm *vm, struct vm_heap_stats *st);
+#endif
+
+/* --------------------------------------------------------------------------
+ * Statistics.
+ * -------------------------------------------------------------------------- */
+#if VM_CONFIG_STATS
+static inline const struct vm_stats *vm_stats(const struct vm *vm) { return &vm->stats; }
+#endif
+/* Zeroes the statistics, the per-slot counters and the heap's peak. */
+void vm_stats_reset(struct vm *vm);
+
+/* --------------------------------------------------------------------------
+ * Observation. None of these changes any state.
+ * -------------------------------------------------------------------------- */
+/* Slot index holding the page of addr, or -1. */
+int vm_slot_of(const struct vm *vm, vm_addr_t addr);
+
+#if VM_CONFIG_WALK
+struct vm_slot_info {
+    uint8_t index;
+    uint8_t locks;
+    uint8_t ref;         /* CLOCK reference / SIEVE visited bit */
+    uint8_t next_victim; /* 1 on the slot the next miss would evict */
+    uint8_t age;         /* position in the policy's order: 0 = next to go
+                            (FIFO/LRU/SIEVE list from the tail; CLOCK from
+                            the hand); 0xFF for an empty slot */
+    uint16_t extent;     /* bytes of the page inside the pool */
+    vm_addr_t base;      /* VM_NO_PAGE when empty */
+    uint16_t vlo, vhi;   /* valid range */
+    uint16_t dlo, dhi;   /* dirty range (clean when equal) */
+    const uint8_t *data; /* the page buffer */
+#if VM_CONFIG_SLOT_STATS
+    vm_count_t loads, evictions, writebacks;
+#endif
+};
+typedef void (*vm_walk_fn)(void *ctx, const struct vm_slot_info *info);
+void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx);
+/* The slot the next miss would evict: an empty slot if there is one, else
+ * the policy's choice; -1 if every slot is locked. */
+int vm_next_victim(const struct vm *vm);
+#endif
+
+#if VM_CONFIG_CHECK
+/* Checks every invariant of the instance. VM_OK or VM_ERR_CHECK. */
+int vm_check(const struct vm *vm);
+#endif
+
+#if VM_CONFIG_STRERROR
+/* A short English description of a vm_err. */
+const char *vm_strerror(int err);
+#endif
+
+/* Name of a policy ("fifo", "lru", "clock", "sieve"), or "?" . */
+const char *vm_policy_name(unsigned policy);
+
+#ifdef __cplusplus
+}
+#endif
+
+
+#endif /* VM_H */

@@ -1,0 +1,115 @@
+/*
+ * vm_config.h - compile-time options of the pager core.
+ *
+ * Every option can be set with -D on the compiler command line, or in a
+ * file named by VM_USER_CONFIG (-DVM_USER_CONFIG='"my_vm_config.h"').
+ * Options remove code; they do not merely disable it. An impossible
+ * combination is an #error.
+ */
+#ifndef VM_CONFIG_H
+#define VM_CONFIG_H
+
+#ifdef VM_USER_CONFIG
+#include VM_USER_CONFIG
+#endif
+
+/* Replacement policies. VM_POLICY_RUNTIME (the default) links all of them and
+ * lets vm_config.policy choose; any other value links only that policy and
+ * ignores vm_config.policy. */
+#define VM_POLICY_DEFAULT 0 /* in vm_config.policy: use VM_DEFAULT_POLICY */
+#define VM_POLICY_FIFO 1
+#define VM_POLICY_LRU 2
+#define VM_POLICY_CLOCK 3
+#define VM_POLICY_SIEVE 4
+#define VM_POLICY_COUNT 5 /* one past the last policy */
+#define VM_POLICY_RUNTIME 255
+
+#ifndef VM_CONFIG_POLICY
+#define VM_CONFIG_POLICY VM_POLICY_RUNTIME
+#endif
+
+/* The policy used when vm_config.policy is VM_POLICY_DEFAULT. Chosen by
+ * measurement: see README.md, "Choosing the default policy". */
+#ifndef VM_DEFAULT_POLICY
+#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
+#define VM_DEFAULT_POLICY VM_POLICY_CLOCK
+#else
+#define VM_DEFAULT_POLICY VM_CONFIG_POLICY
+#endif
+#endif
+
+/* Defaults for a zeroed vm_config. */
+#ifndef VM_DEFAULT_PAGE_SIZE
+#define VM_DEFAULT_PAGE_SIZE 64
+#endif
+#ifndef VM_DEFAULT_PAGE_COUNT
+#define VM_DEFAULT_PAGE_COUNT 4
+#endif
+
+/* Global statistics (vm_stats). */
+#ifndef VM_CONFIG_STATS
+#define VM_CONFIG_STATS 1
+#endif
+/* Per-slot load/eviction/write-back counters (costs 12 bytes per page). */
+#ifndef VM_CONFIG_SLOT_STATS
+#define VM_CONFIG_SLOT_STATS 1
+#endif
+/* Event callback (vm_config.event). */
+#ifndef VM_CONFIG_EVENTS
+#define VM_CONFIG_EVENTS 1
+#endif
+/* vm_walk() and vm_next_victim(). */
+#ifndef VM_CONFIG_WALK
+#define VM_CONFIG_WALK 1
+#endif
+/* vm_check(), the invariant checker. */
+#ifndef VM_CONFIG_CHECK
+#define VM_CONFIG_CHECK 1
+#endif
+/* The allocator (vm_alloc, vm_free, vm_realloc). */
+#ifndef VM_CONFIG_ALLOC
+#define VM_CONFIG_ALLOC 1
+#endif
+/* Locks of ranges that straddle a page boundary, through a bounce buffer. */
+#ifndef VM_CONFIG_BOUNCE
+#define VM_CONFIG_BOUNCE 1
+#endif
+/* vm_strerror(): a table of messages in flash. */
+#ifndef VM_CONFIG_STRERROR
+#define VM_CONFIG_STRERROR 1
+#endif
+/* A direct-mapped page->slot hint table of this many entries (a power of two,
+ * or 0 for none). It turns the slow-path lookup from a scan of every slot into
+ * one probe on most accesses. Costs this many bytes of RAM. */
+#ifndef VM_CONFIG_HINTS
+#define VM_CONFIG_HINTS 16
+#endif
+/* Programmer-error assertions (an argument that the API documents as a
+ * precondition). Runtime faults are always checked, whatever this says. */
+#ifndef VM_ASSERT
+#define VM_ASSERT(x) ((void)0)
+#endif
+
+#if VM_CONFIG_POLICY != VM_POLICY_RUNTIME && \
+    (VM_CONFIG_POLICY < VM_POLICY_FIFO || VM_CONFIG_POLICY >= VM_POLICY_COUNT)
+#error "VM_CONFIG_POLICY must be VM_POLICY_RUNTIME or one of VM_POLICY_FIFO..SIEVE"
+#endif
+#if VM_DEFAULT_POLICY < VM_POLICY_FIFO || VM_DEFAULT_POLICY >= VM_POLICY_COUNT
+#error "VM_DEFAULT_POLICY must be one of VM_POLICY_FIFO..SIEVE"
+#endif
+#if VM_CONFIG_POLICY != VM_POLICY_RUNTIME && VM_DEFAULT_POLICY != VM_CONFIG_POLICY
+#error "with a fixed VM_CONFIG_POLICY, VM_DEFAULT_POLICY must equal it"
+#endif
+#if VM_CONFIG_HINTS & (VM_CONFIG_HINTS - 1)
+#error "VM_CONFIG_HINTS must be 0 or a power of two"
+#endif
+#if VM_CONFIG_HINTS > 256
+#error "VM_CONFIG_HINTS must be at most 256"
+#endif
+#if VM_CONFIG_SLOT_STATS && !VM_CONFIG_STATS
+#error "VM_CONFIG_SLOT_STATS needs VM_CONFIG_STATS"
+#endif
+
+#define VM_HAS_POLICY(p) (VM_CONFIG_POLICY == VM_POLICY_RUNTIME || VM_CONFIG_POLICY == (p))
+
+#endif /* VM_CONFIG_H */
