@@ -282,6 +282,9 @@ struct vm {
     vm_event_fn event;
     void *event_ctx;
 #endif
+#if VM_CONFIG_WRAP
+    uintptr_t wrap_base;
+#endif
 #if VM_CONFIG_STATS
     struct vm_stats stats;
 #endif
@@ -298,6 +301,37 @@ static inline uint16_t vm_page_size(const struct vm *vm) { return vm->page_size;
 static inline uint8_t vm_page_count(const struct vm *vm) { return vm->page_count; }
 static inline vm_addr_t vm_pool_size(const struct vm *vm) { return vm->pool_size; }
 static inline uint8_t vm_policy(const struct vm *vm) { return vm->policy; }
+
+/* --------------------------------------------------------------------------
+ * Wrapped pointers (VM_CONFIG_WRAP). A virtual address with VM_WRAP_TAG set
+ * stands for the RAM byte at wrap_base + (addr & ~VM_WRAP_TAG). vm_read,
+ * vm_write, the typed accessors, locks and the bulk helpers accept such
+ * addresses anywhere a virtual address goes, and serve them with plain memory
+ * operations, never touching the pager. wrap_base is 0 after vm_init, which
+ * covers all of RAM on AVR and Cortex-M; on a 64-bit host, set it to the
+ * start of the region you wrap (vm_set_wrap_base). The pool is then limited
+ * to 2 GiB, and a wrapped region to 2 GiB above wrap_base.
+ * -------------------------------------------------------------------------- */
+#if VM_CONFIG_WRAP
+#define VM_WRAP_TAG ((vm_addr_t)0x80000000u)
+static inline int vm_is_wrapped(vm_addr_t a) { return (a & VM_WRAP_TAG) != 0; }
+static inline void vm_set_wrap_base(struct vm *vm, const void *base)
+{
+    vm->wrap_base = (uintptr_t)base;
+}
+/* VM_NULL when p is NULL or lies outside [wrap_base, wrap_base + 2 GiB). */
+static inline vm_addr_t vm_wrap(const struct vm *vm, const void *p)
+{
+    uintptr_t d = (uintptr_t)p - vm->wrap_base;
+    if (p == NULL || (uintptr_t)p < vm->wrap_base || d >= (uintptr_t)VM_WRAP_TAG)
+        return VM_NULL;
+    return (vm_addr_t)d | VM_WRAP_TAG;
+}
+static inline void *vm_unwrap(const struct vm *vm, vm_addr_t a)
+{
+    return (void *)(vm->wrap_base + (uintptr_t)(a & ~VM_WRAP_TAG));
+}
+#endif
 
 /* --------------------------------------------------------------------------
  * Access. Any length and alignment. Return VM_OK, VM_ERR_RANGE if

@@ -74,6 +74,12 @@
 #ifndef VM_CONFIG_BOUNCE
 #define VM_CONFIG_BOUNCE 1
 #endif
+/* Wrapped pointers: virtual addresses with bit 31 set stand for plain RAM
+ * (vm_wrap). Every access function then serves them without the pager. Costs
+ * nothing on the hit fast path; limits the pool to 2 GiB. */
+#ifndef VM_CONFIG_WRAP
+#define VM_CONFIG_WRAP 1
+#endif
 /* vm_strerror(): a table of messages in flash. */
 #ifndef VM_CONFIG_STRERROR
 #define VM_CONFIG_STRERROR 1
