@@ -1,0 +1,172 @@
+/*
+ * vmtrace.h - workload traces for the pager simulator (desktop only).
+ *
+ * A trace is a stream of operations on a pool (struct vmt_op), read through
+ * an opaque iterator (struct vmt_source) whatever its origin: a JSON trace,
+ * the compact binary format, a generator described in JSON, or an importer
+ * for foreign formats (valgrind lackey, Dinero IV din, id-per-line txt).
+ * Every source except a JSON trace streams: its memory does not grow with
+ * the trace length. The formats are documented in docs/trace-format.md.
+ *
+ * Errors: functions returning int give 0 (or 1 from vmt_next) on success
+ * and a negative value on error; they fill err (when given) with a message
+ * that names the file and the line, JSON path or byte offset, and what was
+ * expected: "trace.din:12: expected a hex address".
+ */
+#ifndef VMTRACE_H
+#define VMTRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum vmt_kind { VMT_READ, VMT_WRITE, VMT_LOCK, VMT_UNLOCK, VMT_MEMSET, VMT_MEMCPY,
+                VMT_FLUSH, VMT_INVALIDATE, VMT_ALLOC, VMT_FREE, VMT_PHASE };
+#define VMT_KIND_COUNT 11
+
+/* One operation. Fields a kind does not use are zero. */
+struct vmt_op {
+    uint8_t kind;        /* enum vmt_kind */
+    uint8_t mode;        /* VMT_LOCK: VM_LOCK_RO / VM_LOCK_RW / VM_LOCK_WO */
+    uint8_t value;       /* VMT_MEMSET: the byte */
+    uint16_t region;     /* 0: addr is absolute; k>0: addr is an offset in allocation k */
+    uint16_t src_region; /* same, for src */
+    uint32_t id;         /* LOCK/UNLOCK: lock id; ALLOC/FREE: allocation id (= region numbers); PHASE: phase index */
+    uint64_t addr;       /* READ/WRITE/LOCK/MEMSET/MEMCPY destination */
+    uint64_t src;        /* MEMCPY source */
+    uint32_t len;        /* bytes (ALLOC: size) */
+    const uint8_t *data; /* optional, valid until the next vmt_next: WRITE payload (NULL: the
+                            replay writes a deterministic pattern derived from addr), READ expected bytes */
+    const char *name;    /* PHASE: its name, valid until vmt_close */
+};
+
+/* Lock modes, equal to VM_LOCK_* in core/vm.h (checked in vmtrace.c). */
+#define VMT_LOCK_RO 1u
+#define VMT_LOCK_WO 2u
+#define VMT_LOCK_RW 3u
+
+/* Name of a kind ("read", "write", ... as in JSON traces), or "?". */
+const char *vmt_kind_name(unsigned kind);
+
+struct vmt_info {
+    uint64_t pool_size;
+    uint64_t op_count; /* 0 when unknown */
+    const char *format; /* "json", "binary", "din", "lackey", "txt", "generator" */
+};
+
+/* How foreign addresses (lackey, din, txt) become pool addresses. */
+enum vmt_fold {
+    /* Default. Addresses are cut into blocks of fold_block bytes (4096 when
+     * 0) and each distinct block gets the next free block of the pool in
+     * order of first use, so a sparse 64-bit address space becomes a dense
+     * pool while every page of up to fold_block bytes keeps its identity.
+     * An access that crosses a block boundary is split in two. The importer
+     * scans the file once at open to size the pool; its memory grows with
+     * the number of distinct blocks only. */
+    VMT_FOLD_COMPACT = 0,
+    /* Addresses are used as they are; pool_size (or, when 0, the highest
+     * end address rounded up to 4096, found by a scan at open) is the pool. */
+    VMT_FOLD_NONE = 1,
+    /* addr modulo pool_size (required); accesses that would wrap are split. */
+    VMT_FOLD_MOD = 2
+};
+
+/* Options for vmt_open. A zeroed struct (or NULL) means defaults. */
+struct vmt_open_opts {
+    uint32_t page_size;  /* txt: bytes per page id (0: 64); also the page size
+                            used when converting to txt */
+    uint64_t pool_size;  /* foreign formats: the pool (0: as enum vmt_fold says) */
+    uint8_t fold;        /* enum vmt_fold */
+    uint32_t fold_block; /* VMT_FOLD_COMPACT block size, a power of two (0: 4096) */
+    uint8_t fetches;     /* lackey "I" and din "i"/2 lines: 0 skip, 1 import as reads */
+    uint8_t drop_data;   /* writers: 1 drops data payloads (binary and JSON keep them
+                            by default) */
+};
+
+struct vmt_source; /* opaque streaming iterator */
+
+/* Open any trace: format NULL means detect (binary magic, .json, .din, lackey, .txt).
+ * A .json file is a JSON trace when it has "ops", a generator when it has
+ * "generator" or "type". opts may carry e.g. the page size for id-per-line
+ * traces and how to fold foreign addresses into the pool. On error returns
+ * NULL and fills err ("file:line: what"). */
+struct vmt_source *vmt_open(const char *path, const char *format, const struct vmt_open_opts *opts, char *err, size_t errlen);
+/* A generated workload from its JSON description (cJSON object); `where` names it in errors.
+ * The spec is copied: it need not outlive the source. */
+struct vmt_source *vmt_open_generator(const cJSON *spec, const char *where, char *err, size_t errlen);
+int vmt_next(struct vmt_source *s, struct vmt_op *op);   /* 1: op, 0: end, <0: error (vmt_error) */
+int vmt_rewind(struct vmt_source *s);                     /* back to the first op */
+const struct vmt_info *vmt_info(const struct vmt_source *s);
+const char *vmt_error(const struct vmt_source *s);
+void vmt_close(struct vmt_source *s);
+
+/* Misses at the optimum for every page count in counts[], in one pass per page size.
+ * Touch order: each op touches the pages of its range in address order (MEMCPY: for each
+ * chunk, source page then destination page), locks touch their page(s); FLUSH/PHASE touch
+ * nothing; INVALIDATE empties the cache (so OPT restarts cold: count compulsory misses again).
+ * Memory bounded by the number of distinct pages, not the trace length, except for a temporary
+ * file if needed.
+ * The source is rewound first and left at its end. Region-relative addresses are
+ * resolved with a mirror of the core's allocator (first fit, VM_ALLOC_ALIGN = 4,
+ * heap from 4 to the pool's end), as struct vmt_heap below. counts[i] must be 1..65535. */
+int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen);
+/* in_format/out_format NULL: detect from the file (input) or the extension (output:
+ * .vmt/.bin binary, .json, .din, .txt). */
+int vmt_convert(const char *in, const char *in_format, const char *out, const char *out_format, const struct vmt_open_opts *opts, char *err, size_t errlen);
+
+/* --------------------------------------------------------------------------
+ * Writing traces. Formats: "binary", "json", "din", "txt" (lossy ones are
+ * documented in docs/trace-format.md). pool_size goes into the header
+ * (binary, JSON). A writer buffers; vmt_writer_close flushes, patches the
+ * binary header's op count when the file is seekable, and frees.
+ * -------------------------------------------------------------------------- */
+struct vmt_writer;
+struct vmt_writer *vmt_writer_open(const char *path, const char *format, uint64_t pool_size,
+                                   const struct vmt_open_opts *opts, char *err, size_t errlen);
+int vmt_writer_put(struct vmt_writer *w, const struct vmt_op *op);
+/* Returns 0, or <0 with err filled (also reports an earlier put's error). */
+int vmt_writer_close(struct vmt_writer *w, char *err, size_t errlen);
+/* Copies at most max_ops (0: all) ops of s (from where it stands) to a new
+ * trace file: this is what `vmtrace-gen` and `vmsim gen` use. */
+int vmt_write_source(struct vmt_source *s, const char *out, const char *out_format,
+                     const struct vmt_open_opts *opts, uint64_t max_ops, char *err, size_t errlen);
+/* Format name guessed from a file name's extension, or NULL. */
+const char *vmt_format_from_name(const char *path);
+
+/* --------------------------------------------------------------------------
+ * Page touches: the expansion of an op into the pages it touches, in the
+ * order given above for vmt_opt_misses. Shared by OPT and the naive
+ * reference simulators (vmt_naive.h), so all of them count what the core
+ * counts (struct vm_stats: one hit or miss per page touched).
+ * -------------------------------------------------------------------------- */
+#define VMT_TOUCH_INVALIDATE UINT64_MAX /* passed to the callback for INVALIDATE */
+typedef void (*vmt_touch_fn)(void *ctx, uint64_t page);
+
+/* A mirror of the core's allocator (first fit over the gaps between live
+ * blocks, aligned), used to resolve region-relative addresses offline. */
+struct vmt_heap;
+struct vmt_heap *vmt_heap_new(uint64_t heap_start, uint64_t heap_end, uint32_t align);
+void vmt_heap_free(struct vmt_heap *h);
+/* ALLOC/FREE update the heap (an ALLOC that does not fit leaves its region
+ * unresolved); other ops are ignored. Returns 0 or <0 on a bad id. */
+int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op);
+/* Absolute address of region-relative addr, or <0 when region is not live. */
+int vmt_heap_resolve(const struct vmt_heap *h, uint16_t region, uint64_t addr, uint64_t *abs);
+
+/* Calls fn for each page (absolute address / page_size) op touches. ALLOC
+ * and FREE are applied to h (which may be NULL when the trace uses no
+ * regions). Returns 0, or <0 when a region cannot be resolved. */
+int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size,
+                vmt_touch_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMTRACE_H */
