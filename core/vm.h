@@ -173,8 +173,7 @@ struct vm_config {
     const struct vm_backend *backend; /* required; copied by vm_init */
     vm_addr_t pool_size;  /* 0: backend->size. Must be <= backend->size. */
     uint16_t page_size;   /* 0: VM_DEFAULT_PAGE_SIZE. Power of two, 16..4096. */
-    uint8_t page_count;   /* 0: as many as pages/slots hold (at most
-                             VM_DEFAULT_PAGE_COUNT when both are 0-sized). */
+    uint8_t page_count;   /* 0: as many as pages and slots hold (<= 254) */
     uint8_t policy;       /* VM_POLICY_*; 0: VM_DEFAULT_POLICY */
     uint8_t flags;        /* VM_CLEAN_FIRST */
     void *pages;          /* required: page buffers, 4-byte aligned */
@@ -258,6 +257,9 @@ struct vm {
     uint8_t head; /* newest in the policy list */
     uint8_t tail; /* oldest */
     uint8_t hand; /* CLOCK hand (slot index), SIEVE hand (slot, or 0xFF) */
+    uint8_t used; /* slots holding a page */
+    uint8_t last_touch; /* slot of the latest vm__touch: only it may become hot */
+    uint8_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
 #if VM_CONFIG_HINTS
     uint8_t hints[VM_CONFIG_HINTS];
 #endif
@@ -323,8 +325,10 @@ static inline void vm_set_wrap_base(struct vm *vm, const void *base)
 static inline vm_addr_t vm_wrap(const struct vm *vm, const void *p)
 {
     uintptr_t d = (uintptr_t)p - vm->wrap_base;
-    if (p == NULL || (uintptr_t)p < vm->wrap_base || d >= (uintptr_t)VM_WRAP_TAG)
-        return VM_NULL;
+    if (p == NULL || (uintptr_t)p < vm->wrap_base) return VM_NULL;
+#if UINTPTR_MAX > 0x7FFFFFFFu
+    if (d >= (uintptr_t)VM_WRAP_TAG) return VM_NULL;
+#endif
     return (vm_addr_t)d | VM_WRAP_TAG;
 }
 static inline void *vm_unwrap(const struct vm *vm, vm_addr_t a)

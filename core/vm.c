@@ -1,0 +1,945 @@
+/*
+ * vm.c - the pager: lookup, replacement, loading, write-back, access, locks,
+ * flush.
+ *
+ * Design notes
+ *  1. Pages are aligned (base = addr & ~page_mask), so a range never maps to
+ *     two slots and a reverse scan costs what a forward one does.
+ *  2. Each slot keeps one valid range and one dirty range (dirty within
+ *     valid). Writes that grow the valid range never fetch; a read fetches
+ *     the whole rest of the page at once (one backend transaction).
+ *  3. A "touch" is one access to one page. The slow path (vm__touch) updates
+ *     the policy; afterwards the page becomes the hot page if a second touch
+ *     would change no policy state (always for FIFO/LRU; for CLOCK/SIEVE once
+ *     its reference bit is set). The inline fast path in vm.h serves the hot
+ *     page without touching policy state, so every policy stays exact.
+ *  4. Replacement: an empty slot if any, else the policy's victim among
+ *     unlocked slots. Loading does not set the CLOCK/SIEVE bit; a hit does.
+ *  5. Errors: a failed fetch of a fresh page empties the slot again; a failed
+ *     write-back leaves the victim resident and dirty and the miss fails.
+ */
+#include "vm_internal.h"
+
+#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
+#define POLICY(vm) ((vm)->policy)
+#else
+#define POLICY(vm) VM_CONFIG_POLICY
+#endif
+#define IS(vm, p) (VM_HAS_POLICY(p) && POLICY(vm) == (p))
+#define LISTED(vm) (IS(vm, VM_POLICY_FIFO) || IS(vm, VM_POLICY_LRU) || IS(vm, VM_POLICY_SIEVE))
+
+#if VM_CONFIG_EVENTS
+void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr, vm_addr_t len)
+{
+    struct vm_event ev;
+    ev.type = type;
+    ev.slot = slot;
+    ev.err = err;
+    ev.addr = addr;
+    ev.len = len;
+    vm->event(vm->event_ctx, &ev);
+}
+#endif
+
+/* ---------------------------------------------------------------- init -- */
+
+int vm_init(struct vm *vm, const struct vm_config *cfg)
+{
+    uint16_t ps;
+    unsigned shift, n, i;
+    vm_addr_t pool;
+    uint8_t policy;
+
+    if (!vm || !cfg || !cfg->backend || !cfg->backend->read || !cfg->backend->write ||
+        !cfg->pages || !cfg->slots)
+        return VM_ERR_INVAL;
+    if (((uintptr_t)cfg->pages & 3u) != 0) return VM_ERR_INVAL;
+
+    ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
+    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1u))) return VM_ERR_INVAL;
+    for (shift = 0; (1u << shift) < ps; shift++) {}
+
+    pool = cfg->pool_size ? cfg->pool_size : cfg->backend->size;
+    if (pool == 0 || pool > cfg->backend->size) return VM_ERR_INVAL;
+#if VM_CONFIG_WRAP
+    if (pool > VM_WRAP_TAG) return VM_ERR_INVAL;
+#endif
+
+    n = cfg->page_count;
+    if (n == 0) {
+        size_t fit = cfg->pages_size / ps;
+        n = cfg->slot_count;
+        if (fit < n) n = (unsigned)fit;
+        if (n > VM_PAGE_COUNT_MAX) n = VM_PAGE_COUNT_MAX;
+    }
+    if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count ||
+        (size_t)n * ps > cfg->pages_size)
+        return VM_ERR_INVAL;
+
+    policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
+#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
+    if (policy < VM_POLICY_FIFO || policy >= VM_POLICY_COUNT) return VM_ERR_INVAL;
+#else
+    if (policy != VM_CONFIG_POLICY) return VM_ERR_INVAL;
+#endif
+    if (cfg->flags & ~VM_CLEAN_FIRST) return VM_ERR_INVAL;
+
+#if VM_CONFIG_BOUNCE
+    if (cfg->bounce_size && !cfg->bounce) return VM_ERR_INVAL;
+#endif
+#if VM_CONFIG_ALLOC
+    if (cfg->heap) {
+        vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
+        vm_addr_t end = cfg->heap_end ? cfg->heap_end : pool;
+        if (start > end || end > pool) return VM_ERR_INVAL;
+        start = (start + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
+        if (start >= end || cfg->heap_blocks == 0) return VM_ERR_INVAL;
+    }
+#endif
+
+    memset(vm, 0, sizeof *vm);
+    vm->be = *cfg->backend;
+    vm->pool_size = pool;
+    vm->pages = (uint8_t *)cfg->pages;
+    vm->slots = cfg->slots;
+    vm->page_size = ps;
+    vm->page_shift = (uint8_t)shift;
+    vm->page_mask = (vm_addr_t)ps - 1u;
+    vm->page_count = (uint8_t)n;
+    vm->policy = policy;
+    vm->flags = cfg->flags;
+    vm->head = vm->tail = VM_NIL;
+    vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
+    vm->last_loaded = VM_NIL;
+    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    for (i = 0; i < n; i++) {
+        struct vm_slot *s = &vm->slots[i];
+        memset(s, 0, sizeof *s);
+        s->base = VM_NO_PAGE;
+        s->prev = s->next = VM_NIL;
+    }
+#if VM_CONFIG_HINTS
+    memset(vm->hints, VM_NIL, sizeof vm->hints);
+#endif
+#if VM_CONFIG_BOUNCE
+    vm->bounce = (uint8_t *)cfg->bounce;
+    vm->bounce_size = cfg->bounce_size < ps ? cfg->bounce_size : ps;
+#endif
+#if VM_CONFIG_ALLOC
+    if (cfg->heap) {
+        vm->heap = cfg->heap;
+        vm->heap_cap = cfg->heap_blocks;
+        vm->heap_start = ((cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN) + (VM_ALLOC_ALIGN - 1u)) &
+                         ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
+        vm->heap_end = cfg->heap_end ? cfg->heap_end : pool;
+    }
+#endif
+#if VM_CONFIG_EVENTS
+    vm->event = cfg->event;
+    vm->event_ctx = cfg->event_ctx;
+#endif
+    return VM_OK;
+}
+
+/* ------------------------------------------------------------- backend -- */
+
+static int be_read(struct vm *vm, unsigned i, vm_addr_t addr, uint8_t *buf, uint16_t len)
+{
+    int err = vm->be.read(vm->be.ctx, addr, buf, len);
+    if (err) {
+        if (err > 0) err = VM_ERR_IO;
+        VM__STAT(vm, errors);
+        VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
+        return err;
+    }
+    VM__STAT_ADD(vm, bytes_read, len);
+    (void)i;
+    return VM_OK;
+}
+
+/* Write back slot i's dirty bytes. On failure the slot stays dirty. */
+static int writeback(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    uint16_t len = (uint16_t)(s->dhi - s->dlo);
+    vm_addr_t addr = s->base + s->dlo;
+    int err = vm->be.write(vm->be.ctx, addr, vm__data(vm, i) + s->dlo, len);
+    if (err) {
+        if (err > 0) err = VM_ERR_IO;
+        VM__STAT(vm, errors);
+        VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
+        return err;
+    }
+    s->dlo = s->dhi = 0;
+    if (vm->hot_slot == s) vm->hot_wbase = VM_NO_PAGE;
+    VM__STAT(vm, writebacks);
+    VM__STAT_ADD(vm, bytes_written, len);
+#if VM_CONFIG_SLOT_STATS
+    s->writebacks++;
+#endif
+    VM__EMIT(vm, VM_EV_WRITEBACK, (uint8_t)i, 0, addr, len);
+    return VM_OK;
+}
+
+/* --------------------------------------------------------------- lists -- */
+/* FIFO, LRU and SIEVE keep resident slots in a list: head newest, tail
+ * oldest; `prev` points toward the head, `next` toward the tail. */
+
+static void list_unlink(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (s->prev != VM_NIL) vm->slots[s->prev].next = s->next;
+    else vm->head = s->next;
+    if (s->next != VM_NIL) vm->slots[s->next].prev = s->prev;
+    else vm->tail = s->prev;
+    s->prev = s->next = VM_NIL;
+}
+
+static void list_push_head(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    s->prev = VM_NIL;
+    s->next = vm->head;
+    if (vm->head != VM_NIL) vm->slots[vm->head].prev = (uint8_t)i;
+    else vm->tail = (uint8_t)i;
+    vm->head = (uint8_t)i;
+}
+
+/* ------------------------------------------------------------- victims -- */
+
+/* The next slot in a policy's scan order after i. */
+static unsigned scan_next(const struct vm *vm, unsigned i)
+{
+    if (IS(vm, VM_POLICY_CLOCK)) return (i + 1u) % vm->page_count;
+    if (IS(vm, VM_POLICY_SIEVE)) return vm->slots[i].prev != VM_NIL ? vm->slots[i].prev : vm->tail;
+    return vm->slots[i].prev; /* FIFO, LRU: toward the head; VM_NIL at the end */
+}
+
+/*
+ * The policy's victim among the resident, unlocked slots (all slots are
+ * resident here), or -1 when all are locked. With commit, also make the
+ * changes the policy makes while choosing (cleared bits, the hand); without,
+ * change nothing (vm_next_victim). *swept tells the caller that every
+ * reference bit was cleared on the way (a full CLOCK/SIEVE sweep).
+ */
+static int policy_pick(struct vm *vm, int commit, int *swept, unsigned *from)
+{
+    unsigned n = vm->page_count, k, i, start;
+    int victim = -1;
+
+    *swept = 0;
+    *from = VM_NIL;
+    if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) {
+        start = IS(vm, VM_POLICY_CLOCK) ? vm->hand : (vm->hand != VM_NIL ? vm->hand : vm->tail);
+        *from = start;
+        /* First pass: the first unlocked slot without its bit. */
+        for (i = start, k = 0; k < n; k++, i = scan_next(vm, i)) {
+            if (vm->slots[i].locks) continue;
+            if (!(vm->slots[i].flags & VM_SLOT_REF)) { victim = (int)i; break; }
+        }
+        if (victim < 0) {
+            /* Every unlocked slot had its bit: a full sweep clears them all,
+             * then the first unlocked slot from the start goes. */
+            for (i = start, k = 0; k < n; k++, i = scan_next(vm, i))
+                if (!vm->slots[i].locks) { victim = (int)i; break; }
+            if (victim < 0) return -1;
+            *swept = 1;
+            if (commit)
+                for (i = 0; i < n; i++)
+                    if (!vm->slots[i].locks) vm->slots[i].flags &= (uint8_t)~VM_SLOT_REF;
+        } else if (commit) {
+            for (i = start; i != (unsigned)victim; i = scan_next(vm, i))
+                if (!vm->slots[i].locks) vm->slots[i].flags &= (uint8_t)~VM_SLOT_REF;
+        }
+        if (commit) vm->hand = (uint8_t)(IS(vm, VM_POLICY_CLOCK) ? ((unsigned)victim + 1u) % n : (unsigned)victim);
+        return victim;
+    }
+    /* FIFO and LRU: the oldest unlocked slot in the list. */
+    for (i = vm->tail; i != VM_NIL; i = vm->slots[i].prev)
+        if (!vm->slots[i].locks) return (int)i;
+    return -1;
+}
+
+/* VM_CLEAN_FIRST: when the victim is dirty, take instead the first clean,
+ * unreferenced slot among the older half of the scan order from the victim
+ * (never the newest load, so a pass over clean pages cannot thrash). Slots
+ * the policy swept on its way to the victim (from `from` up to it, or all
+ * after a full sweep) count as unreferenced, whether or not the sweep was
+ * committed, so vm_next_victim agrees with the real choice. */
+static int clean_first(const struct vm *vm, int victim, int swept, unsigned from)
+{
+    unsigned budget = vm->page_count / 2u, i = (unsigned)victim;
+    int cold = swept;
+    const struct vm_slot *s;
+
+    if (!(vm->flags & VM_CLEAN_FIRST) || vm->slots[victim].dlo == vm->slots[victim].dhi)
+        return victim;
+    while (budget && i != VM_NIL) {
+        s = &vm->slots[i];
+        if (!s->locks) {
+            if (s->dlo == s->dhi && i != vm->last_loaded && (cold || !(s->flags & VM_SLOT_REF)))
+                return (int)i;
+            budget--;
+        }
+        i = scan_next(vm, i);
+        if (i == (unsigned)victim) break;
+        if (i == from) cold = 1;
+    }
+    return victim;
+}
+
+static int find_empty(const struct vm *vm)
+{
+    unsigned i;
+    if (vm->used >= vm->page_count) return -1;
+    for (i = 0; i < vm->page_count; i++)
+        if (vm->slots[i].base == VM_NO_PAGE) return (int)i;
+    return -1;
+}
+
+#if VM_CONFIG_WALK
+int vm_next_victim(const struct vm *vm)
+{
+    int swept, v = find_empty(vm);
+    unsigned from;
+    if (v >= 0) return v;
+    v = policy_pick((struct vm *)vm, 0, &swept, &from);
+    return v < 0 ? -1 : clean_first(vm, v, swept, from);
+}
+#endif
+
+/* ------------------------------------------------------------- lookup -- */
+
+static int find(struct vm *vm, vm_addr_t base)
+{
+    unsigned i;
+#if VM_CONFIG_HINTS
+    unsigned h = (unsigned)(base >> vm->page_shift) & (VM_CONFIG_HINTS - 1u);
+    i = vm->hints[h];
+    if (i < vm->page_count && vm->slots[i].base == base) return (int)i;
+#endif
+    for (i = 0; i < vm->page_count; i++)
+        if (vm->slots[i].base == base) {
+#if VM_CONFIG_HINTS
+            vm->hints[h] = (uint8_t)i;
+#endif
+            return (int)i;
+        }
+    return -1;
+}
+
+int vm_slot_of(const struct vm *vm, vm_addr_t addr)
+{
+    vm_addr_t base = addr & ~vm->page_mask;
+    unsigned i;
+    for (i = 0; i < vm->page_count; i++)
+        if (vm->slots[i].base == base) return (int)i;
+    return -1;
+}
+
+/* Empty slot i (its page has no dirty bytes left, or is dropped on purpose). */
+static void drop(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (LISTED(vm)) {
+        if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
+        list_unlink(vm, i);
+    }
+    if (vm->hot_slot == s) vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    if (vm->last_loaded == i) vm->last_loaded = VM_NIL;
+    s->base = VM_NO_PAGE;
+    s->vlo = s->vhi = s->dlo = s->dhi = 0;
+    s->flags = 0;
+    vm->used--;
+}
+
+static void evict(struct vm *vm, unsigned i)
+{
+    vm_addr_t base = vm->slots[i].base;
+    drop(vm, i);
+    VM__STAT(vm, evictions);
+#if VM_CONFIG_SLOT_STATS
+    vm->slots[i].evictions++;
+#endif
+    VM__EMIT(vm, VM_EV_EVICT, (uint8_t)i, 0, base, 0);
+    (void)base;
+}
+
+/* Fetch [lo, hi) of slot i from the backend (bytes outside the valid range). */
+static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
+{
+    struct vm_slot *s = &vm->slots[i];
+    return lo < hi ? be_read(vm, i, s->base + lo, vm__data(vm, i) + lo, (uint16_t)(hi - lo)) : VM_OK;
+}
+
+/* ------------------------------------------------------------- touches -- */
+
+int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
+{
+    vm_addr_t base = addr & ~vm->page_mask;
+    uint16_t lo = (uint16_t)(addr & vm->page_mask), hi = (uint16_t)(lo + len);
+    struct vm_slot *s;
+    int i, err, fresh = 0;
+    uint16_t got = 0;
+
+    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    i = find(vm, base);
+    if (i >= 0) {
+        s = &vm->slots[i];
+        VM__STAT(vm, hits);
+        if (IS(vm, VM_POLICY_LRU) && vm->head != (uint8_t)i) {
+            list_unlink(vm, (unsigned)i);
+            list_push_head(vm, (unsigned)i);
+        }
+        if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) s->flags |= VM_SLOT_REF;
+    } else {
+        int swept = 0;
+        unsigned from;
+        VM__STAT(vm, misses);
+        i = find_empty(vm);
+        if (i < 0) {
+            i = policy_pick(vm, 1, &swept, &from);
+            if (i < 0) return VM_ERR_BUSY;
+            i = clean_first(vm, i, swept, from);
+            s = &vm->slots[i];
+            if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
+            evict(vm, (unsigned)i);
+        }
+        s = &vm->slots[i];
+        s->base = base;
+        s->flags = 0;
+        vm->used++;
+        if (LISTED(vm)) list_push_head(vm, (unsigned)i);
+#if VM_CONFIG_HINTS
+        vm->hints[(unsigned)(base >> vm->page_shift) & (VM_CONFIG_HINTS - 1u)] = (uint8_t)i;
+#endif
+        fresh = 1;
+    }
+
+    /* Make the needed bytes valid. */
+    if (how == VM__READ) {
+        if (s->vlo == s->vhi) {
+            got = vm__extent(vm, base);
+            err = fetch(vm, (unsigned)i, 0, got);
+            if (err == VM_OK) { s->vlo = 0; s->vhi = got; }
+        } else if (lo < s->vlo || hi > s->vhi) {
+            uint16_t ext = vm__extent(vm, base);
+            err = fetch(vm, (unsigned)i, 0, s->vlo);
+            if (err == VM_OK) err = fetch(vm, (unsigned)i, s->vhi, ext);
+            if (err == VM_OK) { got = (uint16_t)(s->vlo + ext - s->vhi); s->vlo = 0; s->vhi = ext; }
+        } else {
+            err = VM_OK;
+        }
+    } else if (s->vlo == s->vhi || (hi >= s->vlo && lo <= s->vhi)) {
+        err = VM_OK; /* the write joins or fills the valid range: vm__dirty grows it */
+    } else if (hi < s->vlo) {
+        err = fetch(vm, (unsigned)i, hi, s->vlo);
+        if (err == VM_OK) { got = (uint16_t)(s->vlo - hi); s->vlo = hi; }
+    } else {
+        err = fetch(vm, (unsigned)i, s->vhi, lo);
+        if (err == VM_OK) { got = (uint16_t)(lo - s->vhi); s->vhi = lo; }
+    }
+    if (err != VM_OK) {
+        if (fresh) drop(vm, (unsigned)i); /* a failed read never installs a page */
+        return err;
+    }
+    vm->last_touch = (uint8_t)i;
+    if (fresh) {
+        vm->last_loaded = (uint8_t)i;
+        VM__STAT(vm, loads);
+#if VM_CONFIG_SLOT_STATS
+        s->loads++;
+#endif
+        VM__EMIT(vm, VM_EV_LOAD, (uint8_t)i, 0, base, got);
+    } else if (got) {
+        VM__STAT(vm, fills);
+        VM__EMIT(vm, VM_EV_FILL, (uint8_t)i, 0, base, got);
+    }
+    return i;
+}
+
+void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (s->vlo == s->vhi) { s->vlo = lo; s->vhi = hi; }
+    else {
+        if (lo < s->vlo) s->vlo = lo;
+        if (hi > s->vhi) s->vhi = hi;
+    }
+    if (s->dlo == s->dhi) {
+        s->dlo = lo;
+        s->dhi = hi;
+        VM__EMIT(vm, VM_EV_DIRTY, (uint8_t)i, 0, s->base + lo, (vm_addr_t)(hi - lo));
+    } else {
+        if (lo < s->dlo) s->dlo = lo;
+        if (hi > s->dhi) s->dhi = hi;
+    }
+}
+
+void vm__done(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (i != vm->last_touch) return; /* another page was touched since */
+    if (s->vlo != 0 || s->vhi != vm->page_size) return; /* not whole, or the pool's partial last page */
+    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
+    if (vm__bounced(vm, s->base, vm->page_size)) return;
+    vm->hot_base = s->base;
+    vm->hot_wbase = s->dlo != s->dhi ? s->base : VM_NO_PAGE;
+    vm->hot_data = vm__data(vm, i);
+    vm->hot_slot = s;
+}
+
+/* --------------------------------------------------------------- access -- */
+
+#if SIZE_MAX > 0xFFFFFFFFu
+#define TOO_LONG(n) ((n) > 0xFFFFFFFFu)
+#else
+#define TOO_LONG(n) 0
+#endif
+
+int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n)
+{
+    uint8_t *d = (uint8_t *)dst;
+    int i;
+
+#if VM_CONFIG_WRAP
+    if (vm_is_wrapped(src)) {
+        if (n) memcpy(dst, vm_unwrap(vm, src), n);
+        return VM_OK;
+    }
+#endif
+    if (TOO_LONG(n) || vm__range(vm, src, (vm_addr_t)n)) return VM_ERR_RANGE;
+    while (n) {
+        uint16_t off = (uint16_t)(src & vm->page_mask);
+        uint16_t chunk = (uint16_t)(n < (size_t)(vm->page_size - off) ? n : (size_t)(vm->page_size - off));
+        if ((i = vm__touch(vm, src, chunk, VM__READ)) < 0) return i;
+        memcpy(d, vm__data(vm, (unsigned)i) + off, chunk);
+#if VM_CONFIG_BOUNCE
+        if (vm__bounced(vm, src, chunk)) {
+            vm_addr_t a = src > vm->bounce_addr ? src : vm->bounce_addr;
+            vm_addr_t e = src + chunk < vm->bounce_addr + vm->bounce_len ? src + chunk : vm->bounce_addr + vm->bounce_len;
+            memcpy(d + (a - src), vm->bounce + (a - vm->bounce_addr), (size_t)(e - a));
+        }
+#endif
+        vm__done(vm, (unsigned)i);
+        d += chunk;
+        src += chunk;
+        n -= chunk;
+    }
+    return VM_OK;
+}
+
+/* Write into the pages only (the bounce buffer is the caller's business). */
+static int write_pages(struct vm *vm, vm_addr_t dst, const uint8_t *s, size_t n)
+{
+    int i;
+    while (n) {
+        uint16_t off = (uint16_t)(dst & vm->page_mask);
+        uint16_t chunk = (uint16_t)(n < (size_t)(vm->page_size - off) ? n : (size_t)(vm->page_size - off));
+        if ((i = vm__touch(vm, dst, chunk, VM__WRITE)) < 0) return i;
+        memcpy(vm__data(vm, (unsigned)i) + off, s, chunk);
+        vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + chunk));
+        vm__done(vm, (unsigned)i);
+        s += chunk;
+        dst += chunk;
+        n -= chunk;
+    }
+    return VM_OK;
+}
+
+int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
+{
+    int err;
+#if VM_CONFIG_WRAP
+    if (vm_is_wrapped(dst)) {
+        if (n) memcpy(vm_unwrap(vm, dst), src, n);
+        return VM_OK;
+    }
+#endif
+    if (TOO_LONG(n) || vm__range(vm, dst, (vm_addr_t)n)) return VM_ERR_RANGE;
+#if VM_CONFIG_BOUNCE
+    if (vm__bounced(vm, dst, (vm_addr_t)n)) {
+        /* Page by page, keeping the bounced copy in step with each page. */
+        const uint8_t *s = (const uint8_t *)src;
+        while (n) {
+            uint16_t off = (uint16_t)(dst & vm->page_mask);
+            uint16_t chunk = (uint16_t)(n < (size_t)(vm->page_size - off) ? n : (size_t)(vm->page_size - off));
+            if ((err = write_pages(vm, dst, s, chunk)) != VM_OK) return err;
+            if (vm__bounced(vm, dst, chunk)) {
+                vm_addr_t a = dst > vm->bounce_addr ? dst : vm->bounce_addr;
+                vm_addr_t e = dst + chunk < vm->bounce_addr + vm->bounce_len ? dst + chunk : vm->bounce_addr + vm->bounce_len;
+                memcpy(vm->bounce + (a - vm->bounce_addr), s + (a - dst), (size_t)(e - a));
+            }
+            s += chunk;
+            dst += chunk;
+            n -= chunk;
+        }
+        return VM_OK;
+    }
+#endif
+    err = write_pages(vm, dst, (const uint8_t *)src, n);
+    return err;
+}
+
+/* ---------------------------------------------------------------- locks -- */
+
+int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+{
+    uint16_t off;
+    int i;
+    struct vm_slot *s;
+
+    if (!lk) return VM_ERR_INVAL;
+    lk->mode = 0;
+    if (len == 0 || mode < VM_LOCK_RO || mode > VM_LOCK_RW) return VM_ERR_INVAL;
+#if VM_CONFIG_WRAP
+    if (vm_is_wrapped(addr)) {
+        lk->ptr = vm_unwrap(vm, addr);
+        lk->len = len;
+        lk->addr = addr;
+        lk->mode = (uint8_t)mode;
+        lk->slot = VM_WRAP_SLOT;
+        return VM_OK;
+    }
+#endif
+    if (TOO_LONG(len) || vm__range(vm, addr, (vm_addr_t)len)) return VM_ERR_RANGE;
+    off = (uint16_t)(addr & vm->page_mask);
+    if (len > (size_t)(vm->page_size - off)) {
+#if VM_CONFIG_BOUNCE
+        if (len <= vm->bounce_size) {
+            vm_addr_t base = addr & ~vm->page_mask;
+            int a, b;
+            if (vm->bounce_len) {
+                if (vm->bounce_addr != addr || vm->bounce_len != len || vm->bounce_locks == 255u)
+                    return VM_ERR_BUSY;
+                vm->bounce_locks++;
+                vm->bounce_mode |= (uint8_t)mode;
+            } else {
+                /* Neither page may hold other locks: their pointers would
+                 * not see the bounced copy. */
+                a = find(vm, base);
+                b = find(vm, base + vm->page_size);
+                if ((a >= 0 && vm->slots[a].locks) || (b >= 0 && vm->slots[b].locks)) return VM_ERR_BUSY;
+                if (mode & VM_LOCK_RO) {
+                    int err = vm_read(vm, vm->bounce, addr, len);
+                    if (err) return err;
+                }
+                vm->bounce_addr = addr;
+                vm->bounce_len = (uint16_t)len;
+                vm->bounce_locks = 1;
+                vm->bounce_mode = (uint8_t)mode;
+                if (vm->hot_base != VM_NO_PAGE && vm__bounced(vm, vm->hot_base, vm->page_size))
+                    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+            }
+            lk->ptr = vm->bounce;
+            lk->len = len;
+            lk->addr = addr;
+            lk->mode = (uint8_t)mode;
+            lk->slot = VM_BOUNCE_SLOT;
+            VM__STAT(vm, locks);
+            VM__EMIT(vm, VM_EV_LOCK, VM_BOUNCE_SLOT, 0, addr, (vm_addr_t)len);
+            return VM_OK;
+        }
+#endif
+        len = (size_t)(vm->page_size - off); /* trimmed at the page end */
+    }
+    if (vm__bounced(vm, addr, (vm_addr_t)len)) return VM_ERR_BUSY;
+    i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
+    if (i < 0) return i;
+    s = &vm->slots[i];
+    if (s->locks == 255u) {
+        vm__done(vm, (unsigned)i);
+        return VM_ERR_BUSY;
+    }
+    s->locks++;
+    if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
+    vm__done(vm, (unsigned)i);
+    lk->ptr = vm__data(vm, (unsigned)i) + off;
+    lk->len = len;
+    lk->addr = addr;
+    lk->mode = (uint8_t)mode;
+    lk->slot = (uint8_t)i;
+    VM__STAT(vm, locks);
+    VM__EMIT(vm, VM_EV_LOCK, (uint8_t)i, 0, addr, (vm_addr_t)len);
+    return VM_OK;
+}
+
+int vm_unlock(struct vm *vm, struct vm_lock *lk)
+{
+    struct vm_slot *s;
+    uint16_t off;
+
+    if (!lk || lk->mode < VM_LOCK_RO || lk->mode > VM_LOCK_RW) return VM_ERR_NOTLOCKED;
+#if VM_CONFIG_WRAP
+    if (lk->slot == VM_WRAP_SLOT) {
+        if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
+        lk->mode = 0;
+        return VM_OK;
+    }
+#endif
+#if VM_CONFIG_BOUNCE
+    if (lk->slot == VM_BOUNCE_SLOT) {
+        if (!vm->bounce_len || lk->addr != vm->bounce_addr || lk->len != vm->bounce_len ||
+            lk->ptr != vm->bounce)
+            return VM_ERR_NOTLOCKED;
+        if (vm->bounce_locks == 1u && (vm->bounce_mode & VM_LOCK_WO)) {
+            int err = write_pages(vm, vm->bounce_addr, vm->bounce, vm->bounce_len);
+            if (err) return err; /* still held: the caller may retry */
+        }
+        if (--vm->bounce_locks == 0u) vm->bounce_len = 0;
+        lk->mode = 0;
+        VM__STAT(vm, unlocks);
+        VM__EMIT(vm, VM_EV_UNLOCK, VM_BOUNCE_SLOT, 0, lk->addr, (vm_addr_t)lk->len);
+        return VM_OK;
+    }
+#endif
+    if (lk->slot >= vm->page_count) return VM_ERR_NOTLOCKED;
+    s = &vm->slots[lk->slot];
+    off = (uint16_t)(lk->addr & vm->page_mask);
+    if (s->base != (lk->addr & ~vm->page_mask) || !s->locks ||
+        lk->ptr != (void *)(vm__data(vm, lk->slot) + off) || off + lk->len > vm->page_size)
+        return VM_ERR_NOTLOCKED;
+    s->locks--;
+    /* The data may have changed through the pointer since a flush. */
+    if (lk->mode & VM_LOCK_WO) {
+        vm__dirty(vm, lk->slot, off, (uint16_t)(off + lk->len));
+        if (vm->hot_slot == s && vm->hot_base == s->base) vm->hot_wbase = s->base;
+    }
+    lk->mode = 0;
+    VM__STAT(vm, unlocks);
+    VM__EMIT(vm, VM_EV_UNLOCK, (uint8_t)(s - vm->slots), 0, lk->addr, (vm_addr_t)lk->len);
+    return VM_OK;
+}
+
+/* ---------------------------------------------------------------- flush -- */
+
+int vm_flush(struct vm *vm)
+{
+    int first = VM_OK, err;
+    vm_addr_t last = 0;
+    int started = 0;
+
+#if VM_CONFIG_BOUNCE
+    if (vm->bounce_len && (vm->bounce_mode & VM_LOCK_WO)) {
+        err = write_pages(vm, vm->bounce_addr, vm->bounce, vm->bounce_len);
+        if (err) first = err;
+    }
+#endif
+    /* Dirty pages in address order, so write-back is sequential. */
+    for (;;) {
+        unsigned i, best = VM_NIL;
+        for (i = 0; i < vm->page_count; i++) {
+            const struct vm_slot *s = &vm->slots[i];
+            if (s->base == VM_NO_PAGE || s->dlo == s->dhi) continue;
+            if (started && s->base <= last) continue;
+            if (best == VM_NIL || s->base < vm->slots[best].base) best = i;
+        }
+        if (best == VM_NIL) break;
+        last = vm->slots[best].base;
+        started = 1;
+        err = writeback(vm, best);
+        if (err && first == VM_OK) first = err;
+    }
+    if (vm->be.sync) {
+        err = vm->be.sync(vm->be.ctx);
+        if (err) {
+            if (err > 0) err = VM_ERR_IO;
+            VM__STAT(vm, errors);
+            VM__EMIT(vm, VM_EV_ERROR, VM_NIL, err, 0, 0);
+            if (first == VM_OK) first = err;
+        }
+    }
+    return first;
+}
+
+int vm_invalidate(struct vm *vm)
+{
+    int err = vm_flush(vm);
+    unsigned i;
+    for (i = 0; i < vm->page_count; i++) {
+        struct vm_slot *s = &vm->slots[i];
+        if (s->base != VM_NO_PAGE && !s->locks && s->dlo == s->dhi) evict(vm, i);
+    }
+    return err;
+}
+
+/* ---------------------------------------------------------- statistics -- */
+
+void vm_stats_reset(struct vm *vm)
+{
+#if VM_CONFIG_STATS
+    memset(&vm->stats, 0, sizeof vm->stats);
+#endif
+#if VM_CONFIG_SLOT_STATS
+    {
+        unsigned i;
+        for (i = 0; i < vm->page_count; i++)
+            vm->slots[i].loads = vm->slots[i].evictions = vm->slots[i].writebacks = 0;
+    }
+#endif
+#if VM_CONFIG_ALLOC
+    vm->heap_peak = vm->heap_used;
+#endif
+    (void)vm;
+}
+
+const char *vm_policy_name(unsigned policy)
+{
+    switch (policy) {
+    case VM_POLICY_FIFO: return "fifo";
+    case VM_POLICY_LRU: return "lru";
+    case VM_POLICY_CLOCK: return "clock";
+    case VM_POLICY_SIEVE: return "sieve";
+    default: return "?";
+    }
+}
+
+/* ------------------------------------------------------------ observe -- */
+
+#if VM_CONFIG_WALK
+void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
+{
+    unsigned i, k, n = vm->page_count;
+    int victim = vm_next_victim(vm);
+    uint8_t age[VM_PAGE_COUNT_MAX];
+
+    /* Position of each slot in the policy's scan order. */
+    memset(age, 0xFF, n);
+    if (IS(vm, VM_POLICY_CLOCK)) {
+        for (i = 0; i < n; i++)
+            if (vm->slots[i].base != VM_NO_PAGE) age[i] = (uint8_t)((i + n - vm->hand) % n);
+    } else if (vm->tail != VM_NIL) {
+        unsigned start = vm->tail;
+        if (IS(vm, VM_POLICY_SIEVE) && vm->hand != VM_NIL) start = vm->hand;
+        for (i = start, k = 0; k < vm->used; k++) {
+            age[i] = (uint8_t)k;
+            i = scan_next(vm, i);
+            if (i == VM_NIL) break;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct vm_slot *s = &vm->slots[i];
+        struct vm_slot_info info;
+        memset(&info, 0, sizeof info);
+        info.index = (uint8_t)i;
+        info.base = s->base;
+        info.locks = s->locks;
+        info.ref = (uint8_t)(s->flags & VM_SLOT_REF);
+        info.next_victim = (uint8_t)(victim == (int)i);
+        info.age = age[i];
+        info.extent = s->base == VM_NO_PAGE ? 0 : vm__extent(vm, s->base);
+        info.vlo = s->vlo;
+        info.vhi = s->vhi;
+        info.dlo = s->dlo;
+        info.dhi = s->dhi;
+        info.data = vm__data(vm, i);
+#if VM_CONFIG_SLOT_STATS
+        info.loads = s->loads;
+        info.evictions = s->evictions;
+        info.writebacks = s->writebacks;
+#endif
+        fn(ctx, &info);
+    }
+}
+#endif
+
+#if VM_CONFIG_CHECK
+#ifdef VM_CHECK_DEBUG
+#include <stdio.h>
+#define REQUIRE(c) do { if (!(c)) { fprintf(stderr, "vm_check: %s (line %d)\n", #c, __LINE__); return VM_ERR_CHECK; } } while (0)
+#else
+#define REQUIRE(c) do { if (!(c)) return VM_ERR_CHECK; } while (0)
+#endif
+
+int vm_check(const struct vm *vm)
+{
+    unsigned i, j, n = vm->page_count, used = 0;
+
+    REQUIRE(vm->page_size >= VM_PAGE_SIZE_MIN && vm->page_size <= VM_PAGE_SIZE_MAX);
+    REQUIRE((1u << vm->page_shift) == vm->page_size && vm->page_mask == (vm_addr_t)vm->page_size - 1u);
+    REQUIRE(n >= 1 && n <= VM_PAGE_COUNT_MAX);
+    for (i = 0; i < n; i++) {
+        const struct vm_slot *s = &vm->slots[i];
+        if (s->base == VM_NO_PAGE) {
+            REQUIRE(!s->locks && !s->vlo && !s->vhi && !s->dlo && !s->dhi);
+            REQUIRE(s->prev == VM_NIL && s->next == VM_NIL);
+            continue;
+        }
+        used++;
+        REQUIRE((s->base & vm->page_mask) == 0 && s->base < vm->pool_size);
+        REQUIRE(s->vlo <= s->vhi && s->vhi <= vm__extent(vm, s->base));
+        if (s->dlo != s->dhi) REQUIRE(s->vlo <= s->dlo && s->dlo < s->dhi && s->dhi <= s->vhi);
+        else REQUIRE(s->dlo == 0);
+        for (j = i + 1; j < n; j++) REQUIRE(vm->slots[j].base != s->base);
+        if (!LISTED(vm)) REQUIRE(s->prev == VM_NIL && s->next == VM_NIL);
+    }
+    REQUIRE(used == vm->used);
+    if (LISTED(vm)) {
+        unsigned k = 0, prev = VM_NIL;
+        for (i = vm->head; i != VM_NIL && k <= n; i = vm->slots[i].next, k++) {
+            REQUIRE(i < n && vm->slots[i].base != VM_NO_PAGE && vm->slots[i].prev == prev);
+            prev = i;
+        }
+        REQUIRE(k == used && vm->tail == prev);
+    } else {
+        REQUIRE(vm->head == VM_NIL && vm->tail == VM_NIL);
+    }
+    if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
+    if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && vm->slots[vm->hand].base != VM_NO_PAGE));
+    if (vm->hot_base != VM_NO_PAGE) {
+        const struct vm_slot *s = vm->hot_slot;
+        REQUIRE(s >= vm->slots && s < vm->slots + n && s->base == vm->hot_base);
+        REQUIRE(vm->hot_data == vm__data(vm, (unsigned)(s - vm->slots)));
+        REQUIRE(s->vlo == 0 && s->vhi == vm->page_size);
+        REQUIRE(vm->hot_wbase == VM_NO_PAGE || (vm->hot_wbase == vm->hot_base && s->dlo != s->dhi));
+        if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
+        if (IS(vm, VM_POLICY_LRU)) REQUIRE(vm->head == (unsigned)(s - vm->slots));
+        REQUIRE(!vm__bounced(vm, s->base, vm->page_size));
+    } else {
+        REQUIRE(vm->hot_wbase == VM_NO_PAGE);
+    }
+#if VM_CONFIG_BOUNCE
+    if (vm->bounce_len) {
+        REQUIRE(vm->bounce && vm->bounce_locks && vm->bounce_len <= vm->bounce_size);
+        REQUIRE(vm__range(vm, vm->bounce_addr, vm->bounce_len) == VM_OK);
+        REQUIRE((vm->bounce_addr & vm->page_mask) + vm->bounce_len > vm->page_size);
+    }
+#endif
+#if VM_CONFIG_ALLOC
+    if (vm->heap) {
+        vm_addr_t sum = 0, end = vm->heap_start;
+        REQUIRE(vm->heap_n <= vm->heap_cap);
+        for (i = 0; i < vm->heap_n; i++) {
+            const struct vm_block *b = &vm->heap[i];
+            REQUIRE(b->addr >= end && b->size && b->size <= vm->heap_end - b->addr);
+            REQUIRE((b->addr & (VM_ALLOC_ALIGN - 1u)) == 0);
+            end = b->addr + b->size;
+            sum += b->size;
+        }
+        REQUIRE(sum == vm->heap_used && vm->heap_peak >= vm->heap_used);
+    }
+#endif
+    return VM_OK;
+}
+#endif
+
+#if VM_CONFIG_STRERROR
+const char *vm_strerror(int err)
+{
+    static const char *const msg[VM_ERR_COUNT] = {
+        "ok",
+        "backend I/O error",
+        "backend timed out",
+        "backend received corrupt data",
+        "backend device absent or not set up",
+        "invalid argument or configuration",
+        "address range outside the pool",
+        "all pages locked, lock count full, or bounce buffer in use",
+        "out of virtual memory",
+        "not locked",
+        "invariant check failed",
+    };
+    if (err > 0 || err <= -VM_ERR_COUNT) return "unknown error";
+    return msg[-err];
+}
+#endif

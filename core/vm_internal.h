@@ -1,0 +1,72 @@
+/*
+ * vm_internal.h - what the core's own files share. Not part of the API.
+ */
+#ifndef VM_INTERNAL_H
+#define VM_INTERNAL_H
+
+#include "vm.h"
+
+#define VM_NIL 0xFFu       /* no slot (lists, hints, SIEVE hand) */
+#define VM_WRAP_SLOT 0xFEu /* vm_lock.slot of a lock on a wrapped pointer */
+
+/* How a touch uses the bytes it names (vm__touch). */
+#define VM__READ 0  /* the bytes must be valid: fetch what is missing */
+#define VM__WRITE 1 /* the bytes will be overwritten: fetch only a gap */
+
+#if VM_CONFIG_STATS
+#define VM__STAT(vm, field) ((vm)->stats.field++)
+#define VM__STAT_ADD(vm, field, n) ((vm)->stats.field += (n))
+#else
+#define VM__STAT(vm, field) ((void)0)
+#define VM__STAT_ADD(vm, field, n) ((void)0)
+#endif
+
+#if VM_CONFIG_EVENTS
+void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr, vm_addr_t len);
+#define VM__EMIT(vm, type, slot, err, addr, len)                               \
+    do {                                                                       \
+        if ((vm)->event) vm__emit((vm), (type), (slot), (err), (addr), (len)); \
+    } while (0)
+#else
+#define VM__EMIT(vm, type, slot, err, addr, len) ((void)0)
+#endif
+
+static inline uint8_t *vm__data(const struct vm *vm, unsigned i)
+{
+    return vm->pages + ((size_t)i << vm->page_shift);
+}
+
+/* Bytes of the page at base that lie inside the pool. */
+static inline uint16_t vm__extent(const struct vm *vm, vm_addr_t base)
+{
+    vm_addr_t left = vm->pool_size - base;
+    return left < vm->page_size ? (uint16_t)left : vm->page_size;
+}
+
+/* 0 if [a, a+n) lies inside the pool. */
+static inline int vm__range(const struct vm *vm, vm_addr_t a, vm_addr_t n)
+{
+    return (n > vm->pool_size || a > vm->pool_size - n) ? VM_ERR_RANGE : VM_OK;
+}
+
+/* One touch of the page holding [addr, addr+len) (which must not cross a
+ * page boundary): make it resident, and valid for `how`. Returns the slot
+ * index, or a negative vm_err. The caller then moves its bytes, calls
+ * vm__dirty for a write, and vm__done. */
+int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how);
+/* Mark [lo, hi) of slot i written (after vm__touch(..., VM__WRITE)). */
+void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi);
+/* End of a touch of slot i: make it the hot page if it may be. */
+void vm__done(struct vm *vm, unsigned i);
+
+#if VM_CONFIG_BOUNCE
+/* 1 if [a, a+n) overlaps the range held in the bounce buffer. */
+static inline int vm__bounced(const struct vm *vm, vm_addr_t a, vm_addr_t n)
+{
+    return vm->bounce_len && a < vm->bounce_addr + vm->bounce_len && vm->bounce_addr < a + n;
+}
+#else
+#define vm__bounced(vm, a, n) 0
+#endif
+
+#endif /* VM_INTERNAL_H */
