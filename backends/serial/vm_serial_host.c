@@ -1,0 +1,350 @@
+/*
+ * vm_serial_host.c - the host's protocol engine: parse, apply, reply, cache.
+ * See vm_serial_host.h for the resynchronisation and duplicate rules.
+ */
+#include "vm_serial_host.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct vm_serial_host {
+    struct vm_serial_host_config cfg;
+    struct vm_serial_host_stats stats;
+    uint16_t max_data;
+    uint8_t ready;        /* a HELLO was answered in this session */
+    /* receive buffer: bytes of a candidate frame, buf[0] == sync when have > 0 */
+    uint8_t *buf;
+    size_t have;
+    size_t cap;
+    /* last request and its reply */
+    uint8_t last_valid;
+    uint8_t last_type;
+    uint8_t last_seq;
+    uint16_t last_len;
+    uint32_t last_crc;
+    uint8_t *reply;
+    size_t reply_len;
+    uint8_t *payload;     /* reply payload being built */
+};
+
+/* ---- stores ------------------------------------------------------------ */
+
+static int ram_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+{
+    struct vm_serial_store *st = ctx;
+    memcpy(buf, st->mem + addr, len);
+    return VM_OK;
+}
+
+static int ram_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
+{
+    struct vm_serial_store *st = ctx;
+    memcpy(st->mem + addr, buf, len);
+    return VM_OK;
+}
+
+void vm_serial_store_ram(struct vm_serial_store *st, void *mem, vm_addr_t size)
+{
+    memset(st, 0, sizeof *st);
+    st->mem = mem;
+    st->fd = -1;
+    st->backend.read = ram_read;
+    st->backend.write = ram_write;
+    st->backend.sync = NULL;
+    st->backend.ctx = st;
+    st->backend.size = size;
+}
+
+static int file_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+{
+    struct vm_serial_store *st = ctx;
+    uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t r = pread(st->fd, p, len, (off_t)addr);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return VM_ERR_IO;
+        if (r == 0) { /* beyond the end of a short file: zeros */
+            memset(p, 0, len);
+            return VM_OK;
+        }
+        p += r;
+        addr += (vm_addr_t)r;
+        len -= (size_t)r;
+    }
+    return VM_OK;
+}
+
+static int file_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
+{
+    struct vm_serial_store *st = ctx;
+    const uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t r = pwrite(st->fd, p, len, (off_t)addr);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return VM_ERR_IO;
+        p += r;
+        addr += (vm_addr_t)r;
+        len -= (size_t)r;
+    }
+    return VM_OK;
+}
+
+static int file_sync(void *ctx)
+{
+    struct vm_serial_store *st = ctx;
+    return fsync(st->fd) == 0 ? VM_OK : VM_ERR_IO;
+}
+
+void vm_serial_store_file(struct vm_serial_store *st, int fd, vm_addr_t size)
+{
+    memset(st, 0, sizeof *st);
+    st->fd = fd;
+    st->backend.read = file_read;
+    st->backend.write = file_write;
+    st->backend.sync = file_sync;
+    st->backend.ctx = st;
+    st->backend.size = size;
+}
+
+/* ---- engine -------------------------------------------------------------- */
+
+const char *vm_serial_type_name(uint8_t type)
+{
+    switch (type & (uint8_t)~VM_SP_REPLY) {
+    case VM_SP_HELLO: return "HELLO";
+    case VM_SP_READ: return "READ";
+    case VM_SP_WRITE: return "WRITE";
+    case VM_SP_SYNC_CMD: return "SYNC";
+    case VM_SP_PING: return "PING";
+    case VM_SP_CONSOLE: return "CONSOLE";
+    default: return "?";
+    }
+}
+
+struct vm_serial_host *vm_serial_host_new(const struct vm_serial_host_config *cfg)
+{
+    struct vm_serial_host *h;
+    if (cfg == NULL || cfg->store == NULL || cfg->store->read == NULL ||
+        cfg->store->write == NULL || cfg->send == NULL)
+        return NULL;
+    if (cfg->max_data != 0 && (cfg->max_data < 16u || cfg->max_data > VM_SP_DATA_MAX))
+        return NULL;
+    h = calloc(1, sizeof *h);
+    if (h == NULL) return NULL;
+    h->cfg = *cfg;
+    h->max_data = cfg->max_data ? cfg->max_data : VM_SP_DATA_MAX;
+    h->cap = VM_SP_OVERHEAD + (size_t)h->max_data + 4u;
+    h->buf = malloc(h->cap);
+    h->reply = malloc(h->cap);
+    h->payload = malloc(h->cap);
+    if (h->buf == NULL || h->reply == NULL || h->payload == NULL) {
+        vm_serial_host_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void vm_serial_host_free(struct vm_serial_host *h)
+{
+    if (h == NULL) return;
+    free(h->buf);
+    free(h->reply);
+    free(h->payload);
+    free(h);
+}
+
+void vm_serial_host_restart(struct vm_serial_host *h)
+{
+    h->ready = 0;
+    h->have = 0;
+    h->last_valid = 0;
+}
+
+const struct vm_serial_host_stats *vm_serial_host_stats(const struct vm_serial_host *h)
+{
+    return &h->stats;
+}
+
+static void console_out(struct vm_serial_host *h, const uint8_t *p, size_t n)
+{
+    h->stats.garbage += n;
+    if (h->cfg.console && n) h->cfg.console(h->cfg.console_ctx, p, n);
+}
+
+/* Handle one well-formed request frame f (payload length len, CRC crc). */
+static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uint32_t crc)
+{
+    uint8_t type = f[1], seq = f[2];
+    const uint8_t *in = f + VM_SP_HEADER;
+    uint8_t *out = h->payload;
+    uint16_t olen = 1;
+    uint8_t st = VM_SP_OK;
+    vm_addr_t addr = 0;
+    uint16_t n = 0;
+    const struct vm_backend *store = h->cfg.store;
+
+    if (type & VM_SP_REPLY) { /* a reply never travels this way: noise */
+        h->stats.bad_header++;
+        return;
+    }
+    h->stats.frames++;
+    if (h->last_valid && type == h->last_type && seq == h->last_seq &&
+        len == h->last_len && crc == h->last_crc) {
+        h->stats.duplicates++;
+        if (h->cfg.trace)
+            h->cfg.trace(h->cfg.trace_ctx, type, seq, 0, len, h->reply[VM_SP_HEADER], 1);
+        h->cfg.send(h->cfg.send_ctx, h->reply, h->reply_len);
+        return;
+    }
+
+    if (!h->ready && type != VM_SP_HELLO && type != VM_SP_PING && type != VM_SP_CONSOLE) {
+        st = VM_SP_E_NOTREADY;
+    } else {
+        switch (type) {
+        case VM_SP_HELLO:
+            if (len != 4) {
+                st = VM_SP_E_LEN;
+            } else if (in[0] > VM_SP_VERSION || in[1] < VM_SP_VERSION) {
+                st = VM_SP_E_VERSION;
+            } else {
+                uint16_t want = vm_sp_get16(in + 2);
+                uint16_t md = want < h->max_data ? want : h->max_data;
+                out[1] = VM_SP_VERSION;
+                vm_sp_put16(out + 2, md);
+                vm_sp_put32(out + 4, store->size);
+                olen = 8;
+                h->ready = 1;
+                h->last_valid = 0; /* new session: forget old requests */
+            }
+            break;
+        case VM_SP_READ:
+            if (len != 6) {
+                st = VM_SP_E_LEN;
+                break;
+            }
+            addr = vm_sp_get32(in);
+            n = vm_sp_get16(in + 4);
+            if (n == 0 || n > h->max_data) {
+                st = VM_SP_E_LEN;
+            } else if ((uint64_t)addr + n > store->size) {
+                st = VM_SP_E_RANGE;
+            } else if (store->read(store->ctx, addr, out + 1, n) != VM_OK) {
+                st = VM_SP_E_IO;
+            } else {
+                olen = (uint16_t)(1u + n);
+                h->stats.bytes_read += n;
+            }
+            break;
+        case VM_SP_WRITE:
+            if (len < 5 || len - 4u > h->max_data) {
+                st = VM_SP_E_LEN;
+                break;
+            }
+            addr = vm_sp_get32(in);
+            n = (uint16_t)(len - 4u);
+            if ((uint64_t)addr + n > store->size) {
+                st = VM_SP_E_RANGE;
+            } else if (store->write(store->ctx, addr, in + 4, n) != VM_OK) {
+                st = VM_SP_E_IO;
+            } else {
+                h->stats.writes++;
+                h->stats.bytes_written += n;
+            }
+            break;
+        case VM_SP_SYNC_CMD:
+            if (len != 0) st = VM_SP_E_LEN;
+            else if (store->sync && store->sync(store->ctx) != VM_OK) st = VM_SP_E_IO;
+            break;
+        case VM_SP_PING:
+            memcpy(out + 1, in, len);
+            olen = (uint16_t)(1u + len);
+            break;
+        case VM_SP_CONSOLE:
+            if (h->cfg.console && len) h->cfg.console(h->cfg.console_ctx, in, len);
+            break;
+        default:
+            st = VM_SP_E_TYPE;
+            break;
+        }
+    }
+    if (st != VM_SP_OK) {
+        olen = 1;
+        h->stats.errors++;
+    }
+    out[0] = st;
+    h->reply_len = vm_sp_encode(h->reply, (uint8_t)(type | VM_SP_REPLY), seq, out, olen);
+    h->last_valid = 1;
+    h->last_type = type;
+    h->last_seq = seq;
+    h->last_len = len;
+    h->last_crc = crc;
+    if (h->cfg.trace) h->cfg.trace(h->cfg.trace_ctx, type, seq, addr, n ? n : len, st, 0);
+    h->cfg.send(h->cfg.send_ctx, h->reply, h->reply_len);
+}
+
+static void drop_front(struct vm_serial_host *h, size_t k)
+{
+    memmove(h->buf, h->buf + k, h->have - k);
+    h->have -= k;
+}
+
+/* Consume as many frames and console bytes from buf as are complete. */
+static void process(struct vm_serial_host *h)
+{
+    while (h->have > 0) {
+        uint16_t len;
+        size_t need;
+        uint32_t crc;
+        if (h->buf[0] != VM_SP_SYNC) {
+            size_t i = 1;
+            while (i < h->have && h->buf[i] != VM_SP_SYNC) i++;
+            console_out(h, h->buf, i);
+            drop_front(h, i);
+            continue;
+        }
+        if (h->have < VM_SP_HEADER) return;
+        if (!vm_sp_header_ok(h->buf, (uint16_t)(h->max_data + 4u))) {
+            h->stats.bad_header++;
+            console_out(h, h->buf, 1);
+            drop_front(h, 1);
+            continue;
+        }
+        len = vm_sp_get16(h->buf + 3);
+        need = VM_SP_OVERHEAD + (size_t)len;
+        if (h->have < need) return;
+        crc = vm_sp_frame_crc(h->buf, len);
+        if (crc != vm_sp_get32(h->buf + VM_SP_HEADER + len)) {
+            h->stats.bad_crc++;
+            console_out(h, h->buf, 1);
+            drop_front(h, 1);
+            continue;
+        }
+        handle(h, h->buf, len, crc);
+        drop_front(h, need);
+    }
+}
+
+void vm_serial_host_feed(struct vm_serial_host *h, const uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        /* Take as much as fits, then process. While a frame is incomplete,
+         * have < need <= cap, so there is always room for one more byte. */
+        size_t k = h->cap - h->have;
+        if (k > n) k = n;
+        if (h->have > 0 && h->buf[0] == VM_SP_SYNC && h->have >= VM_SP_HEADER) {
+            /* inside a frame: take at most what it still needs, so a
+             * failed frame's bytes can be re-scanned in place */
+            size_t need = VM_SP_OVERHEAD + (size_t)vm_sp_get16(h->buf + 3);
+            if (need > h->have && k > need - h->have) k = need - h->have;
+        } else if (h->have < VM_SP_HEADER && k > VM_SP_HEADER - h->have) {
+            k = VM_SP_HEADER - h->have;
+        }
+        memcpy(h->buf + h->have, buf, k);
+        h->have += k;
+        buf += k;
+        n -= k;
+        process(h);
+    }
+}

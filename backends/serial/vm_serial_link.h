@@ -1,0 +1,146 @@
+/*
+ * vm_serial_link.h - a modelled serial link between a board and a PC, in
+ * simulated time, with seeded fault injection.
+ *
+ * Desktop only. The board side is a struct vm_uart (give it to vm_serial);
+ * the PC side is a vm_serial_host that the link feeds and whose replies it
+ * carries back. Time moves only on the shared struct vm_simclock, and only
+ * when the board waits in uart.read; writes queue bytes with their arrival
+ * times. Everything is single-threaded and a pure function of (config, seed).
+ *
+ * What is modelled (figures from docs/reference hardware.md section C):
+ *  - UART wire: bits_per_byte bit times per byte at the bit rate (8N1: 10
+ *    bits, 86.8 us a byte at 115200; heavydeck.net "measuring serial port
+ *    latency"). One byte at a time per direction.
+ *  - USB bridge, board -> PC: bytes are grouped into IN packets of
+ *    packet_data bytes (FTDI: 64-byte packets, 62 data + 2 status; Arduino
+ *    forum topic 96). A full packet goes at once; a partial one waits for
+ *    the bridge's latency timer, flush_ns after its first byte (FTDI default
+ *    16 ms, 1 ms low latency: ftdichip.com knowledgebase, Linux ftdi_sio;
+ *    Uno 8U2: 4.1 ms, forum topic 96). USB time itself is not added: at
+ *    <= 1 Mbaud the UART is 10x slower than USB full speed.
+ *  - Native USB CDC (Teensy, Leonardo, Due): the baud setting is ignored
+ *    (pjrc.com/teensy/td_serial.html); both directions run at 12 Mbit/s,
+ *    8 bits a byte, plus packet_overhead byte times per 64-byte packet, which
+ *    caps it at 19 packets per 1 ms frame, 1216 KB/s (measured: Teensy 3.0
+ *    1088 KB/s, forum topic 132811). The board glue flushes after each frame
+ *    (Teensy send_now), so no flush timer.
+ *  - Host turnaround: the PC's time from a request's arrival to its reply
+ *    leaving, a parameter (default 300 us: heavydeck.net measured a 1309 us
+ *    echo with a 1 ms FTDI timer, so about 0.3 ms is the host's share).
+ *  - Faults, per byte on the wire in either direction: drop, flip one bit,
+ *    insert a random byte before it; per reply: answer late by late_ms; and
+ *    a host that is gone (hears nothing, says nothing).
+ */
+#ifndef VM_SERIAL_LINK_H
+#define VM_SERIAL_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm_bus.h"
+#include "vm_simclock.h"
+#include "vm_serial_host.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vm_serial_profile {
+    const char *name;
+    uint32_t bit_rate;       /* default wire bit rate (baud, or 12e6 for CDC) */
+    uint8_t bits_per_byte;   /* 10 for an 8N1 UART, 8 for native USB */
+    uint8_t packet_data;     /* data bytes per USB IN packet */
+    uint8_t packet_overhead; /* byte times of USB overhead per packet (CDC) */
+    uint8_t baud_ignored;    /* native USB: a requested baud changes nothing */
+    uint32_t flush_ns;       /* the bridge's latency timer for a partial packet */
+};
+
+/* Named profiles: "ftdi-16ms", "ftdi-1ms", "uno-8u2", "cdc". NULL if unknown. */
+const struct vm_serial_profile *vm_serial_profile_find(const char *name);
+/* The i-th profile, NULL past the end. */
+const struct vm_serial_profile *vm_serial_profile_at(unsigned i);
+
+/* Chances are in 1/65536 units. A zeroed struct means no faults. */
+struct vm_serial_faults {
+    uint64_t seed;
+    uint16_t drop;     /* per byte: lost on the wire */
+    uint16_t flip;     /* per byte: one bit inverted */
+    uint16_t garbage;  /* per byte: a random byte inserted before it */
+    uint16_t late;     /* per reply: the host answers late_ms late */
+    uint32_t late_ms;
+    uint8_t gone;      /* the host neither hears nor answers */
+};
+
+struct vm_serial_link_stats {
+    uint64_t to_host;    /* bytes the board sent */
+    uint64_t to_board;   /* bytes the host sent */
+    uint64_t dropped;
+    uint64_t flipped;
+    uint64_t inserted;
+    uint64_t late;       /* replies delayed */
+    uint64_t lost;       /* bytes sent while the host was gone */
+};
+
+/* One direction of the link: bytes in flight with the time each becomes
+ * visible to its receiver (non-decreasing). */
+struct vm_serial_lane {
+    uint8_t *byte;
+    uint64_t *at;
+    size_t head, tail, cap;
+    uint64_t wire_free;  /* when the wire can start the next byte */
+    size_t pkt_fill;     /* bytes in the current packet */
+    size_t pkt_start;    /* index of its first byte (IN lane with a timer) */
+    uint64_t pkt_first;  /* arrival of its first byte at the bridge */
+    int pkt_open;
+};
+
+struct vm_serial_link {
+    struct vm_uart uart;           /* the board's side: give it to vm_serial */
+    struct vm_simclock *clock;
+    struct vm_serial_profile profile;
+    uint32_t bit_rate;
+    uint64_t byte_ns;
+    uint64_t turnaround_ns;
+    uint64_t host_free;            /* the host is busy until then */
+    struct vm_serial_host *host;
+    struct vm_serial_faults faults;
+    uint64_t rng;
+    struct vm_serial_lane up;      /* board -> host */
+    struct vm_serial_lane down;    /* host -> board */
+    struct vm_serial_link_stats stats;
+    uint8_t *feed;                 /* scratch for feeding the host */
+    size_t feed_cap;
+};
+
+struct vm_serial_link_config {
+    struct vm_simclock *clock;              /* required */
+    const struct vm_serial_profile *profile; /* required */
+    uint32_t baud;          /* 0: the profile's rate (ignored by native USB) */
+    uint32_t turnaround_ns; /* 0: 300 us; VM_SERIAL_LINK_NO_TURNAROUND for 0 */
+};
+#define VM_SERIAL_LINK_NO_TURNAROUND 0xFFFFFFFFu
+
+/* VM_OK, or VM_ERR_INVAL / VM_ERR_NOMEM. */
+int vm_serial_link_init(struct vm_serial_link *l, const struct vm_serial_link_config *cfg);
+void vm_serial_link_free(struct vm_serial_link *l);
+
+/* The host's send callback: pass it with ctx = the link in
+ * vm_serial_host_config, then attach the host. */
+void vm_serial_link_host_send(void *link, const uint8_t *buf, size_t n);
+void vm_serial_link_attach(struct vm_serial_link *l, struct vm_serial_host *h);
+
+/* Replace the fault settings (a zeroed struct stops all faults). */
+void vm_serial_link_faults(struct vm_serial_link *l, const struct vm_serial_faults *f);
+
+/* Bytes per second the wire can carry at most (the "wire limit"). */
+double vm_serial_link_wire_limit(const struct vm_serial_link *l);
+
+/* Let simulated time run to t (delivering everything due by then). */
+void vm_serial_link_run_until(struct vm_serial_link *l, uint64_t t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VM_SERIAL_LINK_H */
