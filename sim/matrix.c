@@ -1,0 +1,411 @@
+/*
+ * matrix.c - running a scenario and reporting it (see matrix.h).
+ *
+ * Each run opens its own source and replays it; runs share nothing, so they
+ * can go to worker threads in any order. The optimum is computed once per
+ * (workload, page size) for every page count used with them, in one pass
+ * (OPT is a stack algorithm; vmt_opt_misses does all counts at once).
+ */
+#include "matrix.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void run_one(const struct vms_scenario *sc, struct vms_result *res)
+{
+    char err[256];
+    const struct vms_run *run = res->run;
+    double t0 = now_s();
+    struct vmt_source *src = vms_open_workload(sc, run->workload_index, err, sizeof err);
+    if (!src) {
+        memset(&res->r, 0, sizeof res->r);
+        snprintf(res->r.error, sizeof res->r.error, "%s", err);
+        res->wall_s = now_s() - t0;
+        return;
+    }
+    vmr_replay(&run->cfg, src, &res->r);
+    vmt_close(src);
+    res->wall_s = now_s() - t0;
+    const struct vmr_counters *c = &res->r.total;
+    uint64_t prog = c->access_read + c->access_written;
+    res->traffic_ratio = prog ? (double)(c->bytes_read + c->bytes_written) / (double)prog : 0;
+    res->expect_ok = 1;
+    if (res->r.ok && run->expect.max_traffic_ratio > 0 &&
+        res->traffic_ratio > run->expect.max_traffic_ratio) {
+        res->expect_ok = 0;
+        snprintf(res->expect_msg, sizeof res->expect_msg,
+                 "traffic ratio %.4f exceeds the expected maximum %.4f", res->traffic_ratio,
+                 run->expect.max_traffic_ratio);
+    }
+    double hr = c->touches ? (double)c->hits / (double)c->touches : 0;
+    if (res->r.ok && run->expect.min_hit_ratio > 0 && hr < run->expect.min_hit_ratio) {
+        res->expect_ok = 0;
+        snprintf(res->expect_msg, sizeof res->expect_msg,
+                 "hit ratio %.4f is below the expected minimum %.4f", hr,
+                 run->expect.min_hit_ratio);
+    }
+}
+
+struct pool {
+    const struct vms_scenario *sc;
+    struct vms_result *res;
+    size_t next, done;
+    pthread_mutex_t mu;
+    vms_progress_fn progress;
+    void *pctx;
+};
+
+static void *worker(void *arg)
+{
+    struct pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+        if (i >= p->sc->nruns) return NULL;
+        run_one(p->sc, &p->res[i]);
+        pthread_mutex_lock(&p->mu);
+        p->done++;
+        if (p->progress) p->progress(p->pctx, p->done, p->sc->nruns, &p->res[i]);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static void add_opt(const struct vms_scenario *sc, struct vms_result *res)
+{
+    size_t n = sc->nruns;
+    char *doneflag = calloc(n, 1);
+    uint32_t *counts = malloc(n * sizeof *counts);
+    uint64_t *misses = malloc(n * sizeof *misses);
+    if (!doneflag || !counts || !misses) goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (doneflag[i]) continue;
+        const struct vms_run *ri = res[i].run;
+        size_t w = ri->workload_index;
+        uint32_t ps = ri->cfg.pager.page_size;
+        size_t nc = 0;
+        for (size_t j = i; j < n; j++) {
+            const struct vms_run *rj = res[j].run;
+            if (rj->workload_index != w || rj->cfg.pager.page_size != ps) continue;
+            size_t k;
+            for (k = 0; k < nc; k++)
+                if (counts[k] == rj->cfg.pager.page_count) break;
+            if (k == nc) counts[nc++] = rj->cfg.pager.page_count;
+        }
+        char err[160] = "";
+        struct vmt_source *src = vms_open_workload(sc, w, err, sizeof err);
+        int rc = -1;
+        if (src) {
+            rc = vmt_opt_misses(src, ps, counts, nc, misses, err, sizeof err);
+            vmt_close(src);
+        }
+        for (size_t j = i; j < n; j++) {
+            const struct vms_run *rj = res[j].run;
+            if (rj->workload_index != w || rj->cfg.pager.page_size != ps) continue;
+            doneflag[j] = 1;
+            if (rc < 0) {
+                snprintf(res[j].opt_error, sizeof res[j].opt_error, "%s", err);
+                continue;
+            }
+            for (size_t k = 0; k < nc; k++)
+                if (counts[k] == rj->cfg.pager.page_count) {
+                    res[j].has_opt = 1;
+                    res[j].opt_misses = misses[k];
+                }
+        }
+    }
+out:
+    free(doneflag);
+    free(counts);
+    free(misses);
+}
+
+size_t vms_run_all(const struct vms_scenario *sc, struct vms_result *res, int jobs,
+                   vms_progress_fn progress, void *pctx)
+{
+    struct pool p;
+    memset(res, 0, sc->nruns * sizeof *res);
+    for (size_t i = 0; i < sc->nruns; i++) res[i].run = &sc->runs[i];
+    memset(&p, 0, sizeof p);
+    p.sc = sc;
+    p.res = res;
+    p.progress = progress;
+    p.pctx = pctx;
+    pthread_mutex_init(&p.mu, NULL);
+    if (jobs < 1) jobs = 1;
+    if ((size_t)jobs > sc->nruns) jobs = (int)sc->nruns;
+    pthread_t *th = jobs > 1 ? calloc((size_t)jobs, sizeof *th) : NULL;
+    int started = 0;
+    if (th)
+        for (int i = 0; i < jobs; i++)
+            if (pthread_create(&th[i], NULL, worker, &p) == 0) started++;
+    if (started == 0) worker(&p);
+    for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&p.mu);
+    if (sc->opt) add_opt(sc, res);
+    size_t failed = 0;
+    for (size_t i = 0; i < sc->nruns; i++)
+        if (!res[i].r.ok || !res[i].expect_ok) failed++;
+    return failed;
+}
+
+/* ------------------------------------------------------------- reports */
+
+static double hit_ratio(const struct vmr_counters *c)
+{
+    return c->touches ? (double)c->hits / (double)c->touches : 0.0;
+}
+
+/* Effective throughput: program bytes per simulated second, in KiB/s. */
+static double throughput_kib(const struct vmr_counters *c)
+{
+    if (!c->time_ns) return 0;
+    return (double)(c->access_read + c->access_written) / 1024.0 / ((double)c->time_ns * 1e-9);
+}
+
+static void fmt_time(char *out, size_t n, uint64_t ns)
+{
+    if (ns == 0)
+        snprintf(out, n, "0");
+    else if (ns < 1000000u)
+        snprintf(out, n, "%.1f us", (double)ns / 1e3);
+    else if (ns < 1000000000u)
+        snprintf(out, n, "%.1f ms", (double)ns / 1e6);
+    else
+        snprintf(out, n, "%.2f s", (double)ns / 1e9);
+}
+
+static void fmt_count(char *out, size_t n, uint64_t v)
+{
+    if (v < 100000u)
+        snprintf(out, n, "%llu", (unsigned long long)v);
+    else if (v < 100000000u)
+        snprintf(out, n, "%.1fk", (double)v / 1e3);
+    else
+        snprintf(out, n, "%.1fM", (double)v / 1e6);
+}
+
+int vms_report_table(FILE *f, const struct vms_scenario *sc, const struct vms_result *res,
+                     int colour)
+{
+    const char *red = colour ? "\033[31m" : "", *green = colour ? "\033[32m" : "",
+               *yellow = colour ? "\033[33m" : "", *bold = colour ? "\033[1m" : "",
+               *off = colour ? "\033[0m" : "";
+    size_t wb = 7, wp = 5, ww = 8;
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_run *r = res[i].run;
+        if (strlen(r->backend) > wb) wb = strlen(r->backend);
+        if (strlen(r->pager) > wp) wp = strlen(r->pager);
+        if (strlen(r->workload) > ww) ww = strlen(r->workload);
+    }
+    fprintf(f, "%s%s%s", bold, sc->name, off);
+    if (sc->description[0]) fprintf(f, ": %s", sc->description);
+    fprintf(f, "\n%s%-*s  %-*s  %-*s  %8s  %6s  %8s  %8s  %8s  %9s  %9s  %7s  %9s  %9s  %6s  %s%s\n",
+            bold, (int)wb, "backend", (int)wp, "pager", (int)ww, "workload", "ops", "hit%",
+            "misses", "opt", "wbacks", "KiB read", "KiB writ", "traffic", "sim time", "KiB/s",
+            "RAM B", "status", off);
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        const struct vms_run *r = x->run;
+        const struct vmr_counters *c = &x->r.total;
+        char ops[16], mis[16], opt[16], wbk[16], tm[24], thr[24], tr[16];
+        fmt_count(ops, sizeof ops, c->ops);
+        fmt_count(mis, sizeof mis, c->misses);
+        if (x->has_opt)
+            fmt_count(opt, sizeof opt, x->opt_misses);
+        else
+            snprintf(opt, sizeof opt, "-");
+        fmt_count(wbk, sizeof wbk, c->writebacks);
+        fmt_time(tm, sizeof tm, c->time_ns);
+        if (c->time_ns)
+            snprintf(thr, sizeof thr, "%.1f", throughput_kib(c));
+        else
+            snprintf(thr, sizeof thr, "-");
+        if (x->traffic_ratio > 0)
+            snprintf(tr, sizeof tr, "%.3fx", x->traffic_ratio);
+        else
+            snprintf(tr, sizeof tr, "-");
+        double hr = hit_ratio(c);
+        const char *hc = hr >= 0.95 ? green : hr >= 0.8 ? yellow : red;
+        int ok = x->r.ok && x->expect_ok;
+        fprintf(f, "%-*s  %-*s  %-*s  %8s  %s%6.2f%s  %8s  %8s  %8s  %9.1f  %9.1f  %7s  %9s  %9s  %6lu  %s%s%s\n",
+                (int)wb, r->backend, (int)wp, r->pager, (int)ww, r->workload, ops, hc,
+                hr * 100.0, off, mis, opt, wbk, (double)c->bytes_read / 1024.0,
+                (double)c->bytes_written / 1024.0, tr, tm, thr, (unsigned long)x->r.ram_cost,
+                ok ? green : red, ok ? "ok" : "FAIL", off);
+    }
+    size_t failed = 0;
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        if (x->r.ok && x->expect_ok) continue;
+        failed++;
+        fprintf(f, "%s%s / %s / %s: %s%s\n", red, x->run->backend, x->run->pager,
+                x->run->workload, x->r.ok ? x->expect_msg : x->r.error, off);
+    }
+    fprintf(f, "%zu runs, %s%zu failed%s\n", sc->nruns, failed ? red : "", failed, off);
+    return ferror(f) ? -1 : 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+/* A finite double with enough digits to be exact enough, stable across runs. */
+static void json_num(FILE *f, double v)
+{
+    if (!isfinite(v)) v = 0;
+    fprintf(f, "%.6g", v);
+}
+
+static void json_counters(FILE *f, const struct vmr_counters *c, const char *ind)
+{
+    static const char *const names[] = {
+        "ops",          "touches",        "hits",          "misses",         "loads",
+        "fills",        "evictions",      "writebacks",    "bytes_read",     "bytes_written",
+        "backend_reads", "backend_writes", "backend_errors", "op_errors",     "access_read",
+        "access_written", "locks",        "time_ns",       "verified_bytes"};
+    const uint64_t v[] = {c->ops,           c->touches,       c->hits,          c->misses,
+                          c->loads,         c->fills,         c->evictions,     c->writebacks,
+                          c->bytes_read,    c->bytes_written, c->backend_reads, c->backend_writes,
+                          c->backend_errors, c->op_errors,    c->access_read,   c->access_written,
+                          c->locks,         c->time_ns,       c->verified};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        fprintf(f, "%s\"%s\": %llu,\n", ind, names[i], (unsigned long long)v[i]);
+    fprintf(f, "%s\"hit_ratio\": ", ind);
+    json_num(f, hit_ratio(c));
+    fprintf(f, ",\n%s\"throughput_kib_s\": ", ind);
+    if (c->time_ns)
+        json_num(f, throughput_kib(c));
+    else
+        fputs("null", f);
+}
+
+int vms_report_json(FILE *f, const struct vms_scenario *sc, const struct vms_result *res)
+{
+    size_t failed = 0;
+    fprintf(f, "{\n  \"scenario\": ");
+    json_str(f, sc->name);
+    fprintf(f, ",\n  \"description\": ");
+    json_str(f, sc->description);
+    fprintf(f, ",\n  \"format\": \"vmsim-report-1\",\n  \"runs\": [\n");
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        const struct vms_run *r = x->run;
+        const struct vmr_backend_desc *b = &r->cfg.backend;
+        int ok = x->r.ok && x->expect_ok;
+        if (!ok) failed++;
+        fprintf(f, "    {\n      \"backend\": ");
+        json_str(f, r->backend);
+        fprintf(f, ",\n      \"backend_type\": ");
+        json_str(f, vmr_backend_type_name(b->type));
+        fprintf(f, ",\n      \"profile\": ");
+        json_str(f, b->profile);
+        fprintf(f, ",\n      \"pager\": ");
+        json_str(f, r->pager);
+        fprintf(f, ",\n      \"page_size\": %u,\n      \"page_count\": %u,\n      \"policy\": \"%s\",\n",
+                r->cfg.pager.page_size, r->cfg.pager.page_count,
+                vm_policy_name(r->cfg.pager.policy));
+        fprintf(f, "      \"workload\": ");
+        json_str(f, r->workload);
+        fprintf(f, ",\n      \"ok\": %s,\n      \"error\": ", ok ? "true" : "false");
+        json_str(f, x->r.ok ? x->expect_msg : x->r.error);
+        fprintf(f, ",\n      \"pool_size\": %llu,\n      \"ram_cost\": %lu,\n      \"dirty_at_end\": %llu,\n",
+                (unsigned long long)x->r.pool_size, (unsigned long)x->r.ram_cost,
+                (unsigned long long)x->r.dirty_at_end);
+        fprintf(f, "      \"verified_full\": %s,\n      \"opt_misses\": ",
+                x->r.verified_full ? "true" : "false");
+        if (x->has_opt)
+            fprintf(f, "%llu", (unsigned long long)x->opt_misses);
+        else
+            fputs("null", f);
+        fprintf(f, ",\n      \"traffic_ratio\": ");
+        json_num(f, x->traffic_ratio);
+        fprintf(f, ",\n");
+        json_counters(f, &x->r.total, "      ");
+        fprintf(f, ",\n      \"phases\": [");
+        for (uint32_t k = 0; k < x->r.phase_count; k++) {
+            const struct vmr_phase *ph = &x->r.phases[k];
+            fprintf(f, "%s\n        {\n          \"name\": ", k ? "," : "");
+            json_str(f, ph->name);
+            fprintf(f, ",\n          \"segments\": %u,\n", ph->segments);
+            json_counters(f, &ph->c, "          ");
+            fprintf(f, "\n        }");
+        }
+        fprintf(f, "%s]\n    }%s\n", x->r.phase_count ? "\n      " : "",
+                i + 1 < sc->nruns ? "," : "");
+    }
+    fprintf(f, "  ],\n  \"summary\": {\"runs\": %zu, \"failed\": %zu}\n}\n", sc->nruns, failed);
+    return ferror(f) ? -1 : 0;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+int vms_report_csv(FILE *f, const struct vms_scenario *sc, const struct vms_result *res)
+{
+    fprintf(f, "backend,backend_type,profile,pager,page_size,page_count,policy,workload,ok,"
+               "ops,touches,hits,misses,opt_misses,hit_ratio,loads,evictions,writebacks,"
+               "bytes_read,bytes_written,access_read,access_written,traffic_ratio,time_ns,"
+               "throughput_kib_s,ram_cost,error\n");
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        const struct vms_run *r = x->run;
+        const struct vmr_counters *c = &x->r.total;
+        csv_field(f, r->backend);
+        fprintf(f, ",%s,", vmr_backend_type_name(r->cfg.backend.type));
+        csv_field(f, r->cfg.backend.profile);
+        fputc(',', f);
+        csv_field(f, r->pager);
+        fprintf(f, ",%u,%u,%s,", r->cfg.pager.page_size, r->cfg.pager.page_count,
+                vm_policy_name(r->cfg.pager.policy));
+        csv_field(f, r->workload);
+        fprintf(f, ",%d,%llu,%llu,%llu,%llu,", x->r.ok && x->expect_ok,
+                (unsigned long long)c->ops, (unsigned long long)c->touches,
+                (unsigned long long)c->hits, (unsigned long long)c->misses);
+        if (x->has_opt) fprintf(f, "%llu", (unsigned long long)x->opt_misses);
+        fprintf(f, ",%.6g,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%.6g,%llu,", hit_ratio(c),
+                (unsigned long long)c->loads, (unsigned long long)c->evictions,
+                (unsigned long long)c->writebacks, (unsigned long long)c->bytes_read,
+                (unsigned long long)c->bytes_written, (unsigned long long)c->access_read,
+                (unsigned long long)c->access_written, x->traffic_ratio,
+                (unsigned long long)c->time_ns);
+        if (c->time_ns) fprintf(f, "%.6g", throughput_kib(c));
+        fprintf(f, ",%lu,", (unsigned long)x->r.ram_cost);
+        csv_field(f, x->r.ok ? x->expect_msg : x->r.error);
+        fputc('\n', f);
+    }
+    return ferror(f) ? -1 : 0;
+}

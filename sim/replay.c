@@ -1,0 +1,839 @@
+/*
+ * replay.c - the replay engine (see replay.h).
+ *
+ * The per-op path is one vmt_next and one switch. Reads and writes of 1, 2
+ * and 4 bytes go through the core's inline accessors; nothing is allocated
+ * per op (scratch buffers grow to the largest op and stay); observers and
+ * data checks cost only when present. Deterministic write patterns are a
+ * function of (address, op index), so a lost or misplaced write shows up on
+ * a later read even when the same address was written before.
+ */
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack.h"
+
+struct vmr_region {
+    vm_addr_t base; /* VM_NULL: not allocated */
+    vm_addr_t size;
+};
+
+struct vmr_held {
+    uint32_t id;
+    struct vm_lock lk;
+};
+
+struct vmr_run {
+    struct vm vm;
+    struct vmr_config cfg;
+    struct vmt_source *src;
+    struct vmr_stack stack;
+    struct vm_backend counted; /* counting layer around stack.backend */
+    const struct vm_backend *inner;
+
+    /* counted at the ops seam */
+    uint64_t be_reads, be_writes, be_bread, be_bwritten, be_errors;
+    uint64_t be_bread_try, be_bwritten_try;
+
+    uint8_t *pages;
+    struct vm_slot *slots;
+    uint8_t *bounce;
+    struct vm_block *heap;
+
+    uint64_t pool;
+    uint8_t *shadow;   /* the program's view of the pool; NULL: not kept */
+    uint8_t *unknown;  /* bitmap of shadow bytes a failed op left undefined */
+    int check;         /* any checking at all (shadow or trace data) */
+
+    uint8_t *scratch;
+    size_t scratch_size;
+
+    struct vmr_region *regions;
+    size_t nregions;
+    struct vmr_held *held;
+    size_t nheld, capheld;
+
+    uint64_t op_index;
+    uint64_t access_read, access_written, verified, op_errors;
+
+    int failed;
+    int ended;
+    char error[256];
+    struct vmr_counters live;
+
+    struct vmr_phase phases[VMR_MAX_PHASES];
+    uint32_t nphases;
+    int cur_phase; /* index in phases, or -1 */
+    uint32_t phases_dropped;
+    struct vmr_counters phase_start;
+};
+
+/* ---------------------------------------------------------------- names */
+
+static const char *const be_names[VMR_BE_COUNT] = {"ram", "sram", "sd", "serial"};
+
+int vmr_backend_type_from_name(const char *name)
+{
+    for (int i = 0; i < VMR_BE_COUNT; i++)
+        if (strcmp(name, be_names[i]) == 0) return i;
+    return -1;
+}
+
+const char *vmr_backend_type_name(unsigned type)
+{
+    return type < VMR_BE_COUNT ? be_names[type] : "?";
+}
+
+int vmr_policy_from_name(const char *name)
+{
+    for (unsigned p = VM_POLICY_FIFO; p < VM_POLICY_COUNT; p++)
+        if (strcmp(name, vm_policy_name(p)) == 0) return (int)p;
+    return -1;
+}
+
+/* --------------------------------------------------------- counting layer */
+
+static int cnt_read(void *ctx, vm_addr_t a, void *buf, size_t len)
+{
+    struct vmr_run *r = ctx;
+    int rc = r->inner->read(r->inner->ctx, a, buf, len);
+    r->be_reads++;
+    r->be_bread_try += len;
+    if (rc == VM_OK)
+        r->be_bread += len;
+    else
+        r->be_errors++;
+    return rc;
+}
+
+static int cnt_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
+{
+    struct vmr_run *r = ctx;
+    int rc = r->inner->write(r->inner->ctx, a, buf, len);
+    r->be_writes++;
+    r->be_bwritten_try += len;
+    if (rc == VM_OK)
+        r->be_bwritten += len;
+    else
+        r->be_errors++;
+    return rc;
+}
+
+static int cnt_sync(void *ctx)
+{
+    struct vmr_run *r = ctx;
+    return r->inner->sync ? r->inner->sync(r->inner->ctx) : VM_OK;
+}
+
+static void on_core_event(void *ctx, const struct vm_event *ev)
+{
+    struct vmr_run *r = ctx;
+    r->cfg.observer->on_event(r->cfg.observer->ctx, ev);
+}
+
+/* ------------------------------------------------------------- failures */
+
+static const char *kind_name(unsigned k)
+{
+    static const char *const n[] = {"read", "write", "lock", "unlock", "memset", "memcpy",
+                                    "flush", "invalidate", "alloc", "free", "phase"};
+    return k < sizeof n / sizeof n[0] ? n[k] : "?";
+}
+
+static int fail(struct vmr_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#include <stdarg.h>
+static int fail(struct vmr_run *r, const char *fmt, ...)
+{
+    if (!r->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(r->error, sizeof r->error, fmt, ap);
+        va_end(ap);
+        r->failed = 1;
+    }
+    return -1;
+}
+
+static const char *err_text(int rc)
+{
+#if VM_CONFIG_STRERROR
+    return vm_strerror(rc);
+#else
+    (void)rc;
+    return "error";
+#endif
+}
+
+/* A core call failed: fatal, unless errors are tolerated (faults injected). */
+static int op_failed(struct vmr_run *r, const struct vmt_op *op, int rc)
+{
+    if (r->cfg.tolerate_errors && rc != VM_ERR_INVAL && rc != VM_ERR_RANGE &&
+        rc != VM_ERR_NOTLOCKED) {
+        r->op_errors++;
+        return 0;
+    }
+    return fail(r, "op %llu (%s addr 0x%llx len %lu): %s (%d)",
+                (unsigned long long)r->op_index, kind_name(op->kind),
+                (unsigned long long)op->addr, (unsigned long)op->len, err_text(rc), rc);
+}
+
+/* ------------------------------------------------------- data and shadow */
+
+static inline uint8_t pattern(uint64_t a, uint64_t idx)
+{
+    uint32_t x = (uint32_t)a * 2654435761u ^ (uint32_t)idx * 40503u ^ (uint32_t)(a >> 32);
+    return (uint8_t)(x >> 24 ^ x >> 8);
+}
+
+static void fill_pattern(uint8_t *dst, uint64_t a, size_t n, uint64_t idx)
+{
+    for (size_t i = 0; i < n; i++) dst[i] = pattern(a + i, idx);
+}
+
+static int grow_scratch(struct vmr_run *r, size_t n)
+{
+    if (n <= r->scratch_size) return 0;
+    size_t cap = r->scratch_size ? r->scratch_size : 4096;
+    while (cap < n) cap *= 2;
+    uint8_t *p = realloc(r->scratch, cap);
+    if (!p) return fail(r, "op %llu: out of memory for a %lu-byte buffer",
+                        (unsigned long long)r->op_index, (unsigned long)n);
+    r->scratch = p;
+    r->scratch_size = cap;
+    return 0;
+}
+
+static void mark_unknown(struct vmr_run *r, uint64_t a, uint64_t n, int unknown)
+{
+    if (!r->shadow) return;
+    if (!r->unknown) {
+        if (!unknown) return;
+        r->unknown = calloc((size_t)(r->pool / 8 + 1), 1);
+        if (!r->unknown) {
+            /* Cannot track: stop checking rather than report false errors. */
+            free(r->shadow);
+            r->shadow = NULL;
+            return;
+        }
+    }
+    for (uint64_t i = a; i < a + n; i++) {
+        if (unknown)
+            r->unknown[i >> 3] |= (uint8_t)(1u << (i & 7));
+        else
+            r->unknown[i >> 3] &= (uint8_t)~(1u << (i & 7));
+    }
+}
+
+/* Compare bytes the program got with what it should have got. */
+static int check_bytes(struct vmr_run *r, const struct vmt_op *op, uint64_t a,
+                       const uint8_t *got, size_t n)
+{
+    if (op->data && op->kind == VMT_READ) {
+        if (memcmp(got, op->data, n) != 0) {
+            size_t i = 0;
+            while (got[i] == op->data[i]) i++;
+            return fail(r, "op %llu: data mismatch: read of 0x%llx got 0x%02x at +%lu, trace expects 0x%02x",
+                        (unsigned long long)r->op_index, (unsigned long long)a, got[i],
+                        (unsigned long)i, op->data[i]);
+        }
+        r->verified += n;
+        return 0;
+    }
+    if (!r->shadow) return 0;
+    const uint8_t *want = r->shadow + a;
+    if (memcmp(got, want, n) != 0) {
+        for (size_t i = 0; i < n; i++) {
+            uint64_t b = a + i;
+            if (got[i] == want[i]) continue;
+            if (r->unknown && (r->unknown[b >> 3] >> (b & 7) & 1)) continue;
+            return fail(r, "op %llu: data mismatch: %s of 0x%llx got 0x%02x at +%lu, expected 0x%02x",
+                        (unsigned long long)r->op_index, kind_name(op->kind),
+                        (unsigned long long)a, got[i], (unsigned long)i, want[i]);
+        }
+    }
+    r->verified += n;
+    return 0;
+}
+
+/* ------------------------------------------------------------- regions */
+
+/* Resolve (region, off) + len to a pool address, bounds-checked. */
+static inline int resolve(struct vmr_run *r, const struct vmt_op *op, uint16_t region,
+                          uint64_t off, uint64_t len, vm_addr_t *out)
+{
+    if (region == 0) {
+        if (off + len > r->pool || off + len < off)
+            return fail(r, "op %llu (%s): range 0x%llx+%llu is outside the %llu-byte pool",
+                        (unsigned long long)r->op_index, kind_name(op->kind),
+                        (unsigned long long)off, (unsigned long long)len,
+                        (unsigned long long)r->pool);
+        *out = (vm_addr_t)off;
+        return 0;
+    }
+    if (region >= r->nregions || r->regions[region].base == VM_NULL)
+        return fail(r, "op %llu (%s): allocation %u is not live",
+                    (unsigned long long)r->op_index, kind_name(op->kind), (unsigned)region);
+    if (off + len > r->regions[region].size)
+        return fail(r, "op %llu (%s): offset %llu+%llu is outside allocation %u (%lu bytes)",
+                    (unsigned long long)r->op_index, kind_name(op->kind),
+                    (unsigned long long)off, (unsigned long long)len, (unsigned)region,
+                    (unsigned long)r->regions[region].size);
+    *out = r->regions[region].base + (vm_addr_t)off;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- locks */
+
+static struct vmr_held *find_lock(struct vmr_run *r, uint32_t id)
+{
+    for (size_t i = 0; i < r->nheld; i++)
+        if (r->held[i].id == id) return &r->held[i];
+    return NULL;
+}
+
+static int do_lock(struct vmr_run *r, const struct vmt_op *op)
+{
+    vm_addr_t a = 0;
+    if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+    if (op->len == 0) return fail(r, "op %llu: lock of 0 bytes", (unsigned long long)r->op_index);
+    if (find_lock(r, op->id))
+        return fail(r, "op %llu: lock id %lu is already held", (unsigned long long)r->op_index,
+                    (unsigned long)op->id);
+    unsigned mode = op->mode;
+    if (mode != VM_LOCK_RO && mode != VM_LOCK_WO && mode != VM_LOCK_RW)
+        return fail(r, "op %llu: bad lock mode %u", (unsigned long long)r->op_index, mode);
+    struct vm_lock lk;
+    int rc = vm_lock(&r->vm, a, op->len, mode, &lk);
+    if (rc < 0) return op_failed(r, op, rc);
+    if (r->nheld == r->capheld) {
+        size_t cap = r->capheld ? r->capheld * 2 : 16;
+        struct vmr_held *h = realloc(r->held, cap * sizeof *h);
+        if (!h) return fail(r, "out of memory for locks");
+        r->held = h;
+        r->capheld = cap;
+    }
+    r->held[r->nheld].id = op->id;
+    r->held[r->nheld].lk = lk;
+    r->nheld++;
+    size_t n = lk.len;
+    uint8_t *p = lk.ptr;
+    if (mode != VM_LOCK_WO) {
+        r->access_read += n;
+        if (r->check && check_bytes(r, op, a, p, n)) return -1;
+    }
+    if (mode != VM_LOCK_RO) {
+        r->access_written += n;
+        if (op->data)
+            memcpy(p, op->data, n);
+        else
+            fill_pattern(p, a, n, r->op_index);
+        if (r->shadow) {
+            memcpy(r->shadow + a, p, n);
+            mark_unknown(r, a, n, 0);
+        }
+    }
+    return 0;
+}
+
+static int do_unlock(struct vmr_run *r, const struct vmt_op *op)
+{
+    struct vmr_held *h = find_lock(r, op->id);
+    if (!h)
+        return fail(r, "op %llu: unlock of lock id %lu, which is not held",
+                    (unsigned long long)r->op_index, (unsigned long)op->id);
+    int rc = vm_unlock(&r->vm, &h->lk);
+    for (int tries = 0; rc < 0 && rc != VM_ERR_NOTLOCKED && tries < 8; tries++)
+        rc = vm_unlock(&r->vm, &h->lk); /* a failed bounce write-back keeps it held */
+    if (rc < 0 && r->shadow && h->lk.mode != VM_LOCK_RO)
+        mark_unknown(r, h->lk.addr, h->lk.len, 1);
+    *h = r->held[--r->nheld];
+    return rc < 0 ? op_failed(r, op, rc) : 0;
+}
+
+/* ------------------------------------------------------------- counters */
+
+static void snapshot(struct vmr_run *r, struct vmr_counters *c)
+{
+#if VM_CONFIG_STATS
+    const struct vm_stats *s = vm_stats(&r->vm);
+    c->hits = s->hits;
+    c->misses = s->misses;
+    c->loads = s->loads;
+    c->fills = s->fills;
+    c->evictions = s->evictions;
+    c->writebacks = s->writebacks;
+    c->locks = s->locks;
+#endif
+    c->touches = c->hits + c->misses;
+    c->ops = r->op_index;
+    c->bytes_read = r->be_bread;
+    c->bytes_written = r->be_bwritten;
+    c->backend_reads = r->be_reads;
+    c->backend_writes = r->be_writes;
+    c->backend_errors = r->be_errors;
+    c->op_errors = r->op_errors;
+    c->access_read = r->access_read;
+    c->access_written = r->access_written;
+    c->verified = r->verified;
+    c->time_ns = vmr_time_ns(r);
+}
+
+static void counters_sub(struct vmr_counters *d, const struct vmr_counters *a,
+                         const struct vmr_counters *b)
+{
+    const uint64_t *pa = (const uint64_t *)a, *pb = (const uint64_t *)b;
+    uint64_t *pd = (uint64_t *)d;
+    for (size_t i = 0; i < sizeof *d / sizeof(uint64_t); i++) pd[i] = pa[i] - pb[i];
+}
+
+static void counters_add(struct vmr_counters *d, const struct vmr_counters *a)
+{
+    const uint64_t *pa = (const uint64_t *)a;
+    uint64_t *pd = (uint64_t *)d;
+    for (size_t i = 0; i < sizeof *d / sizeof(uint64_t); i++) pd[i] += pa[i];
+}
+
+/* Close the current phase segment: add what happened since it began. */
+static void close_phase(struct vmr_run *r)
+{
+    struct vmr_counters now, d;
+    snapshot(r, &now);
+    counters_sub(&d, &now, &r->phase_start);
+    if (r->cur_phase >= 0) counters_add(&r->phases[r->cur_phase].c, &d);
+    r->phase_start = now;
+}
+
+static void enter_phase(struct vmr_run *r, const char *name, int count_segment)
+{
+    uint32_t i;
+    for (i = 0; i < r->nphases; i++)
+        if (strcmp(r->phases[i].name, name) == 0) break;
+    if (i == r->nphases) {
+        if (r->nphases == VMR_MAX_PHASES) {
+            r->phases_dropped++;
+            i = VMR_MAX_PHASES - 1;
+        } else {
+            memset(&r->phases[i], 0, sizeof r->phases[i]);
+            snprintf(r->phases[i].name, sizeof r->phases[i].name, "%s", name);
+            r->nphases++;
+        }
+    }
+    if (count_segment) r->phases[i].segments++;
+    r->cur_phase = (int)i;
+}
+
+static int do_phase(struct vmr_run *r, const struct vmt_op *op)
+{
+    char buf[32];
+    const char *name = op->name;
+    if (!name || !*name) {
+        snprintf(buf, sizeof buf, "phase%lu", (unsigned long)op->id);
+        name = buf;
+    }
+    /* Ops before the first marker form a phase of their own, if any. */
+    if (r->cur_phase < 0 && r->op_index > 0) {
+        enter_phase(r, "(before first phase)", 1);
+    }
+    close_phase(r);
+    enter_phase(r, name, 1);
+    if (r->cfg.observer && r->cfg.observer->on_phase)
+        r->cfg.observer->on_phase(r->cfg.observer->ctx, op->id, name);
+    return 0;
+}
+
+/* ------------------------------------------------------------ one op */
+
+static int do_read_slow(struct vmr_run *r, const struct vmt_op *op, vm_addr_t a)
+{
+    if (grow_scratch(r, op->len)) return -1;
+    int rc = vm_read(&r->vm, r->scratch, a, op->len);
+    if (rc < 0) return op_failed(r, op, rc);
+    return r->check ? check_bytes(r, op, a, r->scratch, op->len) : 0;
+}
+
+static int do_write_slow(struct vmr_run *r, const struct vmt_op *op, vm_addr_t a)
+{
+    const uint8_t *src = op->data;
+    if (!src) {
+        if (grow_scratch(r, op->len)) return -1;
+        fill_pattern(r->scratch, a, op->len, r->op_index);
+        src = r->scratch;
+    }
+    int rc = vm_write(&r->vm, a, src, op->len);
+    if (r->shadow) {
+        memcpy(r->shadow + a, src, op->len);
+        mark_unknown(r, a, op->len, rc < 0);
+    }
+    return rc < 0 ? op_failed(r, op, rc) : 0;
+}
+
+static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
+{
+    vm_addr_t a = 0, b = 0;
+    int rc;
+    switch (op->kind) {
+    case VMT_READ:
+        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+        r->access_read += op->len;
+        if (!r->check) {
+            union { uint8_t u8; uint16_t u16; uint32_t u32; } v;
+            switch (op->len) {
+            case 1: rc = vm_get8(&r->vm, a, &v.u8); break;
+            case 2: rc = vm_get16(&r->vm, a, &v.u16); break;
+            case 4: rc = vm_get32(&r->vm, a, &v.u32); break;
+            case 0: return 0;
+            default: return do_read_slow(r, op, a);
+            }
+            return rc < 0 ? op_failed(r, op, rc) : 0;
+        }
+        return op->len ? do_read_slow(r, op, a) : 0;
+    case VMT_WRITE:
+        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+        r->access_written += op->len;
+        if (!r->shadow && !op->data) {
+            uint64_t i = r->op_index;
+            switch (op->len) {
+            case 1: rc = vm_set8(&r->vm, a, pattern(a, i)); break;
+            case 2: {
+                uint8_t bb[2] = {pattern(a, i), pattern(a + 1u, i)};
+                uint16_t v;
+                memcpy(&v, bb, 2);
+                rc = vm_set16(&r->vm, a, v);
+                break;
+            }
+            case 4: {
+                uint8_t bb[4] = {pattern(a, i), pattern(a + 1u, i), pattern(a + 2u, i),
+                                 pattern(a + 3u, i)};
+                uint32_t v;
+                memcpy(&v, bb, 4);
+                rc = vm_set32(&r->vm, a, v);
+                break;
+            }
+            case 0: return 0;
+            default: return do_write_slow(r, op, a);
+            }
+            return rc < 0 ? op_failed(r, op, rc) : 0;
+        }
+        return op->len ? do_write_slow(r, op, a) : 0;
+    case VMT_LOCK: return do_lock(r, op);
+    case VMT_UNLOCK: return do_unlock(r, op);
+    case VMT_MEMSET:
+        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+        r->access_written += op->len;
+        rc = vm_memset(&r->vm, a, op->value, op->len);
+        if (r->shadow) {
+            memset(r->shadow + a, op->value, op->len);
+            mark_unknown(r, a, op->len, rc < 0);
+        }
+        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_MEMCPY:
+        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+        if (resolve(r, op, op->src_region, op->src, op->len, &b)) return -1;
+        r->access_read += op->len;
+        r->access_written += op->len;
+        rc = vm_memmove(&r->vm, a, b, op->len);
+        if (r->shadow) {
+            memmove(r->shadow + a, r->shadow + b, op->len);
+            mark_unknown(r, a, op->len, rc < 0);
+        }
+        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_FLUSH:
+        rc = vm_flush(&r->vm);
+        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_INVALIDATE:
+        rc = vm_invalidate(&r->vm);
+        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_ALLOC: {
+        if (op->id == 0 || op->id > 65535u)
+            return fail(r, "op %llu: allocation id %lu must be 1..65535",
+                        (unsigned long long)r->op_index, (unsigned long)op->id);
+        if (op->id >= r->nregions) {
+            size_t n = r->nregions ? r->nregions : 16;
+            while (n <= op->id) n *= 2;
+            struct vmr_region *g = realloc(r->regions, n * sizeof *g);
+            if (!g) return fail(r, "out of memory for allocations");
+            memset(g + r->nregions, 0, (n - r->nregions) * sizeof *g);
+            r->regions = g;
+            r->nregions = n;
+        }
+        if (r->regions[op->id].base != VM_NULL)
+            return fail(r, "op %llu: allocation %lu is already live",
+                        (unsigned long long)r->op_index, (unsigned long)op->id);
+        vm_addr_t p = vm_alloc(&r->vm, op->len);
+        if (p == VM_NULL) {
+            if (r->cfg.tolerate_errors) {
+                r->op_errors++;
+                return 0;
+            }
+            return fail(r, "op %llu: vm_alloc(%lu) for allocation %lu failed (heap full)",
+                        (unsigned long long)r->op_index, (unsigned long)op->len,
+                        (unsigned long)op->id);
+        }
+        r->regions[op->id].base = p;
+        r->regions[op->id].size = op->len;
+        return 0;
+    }
+    case VMT_FREE:
+        if (op->id >= r->nregions || r->regions[op->id].base == VM_NULL)
+            return fail(r, "op %llu: free of allocation %lu, which is not live",
+                        (unsigned long long)r->op_index, (unsigned long)op->id);
+        rc = vm_free(&r->vm, r->regions[op->id].base);
+        r->regions[op->id].base = VM_NULL;
+        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_PHASE: return do_phase(r, op);
+    default:
+        return fail(r, "op %llu: unknown op kind %u", (unsigned long long)r->op_index,
+                    (unsigned)op->kind);
+    }
+}
+
+/* ------------------------------------------------------------- the run */
+
+struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src, char *err,
+                           size_t errlen)
+{
+    struct vmr_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->cfg = *cfg;
+    r->src = src;
+    r->cur_phase = -1;
+    const struct vmt_info *info = vmt_info(src);
+    r->pool = cfg->pool_size ? cfg->pool_size : (info ? info->pool_size : 0);
+    if (r->pool == 0 || r->pool > 0x80000000u) {
+        snprintf(err, errlen, "pool size %llu: must be 1..2147483648 bytes",
+                 (unsigned long long)r->pool);
+        goto fail;
+    }
+    const struct vmr_pager_desc *pd = &cfg->pager;
+    unsigned ps = pd->page_size, pc = pd->page_count;
+    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1))) {
+        snprintf(err, errlen, "page_size %u: must be a power of two from %u to %u", ps,
+                 VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
+        goto fail;
+    }
+    if (pc < 1 || pc > VM_PAGE_COUNT_MAX) {
+        snprintf(err, errlen, "page_count %u: must be 1..%u", pc, VM_PAGE_COUNT_MAX);
+        goto fail;
+    }
+    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, err, errlen)) goto fail;
+    r->inner = r->stack.backend;
+    r->counted.read = cnt_read;
+    r->counted.write = cnt_write;
+    r->counted.sync = cnt_sync;
+    r->counted.ctx = r;
+    r->counted.size = r->inner->size;
+
+    r->pages = malloc((size_t)ps * pc); /* malloc aligns for any type: >= 4 bytes */
+    r->slots = calloc(pc, sizeof *r->slots);
+    unsigned bsz = pd->bounce_size ? pd->bounce_size : ps;
+    r->bounce = malloc(bsz);
+    unsigned hb = pd->heap_blocks ? pd->heap_blocks : 256;
+    r->heap = calloc(hb, sizeof *r->heap);
+    if (!r->pages || !r->slots || !r->bounce || !r->heap) {
+        snprintf(err, errlen, "out of memory for the pager's buffers");
+        goto fail_stack;
+    }
+    struct vm_config vc;
+    memset(&vc, 0, sizeof vc);
+    vc.backend = &r->counted;
+    vc.pool_size = (vm_addr_t)r->pool;
+    vc.page_size = (uint16_t)ps;
+    vc.page_count = (uint8_t)pc;
+    vc.policy = pd->policy;
+    vc.flags = pd->flags;
+    vc.pages = r->pages;
+    vc.pages_size = (size_t)ps * pc;
+    vc.slots = r->slots;
+    vc.slot_count = (uint8_t)pc;
+#if VM_CONFIG_BOUNCE
+    vc.bounce = r->bounce;
+    vc.bounce_size = (uint16_t)bsz;
+#endif
+#if VM_CONFIG_ALLOC
+    vc.heap = r->heap;
+    vc.heap_blocks = (uint16_t)hb;
+#endif
+#if VM_CONFIG_EVENTS
+    if (cfg->observer && cfg->observer->on_event) {
+        vc.event = on_core_event;
+        vc.event_ctx = r;
+    }
+#endif
+    int rc = vm_init(&r->vm, &vc);
+    if (rc < 0) {
+        snprintf(err, errlen, "vm_init: %s (%d)", err_text(rc), rc);
+        goto fail_stack;
+    }
+    r->pool = vm_pool_size(&r->vm);
+    if (cfg->verify == VMR_VERIFY_ON) {
+        uint64_t lim = cfg->shadow_limit ? cfg->shadow_limit : (256u << 20);
+        if (r->pool <= lim) {
+            /* The pool starts as the backend's contents: zero for every
+             * stack built here (fresh RAM, fresh models). */
+            r->shadow = calloc((size_t)r->pool, 1);
+            if (!r->shadow) {
+                snprintf(err, errlen, "out of memory for a %llu-byte shadow",
+                         (unsigned long long)r->pool);
+                goto fail_stack;
+            }
+        }
+    }
+    /* Reads take the checking path when a shadow is kept, or (AUTO/ON)
+     * when the trace's format can carry expected data. */
+    if (cfg->verify == VMR_VERIFY_OFF)
+        r->check = 0;
+    else if (r->shadow)
+        r->check = 1;
+    else {
+        const char *fmt = info ? info->format : NULL;
+        r->check = !(fmt && (strcmp(fmt, "binary") == 0 || strcmp(fmt, "lackey") == 0 ||
+                             strcmp(fmt, "din") == 0 || strcmp(fmt, "txt") == 0 ||
+                             strcmp(fmt, "generator") == 0));
+    }
+    return r;
+
+fail_stack:
+    vmr_stack_close(&r->stack);
+fail:
+    free(r->pages);
+    free(r->slots);
+    free(r->bounce);
+    free(r->heap);
+    free(r);
+    return NULL;
+}
+
+int vmr_step(struct vmr_run *r, uint64_t max_ops)
+{
+    struct vmt_op op;
+    if (r->failed) return -1;
+    if (r->ended) return 0;
+    const struct vmr_observer *obs = r->cfg.observer;
+    if (obs && obs->on_op) {
+        while (max_ops--) {
+            int n = vmt_next(r->src, &op);
+            if (n == 0) {
+                r->ended = 1;
+                return 0;
+            }
+            if (n < 0) return fail(r, "trace: %s", vmt_error(r->src));
+            int rc = replay_one(r, &op);
+            obs->on_op(obs->ctx, r->op_index, &op, rc);
+            r->op_index++;
+            if (rc) return -1;
+        }
+        return 1;
+    }
+    while (max_ops--) {
+        int n = vmt_next(r->src, &op);
+        if (n <= 0) {
+            if (n == 0) {
+                r->ended = 1;
+                return 0;
+            }
+            return fail(r, "trace: %s", vmt_error(r->src));
+        }
+        if (replay_one(r, &op)) return -1;
+        r->op_index++;
+    }
+    return 1;
+}
+
+uint64_t vmr_time_ns(const struct vmr_run *r)
+{
+    uint64_t t = r->stack.clock ? vm_simclock_now(r->stack.clock) : 0;
+#if VM_CONFIG_STATS
+    const struct vm_stats *s = vm_stats(&r->vm);
+    t += (uint64_t)s->hits * r->stack.hit_ns + (uint64_t)s->misses * r->stack.miss_ns;
+#endif
+    return t;
+}
+
+const struct vmr_counters *vmr_counters(struct vmr_run *r)
+{
+    snapshot(r, &r->live);
+    return &r->live;
+}
+
+struct vm *vmr_vm(struct vmr_run *r) { return &r->vm; }
+
+const char *vmr_error(const struct vmr_run *r) { return r->error; }
+
+#if VM_CONFIG_WALK
+static void sum_dirty(void *ctx, const struct vm_slot_info *in)
+{
+    uint64_t *d = ctx;
+    if (in->base != VM_NO_PAGE && in->dhi > in->dlo) *d += (uint64_t)(in->dhi - in->dlo);
+}
+#endif
+
+int vmr_finish(struct vmr_run *r, struct vmr_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (r->cur_phase >= 0) close_phase(r);
+    snapshot(r, &res->total);
+#if VM_CONFIG_STATS
+    const struct vm_stats *s = vm_stats(&r->vm);
+    if (!r->failed && s->bytes_read != r->be_bread && s->bytes_read != r->be_bread_try)
+        fail(r, "byte counts disagree: vm_stats says %llu bytes read, the backend seam counted %llu",
+             (unsigned long long)s->bytes_read, (unsigned long long)r->be_bread);
+    if (!r->failed && s->bytes_written != r->be_bwritten && s->bytes_written != r->be_bwritten_try)
+        fail(r, "byte counts disagree: vm_stats says %llu bytes written, the backend seam counted %llu",
+             (unsigned long long)s->bytes_written, (unsigned long long)r->be_bwritten);
+#endif
+#if VM_CONFIG_WALK
+    vm_walk(&r->vm, sum_dirty, &res->dirty_at_end);
+#endif
+#if VM_CONFIG_CHECK
+    if (!r->failed && vm_check(&r->vm) != VM_OK)
+        fail(r, "vm_check found a broken invariant after op %llu", (unsigned long long)r->op_index);
+#endif
+    res->ok = !r->failed;
+    snprintf(res->error, sizeof res->error, "%s", r->error);
+    res->ram_cost = VM_RAM_COST(r->cfg.pager.page_size, r->cfg.pager.page_count);
+    res->pool_size = r->pool;
+    res->verified_full = r->shadow != NULL && r->unknown == NULL;
+    res->phase_count = r->nphases;
+    memcpy(res->phases, r->phases, sizeof res->phases);
+    res->phases_dropped = r->phases_dropped;
+    return res->ok ? 0 : -1;
+}
+
+void vmr_destroy(struct vmr_run *r)
+{
+    if (!r) return;
+    vmr_stack_close(&r->stack);
+    free(r->pages);
+    free(r->slots);
+    free(r->bounce);
+    free(r->heap);
+    free(r->shadow);
+    free(r->unknown);
+    free(r->scratch);
+    free(r->regions);
+    free(r->held);
+    free(r);
+}
+
+int vmr_replay(const struct vmr_config *cfg, struct vmt_source *src, struct vmr_result *res)
+{
+    char err[256];
+    struct vmr_run *r = vmr_create(cfg, src, err, sizeof err);
+    if (!r) {
+        memset(res, 0, sizeof *res);
+        snprintf(res->error, sizeof res->error, "%s", err);
+        return -1;
+    }
+    while (vmr_step(r, 1u << 20) > 0) {
+    }
+    int rc = vmr_finish(r, res);
+    vmr_destroy(r);
+    return rc;
+}

@@ -1,0 +1,190 @@
+/*
+ * replay.h - the replay engine: feeds a workload (struct vmt_source) to the
+ * core pager over a simulated backend stack, and measures what it costs.
+ *
+ * Desktop only. Linked by vmsim and vmbench (vmreplay_dep); observed by the
+ * live view through struct vmr_observer, vmr_vm() (vm_walk) and per-op
+ * stepping. A run is a pure function of its configuration and workload: no
+ * wall-clock time, thread or observer changes any number it reports.
+ *
+ * Life of a run:
+ *   vmr_create(cfg, src)    builds the backend stack and the pager
+ *   vmr_step(run, n)        replays up to n ops (1 for single stepping)
+ *   vmr_counters(run)       live counters at any point
+ *   vmr_finish(run, &res)   totals, per-phase breakdown, cross-checks
+ *   vmr_destroy(run)
+ *
+ * Time: simulated nanoseconds come only from the bus and device models
+ * (which charge the platform profile's per-byte and per-transaction CPU
+ * costs) plus the profile's hit_ns / miss_ns per page touch. The ram backend
+ * is ideal: zero time. Nothing adds a guessed per-page cost.
+ *
+ * Bytes: every backend byte is counted once, by a counting layer wrapped
+ * around the stack's struct vm_backend, and cross-checked against vm_stats at
+ * vmr_finish (a disagreement fails the run).
+ */
+#ifndef VMR_REPLAY_H
+#define VMR_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm.h"
+#include "vmtrace.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Backend types a scenario can name. */
+enum vmr_backend_type {
+    VMR_BE_RAM,    /* the core's vm_ram: ideal, zero latency */
+    VMR_BE_SRAM,   /* 23LC1024-family driver + model on the simulated SPI bus */
+    VMR_BE_SD,     /* SD card driver + model on the simulated SPI bus */
+    VMR_BE_SERIAL, /* serial driver + host over the modelled UART link */
+    VMR_BE_COUNT
+};
+
+/* One backend stack. Zero fields mean the device's or profile's defaults. */
+struct vmr_backend_desc {
+    uint8_t type;         /* enum vmr_backend_type */
+    char profile[32];     /* platform profile ("atmega328p", "teensy32"); "" none */
+    uint32_t spi_hz;      /* SPI clock asked for by the driver; 0: profile's */
+    char chip[16];        /* sram: "23lc1024", "23lc512", "23k256" */
+    uint8_t chips;        /* sram: chips joined end to end; 0: enough for the pool */
+    char card[32];        /* sd: card profile ("typical", "slow-worn") */
+    uint8_t sdhc;         /* sd: 1 SDHC (block addressing), 0 SDSC */
+    char link[32];        /* serial: link profile ("ftdi-16ms", "ftdi-1ms", "cdc") */
+    uint32_t baud;        /* serial: baud rate; 0: link default */
+    uint32_t fault_seed;  /* fault injection seed; 0: faults off */
+    double read_fail;     /* chance a backend read fails (ram) / faults (models) */
+    double write_fail;    /* chance a backend write fails */
+};
+
+/* The pager's configuration for a run. */
+struct vmr_pager_desc {
+    uint16_t page_size;
+    uint8_t page_count;
+    uint8_t policy;        /* VM_POLICY_* */
+    uint8_t flags;         /* VM_CLEAN_FIRST */
+    uint16_t bounce_size;  /* bounce buffer for straddling locks; 0: page_size */
+    uint16_t heap_blocks;  /* allocator table entries; 0: 256 */
+};
+
+enum vmr_verify {
+    VMR_VERIFY_AUTO, /* check reads only against data the trace carries */
+    VMR_VERIFY_ON,   /* also keep a shadow of the pool and check every read */
+    VMR_VERIFY_OFF   /* check nothing (benchmarks) */
+};
+
+/* Observer: the seam for a live view. Every callback is optional. With no
+ * observer the per-op path makes no calls. Observers must not change the
+ * pager (vm_walk and the vm_ observation functions are fine). */
+struct vmr_observer {
+    /* After each op; index counts from 0; rc is the op's result. */
+    void (*on_op)(void *ctx, uint64_t index, const struct vmt_op *op, int rc);
+    /* Each core event (load, evict, write-back, ...), as it happens. */
+    void (*on_event)(void *ctx, const struct vm_event *ev);
+    /* A phase marker was replayed. */
+    void (*on_phase)(void *ctx, uint32_t phase, const char *name);
+    void *ctx;
+};
+
+struct vmr_config {
+    struct vmr_backend_desc backend;
+    struct vmr_pager_desc pager;
+    uint8_t verify;            /* enum vmr_verify */
+    uint64_t shadow_limit;     /* largest pool shadowed under VMR_VERIFY_ON;
+                                  0: 256 MiB. Larger pools verify as AUTO. */
+    uint64_t pool_size;        /* 0: the trace's pool size */
+    uint8_t tolerate_errors;   /* count backend errors instead of failing
+                                  (set when faults are injected) */
+    const struct vmr_observer *observer; /* NULL: headless */
+};
+
+/* Counters of a run so far (or of one phase). */
+struct vmr_counters {
+    uint64_t ops;             /* ops replayed */
+    uint64_t touches;         /* hits + misses */
+    uint64_t hits, misses, loads, fills, evictions, writebacks;
+    uint64_t bytes_read;      /* backend bytes, counted at the ops seam */
+    uint64_t bytes_written;
+    uint64_t backend_reads;   /* backend calls */
+    uint64_t backend_writes;
+    uint64_t backend_errors;  /* failed backend calls */
+    uint64_t op_errors;       /* ops that returned an error (tolerated) */
+    uint64_t access_read;     /* bytes the program read through the pager */
+    uint64_t access_written;  /* bytes the program wrote through the pager */
+    uint64_t locks;           /* successful locks */
+    uint64_t time_ns;         /* simulated time */
+    uint64_t verified;        /* bytes checked against expected data */
+};
+
+/* Per-phase totals, merged by name in order of first appearance. */
+struct vmr_phase {
+    char name[48];
+    uint32_t segments;        /* times the phase was entered */
+    struct vmr_counters c;
+};
+
+#define VMR_MAX_PHASES 32
+
+struct vmr_result {
+    int ok;                   /* 1: every op succeeded (or was tolerated), data verified */
+    char error[256];          /* why not, naming the op index */
+    struct vmr_counters total;
+    uint64_t dirty_at_end;    /* dirty bytes left in page buffers at the end */
+    size_t ram_cost;          /* VM_RAM_COST of the geometry */
+    uint64_t pool_size;
+    int verified_full;        /* 1: the shadow checked every read */
+    uint32_t phase_count;
+    struct vmr_phase phases[VMR_MAX_PHASES];
+    uint32_t phases_dropped;  /* phases beyond VMR_MAX_PHASES (merged into the last) */
+};
+
+struct vmr_run;
+
+/* Build the backend stack and the pager for src (which the caller keeps
+ * open until vmr_destroy). NULL on error with a message in err. */
+struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
+                           char *err, size_t errlen);
+
+/* Replay up to max_ops ops. Returns 1 if ops remain, 0 at the end of the
+ * trace, -1 when the run failed (see vmr_error; further steps return -1). */
+int vmr_step(struct vmr_run *run, uint64_t max_ops);
+
+/* Live counters (time and core counters are brought up to date). */
+const struct vmr_counters *vmr_counters(struct vmr_run *run);
+
+/* The pager, for vm_walk / vm_next_victim / vm_slot_of. */
+struct vm *vmr_vm(struct vmr_run *run);
+
+/* Simulated nanoseconds so far. */
+uint64_t vmr_time_ns(const struct vmr_run *run);
+
+/* The failure message, or "" while the run is healthy. */
+const char *vmr_error(const struct vmr_run *run);
+
+/* Totals and per-phase breakdown; cross-checks counted backend bytes with
+ * vm_stats. Replays nothing more. Returns res->ok ? 0 : -1. */
+int vmr_finish(struct vmr_run *run, struct vmr_result *res);
+
+void vmr_destroy(struct vmr_run *run);
+
+/* Replay a whole trace: create, step to the end, finish, destroy. */
+int vmr_replay(const struct vmr_config *cfg, struct vmt_source *src,
+               struct vmr_result *res);
+
+/* Names <-> values. Return -1 for an unknown name. */
+int vmr_backend_type_from_name(const char *name);
+const char *vmr_backend_type_name(unsigned type);
+int vmr_policy_from_name(const char *name);
+/* 1 if this build can build a stack of that type (its driver and model are
+ * linked in), 0 if the type is known but not yet wired. */
+int vmr_backend_available(unsigned type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMR_REPLAY_H */

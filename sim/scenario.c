@@ -1,0 +1,963 @@
+/*
+ * scenario.c - the scenario loader (see scenario.h, docs/scenario-format.md).
+ *
+ * Parsing is strict: unknown keys are errors (they are usually typos), every
+ * number is range-checked, and every message carries "file: $.json.path".
+ * Pagers with lists (page_size, page_count, policy) or a ram_budget expand
+ * into several named pagers before the runs are formed.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack.h"
+
+struct ctx {
+    const char *file;
+    char *err;
+    size_t errlen;
+};
+
+static int perr(struct ctx *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int perr(struct ctx *c, const char *path, const char *fmt, ...)
+{
+    char msg[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(c->err, c->errlen, "%s: %s: %s", c->file, path, msg);
+    return -1;
+}
+
+static const char *type_name(const cJSON *j)
+{
+    if (!j) return "nothing";
+    if (cJSON_IsObject(j)) return "an object";
+    if (cJSON_IsArray(j)) return "an array";
+    if (cJSON_IsString(j)) return "a string";
+    if (cJSON_IsNumber(j)) return "a number";
+    if (cJSON_IsBool(j)) return "a boolean";
+    if (cJSON_IsNull(j)) return "null";
+    return "something else";
+}
+
+/* out = a + sep + b, truncated to n - 1 characters. */
+static void cat3(char *out, size_t n, const char *a, const char *sep, const char *b)
+{
+    size_t k = 0;
+    const char *parts[3] = {a, sep, b};
+    for (int i = 0; i < 3; i++)
+        for (const char *q = parts[i]; *q && k + 1 < n; q++) out[k++] = *q;
+    out[k] = 0;
+}
+
+static void join(char *out, size_t n, const char *path, const char *key)
+{
+    cat3(out, n, path, ".", key);
+}
+
+static void join_i(char *out, size_t n, const char *path, int i)
+{
+    char idx[24];
+    snprintf(idx, sizeof idx, "[%d]", i);
+    cat3(out, n, path, "", idx);
+}
+
+/* Reject keys not in allowed (NULL-terminated). */
+static int check_keys(struct ctx *c, const cJSON *o, const char *path, const char *const *allowed)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o)
+    {
+        int ok = 0;
+        for (const char *const *a = allowed; *a; a++)
+            if (strcmp(it->string, *a) == 0) ok = 1;
+        if (!ok) {
+            char p[256], list[256] = "";
+            join(p, sizeof p, path, it->string);
+            for (const char *const *a = allowed; *a; a++) {
+                strncat(list, *a, sizeof list - strlen(list) - 1);
+                if (a[1]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return perr(c, p, "unknown key (expected one of: %s)", list);
+        }
+    }
+    return 0;
+}
+
+static int get_uint(struct ctx *c, const cJSON *j, const char *path, uint64_t min, uint64_t max,
+                    uint64_t *out)
+{
+    if (!cJSON_IsNumber(j))
+        return perr(c, path, "expected an integer from %llu to %llu, got %s",
+                    (unsigned long long)min, (unsigned long long)max, type_name(j));
+    double v = j->valuedouble;
+    if (v != floor(v) || v < (double)min || v > (double)max)
+        return perr(c, path, "expected an integer from %llu to %llu, got %g",
+                    (unsigned long long)min, (unsigned long long)max, v);
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int opt_uint(struct ctx *c, const cJSON *o, const char *key, const char *path,
+                    uint64_t min, uint64_t max, uint64_t *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j) return 0;
+    char p[256];
+    join(p, sizeof p, path, key);
+    return get_uint(c, j, p, min, max, out);
+}
+
+static int opt_num(struct ctx *c, const cJSON *o, const char *key, const char *path, double min,
+                   double max, double *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j) return 0;
+    char p[256];
+    join(p, sizeof p, path, key);
+    if (!cJSON_IsNumber(j) || j->valuedouble < min || j->valuedouble > max)
+        return perr(c, p, "expected a number from %g to %g, got %s", min, max,
+                    cJSON_IsNumber(j) ? "a number out of range" : type_name(j));
+    *out = j->valuedouble;
+    return 0;
+}
+
+static int opt_bool(struct ctx *c, const cJSON *o, const char *key, const char *path, int *out)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j) return 0;
+    char p[256];
+    join(p, sizeof p, path, key);
+    if (!cJSON_IsBool(j)) return perr(c, p, "expected true or false, got %s", type_name(j));
+    *out = cJSON_IsTrue(j);
+    return 0;
+}
+
+static int opt_str(struct ctx *c, const cJSON *o, const char *key, const char *path, char *out,
+                   size_t n)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!j) return 0;
+    char p[256];
+    join(p, sizeof p, path, key);
+    if (!cJSON_IsString(j)) return perr(c, p, "expected a string, got %s", type_name(j));
+    if (strlen(j->valuestring) >= n)
+        return perr(c, p, "string too long (at most %lu characters)", (unsigned long)n - 1);
+    snprintf(out, n, "%s", j->valuestring);
+    return 0;
+}
+
+int vms_parse_policy(const char *s) { return vmr_policy_from_name(s); }
+
+/* ------------------------------------------------------------ backends */
+
+struct named_backend {
+    char name[64];
+    struct vmr_backend_desc d;
+    int tolerate;
+};
+
+static const char *const backend_keys[] = {"type", "profile", "spi_hz", "chip", "chips", "card",
+                                           "sdhc", "link", "baud", "faults", "comment", NULL};
+static const char *const fault_keys[] = {"seed", "read_fail", "write_fail", NULL};
+
+/* Apply the keys of o (a backend or an override) onto d. */
+static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
+                         struct vmr_backend_desc *d, int *tolerate, int need_type)
+{
+    char p[256];
+    if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
+    if (check_keys(c, o, path, backend_keys)) return -1;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
+    if (t) {
+        join(p, sizeof p, path, "type");
+        int ty = cJSON_IsString(t) ? vmr_backend_type_from_name(t->valuestring) : -1;
+        if (ty < 0)
+            return perr(c, p, "expected one of \"ram\", \"sram\", \"sd\", \"serial\", got %s%s%s",
+                        cJSON_IsString(t) ? "\"" : type_name(t),
+                        cJSON_IsString(t) ? t->valuestring : "", cJSON_IsString(t) ? "\"" : "");
+        d->type = (uint8_t)ty;
+    } else if (need_type) {
+        return perr(c, path, "missing key \"type\" (ram, sram, sd or serial)");
+    }
+    uint64_t u;
+    if (opt_str(c, o, "profile", path, d->profile, sizeof d->profile)) return -1;
+    if (d->profile[0] && vmr_profile_check(d->profile) == 0) {
+        join(p, sizeof p, path, "profile");
+        return perr(c, p, "unknown platform profile \"%s\" (known: %s)", d->profile,
+                    vmr_profile_list());
+    }
+    u = d->spi_hz;
+    if (opt_uint(c, o, "spi_hz", path, 1000, 100000000, &u)) return -1;
+    d->spi_hz = (uint32_t)u;
+    if (opt_str(c, o, "chip", path, d->chip, sizeof d->chip)) return -1;
+    u = d->chips;
+    if (opt_uint(c, o, "chips", path, 1, 8, &u)) return -1;
+    d->chips = (uint8_t)u;
+    if (opt_str(c, o, "card", path, d->card, sizeof d->card)) return -1;
+    int b = d->sdhc;
+    if (opt_bool(c, o, "sdhc", path, &b)) return -1;
+    d->sdhc = (uint8_t)b;
+    if (opt_str(c, o, "link", path, d->link, sizeof d->link)) return -1;
+    u = d->baud;
+    if (opt_uint(c, o, "baud", path, 300, 100000000, &u)) return -1;
+    d->baud = (uint32_t)u;
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "faults");
+    if (f) {
+        join(p, sizeof p, path, "faults");
+        if (!cJSON_IsObject(f)) return perr(c, p, "expected an object, got %s", type_name(f));
+        if (check_keys(c, f, p, fault_keys)) return -1;
+        u = d->fault_seed;
+        if (opt_uint(c, f, "seed", p, 1, 0xFFFFFFFFu, &u)) return -1;
+        d->fault_seed = (uint32_t)u;
+        if (opt_num(c, f, "read_fail", p, 0, 1, &d->read_fail)) return -1;
+        if (opt_num(c, f, "write_fail", p, 0, 1, &d->write_fail)) return -1;
+        if (!d->fault_seed) return perr(c, p, "missing key \"seed\" (faults need a seed)");
+        *tolerate = 1;
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------------- pagers */
+
+struct named_pager {
+    char name[80];
+    char base[64]; /* the name in the file */
+    struct vmr_pager_desc d;
+};
+
+static const char *const pager_keys[] = {"page_size",   "page_count",  "ram_budget",
+                                         "policy",      "clean_first", "bounce_size",
+                                         "heap_blocks", "comment",     NULL};
+
+static int check_geometry(struct ctx *c, const char *path, uint64_t ps, uint64_t pc)
+{
+    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1)))
+        return perr(c, path, "page_size %llu: expected a power of two from %u to %u",
+                    (unsigned long long)ps, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
+    if (pc < 1 || pc > VM_PAGE_COUNT_MAX)
+        return perr(c, path, "page_count %llu: expected 1 to %u", (unsigned long long)pc,
+                    VM_PAGE_COUNT_MAX);
+    return 0;
+}
+
+/* A number or a list of numbers into vals (at most 32). */
+static int uint_list(struct ctx *c, const cJSON *j, const char *path, uint64_t min, uint64_t max,
+                     uint64_t *vals, int *n)
+{
+    if (cJSON_IsArray(j)) {
+        int i = 0;
+        const cJSON *e;
+        if (cJSON_GetArraySize(j) == 0) return perr(c, path, "expected a non-empty list");
+        cJSON_ArrayForEach(e, j)
+        {
+            char p[256];
+            join_i(p, sizeof p, path, i);
+            if (i == 32) return perr(c, p, "too many values (at most 32)");
+            if (get_uint(c, e, p, min, max, &vals[i])) return -1;
+            i++;
+        }
+        *n = i;
+        return 0;
+    }
+    *n = 1;
+    return get_uint(c, j, path, min, max, &vals[0]);
+}
+
+static int policy_list(struct ctx *c, const cJSON *j, const char *path, int *pol, int *n)
+{
+    if (cJSON_IsString(j) && strcmp(j->valuestring, "all") == 0) {
+        *n = 0;
+        for (int p = VM_POLICY_FIFO; p < VM_POLICY_COUNT; p++) pol[(*n)++] = p;
+        return 0;
+    }
+    const cJSON *e;
+    int i = 0;
+    if (cJSON_IsString(j)) {
+        pol[0] = vmr_policy_from_name(j->valuestring);
+        *n = 1;
+        if (pol[0] < 0)
+            return perr(c, path, "unknown policy \"%s\" (fifo, lru, clock, sieve or \"all\")",
+                        j->valuestring);
+        return 0;
+    }
+    if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) == 0)
+        return perr(c, path, "expected a policy name, \"all\" or a list of names, got %s",
+                    type_name(j));
+    cJSON_ArrayForEach(e, j)
+    {
+        char p[256];
+        join_i(p, sizeof p, path, i);
+        if (i == 8) return perr(c, p, "too many policies");
+        if (!cJSON_IsString(e) || (pol[i] = vmr_policy_from_name(e->valuestring)) < 0)
+            return perr(c, p, "expected fifo, lru, clock or sieve, got %s%s%s",
+                        cJSON_IsString(e) ? "\"" : type_name(e),
+                        cJSON_IsString(e) ? e->valuestring : "", cJSON_IsString(e) ? "\"" : "");
+        i++;
+    }
+    *n = i;
+    return 0;
+}
+
+/* Apply scalar keys of o onto d (used for overrides: no lists). */
+static int pager_scalars(struct ctx *c, const cJSON *o, const char *path,
+                         struct vmr_pager_desc *d)
+{
+    uint64_t u;
+    int b = (d->flags & VM_CLEAN_FIRST) != 0;
+    if (opt_bool(c, o, "clean_first", path, &b)) return -1;
+    d->flags = (uint8_t)(b ? d->flags | VM_CLEAN_FIRST : d->flags & ~VM_CLEAN_FIRST);
+    u = d->bounce_size;
+    if (opt_uint(c, o, "bounce_size", path, 0, VM_PAGE_SIZE_MAX, &u)) return -1;
+    d->bounce_size = (uint16_t)u;
+    u = d->heap_blocks;
+    if (opt_uint(c, o, "heap_blocks", path, 0, 65535, &u)) return -1;
+    d->heap_blocks = (uint16_t)u;
+    return 0;
+}
+
+static int push_pager(struct named_pager **v, size_t *n, const struct named_pager *p)
+{
+    struct named_pager *g = realloc(*v, (*n + 1) * sizeof *g);
+    if (!g) return -1;
+    *v = g;
+    g[(*n)++] = *p;
+    return 0;
+}
+
+static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const char *path,
+                       struct named_pager **out, size_t *nout)
+{
+    char p[256];
+    if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
+    if (check_keys(c, o, path, pager_keys)) return -1;
+    struct vmr_pager_desc base;
+    memset(&base, 0, sizeof base);
+    if (pager_scalars(c, o, path, &base)) return -1;
+    uint64_t sizes[32], counts[32];
+    int ns = 0, nc = 0, pols[8], np = 0;
+    const cJSON *js = cJSON_GetObjectItemCaseSensitive(o, "page_size");
+    const cJSON *jc = cJSON_GetObjectItemCaseSensitive(o, "page_count");
+    const cJSON *jb = cJSON_GetObjectItemCaseSensitive(o, "ram_budget");
+    const cJSON *jp = cJSON_GetObjectItemCaseSensitive(o, "policy");
+    if (!js) return perr(c, path, "missing key \"page_size\"");
+    join(p, sizeof p, path, "page_size");
+    if (uint_list(c, js, p, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, sizes, &ns)) return -1;
+    for (int i = 0; i < ns; i++)
+        if (sizes[i] & (sizes[i] - 1))
+            return perr(c, p, "expected a power of two from %u to %u, got %llu",
+                        VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, (unsigned long long)sizes[i]);
+    if (jb && jc) return perr(c, path, "give either \"page_count\" or \"ram_budget\", not both");
+    uint64_t budget = 0;
+    if (jb) {
+        join(p, sizeof p, path, "ram_budget");
+        if (get_uint(c, jb, p, VM_PAGE_SIZE_MIN, 1u << 20, &budget)) return -1;
+    } else if (jc) {
+        join(p, sizeof p, path, "page_count");
+        if (uint_list(c, jc, p, 1, VM_PAGE_COUNT_MAX, counts, &nc)) return -1;
+    } else {
+        return perr(c, path, "missing key \"page_count\" (or \"ram_budget\")");
+    }
+    if (jp) {
+        join(p, sizeof p, path, "policy");
+        if (policy_list(c, jp, p, pols, &np)) return -1;
+    } else {
+        pols[0] = VM_DEFAULT_POLICY;
+        np = 1;
+    }
+    int multi = ns > 1 || nc > 1 || np > 1 || jb != NULL;
+    for (int i = 0; i < ns; i++) {
+        int ncounts = jb ? 1 : nc;
+        for (int k = 0; k < ncounts; k++) {
+            uint64_t pc = jb ? budget / sizes[i] : counts[k];
+            if (check_geometry(c, path, sizes[i], pc)) return -1;
+            for (int q = 0; q < np; q++) {
+                struct named_pager np_;
+                memset(&np_, 0, sizeof np_);
+                np_.d = base;
+                np_.d.page_size = (uint16_t)sizes[i];
+                np_.d.page_count = (uint8_t)pc;
+                np_.d.policy = (uint8_t)pols[q];
+                snprintf(np_.base, sizeof np_.base, "%s", name);
+                if (multi)
+                    snprintf(np_.name, sizeof np_.name, "%s:%llux%llu:%s", name,
+                             (unsigned long long)pc, (unsigned long long)sizes[i],
+                             vm_policy_name((unsigned)pols[q]));
+                else
+                    snprintf(np_.name, sizeof np_.name, "%s", name);
+                if (push_pager(out, nout, &np_)) return perr(c, path, "out of memory");
+            }
+        }
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------- workloads */
+
+static const char *const workload_keys[] = {"trace",      "generator", "format",  "page_size",
+                                            "pool_size",  "fold",      "fold_block", "fetches",
+                                            "comment",    NULL};
+
+static char *resolve_path(const char *file, const char *rel)
+{
+    if (rel[0] == '/') return strdup(rel);
+    const char *slash = strrchr(file, '/');
+    size_t dl = slash ? (size_t)(slash - file + 1) : 0;
+    char *out = malloc(dl + strlen(rel) + 1);
+    if (!out) return NULL;
+    memcpy(out, file, dl);
+    strcpy(out + dl, rel);
+    return out;
+}
+
+static int parse_workload(struct ctx *c, const char *name, const cJSON *o, const char *path,
+                          struct vms_workload *w)
+{
+    char p[256];
+    memset(w, 0, sizeof *w);
+    snprintf(w->name, sizeof w->name, "%s", name);
+    cat3(w->where, sizeof w->where, c->file, ": ", path);
+    if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
+    if (check_keys(c, o, path, workload_keys)) return -1;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "trace");
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "generator");
+    if (!t == !g) return perr(c, path, "expected exactly one of \"trace\" (a file) or \"generator\"");
+    if (g) {
+        join(p, sizeof p, path, "generator");
+        if (!cJSON_IsObject(g)) return perr(c, p, "expected an object, got %s", type_name(g));
+        w->generator = cJSON_Duplicate(g, 1);
+        if (!w->generator) return perr(c, p, "out of memory");
+        cat3(w->where, sizeof w->where, c->file, ": ", p);
+        return 0;
+    }
+    join(p, sizeof p, path, "trace");
+    if (!cJSON_IsString(t) || !t->valuestring[0])
+        return perr(c, p, "expected a file name, got %s", type_name(t));
+    w->path = resolve_path(c->file, t->valuestring);
+    if (!w->path) return perr(c, p, "out of memory");
+    if (opt_str(c, o, "format", path, w->format, sizeof w->format)) return -1;
+    uint64_t u = 0;
+    if (opt_uint(c, o, "page_size", path, 1, 1u << 20, &u)) return -1;
+    w->opts.page_size = (uint32_t)u;
+    u = 0;
+    if (opt_uint(c, o, "pool_size", path, 1, 0x80000000u, &u)) return -1;
+    w->opts.pool_size = u;
+    u = 0;
+    if (opt_uint(c, o, "fold_block", path, 16, 1u << 30, &u)) return -1;
+    if (u & (u - 1)) {
+        join(p, sizeof p, path, "fold_block");
+        return perr(c, p, "expected a power of two, got %llu", (unsigned long long)u);
+    }
+    w->opts.fold_block = (uint32_t)u;
+    int fe = 0;
+    if (opt_bool(c, o, "fetches", path, &fe)) return -1;
+    w->opts.fetches = (uint8_t)fe;
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "fold");
+    if (f) {
+        join(p, sizeof p, path, "fold");
+        const char *s = cJSON_IsString(f) ? f->valuestring : "";
+        if (strcmp(s, "compact") == 0)
+            w->opts.fold = VMT_FOLD_COMPACT;
+        else if (strcmp(s, "none") == 0)
+            w->opts.fold = VMT_FOLD_NONE;
+        else if (strcmp(s, "mod") == 0)
+            w->opts.fold = VMT_FOLD_MOD;
+        else
+            return perr(c, p, "expected \"compact\", \"none\" or \"mod\"");
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------- the runs */
+
+struct settings {
+    int verify;               /* enum vmr_verify */
+    struct vms_expect expect;
+};
+
+static int parse_verify(struct ctx *c, const cJSON *o, const char *path, int *v)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "verify");
+    if (!j) return 0;
+    char p[256];
+    join(p, sizeof p, path, "verify");
+    if (cJSON_IsBool(j))
+        *v = cJSON_IsTrue(j) ? VMR_VERIFY_ON : VMR_VERIFY_OFF;
+    else if (cJSON_IsString(j) && strcmp(j->valuestring, "auto") == 0)
+        *v = VMR_VERIFY_AUTO;
+    else
+        return perr(c, p, "expected true, false or \"auto\", got %s", type_name(j));
+    return 0;
+}
+
+static const char *const expect_keys[] = {"max_traffic_ratio", "min_hit_ratio", NULL};
+
+static int parse_settings(struct ctx *c, const cJSON *o, const char *path, struct settings *s)
+{
+    if (parse_verify(c, o, path, &s->verify)) return -1;
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "expect");
+    if (e) {
+        char p[256];
+        join(p, sizeof p, path, "expect");
+        if (!cJSON_IsObject(e)) return perr(c, p, "expected an object, got %s", type_name(e));
+        if (check_keys(c, e, p, expect_keys)) return -1;
+        if (opt_num(c, e, "max_traffic_ratio", p, 0, 1e12, &s->expect.max_traffic_ratio))
+            return -1;
+        if (opt_num(c, e, "min_hit_ratio", p, 0, 1, &s->expect.min_hit_ratio)) return -1;
+    }
+    return 0;
+}
+
+struct tables {
+    struct named_backend *be;
+    size_t nbe;
+    struct named_pager *pg;
+    size_t npg;
+};
+
+static int add_run(struct ctx *c, struct vms_scenario *sc, const struct named_backend *b,
+                   const struct named_pager *p, size_t w, const struct settings *s,
+                   const cJSON *ovr, const char *ovr_path)
+{
+    struct vms_run r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.backend, sizeof r.backend, "%s", b->name);
+    snprintf(r.pager, sizeof r.pager, "%s", p->name);
+    snprintf(r.workload, sizeof r.workload, "%s", sc->workloads[w].name);
+    r.workload_index = w;
+    r.cfg.backend = b->d;
+    r.cfg.pager = p->d;
+    r.cfg.verify = (uint8_t)s->verify;
+    r.cfg.tolerate_errors = (uint8_t)b->tolerate;
+    r.expect = s->expect;
+    if (ovr) {
+        char q[256];
+        int tol = b->tolerate;
+        const cJSON *ob = cJSON_GetObjectItemCaseSensitive(ovr, "backend");
+        const cJSON *op = cJSON_GetObjectItemCaseSensitive(ovr, "pager");
+        static const char *const ok[] = {"backend", "pager", NULL};
+        if (!cJSON_IsObject(ovr)) return perr(c, ovr_path, "expected an object");
+        if (check_keys(c, ovr, ovr_path, ok)) return -1;
+        if (ob) {
+            join(q, sizeof q, ovr_path, "backend");
+            if (parse_backend(c, ob, q, &r.cfg.backend, &tol, 0)) return -1;
+            r.cfg.tolerate_errors = (uint8_t)tol;
+        }
+        if (op) {
+            static const char *const pk[] = {"page_size", "page_count", "policy", "clean_first",
+                                             "bounce_size", "heap_blocks", NULL};
+            join(q, sizeof q, ovr_path, "pager");
+            if (!cJSON_IsObject(op)) return perr(c, q, "expected an object");
+            if (check_keys(c, op, q, pk)) return -1;
+            if (pager_scalars(c, op, q, &r.cfg.pager)) return -1;
+            uint64_t ps = r.cfg.pager.page_size, pc = r.cfg.pager.page_count;
+            if (opt_uint(c, op, "page_size", q, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, &ps)) return -1;
+            if (opt_uint(c, op, "page_count", q, 1, VM_PAGE_COUNT_MAX, &pc)) return -1;
+            if (check_geometry(c, q, ps, pc)) return -1;
+            r.cfg.pager.page_size = (uint16_t)ps;
+            r.cfg.pager.page_count = (uint8_t)pc;
+            const cJSON *pol = cJSON_GetObjectItemCaseSensitive(op, "policy");
+            if (pol) {
+                char qq[256];
+                join(qq, sizeof qq, q, "policy");
+                int v = cJSON_IsString(pol) ? vmr_policy_from_name(pol->valuestring) : -1;
+                if (v < 0) return perr(c, qq, "expected fifo, lru, clock or sieve");
+                r.cfg.pager.policy = (uint8_t)v;
+            }
+            snprintf(r.pager, sizeof r.pager, "%s:%ux%u:%s*", p->base,
+                     (unsigned)r.cfg.pager.page_count, (unsigned)r.cfg.pager.page_size,
+                     vm_policy_name(r.cfg.pager.policy));
+        }
+    }
+    struct vms_run *g = realloc(sc->runs, (sc->nruns + 1) * sizeof *g);
+    if (!g) return perr(c, ovr_path, "out of memory");
+    sc->runs = g;
+    g[sc->nruns++] = r;
+    return 0;
+}
+
+/* Names in a list (or "all", or missing = all) -> indices via lookup. */
+static int name_list(struct ctx *c, const cJSON *j, const char *path, const char *what,
+                     size_t total, int (*find)(void *, const char *, size_t *, size_t *),
+                     void *tab, size_t *sel, size_t *nsel)
+{
+    *nsel = 0;
+    if (!j || (cJSON_IsString(j) && strcmp(j->valuestring, "all") == 0)) {
+        for (size_t i = 0; i < total; i++) sel[(*nsel)++] = i;
+        return 0;
+    }
+    const cJSON *arr = j;
+    cJSON *tmp = NULL;
+    if (cJSON_IsString(j)) {
+        tmp = cJSON_CreateArray();
+        cJSON_AddItemToArray(tmp, cJSON_CreateString(j->valuestring));
+        arr = tmp;
+    }
+    if (!cJSON_IsArray(arr)) {
+        return perr(c, path, "expected a list of %s names or \"all\", got %s", what,
+                    type_name(j));
+    }
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        char p[256];
+        if (tmp)
+            snprintf(p, sizeof p, "%s", path);
+        else
+            join_i(p, sizeof p, path, i);
+        size_t first, count;
+        if (!cJSON_IsString(e) || !find(tab, e->valuestring, &first, &count)) {
+            cJSON_Delete(tmp);
+            return perr(c, p, "no %s named %s%s%s", what, cJSON_IsString(e) ? "\"" : "",
+                        cJSON_IsString(e) ? e->valuestring : type_name(e),
+                        cJSON_IsString(e) ? "\"" : "");
+        }
+        for (size_t k = 0; k < count; k++) sel[(*nsel)++] = first + k;
+        i++;
+    }
+    cJSON_Delete(tmp);
+    return 0;
+}
+
+static int find_be(void *t, const char *name, size_t *first, size_t *count)
+{
+    struct tables *tb = t;
+    for (size_t i = 0; i < tb->nbe; i++)
+        if (strcmp(tb->be[i].name, name) == 0) {
+            *first = i;
+            *count = 1;
+            return 1;
+        }
+    return 0;
+}
+
+/* A pager name selects its whole expansion; an expanded name selects one. */
+static int find_pg(void *t, const char *name, size_t *first, size_t *count)
+{
+    struct tables *tb = t;
+    for (size_t i = 0; i < tb->npg; i++) {
+        if (strcmp(tb->pg[i].base, name) == 0) {
+            size_t k = i;
+            while (k < tb->npg && strcmp(tb->pg[k].base, name) == 0) k++;
+            *first = i;
+            *count = k - i;
+            return 1;
+        }
+        if (strcmp(tb->pg[i].name, name) == 0) {
+            *first = i;
+            *count = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int find_wl(void *t, const char *name, size_t *first, size_t *count)
+{
+    struct vms_scenario *sc = t;
+    for (size_t i = 0; i < sc->nworkloads; i++)
+        if (strcmp(sc->workloads[i].name, name) == 0) {
+            *first = i;
+            *count = 1;
+            return 1;
+        }
+    return 0;
+}
+
+static const char *const matrix_keys[] = {"backends", "pagers", "workloads", "verify",
+                                          "expect",   "comment", NULL};
+static const char *const run_keys[] = {"backend", "pager",   "workload", "verify",
+                                       "expect",  "override", "comment", NULL};
+
+static int parse_matrix(struct ctx *c, struct vms_scenario *sc, struct tables *tb,
+                        const cJSON *m, const char *path, const struct settings *top)
+{
+    struct settings s = *top;
+    size_t *sb = NULL, *sp = NULL, *sw = NULL, nb, np, nw;
+    int rc = -1;
+    char p[256];
+    if (cJSON_IsString(m) && strcmp(m->valuestring, "all") == 0) {
+        m = NULL;
+    } else {
+        if (!cJSON_IsObject(m))
+            return perr(c, path, "expected \"all\" or an object with backends, pagers, workloads");
+        if (check_keys(c, m, path, matrix_keys)) return -1;
+        if (parse_settings(c, m, path, &s)) return -1;
+    }
+    {
+        /* Each list entry selects at most every item of its table. */
+        size_t lb = 1, lp = 1, lw = 1;
+        const cJSON *x;
+        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "backends")))
+            lb += (size_t)cJSON_GetArraySize(x);
+        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "pagers")))
+            lp += (size_t)cJSON_GetArraySize(x);
+        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "workloads")))
+            lw += (size_t)cJSON_GetArraySize(x);
+        sb = malloc((tb->nbe + 1) * lb * sizeof *sb);
+        sp = malloc((tb->npg + 1) * lp * sizeof *sp);
+        sw = malloc((sc->nworkloads + 1) * lw * sizeof *sw);
+    }
+    if (!sb || !sp || !sw) goto out;
+    join(p, sizeof p, path, "backends");
+    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "backends") : NULL, p, "backend",
+                  tb->nbe, find_be, tb, sb, &nb))
+        goto out;
+    join(p, sizeof p, path, "pagers");
+    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "pagers") : NULL, p, "pager",
+                  tb->npg, find_pg, tb, sp, &np))
+        goto out;
+    join(p, sizeof p, path, "workloads");
+    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "workloads") : NULL, p, "workload",
+                  sc->nworkloads, find_wl, sc, sw, &nw))
+        goto out;
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = 0; j < np; j++)
+            for (size_t k = 0; k < nw; k++)
+                if (add_run(c, sc, &tb->be[sb[i]], &tb->pg[sp[j]], sw[k], &s, NULL, path))
+                    goto out;
+    rc = 0;
+out:
+    free(sb);
+    free(sp);
+    free(sw);
+    return rc;
+}
+
+static int parse_run(struct ctx *c, struct vms_scenario *sc, struct tables *tb, const cJSON *r,
+                     const char *path, const struct settings *top)
+{
+    char p[256];
+    struct settings s = *top;
+    if (!cJSON_IsObject(r)) return perr(c, path, "expected an object, got %s", type_name(r));
+    if (check_keys(c, r, path, run_keys)) return -1;
+    if (parse_settings(c, r, path, &s)) return -1;
+    const char *keys[3] = {"backend", "pager", "workload"};
+    size_t first[3], count[3];
+    int (*finds[3])(void *, const char *, size_t *, size_t *) = {find_be, find_pg, find_wl};
+    void *tabs[3] = {tb, tb, sc};
+    for (int i = 0; i < 3; i++) {
+        const cJSON *j = cJSON_GetObjectItemCaseSensitive(r, keys[i]);
+        join(p, sizeof p, path, keys[i]);
+        if (!j) return perr(c, path, "missing key \"%s\"", keys[i]);
+        if (!cJSON_IsString(j)) return perr(c, p, "expected a name, got %s", type_name(j));
+        if (!finds[i](tabs[i], j->valuestring, &first[i], &count[i]))
+            return perr(c, p, "no %s named \"%s\"", keys[i], j->valuestring);
+    }
+    const cJSON *ovr = cJSON_GetObjectItemCaseSensitive(r, "override");
+    join(p, sizeof p, path, "override");
+    for (size_t k = 0; k < count[1]; k++)
+        if (add_run(c, sc, &tb->be[first[0]], &tb->pg[first[1] + k], first[2], &s, ovr, p))
+            return -1;
+    return 0;
+}
+
+static const char *const top_keys[] = {"name",   "description", "verify", "expect", "opt",
+                                       "backends", "pagers",    "workloads", "matrix", "runs",
+                                       "comment", NULL};
+
+static void line_col(const char *text, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (const char *p = text; p < at && *p; p++) {
+        if (*p == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+int vms_parse(const char *text, size_t len, const char *path, struct vms_scenario *sc, char *err,
+              size_t errlen)
+{
+    struct ctx c = {path, err, errlen};
+    struct tables tb = {NULL, 0, NULL, 0};
+    struct settings top;
+    int rc = -1;
+    char p[256];
+    memset(sc, 0, sizeof *sc);
+    memset(&top, 0, sizeof top);
+    top.verify = VMR_VERIFY_AUTO;
+    sc->opt = 1;
+    sc->path = strdup(path);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        int line, col;
+        const char *at = cJSON_GetErrorPtr();
+        if (!at || at < text || at > text + len) at = text + len;
+        line_col(text, at, &line, &col);
+        snprintf(err, errlen, "%s:%d:%d: malformed JSON (expected a value, a comma or a closing bracket here)",
+                 path, line, col);
+        return -1;
+    }
+    if (!cJSON_IsObject(root)) {
+        perr(&c, "$", "expected an object at the top, got %s", type_name(root));
+        goto out;
+    }
+    if (check_keys(&c, root, "$", top_keys)) goto out;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(sc->name, sizeof sc->name, "%.*s", (int)(strcspn(base, ".")), base);
+    if (opt_str(&c, root, "name", "$", sc->name, sizeof sc->name)) goto out;
+    if (opt_str(&c, root, "description", "$", sc->description, sizeof sc->description)) goto out;
+    if (opt_bool(&c, root, "opt", "$", &sc->opt)) goto out;
+    if (parse_settings(&c, root, "$", &top)) goto out;
+
+    const char *sect[3] = {"backends", "pagers", "workloads"};
+    const cJSON *sj[3];
+    for (int i = 0; i < 3; i++) {
+        sj[i] = cJSON_GetObjectItemCaseSensitive(root, sect[i]);
+        join(p, sizeof p, "$", sect[i]);
+        if (!sj[i]) {
+            perr(&c, "$", "missing key \"%s\"", sect[i]);
+            goto out;
+        }
+        if (!cJSON_IsObject(sj[i]) || cJSON_GetArraySize(sj[i]) == 0) {
+            perr(&c, p, "expected an object of named %s, got %s", sect[i],
+                 cJSON_IsObject(sj[i]) ? "an empty object" : type_name(sj[i]));
+            goto out;
+        }
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, sj[0])
+    {
+        join(p, sizeof p, "$.backends", it->string);
+        struct named_backend *g = realloc(tb.be, (tb.nbe + 1) * sizeof *g);
+        if (!g) goto out;
+        tb.be = g;
+        memset(&g[tb.nbe], 0, sizeof g[tb.nbe]);
+        snprintf(g[tb.nbe].name, sizeof g[tb.nbe].name, "%s", it->string);
+        if (parse_backend(&c, it, p, &g[tb.nbe].d, &g[tb.nbe].tolerate, 1)) goto out;
+        tb.nbe++;
+    }
+    cJSON_ArrayForEach(it, sj[1])
+    {
+        join(p, sizeof p, "$.pagers", it->string);
+        if (parse_pager(&c, it->string, it, p, &tb.pg, &tb.npg)) goto out;
+    }
+    cJSON_ArrayForEach(it, sj[2])
+    {
+        join(p, sizeof p, "$.workloads", it->string);
+        struct vms_workload *g = realloc(sc->workloads, (sc->nworkloads + 1) * sizeof *g);
+        if (!g) goto out;
+        sc->workloads = g;
+        memset(&g[sc->nworkloads], 0, sizeof g[sc->nworkloads]);
+        sc->nworkloads++;
+        if (parse_workload(&c, it->string, it, p, &g[sc->nworkloads - 1])) goto out;
+    }
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "matrix");
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
+    if (!m && !runs) {
+        perr(&c, "$", "missing key \"matrix\" or \"runs\" (what to run)");
+        goto out;
+    }
+    if (m) {
+        if (cJSON_IsArray(m)) {
+            int i = 0;
+            cJSON_ArrayForEach(it, m)
+            {
+                join_i(p, sizeof p, "$.matrix", i++);
+                if (parse_matrix(&c, sc, &tb, it, p, &top)) goto out;
+            }
+        } else if (parse_matrix(&c, sc, &tb, m, "$.matrix", &top)) {
+            goto out;
+        }
+    }
+    if (runs) {
+        if (!cJSON_IsArray(runs)) {
+            perr(&c, "$.runs", "expected a list of runs, got %s", type_name(runs));
+            goto out;
+        }
+        int i = 0;
+        cJSON_ArrayForEach(it, runs)
+        {
+            join_i(p, sizeof p, "$.runs", i++);
+            if (parse_run(&c, sc, &tb, it, p, &top)) goto out;
+        }
+    }
+    if (sc->nruns == 0) {
+        perr(&c, "$", "the scenario selects no runs");
+        goto out;
+    }
+    rc = 0;
+out:
+    free(tb.be);
+    free(tb.pg);
+    cJSON_Delete(root);
+    if (rc) vms_free(sc);
+    return rc;
+}
+
+int vms_load(const char *path, struct vms_scenario *sc, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) break;
+        if (cap >= (64u << 20)) {
+            free(buf);
+            fclose(f);
+            snprintf(err, errlen, "%s: larger than 64 MiB; not a scenario file", path);
+            return -1;
+        }
+        char *g = realloc(buf, cap * 2);
+        if (!g) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = g;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        snprintf(err, errlen, "%s: cannot read", path);
+        return -1;
+    }
+    int rc = vms_parse(buf, n, path, sc, err, errlen);
+    free(buf);
+    return rc;
+}
+
+void vms_free(struct vms_scenario *sc)
+{
+    for (size_t i = 0; i < sc->nworkloads; i++) {
+        free(sc->workloads[i].path);
+        cJSON_Delete(sc->workloads[i].generator);
+    }
+    free(sc->workloads);
+    free(sc->runs);
+    free(sc->path);
+    memset(sc, 0, sizeof *sc);
+}
+
+struct vmt_source *vms_open_workload(const struct vms_scenario *sc, size_t w, char *err,
+                                     size_t errlen)
+{
+    const struct vms_workload *wl = &sc->workloads[w];
+    if (wl->generator) return vmt_open_generator(wl->generator, wl->where, err, errlen);
+    return vmt_open(wl->path, wl->format[0] ? wl->format : NULL, &wl->opts, err, errlen);
+}
