@@ -44,6 +44,13 @@
 extern "C" {
 #endif
 
+/* The hit fast path is inlined even where the compiler thinks a loop cold. */
+#if defined(__GNUC__) || defined(__clang__)
+#define VM_INLINE static inline __attribute__((always_inline))
+#else
+#define VM_INLINE static inline
+#endif
+
 /* A virtual address: a byte offset into the pool. */
 typedef uint32_t vm_addr_t;
 
@@ -353,7 +360,7 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 
 /* Typed access, in the pool's native byte order. The hot page is served
  * inline; anything else goes through vm_read/vm_write. */
-static inline int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
+VM_INLINE int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
 {
     if ((a & ~vm->page_mask) == vm->hot_base) {
         *v = vm->hot_data[a & vm->page_mask];
@@ -363,7 +370,7 @@ static inline int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
     return vm_read(vm, v, a, 1);
 }
 
-static inline int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
+VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
 {
     if ((a & ~vm->page_mask) == vm->hot_wbase) {
         uint16_t off = (uint16_t)(a & vm->page_mask);
@@ -379,7 +386,7 @@ static inline int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
 
 /* Multi-byte typed access: inline when the value lies inside the hot page. */
 #define VM__DEFINE_TYPED(bits)                                                 \
-    static inline int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
+    VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
         vm_addr_t off = a & vm->page_mask;                                     \
         if ((a & ~vm->page_mask) == vm->hot_base &&                            \
@@ -390,7 +397,7 @@ static inline int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
         }                                                                      \
         return vm_read(vm, v, a, sizeof *v);                                   \
     }                                                                          \
-    static inline int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v) \
+    VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v) \
     {                                                                          \
         vm_addr_t off = a & vm->page_mask;                                     \
         if ((a & ~vm->page_mask) == vm->hot_wbase &&                           \

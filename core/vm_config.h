@@ -32,7 +32,7 @@
  * measurement: see README.md, "Choosing the default policy". */
 #ifndef VM_DEFAULT_POLICY
 #if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
-#define VM_DEFAULT_POLICY VM_POLICY_CLOCK
+#define VM_DEFAULT_POLICY VM_POLICY_SIEVE
 #else
 #define VM_DEFAULT_POLICY VM_CONFIG_POLICY
 #endif
