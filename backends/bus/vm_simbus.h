@@ -1,0 +1,137 @@
+/*
+ * vm_simbus.h - a simulated SPI bus for the desktop: chip selects routed to
+ * device models, a simulated clock, and platform profiles.
+ *
+ * Desktop only. The bus implements struct vm_spi (vm_bus.h), so the portable
+ * drivers run unchanged against device models. Time advances only for:
+ *   - each byte on the wire: 8 bit times at the current SCK;
+ *   - the platform profile's MCU-side cost per byte and per transaction
+ *     (a transaction is one chip-select assertion);
+ *   - chip-select edges: setup time after CS falls, hold time before CS rises,
+ *     and a minimum deselect time between transactions (23LC1024 AC timing,
+ *     hardware.md section A);
+ *   - whatever a device model adds itself (it may advance the clock, or
+ *     answer "not ready" bytes until its own deadline passes).
+ * MISO is sampled at the start of a byte's wire time, so a model compares
+ * "now" against its own ready time to decide between data and filler.
+ */
+#ifndef VM_SIMBUS_H
+#define VM_SIMBUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm_bus.h"
+#include "vm_simclock.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VM_SIMBUS_MAX_CS 8
+
+/* CS timing used for every device, from the 23LC1024 AC table at 20 MHz
+ * (hardware.md A, "AC timing": tCSS 25 ns, tCSH 50 ns, tCSD 25 ns). */
+#define VM_SIMBUS_CS_SETUP_NS 25u
+#define VM_SIMBUS_CS_HOLD_NS 50u
+#define VM_SIMBUS_CS_DISABLE_NS 25u
+
+struct vm_simbus;
+
+/* A device model on one chip select. exchange returns MISO for one MOSI byte;
+ * select reports CS edges (on = 1: CS fell, the device is selected);
+ * unselected (optional) sees bytes clocked while this device's CS is high
+ * (an SD card counts them as its power-up clocks). Models read the time and
+ * SCK from the bus and may advance the clock. */
+struct vm_spi_model {
+    void (*select)(void *ctx, struct vm_simbus *bus, int on);
+    uint8_t (*exchange)(void *ctx, struct vm_simbus *bus, uint8_t mosi);
+    void (*unselected)(void *ctx, struct vm_simbus *bus, uint8_t mosi);
+    void *ctx;
+};
+
+/* A platform: the MCU side of the bus. SCK is chosen like the platform's SPI
+ * library does: the fastest sck_base / divider not above what the driver asks
+ * for, with dividers from div_min up (powers of two only when div_pow2).
+ * byte_ns and xfer_ns are CPU time on top of the wire time. */
+struct vm_platform {
+    const char *name;
+    uint32_t cpu_hz;
+    uint32_t sck_base_hz; /* clock the SPI divider divides */
+    uint8_t div_min;      /* smallest divider: max SCK = sck_base_hz / div_min */
+    uint8_t div_pow2;     /* 1: dividers are powers of two (AVR) */
+    uint32_t byte_ns;     /* MCU cost per byte beyond its 8 wire bit times */
+    uint32_t xfer_ns;     /* MCU cost per transaction (CS assert/deassert) */
+    uint32_t hit_ns;      /* pager CPU cost per touch that hits */
+    uint32_t miss_ns;     /* pager CPU cost per touch that misses (no I/O) */
+    const char *source;   /* where the figures come from */
+};
+
+/* The shipped profiles, ended by an entry with name == NULL. */
+extern const struct vm_platform vm_platforms[];
+/* A profile by name, or NULL. */
+const struct vm_platform *vm_platform_find(const char *name);
+/* SCK the platform gives for a request of hz (never above hz unless hz is
+ * below the slowest divider the library offers). */
+uint32_t vm_platform_sck(const struct vm_platform *p, uint32_t hz);
+
+/* One observed bus event, for recorders. */
+enum vm_simbus_ev_type { VM_SIMBUS_SELECT, VM_SIMBUS_DESELECT, VM_SIMBUS_BYTE };
+struct vm_simbus_ev {
+    uint8_t type; /* enum vm_simbus_ev_type */
+    uint8_t cs;   /* for BYTE: the selected cs, or 0xFF if none */
+    uint8_t mosi;
+    uint8_t miso;
+    uint64_t ns;  /* time at the start of the event */
+};
+typedef void (*vm_simbus_trace_fn)(void *ctx, const struct vm_simbus_ev *ev);
+
+/* The bus. Zero it with vm_simbus_init; fields are read-only to users except
+ * through the functions below. Counters count since init or reset. */
+struct vm_simbus {
+    struct vm_spi spi;       /* hand &bus->spi to a driver */
+    struct vm_simclock *clock;
+    const struct vm_platform *platform;
+    uint32_t sck_hz;         /* current SCK */
+    struct vm_spi_model dev[VM_SIMBUS_MAX_CS];
+    uint8_t selected[VM_SIMBUS_MAX_CS];
+    uint64_t deselect_ns;    /* when CS last rose (any device) */
+    vm_simbus_trace_fn trace;
+    void *trace_ctx;
+    /* counters */
+    uint64_t bytes;          /* bytes clocked */
+    uint64_t transactions;   /* CS assertions */
+    uint64_t contention;     /* bytes clocked with two devices selected */
+    uint64_t wire_ns;        /* time spent clocking bits */
+    uint64_t cpu_ns;         /* time charged to the platform profile */
+};
+
+/* Set up a bus on clock with platform (NULL: no MCU cost, SCK as asked).
+ * SCK starts at the platform's slowest rate. */
+void vm_simbus_init(struct vm_simbus *bus, struct vm_simclock *clock,
+                    const struct vm_platform *platform);
+/* Route chip select cs to a model (copied). Returns 0, or -1 for a bad cs. */
+int vm_simbus_attach(struct vm_simbus *bus, uint8_t cs, const struct vm_spi_model *m);
+void vm_simbus_set_trace(struct vm_simbus *bus, vm_simbus_trace_fn fn, void *ctx);
+void vm_simbus_reset_counters(struct vm_simbus *bus);
+
+/* Wire-limited time of n bytes at the current SCK, in ns. */
+uint64_t vm_simbus_wire_ns(const struct vm_simbus *bus, uint64_t n);
+
+/* A recorder that appends the bus to a text log, for tests:
+ * "S0 " at CS0 falling, "U0 " at rising, and each byte as "hh " (MOSI) or,
+ * with miso set, "hh/hh " (MOSI/MISO). Truncates silently at cap - 1. */
+struct vm_simbus_log {
+    char *buf;
+    size_t cap;
+    size_t len;
+    int miso;
+};
+void vm_simbus_log_fn(void *ctx, const struct vm_simbus_ev *ev);
+void vm_simbus_log_clear(struct vm_simbus_log *log);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VM_SIMBUS_H */

@@ -1,0 +1,520 @@
+/*
+ * vm_sd_model.c - SD card SPI-mode state machine with seeded timing and
+ * faults. See vm_sd_model.h for what it models.
+ */
+#include "vm_sd_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Card profiles (hardware.md B; [D] = derived here from sourced numbers).
+ *
+ * typical: an SdFat-era card on an Uno.
+ *   NAC 0.2-0.6 ms: hardware.md "What this means" (0.2-0.6 ms read access);
+ *     a Toshiba card measured ~0.6 ms (cqr113).
+ *   Further CMD18 blocks 0-50 us: Uno reads average 757 us per 512-byte
+ *     block, ~27 us over the SPI minimum, maximum 912 us (SdFat#311) [D].
+ *   Busy 0-30 us per streamed block: Uno writes average 743 us against a
+ *     728 us minimum, 15 us mean (SdFat#311) [D]. Stalls of 4.4-20 ms about
+ *     once per 10k blocks: SdFat#311 saw maxima of 13.1 ms and 4.4 ms in
+ *     runs of ~10k blocks; SanDisk Ultra 15-20 ms (ArduinoCore-renesas#45) [D].
+ * slow-worn: the old worn card on a Teensy 3.1 (cleanflight#436).
+ *   Reads: 416 us minimum, 463 us average, 3047 us maximum per block; about
+ *     175 us of that is the wire at 24 MHz, so NAC 230-330 us with 0.5 %
+ *     stalls of 2.0-2.8 ms [D].
+ *   Writes: 3.05 ms minimum, ~7.5 ms average, 185-194 ms maximum: busy
+ *     2.85-9.0 ms (mean 5.9) with 1/128 stalls of 185-194 ms (mean adds
+ *     1.5 ms) [D].
+ * Both: NCR 1-8 fill bytes (SanDisk Table 5-5). ACMD41 polls before ready
+ * are not given by any source (the spec only bounds init at 1 s); 2 keeps
+ * the loop visible. */
+const struct vm_sd_profile vm_sd_profiles[] = {
+    {"typical", 200000u, 600000u, 0u, 50000u, 0u, 0u, 0u, 0u, 30000u, 100u,
+     4400000u, 20000000u, 1u, 8u, 2u,
+     "hardware.md B: SdFat#311, ArduinoCore-renesas#45, cqr113, SanDisk Table 5-5"},
+    {"slow-worn", 230000u, 330000u, 0u, 50000u, 5000u, 2000000u, 2800000u, 2850000u,
+     9000000u, 7812u, 185000000u, 194000000u, 1u, 8u, 2u,
+     "hardware.md B: cleanflight#436 (Teensy 3.1, worn card), SanDisk Table 5-5"},
+    {NULL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, NULL},
+};
+
+const struct vm_sd_profile *vm_sd_profile_find(const char *name)
+{
+    const struct vm_sd_profile *p;
+    if (name == NULL) return NULL;
+    for (p = vm_sd_profiles; p->name != NULL; p++)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}
+
+enum {
+    P_IDLE,
+    P_READ_WAIT, /* waiting NAC before the token */
+    P_READ_DATA, /* sending block[] */
+    P_READ_HALT, /* after an error token / lost token: until CMD12 */
+    P_WRITE_TOKEN,
+    P_WRITE_DATA,
+    P_WRITE_RESP,
+    P_STOP_NBR
+};
+
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+static uint32_t uniform(struct vm_sd_model *m, uint32_t lo, uint32_t hi)
+{
+    if (hi <= lo) return lo;
+    return lo + (uint32_t)((rng_next(&m->rng) >> 16) % ((uint64_t)hi - lo + 1u));
+}
+
+static int chance(struct vm_sd_model *m, uint32_t ppm)
+{
+    if (ppm == 0) return 0;
+    return (rng_next(&m->rng) >> 32) % 1000000u < ppm;
+}
+
+static void lat_add(struct vm_sd_lat *l, uint64_t ns)
+{
+    if (l->n == 0 || ns < l->min_ns) l->min_ns = ns;
+    if (ns > l->max_ns) l->max_ns = ns;
+    l->sum_ns += ns;
+    l->n++;
+}
+
+static uint8_t flip(struct vm_sd_model *m, uint8_t b)
+{
+    uint64_t r;
+    if (m->flip_ppm == 0) return b;
+    r = rng_next(&m->rng);
+    if ((r >> 32) % 1000000u < m->flip_ppm) {
+        m->flips++;
+        b ^= (uint8_t)(1u << (r & 7u));
+    }
+    return b;
+}
+
+static void respond(struct vm_sd_model *m, const uint8_t *b, uint8_t n, uint8_t extra_fill,
+                    uint32_t busy_ns)
+{
+    memcpy(m->resp, b, n);
+    m->resp_len = n;
+    m->resp_pos = 0;
+    m->resp_fill = (uint8_t)(extra_fill + uniform(m, m->prof->ncr_min, m->prof->ncr_max));
+    m->resp_busy_ns = busy_ns;
+}
+
+static void respond1(struct vm_sd_model *m, uint8_t r1)
+{
+    respond(m, &r1, 1, 0, 0);
+}
+
+/* Load block blk for sending, and draw when its token goes out. */
+static void start_read_block(struct vm_sd_model *m, uint64_t now, int first)
+{
+    uint32_t d;
+    uint16_t crc;
+    if (m->blk >= m->blocks) {
+        m->token = 0x08; /* error token: out of range */
+        m->ready_ns = now;
+        m->phase = P_READ_WAIT;
+        return;
+    }
+    memcpy(m->block, m->mem + (size_t)m->blk * VM_SD_BLOCK, VM_SD_BLOCK);
+    crc = vm_sd_crc16(m->block, VM_SD_BLOCK);
+    m->block[512] = (uint8_t)(crc >> 8);
+    m->block[513] = (uint8_t)crc;
+    if (chance(m, m->prof->rstall_ppm))
+        d = uniform(m, m->prof->rstall_min_ns, m->prof->rstall_max_ns);
+    else if (first)
+        d = uniform(m, m->prof->nac_min_ns, m->prof->nac_max_ns);
+    else
+        d = uniform(m, m->prof->next_min_ns, m->prof->next_max_ns);
+    lat_add(first ? &m->nac : &m->next, d);
+    m->ready_ns = now + d;
+    m->token = VM_SD_TOKEN_START;
+    if (chance(m, m->no_token_ppm)) {
+        m->token = 0;
+        m->faults++;
+    } else if (chance(m, m->read_error_ppm)) {
+        m->token = 0x04; /* error token: card ECC failed */
+        m->faults++;
+    }
+    m->phase = P_READ_WAIT;
+}
+
+static void finish_write_block(struct vm_sd_model *m)
+{
+    uint16_t crc = (uint16_t)(((uint16_t)m->block[512] << 8) | m->block[513]);
+    uint32_t busy = 0;
+    if (m->crc_on && vm_sd_crc16(m->block, VM_SD_BLOCK) != crc) {
+        m->crc_errors++;
+        m->data_resp = 0xEB; /* xxx0 101 1: CRC error */
+    } else if (m->blk >= m->blocks) {
+        m->data_resp = 0xED;
+        m->status2 |= 0x80u; /* out of range */
+    } else if (chance(m, m->write_crc_ppm)) {
+        m->faults++;
+        m->data_resp = 0xEB;
+    } else if (chance(m, m->write_error_ppm)) {
+        m->faults++;
+        m->data_resp = 0xED; /* xxx0 110 1: write error */
+        m->status2 |= 0x04u; /* R2: error */
+    } else {
+        memcpy(m->mem + (size_t)m->blk * VM_SD_BLOCK, m->block, VM_SD_BLOCK);
+        m->blocks_written++;
+        m->data_resp = 0xE5; /* xxx0 010 1: accepted */
+        if (chance(m, m->prof->stall_ppm))
+            busy = uniform(m, m->prof->stall_min_ns, m->prof->stall_max_ns);
+        else
+            busy = uniform(m, m->prof->busy_min_ns, m->prof->busy_max_ns);
+        lat_add(&m->busy, busy);
+    }
+    m->resp_busy_ns = busy; /* applied when the data response goes out */
+    m->blk++;
+    m->phase = P_WRITE_RESP;
+}
+
+static uint8_t block_arg(struct vm_sd_model *m, uint32_t arg, uint32_t *blk)
+{
+    if (m->kind == VM_SD_TYPE_SDHC) {
+        *blk = arg;
+    } else {
+        if (arg & 511u) return 0x20; /* address error: misaligned */
+        *blk = arg >> 9;
+    }
+    if (*blk >= m->blocks) return 0x40; /* parameter error: out of range */
+    return 0;
+}
+
+static void do_command(struct vm_sd_model *m, uint64_t now)
+{
+    uint8_t c = (uint8_t)(m->cmd[0] & 0x3Fu);
+    uint32_t arg = ((uint32_t)m->cmd[1] << 24) | ((uint32_t)m->cmd[2] << 16) |
+                   ((uint32_t)m->cmd[3] << 8) | m->cmd[4];
+    int crc_ok = vm_sd_crc7(m->cmd, 5) == m->cmd[5];
+    uint8_t app, r1, err, b[5];
+
+    if (m->idle_clocks < 74u) { /* not powered up: >= 74 clocks first */
+        m->violations++;
+        return;
+    }
+    if (!m->spi) { /* SD mode: only a CMD0 with a valid CRC gets us to SPI */
+        if (c != VM_SD_CMD0 || !crc_ok) {
+            m->violations++;
+            return;
+        }
+        m->spi = 1;
+    }
+    if (now < m->busy_until) { /* host must wait for ready */
+        m->violations++;
+        return;
+    }
+    if ((m->phase == P_READ_WAIT || m->phase == P_READ_DATA || m->phase == P_READ_HALT ||
+         m->phase == P_WRITE_TOKEN) &&
+        c != VM_SD_CMD12 && c != VM_SD_CMD0) {
+        m->violations++;
+        return;
+    }
+    m->commands++;
+    if ((m->crc_on || c == VM_SD_CMD0 || c == VM_SD_CMD8) && !crc_ok) {
+        m->crc_errors++;
+        m->app = 0;
+        respond1(m, (uint8_t)((m->idle ? 1u : 0u) | VM_SD_R1_CRC));
+        return;
+    }
+    app = m->app;
+    m->app = 0;
+    r1 = m->idle ? 1u : 0u;
+
+    if (app && c == VM_SD_ACMD41) {
+        if (m->kind == VM_SD_TYPE_SDHC && !(arg & 0x40000000ul)) {
+            respond1(m, 1); /* an SDHC card never leaves idle without HCS */
+        } else if (m->acmd41_left > 0) {
+            m->acmd41_left--;
+            respond1(m, 1);
+        } else {
+            m->idle = 0;
+            respond1(m, 0);
+        }
+        return;
+    }
+    if (app) {
+        respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        return;
+    }
+    if (m->idle && c != VM_SD_CMD0 && c != 1u && c != VM_SD_CMD8 && c != VM_SD_CMD55 &&
+        c != VM_SD_CMD58 && c != VM_SD_CMD59) {
+        respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        return;
+    }
+    switch (c) {
+    case VM_SD_CMD0:
+        m->idle = 1;
+        m->crc_on = 0;
+        m->status2 = 0;
+        m->acmd41_left = m->prof->acmd41_polls;
+        m->phase = P_IDLE;
+        respond1(m, 1);
+        break;
+    case VM_SD_CMD8:
+        if (m->kind == VM_SD_TYPE_SD1) {
+            respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+            break;
+        }
+        b[0] = r1;
+        b[1] = 0;
+        b[2] = 0;
+        b[3] = (uint8_t)((arg >> 8) & 0x0Fu); /* voltage accepted */
+        b[4] = (uint8_t)arg;                   /* check pattern echo */
+        respond(m, b, 5, 0, 0);
+        break;
+    case VM_SD_CMD12:
+        if (m->phase == P_READ_WAIT || m->phase == P_READ_DATA || m->phase == P_READ_HALT) {
+            m->phase = P_IDLE;
+            b[0] = 0;
+            respond(m, b, 1, 1, 0); /* one stuff byte, then NCR, then R1b */
+        } else if (m->phase == P_WRITE_TOKEN && m->multi) {
+            m->phase = P_IDLE;
+            respond1(m, 0);
+        } else {
+            respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        }
+        break;
+    case VM_SD_CMD13:
+        b[0] = r1;
+        b[1] = m->status2;
+        m->status2 = 0;
+        respond(m, b, 2, 0, 0);
+        break;
+    case 16u: /* SET_BLOCKLEN: only 512 is useful here */
+        respond1(m, (uint8_t)(r1 | (arg == 512u || m->kind == VM_SD_TYPE_SDHC ? 0u : 0x40u)));
+        break;
+    case VM_SD_CMD17:
+    case VM_SD_CMD18:
+        err = block_arg(m, arg, &m->blk);
+        if (err) {
+            respond1(m, (uint8_t)(r1 | err));
+            break;
+        }
+        respond1(m, 0);
+        m->multi = c == VM_SD_CMD18;
+        start_read_block(m, now, 1);
+        break;
+    case VM_SD_CMD24:
+    case VM_SD_CMD25:
+        err = block_arg(m, arg, &m->blk);
+        if (err) {
+            respond1(m, (uint8_t)(r1 | err));
+            break;
+        }
+        respond1(m, 0);
+        m->multi = c == VM_SD_CMD25;
+        m->phase = P_WRITE_TOKEN;
+        break;
+    case VM_SD_CMD55:
+        m->app = 1;
+        respond1(m, r1);
+        break;
+    case VM_SD_CMD58: {
+        int ready = !m->idle;
+        b[0] = r1;
+        b[1] = (uint8_t)((ready ? 0x80u : 0u) | (ready && m->kind == VM_SD_TYPE_SDHC ? 0x40u : 0u));
+        b[2] = 0xFF; /* 2.7-3.6 V window */
+        b[3] = 0x80;
+        b[4] = 0x00;
+        respond(m, b, 5, 0, 0);
+        break;
+    }
+    case VM_SD_CMD59:
+        m->crc_on = (uint8_t)(arg & 1u);
+        respond1(m, r1);
+        break;
+    default:
+        respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        break;
+    }
+}
+
+/* What the card drives on MISO for this byte, from its state before it. */
+static uint8_t output(struct vm_sd_model *m, uint64_t now)
+{
+    uint8_t b;
+    if (m->resp_len) {
+        if (m->resp_fill) {
+            m->resp_fill--;
+            return 0xFF;
+        }
+        b = m->resp[m->resp_pos++];
+        if (m->resp_pos == m->resp_len) {
+            m->resp_len = m->resp_pos = 0;
+            if (m->resp_busy_ns && now + m->resp_busy_ns > m->busy_until)
+                m->busy_until = now + m->resp_busy_ns;
+            m->resp_busy_ns = 0;
+        }
+        return b;
+    }
+    switch (m->phase) {
+    case P_READ_WAIT:
+        if (now < m->ready_ns || m->token == 0) return 0xFF;
+        if (m->token != VM_SD_TOKEN_START) {
+            m->phase = P_READ_HALT;
+            return m->token;
+        }
+        m->phase = P_READ_DATA;
+        m->pos = 0;
+        return VM_SD_TOKEN_START;
+    case P_READ_DATA:
+        b = m->block[m->pos++];
+        if (m->pos == 514u) {
+            m->blocks_read++;
+            if (m->multi) {
+                m->blk++;
+                start_read_block(m, now, 0);
+            } else {
+                m->phase = P_IDLE;
+            }
+        }
+        return b;
+    case P_WRITE_RESP:
+        b = m->data_resp;
+        m->phase = m->multi ? P_WRITE_TOKEN : P_IDLE;
+        if (now + m->resp_busy_ns > m->busy_until) m->busy_until = now + m->resp_busy_ns;
+        m->resp_busy_ns = 0;
+        return b;
+    case P_STOP_NBR:
+        m->phase = P_IDLE; /* NBR: one byte before busy (none here) */
+        return 0xFF;
+    default:
+        return now < m->busy_until ? 0x00 : 0xFF;
+    }
+}
+
+static void input(struct vm_sd_model *m, uint8_t mosi, uint64_t now)
+{
+    if (m->phase == P_WRITE_DATA) {
+        m->block[m->pos++] = mosi;
+        if (m->pos == 514u) finish_write_block(m);
+        return;
+    }
+    if (m->phase == P_WRITE_TOKEN && m->cmd_len == 0) {
+        uint8_t tok = m->multi ? VM_SD_TOKEN_MULTI : VM_SD_TOKEN_START;
+        if (mosi == tok) {
+            if (now < m->busy_until) {
+                m->violations++;
+            } else {
+                m->phase = P_WRITE_DATA;
+                m->pos = 0;
+            }
+            return;
+        }
+        if (mosi == VM_SD_TOKEN_STOP && m->multi) {
+            if (now < m->busy_until)
+                m->violations++;
+            else
+                m->phase = P_STOP_NBR;
+            return;
+        }
+        if (mosi == VM_SD_TOKEN_START || mosi == VM_SD_TOKEN_MULTI || mosi == VM_SD_TOKEN_STOP) {
+            m->violations++;
+            return;
+        }
+    }
+    if (m->cmd_len == 0) {
+        if ((mosi & 0xC0u) == 0x40u) m->cmd[m->cmd_len++] = mosi;
+        return;
+    }
+    m->cmd[m->cmd_len++] = mosi;
+    if (m->cmd_len == 6u) {
+        m->cmd_len = 0;
+        do_command(m, now);
+    }
+}
+
+static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
+{
+    struct vm_sd_model *m = ctx;
+    uint64_t now = vm_simclock_now(bus->clock);
+    uint8_t out;
+    if (m->dead) return 0xFF;
+    mosi = flip(m, mosi);
+    if (bus->sck_hz > m->max_hz) m->overspeed++;
+    if ((!m->spi || m->idle) && bus->sck_hz > VM_SD_INIT_HZ) m->init_overspeed++;
+    out = output(m, now);
+    input(m, mosi, now);
+    if (m->stuck_busy) out = 0x00;
+    return flip(m, out);
+}
+
+static void model_select(void *ctx, struct vm_simbus *bus, int on)
+{
+    struct vm_sd_model *m = ctx;
+    (void)bus;
+    if (on || m->dead) return;
+    /* CS high: MISO released; a half-sent command or write block is lost */
+    m->cmd_len = 0;
+    m->resp_len = m->resp_pos = m->resp_fill = 0;
+    if (m->phase == P_WRITE_DATA) {
+        m->violations++;
+        m->phase = P_WRITE_TOKEN;
+    }
+}
+
+static void model_unselected(void *ctx, struct vm_simbus *bus, uint8_t mosi)
+{
+    struct vm_sd_model *m = ctx;
+    (void)bus;
+    (void)mosi;
+    if (m->idle_clocks < 1000u) m->idle_clocks += 8u;
+}
+
+int vm_sd_model_init(struct vm_sd_model *m, unsigned kind, uint32_t blocks,
+                     const struct vm_sd_profile *prof, uint64_t seed)
+{
+    memset(m, 0, sizeof *m);
+    if (kind < VM_SD_TYPE_SD1 || kind > VM_SD_TYPE_SDHC || blocks == 0) return -1;
+    m->mem = calloc(blocks, VM_SD_BLOCK);
+    if (m->mem == NULL) return -1;
+    m->kind = (uint8_t)kind;
+    m->blocks = blocks;
+    m->prof = prof ? prof : &vm_sd_profiles[0];
+    m->rng = seed ? seed : 1u;
+    m->max_hz = VM_SD_MAX_HZ;
+    m->idle = 1;
+    m->acmd41_left = m->prof->acmd41_polls;
+    m->phase = P_IDLE;
+    return 0;
+}
+
+void vm_sd_model_free(struct vm_sd_model *m)
+{
+    free(m->mem);
+    m->mem = NULL;
+}
+
+struct vm_spi_model vm_sd_model_spi(struct vm_sd_model *m)
+{
+    struct vm_spi_model s;
+    s.select = model_select;
+    s.exchange = model_exchange;
+    s.unselected = model_unselected;
+    s.ctx = m;
+    return s;
+}
+
+void vm_sd_model_set_dead(struct vm_sd_model *m, int dead)
+{
+    m->dead = (uint8_t)(dead != 0);
+    if (m->dead) {
+        m->phase = P_IDLE;
+        m->cmd_len = 0;
+        m->resp_len = m->resp_pos = m->resp_fill = 0;
+        m->resp_busy_ns = 0;
+    }
+}
