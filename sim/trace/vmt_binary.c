@@ -1,0 +1,501 @@
+/*
+ * vmt_binary.c - the compact binary trace format, version 1 (see
+ * docs/trace-format.md): a 32-byte little-endian header, then one record
+ * per op (a tag byte, then varints, addresses as zigzag deltas from the
+ * previous address), then an END record carrying the op count.
+ *
+ * The reader decodes from a large buffer refilled with fread. The buffer
+ * always holds VMT_BIN_PAD zero bytes after the valid data, so a record is
+ * decoded without bounds checks and checked once against the end: a
+ * truncated record reads padding and is caught there. Memory is the buffer
+ * (grown only for a payload larger than it) plus the phase names.
+ */
+#include "vmt_internal.h"
+
+#define VMT_BIN_MAGIC "\x89VMT\r\n\x1a\n"
+#define VMT_BIN_VERSION 1u
+#define VMT_BIN_HEADER 32u
+#define VMT_BIN_BUF (1u << 20)
+#define VMT_BIN_PAD 128u   /* > the longest record without payload (~70 B) */
+#define VMT_BIN_PAYLOAD_MAX (64u << 20)
+#define VMT_BIN_PHASES_MAX 65536u
+
+#define TAG_END 15u
+#define F_SAME_LEN 0x10u
+#define F_DATA 0x20u
+#define F_REGION 0x40u
+#define F_SRC_REGION 0x80u
+
+/* Flags each kind may carry. */
+static const uint8_t allowed_flags[VMT_KIND_COUNT] = {
+    /* READ */ F_SAME_LEN | F_DATA | F_REGION,
+    /* WRITE */ F_SAME_LEN | F_DATA | F_REGION,
+    /* LOCK */ F_SAME_LEN | F_REGION,
+    /* UNLOCK */ 0,
+    /* MEMSET */ F_SAME_LEN | F_REGION,
+    /* MEMCPY */ F_SAME_LEN | F_REGION | F_SRC_REGION,
+    /* FLUSH */ 0,
+    /* INVALIDATE */ 0,
+    /* ALLOC */ F_SAME_LEN,
+    /* FREE */ 0,
+    /* PHASE */ 0};
+
+/* ---- reader ------------------------------------------------------------- */
+
+struct bin_source {
+    struct vmt_source base;
+    FILE *f;
+    uint8_t *buf;     /* cap + VMT_BIN_PAD bytes */
+    size_t cap;
+    const uint8_t *p; /* next byte */
+    const uint8_t *end; /* end of valid data */
+    int eof;
+    uint64_t file_off; /* file offset of buf[0] */
+    uint64_t prev_addr;
+    uint32_t prev_len;
+    uint64_t count;
+    int done;
+    char **names; /* phase names by id */
+    size_t names_cap;
+};
+
+/* Makes at least `need` bytes available at p (fewer only at end of file). */
+static int bin_fill(struct bin_source *b, size_t need)
+{
+    size_t have = (size_t)(b->end - b->p), got;
+    if (have >= need || b->eof) return 0;
+    if (need > b->cap) {
+        uint8_t *nb;
+        size_t ncap = b->cap;
+        while (ncap < need) ncap *= 2;
+        nb = malloc(ncap + VMT_BIN_PAD);
+        if (!nb) return vmt_fail(&b->base, "%s: out of memory", b->base.path);
+        memcpy(nb, b->p, have);
+        free(b->buf);
+        b->buf = nb;
+        b->cap = ncap;
+    } else {
+        memmove(b->buf, b->p, have);
+    }
+    b->file_off += (uint64_t)(b->p - b->buf);
+    b->p = b->buf;
+    got = fread(b->buf + have, 1, b->cap - have, b->f);
+    if (got < b->cap - have) {
+        if (ferror(b->f)) return vmt_fail(&b->base, "%s: read error", b->base.path);
+        b->eof = 1;
+    }
+    b->end = b->buf + have + got;
+    memset((uint8_t *)b->end, 0, VMT_BIN_PAD);
+    return 0;
+}
+
+static inline uint64_t get_varint(const uint8_t **pp)
+{
+    const uint8_t *p = *pp;
+    uint64_t v = *p & 0x7f;
+    unsigned shift = 7;
+    if (*p++ & 0x80) {
+        do {
+            v |= (uint64_t)(*p & 0x7f) << shift;
+            shift += 7;
+        } while ((*p++ & 0x80) && shift < 70);
+    }
+    *pp = p;
+    return v;
+}
+
+static inline int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+
+static int bin_bad(struct bin_source *b, const uint8_t *rec, const char *what)
+{
+    return vmt_fail(&b->base, "%s: byte %llu (op %llu): %s", b->base.path,
+                    (unsigned long long)(b->file_off + (uint64_t)(rec - b->buf)),
+                    (unsigned long long)b->count, what);
+}
+
+static int bin_next(struct vmt_source *s, struct vmt_op *op)
+{
+    struct bin_source *b = (struct bin_source *)s;
+    const uint8_t *p, *rec;
+    unsigned tag, kind, flags;
+    if (b->done) return 0;
+    if ((size_t)(b->end - b->p) < VMT_BIN_PAD && bin_fill(b, VMT_BIN_PAD) < 0) return -1;
+    rec = p = b->p;
+    if (p >= b->end) return bin_bad(b, rec, "truncated: no END record");
+    tag = *p++;
+    kind = tag & 15u;
+    flags = tag & 0xf0u;
+    if (kind == TAG_END) {
+        uint64_t n;
+        if (b->end - p < 8) return bin_bad(b, rec, "truncated END record");
+        n = vmt_get_le(p, 8);
+        p += 8;
+        if (n != b->count) return bin_bad(b, rec, "END record's op count does not match the ops read");
+        if (b->base.info.op_count && n != b->base.info.op_count)
+            return bin_bad(b, rec, "header's op count does not match the ops read");
+        b->p = p;
+        if (p != b->end || !b->eof) {
+            if (bin_fill(b, 1) < 0) return -1;
+            if (b->p != b->end) return bin_bad(b, b->p, "data after the END record");
+        }
+        b->done = 1;
+        return 0;
+    }
+    if (kind >= VMT_KIND_COUNT) return bin_bad(b, rec, "unknown record kind");
+    if (flags & ~allowed_flags[kind]) return bin_bad(b, rec, "flags not allowed for this kind");
+    memset(op, 0, sizeof *op);
+    op->kind = (uint8_t)kind;
+    switch (kind) {
+    case VMT_LOCK:
+        op->mode = *p++;
+        op->id = (uint32_t)get_varint(&p);
+        break;
+    case VMT_MEMSET:
+        op->value = *p++;
+        break;
+    case VMT_UNLOCK:
+    case VMT_FREE:
+    case VMT_ALLOC:
+    case VMT_PHASE:
+        op->id = (uint32_t)get_varint(&p);
+        break;
+    default:
+        break;
+    }
+    switch (kind) {
+    case VMT_READ:
+    case VMT_WRITE:
+    case VMT_LOCK:
+    case VMT_MEMSET:
+    case VMT_MEMCPY: {
+        uint64_t r;
+        if (flags & F_REGION) {
+            r = get_varint(&p);
+            if (r == 0 || r > 0xffff) return bin_bad(b, rec, "region out of range 1..65535");
+            op->region = (uint16_t)r;
+        }
+        b->prev_addr += (uint64_t)unzigzag(get_varint(&p));
+        op->addr = b->prev_addr;
+        if (kind == VMT_MEMCPY) {
+            if (flags & F_SRC_REGION) {
+                r = get_varint(&p);
+                if (r == 0 || r > 0xffff) return bin_bad(b, rec, "source region out of range 1..65535");
+                op->src_region = (uint16_t)r;
+            }
+            op->src = op->addr + (uint64_t)unzigzag(get_varint(&p));
+        }
+    }
+    /* fall through */
+    case VMT_ALLOC:
+        if (flags & F_SAME_LEN) {
+            op->len = b->prev_len;
+        } else {
+            uint64_t l = get_varint(&p);
+            if (l > UINT32_MAX) return bin_bad(b, rec, "length above 2^32-1");
+            op->len = b->prev_len = (uint32_t)l;
+        }
+        break;
+    default:
+        break;
+    }
+    if (kind == VMT_LOCK && (op->mode < VMT_LOCK_RO || op->mode > VMT_LOCK_RW))
+        return bin_bad(b, rec, "lock mode not 1 (ro), 2 (wo) or 3 (rw)");
+    if (p > b->end) return bin_bad(b, rec, "truncated record");
+    if (flags & F_DATA) {
+        size_t off = (size_t)(rec - b->p), used = (size_t)(p - rec);
+        if (op->len > VMT_BIN_PAYLOAD_MAX) return bin_bad(b, rec, "payload above 64 MiB");
+        if ((size_t)(b->end - p) < op->len) {
+            /* Keep the record and its payload together in the buffer. */
+            b->p = rec;
+            (void)off;
+            if (bin_fill(b, used + op->len) < 0) return -1;
+            rec = b->p;
+            p = rec + used;
+            if ((size_t)(b->end - p) < op->len) return bin_bad(b, rec, "truncated payload");
+        }
+        op->data = p;
+        p += op->len;
+    } else if (kind == VMT_PHASE) {
+        uint64_t nl = get_varint(&p);
+        size_t used;
+        if (p > b->end) return bin_bad(b, rec, "truncated record");
+        if (op->id >= VMT_BIN_PHASES_MAX) return bin_bad(b, rec, "phase index above 65535");
+        if (nl > 4096) return bin_bad(b, rec, "phase name longer than 4096 bytes");
+        used = (size_t)(p - rec);
+        if ((size_t)(b->end - p) < nl) {
+            b->p = rec;
+            if (bin_fill(b, used + (size_t)nl) < 0) return -1;
+            rec = b->p;
+            p = rec + used;
+            if ((size_t)(b->end - p) < nl) return bin_bad(b, rec, "truncated phase name");
+        }
+        if (op->id >= b->names_cap) {
+            size_t nc = b->names_cap ? b->names_cap : 16, i;
+            char **nn;
+            while (nc <= op->id) nc *= 2;
+            nn = realloc(b->names, nc * sizeof *nn);
+            if (!nn) return vmt_fail(s, "%s: out of memory", s->path);
+            for (i = b->names_cap; i < nc; i++) nn[i] = NULL;
+            b->names = nn;
+            b->names_cap = nc;
+        }
+        if (!b->names[op->id]) {
+            char *nm;
+            if (nl == 0) return bin_bad(b, rec, "phase has no name");
+            if (memchr(p, 0, (size_t)nl)) return bin_bad(b, rec, "phase name contains a NUL byte");
+            nm = malloc((size_t)nl + 1);
+            if (!nm) return vmt_fail(s, "%s: out of memory", s->path);
+            memcpy(nm, p, (size_t)nl);
+            nm[nl] = 0;
+            b->names[op->id] = nm;
+        }
+        op->name = b->names[op->id];
+        p += nl;
+    }
+    b->p = p;
+    b->count++;
+    return 1;
+}
+
+static int bin_rewind(struct vmt_source *s)
+{
+    struct bin_source *b = (struct bin_source *)s;
+    if (fseek(b->f, VMT_BIN_HEADER, SEEK_SET) != 0)
+        return vmt_fail(s, "%s: cannot seek: %s", s->path, strerror(errno));
+    b->p = b->end = b->buf;
+    b->eof = 0;
+    b->file_off = VMT_BIN_HEADER;
+    b->prev_addr = 0;
+    b->prev_len = 0;
+    b->count = 0;
+    b->done = 0;
+    return 0;
+}
+
+static void bin_close(struct vmt_source *s)
+{
+    struct bin_source *b = (struct bin_source *)s;
+    size_t i;
+    if (b->f) fclose(b->f);
+    free(b->buf);
+    for (i = 0; i < b->names_cap; i++) free(b->names[i]);
+    free(b->names);
+}
+
+static const struct vmt_source_ops bin_ops = {bin_next, bin_rewind, bin_close};
+
+struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
+{
+    uint8_t h[VMT_BIN_HEADER];
+    struct bin_source *b;
+    FILE *f = fopen(path, "rb");
+    unsigned version, hsize;
+    if (!f) {
+        vmt_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fread(h, 1, sizeof h, f) != sizeof h) {
+        vmt_errf(err, errlen, "%s: byte 0: truncated header (expected %u bytes)", path, VMT_BIN_HEADER);
+        fclose(f);
+        return NULL;
+    }
+    if (memcmp(h, VMT_BIN_MAGIC, 8)) {
+        vmt_errf(err, errlen, "%s: byte 0: not a vmtrace binary file (bad magic)", path);
+        fclose(f);
+        return NULL;
+    }
+    version = (unsigned)vmt_get_le(h + 8, 2);
+    hsize = (unsigned)vmt_get_le(h + 10, 2);
+    if (version != VMT_BIN_VERSION) {
+        vmt_errf(err, errlen, "%s: byte 8: unsupported version %u (this reader knows %u)", path,
+                 version, VMT_BIN_VERSION);
+        fclose(f);
+        return NULL;
+    }
+    if (hsize != VMT_BIN_HEADER || vmt_get_le(h + 12, 4) != 0) {
+        vmt_errf(err, errlen, "%s: byte 10: bad header size or flags", path);
+        fclose(f);
+        return NULL;
+    }
+    b = (struct bin_source *)vmt_source_new(sizeof *b, &bin_ops, path, "binary");
+    if (!b || !(b->buf = malloc(VMT_BIN_BUF + VMT_BIN_PAD))) {
+        vmt_errf(err, errlen, "%s: out of memory", path);
+        if (b) vmt_close(&b->base);
+        fclose(f);
+        return NULL;
+    }
+    b->f = f;
+    b->cap = VMT_BIN_BUF;
+    b->base.info.pool_size = vmt_get_le(h + 16, 8);
+    b->base.info.op_count = vmt_get_le(h + 24, 8);
+    b->p = b->end = b->buf;
+    b->file_off = VMT_BIN_HEADER;
+    return &b->base;
+}
+
+/* ---- writer ------------------------------------------------------------- */
+
+struct bin_writer {
+    struct vmt_writer w;
+    uint8_t *buf;
+    size_t n;
+    uint64_t prev_addr;
+    uint32_t prev_len;
+    int have_len;
+};
+
+static int bw_flush(struct bin_writer *b)
+{
+    if (b->n && fwrite(b->buf, 1, b->n, b->w.f) != b->n)
+        return vmt_wfail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
+    b->n = 0;
+    return 0;
+}
+
+static inline uint8_t *put_varint(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+
+static int bw_raw(struct bin_writer *b, const void *data, size_t len)
+{
+    if (b->n + len > VMT_BIN_BUF) {
+        if (bw_flush(b) < 0) return -1;
+        if (len > VMT_BIN_BUF) {
+            if (fwrite(data, 1, len, b->w.f) != len)
+                return vmt_wfail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
+            return 0;
+        }
+    }
+    memcpy(b->buf + b->n, data, len);
+    b->n += len;
+    return 0;
+}
+
+static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
+{
+    struct bin_writer *b = (struct bin_writer *)w;
+    uint8_t *p, *tagp;
+    unsigned flags = 0;
+    if (!op) { /* header; op count patched at close */
+        uint8_t h[VMT_BIN_HEADER];
+        memset(h, 0, sizeof h);
+        memcpy(h, VMT_BIN_MAGIC, 8);
+        vmt_put_le(h + 8, VMT_BIN_VERSION, 2);
+        vmt_put_le(h + 10, VMT_BIN_HEADER, 2);
+        vmt_put_le(h + 16, w->pool_size, 8);
+        return bw_raw(b, h, sizeof h);
+    }
+    if (b->n + VMT_BIN_PAD > VMT_BIN_BUF && bw_flush(b) < 0) return -1;
+    tagp = p = b->buf + b->n;
+    p++;
+    switch (op->kind) {
+    case VMT_LOCK:
+        *p++ = op->mode;
+        p = put_varint(p, op->id);
+        break;
+    case VMT_MEMSET:
+        *p++ = op->value;
+        break;
+    case VMT_UNLOCK:
+    case VMT_FREE:
+    case VMT_ALLOC:
+    case VMT_PHASE:
+        p = put_varint(p, op->id);
+        break;
+    default:
+        break;
+    }
+    switch (op->kind) {
+    case VMT_READ:
+    case VMT_WRITE:
+    case VMT_LOCK:
+    case VMT_MEMSET:
+    case VMT_MEMCPY:
+        if (op->region) {
+            flags |= F_REGION;
+            p = put_varint(p, op->region);
+        }
+        p = put_varint(p, zigzag((int64_t)(op->addr - b->prev_addr)));
+        b->prev_addr = op->addr;
+        if (op->kind == VMT_MEMCPY) {
+            if (op->src_region) {
+                flags |= F_SRC_REGION;
+                p = put_varint(p, op->src_region);
+            }
+            p = put_varint(p, zigzag((int64_t)(op->src - op->addr)));
+        }
+        /* fall through */
+    case VMT_ALLOC:
+        if (b->have_len && op->len == b->prev_len) {
+            flags |= F_SAME_LEN;
+        } else {
+            p = put_varint(p, op->len);
+            b->prev_len = op->len;
+            b->have_len = 1;
+        }
+        break;
+    default:
+        break;
+    }
+    if ((op->kind == VMT_READ || op->kind == VMT_WRITE) && op->data && !w->opts.drop_data)
+        flags |= F_DATA;
+    *tagp = (uint8_t)(op->kind | flags);
+    if (op->kind == VMT_PHASE) {
+        const char *nm = op->name ? op->name : "";
+        size_t nl = strlen(nm);
+        if (nl == 0) return vmt_wfail(w, "%s: op %llu: phase without a name", w->path,
+                                      (unsigned long long)w->count);
+        if (nl > 4096) return vmt_wfail(w, "%s: op %llu: phase name longer than 4096 bytes",
+                                        w->path, (unsigned long long)w->count);
+        p = put_varint(p, nl);
+        b->n = (size_t)(p - b->buf);
+        return bw_raw(b, nm, nl);
+    }
+    b->n = (size_t)(p - b->buf);
+    if (flags & F_DATA) return bw_raw(b, op->data, op->len);
+    return 0;
+}
+
+static int bw_close(struct vmt_writer *w)
+{
+    struct bin_writer *b = (struct bin_writer *)w;
+    uint8_t end[9];
+    if (w->f && !w->failed) {
+        end[0] = TAG_END;
+        vmt_put_le(end + 1, w->count, 8);
+        if (bw_raw(b, end, sizeof end) == 0 && bw_flush(b) == 0) {
+            /* Patch the header's op count when the file is seekable. */
+            uint8_t c[8];
+            vmt_put_le(c, w->count, 8);
+            if (fseek(w->f, 24, SEEK_SET) == 0) {
+                if (fwrite(c, 1, 8, w->f) != 8) vmt_wfail(w, "%s: write error", w->path);
+            }
+        }
+    }
+    free(b->buf);
+    return w->failed ? -1 : 0;
+}
+
+static const struct vmt_writer_ops bw_ops = {bw_put, bw_close};
+
+int vmt_writer_init_binary(struct vmt_writer **w)
+{
+    struct bin_writer *b = calloc(1, sizeof *b);
+    if (!b) return -1;
+    b->buf = malloc(VMT_BIN_BUF);
+    if (!b->buf) {
+        free(b);
+        return -1;
+    }
+    b->w.ops = &bw_ops;
+    *w = &b->w;
+    return 0;
+}
