@@ -1,0 +1,614 @@
+/*
+ * vm.hpp - header-only C++11 wrapper: VPtr<T>, a pointer into the pool that
+ * reads and writes like a normal pointer.
+ *
+ *   vmem::pool().bind(&my_vm);              // once: the default instance
+ *   vmem::VPtr<char> str = str.alloc(10000);
+ *   memset(str, 'A', 1000);                 // vmem::memset, found by ADL
+ *   str[1] = 'B';                           // proxy: one vm_set8
+ *   vmem::VPtr<MyStruct> ms = ms.alloc();
+ *   ms->x = 5;                              // lock of *ms for the statement
+ *
+ * Builds with avr-g++ -std=c++11 -Os -fno-exceptions -fno-rtti: it uses no
+ * exceptions, no RTTI and no C++ library header (<new>, <utility> are not on
+ * the AVR); only vm.h, vm_ptr.h (and vm_ram.h for RamStore).
+ *
+ * Instances. A VPtr<T, B> names its instance through the binding B, a type
+ * with `static Pool &pool()`. vmem::Instance<N> is a ready binding with its
+ * own Pool (N = 0 is the default, vmem::pool()); pointers bound to different
+ * instances are different types, so mixing them is a compile error. A VPtr
+ * holds only the 4-byte address, like the original's singleton allocators.
+ *
+ * Errors. There are no exceptions, so every failed operation records its
+ * vm_err in the binding's Pool: the first error sticks until clearError() or
+ * takeError(), and an optional handler is called on every failure (to halt
+ * or log on a board). A failed read yields T() (zero), a failed write
+ * changes nothing (or a prefix, as vm_write says), a failed alloc gives a
+ * null VPtr. Functions that return a count (strlen) return 0 on error.
+ *
+ * Semantics.
+ *   *p, p[i]    a proxy (Ref<T>): converting it reads sizeof(T) bytes,
+ *               assigning writes them, through the inline fast path for 1, 2
+ *               and 4-byte T (vm_ptr_load/store). T must be trivially
+ *               copyable. &p[i] is a VPtr again.
+ *   p->m        lock semantics: a temporary Pinned<T> locks the whole T
+ *               (VM_LOCK_RW: the range becomes dirty) until the end of the
+ *               full expression and hands out a real T*. If the lock cannot
+ *               be taken in place (T straddles two pages and the bounce
+ *               buffer is busy or absent, or the page copy would be
+ *               misaligned for T), T is copied to the stack and written back
+ *               at the end instead. Two -> in one statement hold two pages.
+ *   p.member(&T::m)   a proxy for one member only (no lock, no dirtying of
+ *               the rest): what VM_PTR_GET/SET_MEMBER do in C.
+ *   Lock<T>     RAII lock of n elements (vm_lock), unlocked by its
+ *               destructor; lk[i] is a plain T&.
+ *   memcpy, memmove, memset, memcmp, strlen, strcmp, strncpy, strcpy
+ *               overloads for VPtr/VPtr, VPtr/raw and raw/VPtr, page by page
+ *               through the core's bulk helpers (never byte by byte).
+ *
+ * Objects live in the pool as bytes: the pager moves them with memcpy, so T
+ * must not hold pointers into itself.
+ */
+#ifndef VM_HPP
+#define VM_HPP
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vm.h"
+#include "vm_ptr.h"
+#include "vm_ram.h"
+
+namespace vmem {
+/* Tag for this header's own placement new (there is no <new> on the AVR). */
+struct Place {};
+} // namespace vmem
+
+inline void *operator new(size_t, vmem::Place, void *p) noexcept { return p; }
+inline void operator delete(void *, vmem::Place, void *) noexcept {}
+
+namespace vmem {
+
+typedef vm_addr_t Addr;
+
+namespace detail {
+template <class T> struct NoRef { typedef T type; };
+template <class T> struct NoRef<T &> { typedef T type; };
+template <class T> struct NoRef<T &&> { typedef T type; };
+template <class T> inline T &&fwd(typename NoRef<T>::type &t) noexcept
+{
+    return static_cast<T &&>(t);
+}
+template <class A, class B> struct Same { static const bool value = false; };
+template <class A> struct Same<A, A> { static const bool value = true; };
+} // namespace detail
+
+/* One pager instance as seen from C++: the struct vm and the sticky error.
+ * Constant-initialised, so a static Pool costs no start-up code. */
+class Pool {
+public:
+    typedef void (*ErrorHandler)(int err, Addr addr);
+
+    constexpr Pool() : vm_(nullptr), err_(VM_OK), handler_(nullptr) {}
+    explicit Pool(struct vm *v) : vm_(v), err_(VM_OK), handler_(nullptr) {}
+
+    void bind(struct vm *v) { vm_ = v; }
+    struct vm *vm() const { return vm_; }
+
+    /* The first error since the last clear, or VM_OK. */
+    int error() const { return err_; }
+    bool ok() const { return err_ == VM_OK; }
+    void clearError() { err_ = VM_OK; }
+    int takeError()
+    {
+        int e = err_;
+        err_ = VM_OK;
+        return e;
+    }
+    /* Called on every failure, with the error and the address involved. */
+    void setErrorHandler(ErrorHandler h) { handler_ = h; }
+
+    /* Record e if it is an error; return it. */
+    int check(int e, Addr a)
+    {
+        if (e != VM_OK)
+            fail(e, a);
+        return e;
+    }
+    void fail(int e, Addr a)
+    {
+        if (err_ == VM_OK)
+            err_ = e;
+        if (handler_)
+            handler_(e, a);
+    }
+
+private:
+    struct vm *vm_;
+    int err_;
+    ErrorHandler handler_;
+};
+
+/* Binding number N: its own Pool. Instance<0> is the default. */
+template <int N> struct Instance {
+    static Pool &pool()
+    {
+        static Pool p;
+        return p;
+    }
+};
+typedef Instance<0> Default;
+inline Pool &pool() { return Default::pool(); }
+
+template <class T, class B = Default> class VPtr;
+
+/* A proxy for the T at a virtual address: reads on conversion, writes on
+ * assignment. It holds only the address. */
+template <class T, class B = Default> class Ref {
+#if defined(__GNUC__) || defined(__clang__)
+    static_assert(__is_trivially_copyable(T), "VPtr element access needs a trivially copyable T");
+#endif
+public:
+    explicit Ref(Addr a) : a_(a) {}
+
+    operator T() const
+    {
+        T v = T();
+        Pool &p = B::pool();
+        p.check(vm_ptr_load(p.vm(), a_, &v, sizeof(T)), a_);
+        return v;
+    }
+    Ref &operator=(const T &v)
+    {
+        Pool &p = B::pool();
+        p.check(vm_ptr_store(p.vm(), a_, &v, sizeof(T)), a_);
+        return *this;
+    }
+    Ref &operator=(const Ref &o) { return *this = static_cast<T>(o); }
+
+    template <class U> Ref &operator+=(const U &u) { return *this = static_cast<T>(get() + u); }
+    template <class U> Ref &operator-=(const U &u) { return *this = static_cast<T>(get() - u); }
+    template <class U> Ref &operator*=(const U &u) { return *this = static_cast<T>(get() * u); }
+    template <class U> Ref &operator/=(const U &u) { return *this = static_cast<T>(get() / u); }
+    template <class U> Ref &operator%=(const U &u) { return *this = static_cast<T>(get() % u); }
+    template <class U> Ref &operator&=(const U &u) { return *this = static_cast<T>(get() & u); }
+    template <class U> Ref &operator|=(const U &u) { return *this = static_cast<T>(get() | u); }
+    template <class U> Ref &operator^=(const U &u) { return *this = static_cast<T>(get() ^ u); }
+    template <class U> Ref &operator<<=(const U &u) { return *this = static_cast<T>(get() << u); }
+    template <class U> Ref &operator>>=(const U &u) { return *this = static_cast<T>(get() >> u); }
+    Ref &operator++()
+    {
+        T v = get();
+        ++v;
+        return *this = v;
+    }
+    Ref &operator--()
+    {
+        T v = get();
+        --v;
+        return *this = v;
+    }
+    T operator++(int)
+    {
+        T v = get(), old = v;
+        ++v;
+        *this = v;
+        return old;
+    }
+    T operator--(int)
+    {
+        T v = get(), old = v;
+        --v;
+        *this = v;
+        return old;
+    }
+
+    T get() const { return *this; }
+    Addr addr() const { return a_; }
+    /* &p[i] is the virtual pointer p + i. */
+    VPtr<T, B> operator&() const { return VPtr<T, B>::at(a_); }
+
+private:
+    Addr a_;
+};
+
+/* The whole T at an address, pinned in RAM until this object dies: in place
+ * through a lock, or through a copy on the stack when that is impossible. */
+template <class T, class B = Default> class Pinned {
+public:
+    Pinned(Addr a, unsigned mode) : p_(nullptr), a_(a), mode_(static_cast<uint8_t>(mode)), copied_(0)
+    {
+        Pool &pl = B::pool();
+        lk_.mode = 0;
+        if (vm_lock(pl.vm(), a, sizeof(T), mode, &lk_) == VM_OK) {
+            if (lk_.len == sizeof(T) && reinterpret_cast<uintptr_t>(lk_.ptr) % alignof(T) == 0) {
+                p_ = static_cast<T *>(lk_.ptr);
+                return;
+            }
+            vm_unlock(pl.vm(), &lk_);
+            lk_.mode = 0;
+        }
+        /* The copy: read it unless the caller will overwrite it all. */
+        p_ = reinterpret_cast<T *>(buf_);
+        copied_ = 1;
+        ::memset(buf_, 0, sizeof buf_);
+        if (mode != VM_LOCK_WO && pl.check(vm_read(pl.vm(), buf_, a, sizeof(T)), a) != VM_OK)
+            copied_ = 2; /* failed: hand out zeros, write nothing back */
+    }
+    Pinned(Pinned &&o) : lk_(o.lk_), p_(o.p_), a_(o.a_), mode_(o.mode_), copied_(o.copied_)
+    {
+        if (copied_) {
+            ::memcpy(buf_, o.buf_, sizeof buf_);
+            p_ = reinterpret_cast<T *>(buf_);
+        }
+        o.lk_.mode = 0;
+        o.copied_ = 0;
+    }
+    Pinned(const Pinned &) = delete;
+    Pinned &operator=(const Pinned &) = delete;
+    ~Pinned()
+    {
+        Pool &pl = B::pool();
+        if (lk_.mode)
+            pl.check(vm_unlock(pl.vm(), &lk_), a_);
+        else if (copied_ == 1 && mode_ != VM_LOCK_RO)
+            pl.check(vm_write(pl.vm(), a_, buf_, sizeof(T)), a_);
+    }
+
+    /* False when the data could not be read (the object shows zeros). */
+    bool ok() const { return copied_ != 2; }
+    T *get() const { return p_; }
+    T *operator->() const { return p_; }
+    T &operator*() const { return *p_; }
+
+private:
+    struct vm_lock lk_;
+    T *p_;
+    Addr a_;
+    uint8_t mode_;
+    uint8_t copied_; /* 0: locked in place, 1: stack copy, 2: read failed */
+    alignas(T) unsigned char buf_[sizeof(T)];
+};
+
+/* A pointer to T in the pool bound to B's instance. 4 bytes, no vtable. */
+template <class T, class B> class VPtr {
+public:
+    typedef T value_type;
+    typedef Ref<T, B> reference;
+
+    VPtr() : a_(VM_NULL) {}
+    VPtr(decltype(nullptr)) : a_(VM_NULL) {}
+    static VPtr at(Addr a)
+    {
+        VPtr p;
+        p.a_ = a;
+        return p;
+    }
+    Addr addr() const { return a_; }
+    static Pool &pool() { return B::pool(); }
+
+    /* Element access (proxies). */
+    Ref<T, B> operator*() const { return Ref<T, B>(a_); }
+    Ref<T, B> operator[](int32_t i) const { return Ref<T, B>(index(i)); }
+    /* Member access through a lock held for the full expression. */
+    Pinned<T, B> operator->() const { return Pinned<T, B>(a_, VM_LOCK_RW); }
+    /* A proxy for one member (offset computed from the member pointer). */
+    template <class M, class C> Ref<M, B> member(M C::*m) const
+    {
+        static_assert(detail::Same<C, T>::value, "member() of another class");
+        alignas(T) unsigned char probe[sizeof(T)];
+        const T *t = reinterpret_cast<const T *>(probe);
+        Addr off = static_cast<Addr>(reinterpret_cast<const unsigned char *>(&(t->*m)) - probe);
+        return Ref<M, B>(a_ + off);
+    }
+
+    /* Arithmetic and comparison, in elements, as for C pointers. */
+    VPtr operator+(int32_t n) const { return at(index(n)); }
+    VPtr operator-(int32_t n) const { return at(index(-n)); }
+    friend VPtr operator+(int32_t n, VPtr p) { return p + n; }
+    int32_t operator-(VPtr o) const { return static_cast<int32_t>(a_ - o.a_) / static_cast<int32_t>(sizeof(T)); }
+    VPtr &operator+=(int32_t n)
+    {
+        a_ = index(n);
+        return *this;
+    }
+    VPtr &operator-=(int32_t n)
+    {
+        a_ = index(-n);
+        return *this;
+    }
+    VPtr &operator++() { return *this += 1; }
+    VPtr &operator--() { return *this -= 1; }
+    VPtr operator++(int)
+    {
+        VPtr o = *this;
+        *this += 1;
+        return o;
+    }
+    VPtr operator--(int)
+    {
+        VPtr o = *this;
+        *this -= 1;
+        return o;
+    }
+    friend bool operator==(VPtr a, VPtr b) { return a.a_ == b.a_; }
+    friend bool operator!=(VPtr a, VPtr b) { return a.a_ != b.a_; }
+    friend bool operator<(VPtr a, VPtr b) { return a.a_ < b.a_; }
+    friend bool operator<=(VPtr a, VPtr b) { return a.a_ <= b.a_; }
+    friend bool operator>(VPtr a, VPtr b) { return a.a_ > b.a_; }
+    friend bool operator>=(VPtr a, VPtr b) { return a.a_ >= b.a_; }
+    explicit operator bool() const { return a_ != VM_NULL; }
+
+    /* The same address as another element type. */
+    template <class U> VPtr<U, B> cast() const { return VPtr<U, B>::at(a_); }
+
+#if VM_CONFIG_ALLOC
+    /* bytes of uninitialised pool memory (the original's alloc(size)). */
+    static VPtr alloc(Addr bytes = sizeof(T))
+    {
+        Pool &pl = B::pool();
+        VPtr p = at(vm_alloc(pl.vm(), bytes));
+        if (!p)
+            pl.fail(VM_ERR_NOMEM, VM_NULL);
+        return p;
+    }
+    /* n elements, overflow-checked. */
+    static VPtr allocArray(Addr n)
+    {
+        if (n > static_cast<Addr>(0xFFFFFFFFu) / sizeof(T)) {
+            B::pool().fail(VM_ERR_NOMEM, VM_NULL);
+            return VPtr();
+        }
+        return alloc(n * static_cast<Addr>(sizeof(T)));
+    }
+    static void free(VPtr p)
+    {
+        Pool &pl = B::pool();
+        pl.check(vm_free(pl.vm(), p.a_), p.a_);
+    }
+    /* Allocate and construct a T in the pool from args (placement new on the
+     * pinned bytes); null on failure. */
+    template <class... A> static VPtr newClass(A &&...args)
+    {
+        VPtr p = alloc(sizeof(T));
+        if (p) {
+            Pinned<T, B> pin(p.a_, VM_LOCK_WO);
+            new (Place(), pin.get()) T(detail::fwd<A>(args)...);
+        }
+        return p;
+    }
+    /* Destroy and free what newClass made. Null does nothing. */
+    static void deleteClass(VPtr p)
+    {
+        if (!p)
+            return;
+        {
+            Pinned<T, B> pin(p.a_, VM_LOCK_RW);
+            if (pin.ok())
+                pin->~T();
+        }
+        free(p);
+    }
+#endif
+
+#if VM_CONFIG_WRAP
+    /* A VPtr standing for RAM (vm_wrap): every operation serves it directly.
+     * Null when ram is outside the wrappable region. */
+    static VPtr wrap(const T *ram) { return at(vm_wrap(B::pool().vm(), ram)); }
+    T *unwrap() const { return static_cast<T *>(vm_unwrap(B::pool().vm(), a_)); }
+    bool isWrapped() const { return vm_is_wrapped(a_) != 0; }
+#endif
+
+private:
+    Addr index(int32_t i) const { return VM_PTR__INDEX(a_, i, sizeof(T)); }
+    Addr a_;
+};
+
+/* RAII lock of n elements at p: lk[i] is a plain T& until the destructor (or
+ * unlock()). Fewer elements may be locked than asked (count()): a range that
+ * straddles a page boundary without a bounce buffer is trimmed. ok() is false
+ * when nothing could be locked (the error is in the Pool). */
+template <class T, class B = Default> class Lock {
+public:
+    explicit Lock(VPtr<T, B> p, size_t n = 1, unsigned mode = VM_LOCK_RW)
+    {
+        Pool &pl = B::pool();
+        lk_.mode = 0;
+        if (pl.check(vm_lock(pl.vm(), p.addr(), n * sizeof(T), mode, &lk_), p.addr()) != VM_OK)
+            lk_.mode = 0;
+    }
+    Lock(Lock &&o) : lk_(o.lk_) { o.lk_.mode = 0; }
+    Lock(const Lock &) = delete;
+    Lock &operator=(const Lock &) = delete;
+    ~Lock() { unlock(); }
+
+    int unlock()
+    {
+        if (!lk_.mode)
+            return VM_OK;
+        Pool &pl = B::pool();
+        int e = pl.check(vm_unlock(pl.vm(), &lk_), lk_.addr);
+        if (e == VM_OK)
+            lk_.mode = 0;
+        return e;
+    }
+    bool ok() const { return lk_.mode != 0; }
+    explicit operator bool() const { return ok(); }
+    size_t count() const { return ok() ? lk_.len / sizeof(T) : 0; }
+    size_t bytes() const { return ok() ? lk_.len : 0; }
+    T *get() const { return ok() ? static_cast<T *>(lk_.ptr) : nullptr; }
+    T &operator*() const { return *get(); }
+    T *operator->() const { return get(); }
+    T &operator[](size_t i) const { return get()[i]; }
+
+private:
+    struct vm_lock lk_;
+};
+
+/* ---- C library overloads. Found by argument-dependent lookup, so plain
+ * memcpy(vp, buf, n) picks these whenever a VPtr is involved. ---- */
+
+template <class T, class U, class B> VPtr<T, B> memmove(VPtr<T, B> d, VPtr<U, B> s, size_t n)
+{
+    Pool &pl = B::pool();
+    pl.check(vm_memmove(pl.vm(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
+    return d;
+}
+template <class T, class U, class B> VPtr<T, B> memcpy(VPtr<T, B> d, VPtr<U, B> s, size_t n)
+{
+    return memmove(d, s, n);
+}
+template <class T, class B> VPtr<T, B> memcpy(VPtr<T, B> d, const void *s, size_t n)
+{
+    Pool &pl = B::pool();
+    pl.check(vm_write(pl.vm(), d.addr(), s, n), d.addr());
+    return d;
+}
+template <class T, class B> void *memcpy(void *d, VPtr<T, B> s, size_t n)
+{
+    Pool &pl = B::pool();
+    pl.check(vm_read(pl.vm(), d, s.addr(), n), s.addr());
+    return d;
+}
+template <class T, class B> VPtr<T, B> memmove(VPtr<T, B> d, const void *s, size_t n) { return memcpy(d, s, n); }
+template <class T, class B> void *memmove(void *d, VPtr<T, B> s, size_t n) { return memcpy(d, s, n); }
+
+template <class T, class B> VPtr<T, B> memset(VPtr<T, B> d, int c, size_t n)
+{
+    Pool &pl = B::pool();
+    pl.check(vm_memset(pl.vm(), d.addr(), c, static_cast<Addr>(n)), d.addr());
+    return d;
+}
+
+/* memcmp: 0 on error (the error is in the Pool). */
+template <class T, class U, class B> int memcmp(VPtr<T, B> a, VPtr<U, B> b, size_t n)
+{
+    Pool &pl = B::pool();
+    int c = 0;
+    pl.check(vm_memcmp(pl.vm(), a.addr(), b.addr(), static_cast<Addr>(n), &c), a.addr());
+    return c;
+}
+template <class T, class B> int memcmp(VPtr<T, B> a, const void *b, size_t n)
+{
+    Pool &pl = B::pool();
+    int c = 0;
+    pl.check(vm_memcmp_ram(pl.vm(), a.addr(), b, n, &c), a.addr());
+    return c;
+}
+template <class T, class B> int memcmp(const void *a, VPtr<T, B> b, size_t n) { return -memcmp(b, a, n); }
+
+template <class B> size_t strlen(VPtr<char, B> s)
+{
+    Pool &pl = B::pool();
+    Addr n = 0;
+    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) != VM_OK)
+        return 0;
+    return n;
+}
+template <class B> int strcmp(VPtr<char, B> a, VPtr<char, B> b)
+{
+    Pool &pl = B::pool();
+    int c = 0;
+    pl.check(vm_strcmp(pl.vm(), a.addr(), b.addr(), &c), a.addr());
+    return c;
+}
+/* Against a RAM string: compares up to and including the first NUL of
+ * either string (reads the virtual string only as far as needed). */
+template <class B> int strcmp(VPtr<char, B> a, const char *b)
+{
+    Pool &pl = B::pool();
+    size_t i;
+    for (i = 0;; i++) {
+        uint8_t x = 0, y = static_cast<uint8_t>(b[i]);
+        if (pl.check(vm_get8(pl.vm(), a.addr() + static_cast<Addr>(i), &x), a.addr()) != VM_OK)
+            return 0;
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (x == 0)
+            return 0;
+    }
+}
+template <class B> int strcmp(const char *a, VPtr<char, B> b) { return -strcmp(b, a); }
+template <class B> VPtr<char, B> strncpy(VPtr<char, B> d, VPtr<char, B> s, size_t n)
+{
+    Pool &pl = B::pool();
+    pl.check(vm_strncpy(pl.vm(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
+    return d;
+}
+template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, VPtr<char, B> s)
+{
+    Pool &pl = B::pool();
+    Addr n = 0;
+    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) == VM_OK)
+        pl.check(vm_memmove(pl.vm(), d.addr(), s.addr(), n + 1u), d.addr());
+    return d;
+}
+template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, const char *s)
+{
+    return memcpy(d, s, ::strlen(s) + 1u);
+}
+template <class B> char *strcpy(char *d, VPtr<char, B> s)
+{
+    Pool &pl = B::pool();
+    Addr n = 0;
+    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) == VM_OK)
+        pl.check(vm_read(pl.vm(), d, s.addr(), n + 1u), s.addr());
+    return d;
+}
+
+/* A pool in a RAM array (vm_ram backend) with its page buffers, slots,
+ * bounce buffer and allocator table, all static: a ready instance for tests,
+ * desktop programs and boards with a large but slowly addressed RAM. */
+template <Addr PoolBytes, uint16_t PageSize = 64, uint8_t PageCount = 4, uint16_t HeapBlocks = 16>
+class RamStore {
+public:
+    /* Set up the pager and bind it to pool (the default instance unless
+     * told otherwise). Returns VM_OK or the error of vm_init. */
+    int start(Pool &p = vmem::pool())
+    {
+        struct vm_config cfg;
+        ::memset(&cfg, 0, sizeof cfg);
+        vm_ram_init(&ram_, mem_, PoolBytes);
+        cfg.backend = &ram_.backend;
+        cfg.page_size = PageSize;
+        cfg.page_count = PageCount;
+        cfg.pages = pages_;
+        cfg.pages_size = sizeof pages_;
+        cfg.slots = slots_;
+        cfg.slot_count = PageCount;
+#if VM_CONFIG_BOUNCE
+        cfg.bounce = bounce_;
+        cfg.bounce_size = sizeof bounce_;
+#endif
+#if VM_CONFIG_ALLOC
+        cfg.heap = heap_;
+        cfg.heap_blocks = HeapBlocks;
+#endif
+        int e = vm_init(&vm_, &cfg);
+        if (e == VM_OK)
+            p.bind(&vm_);
+        return p.check(e, VM_NULL);
+    }
+    struct vm *vm() { return &vm_; }
+    struct vm_ram *backend() { return &ram_; }
+    /* The backing array (what a flushed pool holds). */
+    uint8_t *memory() { return mem_; }
+
+private:
+    struct vm vm_;
+    struct vm_ram ram_;
+    uint32_t pages_[(static_cast<uint32_t>(PageSize) * PageCount + 3u) / 4u];
+    struct vm_slot slots_[PageCount];
+#if VM_CONFIG_BOUNCE
+    uint32_t bounce_[(PageSize + 3u) / 4u]; /* aligned like the pages */
+#endif
+#if VM_CONFIG_ALLOC
+    struct vm_block heap_[HeapBlocks];
+#endif
+    uint8_t mem_[PoolBytes];
+};
+
+} // namespace vmem
+
+#endif /* VM_HPP */

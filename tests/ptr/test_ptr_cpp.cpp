@@ -1,0 +1,508 @@
+/*
+ * test_ptr_cpp.cpp - the C++ wrapper (core/vm.hpp), suite "ptr". A plain
+ * program: each CHECK failure prints file:line and exits 1.
+ *
+ * Differential: random operations through VPtr (p[i] reads and writes of
+ * 1, 2, 4, 6 and 8-byte types, compound assignment, ++/--, pointer walking,
+ * p->member through the pinning proxy, p.member(), RAII locks, the C library
+ * overloads in every virtual/raw combination) against a plain array that
+ * mirrors the pool, for several geometries; afterwards the flushed backend
+ * must equal the array. Then: sticky errors, newClass/deleteClass, wrapped
+ * pointers mixed with virtual ones, and a second, explicit instance.
+ * Built with -fno-exceptions -fno-rtti, as on a board.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.hpp"
+
+#define CHECK(c)                                                               \
+    do {                                                                       \
+        if (!(c)) {                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s (seed op %ld)\n", __FILE__, \
+                    __LINE__, #c, cur_op);                                      \
+            exit(1);                                                           \
+        }                                                                      \
+    } while (0)
+
+using vmem::VPtr;
+
+static long cur_op = -1;
+static const vmem::Addr POOL = 8192;
+
+struct rec {
+    int16_t a;
+    uint8_t b;
+    uint8_t c[3];
+};
+
+static uint8_t ref[POOL];
+static uint32_t rng;
+static uint32_t rnd()
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+static uint32_t below(uint32_t n) { return rnd() % n; }
+
+/* Base address and index with the element inside the pool. */
+template <class T> static VPtr<T> pick(int32_t *i)
+{
+    vmem::Addr b = below(POOL - sizeof(T) + 1u);
+    vmem::Addr room = (POOL - b) / sizeof(T);
+    *i = static_cast<int32_t>(below(room < 64u ? room : 64u));
+    return VPtr<T>::at(b);
+}
+
+template <class T> static void diff_get()
+{
+    int32_t i;
+    VPtr<T> p = pick<T>(&i);
+    T v = p[i], want;
+    memcpy(&want, ref + p.addr() + i * sizeof(T), sizeof(T));
+    CHECK(memcmp(&v, &want, sizeof(T)) == 0);
+    /* the same element through *(p + i) */
+    T w = *(p + i);
+    CHECK(memcmp(&w, &want, sizeof(T)) == 0);
+}
+
+template <class T> static void diff_set()
+{
+    int32_t i;
+    VPtr<T> p = pick<T>(&i);
+    T v;
+    for (unsigned k = 0; k < sizeof(T); k++)
+        reinterpret_cast<uint8_t *>(&v)[k] = static_cast<uint8_t>(rnd());
+    p[i] = v;
+    memcpy(ref + p.addr() + i * sizeof(T), &v, sizeof(T));
+}
+
+static void op_compound()
+{
+    int32_t i;
+    VPtr<uint16_t> p = pick<uint16_t>(&i);
+    uint16_t want;
+    uint8_t *r = ref + p.addr() + i * 2;
+    memcpy(&want, r, 2);
+    switch (below(5)) {
+    case 0: {
+        uint16_t k = static_cast<uint16_t>(rnd());
+        p[i] += k;
+        want = static_cast<uint16_t>(want + k);
+        break;
+    }
+    case 1:
+        ++p[i];
+        want++;
+        break;
+    case 2: {
+        uint16_t old = p[i]--;
+        CHECK(old == want);
+        want--;
+        break;
+    }
+    case 3:
+        p[i] ^= 0x5A5Au;
+        want ^= 0x5A5Au;
+        break;
+    default:
+        p[i] <<= 1;
+        want = static_cast<uint16_t>(want << 1);
+        break;
+    }
+    memcpy(r, &want, 2);
+    uint16_t got = p[i];
+    CHECK(got == want);
+}
+
+static void op_walk()
+{
+    /* Walk bytes with ++ and write through *q, then read back with p[k]. */
+    vmem::Addr b = below(POOL - 100u);
+    VPtr<uint8_t> p = VPtr<uint8_t>::at(b), q = p;
+    uint32_t n = 1 + below(99);
+    for (uint32_t k = 0; k < n; k++) {
+        *q++ = static_cast<uint8_t>(k * 7u);
+        ref[b + k] = static_cast<uint8_t>(k * 7u);
+    }
+    CHECK(q - p == static_cast<int32_t>(n));
+    CHECK(q > p && p < q && q != p && !(q == p) && p <= p && q >= p);
+    CHECK(&p[n] == q);
+    while (q != p) {
+        --q;
+        CHECK(*q == ref[q.addr()]);
+    }
+}
+
+static void op_member()
+{
+    int32_t i;
+    VPtr<rec> p = pick<rec>(&i);
+    p += i;
+    rec want;
+    memcpy(&want, ref + p.addr(), sizeof want);
+    switch (below(5)) {
+    case 0: {
+        int16_t a = p->a; /* pinned read */
+        CHECK(a == want.a);
+        CHECK(p->c[2] == want.c[2]);
+        break;
+    }
+    case 1: {
+        int16_t a = static_cast<int16_t>(rnd());
+        p->a = a; /* pinned write */
+        memcpy(ref + p.addr(), &a, 2);
+        break;
+    }
+    case 2: {
+        uint8_t c = static_cast<uint8_t>(rnd());
+        p->c[1] = c;
+        ref[p.addr() + 4] = c;
+        break;
+    }
+    case 3: {
+        uint8_t b = p.member(&rec::b);
+        CHECK(b == want.b);
+        break;
+    }
+    default: {
+        int16_t a = static_cast<int16_t>(rnd());
+        p.member(&rec::a) = a;
+        memcpy(ref + p.addr(), &a, 2);
+        break;
+    }
+    }
+}
+
+static void op_bulk()
+{
+    static uint8_t buf[700];
+    vmem::Addr b = below(POOL - 2u);
+    vmem::Addr lim = POOL - b;
+    size_t n = 1 + below(lim < 600u ? lim : 600u);
+    VPtr<char> p = VPtr<char>::at(b);
+    switch (below(7)) {
+    case 0: /* virtual -> raw */
+        CHECK(memcpy(buf, p, n) == buf);
+        CHECK(memcmp(buf, ref + b, n) == 0);
+        break;
+    case 1: /* raw -> virtual */
+        for (size_t k = 0; k < n; k++)
+            buf[k] = static_cast<uint8_t>(rnd());
+        CHECK(memcpy(p, buf, n) == p);
+        memcpy(ref + b, buf, n);
+        break;
+    case 2: { /* virtual -> virtual, maybe overlapping */
+        vmem::Addr d = below(POOL - static_cast<vmem::Addr>(n) + 1u);
+        memmove(VPtr<uint8_t>::at(d), p, n);
+        memmove(ref + d, ref + b, n);
+        break;
+    }
+    case 3: {
+        int c = static_cast<int>(below(256));
+        memset(p, c, n);
+        memset(ref + b, c, n);
+        break;
+    }
+    case 4: { /* memcmp in all three forms, equal and not */
+        vmem::Addr d = below(POOL - static_cast<vmem::Addr>(n) + 1u);
+        int w = memcmp(ref + b, ref + d, n);
+        int g = memcmp(p, VPtr<char>::at(d), n);
+        CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
+        g = memcmp(p, ref + d, n);
+        CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
+        g = memcmp(ref + b, VPtr<char>::at(d), n);
+        CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
+        CHECK(memcmp(p, ref + b, n) == 0);
+        break;
+    }
+    case 5: { /* strings: make one, measure, copy, compare */
+        if (n < 2 || b + 2 * n > POOL)
+            break;
+        for (size_t k = 0; k + 1 < n; k++)
+            buf[k] = static_cast<uint8_t>('a' + below(26));
+        buf[n - 1] = 0;
+        strcpy(p, reinterpret_cast<const char *>(buf));
+        memcpy(ref + b, buf, n);
+        CHECK(strlen(p) == n - 1);
+        CHECK(strcmp(p, reinterpret_cast<const char *>(buf)) == 0);
+        VPtr<char> q = p + static_cast<int32_t>(n);
+        strcpy(q, p);
+        memcpy(ref + b + n, buf, n);
+        CHECK(strcmp(q, p) == 0);
+        q[0] = 'z' + 1; /* now q > p */
+        ref[b + n] = 'z' + 1;
+        CHECK(strcmp(q, p) > 0 && strcmp(p, q) < 0);
+        CHECK(strcmp(reinterpret_cast<const char *>(buf), q) < 0);
+        static char back[700];
+        strcpy(back, q);
+        CHECK(memcmp(back, ref + b + n, n) == 0);
+        break;
+    }
+    default: { /* strncpy pads */
+        if (n < 8 || b + 2 * n > POOL)
+            break;
+        VPtr<char> q = p + static_cast<int32_t>(n);
+        p[3] = 0;
+        ref[b + 3] = 0;
+        strncpy(q, p, n);
+        size_t len = 0;
+        while (ref[b + len] != 0)
+            len++;
+        memmove(ref + b + n, ref + b, len);
+        memset(ref + b + n + len, 0, n - len);
+        break;
+    }
+    }
+}
+
+static void op_lock()
+{
+    int32_t i;
+    VPtr<uint32_t> p = pick<uint32_t>(&i);
+    p = VPtr<uint32_t>::at(p.addr() & ~3u); /* a T& needs T's alignment */
+    size_t n = 1 + below(8);
+    if (p.addr() + 4 * n > POOL)
+        n = (POOL - p.addr()) / 4;
+    {
+        /* A range that straddles pages and does not fit the bounce buffer is
+         * trimmed at the boundary: count() may be below n, even 0. */
+        vmem::Lock<uint32_t> lk(p, n, below(2) ? VM_LOCK_RW : VM_LOCK_RO);
+        CHECK(lk.ok());
+        CHECK(lk.count() <= n && lk.bytes() >= 1);
+        for (size_t k = 0; k < lk.count(); k++) {
+            uint32_t want;
+            memcpy(&want, ref + p.addr() + 4 * k, 4);
+            CHECK(memcmp(&lk[k], &want, 4) == 0);
+        }
+    }
+    vmem::Lock<uint32_t> w(p, 1, VM_LOCK_RW);
+    CHECK(w.ok());
+    uint32_t v = rnd();
+    memcpy(w.get(), &v, 4);
+    memcpy(ref + p.addr(), &v, 4);
+}
+
+template <class Store> static void run_diff(Store &st, uint32_t seed)
+{
+    CHECK(st.start() == VM_OK);
+    rng = seed;
+    for (vmem::Addr k = 0; k < POOL; k++)
+        ref[k] = st.memory()[k] = static_cast<uint8_t>(rnd());
+    for (cur_op = 0; cur_op < 20000; cur_op++) {
+        switch (below(14)) {
+        case 0: diff_get<uint8_t>(); break;
+        case 1: diff_set<uint8_t>(); break;
+        case 2: diff_get<int16_t>(); break;
+        case 3: diff_set<int16_t>(); break;
+        case 4: diff_get<uint32_t>(); break;
+        case 5: diff_set<uint32_t>(); break;
+        case 6: diff_get<uint64_t>(); break;
+        case 7: diff_set<uint64_t>(); break;
+        case 8: diff_get<rec>(); break;
+        case 9: diff_set<rec>(); break;
+        case 10: op_compound(); break;
+        case 11: op_walk(); break;
+        case 12: op_member(); break;
+        default:
+            if (below(3))
+                op_bulk();
+            else
+                op_lock();
+        }
+        if (cur_op % 1000 == 0)
+            CHECK(vm_check(st.vm()) == VM_OK);
+    }
+    cur_op = -1;
+    CHECK(vmem::pool().error() == VM_OK);
+    CHECK(vm_check(st.vm()) == VM_OK);
+    CHECK(vm_flush(st.vm()) == VM_OK);
+    CHECK(memcmp(st.memory(), ref, POOL) == 0);
+}
+
+static vmem::RamStore<POOL, 16, 3> store16;
+static vmem::RamStore<POOL, 64, 4> store64;
+static vmem::RamStore<POOL, 256, 2> store256;
+static vmem::RamStore<POOL, 32, 8> store_b;
+
+static int handler_calls;
+static void on_error(int, vmem::Addr) { handler_calls++; }
+
+static void test_errors()
+{
+    CHECK(store64.start() == VM_OK);
+    vmem::Pool &pl = vmem::pool();
+    pl.setErrorHandler(on_error);
+    VPtr<uint32_t> p = VPtr<uint32_t>::at(POOL - 2u);
+    uint32_t v = *p; /* out of range */
+    CHECK(v == 0);
+    CHECK(pl.error() == VM_ERR_RANGE);
+    *p = 7u; /* also fails; the first error sticks */
+    VPtr<char> big = big.alloc(POOL * 2u);
+    CHECK(!big);
+    CHECK(pl.error() == VM_ERR_RANGE);
+    CHECK(pl.takeError() == VM_ERR_RANGE);
+    CHECK(pl.ok());
+    CHECK(handler_calls == 3);
+    big = VPtr<char>::alloc(POOL * 2u);
+    CHECK(pl.takeError() == VM_ERR_NOMEM);
+    CHECK(VPtr<rec>::allocArray(0xFFFFFFFFu / 2u) == nullptr);
+    CHECK(pl.takeError() == VM_ERR_NOMEM);
+    CHECK(strlen(VPtr<char>::at(POOL + 5u)) == 0);
+    CHECK(pl.takeError() == VM_ERR_RANGE);
+    /* a failed member write changes nothing and is recorded */
+    VPtr<rec> r = VPtr<rec>::at(POOL - 3u);
+    r->a = 5;
+    CHECK(pl.takeError() == VM_ERR_RANGE);
+    pl.setErrorHandler(nullptr);
+}
+
+struct Counted {
+    static int live;
+    uint16_t id;
+    uint32_t sum;
+    Counted(uint16_t i, uint32_t s) : id(i), sum(s) { live++; }
+    ~Counted() { live--; }
+};
+int Counted::live;
+
+static void test_objects()
+{
+    CHECK(store16.start() == VM_OK);
+    VPtr<Counted> objs[10];
+    for (int k = 0; k < 10; k++) {
+        objs[k] = VPtr<Counted>::newClass(static_cast<uint16_t>(k), 1000u + k);
+        CHECK(objs[k]);
+    }
+    CHECK(Counted::live == 10);
+    for (int k = 0; k < 10; k++) {
+        CHECK(objs[k]->id == k);
+        CHECK(objs[k]->sum == 1000u + k);
+        objs[k]->sum += 1;
+    }
+    for (int k = 0; k < 10; k++)
+        CHECK(objs[k]->sum == 1001u + k);
+    for (int k = 0; k < 10; k++)
+        VPtr<Counted>::deleteClass(objs[k]);
+    CHECK(Counted::live == 0);
+    struct vm_heap_stats hs;
+    vm_heap_stats(store16.vm(), &hs);
+    CHECK(hs.blocks == 0);
+    CHECK(vmem::pool().ok());
+    /* The demo, in place. */
+    VPtr<char> str = str.alloc(1000);
+    memset(str, 'A', 1000);
+    str[1] = 'B';
+    CHECK(str[0] == 'A' && str[1] == 'B' && str[999] == 'A');
+    VPtr<rec> ms = ms.alloc();
+    ms->a = 5;
+    ms->b = 15;
+    CHECK(ms->a == 5 && ms->b == 15);
+    VPtr<rec>::free(ms);
+    VPtr<char>::free(str);
+    CHECK(vmem::pool().ok());
+}
+
+static void test_wrapped()
+{
+    static uint8_t ramb[3000], want[3000];
+    CHECK(store64.start() == VM_OK);
+    vm_set_wrap_base(store64.vm(), ramb);
+    rng = 77;
+    for (vmem::Addr k = 0; k < POOL; k++)
+        ref[k] = store64.memory()[k] = static_cast<uint8_t>(rnd());
+    for (size_t k = 0; k < sizeof ramb; k++)
+        ramb[k] = want[k] = static_cast<uint8_t>(rnd());
+    VPtr<uint8_t> w = VPtr<uint8_t>::wrap(ramb);
+    CHECK(w.isWrapped() && w.unwrap() == ramb);
+    CHECK((w + 17).unwrap() == ramb + 17);
+    CHECK(VPtr<uint8_t>::at(5).isWrapped() == false);
+    /* Element access through a wrapped pointer is plain RAM access. */
+    w[10] = 0xAB;
+    want[10] = 0xAB;
+    VPtr<uint32_t> w32 = (w + 1).cast<uint32_t>();
+    w32[3] = 0x11223344u;
+    uint32_t x = 0x11223344u;
+    memcpy(want + 13, &x, 4);
+    CHECK(memcmp(ramb, want, sizeof ramb) == 0);
+    CHECK(w32[3] == 0x11223344u);
+    /* One function serves both kinds. */
+    struct F {
+        static uint32_t sum(VPtr<uint8_t> p, int n)
+        {
+            uint32_t s = 0;
+            for (int k = 0; k < n; k++)
+                s += p[k];
+            return s;
+        }
+    };
+    uint32_t s1 = 0, s2 = 0;
+    for (int k = 0; k < 500; k++) {
+        s1 += want[k];
+        s2 += ref[1000 + k];
+    }
+    CHECK(F::sum(w, 500) == s1);
+    CHECK(F::sum(VPtr<uint8_t>::at(1000), 500) == s2);
+    /* Bulk copies, wrapped -> virtual and virtual -> wrapped, across pages. */
+    memcpy(VPtr<uint8_t>::at(333), w + 5, 2500);
+    memcpy(ref + 333, want + 5, 2500);
+    memcpy(w + 100, VPtr<uint8_t>::at(5000), 2900);
+    memcpy(want + 100, ref + 5000, 2900);
+    CHECK(memcmp(ramb, want, sizeof ramb) == 0);
+    CHECK(memcmp(VPtr<uint8_t>::at(333), ref + 333, 2500) == 0);
+    CHECK(memcmp(VPtr<uint8_t>::at(5000), w + 100, 2900) == 0);
+    {
+        vmem::Lock<uint8_t> lk(w + 7, 100, VM_LOCK_RW);
+        CHECK(lk.ok() && lk.get() == ramb + 7 && lk.count() == 100);
+        lk[0] = 1;
+        want[7] = 1;
+    }
+    memset(w, 'q', 10);
+    memset(want, 'q', 10);
+    CHECK(memcmp(ramb, want, sizeof ramb) == 0);
+    CHECK(vmem::pool().ok());
+    CHECK(vm_flush(store64.vm()) == VM_OK);
+    CHECK(memcmp(store64.memory(), ref, POOL) == 0);
+    vm_set_wrap_base(store64.vm(), nullptr);
+}
+
+/* A second instance, bound explicitly: its pointers are another type. */
+typedef vmem::Instance<1> Second;
+static void test_second_instance()
+{
+    CHECK(store64.start() == VM_OK);
+    CHECK(store_b.start(Second::pool()) == VM_OK);
+    VPtr<uint16_t, Second> q = VPtr<uint16_t, Second>::alloc(200);
+    VPtr<uint16_t> p = VPtr<uint16_t>::alloc(200);
+    CHECK(q && p);
+    for (int k = 0; k < 100; k++) {
+        q[k] = static_cast<uint16_t>(k * 3);
+        p[k] = static_cast<uint16_t>(k * 5);
+    }
+    for (int k = 0; k < 100; k++)
+        CHECK(q[k] == k * 3 && p[k] == k * 5);
+    *(q + 5000) = 1; /* out of range: recorded in Second's pool only */
+    CHECK(Second::pool().takeError() == VM_ERR_RANGE);
+    CHECK(vmem::pool().ok());
+    CHECK(vm_flush(store_b.vm()) == VM_OK);
+    uint16_t v;
+    memcpy(&v, store_b.memory() + q.addr() + 20, 2);
+    CHECK(v == 30);
+}
+
+int main()
+{
+    run_diff(store16, 1u);
+    run_diff(store64, 2u);
+    run_diff(store256, 3u);
+    run_diff(store_b, 4u);
+    test_errors();
+    test_objects();
+    test_wrapped();
+    test_second_instance();
+    printf("ptr C++ wrapper: all checks passed\n");
+    return 0;
+}
