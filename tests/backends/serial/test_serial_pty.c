@@ -1,0 +1,294 @@
+/*
+ * test_serial_pty.c - vmserve for real: a pseudo-terminal pair, vmserve as a
+ * child process on the slave end, the board driver on the master end through
+ * a struct vm_uart over the fd (poll with timeouts), and the core pager on
+ * top. Wall time is bounded: every wait has a deadline, and vmserve runs with
+ * --exit-on-hangup and never inherits the master, so it also exits when
+ * this process dies. Also: vmserve's --file pool persists, and its usage
+ * errors exit with 2.
+ */
+#define _XOPEN_SOURCE 600 /* posix_openpt, grantpt, unlockpt, ptsname */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vm.h"
+#include "vm_serial.h"
+#include "vm_serial_fd.h"
+
+static const char *vmserve_path(void)
+{
+    const char *p = getenv("VMSERVE");
+    ck_assert_msg(p != NULL, "VMSERVE (path of the vmserve program) is not set");
+    return p;
+}
+
+static uint64_t rng = 12345;
+static uint32_t rnd(void)
+{
+    uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (uint32_t)((z ^ (z >> 31)) >> 16);
+}
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000u), (long)(ms % 1000u) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Wait up to ms for pid; returns its wait status, or kills it and fails. */
+static int reap(pid_t pid, unsigned ms)
+{
+    int st = 0;
+    unsigned waited = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG);
+        if (r == pid) return st;
+        ck_assert_int_ne(r, -1);
+        if (waited >= ms) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+            ck_abort_msg("vmserve did not exit within %u ms", ms);
+        }
+        sleep_ms(10);
+        waited += 10;
+    }
+}
+
+static pid_t spawn(char *const argv[], int quiet)
+{
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        if (quiet) {
+            int nul = open("/dev/null", O_WRONLY);
+            if (nul >= 0) {
+                dup2(nul, 1);
+                dup2(nul, 2);
+            }
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+struct pty_rig {
+    int master;
+    pid_t pid;
+    char slave[128];
+    struct vm_serial_fd u;
+    struct vm_serial drv;
+    struct vm vm;
+    VM_STORAGE(, mem, 512, 4);
+    uint8_t bounce[512];
+};
+
+/* Open a pty, start vmserve on it with the given pool options, HELLO. */
+static void pty_open(struct pty_rig *r, const char *pool, const char *file)
+{
+    struct vm_serial_config sc;
+    char *argv[12];
+    int n = 0, rc = VM_ERR_NODEV, tries;
+    const char *name;
+    memset(r, 0, sizeof *r);
+    r->master = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(r->master, 0);
+    ck_assert_int_eq(fcntl(r->master, F_SETFD, FD_CLOEXEC), 0);
+    ck_assert_int_eq(grantpt(r->master), 0);
+    ck_assert_int_eq(unlockpt(r->master), 0);
+    name = ptsname(r->master);
+    ck_assert_ptr_nonnull(name);
+    snprintf(r->slave, sizeof r->slave, "%s", name);
+    ck_assert_int_eq(vm_serial_tty_raw(r->master, 115200), 0);
+
+    argv[n++] = (char *)vmserve_path();
+    argv[n++] = "--exit-on-hangup";
+    argv[n++] = "--max-data";
+    argv[n++] = "512";
+    argv[n++] = "--pool";
+    argv[n++] = (char *)pool;
+    if (file) {
+        argv[n++] = "--file";
+        argv[n++] = (char *)file;
+    }
+    argv[n++] = r->slave;
+    argv[n] = NULL;
+    r->pid = spawn(argv, 0);
+
+    vm_serial_fd_init(&r->u, r->master);
+    memset(&sc, 0, sizeof sc);
+    sc.uart = &r->u.uart;
+    sc.timeout_ms = 200;
+    ck_assert_int_eq(vm_serial_init(&r->drv, &sc), VM_OK);
+    /* vmserve needs a moment to start: HELLO until it answers (<= ~3 s) */
+    for (tries = 0; tries < 3 && rc != VM_OK; tries++) rc = vm_serial_hello(&r->drv);
+    ck_assert_int_eq(rc, VM_OK);
+    ck_assert_uint_eq(r->drv.max_data, 512);
+}
+
+static void pager_on(struct pty_rig *r)
+{
+    struct vm_config vc;
+    memset(&vc, 0, sizeof vc);
+    vc.backend = &r->drv.backend;
+    vc.page_size = 512;
+    vc.page_count = 4;
+    vc.pages = r->mem_pages;
+    vc.pages_size = sizeof r->mem_pages;
+    vc.slots = r->mem_slots;
+    vc.slot_count = 4;
+    vc.bounce = r->bounce;
+    vc.bounce_size = sizeof r->bounce;
+    ck_assert_int_eq(vm_init(&r->vm, &vc), VM_OK);
+}
+
+/* Stop vmserve by SIGTERM: it syncs and exits 0. */
+static void pty_close(struct pty_rig *r)
+{
+    int st;
+    ck_assert_int_eq(kill(r->pid, SIGTERM), 0);
+    st = reap(r->pid, 3000);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve ended with status 0x%x", st);
+    close(r->master);
+}
+
+static void workload(struct pty_rig *r, uint8_t *ref, unsigned ops)
+{
+    vm_addr_t pool = vm_pool_size(&r->vm);
+    uint8_t buf[700];
+    unsigned i;
+    for (i = 0; i < ops; i++) {
+        size_t len = 1 + rnd() % sizeof buf, k;
+        vm_addr_t a = rnd() % (pool - len);
+        if (rnd() % 2) {
+            for (k = 0; k < len; k++) buf[k] = (uint8_t)rnd();
+            ck_assert_int_eq(vm_write(&r->vm, a, buf, len), VM_OK);
+            memcpy(ref + a, buf, len);
+        } else {
+            ck_assert_int_eq(vm_read(&r->vm, buf, a, len), VM_OK);
+            ck_assert_msg(memcmp(buf, ref + a, len) == 0, "op %u: wrong data at 0x%lx", i,
+                          (unsigned long)a);
+        }
+    }
+}
+
+static void verify(struct pty_rig *r, const uint8_t *ref)
+{
+    vm_addr_t a, pool = vm_pool_size(&r->vm);
+    uint8_t buf[1024];
+    ck_assert_int_eq(vm_flush(&r->vm), VM_OK);
+    ck_assert_int_eq(vm_invalidate(&r->vm), VM_OK);
+    for (a = 0; a < pool; a += sizeof buf) {
+        ck_assert_int_eq(vm_read(&r->vm, buf, a, sizeof buf), VM_OK);
+        ck_assert_msg(memcmp(buf, ref + a, sizeof buf) == 0, "differs at 0x%lx",
+                      (unsigned long)a);
+    }
+}
+
+START_TEST(pty_ram_pool_workload)
+{
+    static struct pty_rig r;
+    static uint8_t ref[65536];
+    memset(ref, 0, sizeof ref);
+    pty_open(&r, "64K", NULL);
+    ck_assert_uint_eq(r.drv.backend.size, 65536);
+    pager_on(&r);
+    workload(&r, ref, 400);
+    verify(&r, ref);
+    ck_assert_int_eq(vm_serial_ping(&r.drv, (const uint8_t *)"pty", 3), VM_OK);
+    ck_assert_uint_eq(r.drv.stats.failed, 0);
+    pty_close(&r);
+}
+END_TEST
+
+START_TEST(pty_file_pool_persists)
+{
+    static struct pty_rig r;
+    static uint8_t ref[32768], back[32768];
+    char path[] = "/tmp/vmserve-test-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f;
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    memset(ref, 0, sizeof ref);
+    pty_open(&r, "32K", path);
+    ck_assert_uint_eq(r.drv.backend.size, 32768);
+    pager_on(&r);
+    workload(&r, ref, 200);
+    ck_assert_int_eq(vm_flush(&r.vm), VM_OK); /* write-back + SYNC (fsync) */
+    pty_close(&r);
+    f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(back, 1, sizeof back, f), sizeof back);
+    fclose(f);
+    ck_assert_msg(memcmp(back, ref, sizeof ref) == 0, "file differs from what was written");
+    /* a second vmserve on the same file serves the same pool */
+    pty_open(&r, "32K", path);
+    pager_on(&r);
+    verify(&r, ref);
+    pty_close(&r);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(vmserve_usage_errors)
+{
+    static const char *bad[][4] = {
+        {"--pool", "0", "/dev/null", NULL},
+        {"--pool", "12Q", "/dev/null", NULL},
+        {"--max-data", "8", "/dev/null", NULL},
+        {"--bogus", "/dev/null", NULL, NULL},
+        {NULL, NULL, NULL, NULL}, /* no device */
+        {"--baud", NULL, NULL, NULL},
+        {"a", "b", NULL, NULL},
+    };
+    unsigned i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *argv[6];
+        int n = 0, k, st;
+        argv[n++] = (char *)vmserve_path();
+        for (k = 0; k < 4 && bad[i][k]; k++) argv[n++] = (char *)bad[i][k];
+        argv[n] = NULL;
+        st = reap(spawn(argv, 1), 3000);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "case %u: status 0x%x", i, st);
+    }
+    {
+        char *argv[] = {(char *)vmserve_path(), "/nonexistent/tty", NULL};
+        int st = reap(spawn(argv, 1), 3000);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    }
+    {
+        char *argv[] = {(char *)vmserve_path(), "--help", NULL};
+        int st = reap(spawn(argv, 1), 3000);
+        ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("serial-pty");
+    TCase *tc = tcase_create("pty");
+    SRunner *sr;
+    int failed;
+    signal(SIGPIPE, SIG_IGN);
+    tcase_add_test(tc, pty_ram_pool_workload);
+    tcase_add_test(tc, pty_file_pool_persists);
+    tcase_add_test(tc, vmserve_usage_errors);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
