@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(
   meson ninja-build pkg-config gcc g++ clang
-  check libcjson-dev libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core
+  check libcjson-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
   valgrind xvfb xauth imagemagick
   gcc-avr binutils-avr avr-libc simavr
   gcc-arm-none-eabi libnewlib-arm-none-eabi
