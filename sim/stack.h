@@ -21,6 +21,7 @@ struct vmr_stack {
     uint32_t hit_ns, miss_ns;         /* platform profile: pager CPU per touch */
     void *state;                      /* private to stack.c */
     uint8_t type;                     /* enum vmr_backend_type */
+    uint64_t t0;                      /* clock after set-up: a run's time 0 */
 };
 
 /* 0 on success; -1 with a message naming the setting otherwise. */
