@@ -134,6 +134,7 @@ static void pty_open(struct pty_rig *r, const char *pool, const char *file)
     for (tries = 0; tries < 3 && rc != VM_OK; tries++) rc = vm_serial_hello(&r->drv);
     ck_assert_int_eq(rc, VM_OK);
     ck_assert_uint_eq(r->drv.max_data, 512);
+    memset(&r->drv.stats, 0, sizeof r->drv.stats); /* count from the session on */
 }
 
 static void pager_on(struct pty_rig *r)
