@@ -61,6 +61,7 @@ struct vmr_run {
 
     int failed;
     int ended;
+    int flushed;
     char error[256];
     struct vmr_counters live;
 
@@ -855,6 +856,14 @@ static void sum_dirty(void *ctx, const struct vm_slot_info *in)
 int vmr_finish(struct vmr_run *r, struct vmr_result *res)
 {
     memset(res, 0, sizeof *res);
+    if (r->cfg.flush_at_end && r->ended && !r->failed && !r->flushed) {
+        r->flushed = 1;
+        close_phase(r);
+        enter_phase(r, "(final flush)", 1);
+        int rc = vm_flush(&r->vm);
+        if (rc < 0 && !r->cfg.tolerate_errors)
+            fail(r, "final flush: %s (%d)", err_text(rc), rc);
+    }
     if (r->cur_phase >= 0) close_phase(r);
     snapshot(r, &res->total);
 #if VM_CONFIG_STATS

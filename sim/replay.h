@@ -99,6 +99,8 @@ struct vmr_config {
     uint64_t pool_size;        /* 0: the trace's pool size */
     uint8_t tolerate_errors;   /* count backend errors instead of failing
                                   (set when faults are injected) */
+    uint8_t flush_at_end;      /* vm_flush after the last op, counted in a
+                                  phase "(final flush)" */
     const struct vmr_observer *observer; /* NULL: headless */
 };
 

@@ -481,6 +481,7 @@ static int parse_workload(struct ctx *c, const char *name, const cJSON *o, const
 
 struct settings {
     int verify;               /* enum vmr_verify */
+    int flush_at_end;
     struct vms_expect expect;
 };
 
@@ -504,6 +505,7 @@ static const char *const expect_keys[] = {"max_traffic_ratio", "min_hit_ratio", 
 static int parse_settings(struct ctx *c, const cJSON *o, const char *path, struct settings *s)
 {
     if (parse_verify(c, o, path, &s->verify)) return -1;
+    if (opt_bool(c, o, "flush_at_end", path, &s->flush_at_end)) return -1;
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "expect");
     if (e) {
         char p[256];
@@ -537,6 +539,7 @@ static int add_run(struct ctx *c, struct vms_scenario *sc, const struct named_ba
     r.cfg.backend = b->d;
     r.cfg.pager = p->d;
     r.cfg.verify = (uint8_t)s->verify;
+    r.cfg.flush_at_end = (uint8_t)s->flush_at_end;
     r.cfg.tolerate_errors = (uint8_t)b->tolerate;
     r.expect = s->expect;
     if (ovr) {
@@ -674,10 +677,10 @@ static int find_wl(void *t, const char *name, size_t *first, size_t *count)
     return 0;
 }
 
-static const char *const matrix_keys[] = {"backends", "pagers", "workloads", "verify",
-                                          "expect",   "comment", NULL};
-static const char *const run_keys[] = {"backend", "pager",   "workload", "verify",
-                                       "expect",  "override", "comment", NULL};
+static const char *const matrix_keys[] = {"backends", "pagers", "workloads",    "verify",
+                                          "expect",   "comment", "flush_at_end", NULL};
+static const char *const run_keys[] = {"backend", "pager",    "workload", "verify",      "expect",
+                                       "override", "comment", "flush_at_end", NULL};
 
 static int parse_matrix(struct ctx *c, struct vms_scenario *sc, struct tables *tb,
                         const cJSON *m, const char *path, const struct settings *top)
@@ -762,7 +765,7 @@ static int parse_run(struct ctx *c, struct vms_scenario *sc, struct tables *tb, 
     return 0;
 }
 
-static const char *const top_keys[] = {"name",   "description", "verify", "expect", "opt",
+static const char *const top_keys[] = {"name",   "description", "verify", "expect", "opt", "flush_at_end",
                                        "backends", "pagers",    "workloads", "matrix", "runs",
                                        "comment", NULL};
 

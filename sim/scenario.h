@@ -46,7 +46,7 @@ struct vms_run {
 struct vms_scenario {
     char *path;
     char name[64];
-    char description[256];
+    char description[1024];
     int opt;                 /* compute misses at the optimum (default 1) */
     struct vms_workload *workloads;
     size_t nworkloads;
