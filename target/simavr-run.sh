@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # simavr-run.sh - run an AVR firmware under simavr and judge its UART output.
 #
-# Usage: simavr-run.sh MCU FIRMWARE.elf [TIMEOUT_S]
+# Usage: simavr-run.sh MCU FIRMWARE.elf TIMEOUT_S [-- COMPILER ARGS...]
 #        simavr-run.sh --skip "reason"        (exit 77: a tool is missing)
+# With "-- COMPILER ARGS...", that command builds FIRMWARE.elf first (so a
+# core that does not compile for the target fails this test, not the build
+# of every other test); a missing compiler or simavr skips (exit 77).
 # Prints the firmware's UART output (simavr's colour codes and its '.' for
 # end of line removed) and exits 0 only if a line "ops=<n> PASS" appeared,
 # 1 otherwise (a FAIL line, a crash, or a timeout). The firmware must end by
@@ -14,12 +17,24 @@ if [ "${1:-}" = --skip ]; then
   echo "SKIP: ${2:-a required tool is missing}"
   exit 77
 fi
-mcu=${1:?usage: simavr-run.sh MCU FIRMWARE.elf [TIMEOUT_S]}
-fw=${2:?usage: simavr-run.sh MCU FIRMWARE.elf [TIMEOUT_S]}
-limit=${3:-90}
+usage="usage: simavr-run.sh MCU FIRMWARE.elf TIMEOUT_S [-- COMPILER ARGS...]"
+mcu=${1:?$usage}
+fw=${2:?$usage}
+limit=${3:?$usage}
+shift 3
 if ! command -v simavr >/dev/null; then
   echo "SKIP: simavr not found (scripts/deps.sh installs it)"
   exit 77
+fi
+if [ "${1:-}" = -- ]; then
+  shift
+  if ! command -v "${1:?simavr-run: no compiler after --}" >/dev/null; then
+    echo "SKIP: $1 not found (scripts/deps.sh installs it)"
+    exit 77
+  fi
+  rm -f "$fw"
+  echo "simavr-run: building $fw"
+  "$@" || { echo "simavr-run: building $fw failed" >&2; exit 1; }
 fi
 [ -f "$fw" ] || { echo "simavr-run: $fw: no such firmware" >&2; exit 1; }
 

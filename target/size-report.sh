@@ -56,7 +56,7 @@ targets=(
   "cortex-m0plus|arm-none-eabi-|-mcpu=cortex-m0plus -mthumb --specs=nano.specs|--specs=nosys.specs|0"
   "cortex-m4|arm-none-eabi-|-mcpu=cortex-m4 -mthumb --specs=nano.specs|--specs=nosys.specs|0"
 )
-small="-DVM_CONFIG_SLOT_STATS=0 -DVM_CONFIG_EVENTS=0 -DVM_CONFIG_STRERROR=0 -DVM_CONFIG_HINTS=0 -DVM_CONFIG_POLICY=VM_POLICY_CLOCK"
+small="-DVM_CONFIG_SLOT_STATS=0 -DVM_CONFIG_EVENTS=0 -DVM_CONFIG_STRERROR=0 -DVM_CONFIG_HINTS=0 -DVM_CONFIG_POLICY=VM_POLICY_SIEVE"
 minimal="$small -DVM_CONFIG_WALK=0 -DVM_CONFIG_CHECK=0 -DVM_CONFIG_ALLOC=0 -DVM_CONFIG_BOUNCE=0 -DVM_CONFIG_WRAP=0 -DVM_CONFIG_STATS=0"
 configs=("full|" "small|$small" "minimal|$minimal")
 
