@@ -4,6 +4,16 @@
  */
 #include "vm_serial_proto.h"
 
+/* On AVR, const data is copied to RAM unless it is put in flash. */
+#if defined(__AVR__)
+#include <avr/pgmspace.h>
+#define VM_SP_FLASH PROGMEM
+#define VM_SP_TABLE(t, i) pgm_read_dword(&(t)[i])
+#else
+#define VM_SP_FLASH
+#define VM_SP_TABLE(t, i) ((t)[i])
+#endif
+
 uint8_t vm_sp_crc8(uint8_t crc, const uint8_t *p, size_t n)
 {
     while (n--) {
@@ -15,9 +25,9 @@ uint8_t vm_sp_crc8(uint8_t crc, const uint8_t *p, size_t n)
     return crc;
 }
 
-/* CRC-32 of one nibble value, reflected poly 0xEDB88320. 16 entries keep the
- * table small enough for an AVR's flash-to-RAM copy of const data. */
-static const uint32_t crc32_nibble[16] = {
+/* CRC-32 of one nibble value, reflected poly 0xEDB88320: 64 bytes (in flash
+ * on AVR), a quarter of the speed of a 1 KiB byte table for 1/16 the size. */
+static const uint32_t crc32_nibble[16] VM_SP_FLASH = {
     0x00000000ul, 0x1DB71064ul, 0x3B6E20C8ul, 0x26D930ACul,
     0x76DC4190ul, 0x6B6B51F4ul, 0x4DB26158ul, 0x5005713Cul,
     0xEDB88320ul, 0xF00F9344ul, 0xD6D6A3E8ul, 0xCB61B38Cul,
@@ -28,8 +38,8 @@ uint32_t vm_sp_crc32_update(uint32_t crc, const uint8_t *p, size_t n)
 {
     while (n--) {
         crc ^= *p++;
-        crc = (crc >> 4) ^ crc32_nibble[crc & 15u];
-        crc = (crc >> 4) ^ crc32_nibble[crc & 15u];
+        crc = (crc >> 4) ^ VM_SP_TABLE(crc32_nibble, crc & 15u);
+        crc = (crc >> 4) ^ VM_SP_TABLE(crc32_nibble, crc & 15u);
     }
     return crc;
 }

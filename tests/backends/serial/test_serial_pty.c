@@ -128,7 +128,7 @@ static void pty_open(struct pty_rig *r, const char *pool, const char *file)
     vm_serial_fd_init(&r->u, r->master);
     memset(&sc, 0, sizeof sc);
     sc.uart = &r->u.uart;
-    sc.timeout_ms = 200;
+    sc.timeout_ms = 500; /* generous: CI machines are shared and loaded */
     ck_assert_int_eq(vm_serial_init(&r->drv, &sc), VM_OK);
     /* vmserve needs a moment to start: HELLO until it answers (<= ~3 s) */
     for (tries = 0; tries < 3 && rc != VM_OK; tries++) rc = vm_serial_hello(&r->drv);
