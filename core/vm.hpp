@@ -151,6 +151,7 @@ template <class T, class B = Default> class Ref {
 #endif
 public:
     explicit Ref(Addr a) : a_(a) {}
+    Ref(const Ref &) = default;
 
     operator T() const
     {

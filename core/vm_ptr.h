@@ -52,9 +52,12 @@
 extern "C" {
 #endif
 
+/* The functions a declaration makes: unused ones draw no warning. */
 #if defined(__GNUC__)
-#define VM_PTR_INLINE static inline __attribute__((always_inline))
+#define VM_PTR_FN static inline __attribute__((unused))
+#define VM_PTR_INLINE static inline __attribute__((always_inline, unused))
 #else
+#define VM_PTR_FN static inline
 #define VM_PTR_INLINE static inline
 #endif
 
@@ -106,7 +109,7 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
 #define VM_PTR__DECLARE_ALLOC(name, T)                                         \
     /* n elements, uninitialised; name_null() when no block fits or n * size \
      * overflows the address space. */                                        \
-    static inline name name##_alloc(struct vm *vm, vm_addr_t n)                \
+    VM_PTR_FN name name##_alloc(struct vm *vm, vm_addr_t n)                \
     {                                                                          \
         name p;                                                                \
         p.addr = VM_NULL;                                                      \
@@ -114,7 +117,7 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
             p.addr = vm_alloc(vm, n * (vm_addr_t)sizeof(T));                   \
         return p;                                                              \
     }                                                                          \
-    static inline int name##_free(struct vm *vm, name p) { return vm_free(vm, p.addr); }
+    VM_PTR_FN int name##_free(struct vm *vm, name p) { return vm_free(vm, p.addr); }
 #else
 #define VM_PTR__DECLARE_ALLOC(name, T)
 #endif
@@ -123,17 +126,17 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
 #define VM_PTR__DECLARE_WRAP(name, T)                                          \
     /* A pointer to RAM that every access function serves directly; null      \
      * when ram is NULL or outside the wrappable region (vm_wrap). */         \
-    static inline name name##_wrap(const struct vm *vm, const T *ram)          \
+    VM_PTR_FN name name##_wrap(const struct vm *vm, const T *ram)          \
     {                                                                          \
         name p;                                                                \
         p.addr = vm_wrap(vm, ram);                                             \
         return p;                                                              \
     }                                                                          \
-    static inline T *name##_unwrap(const struct vm *vm, name p)                \
+    VM_PTR_FN T *name##_unwrap(const struct vm *vm, name p)                \
     {                                                                          \
         return (T *)vm_unwrap(vm, p.addr);                                     \
     }                                                                          \
-    static inline int name##_is_wrapped(name p) { return vm_is_wrapped(p.addr); }
+    VM_PTR_FN int name##_is_wrapped(name p) { return vm_is_wrapped(p.addr); }
 #else
 #define VM_PTR__DECLARE_WRAP(name, T)
 #endif
@@ -145,27 +148,27 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
     typedef struct name {                                                      \
         vm_addr_t addr; /* virtual address of element 0 */                     \
     } name;                                                                    \
-    static inline name name##_at(vm_addr_t a)                                  \
+    VM_PTR_FN name name##_at(vm_addr_t a)                                  \
     {                                                                          \
         name p;                                                                \
         p.addr = a;                                                            \
         return p;                                                              \
     }                                                                          \
-    static inline name name##_null(void) { return name##_at(VM_NULL); }        \
-    static inline int name##_is_null(name p) { return p.addr == VM_NULL; }     \
-    static inline name name##_add(name p, int32_t n)                           \
+    VM_PTR_FN name name##_null(void) { return name##_at(VM_NULL); }        \
+    VM_PTR_FN int name##_is_null(name p) { return p.addr == VM_NULL; }     \
+    VM_PTR_FN name name##_add(name p, int32_t n)                           \
     {                                                                          \
         p.addr = VM_PTR__INDEX(p.addr, n, sizeof(T));                          \
         return p;                                                              \
     }                                                                          \
     /* a - b in elements (both in one object, as for C pointers). */           \
-    static inline int32_t name##_diff(name a, name b)                          \
+    VM_PTR_FN int32_t name##_diff(name a, name b)                          \
     {                                                                          \
         return (int32_t)(a.addr - b.addr) / (int32_t)sizeof(T);                \
     }                                                                          \
-    static inline int name##_eq(name a, name b) { return a.addr == b.addr; }   \
+    VM_PTR_FN int name##_eq(name a, name b) { return a.addr == b.addr; }   \
     /* -1, 0 or 1 as a is below, at or above b. */                             \
-    static inline int name##_cmp(name a, name b)                               \
+    VM_PTR_FN int name##_cmp(name a, name b)                               \
     {                                                                          \
         return a.addr < b.addr ? -1 : a.addr > b.addr;                         \
     }                                                                          \
@@ -180,26 +183,26 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
         return vm_ptr_store(vm, VM_PTR__INDEX(p.addr, i, sizeof(T)), &v, sizeof(T)); \
     }                                                                          \
     /* n elements p[i..i+n) into dst / from src (page by page). */             \
-    static inline int name##_read(struct vm *vm, name p, vm_addr_t i, T *dst, size_t n) \
+    VM_PTR_FN int name##_read(struct vm *vm, name p, vm_addr_t i, T *dst, size_t n) \
     {                                                                          \
         return vm_read(vm, dst, VM_PTR__INDEX(p.addr, i, sizeof(T)), n * sizeof(T)); \
     }                                                                          \
-    static inline int name##_write(struct vm *vm, name p, vm_addr_t i, const T *src, size_t n) \
+    VM_PTR_FN int name##_write(struct vm *vm, name p, vm_addr_t i, const T *src, size_t n) \
     {                                                                          \
         return vm_write(vm, VM_PTR__INDEX(p.addr, i, sizeof(T)), src, n * sizeof(T)); \
     }                                                                          \
     /* Every byte of n elements set to c (vm_memset). */                       \
-    static inline int name##_fill(struct vm *vm, name p, int c, vm_addr_t n)   \
+    VM_PTR_FN int name##_fill(struct vm *vm, name p, int c, vm_addr_t n)   \
     {                                                                          \
         return vm_memset(vm, p.addr, c, n * (vm_addr_t)sizeof(T));             \
     }                                                                          \
     /* n elements from src to dst; overlap allowed (vm_memmove). */            \
-    static inline int name##_move(struct vm *vm, name dst, name src, vm_addr_t n) \
+    VM_PTR_FN int name##_move(struct vm *vm, name dst, name src, vm_addr_t n) \
     {                                                                          \
         return vm_memmove(vm, dst.addr, src.addr, n * (vm_addr_t)sizeof(T));   \
     }                                                                          \
     /* vm_lock of n elements; the data is (T *)lk->ptr, lk->len bytes. */      \
-    static inline int name##_lock(struct vm *vm, name p, size_t n, unsigned mode, \
+    VM_PTR_FN int name##_lock(struct vm *vm, name p, size_t n, unsigned mode, \
                                   struct vm_lock *lk)                          \
     {                                                                          \
         return vm_lock(vm, p.addr, n * sizeof(T), mode, lk);                   \
