@@ -67,13 +67,13 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 
     n = cfg->page_count;
     if (n == 0) {
-        size_t fit = cfg->pages_size / ps;
+        uint32_t fit = (uint32_t)(cfg->pages_size / ps);
         n = cfg->slot_count;
         if (fit < n) n = (unsigned)fit;
         if (n > VM_PAGE_COUNT_MAX) n = VM_PAGE_COUNT_MAX;
     }
     if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count ||
-        (size_t)n * ps > cfg->pages_size)
+        (uint32_t)n * ps > cfg->pages_size)
         return VM_ERR_INVAL;
 
     policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
