@@ -282,7 +282,16 @@ static void bin_close(struct vmt_source *s)
     free(b->names);
 }
 
-static const struct vmt_source_ops bin_ops = {bin_next, bin_rewind, bin_close};
+static size_t bin_memory(const struct vmt_source *s)
+{
+    const struct bin_source *b = (const struct bin_source *)s;
+    size_t m = sizeof *b - sizeof b->base + b->cap + VMT_BIN_PAD + b->names_cap * sizeof *b->names, i;
+    for (i = 0; i < b->names_cap; i++)
+        if (b->names[i]) m += strlen(b->names[i]) + 1;
+    return m;
+}
+
+static const struct vmt_source_ops bin_ops = {bin_next, bin_rewind, bin_close, bin_memory};
 
 struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
 {

@@ -438,7 +438,18 @@ static void gen_close(struct vmt_source *s)
     free(g->head);
 }
 
-static const struct vmt_source_ops gen_ops = {gen_next, gen_rewind, gen_close};
+static size_t gen_memory(const struct vmt_source *s)
+{
+    const struct gen_source *g = (const struct gen_source *)s;
+    size_t m = sizeof *g - sizeof g->base;
+    if (g->cdf) m += g->cdf_n * sizeof *g->cdf;
+    if (g->perm) m += g->nodes * sizeof *g->perm;
+    if (g->next) m += g->records * sizeof *g->next;
+    if (g->head) m += g->buckets * sizeof *g->head;
+    return m;
+}
+
+static const struct vmt_source_ops gen_ops = {gen_next, gen_rewind, gen_close, gen_memory};
 
 /* Checks that [gbase, gbase + need) fits in the pool. */
 static int fits(struct gen_source *g, uint64_t need, const char *what, const char *where, char *err,

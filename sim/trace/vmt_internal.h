@@ -20,6 +20,7 @@ struct vmt_source_ops {
     int (*next)(struct vmt_source *s, struct vmt_op *op);
     int (*rewind)(struct vmt_source *s);
     void (*close)(struct vmt_source *s);
+    size_t (*memory)(const struct vmt_source *s);
 };
 
 struct vmt_source {

@@ -50,7 +50,15 @@ static void js_close(struct vmt_source *s)
     free(j->names);
 }
 
-static const struct vmt_source_ops js_ops = {js_next, js_rewind, js_close};
+static size_t js_memory(const struct vmt_source *s)
+{
+    const struct json_source *j = (const struct json_source *)s;
+    size_t m = sizeof *j - sizeof j->base + j->cap * (sizeof *j->ops + sizeof *j->doff) + j->blob_cap, i;
+    for (i = 0; i < j->names_n; i++) m += sizeof *j->names + strlen(j->names[i]) + 1;
+    return m;
+}
+
+static const struct vmt_source_ops js_ops = {js_next, js_rewind, js_close, js_memory};
 
 /* Line and column of position pos in text. */
 static void line_col(const char *text, const char *pos, unsigned *line, unsigned *col)

@@ -247,7 +247,13 @@ static void tx_close(struct vmt_source *s)
     vmt_map_clear(&t->map);
 }
 
-static const struct vmt_source_ops tx_ops = {tx_next, tx_rewind, tx_close};
+static size_t tx_memory(const struct vmt_source *s)
+{
+    const struct text_source *t = (const struct text_source *)s;
+    return sizeof *t - sizeof t->base + t->linecap + t->map.cap * (sizeof *t->map.keys + sizeof *t->map.vals);
+}
+
+static const struct vmt_source_ops tx_ops = {tx_next, tx_rewind, tx_close, tx_memory};
 
 struct vmt_source *vmt_open_text(const char *path, const char *format,
                                  const struct vmt_open_opts *opts, char *err, size_t errlen)

@@ -290,6 +290,11 @@ int vmt_rewind(struct vmt_source *s)
 
 const struct vmt_info *vmt_info(const struct vmt_source *s) { return &s->info; }
 
+size_t vmt_memory(const struct vmt_source *s)
+{
+    return sizeof *s + strlen(s->path) + 1 + (s->ops->memory ? s->ops->memory(s) : 0);
+}
+
 const char *vmt_error(const struct vmt_source *s) { return s->failed ? s->err : ""; }
 
 void vmt_close(struct vmt_source *s)

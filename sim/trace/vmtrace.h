@@ -105,6 +105,9 @@ int vmt_rewind(struct vmt_source *s);                     /* back to the first o
 const struct vmt_info *vmt_info(const struct vmt_source *s);
 const char *vmt_error(const struct vmt_source *s);
 void vmt_close(struct vmt_source *s);
+/* Bytes of heap the source holds now (buffers, tables): a streaming source
+ * stays bounded whatever the trace length. For tests and reports. */
+size_t vmt_memory(const struct vmt_source *s);
 
 /* Misses at the optimum for every page count in counts[], in one pass per page size.
  * Touch order: each op touches the pages of its range in address order (MEMCPY: for each

@@ -1,0 +1,674 @@
+/*
+ * test_formats.c - vmtrace parsers, writers and conversions: valid and
+ * invalid files of every format, random corruption (no crash, a message
+ * naming the file), round trips, and the streaming memory bound.
+ */
+#include "tt_util.h"
+
+static const char json_all[] =
+    "{\"format\": \"vmtrace\", \"version\": 1, \"pool_size\": 4096,\n"
+    " \"allocations\": [{\"id\": 1, \"size\": 100}],\n"
+    " \"ops\": [\n"
+    "  {\"op\": \"phase\", \"name\": \"setup\"},\n"
+    "  {\"op\": \"write\", \"addr\": 10, \"data\": \"0102ff\"},\n"
+    "  {\"op\": \"read\", \"addr\": 10, \"len\": 3, \"data\": \"0102ff\"},\n"
+    "  {\"op\": \"read\", \"region\": 1, \"addr\": 96, \"len\": 4},\n"
+    "  {\"op\": \"lock\", \"id\": 7, \"addr\": 64, \"len\": 32, \"mode\": \"wo\"},\n"
+    "  {\"op\": \"unlock\", \"id\": 7},\n"
+    "  {\"op\": \"memset\", \"addr\": 0, \"len\": 100, \"value\": 171},\n"
+    "  {\"op\": \"memcpy\", \"addr\": 200, \"src_region\": 1, \"src\": 0, \"len\": 50},\n"
+    "  {\"op\": \"flush\"}, {\"op\": \"invalidate\"},\n"
+    "  {\"op\": \"alloc\", \"id\": 2, \"size\": 8}, {\"op\": \"free\", \"id\": 2},\n"
+    "  {\"op\": \"phase\", \"name\": \"run\"}, {\"op\": \"phase\", \"name\": \"setup\"}\n"
+    " ]}\n";
+
+START_TEST(json_valid)
+{
+    char err[600];
+    struct vmt_op op;
+    const char *p = tt_write_str("all.json", json_all);
+    struct vmt_source *s = vmt_open(p, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_str_eq(vmt_info(s)->format, "json");
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 4096);
+    ck_assert_uint_eq(vmt_info(s)->op_count, 15);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_ALLOC);
+    ck_assert_uint_eq(op.id, 1);
+    ck_assert_uint_eq(op.len, 100);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_PHASE);
+    ck_assert_str_eq(op.name, "setup");
+    ck_assert_uint_eq(op.id, 0);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_WRITE);
+    ck_assert_uint_eq(op.addr, 10);
+    ck_assert_uint_eq(op.len, 3);
+    ck_assert_ptr_nonnull(op.data);
+    ck_assert_int_eq(memcmp(op.data, "\x01\x02\xff", 3), 0);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_READ);
+    ck_assert_int_eq(memcmp(op.data, "\x01\x02\xff", 3), 0);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.region, 1);
+    ck_assert_uint_eq(op.addr, 96);
+    ck_assert_ptr_null(op.data);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_LOCK);
+    ck_assert_uint_eq(op.mode, VMT_LOCK_WO);
+    ck_assert_uint_eq(op.id, 7);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_UNLOCK);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_MEMSET);
+    ck_assert_uint_eq(op.value, 171);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_MEMCPY);
+    ck_assert_uint_eq(op.src_region, 1);
+    ck_assert_uint_eq(op.addr, 200);
+    ck_assert_uint_eq(op.len, 50);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_FLUSH);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_INVALIDATE);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_ALLOC);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_FREE);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_str_eq(op.name, "run");
+    ck_assert_uint_eq(op.id, 1);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_str_eq(op.name, "setup");
+    ck_assert_uint_eq(op.id, 0);
+    ck_assert_int_eq(vmt_next(s, &op), 0);
+    ck_assert_int_eq(vmt_rewind(s), 0);
+    ck_assert_int_eq(tt_drain(s), 15);
+    vmt_close(s);
+}
+END_TEST
+
+static const struct {
+    const char *text, *want;
+} json_bad[] = {
+    {"{\"pool_size\": 64, \"ops\": [\n {\"op\": \"read\" \"addr\": 1}]}", ":2:"},
+    {"{\"ops\": []}", "missing \"pool_size\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"jump\"}]}", "ops[0].op: unknown op \"jump\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": 60, \"len\": 8}]}", "ops[0]: range [60, 68) leaves the pool"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": 1}]}", "ops[0]: missing \"len\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": -1, \"len\": 1}]}", "ops[0].addr: expected an integer"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": 1.5, \"len\": 1}]}", "ops[0].addr"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"write\", \"addr\": 0, \"data\": \"0g\"}]}", "ops[0].data: character 1"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"write\", \"addr\": 0, \"data\": \"012\"}]}", "ops[0].data: expected a string of hex"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"write\", \"addr\": 0, \"len\": 2, \"data\": \"01\"}]}", "ops[0].len"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"region\": 3, \"addr\": 0, \"len\": 1}]}", "ops[0].region: allocation 3 is not live"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"adr\": 0, \"len\": 1}]}", "ops[0]: unknown field \"adr\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"lock\", \"addr\": 0, \"len\": 1, \"mode\": \"rx\"}]}", "ops[0].mode"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"free\", \"id\": 2}]}", "ops[0].id: allocation 2 is not live"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"phase\"}]}", "ops[0].name"},
+    {"{\"pool_size\": 64, \"opz\": []}", "unknown top-level field \"opz\""},
+    {"{\"pool_size\": 64}", "ops: expected an array"},
+    {"{\"pool_size\": 64, \"allocations\": [{\"id\": 1}], \"ops\": []}", "allocations[0]: missing \"size\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"alloc\", \"id\": 1, \"size\": 8}, {\"op\": \"read\", \"region\": 1, \"addr\": 4, \"len\": 8}]}",
+     "ops[1]: range [4, 12) leaves allocation 1"},
+    {"[1, 2]", "expected a JSON object"},
+    {"{\"type\": \"zipf\", \"alpha\": -1}", "alpha: expected a number"},
+    {"{\"type\": \"spiral\"}", "unknown generator \"spiral\""},
+    {"{\"type\": \"uniform\", \"colour\": 1}", "unknown field \"colour\""},
+    {"{\"type\": \"sequential\", \"pool_size\": 1024, \"base\": 1000, \"size\": 100}", "more than pool_size"},
+    {"{\"type\": \"virtmem_bench\", \"phases\": [\"W\", \"X\"]}", "phases[1]"},
+};
+
+START_TEST(json_invalid)
+{
+    char name[32];
+    snprintf(name, sizeof name, "bad%d.json", _i);
+    tt_open_fails(tt_write_str(name, json_bad[_i].text), NULL, NULL, json_bad[_i].want);
+    tt_open_fails(tt_path(name), NULL, NULL, name); /* the message names the file */
+}
+END_TEST
+
+/* Compares two sources op by op (all fields, payloads by content). */
+static void same_ops(struct vmt_source *a, struct vmt_source *b, int check_data)
+{
+    struct vmt_op x, y;
+    long n = 0;
+    int ra, rb;
+    for (;;) {
+        ra = vmt_next(a, &x);
+        rb = vmt_next(b, &y);
+        ck_assert_msg(ra == rb, "op %ld: %d vs %d (%s / %s)", n, ra, rb, vmt_error(a), vmt_error(b));
+        if (ra != 1) break;
+        ck_assert_msg(x.kind == y.kind && x.mode == y.mode && x.value == y.value && x.region == y.region &&
+                      x.src_region == y.src_region && x.id == y.id && x.addr == y.addr && x.src == y.src &&
+                      x.len == y.len, "op %ld differs (%s vs %s)", n, vmt_kind_name(x.kind), vmt_kind_name(y.kind));
+        if (x.kind == VMT_PHASE) ck_assert_str_eq(x.name, y.name);
+        if (check_data) {
+            ck_assert((x.data == NULL) == (y.data == NULL));
+            if (x.data) ck_assert_int_eq(memcmp(x.data, y.data, x.len), 0);
+        }
+        n++;
+    }
+    ck_assert_int_eq(ra, 0);
+}
+
+START_TEST(json_binary_round_trip)
+{
+    char err[600];
+    const char *j = tt_write_str("rt.json", json_all);
+    const char *b = tt_path("rt.vmt"), *j2 = tt_path("rt2.json"), *b2 = tt_path("rt2.vmt");
+    struct vmt_source *s1, *s2;
+    ck_assert_msg(vmt_convert(j, NULL, b, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(vmt_convert(b, NULL, j2, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(vmt_convert(j2, NULL, b2, "binary", NULL, err, sizeof err) == 0, "%s", err);
+    s1 = vmt_open(j, NULL, NULL, err, sizeof err);
+    s2 = vmt_open(b, NULL, NULL, err, sizeof err);
+    ck_assert_ptr_nonnull(s2);
+    ck_assert_str_eq(vmt_info(s2)->format, "binary");
+    ck_assert_uint_eq(vmt_info(s2)->op_count, 15);
+    ck_assert_uint_eq(vmt_info(s2)->pool_size, 4096);
+    same_ops(s1, s2, 1);
+    vmt_close(s2);
+    vmt_rewind(s1);
+    s2 = vmt_open(j2, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s2 != NULL, "%s", err);
+    same_ops(s1, s2, 1);
+    vmt_close(s2);
+    /* binary -> json -> binary is byte-identical */
+    {
+        size_t n1, n2;
+        unsigned char *d1 = tt_read(b, &n1), *d2 = tt_read(b2, &n2);
+        ck_assert_uint_eq(n1, n2);
+        ck_assert_int_eq(memcmp(d1, d2, n1), 0);
+        free(d1);
+        free(d2);
+    }
+    vmt_close(s1);
+}
+END_TEST
+
+static const char *const gen_specs[] = {
+    "{\"type\": \"sequential\", \"pool_size\": 8192, \"access\": 4, \"ops\": 5000, \"write_ratio\": 0.5}",
+    "{\"type\": \"strided\", \"pool_size\": 8192, \"stride\": 256, \"ops\": 5000}",
+    "{\"type\": \"reverse\", \"pool_size\": 8192, \"access\": 2, \"ops\": 5000}",
+    "{\"type\": \"uniform\", \"pool_size\": 65536, \"access\": 8, \"ops\": 5000, \"seed\": 3}",
+    "{\"type\": \"zipf\", \"pool_size\": 65536, \"access\": 16, \"ops\": 5000, \"alpha\": 1.1}",
+    "{\"type\": \"working_set\", \"pool_size\": 65536, \"ops\": 5000, \"set_size\": 2048, \"shift_every\": 500}",
+    "{\"type\": \"virtmem_bench\", \"size\": 3000, \"reps\": 2, \"chunk\": 128, \"pool_size\": 4096}",
+    "{\"type\": \"sensor_log\", \"records\": 500, \"ring\": 1024, \"flush_every\": 50, \"read_every\": 40}",
+    "{\"type\": \"image_filter\", \"width\": 20, \"height\": 10, \"mode\": \"pixel\"}",
+    "{\"type\": \"image_filter\", \"width\": 64, \"height\": 32, \"passes\": 2}",
+    "{\"type\": \"hash_table\", \"buckets\": 64, \"records\": 300, \"lookups\": 500, \"keys\": \"zipf\", \"write_ratio\": 0.2}",
+    "{\"type\": \"linked_list\", \"nodes\": 200, \"node\": 24, \"passes\": 3, \"write_ratio\": 0.1}",
+};
+#define N_GEN (int)(sizeof gen_specs / sizeof gen_specs[0])
+
+static struct vmt_source *open_spec(const char *text, const char *name)
+{
+    char err[600];
+    struct vmt_source *s = vmt_open(tt_write_str(name, text), NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+START_TEST(generator_binary_round_trip)
+{
+    char err[600], name[32];
+    struct vmt_source *g, *b;
+    const char *out = tt_path("gen.vmt");
+    snprintf(name, sizeof name, "gen%d.json", _i);
+    g = open_spec(gen_specs[_i], name);
+    ck_assert_msg(vmt_write_source(g, out, NULL, NULL, 0, err, sizeof err) == 0, "%s", err);
+    b = vmt_open(out, NULL, NULL, err, sizeof err);
+    ck_assert_msg(b != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(b)->op_count, vmt_info(g)->op_count);
+    ck_assert_uint_eq(vmt_info(b)->pool_size, vmt_info(g)->pool_size);
+    ck_assert_int_eq(vmt_rewind(g), 0);
+    same_ops(g, b, 1);
+    /* The declared op count is the real one. */
+    ck_assert_int_eq(vmt_rewind(g), 0);
+    ck_assert_int_eq(tt_drain(g), (long)vmt_info(g)->op_count);
+    vmt_close(g);
+    vmt_close(b);
+}
+END_TEST
+
+START_TEST(generator_deterministic)
+{
+    char name[32];
+    struct vmt_source *a, *b;
+    snprintf(name, sizeof name, "det%d.json", _i);
+    a = open_spec(gen_specs[_i], name);
+    b = open_spec(gen_specs[_i], name);
+    same_ops(a, b, 1);
+    ck_assert_int_eq(vmt_rewind(a), 0); /* rewind replays the same ops */
+    ck_assert_int_eq(vmt_rewind(b), 0);
+    {
+        struct vmt_op op;
+        ck_assert_int_eq(vmt_next(b, &op), 1);
+        ck_assert_int_eq(vmt_rewind(b), 0);
+    }
+    same_ops(a, b, 1);
+    vmt_close(a);
+    vmt_close(b);
+}
+END_TEST
+
+START_TEST(generator_seed_matters)
+{
+    struct vmt_source *a = open_spec("{\"type\": \"uniform\", \"ops\": 100, \"seed\": 1}", "s1.json");
+    struct vmt_source *b = open_spec("{\"type\": \"uniform\", \"ops\": 100, \"seed\": 2}", "s2.json");
+    struct vmt_op x, y;
+    int differ = 0;
+    while (vmt_next(a, &x) == 1 && vmt_next(b, &y) == 1) differ |= x.addr != y.addr;
+    ck_assert(differ);
+    vmt_close(a);
+    vmt_close(b);
+}
+END_TEST
+
+START_TEST(virtmem_bench_shape)
+{
+    /* The original's benchmark: alloc, then W, R, W+lock, R+lock, each ending in invalidate. */
+    struct vmt_source *s = open_spec("{\"type\": \"virtmem_bench\"}", "vb.json");
+    struct vmt_op op;
+    unsigned long kinds[VMT_KIND_COUNT] = {0};
+    const char *phases[4];
+    int np = 0;
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 131072);
+    while (vmt_next(s, &op) == 1) {
+        kinds[op.kind]++;
+        if (op.kind == VMT_PHASE) phases[np++] = op.name;
+        if (op.kind == VMT_LOCK) {
+            ck_assert_uint_le(op.len, 1024);
+            ck_assert_uint_eq(op.mode, np == 3 ? VMT_LOCK_WO : VMT_LOCK_RO);
+        }
+        if (op.kind == VMT_READ) ck_assert_uint_eq(op.data[0], (uint8_t)op.addr);
+    }
+    ck_assert_int_eq(np, 4);
+    ck_assert_str_eq(phases[0], "W");
+    ck_assert_str_eq(phases[3], "R+lock");
+    ck_assert_uint_eq(kinds[VMT_WRITE], 5 * 130048);
+    ck_assert_uint_eq(kinds[VMT_READ], 5 * 130048);
+    ck_assert_uint_eq(kinds[VMT_LOCK], 2 * 5 * 127); /* ceil(130048 / 1024) chunks */
+    ck_assert_uint_eq(kinds[VMT_INVALIDATE], 4);
+    ck_assert_uint_eq(kinds[VMT_ALLOC], 1);
+    vmt_close(s);
+}
+END_TEST
+
+/* ---- binary format errors ----------------------------------------------- */
+
+static const char *small_binary(void)
+{
+    char err[600];
+    const char *b = tt_path("small.vmt");
+    ck_assert_msg(vmt_convert(tt_write_str("small.json", json_all), NULL, b, NULL, NULL, err, sizeof err) == 0,
+                  "%s", err);
+    return b;
+}
+
+START_TEST(binary_invalid)
+{
+    size_t n, cut;
+    unsigned char *d = tt_read(small_binary(), &n);
+    char name[32];
+    tt_open_fails(tt_write("empty.vmt", "", 0), "binary", NULL, "truncated header");
+    d[0] ^= 1;
+    tt_open_fails(tt_write("magic.vmt", d, n), "binary", NULL, "bad magic");
+    d[0] ^= 1;
+    d[8] = 9;
+    tt_open_fails(tt_write("ver.vmt", d, n), NULL, NULL, "unsupported version 9");
+    d[8] = 1;
+    /* Every truncation is caught. */
+    for (cut = 32; cut < n; cut++) {
+        snprintf(name, sizeof name, "cut%zu.vmt", cut);
+        tt_open_fails(tt_write(name, d, cut), NULL, NULL, name);
+    }
+    /* Trailing data after END. */
+    {
+        unsigned char *e = malloc(n + 1);
+        memcpy(e, d, n);
+        e[n] = 0;
+        tt_open_fails(tt_write("trail.vmt", e, n + 1), NULL, NULL, "after the END");
+        free(e);
+    }
+    /* An unknown record kind right after the header. */
+    d[32] = 12;
+    tt_open_fails(tt_write("kind.vmt", d, n), NULL, NULL, "byte 32 (op 0): unknown record kind");
+    free(d);
+}
+END_TEST
+
+/* Corrupts copies of a valid file at random: no crash, and either it reads
+ * (a corruption that happens to stay valid) or the error names the file. */
+static void fuzz_file(const char *valid, const char *format, const char *ext, unsigned seed, int rounds,
+                      const struct vmt_open_opts *o)
+{
+    size_t n;
+    unsigned char *d = tt_read(valid, &n), *c = malloc(n + 64);
+    int r;
+    srand(seed);
+    for (r = 0; r < rounds; r++) {
+        size_t m = n, k, flips = 1 + (size_t)rand() % 4;
+        char name[40], err[600] = "";
+        struct vmt_source *s;
+        memcpy(c, d, n);
+        for (k = 0; k < flips; k++) {
+            int how = rand() % 4;
+            size_t at = (size_t)rand() % m;
+            if (how == 0) c[at] = (unsigned char)rand();
+            else if (how == 1) c[at] ^= (unsigned char)(1u << (rand() % 8));
+            else if (how == 2) m = at + 1; /* truncate */
+            else c[at] = (unsigned char)"0123456789abcdef,: \n{}[]\"x-"[rand() % 27];
+        }
+        snprintf(name, sizeof name, "fuzz%d.%s", r, ext);
+        tt_write(name, c, m);
+        s = vmt_open(tt_path(name), format, o, err, sizeof err);
+        if (!s) {
+            ck_assert_msg(strstr(err, name) != NULL, "message \"%s\" does not name the file", err);
+            continue;
+        }
+        if (tt_drain(s) < 0) ck_assert_msg(strstr(vmt_error(s), name) != NULL, "\"%s\"", vmt_error(s));
+        vmt_rewind(s);
+        tt_drain(s);
+        vmt_close(s);
+        remove(tt_path(name));
+    }
+    free(d);
+    free(c);
+}
+
+START_TEST(fuzz_binary)
+{
+    char err[600];
+    struct vmt_source *g = open_spec(gen_specs[10], "fz.json");
+    const char *b = tt_path("fz.vmt");
+    ck_assert_msg(vmt_write_source(g, b, NULL, NULL, 3000, err, sizeof err) == 0, "%s", err);
+    vmt_close(g);
+    fuzz_file(b, NULL, "vmt", 1, 300, NULL);
+    fuzz_file(small_binary(), NULL, "vmt", 2, 300, NULL);
+}
+END_TEST
+
+START_TEST(fuzz_json)
+{
+    fuzz_file(tt_write_str("fz.json", json_all), NULL, "json", 3, 400, NULL);
+    fuzz_file(tt_write_str("fzg.json", gen_specs[10]), "json", "json", 4, 200, NULL);
+}
+END_TEST
+
+/* ---- foreign text formats ----------------------------------------------- */
+
+static const char lackey_text[] =
+    "==1234== Lackey, an example Valgrind tool\n"
+    "==1234== Command: sort\n"
+    "I  04001990,3\n"
+    " S 1ffefffd88,8\n"
+    "I  04001993,5\n"
+    " L 04025e10,4\n"
+    " M 0402aff8,16\n"
+    " L 1ffefffd8c,2\n"
+    "==1234== \n";
+
+START_TEST(lackey_valid)
+{
+    char err[600];
+    struct vmt_op op;
+    struct vmt_open_opts o;
+    const char *p = tt_write_str("t.lackey", lackey_text);
+    struct vmt_source *s = vmt_open(p, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_str_eq(vmt_info(s)->format, "lackey");
+    /* S, L, M = read + write, each split at the 4 KiB block boundary at 0x402b000, L */
+    ck_assert_uint_eq(vmt_info(s)->op_count, 7);
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 4 * 4096); /* 4 distinct blocks */
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_WRITE);
+    ck_assert_uint_eq(op.addr, 0xd88); /* first block -> block 0 */
+    ck_assert_uint_eq(op.len, 8);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_READ);
+    ck_assert_uint_eq(op.addr, 4096 + 0xe10);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_READ);
+    ck_assert_uint_eq(op.addr, 2 * 4096 + 0xff8);
+    ck_assert_uint_eq(op.len, 8);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 3 * 4096);
+    ck_assert_uint_eq(op.len, 8);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_WRITE);
+    ck_assert_uint_eq(op.addr, 2 * 4096 + 0xff8);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_READ);
+    ck_assert_uint_eq(op.addr, 0xd8c); /* back in block 0 */
+    ck_assert_int_eq(vmt_next(s, &op), 0);
+    vmt_close(s);
+    /* With fetches and modulo folding. */
+    memset(&o, 0, sizeof o);
+    o.fetches = 1;
+    o.fold = VMT_FOLD_MOD;
+    o.pool_size = 65536;
+    s = vmt_open(p, "lackey", &o, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(s)->op_count, 7);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 0x04001990 % 65536);
+    vmt_close(s);
+}
+END_TEST
+
+START_TEST(text_invalid)
+{
+    struct vmt_open_opts o;
+    tt_open_fails(tt_write_str("b1.lackey", "I  0400,3\n X 1234,4\n"), "lackey", NULL, "b1.lackey:2: expected a lackey line");
+    tt_open_fails(tt_write_str("b2.lackey", " L 12zz,4\n"), "lackey", NULL, "b2.lackey:1: expected a hex address then ','");
+    tt_open_fails(tt_write_str("b3.lackey", " L 1234,\n"), "lackey", NULL, "b3.lackey:1: expected a decimal size");
+    tt_open_fails(tt_write_str("b4.lackey", " L 1234,0\n"), "lackey", NULL, "size must be");
+    tt_open_fails(tt_write_str("b1.din", "r 100 4\nq 200 4\n"), "din", NULL, "b1.din:2: unknown label");
+    tt_open_fails(tt_write_str("b2.din", "r 100 4\nw\n"), "din", NULL, "b2.din:2: expected a label");
+    tt_open_fails(tt_write_str("b3.din", "r 1g0 4\n"), "din", NULL, "b3.din:1: expected a space then a hex size");
+    tt_open_fails(tt_write_str("b4.din", "r 100 4 5\n"), "din", NULL, "b4.din:1: expected a hex size at the end");
+    tt_open_fails(tt_write_str("b1.txt", "1\n2\nthree\n"), "txt", NULL, "b1.txt:3: expected a page id");
+    tt_open_fails(tt_write_str("b2.txt", "1 x\n"), "txt", NULL, "b2.txt:1: expected r or w");
+    tt_open_fails(tt_write_str("b3.txt", "99999999999999999999999\n"), "txt", NULL, "b3.txt:1");
+    memset(&o, 0, sizeof o);
+    o.fold = VMT_FOLD_NONE;
+    o.pool_size = 4096;
+    tt_open_fails(tt_write_str("b5.din", "r 100 4\nw ffff 4\n"), "din", &o, "beyond the pool_size");
+    o.fold = VMT_FOLD_MOD;
+    o.pool_size = 0;
+    tt_open_fails(tt_write_str("b6.din", "r 100 4\n"), "din", &o, "needs a pool_size");
+    tt_open_fails(tt_path("does-not-exist.din"), NULL, NULL, "cannot open");
+    tt_open_fails(tt_write_str("x.weird", "hello\n"), NULL, NULL, "unknown trace format");
+}
+END_TEST
+
+START_TEST(din_txt_valid)
+{
+    char err[600];
+    struct vmt_op op;
+    struct vmt_open_opts o;
+    struct vmt_source *s;
+    memset(&o, 0, sizeof o);
+    o.fold = VMT_FOLD_NONE;
+    s = vmt_open(tt_write_str("ok.din", "r 100 4\n1 0x2000\ni 300 4\n\nw 1ffe 4\nv 0 0\n"), NULL, &o, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(s)->op_count, 3);
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 0x3000);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_READ);
+    ck_assert_uint_eq(op.addr, 0x100);
+    ck_assert_uint_eq(op.len, 4);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_WRITE);
+    ck_assert_uint_eq(op.addr, 0x2000);
+    ck_assert_uint_eq(op.len, 1);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 0x1ffe);
+    vmt_close(s);
+    memset(&o, 0, sizeof o);
+    o.page_size = 256;
+    s = vmt_open(tt_write_str("ok.txt", "# comment\n900\n7 w\n900 r\n\n0x10\n"), NULL, &o, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(s)->op_count, 4);
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 3 * 256);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 0);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_WRITE);
+    ck_assert_uint_eq(op.addr, 256);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 0);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.addr, 512);
+    ck_assert_int_eq(vmt_next(s, &op), 0);
+    vmt_close(s);
+}
+END_TEST
+
+START_TEST(fuzz_text)
+{
+    struct vmt_open_opts o;
+    fuzz_file(tt_write_str("fz.lackey", lackey_text), "lackey", "lackey", 5, 300, NULL);
+    fuzz_file(tt_write_str("fz.din", "r 100 4\n1 0x2000\ni 300 4\nw 1ffe 4\nw 7fff0 10\n"), "din", "din", 6, 300, NULL);
+    fuzz_file(tt_write_str("fz.txt", "1\n2 w\n3\n1\n0x44 r\n"), "txt", "txt", 7, 300, NULL);
+    memset(&o, 0, sizeof o);
+    o.fold = VMT_FOLD_NONE;
+    fuzz_file(tt_path("fz.din"), "din", "din", 8, 200, &o);
+}
+END_TEST
+
+START_TEST(convert_din_txt)
+{
+    /* binary -> din -> (fold none) keeps reads and writes exactly; locks become accesses. */
+    char err[600];
+    struct vmt_open_opts o;
+    struct vmt_source *a, *b;
+    struct vmt_op x, y;
+    const char *j = tt_write_str("c.json",
+        "{\"pool_size\": 65536, \"ops\": [{\"op\": \"read\", \"addr\": 4000, \"len\": 200},"
+        " {\"op\": \"write\", \"addr\": 10, \"len\": 1}, {\"op\": \"lock\", \"addr\": 300, \"len\": 30, \"mode\": \"ro\"},"
+        " {\"op\": \"unlock\"}, {\"op\": \"phase\", \"name\": \"p\"}, {\"op\": \"write\", \"addr\": 65535, \"len\": 1}]}");
+    memset(&o, 0, sizeof o);
+    ck_assert_msg(vmt_convert(j, NULL, tt_path("c.din"), NULL, NULL, err, sizeof err) == 0, "%s", err);
+    o.fold = VMT_FOLD_NONE;
+    o.pool_size = 65536;
+    ck_assert_msg(vmt_convert(tt_path("c.din"), NULL, tt_path("c2.vmt"), NULL, &o, err, sizeof err) == 0, "%s", err);
+    a = vmt_open(j, NULL, NULL, err, sizeof err);
+    b = vmt_open(tt_path("c2.vmt"), NULL, NULL, err, sizeof err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(vmt_info(b)->op_count, 4);
+    while (vmt_next(a, &x) == 1) {
+        if (x.kind == VMT_UNLOCK || x.kind == VMT_PHASE) continue;
+        ck_assert_int_eq(vmt_next(b, &y), 1);
+        ck_assert_uint_eq(y.kind, x.kind == VMT_LOCK ? VMT_READ : x.kind);
+        ck_assert_uint_eq(y.addr, x.addr);
+        ck_assert_uint_eq(y.len, x.len);
+    }
+    ck_assert_int_eq(vmt_next(b, &y), 0);
+    vmt_close(a);
+    vmt_close(b);
+    /* txt at page size 64: one line per page touched. */
+    o.fold = VMT_FOLD_COMPACT;
+    o.page_size = 64;
+    o.pool_size = 0;
+    ck_assert_msg(vmt_convert(j, NULL, tt_path("c.txt"), NULL, &o, err, sizeof err) == 0, "%s", err);
+    {
+        size_t n;
+        unsigned char *t = tt_read(tt_path("c.txt"), &n);
+        t[n] = 0;
+        ck_assert_str_eq((char *)t, "62\n63\n64\n65\n0 w\n4\n5\n1023 w\n");
+        free(t);
+    }
+    /* lackey cannot be written */
+    ck_assert_int_lt(vmt_convert(j, NULL, tt_path("c.lackey"), "lackey", NULL, err, sizeof err), 0);
+    ck_assert_ptr_nonnull(strstr(err, "cannot write"));
+}
+END_TEST
+
+/* ---- streaming: memory does not grow with the trace ---------------------- */
+
+START_TEST(streaming_memory_bound)
+{
+    char err[600];
+    struct vmt_op op;
+    struct vmt_source *g, *s;
+    size_t m_early = 0, m_max = 0;
+    long n = 0;
+    FILE *f;
+    unsigned i;
+    /* binary: 1.5 M ops with payloads and phases */
+    g = open_spec("{\"type\": \"virtmem_bench\", \"reps\": 6, \"phases\": [\"W\", \"R\"]}", "big.json");
+    ck_assert_uint_eq(vmt_info(g)->op_count, 2 * 6 * 130048 + 5);
+    while (vmt_next(g, &op) == 1) {
+        if (++n == 1000) m_early = vmt_memory(g);
+        if (vmt_memory(g) > m_max) m_max = vmt_memory(g);
+    }
+    ck_assert_uint_eq(m_max, m_early); /* the generator allocates nothing per op */
+    vmt_rewind(g);
+    ck_assert_msg(vmt_write_source(g, tt_path("big.vmt"), NULL, NULL, 0, err, sizeof err) == 0, "%s", err);
+    vmt_close(g);
+    s = vmt_open(tt_path("big.vmt"), NULL, NULL, err, sizeof err);
+    ck_assert_ptr_nonnull(s);
+    n = 0;
+    m_max = 0;
+    while (vmt_next(s, &op) == 1) {
+        if (++n == 800000) m_early = vmt_memory(s); /* both phase names known by now */
+        if ((n & 1023) == 0 && vmt_memory(s) > m_max) m_max = vmt_memory(s);
+    }
+    ck_assert_uint_eq(n, 2 * 6 * 130048 + 5);
+    ck_assert_uint_eq(m_max, m_early);
+    ck_assert_uint_lt(m_max, 2u << 20);
+    vmt_close(s);
+    /* lackey: 200 k lines over 50 blocks: memory bounded by the blocks */
+    f = fopen(tt_path("big.lackey"), "w");
+    ck_assert_ptr_nonnull(f);
+    for (i = 0; i < 200000; i++) fprintf(f, " L %x,4\n", 0x10000000u + (i * 2654435761u) % (50u * 1024u) * 4u);
+    fclose(f);
+    s = vmt_open(tt_path("big.lackey"), NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(s)->pool_size, 50 * 4096);
+    n = 0;
+    while (vmt_next(s, &op) == 1) {
+        if (++n == 1000) m_early = vmt_memory(s);
+        if (vmt_memory(s) > m_max) m_max = vmt_memory(s);
+    }
+    ck_assert_uint_eq(n, 200000);
+    ck_assert_uint_eq(vmt_memory(s), m_early);
+    ck_assert_uint_lt(vmt_memory(s), 64u << 10);
+    vmt_close(s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("vmtrace formats");
+    TCase *tc = tcase_create("formats");
+    SRunner *sr;
+    int failed;
+    tcase_add_test(tc, json_valid);
+    tcase_add_loop_test(tc, json_invalid, 0, (int)(sizeof json_bad / sizeof json_bad[0]));
+    tcase_add_test(tc, json_binary_round_trip);
+    tcase_add_loop_test(tc, generator_binary_round_trip, 0, N_GEN);
+    tcase_add_loop_test(tc, generator_deterministic, 0, N_GEN);
+    tcase_add_test(tc, generator_seed_matters);
+    tcase_add_test(tc, virtmem_bench_shape);
+    tcase_add_test(tc, binary_invalid);
+    tcase_add_test(tc, fuzz_binary);
+    tcase_add_test(tc, fuzz_json);
+    tcase_add_test(tc, lackey_valid);
+    tcase_add_test(tc, text_invalid);
+    tcase_add_test(tc, din_txt_valid);
+    tcase_add_test(tc, fuzz_text);
+    tcase_add_test(tc, convert_din_txt);
+    tcase_add_test(tc, streaming_memory_bound);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
