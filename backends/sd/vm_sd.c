@@ -266,7 +266,7 @@ static int resync(struct vm_sd *sd)
     (void)end_stream(sd, st);
     r = command(sd, VM_SD_CMD13, 0);
     (void)spi_byte(sd, 0xFF); /* R2's second byte */
-    if (r == 0u) {
+    if (r == 0u && sd->type != 0u) { /* answering, and we know its type */
         sd->state = ST_IDLE;
         return VM_OK;
     }

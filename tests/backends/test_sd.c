@@ -1,0 +1,583 @@
+/*
+ * test_sd.c - SD card in SPI mode: CRCs, the initialisation transcript, the
+ * exact SdFat transaction patterns accepted by the model (a test-only host
+ * that emits SdFat's bytes), card-type addressing, the block buffer's
+ * read-modify-write rules, the model's latency statistics against its
+ * profile, and the driver's handling of timeouts, error tokens, data
+ * responses and wire corruption, plus the core pager over driver + model.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "be_diff.h"
+#include "vm_sd.h"
+#include "vm_sd_model.h"
+#include "vm_simbus.h"
+
+struct rig {
+    struct vm_simclock clk;
+    struct vm_simbus bus;
+    struct vm_sd_model card;
+    struct vm_sd_profile prof;
+    struct vm_sd sd;
+    char text[65536];
+    struct vm_simbus_log log;
+};
+
+/* A card of kind with `blocks` blocks on CS 0; ncr1 fixes NCR at 1 byte so
+ * transcripts are exact. */
+static struct rig *rig_new(unsigned kind, uint32_t blocks, const char *prof, int ncr1,
+                           const struct vm_platform *plat)
+{
+    struct rig *r = calloc(1, sizeof *r);
+    struct vm_spi_model m;
+    r->prof = *vm_sd_profile_find(prof);
+    if (ncr1) r->prof.ncr_min = r->prof.ncr_max = 1;
+    vm_simbus_init(&r->bus, &r->clk, plat);
+    ck_assert_int_eq(vm_sd_model_init(&r->card, kind, blocks, &r->prof, 77), 0);
+    m = vm_sd_model_spi(&r->card);
+    vm_simbus_attach(&r->bus, 0, &m);
+    r->log.buf = r->text;
+    r->log.cap = sizeof r->text;
+    return r;
+}
+
+static int rig_begin(struct rig *r, uint32_t first, uint32_t count, uint8_t flags)
+{
+    struct vm_sd_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.spi = &r->bus.spi;
+    cfg.cs = 0;
+    cfg.flags = flags;
+    cfg.first_block = first;
+    cfg.block_count = count;
+    return vm_sd_begin(&r->sd, &cfg);
+}
+
+static void rig_free(struct rig *r)
+{
+    vm_sd_model_free(&r->card);
+    free(r);
+}
+
+static void record(struct rig *r, int miso)
+{
+    vm_simbus_log_clear(&r->log);
+    r->log.miso = miso;
+    vm_simbus_set_trace(&r->bus, vm_simbus_log_fn, &r->log);
+}
+
+static void fill(uint8_t *p, size_t n, unsigned seed)
+{
+    size_t i;
+    for (i = 0; i < n; i++) p[i] = (uint8_t)(seed * 31u + i * 7u + (i >> 8));
+}
+
+START_TEST(test_crc)
+{
+    static const uint8_t cmd0[5] = {0x40, 0, 0, 0, 0};
+    static const uint8_t cmd8[5] = {0x48, 0, 0, 0x01, 0xAA};
+    static const uint8_t cmd17[5] = {0x51, 0, 0, 0, 0};
+    uint8_t ff[512];
+    memset(ff, 0xFF, sizeof ff);
+    ck_assert_uint_eq(vm_sd_crc7(cmd0, 5), 0x95);  /* hardware.md B */
+    ck_assert_uint_eq(vm_sd_crc7(cmd8, 5), 0x87);
+    ck_assert_uint_eq(vm_sd_crc7(cmd17, 5), 0x55); /* spec example */
+    ck_assert_uint_eq(vm_sd_crc16(ff, 512), 0x7FA1); /* spec example */
+    ck_assert_uint_eq(vm_sd_crc16((const uint8_t *)"123456789", 9), 0x31C3);
+}
+END_TEST
+
+START_TEST(test_init_transcript)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 1, NULL);
+    record(r, 0);
+    ck_assert_int_eq(rig_begin(r, 0, 64, 0), VM_OK);
+    ck_assert_uint_eq(r->sd.type, VM_SD_TYPE_SDHC);
+    ck_assert_str_eq(r->text,
+                     /* 80 clocks, CS high */
+                     "FF FF FF FF FF FF FF FF FF FF "
+                     /* spiStart; CMD0 (after waitReady's byte), fill, R1 */
+                     "S0 FF FF 40 00 00 00 00 95 FF FF "
+                     /* CMD8(0x1AA), fill, R1, 4 bytes of R7 */
+                     "FF 48 00 00 01 AA 87 FF FF FF FF FF FF "
+                     /* CMD55 + ACMD41(HCS) three times: idle, idle, ready */
+                     "FF 77 00 00 00 00 87 FF FF FF 69 40 00 00 00 87 FF FF "
+                     "FF 77 00 00 00 00 87 FF FF FF 69 40 00 00 00 87 FF FF "
+                     "FF 77 00 00 00 00 87 FF FF FF 69 40 00 00 00 87 FF FF "
+                     /* CMD58, fill, R1, OCR; spiStop */
+                     "FF 7A 00 00 00 00 87 FF FF FF FF FF FF U0 FF ");
+    /* and what the card answered */
+    record(r, 1);
+    ck_assert_int_eq(rig_begin(r, 0, 64, 0), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "40/FF 00/FF 00/FF 00/FF 00/FF 95/FF FF/FF FF/01 "));
+    ck_assert_ptr_nonnull(strstr(r->text, "FF/FF FF/01 FF/00 FF/00 FF/01 FF/AA "));
+    ck_assert_ptr_nonnull(strstr(r->text, "87/FF FF/FF FF/00 FF/C0 FF/FF FF/80 FF/00 U0"));
+    ck_assert_uint_eq(r->card.violations, 0);
+    ck_assert_uint_eq(r->card.init_overspeed, 0); /* init ran at <= 400 kHz */
+    ck_assert_uint_eq(r->bus.sck_hz, 25000000u);  /* then full speed */
+    rig_free(r);
+}
+END_TEST
+
+/* Card kinds: SD1 (no CMD8), SD2 standard capacity, SDHC; addressing. */
+START_TEST(test_card_kinds)
+{
+    static const unsigned kinds[3] = {VM_SD_TYPE_SD1, VM_SD_TYPE_SD2, VM_SD_TYPE_SDHC};
+    static const char *cmd18[3] = {"52 00 00 06 00", "52 00 00 06 00", "52 00 00 00 03"};
+    uint8_t b[512];
+    struct rig *r = rig_new(kinds[_i], 64, "typical", 1, NULL);
+    ck_assert_int_eq(rig_begin(r, 3, 32, 0), VM_OK);
+    ck_assert_uint_eq(r->sd.type, kinds[_i]);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 0, b, 1), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, cmd18[_i]));
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+/* No card on the bus: CMD0 never answers; NODEV after SdFat's 2 s. */
+START_TEST(test_no_card)
+{
+    struct vm_simclock clk = {0};
+    struct vm_simbus bus;
+    struct vm_sd sd;
+    struct vm_sd_config cfg;
+    uint8_t buf[1];
+    vm_simbus_init(&bus, &clk, NULL);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.spi = &bus.spi;
+    cfg.block_count = 10;
+    ck_assert_int_eq(vm_sd_begin(&sd, &cfg), VM_ERR_NODEV);
+    ck_assert_uint_ge(clk.ns, 2000000000ull); /* after SdFat's 2 s */
+    ck_assert_int_eq(vm_sd_read(&sd, 0, buf, 1), VM_ERR_NODEV);
+    cfg.block_count = 0;
+    ck_assert_int_eq(vm_sd_begin(&sd, &cfg), VM_ERR_INVAL);
+}
+END_TEST
+
+/* ---- a test-only host that emits SdFat's exact bytes (SdSpiCard.cpp) ---- */
+struct host {
+    struct rig *r;
+    int active;
+};
+static uint8_t h_x(struct host *h, uint8_t b)
+{
+    uint8_t rx;
+    h->r->bus.spi.transfer(h->r->bus.spi.ctx, &b, &rx, 1);
+    return rx;
+}
+static void h_start(struct host *h)
+{
+    if (h->active) return;
+    h->r->bus.spi.select(h->r->bus.spi.ctx, 0, 1);
+    h_x(h, 0xFF);
+    h->active = 1;
+}
+static void h_stop(struct host *h)
+{
+    if (!h->active) return;
+    h->r->bus.spi.select(h->r->bus.spi.ctx, 0, 0);
+    h_x(h, 0xFF);
+    h->active = 0;
+}
+static int h_wait(struct host *h, uint32_t ms)
+{
+    uint32_t t0 = h->r->bus.spi.millis(h->r->bus.spi.ctx);
+    while (h_x(h, 0xFF) != 0xFF)
+        if (h->r->bus.spi.millis(h->r->bus.spi.ctx) - t0 >= ms) return 0;
+    return 1;
+}
+static uint8_t h_cmd(struct host *h, uint8_t cmd, uint32_t arg)
+{
+    uint8_t st;
+    int n = 0;
+    h_start(h);
+    if (cmd != 12 && !h_wait(h, 300) && cmd != 0) return 0xFF;
+    h_x(h, (uint8_t)(cmd | 0x40));
+    h_x(h, (uint8_t)(arg >> 24));
+    h_x(h, (uint8_t)(arg >> 16));
+    h_x(h, (uint8_t)(arg >> 8));
+    h_x(h, (uint8_t)arg);
+    h_x(h, cmd == 0 ? 0x95 : 0x87);
+    h_x(h, 0xFF); /* discard first fill byte */
+    do st = h_x(h, 0xFF);
+    while ((st & 0x80) && ++n < 10);
+    return st;
+}
+static int h_read_data(struct host *h, uint8_t *dst)
+{
+    uint8_t t;
+    int i;
+    while ((t = h_x(h, 0xFF)) == 0xFF) {}
+    if (t != 0xFE) return 0;
+    for (i = 0; i < 512; i++) dst[i] = h_x(h, 0xFF);
+    h_x(h, 0xFF);
+    h_x(h, 0xFF);
+    return 1;
+}
+static int h_write_data(struct host *h, uint8_t token, const uint8_t *src)
+{
+    int i;
+    h_x(h, token);
+    for (i = 0; i < 512; i++) h_x(h, src[i]);
+    h_x(h, 0xFF);
+    h_x(h, 0xFF);
+    return (h_x(h, 0xFF) & 0x1F) == 0x05;
+}
+
+START_TEST(test_sdfat_patterns)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 256, "typical", 0, vm_platform_find("atmega328p"));
+    struct host h = {r, 0};
+    static uint8_t out[6][512], in[512];
+    unsigned i;
+    /* the driver initialises; the host then takes the bus */
+    ck_assert_int_eq(rig_begin(r, 0, 256, 0), VM_OK);
+    for (i = 0; i < 6; i++) fill(out[i], 512, i + 1);
+
+    /* dedicated: CMD25 at 10, three blocks (waitReady, 0xFC, data, CRC,
+     * response), then writeStop (waitReady, 0xFD, spiStop) */
+    ck_assert_uint_eq(h_cmd(&h, 25, 10), 0);
+    for (i = 0; i < 3; i++) {
+        ck_assert(h_wait(&h, 600));
+        ck_assert(h_write_data(&h, 0xFC, out[i]));
+    }
+    ck_assert(h_wait(&h, 600));
+    h_x(&h, 0xFD);
+    h_stop(&h);
+
+    /* shared: CMD24 at 20, 0xFE block, response, waitReady, CMD13 + byte */
+    ck_assert_uint_eq(h_cmd(&h, 24, 20), 0);
+    ck_assert(h_write_data(&h, 0xFE, out[3]));
+    ck_assert(h_wait(&h, 600));
+    ck_assert_uint_eq(h_cmd(&h, 13, 0), 0);
+    ck_assert_uint_eq(h_x(&h, 0xFF), 0);
+    h_stop(&h);
+
+    /* dedicated reads: CMD18 at 10, two blocks; the next readSectors at 12
+     * streams on with no command; a read elsewhere sends CMD12 first */
+    ck_assert_uint_eq(h_cmd(&h, 18, 10), 0);
+    ck_assert(h_read_data(&h, in));
+    ck_assert_mem_eq(in, out[0], 512);
+    ck_assert(h_read_data(&h, in));
+    ck_assert_mem_eq(in, out[1], 512);
+    ck_assert(h_read_data(&h, in)); /* "sector + 1" */
+    ck_assert_mem_eq(in, out[2], 512);
+    ck_assert_uint_eq(h_cmd(&h, 12, 0), 0);
+    ck_assert(h_wait(&h, 300));
+    ck_assert_uint_eq(h_cmd(&h, 18, 20), 0);
+    ck_assert(h_read_data(&h, in));
+    ck_assert_mem_eq(in, out[3], 512);
+    /* shared read: CMD18 + CMD12, spiStop */
+    ck_assert_uint_eq(h_cmd(&h, 12, 0), 0);
+    h_stop(&h);
+    ck_assert_uint_eq(h_cmd(&h, 18, 11), 0);
+    ck_assert(h_read_data(&h, in));
+    ck_assert_mem_eq(in, out[1], 512);
+    ck_assert_uint_eq(h_cmd(&h, 12, 0), 0);
+    h_stop(&h);
+
+    ck_assert_mem_eq(r->card.mem + 10 * 512, out[0], 512);
+    ck_assert_mem_eq(r->card.mem + 20 * 512, out[3], 512);
+    ck_assert_uint_eq(r->card.violations, 0);
+    ck_assert_uint_eq(r->card.crc_errors, 0);
+    ck_assert_uint_eq(r->card.blocks_written, 4);
+    rig_free(r);
+}
+END_TEST
+
+/* The driver's own patterns: dedicated streams continue; shared mode uses
+ * CMD24 + CMD13 and CMD18 + CMD12 and releases CS. */
+START_TEST(test_driver_patterns)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 1, NULL);
+    static uint8_t b[3 * 512], in[3 * 512];
+    fill(b, sizeof b, 9);
+    ck_assert_int_eq(rig_begin(r, 0, 64, 0), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 4, b, 2), VM_OK);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 6, b + 1024, 1), VM_OK);
+    /* one CMD25 for both calls: the stream continued */
+    ck_assert_ptr_nonnull(strstr(r->text, "59 00 00 00 04 87"));
+    ck_assert_ptr_null(strstr(r->text, "59 00 00 00 06"));
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 1), VM_OK);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 5, in + 512, 2), VM_OK);
+    ck_assert_mem_eq(in, b, sizeof b);
+    ck_assert_ptr_nonnull(strstr(r->text, " FD FF ")); /* write stream stopped */
+    ck_assert_ptr_null(strstr(r->text, "52 00 00 00 05"));
+    ck_assert_int_eq(vm_sd_sync(&r->sd), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "4C 00 00 00 00 87")); /* CMD12 */
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+
+    r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 1, NULL);
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_SHARED), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 4, b, 2), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 04 87"));
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 05 87"));
+    ck_assert_ptr_nonnull(strstr(r->text, "4D 00 00 00 00 87")); /* CMD13 */
+    ck_assert_ptr_null(strstr(r->text, "59 00 00 00 04 87"));
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 2), VM_OK);
+    ck_assert_mem_eq(in, b, 1024);
+    ck_assert_ptr_nonnull(strstr(r->text, "4C 00 00 00 00 87"));
+    ck_assert_uint_eq(r->text[strlen(r->text) - 6], 'U'); /* ends "U0 FF " */
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(test_block_buffer)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SD2, 64, "typical", 0, NULL);
+    static uint8_t b[2048], in[2048];
+    uint64_t rd;
+    fill(b, sizeof b, 3);
+    ck_assert_int_eq(rig_begin(r, 8, 16, 0), VM_OK);
+    ck_assert_uint_eq(vm_sd_backend(&r->sd)->size, 16u * 512u);
+    /* whole blocks: written without reading */
+    rd = r->card.blocks_read;
+    ck_assert_int_eq(vm_sd_write(&r->sd, 1024, b, 1024), VM_OK);
+    ck_assert_uint_eq(r->card.blocks_read, rd);
+    ck_assert_mem_eq(r->card.mem + (8 + 2) * 512, b, 1024);
+    /* part of a block: read once, patched, written */
+    ck_assert_int_eq(vm_sd_write(&r->sd, 100, b + 100, 64), VM_OK);
+    ck_assert_uint_eq(r->card.blocks_read, rd + 1);
+    ck_assert_mem_eq(r->card.mem + 8 * 512 + 100, b + 100, 64);
+    /* the same block again: served from the buffer */
+    ck_assert_int_eq(vm_sd_write(&r->sd, 164, b + 164, 100), VM_OK);
+    ck_assert_int_eq(vm_sd_read(&r->sd, 100, in, 164), VM_OK);
+    ck_assert_uint_eq(r->card.blocks_read, rd + 1);
+    ck_assert_mem_eq(in, b + 100, 164);
+    /* 600 bytes at 512: one whole block + the head of the next */
+    ck_assert_int_eq(vm_sd_write(&r->sd, 512, b + 512, 600), VM_OK);
+    ck_assert_uint_eq(r->card.blocks_read, rd + 2);
+    /* a page bigger than a block at an unaligned offset */
+    ck_assert_int_eq(vm_sd_write(&r->sd, 3000, b, 2048), VM_OK);
+    ck_assert_int_eq(vm_sd_read(&r->sd, 3000, in, 2048), VM_OK);
+    ck_assert_mem_eq(in, b, 2048);
+    ck_assert_int_eq(vm_sd_read(&r->sd, 16u * 512u - 1u, in, 2), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 15, in, 2), VM_ERR_RANGE);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+/* Mean of the model's draws within 5 standard errors of the profile's
+ * mixture (uniform, with stalls at probability p), all draws in range. */
+static void check_lat(const struct vm_sd_lat *l, double lo, double hi, double p, double slo,
+                      double shi)
+{
+    double m1 = (lo + hi) / 2, v1 = (hi - lo) * (hi - lo) / 12;
+    double m2 = (slo + shi) / 2, v2 = (shi - slo) * (shi - slo) / 12;
+    double mean = (1 - p) * m1 + p * m2;
+    double var = (1 - p) * (v1 + m1 * m1) + p * (v2 + m2 * m2) - mean * mean;
+    double got = (double)l->sum_ns / (double)l->n;
+    double tol = 5 * sqrt(var / (double)l->n) + 1;
+    ck_assert_uint_gt(l->n, 0);
+    ck_assert_msg(fabs(got - mean) <= tol, "mean %.0f ns, expected %.0f +- %.0f", got, mean, tol);
+    ck_assert_uint_ge(l->min_ns, (uint64_t)lo);
+    ck_assert_uint_le(l->max_ns, (uint64_t)(p > 0 ? (shi > hi ? shi : hi) : hi));
+}
+
+START_TEST(test_latency_statistics)
+{
+    static const char *profs[2] = {"typical", "slow-worn"};
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 4096, profs[_i], 0, vm_platform_find("atmega328p"));
+    const struct vm_sd_profile *p = &r->prof;
+    static uint8_t b[512];
+    uint64_t s = 99, t0;
+    unsigned i, nread = 400, nwrite = _i ? 700u : 4000u;
+    ck_assert_int_eq(rig_begin(r, 0, 4096, VM_SD_SHARED), VM_OK);
+    t0 = r->clk.ns;
+    for (i = 0; i < nread; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        ck_assert_int_eq(vm_sd_read_blocks(&r->sd, (uint32_t)(s >> 40) % 4096u, b, 1), VM_OK);
+    }
+    /* each shared-mode read pays one NAC */
+    ck_assert_uint_eq(r->card.nac.n, nread);
+    ck_assert_uint_ge(r->clk.ns - t0, r->card.nac.sum_ns);
+    check_lat(&r->card.nac, p->nac_min_ns, p->nac_max_ns, p->rstall_ppm / 1e6,
+              p->rstall_min_ns, p->rstall_max_ns);
+    rig_free(r);
+
+    r = rig_new(VM_SD_TYPE_SDHC, 4096, profs[_i], 0, vm_platform_find("atmega328p"));
+    p = &r->prof;
+    ck_assert_int_eq(rig_begin(r, 0, 4096, 0), VM_OK);
+    t0 = r->clk.ns;
+    for (i = 0; i < nwrite; i++)
+        ck_assert_int_eq(vm_sd_write_blocks(&r->sd, i % 4096u, b, 1), VM_OK);
+    ck_assert_uint_eq(r->card.busy.n, nwrite);
+    ck_assert_uint_ge(r->clk.ns - t0, r->card.busy.sum_ns);
+    check_lat(&r->card.busy, p->busy_min_ns, p->busy_max_ns, p->stall_ppm / 1e6,
+              p->stall_min_ns, p->stall_max_ns);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 0, NULL);
+    static uint8_t b[1024], in[1024], old[512];
+    fill(b, sizeof b, 5);
+    ck_assert_int_eq(rig_begin(r, 0, 64, 0), VM_OK);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 1, b, 2), VM_OK);
+
+    /* card stops answering: timeout; back: the data is right */
+    vm_sd_model_set_dead(&r->card, 1);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 1, in, 1), VM_ERR_TIMEOUT);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 1, in, 1), VM_ERR_NODEV); /* re-init fails */
+    vm_sd_model_set_dead(&r->card, 0);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 1, in, 2), VM_OK);
+    ck_assert_mem_eq(in, b, 1024);
+
+    /* error token on read */
+    r->card.read_error_ppm = 1000000;
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 5, in, 1), VM_ERR_IO);
+    ck_assert_uint_eq(r->sd.last_token, 0x04);
+    r->card.read_error_ppm = 0;
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 1, in, 1), VM_OK);
+    ck_assert_mem_eq(in, b, 512);
+
+    /* no token at all: read timeout (300 ms) */
+    r->card.no_token_ppm = 1000000;
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 7, in, 1), VM_ERR_TIMEOUT);
+    r->card.no_token_ppm = 0;
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 2, in, 1), VM_OK);
+    ck_assert_mem_eq(in, b + 512, 512);
+
+    /* data response: CRC error -> CORRUPT, write error -> IO; block kept */
+    memcpy(old, r->card.mem + 1 * 512, 512);
+    r->card.write_crc_ppm = 1000000;
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 1, in + 512, 1), VM_ERR_CORRUPT);
+    r->card.write_crc_ppm = 0;
+    r->card.write_error_ppm = 1000000;
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 1, in + 512, 1), VM_ERR_IO);
+    ck_assert_uint_eq(r->sd.last_token & 0x1F, 0x0D);
+    r->card.write_error_ppm = 0;
+    ck_assert_mem_eq(r->card.mem + 512, old, 512);
+    ck_assert_int_eq(vm_sd_read(&r->sd, 512, in, 512), VM_OK);
+    ck_assert_mem_eq(in, old, 512);
+
+    /* card holds MISO low: write timeout (600 ms), then recovers */
+    r->card.stuck_busy = 1;
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 3, b, 1), VM_ERR_TIMEOUT);
+    r->card.stuck_busy = 0;
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 3, b, 1), VM_OK);
+    ck_assert_mem_eq(r->card.mem + 3 * 512, b, 512);
+
+    /* a pool beyond the card: the card's R1 parameter error -> IO */
+    ck_assert_int_eq(rig_begin(r, 60, 8, 0), VM_OK);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 5, in, 1), VM_ERR_IO);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 0, in, 1), VM_OK);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+/* Wire corruption: with CRC on (CMD59) nothing wrong is ever returned;
+ * with CRC off the same corruption goes unseen. */
+START_TEST(test_wire_corruption)
+{
+    int crc;
+    for (crc = 1; crc >= 0; crc--) {
+        struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 0, NULL);
+        static uint8_t b[64 * 512], in[512];
+        unsigned i, ok = 0, bad = 0, wrong = 0;
+        fill(b, sizeof b, 11);
+        memcpy(r->card.mem, b, sizeof b);
+        ck_assert_int_eq(rig_begin(r, 0, 64, crc ? VM_SD_CRC : 0), VM_OK);
+        r->card.flip_ppm = 600; /* per byte and direction */
+        for (i = 0; i < 300; i++) {
+            uint32_t blk = (i * 37u) % 64u;
+            int rc = vm_sd_read_blocks(&r->sd, blk, in, 1);
+            if (rc == VM_OK) {
+                ok++;
+                if (memcmp(in, b + blk * 512, 512) != 0) wrong++;
+            } else {
+                bad++;
+                ck_assert(rc == VM_ERR_CORRUPT || rc == VM_ERR_TIMEOUT || rc == VM_ERR_IO ||
+                          rc == VM_ERR_NODEV);
+            }
+        }
+        ck_assert_uint_gt(r->card.flips, 0);
+        if (crc) {
+            ck_assert_uint_eq(wrong, 0);
+            ck_assert_uint_gt(bad, 0);
+            ck_assert_uint_gt(ok, 0);
+        } else {
+            ck_assert_uint_gt(wrong, 0);
+        }
+        rig_free(r);
+    }
+}
+END_TEST
+
+static void sd_dump(void *ctx, uint8_t *dst, vm_addr_t n)
+{
+    struct rig *r = ctx;
+    memcpy(dst, r->card.mem + (size_t)r->sd.first_block * 512u, n);
+}
+static void sd_off(void *ctx)
+{
+    (void)ctx;
+}
+
+static const uint16_t diff_pages[] = {64, 512, 2048};
+START_TEST(test_pager_differential)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 512, "typical", 0, vm_platform_find("teensy32"));
+    struct be_diff_opts o;
+    struct be_diff_result res;
+    ck_assert_int_eq(rig_begin(r, 100, 256, _i == 1 ? VM_SD_SHARED : 0), VM_OK);
+    memset(&o, 0, sizeof o);
+    o.be = vm_sd_backend(&r->sd);
+    o.pool = o.be->size;
+    o.page_size = diff_pages[_i];
+    o.pages = 4;
+    o.ops = 600;
+    o.seed = 55u + (unsigned)_i;
+    o.faults_off = sd_off;
+    o.dump = sd_dump;
+    o.ctx = r;
+    be_diff_run(&o, &res);
+    ck_assert_uint_eq(res.errors, 0);
+    ck_assert_uint_eq(res.wrong, 0);
+    ck_assert_uint_eq(res.check_failed, 0);
+    ck_assert_int_eq(res.final_flush, VM_OK);
+    ck_assert(res.final_match);
+    ck_assert(res.reload_match);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("sd");
+    TCase *tc = tcase_create("sd");
+    SRunner *sr;
+    int failed;
+    tcase_add_test(tc, test_crc);
+    tcase_add_test(tc, test_init_transcript);
+    tcase_add_loop_test(tc, test_card_kinds, 0, 3);
+    tcase_add_test(tc, test_no_card);
+    tcase_add_test(tc, test_sdfat_patterns);
+    tcase_add_test(tc, test_driver_patterns);
+    tcase_add_test(tc, test_block_buffer);
+    tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_wire_corruption);
+    tcase_add_loop_test(tc, test_pager_differential, 0, 3);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
