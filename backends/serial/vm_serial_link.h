@@ -29,7 +29,8 @@
  *    leaving, a parameter (default 300 us: heavydeck.net measured a 1309 us
  *    echo with a 1 ms FTDI timer, so about 0.3 ms is the host's share).
  *  - Faults, per byte on the wire in either direction: drop, flip one bit,
- *    insert a random byte before it; per reply: answer late by late_ms; and
+ *    insert a random byte before it; per reply: answer late by late_ms (a
+ *    stalled host: later replies queue behind it); and
  *    a host that is gone (hears nothing, says nothing).
  */
 #ifndef VM_SERIAL_LINK_H

@@ -226,12 +226,16 @@ int main(int argc, char **argv)
         return 1;
     }
     if (isatty(fd) && vm_serial_tty_raw(fd, baud) != 0) {
-        fprintf(stderr, "vmserve: %s: cannot set raw mode at %" PRIu32 " baud: %s\n", dev,
-                baud, strerror(errno));
+        int e = errno;
+        if (e == EINVAL)
+            fprintf(stderr, "vmserve: option --baud: %" PRIu32 " is not a rate this tty "
+                            "supports (9600..2000000, standard rates)\n", baud);
+        else
+            fprintf(stderr, "vmserve: %s: cannot set raw mode: %s\n", dev, strerror(e));
         close(fd);
         free(mem);
         if (pfd >= 0) close(pfd);
-        return errno == EINVAL ? 2 : 1;
+        return e == EINVAL ? 2 : 1;
     }
     if (isatty(fd)) tcflush(fd, TCIOFLUSH); /* drop what came before we listened */
 
