@@ -269,6 +269,22 @@ START_TEST(vmserve_usage_errors)
         ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1);
     }
     {
+        /* a baud rate termios cannot set, on a real tty: usage error */
+        int m = posix_openpt(O_RDWR | O_NOCTTY);
+        char slave[128];
+        ck_assert_int_ge(m, 0);
+        ck_assert_int_eq(fcntl(m, F_SETFD, FD_CLOEXEC), 0);
+        ck_assert_int_eq(grantpt(m), 0);
+        ck_assert_int_eq(unlockpt(m), 0);
+        snprintf(slave, sizeof slave, "%s", ptsname(m));
+        {
+            char *argv[] = {(char *)vmserve_path(), "--baud", "12345", slave, NULL};
+            int st = reap(spawn(argv, 1), 3000);
+            ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 2, "bad baud: status 0x%x", st);
+        }
+        close(m);
+    }
+    {
         char *argv[] = {(char *)vmserve_path(), "--help", NULL};
         int st = reap(spawn(argv, 1), 3000);
         ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
