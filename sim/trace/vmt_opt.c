@@ -65,9 +65,10 @@ int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op)
     size_t i;
     if (!h) return 0;
     if (op->kind == VMT_ALLOC) {
-        uint64_t sz = align_up(op->len ? op->len : 1, h->align), cur = align_up(h->start, h->align);
+        uint64_t sz = align_up(op->len, h->align), cur = align_up(h->start, h->align);
         if (op->id == 0 || op->id > 65535) return -1;
         if (h->base[op->id] != UINT64_MAX) return -1;
+        if (op->len == 0) return 0; /* vm_alloc(0) fails: the region stays unresolved */
         for (i = 0; i < h->n; i++) {
             if (cur + sz <= h->b[i].addr) break;
             cur = align_up(h->b[i].addr + h->b[i].size, h->align);
