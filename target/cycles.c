@@ -281,7 +281,7 @@ int main(void)
         plain[i] = (uint8_t)i;
     for (i = 0; i < POOL; i++)
         backing[i] = (uint8_t)(i * 7u);
-    put_str(DT_STR("# cycles per access, atmega328p, 16 MHz; stats="));
+    put_str(DT_STR("# cycles per access, " __AVR_DEVICE_NAME__ ", 16 MHz; stats="));
     put_u32(VM_CONFIG_STATS);
     put_str(DT_STR(" policy_config="));
     put_u32(VM_CONFIG_POLICY);
