@@ -39,6 +39,10 @@
 #error "cycles.c measures AVR cycles: build it with avr-gcc"
 #endif
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+#define MCU_NAME STRINGIFY(__AVR_DEVICE_NAME__) /* avr-gcc defines it, unquoted */
+
 #define POOL 768u
 #define SLOTS 2u
 #define MAXPAGE 64u
@@ -281,7 +285,7 @@ int main(void)
         plain[i] = (uint8_t)i;
     for (i = 0; i < POOL; i++)
         backing[i] = (uint8_t)(i * 7u);
-    put_str(DT_STR("# cycles per access, " __AVR_DEVICE_NAME__ ", 16 MHz; stats="));
+    put_str(DT_STR("# cycles per access, " MCU_NAME ", 16 MHz; stats="));
     put_u32(VM_CONFIG_STATS);
     put_str(DT_STR(" policy_config="));
     put_u32(VM_CONFIG_POLICY);
