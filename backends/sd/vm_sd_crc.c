@@ -15,12 +15,12 @@ uint8_t vm_sd_crc7(const uint8_t *p, size_t n)
         uint8_t b;
         for (b = 0; b < 8u; b++) {
             uint8_t in = (uint8_t)(((d >> 7) ^ (crc >> 6)) & 1u);
-            crc = (uint8_t)((crc << 1) & 0x7Fu);
+            crc = (uint8_t)(((unsigned)crc << 1) & 0x7Fu);
             if (in) crc ^= 0x09u;
             d = (uint8_t)(d << 1);
         }
     }
-    return (uint8_t)((crc << 1) | 1u);
+    return (uint8_t)(((unsigned)crc << 1) | 1u);
 }
 
 /* CRC16-CCITT, polynomial 0x1021, initial value 0, MSB first. */
