@@ -22,6 +22,10 @@
 #include "replay.h"
 #include "scenario.h"
 #include "vmtrace.h"
+#ifdef VMSIM_VIEW /* live view hook (owner "view"): sim/view/view_cli.h */
+#include "view_cli.h"
+static struct vmv_cli view_cli;
+#endif
 
 enum { EXIT_RUNFAIL = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
 
@@ -201,6 +205,10 @@ static int run_scenario(struct vms_scenario *sc, const struct opts *o)
     if (o->verify)
         for (size_t i = 0; i < sc->nruns; i++) sc->runs[i].cfg.verify = VMR_VERIFY_ON;
     if (o->no_opt) sc->opt = 0;
+#ifdef VMSIM_VIEW /* live view hook: -1 means go on headless, as without it */
+    int vrc = vmv_cli_run(&view_cli, sc);
+    if (vrc >= 0) return vrc;
+#endif
     struct vms_result *res = calloc(sc->nruns, sizeof *res);
     if (!res) {
         fprintf(stderr, "vmsim: out of memory\n");
@@ -438,6 +446,9 @@ static int cmd_gen(const struct opts *o)
 
 int main(int argc, char **argv)
 {
+#ifdef VMSIM_VIEW /* live view hook: takes out --view, --no-view, --screenshot F, --at N */
+    if (vmv_cli_parse(&argc, argv, &view_cli)) return EXIT_USAGE;
+#endif
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;

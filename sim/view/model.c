@@ -1,0 +1,454 @@
+/*
+ * model.c - the live view's model: runs in lockstep, observed (see model.h).
+ */
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ observer */
+
+static void on_event(void *ctx, const struct vm_event *ev)
+{
+    struct vmv_run *r = ctx;
+    if (ev->type != VM_EV_LOAD || ev->slot == VM_BOUNCE_SLOT) return;
+    r->loaded_now[ev->slot] = 1;
+    uint64_t cell = ((uint64_t)ev->addr / r->page_size) >> r->heat_shift;
+    if (cell < r->heat_len) {
+        uint32_t h = ++r->heat[cell];
+        if (h > r->heat_max) r->heat_max = h;
+    }
+}
+
+static void on_touch(void *ctx, uint64_t page)
+{
+    struct vmv_run *r = ctx;
+    if (page == VMT_TOUCH_INVALIDATE) return;
+    uint64_t a = page * r->page_size;
+    if (a >= r->pool) return;
+    int s = vm_slot_of(vmr_vm(r->run), (vm_addr_t)a);
+    if (s < 0) return; /* already evicted again within this op */
+    r->flash[s] = r->loaded_now[s] ? VMV_MISS : VMV_HIT;
+    r->flash_op[s] = r->ops;
+    r->flash_ms[s] = r->m->now_ms;
+}
+
+static void close_bucket(struct vmv_run *r)
+{
+    const struct vmr_counters *c = vmr_counters(r->run);
+    struct vmv_bucket b;
+    b.end_op = r->ops;
+    b.hits = (uint32_t)(c->hits - r->bucket_start.hits);
+    b.misses = (uint32_t)(c->misses - r->bucket_start.misses);
+    b.bytes = c->bytes_read + c->bytes_written - r->bucket_start.bytes_read -
+              r->bucket_start.bytes_written;
+    b.time_ns = c->time_ns - r->bucket_start.time_ns;
+    uint64_t opt = vmv_opt_so_far(r);
+    b.opt_misses = (uint32_t)(opt - r->opt_at_bucket_start);
+    r->opt_at_bucket_start = opt;
+    r->bucket_start = *c;
+    unsigned at = (r->hist_head + r->hist_n) % VMV_HIST;
+    r->hist[at] = b;
+    if (r->hist_n < VMV_HIST)
+        r->hist_n++;
+    else
+        r->hist_head = (r->hist_head + 1) % VMV_HIST;
+}
+
+static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
+{
+    struct vmv_run *r = ctx;
+    (void)rc;
+    struct vm *vm = vmr_vm(r->run);
+    r->ops = index + 1;
+    r->last_kind = op->kind;
+    r->last_addr = op->addr;
+    /* Touched slots: the same page expansion the core and OPT count. */
+    vmt_touches(r->heap, op, r->page_size, on_touch, r);
+    const struct vm_stats *st = vm_stats(vm);
+    r->last_op_missed = st->misses != r->prev_misses;
+    r->prev_hits = st->hits;
+    r->prev_misses = st->misses;
+    memset(r->loaded_now, 0, sizeof r->loaded_now);
+    if (r->ops % r->m->bucket_ops == 0) close_bucket(r);
+}
+
+static void on_phase(void *ctx, uint32_t phase, const char *name)
+{
+    struct vmv_run *r = ctx;
+    (void)phase;
+    snprintf(r->phase, sizeof r->phase, "%s", name ? name : "");
+}
+
+/* ------------------------------------------------------------ runs */
+
+static void run_reset_state(struct vmv_run *r)
+{
+    r->state = 1;
+    r->ops = 0;
+    memset(r->flash, 0, sizeof r->flash);
+    memset(r->loaded_now, 0, sizeof r->loaded_now);
+    r->last_op_missed = 0;
+    r->prev_hits = r->prev_misses = 0;
+    r->phase[0] = 0;
+    r->hist_n = r->hist_head = 0;
+    memset(&r->bucket_start, 0, sizeof r->bucket_start);
+    r->opt_at_bucket_start = 0;
+    r->heat_max = 0;
+    if (r->heat) memset(r->heat, 0, r->heat_len * sizeof *r->heat);
+    r->error[0] = 0;
+}
+
+static void run_close(struct vmv_run *r)
+{
+    if (r->run) vmr_destroy(r->run);
+    if (r->src) vmt_close(r->src);
+    if (r->heap) vmt_heap_free(r->heap);
+    r->run = NULL;
+    r->src = NULL;
+    r->heap = NULL;
+}
+
+static int run_open(struct vmv_model *m, struct vmv_run *r, char *err, size_t errlen)
+{
+    char e[256];
+    r->src = vms_open_workload(m->sc, r->desc->workload_index, e, sizeof e);
+    if (!r->src) {
+        snprintf(err, errlen, "%s", e);
+        return -1;
+    }
+    struct vmr_config cfg = r->desc->cfg;
+    r->obs.on_op = on_op;
+    r->obs.on_event = on_event;
+    r->obs.on_phase = on_phase;
+    r->obs.ctx = r;
+    cfg.observer = &r->obs;
+    r->run = vmr_create(&cfg, r->src, e, sizeof e);
+    if (!r->run) {
+        snprintf(err, errlen, "%s / %s / %s: %s", r->desc->backend, r->desc->pager,
+                 r->desc->workload, e);
+        run_close(r);
+        return -1;
+    }
+    struct vm *vm = vmr_vm(r->run);
+    r->page_size = vm_page_size(vm);
+    r->page_count = vm_page_count(vm);
+    r->pool = vm_pool_size(vm);
+    r->npages = (r->pool + r->page_size - 1) / r->page_size;
+    r->heap = vmt_heap_new(VM_ALLOC_ALIGN, r->pool, VM_ALLOC_ALIGN);
+    r->op_total = vmt_info(r->src)->op_count;
+    if (!r->heat) {
+        r->heat_shift = 0;
+        while ((r->npages >> r->heat_shift) > VMV_HEAT_MAX) r->heat_shift++;
+        r->heat_len = ((r->npages - 1) >> r->heat_shift) + 1;
+        r->heat = calloc((size_t)r->heat_len, sizeof *r->heat);
+        if (!r->heat) {
+            snprintf(err, errlen, "out of memory for the heat map");
+            run_close(r);
+            return -1;
+        }
+    }
+    run_reset_state(r);
+    return 0;
+}
+
+int vmv_model_open(struct vmv_model *m, const struct vms_scenario *sc, int want_opt, char *err,
+                   size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->sc = sc;
+    m->want_opt = want_opt && sc->opt;
+    if (sc->nruns == 0) {
+        snprintf(err, errlen, "%s: the scenario has no runs", sc->path ? sc->path : "scenario");
+        return -1;
+    }
+    m->runs = calloc(sc->nruns, sizeof *m->runs);
+    if (!m->runs) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    m->nruns = sc->nruns;
+    uint64_t longest = 0;
+    for (size_t i = 0; i < m->nruns; i++) {
+        struct vmv_run *r = &m->runs[i];
+        r->m = m;
+        r->desc = &sc->runs[i];
+        snprintf(r->title, sizeof r->title, "%s / %s / %s", r->desc->backend, r->desc->pager,
+                 r->desc->workload);
+        if (run_open(m, r, err, errlen)) {
+            vmv_model_close(m);
+            return -1;
+        }
+        if (r->op_total > longest) longest = r->op_total;
+    }
+    /* About 2000 buckets per trace: the plot keeps the last VMV_HIST. */
+    m->bucket_ops = longest ? (longest + 1999) / 2000 : 64;
+    if (m->bucket_ops == 0) m->bucket_ops = 1;
+    for (size_t i = 0; i < m->nruns; i++) {
+        struct vmv_run *r = &m->runs[i];
+        if (!m->want_opt) {
+            snprintf(r->opt_note, sizeof r->opt_note, "optimum off");
+            continue;
+        }
+        /* Runs on the same workload and geometry share one timeline. */
+        size_t j;
+        for (j = 0; j < i; j++) {
+            struct vmv_run *q = &m->runs[j];
+            if (q->has_opt && q->desc->workload_index == r->desc->workload_index &&
+                q->page_size == r->page_size && q->page_count == r->page_count &&
+                q->pool == r->pool)
+                break;
+        }
+        if (j < i) {
+            struct vmv_run *q = &m->runs[j];
+            r->opt_cum = malloc(q->opt_len * sizeof *r->opt_cum);
+            if (r->opt_cum) {
+                memcpy(r->opt_cum, q->opt_cum, q->opt_len * sizeof *r->opt_cum);
+                r->opt_len = q->opt_len;
+                r->opt_total = q->opt_total;
+                r->has_opt = 1;
+            }
+            continue;
+        }
+        char e[256];
+        struct vmt_source *s = vms_open_workload(sc, r->desc->workload_index, e, sizeof e);
+        if (s && vmv_opt_timeline(s, r->pool, r->page_size, r->page_count, m->bucket_ops,
+                                  &r->opt_cum, &r->opt_len, &r->opt_total, e, sizeof e) == 0)
+            r->has_opt = 1;
+        else
+            snprintf(r->opt_note, sizeof r->opt_note, "no optimum: %.100s", e);
+        if (s) vmt_close(s);
+    }
+    return 0;
+}
+
+void vmv_model_close(struct vmv_model *m)
+{
+    for (size_t i = 0; i < m->nruns; i++) {
+        run_close(&m->runs[i]);
+        free(m->runs[i].heat);
+        free(m->runs[i].opt_cum);
+    }
+    free(m->runs);
+    m->runs = NULL;
+    m->nruns = 0;
+}
+
+int vmv_model_restart(struct vmv_model *m, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < m->nruns; i++) {
+        run_close(&m->runs[i]);
+        if (run_open(m, &m->runs[i], err, errlen)) return -1;
+    }
+    return 0;
+}
+
+uint64_t vmv_model_step(struct vmv_model *m, uint64_t n)
+{
+    uint64_t most = 0;
+    for (size_t i = 0; i < m->nruns; i++) {
+        struct vmv_run *r = &m->runs[i];
+        if (r->state != 1) continue;
+        uint64_t before = r->ops;
+        int rc = vmr_step(r->run, n);
+        r->state = rc;
+        if (rc < 0) snprintf(r->error, sizeof r->error, "%s", vmr_error(r->run));
+        if (rc == 0 && r->ops % m->bucket_ops) close_bucket(r); /* the partial last bucket */
+        if (r->ops - before > most) most = r->ops - before;
+    }
+    return most;
+}
+
+uint64_t vmv_model_step_to_miss(struct vmv_model *m, uint64_t limit)
+{
+    uint64_t done = 0;
+    struct vmv_run *s = &m->runs[m->sel];
+    while (done < limit && vmv_model_live(m)) {
+        if (vmv_model_step(m, 1) == 0) break;
+        done++;
+        if (s->state == 1 && s->last_op_missed) break;
+        if (s->state != 1 && s->last_op_missed) break;
+    }
+    return done;
+}
+
+int vmv_model_live(const struct vmv_model *m)
+{
+    for (size_t i = 0; i < m->nruns; i++)
+        if (m->runs[i].state == 1) return 1;
+    return 0;
+}
+
+const struct vmv_bucket *vmv_hist(const struct vmv_run *r, unsigned i)
+{
+    return &r->hist[(r->hist_head + i) % VMV_HIST];
+}
+
+uint64_t vmv_opt_so_far(const struct vmv_run *r)
+{
+    if (!r->has_opt || r->opt_len == 0) return 0;
+    const struct vmv_model *m = r->m;
+    uint64_t b = r->ops / m->bucket_ops;
+    if (r->state == 0) return r->opt_total; /* the partial last bucket counts too */
+    if (b == 0) return 0;
+    if (b > r->opt_len) b = r->opt_len;
+    return r->opt_cum[b - 1];
+}
+
+/* ------------------------------------------------------------ optimum */
+
+struct touches {
+    uint32_t *t;
+    size_t n, cap;
+    int over;
+};
+
+#define OPT_INV UINT32_MAX
+#define OPT_NEVER UINT32_MAX
+
+static void opt_touch(void *ctx, uint64_t page)
+{
+    struct touches *c = ctx;
+    if (c->over) return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 65536;
+        uint32_t *t = cap <= VMV_OPT_TOUCH_MAX ? realloc(c->t, cap * sizeof *t) : NULL;
+        if (!t) {
+            c->over = 1;
+            return;
+        }
+        c->t = t;
+        c->cap = cap;
+    }
+    c->t[c->n++] = page == VMT_TOUCH_INVALIDATE ? OPT_INV : (uint32_t)page;
+}
+
+int vmv_opt_timeline(struct vmt_source *src, uint64_t pool, uint32_t page_size,
+                     unsigned page_count, uint64_t bucket_ops, uint32_t **cum_out,
+                     size_t *len_out, uint64_t *total, char *err, size_t errlen)
+{
+    uint64_t npages = (pool + page_size - 1) / page_size;
+    if (npages >= (1u << 24)) {
+        snprintf(err, errlen, "pool of %llu pages is too large for the timeline",
+                 (unsigned long long)npages);
+        return -1;
+    }
+    struct touches c = {NULL, 0, 0, 0};
+    size_t *bend = NULL, nb = 0, capb = 0;
+    struct vmt_heap *heap = vmt_heap_new(VM_ALLOC_ALIGN, pool, VM_ALLOC_ALIGN);
+    uint32_t *next = NULL, *last = NULL, *cum = NULL;
+    uint8_t *pos = NULL;
+    int rc = -1;
+    struct vmt_op op;
+    uint64_t ops = 0;
+    int n;
+    if (!heap) goto oom;
+    while ((n = vmt_next(src, &op)) > 0) {
+        if (vmt_touches(heap, &op, page_size, opt_touch, &c) < 0) {
+            snprintf(err, errlen, "op %llu: a region could not be resolved",
+                     (unsigned long long)ops);
+            goto out;
+        }
+        if (c.over) {
+            snprintf(err, errlen, "more than %u page touches", VMV_OPT_TOUCH_MAX);
+            goto out;
+        }
+        ops++;
+        if (ops % bucket_ops == 0) {
+            if (nb == capb) {
+                capb = capb ? capb * 2 : 1024;
+                size_t *b = realloc(bend, capb * sizeof *b);
+                if (!b) goto oom;
+                bend = b;
+            }
+            bend[nb++] = c.n;
+        }
+    }
+    if (n < 0) {
+        snprintf(err, errlen, "%s", vmt_error(src));
+        goto out;
+    }
+    if (nb == capb) {
+        size_t *b = realloc(bend, (capb + 1) * sizeof *b);
+        if (!b) goto oom;
+        bend = b;
+    }
+    bend[nb++] = c.n; /* the partial last bucket (may repeat the previous end) */
+
+    /* Next use of each touch, in one backward pass. An invalidate empties the
+     * cache, so nothing before it is used again after it. */
+    next = malloc((c.n ? c.n : 1) * sizeof *next);
+    last = malloc((size_t)npages * sizeof *last);
+    pos = malloc((size_t)npages);
+    cum = malloc(nb * sizeof *cum);
+    if (!next || !last || !pos || !cum) goto oom;
+    for (uint64_t p = 0; p < npages; p++) last[p] = OPT_NEVER;
+    for (size_t i = c.n; i-- > 0;) {
+        uint32_t p = c.t[i];
+        if (p == OPT_INV) {
+            for (uint64_t q = 0; q < npages; q++) last[q] = OPT_NEVER;
+            continue;
+        }
+        if (p >= npages) {
+            next[i] = OPT_NEVER;
+            continue;
+        }
+        next[i] = last[p];
+        last[p] = (uint32_t)i;
+    }
+    /* Belady's MIN: on a miss with every frame full, evict the page used
+     * farthest in the future. */
+    {
+        uint32_t res_page[VM_PAGE_COUNT_MAX], res_next[VM_PAGE_COUNT_MAX];
+        unsigned used = 0, k = page_count ? page_count : 1;
+        uint64_t misses = 0;
+        size_t b = 0;
+        memset(pos, 0xFF, (size_t)npages);
+        for (size_t i = 0; i < c.n; i++) {
+            while (b < nb && bend[b] == i) cum[b++] = (uint32_t)misses;
+            uint32_t p = c.t[i];
+            if (p == OPT_INV) {
+                for (unsigned s = 0; s < used; s++) pos[res_page[s]] = 0xFF;
+                used = 0;
+                continue;
+            }
+            if (p >= npages) continue;
+            if (pos[p] != 0xFF) {
+                res_next[pos[p]] = next[i];
+                continue;
+            }
+            misses++;
+            unsigned s;
+            if (used < k) {
+                s = used++;
+            } else {
+                s = 0;
+                for (unsigned j = 1; j < k; j++)
+                    if (res_next[j] > res_next[s]) s = j;
+                pos[res_page[s]] = 0xFF;
+            }
+            res_page[s] = p;
+            res_next[s] = next[i];
+            pos[p] = (uint8_t)s;
+        }
+        while (b < nb) cum[b++] = (uint32_t)misses;
+        *total = misses;
+    }
+    *cum_out = cum;
+    cum = NULL;
+    *len_out = nb;
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err, errlen, "out of memory");
+out:
+    free(c.t);
+    free(bend);
+    free(next);
+    free(last);
+    free(pos);
+    free(cum);
+    if (heap) vmt_heap_free(heap);
+    return rc;
+}

@@ -1,0 +1,1348 @@
+/*
+ * view.c - the live view: layout, drawing, input (see view.h).
+ *
+ * Layout of a frame, top to bottom: a title bar; with several runs, a race
+ * strip (one row per run: progress, hit ratio, misses against the optimum,
+ * bus bytes, simulated time; click or Tab selects); the run panels (side by
+ * side when up to four fit at >= 300 px each, otherwise the selected run
+ * alone); a key line. A panel holds the page-slot tiles, the memory map of
+ * the pool, the counters and three scrolling plots.
+ *
+ * Text goes through SDL2_ttf (DejaVu from fonts-dejavu-core), cached as
+ * textures per (font, colour, string) and cleared when the cache fills.
+ */
+#include "view.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+
+#ifndef VMV_FONT_DIR
+#define VMV_FONT_DIR "/usr/share/fonts/truetype/dejavu"
+#endif
+
+enum { F_SMALL, F_NORMAL, F_BOLD, F_MONO, F_TITLE, F_COUNT };
+
+struct text_entry {
+    char *key;
+    SDL_Texture *tex;
+    int w, h;
+};
+#define TEXT_CACHE 2048
+
+/* Geometry of one run panel in the last frame. */
+struct panel {
+    int shown;
+    SDL_Rect all, tiles, map, counters, plots;
+    struct vmv_tile_geom tile[VM_PAGE_COUNT_MAX];
+    int ntiles;
+    /* memory map cells */
+    int cell, cols, rows, mx, my;
+    uint64_t pages_per_cell, ncells;
+};
+
+struct vmv_view {
+    struct vmv_model m;
+    struct vmv_options o;
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Surface *surf; /* offscreen target */
+    TTF_Font *font[F_COUNT];
+    int w, h;
+    int paused, speed, focus, help, quit;
+    double carry;
+    uint64_t now_ms;
+    int frozen;
+    int mouse_x, mouse_y;
+    char status[320];
+    uint64_t status_ms;
+    struct text_entry cache[TEXT_CACHE];
+    unsigned cache_n;
+    struct panel *panels;
+    SDL_Rect race;
+    int race_row_h;
+    uint8_t *marks;
+    size_t marks_cap;
+    uint64_t frames;
+    double draw_s, draw_max;
+    unsigned shots;
+};
+
+/* ------------------------------------------------------------ speeds */
+
+struct speed {
+    const char *name;
+    double ops_per_s; /* > 0: a fixed op rate */
+    double sim_ratio; /* > 0: simulated seconds per wall second */
+};
+static const struct speed speeds[] = {
+    {"1 op/s", 1, 0},        {"3 ops/s", 3, 0},       {"10 ops/s", 10, 0},
+    {"30 ops/s", 30, 0},     {"100 ops/s", 100, 0},   {"300 ops/s", 300, 0},
+    {"1000 ops/s", 1000, 0}, {"real time (simulated clock x1)", 0, 1},
+    {"simulated clock x10", 0, 10},  {"simulated clock x100", 0, 100},
+    {"simulated clock x1000", 0, 1000}, {"as fast as possible", 0, 0},
+};
+#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
+#define SPEED_REAL 7
+#define SPEED_MAX (NSPEEDS - 1)
+
+int vmv_speed_count(void) { return NSPEEDS; }
+const char *vmv_speed_name(int level)
+{
+    return level >= 0 && level < NSPEEDS ? speeds[level].name : "?";
+}
+int vmv_speed_real_time(void) { return SPEED_REAL; }
+int vmv_speed_max(void) { return SPEED_MAX; }
+
+/* ------------------------------------------------------------ colours */
+
+struct rgb {
+    uint8_t r, g, b;
+};
+static const struct rgb C_BG = {VMV_RGB_BG};
+static const struct rgb C_PANEL = {0x1F, 0x24, 0x2C};
+static const struct rgb C_EDGE = {0x33, 0x3A, 0x46};
+static const struct rgb C_TEXT = {0xE6, 0xE9, 0xEF};
+static const struct rgb C_DIM = {0x98, 0xA1, 0xB0};
+static const struct rgb C_TILE = {0x2A, 0x31, 0x3C};
+static const struct rgb C_EMPTY = {0x1C, 0x20, 0x27};
+static const struct rgb C_INVALID = {0x12, 0x15, 0x1A};
+static const struct rgb C_VALID = {VMV_RGB_VALID};
+static const struct rgb C_DIRTY = {VMV_RGB_DIRTY};
+static const struct rgb C_VICTIM = {VMV_RGB_VICTIM};
+static const struct rgb C_HIT = {0x3C, 0xC0, 0x6A};
+static const struct rgb C_MISS = {0xE5, 0x48, 0x4D};
+static const struct rgb C_LOCK = {0xB4, 0x8E, 0xF0};
+static const struct rgb C_REF = {0x4F, 0xC3, 0xF7};
+static const struct rgb C_RESIDENT = {0x4F, 0xC3, 0xF7};
+static const struct rgb C_OPT = {0xC8, 0xC8, 0xC8};
+static const struct rgb C_BYTES = {0x7A, 0x9C, 0xF5};
+static const struct rgb C_SEL = {0x2E, 0x3A, 0x4D};
+
+static void color(struct vmv_view *v, struct rgb c)
+{
+    SDL_SetRenderDrawColor(v->ren, c.r, c.g, c.b, 255);
+}
+
+static struct rgb mix(struct rgb a, struct rgb b, double t)
+{
+    if (t < 0) t = 0;
+    if (t > 1) t = 1;
+    struct rgb o = {(uint8_t)(a.r + (b.r - a.r) * t), (uint8_t)(a.g + (b.g - a.g) * t),
+                    (uint8_t)(a.b + (b.b - a.b) * t)};
+    return o;
+}
+
+/* Heat ramp: dark blue, violet, orange, pale yellow. */
+static struct rgb heat_color(double t)
+{
+    static const struct rgb stops[] = {{0x23, 0x2A, 0x4A}, {0x6A, 0x2C, 0x8C}, {0xD0, 0x4F, 0x4A},
+                                       {0xF5, 0xA6, 0x3A}, {0xFB, 0xEE, 0xA8}};
+    if (t <= 0) return stops[0];
+    if (t >= 1) return stops[4];
+    double x = t * 4;
+    int i = (int)x;
+    return mix(stops[i], stops[i + 1], x - i);
+}
+
+static void fill(struct vmv_view *v, int x, int y, int w, int h, struct rgb c)
+{
+    SDL_Rect r = {x, y, w, h};
+    color(v, c);
+    SDL_RenderFillRect(v->ren, &r);
+}
+
+static void frame_rect(struct vmv_view *v, SDL_Rect r, int t, struct rgb c)
+{
+    color(v, c);
+    for (int i = 0; i < t; i++) {
+        SDL_Rect q = {r.x + i, r.y + i, r.w - 2 * i, r.h - 2 * i};
+        if (q.w <= 0 || q.h <= 0) break;
+        SDL_RenderDrawRect(v->ren, &q);
+    }
+}
+
+/* ------------------------------------------------------------ text */
+
+static unsigned long hash_str(const char *s)
+{
+    unsigned long h = 5381;
+    while (*s) h = h * 33u ^ (unsigned char)*s++;
+    return h;
+}
+
+static void cache_clear(struct vmv_view *v)
+{
+    for (unsigned i = 0; i < TEXT_CACHE; i++) {
+        free(v->cache[i].key);
+        if (v->cache[i].tex) SDL_DestroyTexture(v->cache[i].tex);
+        v->cache[i].key = NULL;
+        v->cache[i].tex = NULL;
+    }
+    v->cache_n = 0;
+}
+
+/* Draws s at (x, y); returns its width. align: 0 left, 1 right (x is the
+ * right edge), 2 centred. */
+static int text(struct vmv_view *v, int f, struct rgb c, int x, int y, int align, const char *s)
+{
+    if (!s[0]) return 0;
+    char key[320];
+    snprintf(key, sizeof key, "%d%02x%02x%02x|%s", f, c.r, c.g, c.b, s);
+    unsigned long h = hash_str(key);
+    struct text_entry *e = NULL;
+    for (unsigned k = 0; k < 8; k++) {
+        struct text_entry *q = &v->cache[(h + k) % TEXT_CACHE];
+        if (!q->key) {
+            e = q;
+            break;
+        }
+        if (strcmp(q->key, key) == 0) {
+            e = q;
+            break;
+        }
+    }
+    if (!e || v->cache_n > TEXT_CACHE * 3 / 4) {
+        cache_clear(v);
+        e = &v->cache[h % TEXT_CACHE];
+    }
+    if (!e->key) {
+        SDL_Color col = {c.r, c.g, c.b, 255};
+        SDL_Surface *su = TTF_RenderUTF8_Blended(v->font[f], s, col);
+        if (!su) return 0;
+        e->tex = SDL_CreateTextureFromSurface(v->ren, su);
+        e->w = su->w;
+        e->h = su->h;
+        SDL_FreeSurface(su);
+        if (!e->tex) return 0;
+        e->key = strdup(key);
+        v->cache_n++;
+    }
+    SDL_Rect d = {x, y, e->w, e->h};
+    if (align == 1) d.x = x - e->w;
+    if (align == 2) d.x = x - e->w / 2;
+    SDL_RenderCopy(v->ren, e->tex, NULL, &d);
+    return e->w;
+}
+
+static int textf(struct vmv_view *v, int f, struct rgb c, int x, int y, int align,
+                 const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+static int textf(struct vmv_view *v, int f, struct rgb c, int x, int y, int align,
+                 const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return text(v, f, c, x, y, align, buf);
+}
+
+static int text_width(struct vmv_view *v, int f, const char *s)
+{
+    int w = 0, h = 0;
+    TTF_SizeUTF8(v->font[f], s, &w, &h);
+    return w;
+}
+
+/* Human-readable counts and sizes. */
+static const char *fmt_count(char *b, size_t n, uint64_t x)
+{
+    if (x < 100000)
+        snprintf(b, n, "%llu", (unsigned long long)x);
+    else if (x < 100000000)
+        snprintf(b, n, "%.1fk", (double)x / 1e3);
+    else
+        snprintf(b, n, "%.1fM", (double)x / 1e6);
+    return b;
+}
+
+static const char *fmt_bytes(char *b, size_t n, double x)
+{
+    if (x < 1024)
+        snprintf(b, n, "%.0f B", x);
+    else if (x < 1024.0 * 1024)
+        snprintf(b, n, "%.1f KiB", x / 1024);
+    else if (x < 1024.0 * 1024 * 1024)
+        snprintf(b, n, "%.1f MiB", x / 1048576);
+    else
+        snprintf(b, n, "%.2f GiB", x / 1073741824.0);
+    return b;
+}
+
+static const char *fmt_time(char *b, size_t n, uint64_t ns)
+{
+    if (ns < 1000)
+        snprintf(b, n, "%llu ns", (unsigned long long)ns);
+    else if (ns < 1000000)
+        snprintf(b, n, "%.1f us", (double)ns / 1e3);
+    else if (ns < 1000000000)
+        snprintf(b, n, "%.2f ms", (double)ns / 1e6);
+    else
+        snprintf(b, n, "%.3f s", (double)ns / 1e9);
+    return b;
+}
+
+/* ------------------------------------------------------------ life */
+
+struct vmv_view *vmv_view_new(const struct vms_scenario *sc, const struct vmv_options *o,
+                              char *err, size_t errlen)
+{
+    struct vmv_view *v = calloc(1, sizeof *v);
+    if (!v) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (o) v->o = *o;
+    else {
+        v->o.opt = 1;
+        v->o.speed = -1;
+    }
+    v->speed = v->o.speed < 0 || v->o.speed >= NSPEEDS ? SPEED_REAL : v->o.speed;
+    v->paused = v->o.paused;
+    v->mouse_x = v->mouse_y = -1;
+    if (vmv_model_open(&v->m, sc, v->o.opt, err, errlen)) {
+        free(v);
+        return NULL;
+    }
+    v->panels = calloc(v->m.nruns, sizeof *v->panels);
+    if (!v->panels) {
+        snprintf(err, errlen, "out of memory");
+        vmv_view_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static int open_fonts(struct vmv_view *v, char *err, size_t errlen)
+{
+    static const char *const files[F_COUNT] = {"DejaVuSans.ttf", "DejaVuSans.ttf",
+                                               "DejaVuSans-Bold.ttf", "DejaVuSansMono.ttf",
+                                               "DejaVuSans-Bold.ttf"};
+    static const int sizes[F_COUNT] = {11, 13, 13, 12, 16};
+    if (!TTF_WasInit() && TTF_Init() < 0) {
+        snprintf(err, errlen, "SDL2_ttf: %s", TTF_GetError());
+        return -1;
+    }
+    for (int i = 0; i < F_COUNT; i++) {
+        char path[512];
+        const char *dir = getenv("VMV_FONT_DIR");
+        snprintf(path, sizeof path, "%s/%s", dir ? dir : VMV_FONT_DIR, files[i]);
+        v->font[i] = TTF_OpenFont(path, sizes[i]);
+        if (!v->font[i]) {
+            snprintf(err, errlen, "cannot open font %s: %s (install fonts-dejavu-core)", path,
+                     TTF_GetError());
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int vmv_view_open_window(struct vmv_view *v, int w, int h, char *err, size_t errlen)
+{
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) < 0) {
+        snprintf(err, errlen, "SDL video: %s", SDL_GetError());
+        return -1;
+    }
+    char title[256];
+    snprintf(title, sizeof title, "vmsim live view: %s", v->m.sc->name);
+    v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!v->win) {
+        snprintf(err, errlen, "SDL window: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_SetWindowMinimumSize(v->win, 640, 400);
+    v->ren = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+    if (!v->ren) v->ren = SDL_CreateRenderer(v->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!v->ren) {
+        snprintf(err, errlen, "SDL renderer: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_GetRendererOutputSize(v->ren, &v->w, &v->h);
+    return open_fonts(v, err, errlen);
+}
+
+int vmv_view_open_offscreen(struct vmv_view *v, int w, int h, char *err, size_t errlen)
+{
+    v->surf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!v->surf) {
+        snprintf(err, errlen, "SDL surface %dx%d: %s", w, h, SDL_GetError());
+        return -1;
+    }
+    v->ren = SDL_CreateSoftwareRenderer(v->surf);
+    if (!v->ren) {
+        snprintf(err, errlen, "SDL software renderer: %s", SDL_GetError());
+        return -1;
+    }
+    v->w = w;
+    v->h = h;
+    return open_fonts(v, err, errlen);
+}
+
+void vmv_view_free(struct vmv_view *v)
+{
+    if (!v) return;
+    if (v->ren) cache_clear(v);
+    for (int i = 0; i < F_COUNT; i++)
+        if (v->font[i]) TTF_CloseFont(v->font[i]);
+    if (v->ren) SDL_DestroyRenderer(v->ren);
+    if (v->win) SDL_DestroyWindow(v->win);
+    if (v->surf) SDL_FreeSurface(v->surf);
+    vmv_model_close(&v->m);
+    free(v->panels);
+    free(v->marks);
+    free(v);
+}
+
+struct vmv_model *vmv_view_model(struct vmv_view *v) { return &v->m; }
+int vmv_view_paused(const struct vmv_view *v) { return v->paused; }
+int vmv_view_speed(const struct vmv_view *v) { return v->speed; }
+void vmv_view_set_speed(struct vmv_view *v, int level)
+{
+    if (level >= 0 && level < NSPEEDS) v->speed = level;
+}
+void vmv_view_size(const struct vmv_view *v, int *w, int *h)
+{
+    *w = v->w;
+    *h = v->h;
+}
+void vmv_view_set_now(struct vmv_view *v, uint64_t ms)
+{
+    v->now_ms = ms;
+    v->m.now_ms = ms;
+}
+void vmv_view_frame_stats(const struct vmv_view *v, uint64_t *frames, double *draw_s,
+                          double *max_s)
+{
+    *frames = v->frames;
+    *draw_s = v->draw_s;
+    *max_s = v->draw_max;
+}
+
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------ stepping */
+
+static void set_status(struct vmv_view *v, const char *s)
+{
+    snprintf(v->status, sizeof v->status, "%s", s);
+    v->status_ms = v->now_ms;
+}
+
+void vmv_view_advance(struct vmv_view *v, double dt, double budget)
+{
+    struct vmv_model *m = &v->m;
+    m->now_ms = v->now_ms;
+    if (v->paused || !vmv_model_live(m)) {
+        v->carry = 0;
+        return;
+    }
+    const struct speed *sp = &speeds[v->speed];
+    struct vmv_run *sel = &m->runs[m->sel];
+    double t0 = wall_s();
+    if (sp->ops_per_s > 0 || (sp->sim_ratio > 0 && vmr_time_ns(sel->run) == 0 && sel->ops > 64)) {
+        /* A fixed op rate; a backend whose clock does not move (ram) runs
+         * a simulated-clock level at 1000 ops/s per x1. */
+        double rate = sp->ops_per_s > 0 ? sp->ops_per_s : 1000 * sp->sim_ratio;
+        v->carry += rate * dt;
+        uint64_t n = (uint64_t)v->carry;
+        v->carry -= (double)n;
+        while (n > 0 && vmv_model_live(m)) {
+            uint64_t k = n < 512 ? n : 512;
+            vmv_model_step(m, k);
+            n -= k;
+            if (wall_s() - t0 > budget) {
+                v->carry = 0;
+                break;
+            }
+        }
+        return;
+    }
+    if (sp->sim_ratio > 0) {
+        uint64_t now = vmr_time_ns(sel->run);
+        uint64_t target = now + (uint64_t)(sp->sim_ratio * dt * 1e9 + v->carry);
+        v->carry = 0;
+        while (vmv_model_live(m) && sel->state == 1) {
+            uint64_t t = vmr_time_ns(sel->run);
+            if (t >= target) break;
+            double per_op = sel->ops ? (double)t / (double)sel->ops : 0;
+            uint64_t k = per_op > 0 ? (uint64_t)((double)(target - t) / per_op) : 1;
+            if (k < 1) k = 1;
+            if (k > 256) k = 256;
+            vmv_model_step(m, k);
+            if (wall_s() - t0 > budget) break;
+        }
+        if (sel->state != 1) vmv_model_step(m, 256); /* the others finish too */
+        return;
+    }
+    /* As fast as possible within the budget. */
+    uint64_t chunk = 64;
+    while (vmv_model_live(m)) {
+        double t1 = wall_s();
+        vmv_model_step(m, chunk);
+        double t2 = wall_s();
+        if (t2 - t0 > budget) break;
+        if (t2 - t1 < budget / 16 && chunk < (1u << 20)) chunk *= 2;
+    }
+}
+
+/* ------------------------------------------------------------ input */
+
+static void select_run(struct vmv_view *v, size_t i)
+{
+    if (i < v->m.nruns) v->m.sel = i;
+}
+
+static void screenshot_key(struct vmv_view *v)
+{
+    char path[64], err[256], msg[300];
+    snprintf(path, sizeof path, "vmsim-view-%03u.png", ++v->shots);
+    if (vmv_view_save_png(v, path, err, sizeof err) == 0)
+        snprintf(msg, sizeof msg, "saved %s", path);
+    else
+        snprintf(msg, sizeof msg, "screenshot failed: %s", err);
+    set_status(v, msg);
+}
+
+void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
+{
+    char err[256];
+    switch (ev->type) {
+    case SDL_QUIT:
+        v->quit = 1;
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED && v->ren && !v->surf)
+            SDL_GetRendererOutputSize(v->ren, &v->w, &v->h);
+        if (ev->window.event == SDL_WINDOWEVENT_LEAVE) v->mouse_x = v->mouse_y = -1;
+        break;
+    case SDL_MOUSEMOTION:
+        v->mouse_x = ev->motion.x;
+        v->mouse_y = ev->motion.y;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (v->m.nruns > 1 && ev->button.y >= v->race.y &&
+            ev->button.y < v->race.y + v->race.h && v->race_row_h > 0)
+            select_run(v, (size_t)((ev->button.y - v->race.y) / v->race_row_h));
+        break;
+    case SDL_KEYDOWN: {
+        SDL_Keycode k = ev->key.keysym.sym;
+        int shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
+        if (k == SDLK_SPACE || k == SDLK_p) {
+            v->paused = !v->paused;
+            set_status(v, v->paused ? "paused" : "running");
+        } else if (k == SDLK_RIGHT || k == SDLK_PERIOD) {
+            v->paused = 1;
+            vmv_model_step(&v->m, 1);
+        } else if (k == SDLK_n) {
+            v->paused = 1;
+            uint64_t n = vmv_model_step_to_miss(&v->m, 10000000);
+            char msg[96];
+            snprintf(msg, sizeof msg, "%llu ops to the next miss", (unsigned long long)n);
+            set_status(v, msg);
+        } else if (k == SDLK_UP || k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS) {
+            if (v->speed < NSPEEDS - 1) v->speed++;
+            set_status(v, speeds[v->speed].name);
+        } else if (k == SDLK_DOWN || k == SDLK_MINUS || k == SDLK_KP_MINUS) {
+            if (v->speed > 0) v->speed--;
+            set_status(v, speeds[v->speed].name);
+        } else if (k == SDLK_HOME) {
+            v->speed = SPEED_REAL;
+            set_status(v, speeds[v->speed].name);
+        } else if (k == SDLK_END) {
+            v->speed = SPEED_MAX;
+            set_status(v, speeds[v->speed].name);
+        } else if (k == SDLK_r) {
+            if (vmv_model_restart(&v->m, err, sizeof err) < 0)
+                set_status(v, err);
+            else
+                set_status(v, "restarted");
+        } else if (k == SDLK_TAB) {
+            size_t n = v->m.nruns;
+            select_run(v, (v->m.sel + (shift ? n - 1 : 1)) % n);
+        } else if (k >= SDLK_1 && k <= SDLK_9) {
+            select_run(v, (size_t)(k - SDLK_1));
+        } else if (k == SDLK_f) {
+            v->focus = !v->focus;
+        } else if (k == SDLK_s || k == SDLK_F12) {
+            screenshot_key(v);
+        } else if (k == SDLK_h || k == SDLK_F1 || k == SDLK_QUESTION || k == SDLK_SLASH) {
+            v->help = !v->help;
+        } else if (k == SDLK_q || k == SDLK_ESCAPE) {
+            if (v->help && k == SDLK_ESCAPE)
+                v->help = 0;
+            else
+                v->quit = 1;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+int vmv_view_pump(struct vmv_view *v)
+{
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) vmv_view_event(v, &ev);
+    return !v->quit;
+}
+
+/* ------------------------------------------------------------ tiles */
+
+struct walk_ctx {
+    struct vmv_view *v;
+    struct vmv_run *r;
+    struct panel *p;
+    int compact;
+    /* memory map marks */
+    uint8_t *marks;
+    uint64_t ppc;
+};
+
+static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
+                      const struct vm_slot_info *in, int compact)
+{
+    struct vmv_tile_geom *g = &p->tile[in->index];
+    SDL_Rect t = g->tile;
+    int empty = in->base == VM_NO_PAGE;
+    struct rgb bg = empty ? C_EMPTY : C_TILE;
+    /* Hit/miss flash: bright for 400 ms after the touch, then the slots the
+     * latest op touched stay tinted so a paused frame still shows them. */
+    if (r->flash[in->index] != VMV_NONE) {
+        double k = 0;
+        uint64_t age = v->now_ms - r->flash_ms[in->index];
+        if (!v->frozen && v->now_ms >= r->flash_ms[in->index] && age < 400)
+            k = 0.85 * (1.0 - (double)age / 400.0);
+        if (r->flash_op[in->index] == r->ops && k < 0.45) k = 0.45;
+        bg = mix(bg, r->flash[in->index] == VMV_HIT ? C_HIT : C_MISS, k);
+    }
+    fill(v, t.x, t.y, t.w, t.h, bg);
+    frame_rect(v, t, 1, C_EDGE);
+    int pad = compact ? 3 : 6;
+    int lh = compact ? 12 : 15;
+    int y = t.y + pad - 1;
+    /* Header: slot index and the page's address range. */
+    textf(v, compact ? F_SMALL : F_BOLD, C_TEXT, t.x + pad, y, 0, "#%u", in->index);
+    if (!empty && t.w >= 96) {
+        char a[64];
+        vm_addr_t end = in->base + in->extent - 1;
+        if (compact || t.w < 170)
+            snprintf(a, sizeof a, "%lX", (unsigned long)in->base);
+        else
+            snprintf(a, sizeof a, "0x%05lX-%05lX", (unsigned long)in->base, (unsigned long)end);
+        text(v, compact ? F_SMALL : F_MONO, C_DIM, t.x + pad + (compact ? 22 : 30), y + 1, 0, a);
+    }
+    /* The page's bytes: invalid (dark), valid (blue-grey), dirty (orange). */
+    int bar_h = compact ? 6 : 12;
+    SDL_Rect bar = {t.x + pad, y + lh + 3, t.w - 2 * pad, bar_h};
+    if (t.h < 30) bar.y = t.y + t.h - bar_h - 3;
+    g->bar = bar;
+    g->dirty.w = 0;
+    fill(v, bar.x, bar.y, bar.w, bar.h, C_INVALID);
+    if (!empty && in->extent) {
+        int x0 = bar.x + (int)((long)in->vlo * bar.w / in->extent);
+        int x1 = bar.x + (int)((long)in->vhi * bar.w / in->extent);
+        if (x1 > x0) fill(v, x0, bar.y, x1 - x0, bar.h, C_VALID);
+        if (in->dhi > in->dlo) {
+            x0 = bar.x + (int)((long)in->dlo * bar.w / in->extent);
+            x1 = bar.x + (int)((long)in->dhi * bar.w / in->extent);
+            if (x1 <= x0) x1 = x0 + 1;
+            SDL_Rect d = {x0, bar.y, x1 - x0, bar.h};
+            g->dirty = d;
+            fill(v, d.x, d.y, d.w, d.h, C_DIRTY);
+        }
+    }
+    /* Next victim: a thick yellow frame and a badge. */
+    g->victim.w = 0;
+    if (in->next_victim) {
+        frame_rect(v, t, compact ? 2 : 3, C_VICTIM);
+        int bw = compact ? 12 : 52, bh = compact ? 10 : 15;
+        SDL_Rect b = {t.x + t.w - bw - 3, t.y + 3, bw, bh};
+        g->victim = b;
+        fill(v, b.x, b.y, b.w, b.h, C_VICTIM);
+        if (!compact) text(v, F_SMALL, C_BG, b.x + b.w / 2, b.y, 2, "victim");
+    }
+    if (compact || t.h < 58) {
+        if (in->locks) fill(v, t.x + t.w - 8, t.y + t.h - 8, 5, 5, C_LOCK);
+        return;
+    }
+    int y2 = bar.y + bar.h + 3;
+    int x = t.x + pad;
+    if (empty) {
+        text(v, F_SMALL, C_DIM, x, y2, 0, "empty");
+    } else {
+        char buf[96];
+        if (in->dhi > in->dlo)
+            snprintf(buf, sizeof buf, "dirty %u-%u", in->dlo, in->dhi);
+        else
+            snprintf(buf, sizeof buf, "clean");
+        x += text(v, F_SMALL, in->dhi > in->dlo ? C_DIRTY : C_DIM, x, y2, 0, buf) + 8;
+        unsigned pol = vm_policy(vmr_vm(r->run));
+        if (pol == VM_POLICY_CLOCK || pol == VM_POLICY_SIEVE) {
+            x += text(v, F_SMALL, in->ref ? C_REF : C_DIM, x, y2, 0,
+                      in->ref ? (pol == VM_POLICY_CLOCK ? "ref 1" : "visited") :
+                                (pol == VM_POLICY_CLOCK ? "ref 0" : "unvisited")) + 8;
+        }
+        if (in->age != 0xFF && t.w >= 150)
+            x += textf(v, F_SMALL, C_DIM, x, y2, 0, "%s %u",
+                       pol == VM_POLICY_CLOCK ? "hand+" : "pos", in->age) + 8;
+        if (in->locks) textf(v, F_SMALL, C_LOCK, x, y2, 0, "locked x%u", in->locks);
+    }
+#if VM_CONFIG_SLOT_STATS
+    if (t.h >= 72) {
+        char a[24], b[24], c[24];
+        textf(v, F_SMALL, C_DIM, t.x + pad, y2 + 14, 0, "ld %s  ev %s  wb %s",
+              fmt_count(a, sizeof a, in->loads), fmt_count(b, sizeof b, in->evictions),
+              fmt_count(c, sizeof c, in->writebacks));
+    }
+#endif
+}
+
+static void walk_tile(void *ctx, const struct vm_slot_info *in)
+{
+    struct walk_ctx *w = ctx;
+    if (in->index < w->p->ntiles) draw_tile(w->v, w->r, w->p, in, w->compact);
+    if (in->base != VM_NO_PAGE && w->marks) {
+        uint64_t cell = ((uint64_t)in->base / w->r->page_size) / w->ppc;
+        if (cell < w->p->ncells) w->marks[cell] |= in->dhi > in->dlo ? 3 : 1;
+    }
+}
+
+/* Tile grid: the column count that gives the largest tiles of a readable
+ * shape (height at most 0.55 of the width, at most 96 px). */
+static void layout_tiles(struct panel *p, unsigned n)
+{
+    SDL_Rect a = p->tiles;
+    int gap = 6, best = -1;
+    unsigned bc = 1;
+    for (unsigned c = 1; c <= n; c++) {
+        unsigned rows = (n + c - 1) / c;
+        int tw = (a.w - gap * ((int)c - 1)) / (int)c;
+        int th = (a.h - gap * ((int)rows - 1)) / (int)rows;
+        if (tw < 12 || th < 10) continue;
+        if (th > tw * 55 / 100) th = tw * 55 / 100;
+        if (th > 96) th = 96;
+        int score = tw * th;
+        if (tw > 260) score = 260 * th; /* no gain from very wide tiles */
+        if (score > best) {
+            best = score;
+            bc = c;
+        }
+    }
+    unsigned rows = (n + bc - 1) / bc;
+    int tw = (a.w - gap * ((int)bc - 1)) / (int)bc;
+    int th = (a.h - gap * ((int)rows - 1)) / (int)rows;
+    if (th > tw * 55 / 100) th = tw * 55 / 100;
+    if (th > 96) th = 96;
+    if (tw > 260) tw = 260;
+    if (th < 10) th = 10;
+    p->ntiles = (int)n;
+    for (unsigned i = 0; i < n; i++) {
+        SDL_Rect t = {a.x + (int)(i % bc) * (tw + gap), a.y + (int)(i / bc) * (th + gap), tw, th};
+        p->tile[i].tile = t;
+    }
+}
+
+/* ------------------------------------------------------------ memory map */
+
+/* Cells of at least 4 px; when the pool has more pages than fit, each cell
+ * stands for a power-of-two run of consecutive pages (resident or dirty if
+ * any of them is; heat is their summed loads). */
+static void layout_map(struct panel *p, const struct vmv_run *r)
+{
+    SDL_Rect a = p->map;
+    uint64_t ppc = 1;
+    int cell = 16;
+    for (;;) {
+        uint64_t cells = (r->npages + ppc - 1) / ppc;
+        int cols = a.w / cell, rows = a.h / cell;
+        if (cols > 0 && rows > 0 && (uint64_t)cols * (uint64_t)rows >= cells) break;
+        if (cell > 4)
+            cell--;
+        else
+            ppc *= 2;
+    }
+    p->cell = cell;
+    p->pages_per_cell = ppc;
+    p->ncells = (r->npages + ppc - 1) / ppc;
+    p->cols = a.w / cell;
+    p->rows = (int)((p->ncells + (uint64_t)p->cols - 1) / (uint64_t)p->cols);
+    p->mx = a.x;
+    p->my = a.y;
+}
+
+static uint64_t cell_heat(const struct vmv_run *r, uint64_t first_page, uint64_t n)
+{
+    uint64_t a = first_page >> r->heat_shift;
+    uint64_t b = (first_page + n - 1) >> r->heat_shift;
+    uint64_t s = 0;
+    for (uint64_t i = a; i <= b && i < r->heat_len; i++) s += r->heat[i];
+    return s;
+}
+
+static void draw_map(struct vmv_view *v, struct vmv_run *r, struct panel *p)
+{
+    uint64_t maxh = 1;
+    int gap = p->cell >= 7 ? 1 : 0;
+    for (uint64_t c = 0; c < p->ncells; c++) {
+        uint64_t h = cell_heat(r, c * p->pages_per_cell, p->pages_per_cell);
+        if (h > maxh) maxh = h;
+    }
+    double lm = log((double)maxh + 1);
+    for (uint64_t c = 0; c < p->ncells; c++) {
+        int x = p->mx + (int)(c % (uint64_t)p->cols) * p->cell;
+        int y = p->my + (int)(c / (uint64_t)p->cols) * p->cell;
+        uint64_t h = cell_heat(r, c * p->pages_per_cell, p->pages_per_cell);
+        struct rgb col = h ? heat_color(log((double)h + 1) / lm) : C_INVALID;
+        fill(v, x, y, p->cell - gap, p->cell - gap, col);
+        uint8_t mk = v->marks[c];
+        if (mk) {
+            SDL_Rect q = {x, y, p->cell - gap, p->cell - gap};
+            if (p->cell >= 6)
+                frame_rect(v, q, p->cell >= 10 ? 2 : 1, (mk & 2) ? C_DIRTY : C_RESIDENT);
+            else
+                fill(v, x, y, p->cell - gap, p->cell - gap, (mk & 2) ? C_DIRTY : C_RESIDENT);
+        }
+    }
+}
+
+/* ------------------------------------------------------------ plots */
+
+static void plot_frame(struct vmv_view *v, SDL_Rect a, const char *title, const char *value,
+                       struct rgb vc)
+{
+    fill(v, a.x, a.y, a.w, a.h, C_BG);
+    frame_rect(v, a, 1, C_EDGE);
+    text(v, F_SMALL, C_DIM, a.x + 4, a.y + 2, 0, title);
+    text(v, F_SMALL, vc, a.x + a.w - 4, a.y + 2, 1, value);
+}
+
+/* One series, y in [0, ymax], over the visible buckets. */
+static void plot_series(struct vmv_view *v, SDL_Rect a, const double *ys, unsigned n, double ymax,
+                        struct rgb c, int thick)
+{
+    if (n < 2 || ymax <= 0) return;
+    color(v, c);
+    int top = a.y + 16, bot = a.y + a.h - 3;
+    double sx = (double)(a.w - 6) / (VMV_HIST - 1);
+    int px = 0, py = 0;
+    for (unsigned i = 0; i < n; i++) {
+        int x = a.x + 3 + (int)(sx * i);
+        double f = ys[i] / ymax;
+        if (f > 1) f = 1;
+        int y = bot - (int)(f * (bot - top));
+        if (i) {
+            SDL_RenderDrawLine(v->ren, px, py, x, y);
+            if (thick) SDL_RenderDrawLine(v->ren, px, py - 1, x, y - 1);
+        }
+        px = x;
+        py = y;
+    }
+}
+
+static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
+{
+    static double y1[VMV_HIST], y2[VMV_HIST], y3[VMV_HIST];
+    unsigned n = r->hist_n;
+    int ph = (a.h - 8) / 3;
+    char val[96], b1[32], b2[32];
+    /* Hit ratio per bucket, and its moving average over 16 buckets. */
+    SDL_Rect p1 = {a.x, a.y, a.w, ph};
+    double acc_h = 0, acc_t = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct vmv_bucket *b = vmv_hist(r, i);
+        double t = (double)b->hits + b->misses;
+        y1[i] = t ? 100.0 * b->hits / t : 0;
+        acc_h += b->hits;
+        acc_t += t;
+        if (i >= 16) {
+            const struct vmv_bucket *o = vmv_hist(r, i - 16);
+            acc_h -= o->hits;
+            acc_t -= (double)o->hits + o->misses;
+        }
+        y2[i] = acc_t > 0 ? 100.0 * acc_h / acc_t : 0;
+    }
+    snprintf(val, sizeof val, n ? "%.1f%% (avg of 16: %.1f%%)" : "-", n ? y1[n - 1] : 0.0,
+             n ? y2[n - 1] : 0.0);
+    plot_frame(v, p1, "hit ratio per bucket", val, C_HIT);
+    plot_series(v, p1, y1, n, 100, mix(C_HIT, C_BG, 0.55), 0);
+    plot_series(v, p1, y2, n, 100, C_HIT, 1);
+    /* Misses per bucket against misses at the optimum. */
+    SDL_Rect p2 = {a.x, a.y + ph + 4, a.w, ph};
+    double ymax = 1;
+    for (unsigned i = 0; i < n; i++) {
+        const struct vmv_bucket *b = vmv_hist(r, i);
+        y1[i] = b->misses;
+        y3[i] = b->opt_misses;
+        if (y1[i] > ymax) ymax = y1[i];
+        if (y3[i] > ymax) ymax = y3[i];
+    }
+    if (r->has_opt)
+        snprintf(val, sizeof val, "%s vs %s at the optimum",
+                 fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
+                 fmt_count(b2, sizeof b2, n ? vmv_hist(r, n - 1)->opt_misses : 0));
+    else
+        snprintf(val, sizeof val, "%s (%.60s)", fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
+                 r->opt_note);
+    plot_frame(v, p2, "misses per bucket", val, C_MISS);
+    if (r->has_opt) plot_series(v, p2, y3, n, ymax * 1.1, C_OPT, 0);
+    plot_series(v, p2, y1, n, ymax * 1.1, C_MISS, 1);
+    /* Backend bytes per bucket. */
+    SDL_Rect p3 = {a.x, a.y + 2 * (ph + 4), a.w, ph};
+    ymax = 1;
+    for (unsigned i = 0; i < n; i++) {
+        y1[i] = (double)vmv_hist(r, i)->bytes;
+        if (y1[i] > ymax) ymax = y1[i];
+    }
+    snprintf(val, sizeof val, "%s per %llu ops", fmt_bytes(b1, sizeof b1, n ? y1[n - 1] : 0),
+             (unsigned long long)r->m->bucket_ops);
+    plot_frame(v, p3, "bus bytes per bucket", val, C_BYTES);
+    plot_series(v, p3, y1, n, ymax * 1.1, C_BYTES, 1);
+}
+
+/* ------------------------------------------------------------ counters */
+
+static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
+{
+    const struct vmr_counters *c = vmr_counters(r->run);
+    char b1[32], b2[32], b3[32], b4[32];
+    int lh = 16, x = a.x + 6, y = a.y + 4;
+    int x2 = a.x + a.w / 2 + 4;
+    fill(v, a.x, a.y, a.w, a.h, C_PANEL);
+    double hr = c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0;
+    if (r->op_total)
+        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s of %s (%.1f%%)", fmt_count(b1, 32, r->ops),
+              fmt_count(b2, 32, r->op_total), 100.0 * (double)r->ops / (double)r->op_total);
+    else
+        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s", fmt_count(b1, 32, r->ops));
+    if (r->state == 0) text(v, F_BOLD, C_HIT, a.x + a.w - 6, y, 1, "done");
+    if (r->state < 0) text(v, F_BOLD, C_MISS, a.x + a.w - 6, y, 1, "FAILED");
+    y += lh + 2;
+    textf(v, F_NORMAL, C_HIT, x, y, 0, "hits %s (%.1f%%)", fmt_count(b1, 32, c->hits), hr);
+    textf(v, F_NORMAL, C_MISS, x2, y, 0, "misses %s", fmt_count(b1, 32, c->misses));
+    y += lh;
+    if (r->has_opt)
+        textf(v, F_NORMAL, C_OPT, x, y, 0, "at the optimum %s (whole trace %s)",
+              fmt_count(b1, 32, vmv_opt_so_far(r)), fmt_count(b2, 32, r->opt_total));
+    else
+        textf(v, F_NORMAL, C_DIM, x, y, 0, "%s", r->opt_note);
+    y += lh;
+    textf(v, F_NORMAL, C_TEXT, x, y, 0, "loads %s  fills %s", fmt_count(b1, 32, c->loads),
+          fmt_count(b2, 32, c->fills));
+    textf(v, F_NORMAL, C_DIRTY, x2, y, 0, "write-backs %s", fmt_count(b1, 32, c->writebacks));
+    y += lh;
+    textf(v, F_NORMAL, C_BYTES, x, y, 0, "bus read %s  written %s", fmt_bytes(b1, 32, (double)c->bytes_read),
+          fmt_bytes(b2, 32, (double)c->bytes_written));
+    y += lh;
+    uint64_t prog = c->access_read + c->access_written;
+    textf(v, F_NORMAL, C_TEXT, x, y, 0, "program bytes %s  traffic %.2fx",
+          fmt_bytes(b1, 32, (double)prog),
+          prog ? (double)(c->bytes_read + c->bytes_written) / (double)prog : 0.0);
+    y += lh;
+    double tp = c->time_ns ? (double)prog / ((double)c->time_ns * 1e-9) : 0;
+    if (c->time_ns)
+        textf(v, F_NORMAL, C_TEXT, x, y, 0, "simulated %s  throughput %s/s",
+              fmt_time(b3, 32, c->time_ns), fmt_bytes(b4, 32, tp));
+    else
+        text(v, F_NORMAL, C_DIM, x, y, 0, "simulated time 0 (ideal ram backend)");
+    y += lh;
+    if (c->backend_errors || c->op_errors)
+        textf(v, F_NORMAL, C_MISS, x, y, 0, "errors: backend %llu, ops %llu",
+              (unsigned long long)c->backend_errors, (unsigned long long)c->op_errors);
+    else if (r->phase[0])
+        textf(v, F_NORMAL, C_DIM, x, y, 0, "phase: %s", r->phase);
+    if (r->state < 0) text(v, F_SMALL, C_MISS, x, a.y + a.h - 14, 0, r->error);
+}
+
+/* ------------------------------------------------------------ panels */
+
+static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
+{
+    struct vmv_run *r = &v->m.runs[ri];
+    struct panel *p = &v->panels[ri];
+    p->shown = 1;
+    p->all = a;
+    fill(v, a.x, a.y, a.w, a.h, C_PANEL);
+    if (ri == v->m.sel && v->m.nruns > 1) frame_rect(v, a, 1, C_RESIDENT);
+    /* Title: the run, its policy and geometry. */
+    struct vm *vm = vmr_vm(r->run);
+    textf(v, F_BOLD, C_TEXT, a.x + 8, a.y + 5, 0, "%u. %s", (unsigned)ri + 1, r->title);
+    textf(v, F_SMALL, C_DIM, a.x + 8, a.y + 23, 0, "%s, %u pages of %u B, pool %llu B",
+          vm_policy_name(vm_policy(vm)), r->page_count, r->page_size, (unsigned long long)r->pool);
+    int top = a.y + 42;
+    SDL_Rect in = {a.x + 8, top, a.w - 16, a.y + a.h - top - 8};
+    int wide = in.w >= 860;
+    SDL_Rect left = in, right = in;
+    if (wide) {
+        left.w = in.w * 56 / 100;
+        right.x = left.x + left.w + 12;
+        right.w = in.w - left.w - 12;
+    }
+    int map_title = 16;
+    if (wide) {
+        p->tiles = left;
+        p->tiles.h = left.h * 62 / 100;
+        p->map = left;
+        p->map.y = p->tiles.y + p->tiles.h + 8 + map_title;
+        p->map.h = left.y + left.h - p->map.y;
+        p->counters = right;
+        p->counters.h = 150;
+        p->plots = right;
+        p->plots.y = right.y + 158;
+        p->plots.h = right.h - 158;
+    } else {
+        int h = in.h;
+        p->tiles = in;
+        p->tiles.h = h * 38 / 100;
+        p->map = in;
+        p->map.y = p->tiles.y + p->tiles.h + 6 + map_title;
+        p->map.h = h * 15 / 100 - map_title;
+        p->counters = in;
+        p->counters.y = p->map.y + p->map.h + 6;
+        p->counters.h = 150;
+        p->plots = in;
+        p->plots.y = p->counters.y + p->counters.h + 6;
+        p->plots.h = in.y + in.h - p->plots.y;
+    }
+    layout_tiles(p, r->page_count);
+    layout_map(p, r);
+    if (v->marks_cap < p->ncells) {
+        free(v->marks);
+        v->marks = malloc((size_t)p->ncells);
+        v->marks_cap = v->marks ? (size_t)p->ncells : 0;
+    }
+    if (v->marks) memset(v->marks, 0, (size_t)p->ncells);
+    struct walk_ctx w = {v, r, p, 0, v->marks, p->pages_per_cell};
+    w.compact = p->ntiles > 0 && (p->tile[0].tile.w < 118 || p->tile[0].tile.h < 46);
+    vm_walk(vm, walk_tile, &w);
+    /* Memory map, with its scale. */
+    char b1[32], b2[32], msg[160];
+    if (p->pages_per_cell == 1)
+        snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = 1 page (%u B)",
+                 (unsigned long long)r->npages, r->page_size);
+    else
+        snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = %llu pages (%s)",
+                 (unsigned long long)r->npages, (unsigned long long)p->pages_per_cell,
+                 fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
+    text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg);
+    int lx = p->map.x + p->map.w;
+    lx -= text(v, F_SMALL, C_DIRTY, lx, p->map.y - map_title, 1, "dirty") + 10;
+    lx -= text(v, F_SMALL, C_RESIDENT, lx, p->map.y - map_title, 1, "resident") + 10;
+    snprintf(msg, sizeof msg, "loads 1..%s", fmt_count(b2, 32, r->heat_max));
+    if (p->map.w > 420) text(v, F_SMALL, heat_color(0.8), lx, p->map.y - map_title, 1, msg);
+    if (v->marks) draw_map(v, r, p);
+    draw_counters(v, r, p->counters);
+    if (p->plots.h > 60) draw_plots(v, r, p->plots);
+}
+
+static void draw_race(struct vmv_view *v, SDL_Rect a)
+{
+    struct vmv_model *m = &v->m;
+    int rh = v->race_row_h;
+    char b1[32], b2[32], b3[32], b4[32];
+    /* Best miss count so far, to show who leads. */
+    uint64_t best = UINT64_MAX;
+    for (size_t i = 0; i < m->nruns; i++) {
+        const struct vmr_counters *c = vmr_counters(m->runs[i].run);
+        if (c->misses < best) best = c->misses;
+    }
+    for (size_t i = 0; i < m->nruns && (int)(i + 1) * rh <= a.h; i++) {
+        struct vmv_run *r = &m->runs[i];
+        const struct vmr_counters *c = vmr_counters(r->run);
+        int y = a.y + (int)i * rh;
+        if (i == m->sel) fill(v, a.x, y, a.w, rh, C_SEL);
+        textf(v, i == m->sel ? F_BOLD : F_NORMAL, C_TEXT, a.x + 6, y + 1, 0, "%u. %s",
+              (unsigned)i + 1, r->title);
+        int bx = a.x + a.w * 38 / 100, bw = a.w * 14 / 100;
+        fill(v, bx, y + 5, bw, rh - 10, C_INVALID);
+        double f = r->op_total ? (double)r->ops / (double)r->op_total : 0;
+        fill(v, bx, y + 5, (int)(bw * (f > 1 ? 1 : f)), rh - 10, C_RESIDENT);
+        double hr = c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0;
+        int x = bx + bw + 10;
+        textf(v, F_NORMAL, C_HIT, x, y + 1, 0, "hit %.1f%%", hr);
+        x += a.w * 9 / 100;
+        textf(v, F_NORMAL, c->misses == best ? C_HIT : C_MISS, x, y + 1, 0, "misses %s",
+              fmt_count(b1, 32, c->misses));
+        x += a.w * 11 / 100;
+        if (r->has_opt)
+            textf(v, F_NORMAL, C_OPT, x, y + 1, 0, "opt %s", fmt_count(b2, 32, vmv_opt_so_far(r)));
+        x += a.w * 8 / 100;
+        textf(v, F_NORMAL, C_BYTES, x, y + 1, 0, "bus %s",
+              fmt_bytes(b3, 32, (double)(c->bytes_read + c->bytes_written)));
+        x += a.w * 10 / 100;
+        textf(v, F_NORMAL, C_TEXT, x, y + 1, 0, "%s", fmt_time(b4, 32, c->time_ns));
+    }
+}
+
+/* vm_walk reports every slot; pick_slot keeps the one asked for. */
+struct pick {
+    unsigned want;
+    struct vm_slot_info *out;
+};
+static void pick_slot(void *ctx, const struct vm_slot_info *in)
+{
+    struct pick *pk = ctx;
+    if (in->index == pk->want) *pk->out = *in;
+}
+
+static void draw_tooltip(struct vmv_view *v)
+{
+    int mx = v->mouse_x, my = v->mouse_y;
+    if (mx < 0) return;
+    char lines[6][128];
+    int n = 0;
+    for (size_t ri = 0; ri < v->m.nruns && n == 0; ri++) {
+        struct panel *p = &v->panels[ri];
+        struct vmv_run *r = &v->m.runs[ri];
+        if (!p->shown) continue;
+        for (int i = 0; i < p->ntiles; i++) {
+            SDL_Rect t = p->tile[i].tile;
+            SDL_Point pt = {mx, my};
+            if (!SDL_PointInRect(&pt, &t)) continue;
+            const struct vm *vm = vmr_vm(r->run);
+            struct vm_slot_info found;
+            memset(&found, 0, sizeof found);
+            found.index = 0xFF;
+            struct pick pk = {(unsigned)i, &found};
+            vm_walk(vm, pick_slot, &pk);
+            if (found.index == 0xFF) break;
+            if (found.base == VM_NO_PAGE) {
+                snprintf(lines[n++], 128, "slot %u: empty", found.index);
+            } else {
+                snprintf(lines[n++], 128, "slot %u: page 0x%lX-0x%lX (%u B)", found.index,
+                         (unsigned long)found.base,
+                         (unsigned long)(found.base + found.extent - 1), found.extent);
+                snprintf(lines[n++], 128, "valid bytes [%u, %u)  dirty [%u, %u)%s", found.vlo,
+                         found.vhi, found.dlo, found.dhi, found.dhi > found.dlo ? "" : " (clean)");
+                snprintf(lines[n++], 128, "locks %u  ref/visited %u  position %u%s",
+                         found.locks, found.ref, found.age,
+                         found.next_victim ? "  NEXT VICTIM" : "");
+            }
+#if VM_CONFIG_SLOT_STATS
+            snprintf(lines[n++], 128, "loads %llu  evictions %llu  write-backs %llu",
+                     (unsigned long long)found.loads, (unsigned long long)found.evictions,
+                     (unsigned long long)found.writebacks);
+#endif
+            break;
+        }
+        if (n == 0 && mx >= p->mx && my >= p->my && p->cols > 0) {
+            uint64_t c = (uint64_t)((my - p->my) / p->cell) * (uint64_t)p->cols +
+                         (uint64_t)((mx - p->mx) / p->cell);
+            if ((mx - p->mx) / p->cell < p->cols && c < p->ncells) {
+                uint64_t first = c * p->pages_per_cell;
+                uint64_t last = first + p->pages_per_cell - 1;
+                if (last >= r->npages) last = r->npages - 1;
+                uint64_t a0 = first * r->page_size, a1 = (last + 1) * r->page_size - 1;
+                if (a1 >= r->pool) a1 = r->pool - 1;
+                if (p->pages_per_cell == 1)
+                    snprintf(lines[n++], 128, "page %llu: 0x%llX-0x%llX", (unsigned long long)first,
+                             (unsigned long long)a0, (unsigned long long)a1);
+                else
+                    snprintf(lines[n++], 128, "pages %llu-%llu: 0x%llX-0x%llX",
+                             (unsigned long long)first, (unsigned long long)last,
+                             (unsigned long long)a0, (unsigned long long)a1);
+                snprintf(lines[n++], 128, "loaded %llu times",
+                         (unsigned long long)cell_heat(r, first, last - first + 1));
+                int s = p->pages_per_cell == 1 ? vm_slot_of(vmr_vm(r->run), (vm_addr_t)a0) : -1;
+                if (s >= 0) snprintf(lines[n++], 128, "resident in slot %d", s);
+            }
+        }
+    }
+    if (n == 0) return;
+    int w = 0;
+    for (int i = 0; i < n; i++) {
+        int tw = text_width(v, F_NORMAL, lines[i]);
+        if (tw > w) w = tw;
+    }
+    int h = n * 16 + 8;
+    int x = mx + 16, y = my + 16;
+    if (x + w + 12 > v->w) x = mx - w - 20;
+    if (y + h > v->h) y = my - h - 8;
+    fill(v, x, y, w + 12, h, C_BG);
+    frame_rect(v, (SDL_Rect){x, y, w + 12, h}, 1, C_RESIDENT);
+    for (int i = 0; i < n; i++) text(v, F_NORMAL, C_TEXT, x + 6, y + 4 + i * 16, 0, lines[i]);
+}
+
+static void draw_help(struct vmv_view *v)
+{
+    static const char *const keys[][2] = {
+        {"Space / P", "pause or resume"},
+        {"Right / .", "step one operation (pauses)"},
+        {"N", "step to the selected run's next miss"},
+        {"Up / +   Down / -", "faster / slower"},
+        {"Home / End", "real time on the simulated clock / as fast as possible"},
+        {"R", "restart every run from the first operation"},
+        {"Tab / 1-9 / click", "select a run (the race strip lists them all)"},
+        {"F", "show only the selected run, or all side by side"},
+        {"S / F12", "save a screenshot (vmsim-view-NNN.png)"},
+        {"mouse over", "a tile or a memory-map cell: its address and counters"},
+        {"H / F1", "this help"},
+        {"Q / Esc", "quit (vmsim then runs the scenario headless and reports)"},
+    };
+    int n = (int)(sizeof keys / sizeof keys[0]);
+    int w = 620, h = n * 20 + 120;
+    int x = (v->w - w) / 2, y = (v->h - h) / 2;
+    fill(v, x, y, w, h, C_BG);
+    frame_rect(v, (SDL_Rect){x, y, w, h}, 2, C_RESIDENT);
+    text(v, F_TITLE, C_TEXT, x + 16, y + 12, 0, "Keys");
+    for (int i = 0; i < n; i++) {
+        text(v, F_BOLD, C_VICTIM, x + 16, y + 44 + i * 20, 0, keys[i][0]);
+        text(v, F_NORMAL, C_TEXT, x + 190, y + 44 + i * 20, 0, keys[i][1]);
+    }
+    int ly = y + 52 + n * 20;
+    fill(v, x + 16, ly + 3, 24, 10, C_VALID);
+    text(v, F_SMALL, C_DIM, x + 46, ly, 0, "valid bytes");
+    fill(v, x + 136, ly + 3, 24, 10, C_DIRTY);
+    text(v, F_SMALL, C_DIM, x + 166, ly, 0, "dirty bytes");
+    fill(v, x + 256, ly + 3, 24, 10, C_VICTIM);
+    text(v, F_SMALL, C_DIM, x + 286, ly, 0, "next victim");
+    fill(v, x + 376, ly + 3, 24, 10, C_HIT);
+    text(v, F_SMALL, C_DIM, x + 406, ly, 0, "hit");
+    fill(v, x + 446, ly + 3, 24, 10, C_MISS);
+    text(v, F_SMALL, C_DIM, x + 476, ly, 0, "miss");
+    text(v, F_SMALL, C_DIM, x + 16, ly + 20, 0,
+         "Tiles are the page buffers; the bar spans the page's bytes. pos = order of eviction (0 first).");
+}
+
+void vmv_view_draw(struct vmv_view *v)
+{
+    double t0 = wall_s();
+    struct vmv_model *m = &v->m;
+    color(v, C_BG);
+    SDL_RenderClear(v->ren);
+    for (size_t i = 0; i < m->nruns; i++) v->panels[i].shown = 0;
+    /* Title bar. */
+    char b1[32], b2[32];
+    textf(v, F_TITLE, C_TEXT, 12, 8, 0, "%s", m->sc->name);
+    if (m->sc->description[0])
+        text(v, F_NORMAL, C_DIM, 12 + text_width(v, F_TITLE, m->sc->name) + 14, 11, 0,
+             m->sc->description);
+    struct vmv_run *sel = &m->runs[m->sel];
+    textf(v, F_BOLD, v->paused ? C_VICTIM : C_HIT, v->w - 12, 9, 1, "%s  |  %s",
+          v->paused ? "PAUSED" : (vmv_model_live(m) ? "running" : "finished"),
+          speeds[v->speed].name);
+    int y = 36;
+    /* Race strip. */
+    v->race.w = 0;
+    if (m->nruns > 1) {
+        v->race_row_h = 20;
+        int rows = (int)m->nruns;
+        if (rows > 8) rows = 8;
+        v->race = (SDL_Rect){8, y, v->w - 16, rows * v->race_row_h};
+        draw_race(v, v->race);
+        y += v->race.h + 8;
+    }
+    /* Panels. */
+    SDL_Rect area = {8, y, v->w - 16, v->h - y - 28};
+    size_t n = m->nruns;
+    int side = !v->focus && n > 1 && n <= 4 && (area.w - 8 * ((int)n - 1)) / (int)n >= 300;
+    if (side) {
+        int pw = (area.w - 8 * ((int)n - 1)) / (int)n;
+        for (size_t i = 0; i < n; i++)
+            draw_panel(v, i, (SDL_Rect){area.x + (int)i * (pw + 8), area.y, pw, area.h});
+    } else {
+        draw_panel(v, m->sel, area);
+    }
+    /* Key line. */
+    int ky = v->h - 22;
+    text(v, F_SMALL, C_DIM, 12, ky + 3, 0,
+         "Space pause   . step   N next miss   +/- speed   R restart   Tab run   F focus   "
+         "S screenshot   H help   Q quit");
+    if (v->status[0] && v->now_ms - v->status_ms < 4000)
+        text(v, F_SMALL, C_VICTIM, v->w - 12, ky + 3, 1, v->status);
+    else
+        textf(v, F_SMALL, C_DIM, v->w - 12, ky + 3, 1, "op %s / %s   bucket = %llu ops",
+              fmt_count(b1, 32, sel->ops), sel->op_total ? fmt_count(b2, 32, sel->op_total) : "?",
+              (unsigned long long)m->bucket_ops);
+    draw_tooltip(v);
+    if (v->help) draw_help(v);
+    if (v->win) SDL_RenderPresent(v->ren);
+    double dt = wall_s() - t0;
+    v->frames++;
+    v->draw_s += dt;
+    if (dt > v->draw_max) v->draw_max = dt;
+}
+
+/* ------------------------------------------------------------ output */
+
+int vmv_view_save_png(struct vmv_view *v, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = v->surf;
+    int own = 0;
+    if (!s) {
+        s = SDL_CreateRGBSurfaceWithFormat(0, v->w, v->h, 32, SDL_PIXELFORMAT_ARGB8888);
+        if (!s || SDL_RenderReadPixels(v->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels,
+                                       s->pitch) < 0) {
+            snprintf(err, errlen, "cannot read the frame: %s", SDL_GetError());
+            if (s) SDL_FreeSurface(s);
+            return -1;
+        }
+        own = 1;
+    }
+    int rc = IMG_SavePNG(s, path);
+    if (own) SDL_FreeSurface(s);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, IMG_GetError());
+        return -1;
+    }
+    return 0;
+}
+
+long vmv_view_pixel(struct vmv_view *v, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= v->w || y >= v->h) return -1;
+    uint32_t px = 0;
+    if (v->surf) {
+        px = ((const uint32_t *)((const uint8_t *)v->surf->pixels + y * v->surf->pitch))[x];
+    } else {
+        SDL_Rect r = {x, y, 1, 1};
+        if (SDL_RenderReadPixels(v->ren, &r, SDL_PIXELFORMAT_ARGB8888, &px, 4) < 0) return -1;
+    }
+    return (long)(px & 0xFFFFFFu);
+}
+
+int vmv_view_tile(const struct vmv_view *v, size_t run, unsigned slot, struct vmv_tile_geom *g)
+{
+    if (run >= v->m.nruns || !v->panels[run].shown || (int)slot >= v->panels[run].ntiles)
+        return -1;
+    *g = v->panels[run].tile[slot];
+    return 0;
+}
+
+int vmv_view_counters_rect(const struct vmv_view *v, size_t run, SDL_Rect *r)
+{
+    if (run >= v->m.nruns || !v->panels[run].shown) return -1;
+    *r = v->panels[run].counters;
+    return 0;
+}
+
+int vmv_view_loop(struct vmv_view *v)
+{
+    double start = wall_s(), last = start;
+    while (vmv_view_pump(v)) {
+        double now = wall_s();
+        double dt = now - last;
+        last = now;
+        if (dt > 0.25) dt = 0.25;
+        vmv_view_set_now(v, (uint64_t)((now - start) * 1000));
+        /* Replay for most of a 60 Hz frame, then draw. */
+        vmv_view_advance(v, dt, 0.011);
+        vmv_view_draw(v);
+        double spent = wall_s() - now;
+        if (spent < 1.0 / 60) SDL_Delay((Uint32)((1.0 / 60 - spent) * 1000));
+    }
+    return 0;
+}
