@@ -805,6 +805,7 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
         line_col(text, at, &line, &col);
         snprintf(err, errlen, "%s:%d:%d: malformed JSON (expected a value, a comma or a closing bracket here)",
                  path, line, col);
+        vms_free(sc);
         return -1;
     }
     if (!cJSON_IsObject(root)) {

@@ -1,0 +1,418 @@
+/*
+ * test_replay.c - the replay engine: data verification over every backend
+ * stack, detection of wrong data, the core's LRU and FIFO miss counts against
+ * independent naive simulators (and the optimum below them), per-op stepping
+ * with monotonic simulated time, observers that change no number, and
+ * tolerated faults that never yield wrong data.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "replay.h"
+#include "vmtrace.h"
+
+static char err[512];
+
+/* ------------------------------------------------------------ helpers */
+
+static uint32_t rng_state;
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static void hex(FILE *f, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) fprintf(f, "%02x", p[i]);
+}
+
+/* A JSON trace of random ops over a pool of `pool` bytes. Writes carry
+ * data; reads carry the expected bytes from a model of the pool kept here,
+ * so the engine's trace-data check is independent of its shadow. When
+ * `corrupt_at` >= 0, the read with that index expects one wrong byte. */
+static char *make_trace(uint32_t seed, uint32_t pool, int nops, int corrupt_at)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/vmsim_test_XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    uint8_t *model = calloc(pool, 1);
+    uint8_t buf[300];
+    int reads = 0;
+    rng_state = seed;
+    fprintf(f, "{\"format\":\"vmtrace\",\"version\":1,\"pool_size\":%u,\"ops\":[\n", pool);
+    fprintf(f, "{\"op\":\"phase\",\"name\":\"random\"}");
+    for (int i = 0; i < nops; i++) {
+        uint32_t k = rnd() % 100;
+        uint32_t len = 1 + rnd() % (rnd() % 4 == 0 ? 200 : 8);
+        uint32_t a = rnd() % (pool - len);
+        fprintf(f, ",\n");
+        if (k < 40) {
+            for (uint32_t j = 0; j < len; j++) buf[j] = (uint8_t)rnd();
+            memcpy(model + a, buf, len);
+            fprintf(f, "{\"op\":\"write\",\"addr\":%u,\"len\":%u,\"data\":\"", a, len);
+            hex(f, buf, len);
+            fprintf(f, "\"}");
+        } else if (k < 85) {
+            memcpy(buf, model + a, len);
+            if (reads++ == corrupt_at) buf[len / 2] ^= 0x10;
+            fprintf(f, "{\"op\":\"read\",\"addr\":%u,\"len\":%u,\"data\":\"", a, len);
+            hex(f, buf, len);
+            fprintf(f, "\"}");
+        } else if (k < 89) {
+            uint8_t v = (uint8_t)rnd();
+            memset(model + a, v, len);
+            fprintf(f, "{\"op\":\"memset\",\"addr\":%u,\"len\":%u,\"value\":%u}", a, len, v);
+        } else if (k < 93) {
+            uint32_t b = rnd() % (pool - len);
+            memmove(model + a, model + b, len);
+            fprintf(f, "{\"op\":\"memcpy\",\"addr\":%u,\"src\":%u,\"len\":%u}", a, b, len);
+        } else if (k < 97) {
+            /* A lock held over one more op, then released. Written locks
+             * change bytes the model cannot know: only RO here. */
+            uint32_t l = 1 + len % 32;
+            fprintf(f, "{\"op\":\"lock\",\"addr\":%u,\"len\":%u,\"mode\":\"ro\",\"id\":7},\n", a, l);
+            fprintf(f, "{\"op\":\"read\",\"addr\":%u,\"len\":1},\n", a);
+            fprintf(f, "{\"op\":\"unlock\",\"id\":7}");
+        } else if (k < 98) {
+            fprintf(f, "{\"op\":\"flush\"}");
+        } else if (k < 99) {
+            fprintf(f, "{\"op\":\"invalidate\"}");
+        } else {
+            fprintf(f, "{\"op\":\"phase\",\"name\":\"p%u\"}", rnd() % 3);
+        }
+    }
+    fprintf(f, "\n]}\n");
+    fclose(f);
+    free(model);
+    return path;
+}
+
+static struct vmt_source *open_gen(const char *json)
+{
+    cJSON *spec = cJSON_Parse(json);
+    ck_assert_ptr_nonnull(spec);
+    struct vmt_source *s = vmt_open_generator(spec, "test", err, sizeof err);
+    cJSON_Delete(spec);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+static void config(struct vmr_config *c, unsigned type, const char *profile, unsigned ps,
+                   unsigned pc, unsigned policy, unsigned verify)
+{
+    memset(c, 0, sizeof *c);
+    c->backend.type = (uint8_t)type;
+    if (profile) snprintf(c->backend.profile, sizeof c->backend.profile, "%s", profile);
+    c->pager.page_size = (uint16_t)ps;
+    c->pager.page_count = (uint8_t)pc;
+    c->pager.policy = (uint8_t)policy;
+    c->verify = (uint8_t)verify;
+}
+
+/* ---------------------------------------------------- data verification */
+
+START_TEST(verify_every_backend)
+{
+    static const char *const profiles[] = {NULL, "atmega328p", "teensy32", "teensy32"};
+    unsigned type = (unsigned)_i;
+    if (!vmr_backend_available(type)) {
+        fprintf(stderr, "note: backend %s not wired in this build; skipped\n",
+                vmr_backend_type_name(type));
+        return;
+    }
+    char *path = make_trace(1234 + type, 32768, 1500, -1);
+    for (unsigned verify = VMR_VERIFY_AUTO; verify <= VMR_VERIFY_ON; verify++) {
+        struct vmt_source *s = vmt_open(path, NULL, NULL, err, sizeof err);
+        ck_assert_msg(s != NULL, "%s", err);
+        struct vmr_config c;
+        struct vmr_result res;
+        config(&c, type, profiles[type], 64, 4, VM_POLICY_LRU, verify);
+        int rc = vmr_replay(&c, s, &res);
+        ck_assert_msg(rc == 0 && res.ok, "%s verify %u: %s", vmr_backend_type_name(type), verify,
+                      res.error);
+        ck_assert_uint_gt(res.total.verified, 1000);
+        ck_assert_int_eq(res.verified_full, verify == VMR_VERIFY_ON);
+        ck_assert_uint_eq(res.total.hits + res.total.misses, res.total.touches);
+        ck_assert_uint_gt(res.total.bytes_read, 0);
+        if (type == VMR_BE_RAM)
+            ck_assert_uint_eq(res.total.time_ns, 0);
+        else
+            ck_assert_uint_gt(res.total.time_ns, 0);
+        vmt_close(s);
+    }
+    unlink(path);
+}
+END_TEST
+
+START_TEST(wrong_expected_data_fails_with_op_index)
+{
+    char *path = make_trace(99, 8192, 400, 50);
+    struct vmt_source *s = vmt_open(path, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    struct vmr_config c;
+    struct vmr_result res;
+    config(&c, VMR_BE_RAM, NULL, 32, 2, VM_POLICY_FIFO, VMR_VERIFY_AUTO);
+    ck_assert_int_eq(vmr_replay(&c, s, &res), -1);
+    ck_assert_int_eq(res.ok, 0);
+    ck_assert_msg(strstr(res.error, "data mismatch") && strncmp(res.error, "op ", 3) == 0, "%s",
+                  res.error);
+    vmt_close(s);
+    unlink(path);
+}
+END_TEST
+
+/* SPI SRAM has no CRC: bit flips on the wire are invisible to the driver and
+ * the pager. The shadow catches them. */
+START_TEST(shadow_catches_silent_corruption)
+{
+    if (!vmr_backend_available(VMR_BE_SRAM)) return;
+    struct vmt_source *s = open_gen("{\"type\":\"uniform\",\"seed\":5,\"pool_size\":65536,"
+                                    "\"ops\":20000,\"access\":4,\"write_ratio\":0.5}");
+    struct vmr_config c;
+    struct vmr_result res;
+    config(&c, VMR_BE_SRAM, "teensy32", 64, 4, VM_POLICY_CLOCK, VMR_VERIFY_ON);
+    c.backend.fault_seed = 3;
+    c.backend.read_fail = 0.001; /* flips per byte on the wire */
+    ck_assert_int_eq(vmr_replay(&c, s, &res), -1);
+    ck_assert_msg(strstr(res.error, "data mismatch") != NULL, "%s", res.error);
+    vmt_close(s);
+}
+END_TEST
+
+/* Injected backend errors are reported and tolerated; data is never wrong. */
+START_TEST(tolerated_faults_never_wrong)
+{
+    struct vmt_source *s = open_gen("{\"type\":\"uniform\",\"seed\":8,\"pool_size\":16384,"
+                                    "\"ops\":20000,\"access\":2,\"write_ratio\":0.4}");
+    struct vmr_config c;
+    struct vmr_result res;
+    config(&c, VMR_BE_RAM, NULL, 32, 4, VM_POLICY_SIEVE, VMR_VERIFY_ON);
+    c.backend.fault_seed = 11;
+    c.backend.read_fail = 0.02;
+    c.backend.write_fail = 0.02;
+    c.tolerate_errors = 1;
+    ck_assert_msg(vmr_replay(&c, s, &res) == 0, "%s", res.error);
+    ck_assert_uint_gt(res.total.backend_errors, 0);
+    ck_assert_uint_gt(res.total.op_errors, 0);
+    ck_assert_uint_gt(res.total.verified, 10000);
+    vmt_close(s);
+}
+END_TEST
+
+/* ----------------------------------------------- policies vs naive ones */
+
+struct naive {
+    unsigned policy, k, n;
+    uint64_t page[256];
+    uint64_t stamp[256]; /* LRU: last use; FIFO: load time */
+    uint64_t clock;
+    uint64_t misses;
+};
+
+static void naive_touch(void *ctx, uint64_t page)
+{
+    struct naive *m = ctx;
+    if (page == VMT_TOUCH_INVALIDATE) {
+        m->n = 0;
+        return;
+    }
+    m->clock++;
+    for (unsigned i = 0; i < m->n; i++)
+        if (m->page[i] == page) {
+            if (m->policy == VM_POLICY_LRU) m->stamp[i] = m->clock;
+            return;
+        }
+    m->misses++;
+    unsigned v = m->n;
+    if (m->n == m->k) {
+        v = 0;
+        for (unsigned i = 1; i < m->n; i++)
+            if (m->stamp[i] < m->stamp[v]) v = i;
+    } else {
+        m->n++;
+    }
+    m->page[v] = page;
+    m->stamp[v] = m->clock;
+}
+
+static const char *const gens[] = {
+    "{\"type\":\"uniform\",\"seed\":21,\"pool_size\":16384,\"ops\":6000,\"access\":6,\"write_ratio\":0.3}",
+    "{\"type\":\"zipf\",\"seed\":22,\"pool_size\":32768,\"ops\":6000,\"access\":3,\"alpha\":0.8,\"write_ratio\":0.5}",
+    "{\"type\":\"working_set\",\"seed\":23,\"pool_size\":32768,\"ops\":6000,\"set_size\":2048,\"shift_every\":1000,\"write_ratio\":0.2}",
+    "{\"type\":\"strided\",\"seed\":24,\"pool_size\":8192,\"stride\":100,\"ops\":3000,\"access\":4}",
+};
+
+START_TEST(lru_fifo_match_naive)
+{
+    static const unsigned sizes[] = {16, 64};
+    static const unsigned counts[] = {1, 2, 3, 4, 7, 16};
+    static const unsigned pols[] = {VM_POLICY_LRU, VM_POLICY_FIFO};
+    for (size_t z = 0; z < 2; z++)
+        for (size_t q = 0; q < 2; q++)
+            for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+                struct vmt_source *s = open_gen(gens[_i]);
+                struct naive m;
+                struct vmt_op op;
+                memset(&m, 0, sizeof m);
+                m.policy = pols[q];
+                m.k = counts[k];
+                int n;
+                while ((n = vmt_next(s, &op)) > 0)
+                    ck_assert_int_eq(vmt_touches(NULL, &op, sizes[z], naive_touch, &m), 0);
+                ck_assert_int_eq(n, 0);
+                ck_assert_int_eq(vmt_rewind(s), 0);
+                struct vmr_config c;
+                struct vmr_result res;
+                config(&c, VMR_BE_RAM, NULL, sizes[z], counts[k], pols[q], VMR_VERIFY_ON);
+                ck_assert_msg(vmr_replay(&c, s, &res) == 0, "%s", res.error);
+                ck_assert_msg(res.total.misses == m.misses,
+                              "gen %d %s %ux%u: core %llu misses, naive %llu", _i,
+                              vm_policy_name(pols[q]), counts[k], sizes[z],
+                              (unsigned long long)res.total.misses,
+                              (unsigned long long)m.misses);
+                /* the optimum is a lower bound for every policy */
+                uint32_t cnt = counts[k];
+                uint64_t opt;
+                ck_assert_msg(vmt_opt_misses(s, sizes[z], &cnt, 1, &opt, err, sizeof err) == 0,
+                              "%s", err);
+                ck_assert_uint_le(opt, res.total.misses);
+                vmt_close(s);
+            }
+}
+END_TEST
+
+/* ------------------------------------------------ stepping and observers */
+
+struct obs_count {
+    uint64_t ops, loads, evicts, phases;
+    uint64_t last_index;
+};
+
+static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
+{
+    struct obs_count *o = ctx;
+    (void)op;
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(index, o->ops);
+    o->ops++;
+}
+
+static void on_event(void *ctx, const struct vm_event *ev)
+{
+    struct obs_count *o = ctx;
+    if (ev->type == VM_EV_LOAD) o->loads++;
+    if (ev->type == VM_EV_EVICT) o->evicts++;
+}
+
+static void on_phase(void *ctx, uint32_t phase, const char *name)
+{
+    struct obs_count *o = ctx;
+    (void)phase;
+    ck_assert_ptr_nonnull(name);
+    o->phases++;
+}
+
+START_TEST(stepping_time_monotonic_and_observer_neutral)
+{
+    static const unsigned types[] = {VMR_BE_RAM, VMR_BE_SRAM, VMR_BE_SD, VMR_BE_SERIAL};
+    unsigned type = types[_i];
+    if (!vmr_backend_available(type)) return;
+    const char *spec = "{\"type\":\"virtmem_bench\",\"pool_size\":16384,\"size\":12000,\"reps\":1,\"chunk\":256}";
+    struct vmt_source *s = open_gen(spec);
+    struct vmr_config c;
+    struct obs_count oc;
+    struct vmr_observer obs = {on_op, on_event, on_phase, &oc};
+    memset(&oc, 0, sizeof oc);
+    config(&c, type, type == VMR_BE_RAM ? NULL : "atmega328p", 256, 4, VM_POLICY_CLOCK,
+           VMR_VERIFY_ON);
+    c.observer = &obs;
+    struct vmr_run *run = vmr_create(&c, s, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_ptr_nonnull(vmr_vm(run));
+    uint64_t prev_t = 0, prev_bytes = 0;
+    int st;
+    while ((st = vmr_step(run, 1)) > 0) {
+        const struct vmr_counters *k = vmr_counters(run);
+        ck_assert_uint_ge(k->time_ns, prev_t);
+        ck_assert_uint_eq(k->hits + k->misses, k->touches);
+        /* backend traffic costs time on the SRAM (no buffer in between; the
+         * SD driver may serve a page from its block buffer for free) */
+        if (k->bytes_read + k->bytes_written > prev_bytes && type == VMR_BE_SRAM)
+            ck_assert_uint_gt(k->time_ns, prev_t);
+        prev_t = k->time_ns;
+        prev_bytes = k->bytes_read + k->bytes_written;
+    }
+    ck_assert_int_eq(st, 0);
+    struct vmr_result stepped, headless;
+    ck_assert_msg(vmr_finish(run, &stepped) == 0, "%s", stepped.error);
+    vmr_destroy(run);
+    ck_assert_uint_eq(oc.ops, stepped.total.ops);
+    ck_assert_uint_eq(oc.loads, stepped.total.loads);
+    ck_assert_uint_eq(oc.evicts, stepped.total.evictions);
+    ck_assert_uint_eq(oc.phases, 4);
+    ck_assert_uint_eq(stepped.phase_count, 5); /* the alloc before W, then W R W+lock R+lock */
+    /* the same run headless, in big steps, gives the same numbers */
+    ck_assert_int_eq(vmt_rewind(s), 0);
+    c.observer = NULL;
+    ck_assert_int_eq(vmr_replay(&c, s, &headless), 0);
+    ck_assert_int_eq(memcmp(&stepped.total, &headless.total, sizeof stepped.total), 0);
+    ck_assert_int_eq(memcmp(stepped.phases, headless.phases, sizeof stepped.phases), 0);
+    /* phases add up to the total */
+    struct vmr_counters sum;
+    memset(&sum, 0, sizeof sum);
+    for (uint32_t i = 0; i < stepped.phase_count; i++) {
+        sum.ops += stepped.phases[i].c.ops;
+        sum.misses += stepped.phases[i].c.misses;
+        sum.bytes_read += stepped.phases[i].c.bytes_read;
+        sum.time_ns += stepped.phases[i].c.time_ns;
+    }
+    ck_assert_uint_eq(sum.ops, stepped.total.ops);
+    ck_assert_uint_eq(sum.misses, stepped.total.misses);
+    ck_assert_uint_eq(sum.bytes_read, stepped.total.bytes_read);
+    ck_assert_uint_eq(sum.time_ns, stepped.total.time_ns);
+    vmt_close(s);
+}
+END_TEST
+
+START_TEST(bad_config_is_refused)
+{
+    struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
+    struct vmr_config c;
+    config(&c, VMR_BE_RAM, NULL, 100, 4, VM_POLICY_LRU, VMR_VERIFY_OFF);
+    ck_assert_ptr_null(vmr_create(&c, s, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "page_size 100"));
+    config(&c, VMR_BE_SRAM, "nosuchboard", 64, 4, VM_POLICY_LRU, VMR_VERIFY_OFF);
+    if (vmr_backend_available(VMR_BE_SRAM)) {
+        ck_assert_ptr_null(vmr_create(&c, s, err, sizeof err));
+        ck_assert_ptr_nonnull(strstr(err, "nosuchboard"));
+    }
+    vmt_close(s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("replay");
+    TCase *tc = tcase_create("replay");
+    tcase_add_loop_test(tc, verify_every_backend, 0, VMR_BE_COUNT);
+    tcase_add_test(tc, wrong_expected_data_fails_with_op_index);
+    tcase_add_test(tc, shadow_catches_silent_corruption);
+    tcase_add_test(tc, tolerated_faults_never_wrong);
+    tcase_add_loop_test(tc, lru_fifo_match_naive, 0, (int)(sizeof gens / sizeof gens[0]));
+    tcase_add_loop_test(tc, stepping_time_monotonic_and_observer_neutral, 0, 4);
+    tcase_add_test(tc, bad_config_is_refused);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf ? 1 : 0;
+}
