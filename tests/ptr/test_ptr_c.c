@@ -19,6 +19,22 @@
 #include "vm_ptr.h"
 #include "vm_ram.h"
 
+/* Check's ck_assert_* report every success through a pipe, which costs far
+ * more than the operation under test: hot loops use these, which call Check
+ * only on failure. */
+#define REQ(expr)                                                              \
+    do {                                                                       \
+        if (!(expr))                                                           \
+            ck_abort_msg("%s:%d: failed: %s", __FILE__, __LINE__, #expr);      \
+    } while (0)
+#define REQ_EQ(a, b)                                                           \
+    do {                                                                       \
+        long long a_ = (long long)(a), b_ = (long long)(b);                    \
+        if (a_ != b_)                                                          \
+            ck_abort_msg("%s:%d: %s is %lld, want %lld", __FILE__, __LINE__, #a, \
+                         a_, b_);                                              \
+    } while (0)
+
 #define POOL 8192u
 #define MAX_PAGE 1024u
 #define MAX_COUNT 8u
@@ -60,6 +76,14 @@ static const struct geom geoms[] = {
 };
 #define NGEOM ((int)(sizeof geoms / sizeof geoms[0]))
 
+/* Operations per run: 20000 times VM_TEST_SCALE percent (valgrind: 20). */
+static long ops(void)
+{
+    const char *e = getenv("VM_TEST_SCALE");
+    long pct = e ? strtol(e, NULL, 10) : 100;
+    return 20000L * (pct > 0 ? pct : 100) / 100;
+}
+
 static uint32_t rng;
 static uint32_t rnd(void)
 {
@@ -91,16 +115,16 @@ static void setup_geom(int g)
     cfg.bounce_size = sizeof bounce;
     cfg.heap = heap;
     cfg.heap_blocks = 16;
-    ck_assert_int_eq(vm_init(&vm, &cfg), VM_OK);
+    REQ_EQ(vm_init(&vm, &cfg), VM_OK);
 }
 
 static void check_pool(void)
 {
     static uint8_t back[POOL];
-    ck_assert_int_eq(vm_check(&vm), VM_OK);
-    ck_assert_int_eq(vm_read(&vm, back, 0, POOL), VM_OK);
+    REQ_EQ(vm_check(&vm), VM_OK);
+    REQ_EQ(vm_read(&vm, back, 0, POOL), VM_OK);
     ck_assert_msg(memcmp(back, ref, POOL) == 0, "pool read differs from reference");
-    ck_assert_int_eq(vm_flush(&vm), VM_OK);
+    REQ_EQ(vm_flush(&vm), VM_OK);
     ck_assert_msg(memcmp(mem, ref, POOL) == 0, "backend differs from reference after flush");
 }
 
@@ -120,11 +144,11 @@ static void pick(uint32_t size, vm_addr_t *base, vm_addr_t *i)
         vm_addr_t b, i;                                                        \
         T v, want;                                                             \
         pick(sizeof(T), &b, &i);                                               \
-        ck_assert_int_eq(P##_get(&vm, P##_at(b), i, &v), VM_OK);               \
+        REQ_EQ(P##_get(&vm, P##_at(b), i, &v), VM_OK);               \
         memcpy(&want, ref + b + i * sizeof(T), sizeof(T));                     \
-        ck_assert_msg(memcmp(&v, &want, sizeof(T)) == 0,                       \
-                      #P "_get at %lu[%lu] differs", (unsigned long)b,         \
-                      (unsigned long)i);                                       \
+        if (memcmp(&v, &want, sizeof(T)) != 0)                                 \
+        ck_abort_msg(#P "_get at %lu[%lu] differs", (unsigned long)b,          \
+                     (unsigned long)i);                                        \
     } while (0)
 #define DIFF_SET(P, T)                                                         \
     do {                                                                       \
@@ -134,7 +158,7 @@ static void pick(uint32_t size, vm_addr_t *base, vm_addr_t *i)
         pick(sizeof(T), &b, &i);                                               \
         for (k = 0; k < sizeof(T); k++)                                        \
             ((uint8_t *)&v)[k] = (uint8_t)rnd();                               \
-        ck_assert_int_eq(P##_set(&vm, P##_at(b), i, v), VM_OK);                \
+        REQ_EQ(P##_set(&vm, P##_at(b), i, v), VM_OK);                \
         memcpy(ref + b + i * sizeof(T), &v, sizeof(T));                        \
     } while (0)
 
@@ -150,19 +174,19 @@ static void op_member(void)
         memcpy(&want, ref + p.addr, sizeof want);
         if (which == 0) {
             int16_t a;
-            ck_assert_int_eq(VM_PTR_GET_MEMBER(&vm, recp, p, a, &a), VM_OK);
-            ck_assert_int_eq(a, want.a);
+            REQ_EQ(VM_PTR_GET_MEMBER(&vm, recp, p, a, &a), VM_OK);
+            REQ_EQ(a, want.a);
         } else if (which == 1) {
             uint8_t c1;
-            ck_assert_int_eq(VM_PTR_GET_MEMBER(&vm, recp, p, c[1], &c1), VM_OK);
-            ck_assert_int_eq(c1, want.c[1]);
+            REQ_EQ(VM_PTR_GET_MEMBER(&vm, recp, p, c[1], &c1), VM_OK);
+            REQ_EQ(c1, want.c[1]);
         } else if (which == 2) {
             int16_t a = (int16_t)rnd();
-            ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, recp, p, a, a), VM_OK);
+            REQ_EQ(VM_PTR_SET_MEMBER(&vm, recp, p, a, a), VM_OK);
             memcpy(ref + VM_PTR_MEMBER_ADDR(recp, p, a), &a, sizeof a);
         } else {
             uint8_t c2 = (uint8_t)rnd();
-            ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, recp, p, c[2], c2), VM_OK);
+            REQ_EQ(VM_PTR_SET_MEMBER(&vm, recp, p, c[2], c2), VM_OK);
             ref[VM_PTR_MEMBER_ADDR(recp, p, c[2])] = c2;
         }
     } else {
@@ -171,13 +195,13 @@ static void op_member(void)
         p = bigp_add(bigp_at(b), (int32_t)i);
         if (which == 4) {
             uint32_t k = rnd();
-            ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, bigp, p, k, k), VM_OK);
+            REQ_EQ(VM_PTR_SET_MEMBER(&vm, bigp, p, k, k), VM_OK);
             memcpy(ref + p.addr, &k, 4);
         } else {
             uint32_t k, want;
-            ck_assert_int_eq(VM_PTR_GET_MEMBER(&vm, bigp, p, k, &k), VM_OK);
+            REQ_EQ(VM_PTR_GET_MEMBER(&vm, bigp, p, k, &k), VM_OK);
             memcpy(&want, ref + p.addr, 4);
-            ck_assert_uint_eq(k, want);
+            REQ_EQ(k, want);
         }
     }
 }
@@ -190,21 +214,21 @@ static void op_bulk(void)
     vm_addr_t n = 1u + below((POOL - b) / 2u < 300u ? (POOL - b) / 2u : 300u);
     i16p p = i16p_at(b);
     if (which == 0) { /* read n elements */
-        ck_assert_int_eq(i16p_read(&vm, p, 0, (int16_t *)(void *)buf, n), VM_OK);
-        ck_assert(memcmp(buf, ref + b, n * 2u) == 0);
+        REQ_EQ(i16p_read(&vm, p, 0, (int16_t *)(void *)buf, n), VM_OK);
+        REQ(memcmp(buf, ref + b, n * 2u) == 0);
     } else if (which == 1) {
         vm_addr_t k;
         for (k = 0; k < n * 2u; k++)
             buf[k] = (uint8_t)rnd();
-        ck_assert_int_eq(i16p_write(&vm, p, 0, (const int16_t *)(const void *)buf, n), VM_OK);
+        REQ_EQ(i16p_write(&vm, p, 0, (const int16_t *)(const void *)buf, n), VM_OK);
         memcpy(ref + b, buf, n * 2u);
     } else if (which == 2) {
         int c = (int)below(256);
-        ck_assert_int_eq(i16p_fill(&vm, p, c, n), VM_OK);
+        REQ_EQ(i16p_fill(&vm, p, c, n), VM_OK);
         memset(ref + b, c, n * 2u);
     } else { /* move n elements to an overlapping or distant place */
         vm_addr_t d = below(POOL - n * 2u + 1u);
-        ck_assert_int_eq(i16p_move(&vm, i16p_at(d), p, n), VM_OK);
+        REQ_EQ(i16p_move(&vm, i16p_at(d), p, n), VM_OK);
         memmove(ref + d, ref + b, n * 2u);
     }
 }
@@ -215,20 +239,20 @@ static void op_arith(void)
     int32_t k = (int32_t)below(1000) - 500;
     u32p p = u32p_at(b), q = u32p_add(p, k);
     recp r = recp_at(b), s = recp_add(r, k);
-    ck_assert_int_eq(u32p_diff(q, p), k);
-    ck_assert_int_eq(u32p_diff(p, q), -k);
-    ck_assert_int_eq(recp_diff(s, r), k);
-    ck_assert_uint_eq(q.addr, (vm_addr_t)(b + (vm_addr_t)k * 4u));
-    ck_assert_int_eq(u32p_cmp(p, q), k == 0 ? 0 : (q.addr > p.addr ? -1 : 1));
-    ck_assert_int_eq(u32p_eq(u32p_add(q, -k), p), 1);
-    ck_assert_int_eq(VM_PTR_CAST(u8p, q).addr, q.addr);
+    REQ_EQ(u32p_diff(q, p), k);
+    REQ_EQ(u32p_diff(p, q), -k);
+    REQ_EQ(recp_diff(s, r), k);
+    REQ_EQ(q.addr, (vm_addr_t)(b + (vm_addr_t)k * 4u));
+    REQ_EQ(u32p_cmp(p, q), k == 0 ? 0 : (q.addr > p.addr ? -1 : 1));
+    REQ_EQ(u32p_eq(u32p_add(q, -k), p), 1);
+    REQ_EQ(VM_PTR_CAST(u8p, q).addr, q.addr);
 }
 
 START_TEST(diff_typed)
 {
-    long n;
+    long n, nops = ops();
     setup_geom(_i);
-    for (n = 0; n < 20000; n++) {
+    for (n = 0; n < nops; n++) {
         switch (below(16)) {
         case 0: DIFF_GET(u8p, uint8_t); break;
         case 1: DIFF_SET(u8p, uint8_t); break;
@@ -250,18 +274,18 @@ START_TEST(diff_typed)
             vm_addr_t b = below(POOL - 64u), k;
             u8p p = u8p_at(b);
             for (k = 0; k < 64; k++) {
-                ck_assert_int_eq(u8p_set(&vm, p, k, (uint8_t)(k ^ b)), VM_OK);
+                REQ_EQ(u8p_set(&vm, p, k, (uint8_t)(k ^ b)), VM_OK);
                 ref[b + k] = (uint8_t)(k ^ b);
             }
             for (k = 0; k < 64; k++) {
                 uint8_t v;
-                ck_assert_int_eq(u8p_get(&vm, p, k, &v), VM_OK);
-                ck_assert_uint_eq(v, ref[b + k]);
+                REQ_EQ(u8p_get(&vm, p, k, &v), VM_OK);
+                REQ_EQ(v, ref[b + k]);
             }
         }
         }
         if (n % 1000 == 999)
-            ck_assert_int_eq(vm_check(&vm), VM_OK);
+            REQ_EQ(vm_check(&vm), VM_OK);
     }
     check_pool();
 }
@@ -275,16 +299,16 @@ START_TEST(errors)
     uint8_t v8 = 0x5A;
     struct big bg;
     setup_geom(0);
-    ck_assert_int_eq(u8p_get(&vm, u8p_at(POOL), 0, &v8), VM_ERR_RANGE);
-    ck_assert_uint_eq(v8, 0x5A);
-    ck_assert_int_eq(i16p_get(&vm, i16p_at(POOL - 1u), 0, (int16_t *)&v16), VM_ERR_RANGE);
-    ck_assert_uint_eq(v16, 0xBEEF);
-    ck_assert_int_eq(u32p_get(&vm, u32p_at(0), POOL / 4u, &v32), VM_ERR_RANGE);
-    ck_assert_uint_eq(v32, 0xDEADBEEFu);
-    ck_assert_int_eq(u32p_set(&vm, u32p_at(POOL - 2u), 0, 1u), VM_ERR_RANGE);
-    ck_assert_int_eq(bigp_get(&vm, bigp_at(POOL - 8u), 0, &bg), VM_ERR_RANGE);
-    ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, bigp, bigp_at(POOL - 4u), name[3], 7), VM_ERR_RANGE);
-    ck_assert_int_eq(u8p_fill(&vm, u8p_at(POOL - 4u), 0, 5), VM_ERR_RANGE);
+    REQ_EQ(u8p_get(&vm, u8p_at(POOL), 0, &v8), VM_ERR_RANGE);
+    REQ_EQ(v8, 0x5A);
+    REQ_EQ(i16p_get(&vm, i16p_at(POOL - 1u), 0, (int16_t *)&v16), VM_ERR_RANGE);
+    REQ_EQ(v16, 0xBEEF);
+    REQ_EQ(u32p_get(&vm, u32p_at(0), POOL / 4u, &v32), VM_ERR_RANGE);
+    REQ_EQ(v32, 0xDEADBEEFu);
+    REQ_EQ(u32p_set(&vm, u32p_at(POOL - 2u), 0, 1u), VM_ERR_RANGE);
+    REQ_EQ(bigp_get(&vm, bigp_at(POOL - 8u), 0, &bg), VM_ERR_RANGE);
+    REQ_EQ(VM_PTR_SET_MEMBER(&vm, bigp, bigp_at(POOL - 4u), name[3], 7), VM_ERR_RANGE);
+    REQ_EQ(u8p_fill(&vm, u8p_at(POOL - 4u), 0, 5), VM_ERR_RANGE);
     /* Nothing in range was touched by the failed calls. */
     check_pool();
 }
@@ -293,11 +317,11 @@ END_TEST
 /* With a faulty backend, typed reads either fail or return the true value. */
 START_TEST(faults)
 {
-    long n;
+    long n, nops = ops();
     int fails = 0;
     setup_geom(_i);
     vm_ram_faults(&ram, 12345u + (uint32_t)_i, 3000, 3000);
-    for (n = 0; n < 20000; n++) {
+    for (n = 0; n < nops; n++) {
         vm_addr_t b = below(POOL - 8u);
         int e;
         if (below(2)) {
@@ -310,15 +334,15 @@ START_TEST(faults)
             e = u32p_get(&vm, u32p_at(b), 0, &v);
             memcpy(&want, ref + b, 4);
             if (e == VM_OK)
-                ck_assert_uint_eq(v, want);
+                REQ_EQ(v, want);
             else
-                ck_assert_uint_eq(v, 0x12345678u);
+                REQ_EQ(v, 0x12345678u);
         } else {
             uint64_t v, want;
             e = u64p_get(&vm, u64p_at(b), 0, &v);
             memcpy(&want, ref + b, 8);
             if (e == VM_OK)
-                ck_assert(v == want);
+                REQ(v == want);
         }
         if (e != VM_OK) {
             ck_assert_int_lt(e, 0);
@@ -339,30 +363,30 @@ START_TEST(alloc_and_members)
     char c;
     int16_t a;
     setup_geom(2);
-    ck_assert(recp_is_null(recp_null()));
+    REQ(recp_is_null(recp_null()));
     r = recp_alloc(&vm, 10);
-    ck_assert(!recp_is_null(r));
+    REQ(!recp_is_null(r));
     s = cptr_alloc(&vm, 100);
-    ck_assert(!cptr_is_null(s));
-    ck_assert(recp_is_null(recp_alloc(&vm, 0xFFFFFFFFu / 3u)));
-    ck_assert(recp_is_null(recp_alloc(&vm, POOL)));
-    ck_assert_int_eq(cptr_fill(&vm, s, 'A', 99), VM_OK);
-    ck_assert_int_eq(cptr_set(&vm, s, 99, '\0'), VM_OK);
-    ck_assert_int_eq(cptr_set(&vm, s, 1, 'B'), VM_OK);
+    REQ(!cptr_is_null(s));
+    REQ(recp_is_null(recp_alloc(&vm, 0xFFFFFFFFu / 3u)));
+    REQ(recp_is_null(recp_alloc(&vm, POOL)));
+    REQ_EQ(cptr_fill(&vm, s, 'A', 99), VM_OK);
+    REQ_EQ(cptr_set(&vm, s, 99, '\0'), VM_OK);
+    REQ_EQ(cptr_set(&vm, s, 1, 'B'), VM_OK);
     {
         vm_addr_t len;
-        ck_assert_int_eq(vm_strlen(&vm, s.addr, &len), VM_OK);
-        ck_assert_uint_eq(len, 99);
+        REQ_EQ(vm_strlen(&vm, s.addr, &len), VM_OK);
+        REQ_EQ(len, 99);
     }
-    ck_assert_int_eq(cptr_get(&vm, s, 1, &c), VM_OK);
-    ck_assert_int_eq(c, 'B');
-    ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, recp, recp_add(r, 9), a, -5), VM_OK);
-    ck_assert_int_eq(VM_PTR_GET_MEMBER(&vm, recp, recp_add(r, 9), a, &a), VM_OK);
-    ck_assert_int_eq(a, -5);
-    ck_assert_int_eq(recp_free(&vm, r), VM_OK);
-    ck_assert_int_eq(cptr_free(&vm, s), VM_OK);
-    ck_assert_int_eq(cptr_free(&vm, cptr_null()), VM_OK);
-    ck_assert_int_eq(vm_check(&vm), VM_OK);
+    REQ_EQ(cptr_get(&vm, s, 1, &c), VM_OK);
+    REQ_EQ(c, 'B');
+    REQ_EQ(VM_PTR_SET_MEMBER(&vm, recp, recp_add(r, 9), a, -5), VM_OK);
+    REQ_EQ(VM_PTR_GET_MEMBER(&vm, recp, recp_add(r, 9), a, &a), VM_OK);
+    REQ_EQ(a, -5);
+    REQ_EQ(recp_free(&vm, r), VM_OK);
+    REQ_EQ(cptr_free(&vm, s), VM_OK);
+    REQ_EQ(cptr_free(&vm, cptr_null()), VM_OK);
+    REQ_EQ(vm_check(&vm), VM_OK);
 }
 END_TEST
 
@@ -373,14 +397,14 @@ START_TEST(typed_lock)
     u32p p = u32p_at(64);
     uint32_t *d, v;
     setup_geom(3);
-    ck_assert_int_eq(u32p_lock(&vm, p, 4, VM_LOCK_RW, &lk), VM_OK);
-    ck_assert_uint_eq(lk.len, 16);
+    REQ_EQ(u32p_lock(&vm, p, 4, VM_LOCK_RW, &lk), VM_OK);
+    REQ_EQ(lk.len, 16);
     d = (uint32_t *)lk.ptr;
     d[2] = 0xCAFEF00Du;
-    ck_assert_int_eq(vm_unlock(&vm, &lk), VM_OK);
+    REQ_EQ(vm_unlock(&vm, &lk), VM_OK);
     memcpy(ref + 64 + 8, &d[2], 4);
-    ck_assert_int_eq(u32p_get(&vm, p, 2, &v), VM_OK);
-    ck_assert_uint_eq(v, 0xCAFEF00Du);
+    REQ_EQ(u32p_get(&vm, p, 2, &v), VM_OK);
+    REQ_EQ(v, 0xCAFEF00Du);
     check_pool();
 }
 END_TEST
@@ -403,51 +427,51 @@ START_TEST(wrapped)
     for (k = 0; k < sizeof ramb; k++)
         ramb[k] = want[k] = (uint8_t)rnd();
     w = u8p_wrap(&vm, ramb);
-    ck_assert(u8p_is_wrapped(w));
-    ck_assert(!u8p_is_wrapped(u8p_at(5)));
+    REQ(u8p_is_wrapped(w));
+    REQ(!u8p_is_wrapped(u8p_at(5)));
     ck_assert_ptr_eq(u8p_unwrap(&vm, u8p_add(w, 10)), ramb + 10);
-    ck_assert(u8p_is_null(u8p_wrap(&vm, NULL)));
+    REQ(u8p_is_null(u8p_wrap(&vm, NULL)));
 
     /* Typed get/set through a wrapped pointer reach the RAM directly. */
     w32 = VM_PTR_CAST(u32p, u8p_add(w, 3)); /* unaligned on purpose */
-    ck_assert_int_eq(u32p_set(&vm, w32, 5, 0x01020304u), VM_OK);
+    REQ_EQ(u32p_set(&vm, w32, 5, 0x01020304u), VM_OK);
     v32 = 0x01020304u;
     memcpy(want + 3 + 20, &v32, 4);
-    ck_assert(memcmp(ramb, want, sizeof ramb) == 0);
-    ck_assert_int_eq(u32p_get(&vm, w32, 7, &v32), VM_OK);
-    ck_assert(memcmp(&v32, want + 3 + 28, 4) == 0);
-    ck_assert_int_eq(VM_PTR_SET_MEMBER(&vm, recp, VM_PTR_CAST(recp, w), b, 0x77), VM_OK);
-    ck_assert_uint_eq(ramb[2], 0x77);
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
+    REQ_EQ(u32p_get(&vm, w32, 7, &v32), VM_OK);
+    REQ(memcmp(&v32, want + 3 + 28, 4) == 0);
+    REQ_EQ(VM_PTR_SET_MEMBER(&vm, recp, VM_PTR_CAST(recp, w), b, 0x77), VM_OK);
+    REQ_EQ(ramb[2], 0x77);
     want[2] = 0x77;
 
     /* Bulk: RAM -> virtual across pages, at an odd offset. */
-    ck_assert_int_eq(vm_memmove(&vm, 1001, w.addr + 17u, 1500), VM_OK);
+    REQ_EQ(vm_memmove(&vm, 1001, w.addr + 17u, 1500), VM_OK);
     memcpy(ref + 1001, want + 17, 1500);
     /* virtual -> RAM */
-    ck_assert_int_eq(vm_memmove(&vm, w.addr + 3u, 4000, 2000), VM_OK);
+    REQ_EQ(vm_memmove(&vm, w.addr + 3u, 4000, 2000), VM_OK);
     memcpy(want + 3, ref + 4000, 2000);
-    ck_assert(memcmp(ramb, want, sizeof ramb) == 0);
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
     /* Typed moves both ways. */
-    ck_assert_int_eq(i16p_move(&vm, i16p_at(7000), VM_PTR_CAST(i16p, w), 300), VM_OK);
+    REQ_EQ(i16p_move(&vm, i16p_at(7000), VM_PTR_CAST(i16p, w), 300), VM_OK);
     memcpy(ref + 7000, want, 600);
-    ck_assert_int_eq(i16p_move(&vm, VM_PTR_CAST(i16p, u8p_add(w, 1000)), i16p_at(10), 400), VM_OK);
+    REQ_EQ(i16p_move(&vm, VM_PTR_CAST(i16p, u8p_add(w, 1000)), i16p_at(10), 400), VM_OK);
     memcpy(want + 1000, ref + 10, 800);
-    ck_assert(memcmp(ramb, want, sizeof ramb) == 0);
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
     /* Compare, fill, string helpers across the two kinds. */
-    ck_assert_int_eq(vm_memcmp(&vm, 7000, w.addr, 600, &cmp), VM_OK);
-    ck_assert_int_eq(cmp, 0);
-    ck_assert_int_eq(vm_memset(&vm, w.addr + 100u, 'x', 50), VM_OK);
+    REQ_EQ(vm_memcmp(&vm, 7000, w.addr, 600, &cmp), VM_OK);
+    REQ_EQ(cmp, 0);
+    REQ_EQ(vm_memset(&vm, w.addr + 100u, 'x', 50), VM_OK);
     memset(want + 100, 'x', 50);
     ramb[150] = 0;
     want[150] = 0;
-    ck_assert_int_eq(vm_strlen(&vm, w.addr + 100u, &len), VM_OK);
-    ck_assert_uint_eq(len, 50);
-    ck_assert_int_eq(vm_strncpy(&vm, 5000, w.addr + 100u, 60), VM_OK);
+    REQ_EQ(vm_strlen(&vm, w.addr + 100u, &len), VM_OK);
+    REQ_EQ(len, 50);
+    REQ_EQ(vm_strncpy(&vm, 5000, w.addr + 100u, 60), VM_OK);
     memcpy(ref + 5000, want + 100, 51);
     memset(ref + 5051, 0, 9);
-    ck_assert_int_eq(vm_strcmp(&vm, 5000, w.addr + 100u, &cmp), VM_OK);
-    ck_assert_int_eq(cmp, 0);
-    ck_assert(memcmp(ramb, want, sizeof ramb) == 0);
+    REQ_EQ(vm_strcmp(&vm, 5000, w.addr + 100u, &cmp), VM_OK);
+    REQ_EQ(cmp, 0);
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
     check_pool();
 }
 END_TEST

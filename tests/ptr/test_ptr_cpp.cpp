@@ -292,7 +292,10 @@ template <class Store> static void run_diff(Store &st, uint32_t seed)
     rng = seed;
     for (vmem::Addr k = 0; k < POOL; k++)
         ref[k] = st.memory()[k] = static_cast<uint8_t>(rnd());
-    for (cur_op = 0; cur_op < 20000; cur_op++) {
+    const char *sc = getenv("VM_TEST_SCALE");
+    long pct = sc ? strtol(sc, nullptr, 10) : 100;
+    long nops = 20000L * (pct > 0 ? pct : 100) / 100;
+    for (cur_op = 0; cur_op < nops; cur_op++) {
         switch (below(14)) {
         case 0: diff_get<uint8_t>(); break;
         case 1: diff_set<uint8_t>(); break;
