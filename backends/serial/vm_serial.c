@@ -49,6 +49,7 @@ int vm_serial_init(struct vm_serial *s, const struct vm_serial_config *cfg)
     s->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : VM_SERIAL_DEFAULT_TIMEOUT_MS;
     s->retries = cfg->retries == 0 ? VM_SERIAL_DEFAULT_RETRIES
                : cfg->retries == VM_SERIAL_NO_RETRY ? 0u : cfg->retries;
+    s->pad = cfg->pad;
     s->backend.read = vm_serial_read;
     s->backend.write = vm_serial_write;
     s->backend.sync = vm_serial_sync;
@@ -95,6 +96,19 @@ static void drain(struct vm_serial *s)
     uint8_t i;
     for (i = 0; i < 64u; i++)
         if (s->uart.read(s->uart.ctx, tmp, sizeof tmp, 0) <= 0) break;
+}
+
+static int send_padding(struct vm_serial *s, uint16_t n)
+{
+    uint8_t zeros[8]; /* on the stack: a const table would cost AVR RAM */
+    memset(zeros, VM_SP_PAD, sizeof zeros);
+    while (n > 0) {
+        uint16_t k = n < sizeof zeros ? n : (uint16_t)sizeof zeros;
+        int r = s->uart.write(s->uart.ctx, zeros, k);
+        if (r < 0) return r;
+        n = (uint16_t)(n - k);
+    }
+    return 0;
 }
 
 /* Wait for the reply to (type, seq): status in *st, rn data bytes into rbuf
@@ -165,9 +179,16 @@ static int exchange(struct vm_serial *s, uint8_t type, const uint8_t *head, uint
     uint8_t hdr[VM_SP_HEADER];
     uint8_t tail[VM_SP_TRAILER];
     uint32_t crc;
-    uint32_t wait = vm_serial_attempt_ms(s, (uint16_t)(hn + dn), (uint16_t)(rn + 1u));
+    uint16_t padding = 0;
+    uint32_t wait;
     int last = VM_ERR_TIMEOUT;
     uint8_t attempt;
+
+    if (s->pad) {
+        uint16_t rem = (uint16_t)((VM_SP_OVERHEAD + hn + dn) % s->pad);
+        if (rem) padding = (uint16_t)(s->pad - rem);
+    }
+    wait = vm_serial_attempt_ms(s, (uint16_t)(hn + dn + padding), (uint16_t)(rn + 1u));
 
     vm_sp_header(hdr, type, s->seq, (uint16_t)(hn + dn));
     crc = vm_sp_crc32_update(VM_SP_CRC32_INIT, hdr + 1, VM_SP_HEADER - 1u);
@@ -183,6 +204,7 @@ static int exchange(struct vm_serial *s, uint8_t type, const uint8_t *head, uint
         if (r == 0 && hn) r = s->uart.write(s->uart.ctx, head, hn);
         if (r == 0 && dn) r = s->uart.write(s->uart.ctx, data, dn);
         if (r == 0) r = s->uart.write(s->uart.ctx, tail, VM_SP_TRAILER);
+        if (r == 0 && padding) r = send_padding(s, padding);
         if (r < 0) {
             last = r;
             break;

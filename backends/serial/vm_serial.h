@@ -53,6 +53,10 @@ struct vm_serial_config {
                             timeout; 0: 115200 */
     uint8_t retries;     /* re-sends after the first attempt; 0: 3;
                             VM_SERIAL_NO_RETRY: none */
+    uint8_t pad;         /* 0: off. Else pad each request with 0x00 to a
+                            multiple of this many bytes: 62 on an FTDI
+                            bridge makes every USB packet full, so none waits
+                            for the latency timer (16 ms by default). */
 };
 
 /* Counters since vm_serial_init. */
@@ -76,6 +80,7 @@ struct vm_serial {
     uint16_t max_data;   /* negotiated */
     uint16_t timeout_ms;
     uint8_t retries;
+    uint8_t pad;
     uint8_t seq;         /* sequence number of the next new request */
     uint8_t version;     /* negotiated protocol version; 0: no session */
     struct vm_serial_stats stats;

@@ -167,10 +167,23 @@ const struct vm_serial_host_stats *vm_serial_host_stats(const struct vm_serial_h
     return &h->stats;
 }
 
+/* Bytes outside frames: 0x00 is padding (VM_SP_PAD), dropped silently; the
+ * rest is console text. */
 static void console_out(struct vm_serial_host *h, const uint8_t *p, size_t n)
 {
-    h->stats.garbage += n;
-    if (h->cfg.console && n) h->cfg.console(h->cfg.console_ctx, p, n);
+    while (n > 0) {
+        size_t k = 0;
+        while (k < n && p[k] == VM_SP_PAD) k++;
+        h->stats.padding += k;
+        p += k;
+        n -= k;
+        k = 0;
+        while (k < n && p[k] != VM_SP_PAD) k++;
+        h->stats.garbage += k;
+        if (h->cfg.console && k) h->cfg.console(h->cfg.console_ctx, p, k);
+        p += k;
+        n -= k;
+    }
 }
 
 /* Handle one well-formed request frame f (payload length len, CRC crc). */

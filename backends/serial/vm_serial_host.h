@@ -48,7 +48,8 @@ struct vm_serial_host_config {
     /* Sends a reply frame. Required. */
     void (*send)(void *ctx, const uint8_t *buf, size_t n);
     void *send_ctx;
-    /* Console text: CONSOLE frames and bytes outside any frame. May be NULL. */
+    /* Console text: CONSOLE frames and bytes outside any frame except
+     * padding (0x00). May be NULL. */
     void (*console)(void *ctx, const uint8_t *buf, size_t n);
     void *console_ctx;
     /* Called for each request handled (verbose logging). May be NULL. */
@@ -62,7 +63,8 @@ struct vm_serial_host_stats {
     uint64_t duplicates;   /* retries answered from the reply cache */
     uint64_t bad_header;   /* header candidates rejected (CRC-8 or length) */
     uint64_t bad_crc;      /* frames rejected by CRC-32 */
-    uint64_t garbage;      /* bytes outside any frame */
+    uint64_t garbage;      /* bytes outside any frame (console text), padding aside */
+    uint64_t padding;      /* VM_SP_PAD bytes between frames */
     uint64_t writes;       /* WRITE requests applied to the store */
     uint64_t bytes_read;   /* pool bytes served */
     uint64_t bytes_written;/* pool bytes stored */

@@ -17,7 +17,11 @@
  *    forum topic 96). A full packet goes at once; a partial one waits for
  *    the bridge's latency timer, flush_ns after its first byte (FTDI default
  *    16 ms, 1 ms low latency: ftdichip.com knowledgebase, Linux ftdi_sio;
- *    Uno 8U2: 4.1 ms, forum topic 96). USB time itself is not added: at
+ *    Uno 8U2: 4.1 ms, forum topic 96). That full packets go at once is
+ *    FTDI's AN232B-04 ("Small Amounts of Data and End of Buffer Conditions":
+ *    sent when 62 user bytes are buffered, or when the timer expires). The
+ *    real timer runs from the last packet sent, so its phase is random; we
+ *    take the worst case, a whole period. USB time itself is not added: at
  *    <= 1 Mbaud the UART is 10x slower than USB full speed.
  *  - Native USB CDC (Teensy, Leonardo, Due): the baud setting is ignored
  *    (pjrc.com/teensy/td_serial.html); both directions run at 12 Mbit/s,

@@ -35,6 +35,10 @@ extern "C" {
 #define VM_SP_TRAILER 4u        /* crc32 */
 #define VM_SP_OVERHEAD (VM_SP_HEADER + VM_SP_TRAILER)
 #define VM_SP_REPLY 0x80u
+/* Between frames, 0x00 bytes are padding: receivers drop them silently. A
+ * board pads requests to whole USB packets so that a USB-serial bridge sends
+ * them at once instead of waiting for its latency timer (vm_serial_config.pad). */
+#define VM_SP_PAD 0x00u
 /* Largest payload any frame may carry: 4096 data bytes plus the READ reply's
  * status byte or the WRITE request's address (the larger, 4 bytes). */
 #define VM_SP_DATA_MAX 4096u

@@ -1,7 +1,7 @@
 /*
  * serial_figures - what the serial link costs, in simulated time.
  *
- *   serial_figures [--turnaround-us N] [--profile NAME --baud N]
+ *   serial_figures [--turnaround-us N] [--profile NAME [--baud N] [--pad N]]
  *
  * For each link profile and baud rate: the simulated time and throughput of
  * one 1 KiB page load and one 1 KiB write-back (one driver call each), and of
@@ -35,7 +35,8 @@ struct run {
     uint8_t *pool;
 };
 
-static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t turn_ns)
+static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t turn_ns,
+                    uint8_t pad)
 {
     struct vm_serial_link_config lc;
     struct vm_serial_host_config hc;
@@ -60,6 +61,7 @@ static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t 
     memset(&sc, 0, sizeof sc);
     sc.uart = &r->link.uart;
     sc.baud = r->link.profile.baud_ignored ? 0 : r->link.bit_rate;
+    sc.pad = pad;
     if (vm_serial_init(&r->drv, &sc) != VM_OK || vm_serial_hello(&r->drv) != VM_OK) return -1;
     return 0;
 }
@@ -83,7 +85,7 @@ static double kib_s(double bytes, uint64_t ns)
     return ns ? bytes / 1024.0 / ((double)ns * 1e-9) : 0.0;
 }
 
-static int row(const char *profile, uint32_t baud, uint32_t turn_ns)
+static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad)
 {
     struct run r;
     static uint8_t page[PAGE];
@@ -94,7 +96,9 @@ static int row(const char *profile, uint32_t baud, uint32_t turn_ns)
     double w0, wall, limit, sim_bytes;
     vm_addr_t a;
     unsigned pass;
-    if (run_open(&r, profile, baud, turn_ns) != 0) {
+    char label[32];
+    snprintf(label, sizeof label, pad ? "%s pad%u" : "%s", profile, (unsigned)pad);
+    if (run_open(&r, profile, baud, turn_ns, pad) != 0) {
         fprintf(stderr, "serial_figures: cannot set up profile %s at %lu baud\n", profile,
                 (unsigned long)baud);
         return -1;
@@ -151,9 +155,9 @@ static int row(const char *profile, uint32_t baud, uint32_t turn_ns)
     wall = wall_s() - w0;
     sim_bytes = (double)(r.link.stats.to_host + r.link.stats.to_board) - sim_bytes;
 
-    printf("| %-9s | %8lu | %7.2f | %7.1f | %7.2f | %7.1f | %7.1f %5.1f%% | %7.1f %5.1f%% "
+    printf("| %-15s | %8lu | %7.2f | %7.1f | %7.2f | %7.1f | %7.1f %5.1f%% | %7.1f %5.1f%% "
            "| %7.1f | %6.1f |\n",
-           profile, (unsigned long)r.link.bit_rate, (double)t_load / 1e6,
+           label, (unsigned long)r.link.bit_rate, (double)t_load / 1e6,
            kib_s(PAGE, t_load), (double)t_wb / 1e6, kib_s(PAGE, t_wb),
            kib_s(POOL, t_seqr), 100.0 * kib_s(POOL, t_seqr) / limit, kib_s(POOL, t_seqw),
            100.0 * kib_s(POOL, t_seqw) / limit, limit, wall > 0 ? sim_bytes / wall / 1e6 : 0.0);
@@ -183,21 +187,33 @@ int main(int argc, char **argv)
     static const struct {
         const char *profile;
         uint32_t baud;
+        uint8_t pad;
     } rows[] = {
-        {"ftdi-16ms", 115200}, {"ftdi-16ms", 1000000}, {"ftdi-1ms", 115200},
-        {"ftdi-1ms", 1000000}, {"uno-8u2", 115200},    {"uno-8u2", 1000000},
-        {"cdc", 0},
+        {"ftdi-16ms", 115200, 0}, {"ftdi-16ms", 1000000, 0}, {"ftdi-1ms", 115200, 0},
+        {"ftdi-1ms", 1000000, 0}, {"uno-8u2", 115200, 0},    {"uno-8u2", 1000000, 0},
+        {"cdc", 0, 0},
+        /* requests padded to whole 62-byte FTDI packets (vm_serial_config.pad) */
+        {"ftdi-16ms", 115200, 62}, {"ftdi-16ms", 1000000, 62}, {"ftdi-1ms", 1000000, 62},
     };
-    uint32_t turn_us = 300, baud = 0;
+    uint32_t turn_us = 300, baud = 0, pad = 0;
     const char *profile = NULL;
     int i, rc = 0;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: serial_figures [--turnaround-us N] [--profile NAME [--baud N]]\n"
+            printf("usage: serial_figures [--turnaround-us N] [--profile NAME [--baud N] "
+                   "[--pad N]]\n"
                    "profiles: ftdi-16ms ftdi-1ms uno-8u2 cdc\n");
             return 0;
         } else if (i + 1 < argc && !strcmp(argv[i], "--turnaround-us")) {
             if (parse_u32(argv[i], argv[i + 1], &turn_us)) return 2;
+            i++;
+        } else if (i + 1 < argc && !strcmp(argv[i], "--pad")) {
+            if (parse_u32(argv[i], argv[i + 1], &pad)) return 2;
+            if (pad > 255) {
+                fprintf(stderr, "serial_figures: option --pad: %lu is above 255\n",
+                        (unsigned long)pad);
+                return 2;
+            }
             i++;
         } else if (i + 1 < argc && !strcmp(argv[i], "--baud")) {
             if (parse_u32(argv[i], argv[i + 1], &baud) || baud == 0) return 2;
@@ -218,14 +234,16 @@ int main(int argc, char **argv)
     printf("Serial link figures (simulated time; host turnaround %lu us; 1 KiB frames;\n"
            "sequential runs: 128 KiB through the core, 1 KiB pages x %u, one lock per page).\n\n",
            (unsigned long)turn_us, PAGES);
-    printf("| profile   | bit rate | load ms | KiB/s   | wb ms   | KiB/s   | seq read KiB/s "
+    printf("| profile         | bit rate | load ms | KiB/s   | wb ms   | KiB/s   | seq read KiB/s "
            "| seq write KiB/s | wire KiB/s | sim MB/wall s |\n");
-    printf("|-----------|---------:|--------:|--------:|--------:|--------:|---------------:"
+    printf("|-----------------|---------:|--------:|--------:|--------:|--------:|---------------:"
            "|----------------:|-----------:|--------------:|\n");
-    if (profile) return row(profile, baud, turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND) ? 1 : 0;
+    if (profile)
+        return row(profile, baud, turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND,
+                   (uint8_t)pad) ? 1 : 0;
     for (i = 0; i < (int)(sizeof rows / sizeof rows[0]); i++)
         if (row(rows[i].profile, rows[i].baud,
-                turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND) != 0)
+                turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND, rows[i].pad) != 0)
             rc = 1;
     return rc;
 }

@@ -95,6 +95,7 @@ void rig_open(struct rig *r, const struct rig_opts *o)
     sc.max_data = o->board_max;
     sc.timeout_ms = o->timeout_ms;
     sc.retries = o->retries;
+    sc.pad = o->pad;
     sc.baud = r->link.profile.baud_ignored ? 0 : r->link.bit_rate;
     ck_assert_int_eq(vm_serial_init(&r->drv, &sc), VM_OK);
     ck_assert_int_eq(vm_serial_hello(&r->drv), VM_OK);

@@ -41,6 +41,7 @@ struct rig_opts {
     uint16_t board_max;     /* 0: driver default (1024) */
     uint16_t timeout_ms;    /* 0: driver default */
     uint8_t retries;        /* 0: driver default */
+    uint8_t pad;            /* vm_serial_config.pad */
     uint16_t page_size;     /* pager: 0 = no pager */
     uint8_t page_count;
 };

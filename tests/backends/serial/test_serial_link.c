@@ -211,6 +211,37 @@ START_TEST(model_latency)
 }
 END_TEST
 
+/* Padding requests to whole 62-byte FTDI packets: nothing waits for the
+ * 16 ms latency timer any more, and the host drops the padding silently. */
+START_TEST(padding_beats_latency_timer)
+{
+    struct rig_opts o;
+    struct rig r;
+    uint8_t page[1024];
+    uint64_t t0, dt;
+    memset(&o, 0, sizeof o);
+    o.profile = "ftdi-16ms";
+    o.baud = 1000000;
+    o.pad = 62;
+    rig_open(&r, &o);
+    t0 = rig_now(&r);
+    ck_assert_int_eq(vm_serial_ping(&r.drv, (const uint8_t *)"x", 1), VM_OK);
+    dt = rig_now(&r) - t0;
+    ck_assert_uint_lt(dt, 2000000u); /* 62 + 12 bytes at 1 Mbaud + 0.3 ms */
+    memset(page, 0x77, sizeof page);
+    ck_assert_int_eq(vm_serial_write(&r.drv, 2048, page, sizeof page), VM_OK);
+    t0 = rig_now(&r);
+    ck_assert_int_eq(vm_serial_read(&r.drv, 2048, page, sizeof page), VM_OK);
+    dt = rig_now(&r) - t0;
+    ck_assert_uint_lt(dt, 13000000u); /* unpadded: 26.7 ms */
+    ck_assert_mem_eq(r.pool + 2048, page, sizeof page);
+    ck_assert_uint_gt(vm_serial_host_stats(r.host)->padding, 0);
+    ck_assert_uint_eq(vm_serial_host_stats(r.host)->garbage, 0);
+    ck_assert_uint_eq(r.drv.stats.retries, 0);
+    rig_close(&r);
+}
+END_TEST
+
 START_TEST(baud_changes_uart_not_cdc)
 {
     struct rig_opts o;
@@ -287,6 +318,7 @@ START_TEST(pager_workload_faults)
     unsigned failed, k = (unsigned)_i / 2u;
     uint64_t retries;
     pager_opts(&o);
+    o.pad = (_i % 2) ? 62 : 0; /* padding bytes meet the faults too */
     rig_open(&r, &o);
     rng_state = seed_base() + 0xFA17u + (uint64_t)_i;
     memset(&f, 0, sizeof f);
@@ -505,6 +537,7 @@ int main(void)
     tcase_add_test(tc, init_rejects_bad_config);
     tcase_add_test(tc, model_latency);
     tcase_add_test(tc, baud_changes_uart_not_cdc);
+    tcase_add_test(tc, padding_beats_latency_timer);
     tcase_add_loop_test(tc, pager_workload_clean, 0, 4);
     tcase_add_loop_test(tc, pager_workload_faults, 0, 2 * KINDS);
     tcase_add_test(tc, lost_ack_write_applied_once);

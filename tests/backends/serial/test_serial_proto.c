@@ -335,6 +335,28 @@ START_TEST(host_console_and_ping)
 }
 END_TEST
 
+START_TEST(host_padding_is_silent)
+{
+    struct hrig *r = hrig_new(0);
+    uint8_t f[64], buf[200];
+    size_t n, k = 0;
+    memset(buf, 0, sizeof buf);
+    n = frame(f, VM_SP_PING, 1, (const uint8_t *)"a", 1);
+    k += 7; /* padding before */
+    memcpy(buf + k, f, n);
+    k += n + 50; /* padding after, then text, then padding */
+    memcpy(buf + k, "txt", 3);
+    k += 3 + 5;
+    vm_serial_host_feed(r->h, buf, k);
+    ck_assert_uint_eq(r->replies, 1);
+    ck_assert_uint_eq(r->console_len, 3);
+    ck_assert_mem_eq(r->console, "txt", 3);
+    ck_assert_uint_eq(vm_serial_host_stats(r->h)->padding, 62);
+    ck_assert_uint_eq(vm_serial_host_stats(r->h)->garbage, 3);
+    hrig_free(r);
+}
+END_TEST
+
 START_TEST(host_rejects_bad_config)
 {
     struct vm_serial_host_config c;
@@ -366,6 +388,7 @@ int main(void)
     tcase_add_test(tc, host_duplicate_write_applied_once);
     tcase_add_test(tc, host_resync_split_garbage_drop_flip);
     tcase_add_test(tc, host_console_and_ping);
+    tcase_add_test(tc, host_padding_is_silent);
     tcase_add_test(tc, host_rejects_bad_config);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
