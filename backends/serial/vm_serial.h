@@ -5,9 +5,9 @@
  * Portable C99 (AVR-friendly): no malloc, no stdio, no float, no VLAs, int
  * may be 16 bits. It needs no frame buffer: request data goes out straight
  * from the caller's buffer and reply data lands straight in it, with the CRC
- * computed on the fly. RAM cost on an ATmega328P (avr-gcc -Os): 61 bytes for
- * struct vm_serial and about 130 bytes of stack at the deepest call; code is
- * about 3.9 KB with the CRCs (whose table stays in flash).
+ * computed on the fly. RAM cost on an ATmega328P (avr-gcc -Os): 62 bytes for
+ * struct vm_serial and about 140 bytes of stack at the deepest call; code is
+ * about 4.1 KB with the CRCs (whose table stays in flash).
  *
  * Protocol: docs/serial-protocol.md (framing, CRC-32, sequence numbers,
  * stop-and-wait with bounded retries). Every request, WRITE included, is
