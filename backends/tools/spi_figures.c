@@ -10,7 +10,7 @@
  *   seq-w  a sequential 128 KiB write through one-page WO locks + vm_flush;
  * as time, KiB/s, and a fraction of the wire limit (SCK / 8 bytes per s).
  * "host" is the models' host CPU cost: simulated bus bytes per second of
- * wall time over the whole row. Page size 1 KiB, 4 pages, default policy.
+ * process CPU time (the row's passes are repeated for at least 0.1 s). Page size 1 KiB, 4 pages, default policy.
  * Drivers ask for their part's maximum clock (SRAM 20 MHz, SD 25 MHz) and
  * the platform gives what its divider allows.
  *
@@ -32,6 +32,7 @@
 #define PAGES 4u
 #define POOL (128u * 1024u)
 #define SAMPLES 16u
+#define HOST_S 0.1 /* CPU seconds per row for the host-cost figure */
 
 struct row {
     const char *backend;
@@ -42,10 +43,11 @@ struct row {
     double wall_s;
 };
 
+/* Process CPU time: the host cost of the models, not of other processes. */
 static double wall(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -155,6 +157,11 @@ static void run_sram(struct row *row, const struct vm_platform *p, uint64_t seed
     vm_simbus_reset_counters(&bus);
     row->sck = bus.sck_hz;
     measure(row, vm_sram_backend(&sr), &clk, seed);
+    while (wall() - w0 < HOST_S) { /* more passes, for the host figure only */
+        struct row scratch;
+        memset(&scratch, 0, sizeof scratch);
+        measure(&scratch, vm_sram_backend(&sr), &clk, seed);
+    }
     row->bus_bytes = bus.bytes;
     row->wall_s = wall() - w0;
     vm_sram_model_free(&chip);
@@ -183,6 +190,11 @@ static void run_sd(struct row *row, const struct vm_platform *p, const char *pro
     vm_simbus_reset_counters(&bus);
     row->sck = bus.sck_hz;
     measure(row, vm_sd_backend(&sd), &clk, seed);
+    while (wall() - w0 < HOST_S) { /* more passes, for the host figure only */
+        struct row scratch;
+        memset(&scratch, 0, sizeof scratch);
+        measure(&scratch, vm_sd_backend(&sd), &clk, seed);
+    }
     row->bus_bytes = bus.bytes;
     row->wall_s = wall() - w0;
     if (card.violations) die("sd protocol (violations)", (int)card.violations);
