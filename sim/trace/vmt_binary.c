@@ -113,9 +113,50 @@ static int bin_bad(struct bin_source *b, const uint8_t *rec, const char *what)
                     (unsigned long long)b->count, what);
 }
 
+static int bin_next_slow(struct bin_source *b, struct vmt_op *op);
+
+/* The common case (a plain read or write, the buffer well filled) is kept
+ * small so that it needs no register spills; everything else is in
+ * bin_next_slow. */
 static int bin_next(struct vmt_source *s, struct vmt_op *op)
 {
     struct bin_source *b = (struct bin_source *)s;
+    const uint8_t *p = b->p, *rec = p;
+    unsigned tag;
+    if ((size_t)(b->end - p) < VMT_BIN_PAD || b->done) return bin_next_slow(b, op);
+    tag = *p++;
+    if ((tag & ~(unsigned)(F_SAME_LEN | 1u)) == 0) {
+        /* Fast path: a plain read or write (no region, no payload). */
+        uint64_t l;
+        b->prev_addr += (uint64_t)unzigzag(get_varint(&p));
+        if (!(tag & F_SAME_LEN)) {
+            l = get_varint(&p);
+            if (l > UINT32_MAX) return bin_bad(b, rec, "length above 2^32-1");
+            b->prev_len = (uint32_t)l;
+        }
+        /* At least VMT_BIN_PAD bytes were there: a truncated record shows at the end. */
+        op->kind = (uint8_t)(tag & 1u);
+        op->mode = op->value = 0;
+        op->region = op->src_region = 0;
+        op->id = 0;
+        op->addr = b->prev_addr;
+        op->src = 0;
+        op->len = b->prev_len;
+        op->data = NULL;
+        op->name = NULL;
+        b->p = p;
+        b->count++;
+        return 1;
+    }
+    return bin_next_slow(b, op);
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int bin_next_slow(struct bin_source *b, struct vmt_op *op)
+{
+    struct vmt_source *s = &b->base;
     const uint8_t *p, *rec;
     unsigned tag, kind, flags;
     if (b->done) return 0;
@@ -202,12 +243,11 @@ static int bin_next(struct vmt_source *s, struct vmt_op *op)
         return bin_bad(b, rec, "lock mode not 1 (ro), 2 (wo) or 3 (rw)");
     if (p > b->end) return bin_bad(b, rec, "truncated record");
     if (flags & F_DATA) {
-        size_t off = (size_t)(rec - b->p), used = (size_t)(p - rec);
+        size_t used = (size_t)(p - rec);
         if (op->len > VMT_BIN_PAYLOAD_MAX) return bin_bad(b, rec, "payload above 64 MiB");
         if ((size_t)(b->end - p) < op->len) {
             /* Keep the record and its payload together in the buffer. */
             b->p = rec;
-            (void)off;
             if (bin_fill(b, used + op->len) < 0) return -1;
             rec = b->p;
             p = rec + used;
