@@ -82,6 +82,12 @@ static const uint8_t counts[] = {DT_COUNTS};
 static uint32_t rng_state;
 static uint32_t ops_total;
 
+/* How often the interesting paths ran (printed at the end, so a run that
+ * stopped exercising one shows it). */
+static struct {
+    uint32_t locks, bounced, trimmed, held, settled, injected_errors;
+} seen;
+
 /* ---- output ------------------------------------------------------------ */
 
 /* s is a DT_STR (in flash on AVR). */
@@ -242,6 +248,7 @@ static int settle(vm_addr_t a, uint16_t n, int forward, const char *what)
     err = vm_read(&vm, buf, a, n);
     faults_on();
     if (err) return fail(S("settle-read"), a, n, err);
+    seen.settled++;
     if (forward) {
         for (k = 0; k < n && buf[k] == want[k]; k++) {}
         for (i = k; i < n; i++)
@@ -350,6 +357,9 @@ static int op_lock(void)
         return fail(S("vm_lock-handle"), a, n, 0);
     if (lk.len < n && ((a + (vm_addr_t)lk.len) & (tc.page_size - 1u)) != 0)
         return fail(S("vm_lock-trim"), a, (uint32_t)lk.len, 0); /* trims only at a page end */
+    seen.locks++;
+    if (lk.slot == VM_BOUNCE_SLOT) seen.bounced++;
+    if (lk.len < n) seen.trimmed++;
     if (mode != VM_LOCK_WO && memcmp(lk.ptr, ref + a, lk.len) != 0)
         return fail(S("vm_lock-data"), a, (uint32_t)lk.len, 0);
     if (mode != VM_LOCK_RO) {
@@ -366,6 +376,7 @@ static int op_lock(void)
     if (tc.page_count >= 2 && (rnd() & 1u)) {
         held = lk;
         held_ops = (uint8_t)(1u + below(6));
+        seen.held++;
         return 0;
     }
     err = vm_unlock(&vm, &lk);
@@ -604,12 +615,20 @@ int main(void)
                         dt_putc('\n');
                     } else {
                         put_kv(S(" faults_injected="), (uint32_t)ram.faults);
+                        seen.injected_errors += (uint32_t)ram.faults;
                         put_str(S(" ok\n"));
                     }
                 }
             }
         }
     }
+    put_kv(S("seen: locks="), seen.locks);
+    put_kv(S(" bounced="), seen.bounced);
+    put_kv(S(" trimmed="), seen.trimmed);
+    put_kv(S(" held="), seen.held);
+    put_kv(S(" faults="), seen.injected_errors);
+    put_kv(S(" failed-ops-settled="), seen.settled);
+    dt_putc('\n');
 #if defined(DT_HAVE_STACK_MARGIN)
     {
         uint16_t margin = dt_stack_margin();
