@@ -32,8 +32,9 @@
  *               and 4-byte T (vm_ptr_load/store). T must be trivially
  *               copyable. &p[i] is a VPtr again.
  *   p->m        lock semantics: a temporary Pinned<T> locks the whole T
- *               (VM_LOCK_RW: the range becomes dirty) until the end of the
- *               full expression and hands out a real T*. If the lock cannot
+ *               (VM_LOCK_RW: the range becomes dirty, even for a read; a
+ *               VPtr<const T> takes VM_LOCK_RO and dirties nothing) until
+ *               the end of the full expression and hands out a real T*. If the lock cannot
  *               be taken in place (T straddles two pages and the bounce
  *               buffer is busy or absent, or the page copy would be
  *               misaligned for T), T is copied to the stack and written back
@@ -82,6 +83,16 @@ template <class T> inline T &&fwd(typename NoRef<T>::type &t) noexcept
 }
 template <class A, class B> struct Same { static const bool value = false; };
 template <class A> struct Same<A, A> { static const bool value = true; };
+template <class T> struct NoConst { typedef T type; static const bool is_const = false; };
+template <class T> struct NoConst<const T> { typedef T type; static const bool is_const = true; };
+template <class T, class M> struct CopyConst { typedef M type; };
+template <class T, class M> struct CopyConst<const T, M> { typedef const M type; };
+template <bool C, class T = void> struct EnableIf {};
+template <class T> struct EnableIf<true, T> { typedef T type; };
+/* char and const char: the string overloads take both. */
+template <class C> struct IsChar { static const bool value = false; };
+template <> struct IsChar<char> { static const bool value = true; };
+template <> struct IsChar<const char> { static const bool value = true; };
 } // namespace detail
 
 /* One pager instance as seen from C++: the struct vm and the sticky error.
@@ -150,62 +161,66 @@ template <class T, class B = Default> class Ref {
     static_assert(__is_trivially_copyable(T), "VPtr element access needs a trivially copyable T");
 #endif
 public:
+    /* T without const: the value type. A Ref<const T> reads only. */
+    typedef typename detail::NoConst<T>::type V;
+
     explicit Ref(Addr a) : a_(a) {}
     Ref(const Ref &) = default;
 
-    operator T() const
+    operator V() const
     {
-        T v = T();
+        V v = V();
         Pool &p = B::pool();
         p.check(vm_ptr_load(p.vm(), a_, &v, sizeof(T)), a_);
         return v;
     }
-    Ref &operator=(const T &v)
+    Ref &operator=(const V &v)
     {
+        static_assert(!detail::NoConst<T>::is_const, "write through a VPtr<const T>");
         Pool &p = B::pool();
         p.check(vm_ptr_store(p.vm(), a_, &v, sizeof(T)), a_);
         return *this;
     }
-    Ref &operator=(const Ref &o) { return *this = static_cast<T>(o); }
+    Ref &operator=(const Ref &o) { return *this = static_cast<V>(o); }
 
-    template <class U> Ref &operator+=(const U &u) { return *this = static_cast<T>(get() + u); }
-    template <class U> Ref &operator-=(const U &u) { return *this = static_cast<T>(get() - u); }
-    template <class U> Ref &operator*=(const U &u) { return *this = static_cast<T>(get() * u); }
-    template <class U> Ref &operator/=(const U &u) { return *this = static_cast<T>(get() / u); }
-    template <class U> Ref &operator%=(const U &u) { return *this = static_cast<T>(get() % u); }
-    template <class U> Ref &operator&=(const U &u) { return *this = static_cast<T>(get() & u); }
-    template <class U> Ref &operator|=(const U &u) { return *this = static_cast<T>(get() | u); }
-    template <class U> Ref &operator^=(const U &u) { return *this = static_cast<T>(get() ^ u); }
-    template <class U> Ref &operator<<=(const U &u) { return *this = static_cast<T>(get() << u); }
-    template <class U> Ref &operator>>=(const U &u) { return *this = static_cast<T>(get() >> u); }
+    template <class U> Ref &operator+=(const U &u) { return *this = static_cast<V>(get() + u); }
+    template <class U> Ref &operator-=(const U &u) { return *this = static_cast<V>(get() - u); }
+    template <class U> Ref &operator*=(const U &u) { return *this = static_cast<V>(get() * u); }
+    template <class U> Ref &operator/=(const U &u) { return *this = static_cast<V>(get() / u); }
+    template <class U> Ref &operator%=(const U &u) { return *this = static_cast<V>(get() % u); }
+    template <class U> Ref &operator&=(const U &u) { return *this = static_cast<V>(get() & u); }
+    template <class U> Ref &operator|=(const U &u) { return *this = static_cast<V>(get() | u); }
+    template <class U> Ref &operator^=(const U &u) { return *this = static_cast<V>(get() ^ u); }
+    template <class U> Ref &operator<<=(const U &u) { return *this = static_cast<V>(get() << u); }
+    template <class U> Ref &operator>>=(const U &u) { return *this = static_cast<V>(get() >> u); }
     Ref &operator++()
     {
-        T v = get();
+        V v = get();
         ++v;
         return *this = v;
     }
     Ref &operator--()
     {
-        T v = get();
+        V v = get();
         --v;
         return *this = v;
     }
-    T operator++(int)
+    V operator++(int)
     {
-        T v = get(), old = v;
+        V v = get(), old = v;
         ++v;
         *this = v;
         return old;
     }
-    T operator--(int)
+    V operator--(int)
     {
-        T v = get(), old = v;
+        V v = get(), old = v;
         --v;
         *this = v;
         return old;
     }
 
-    T get() const { return *this; }
+    V get() const { return *this; }
     Addr addr() const { return a_; }
     /* &p[i] is the virtual pointer p + i. */
     VPtr<T, B> operator&() const { return VPtr<T, B>::at(a_); }
@@ -280,6 +295,13 @@ public:
 
     VPtr() : a_(VM_NULL) {}
     VPtr(decltype(nullptr)) : a_(VM_NULL) {}
+    /* VPtr<T> converts to VPtr<const T>, as T * to const T *. */
+    template <class U>
+    VPtr(const VPtr<U, B> &o,
+         typename detail::EnableIf<detail::Same<const U, T>::value && !detail::Same<U, T>::value>::type * = nullptr)
+        : a_(o.addr())
+    {
+    }
     static VPtr at(Addr a)
     {
         VPtr p;
@@ -292,16 +314,22 @@ public:
     /* Element access (proxies). */
     Ref<T, B> operator*() const { return Ref<T, B>(a_); }
     Ref<T, B> operator[](int32_t i) const { return Ref<T, B>(index(i)); }
-    /* Member access through a lock held for the full expression. */
-    Pinned<T, B> operator->() const { return Pinned<T, B>(a_, VM_LOCK_RW); }
-    /* A proxy for one member (offset computed from the member pointer). */
-    template <class M, class C> Ref<M, B> member(M C::*m) const
+    /* Member access through a lock held for the full expression: read-write
+     * (the range becomes dirty), read-only for a VPtr<const T>. */
+    Pinned<T, B> operator->() const
     {
-        static_assert(detail::Same<C, T>::value, "member() of another class");
+        return Pinned<T, B>(a_, detail::NoConst<T>::is_const ? VM_LOCK_RO : VM_LOCK_RW);
+    }
+    /* A proxy for one member (offset computed from the member pointer). */
+    template <class M, class C>
+    Ref<typename detail::CopyConst<T, M>::type, B> member(M C::*m) const
+    {
+        static_assert(detail::Same<C, typename detail::NoConst<T>::type>::value,
+                      "member() of another class");
         alignas(T) unsigned char probe[sizeof(T)];
         const T *t = reinterpret_cast<const T *>(probe);
         Addr off = static_cast<Addr>(reinterpret_cast<const unsigned char *>(&(t->*m)) - probe);
-        return Ref<M, B>(a_ + off);
+        return Ref<typename detail::CopyConst<T, M>::type, B>(a_ + off);
     }
 
     /* Arithmetic and comparison, in elements, as for C pointers. */
@@ -412,7 +440,8 @@ private:
  * when nothing could be locked (the error is in the Pool). */
 template <class T, class B = Default> class Lock {
 public:
-    explicit Lock(VPtr<T, B> p, size_t n = 1, unsigned mode = VM_LOCK_RW)
+    explicit Lock(VPtr<T, B> p, size_t n = 1,
+                  unsigned mode = detail::NoConst<T>::is_const ? VM_LOCK_RO : VM_LOCK_RW)
     {
         Pool &pl = B::pool();
         lk_.mode = 0;
@@ -499,7 +528,8 @@ template <class T, class B> int memcmp(VPtr<T, B> a, const void *b, size_t n)
 }
 template <class T, class B> int memcmp(const void *a, VPtr<T, B> b, size_t n) { return -memcmp(b, a, n); }
 
-template <class B> size_t strlen(VPtr<char, B> s)
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, size_t>::type strlen(VPtr<C, B> s)
 {
     Pool &pl = B::pool();
     Addr n = 0;
@@ -507,7 +537,9 @@ template <class B> size_t strlen(VPtr<char, B> s)
         return 0;
     return n;
 }
-template <class B> int strcmp(VPtr<char, B> a, VPtr<char, B> b)
+template <class C, class D, class B>
+typename detail::EnableIf<detail::IsChar<C>::value && detail::IsChar<D>::value, int>::type
+strcmp(VPtr<C, B> a, VPtr<D, B> b)
 {
     Pool &pl = B::pool();
     int c = 0;
@@ -516,7 +548,8 @@ template <class B> int strcmp(VPtr<char, B> a, VPtr<char, B> b)
 }
 /* Against a RAM string: compares up to and including the first NUL of
  * either string (reads the virtual string only as far as needed). */
-template <class B> int strcmp(VPtr<char, B> a, const char *b)
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(VPtr<C, B> a, const char *b)
 {
     Pool &pl = B::pool();
     size_t i;
@@ -530,14 +563,22 @@ template <class B> int strcmp(VPtr<char, B> a, const char *b)
             return 0;
     }
 }
-template <class B> int strcmp(const char *a, VPtr<char, B> b) { return -strcmp(b, a); }
-template <class B> VPtr<char, B> strncpy(VPtr<char, B> d, VPtr<char, B> s, size_t n)
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(const char *a, VPtr<C, B> b)
+{
+    return -strcmp(b, a);
+}
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, VPtr<char, B> >::type
+strncpy(VPtr<char, B> d, VPtr<C, B> s, size_t n)
 {
     Pool &pl = B::pool();
     pl.check(vm_strncpy(pl.vm(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
     return d;
 }
-template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, VPtr<char, B> s)
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, VPtr<char, B> >::type
+strcpy(VPtr<char, B> d, VPtr<C, B> s)
 {
     Pool &pl = B::pool();
     Addr n = 0;
@@ -549,7 +590,8 @@ template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, const char *s)
 {
     return memcpy(d, s, ::strlen(s) + 1u);
 }
-template <class B> char *strcpy(char *d, VPtr<char, B> s)
+template <class C, class B>
+typename detail::EnableIf<detail::IsChar<C>::value, char *>::type strcpy(char *d, VPtr<C, B> s)
 {
     Pool &pl = B::pool();
     Addr n = 0;

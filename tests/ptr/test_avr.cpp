@@ -48,6 +48,13 @@ long avr_use_everything(const char *text, char *out)
     p->y = 15;
     p.member(&Point::x) = 7;
     r += p->x + p.member(&Point::y);
+    VPtr<const Point> cp = p;
+    VPtr<const char> cs = s;
+    r += cp->y + cp.member(&Point::x) + static_cast<long>(strlen(cs)) + strcmp(cs, s);
+    {
+        Lock<const Point> lk(cp);
+        r += lk->x;
+    }
     q[2] = 9;
     r += q[2] + Sram::pool().takeError() + pool().error();
     {

@@ -472,6 +472,47 @@ static void test_wrapped()
     vm_set_wrap_base(store64.vm(), nullptr);
 }
 
+/* VPtr<const T>: -> takes read-only locks, so reading never dirties a page;
+ * through a VPtr<T> the same read marks the struct dirty (documented). */
+static void test_const()
+{
+    CHECK(store64.start() == VM_OK);
+    VPtr<rec> p = VPtr<rec>::allocArray(50);
+    CHECK(p);
+    for (int k = 0; k < 50; k++) {
+        rec r = {static_cast<int16_t>(k - 25), static_cast<uint8_t>(k), {1, 2, 3}};
+        p[k] = r;
+    }
+    VPtr<char> s = VPtr<char>::alloc(32);
+    strcpy(s, "hello");
+    CHECK(vm_flush(store64.vm()) == VM_OK);
+    vm_count_t writes = store64.backend()->writes;
+    VPtr<const rec> cp = p; /* VPtr<T> -> VPtr<const T> */
+    VPtr<const char> cs = s;
+    long sum = 0;
+    for (int k = 0; k < 50; k++) {
+        sum += (cp + k)->a;
+        rec r = cp[k];
+        CHECK(r.b == k && r.c[2] == 3);
+        sum += (cp + k).member(&rec::b);
+    }
+    CHECK(sum == (0 - 25 + 24) * 50 / 2 + 49 * 50 / 2);
+    CHECK(strlen(cs) == 5 && strcmp(cs, "hello") == 0 && strcmp(s, cs) == 0);
+    {
+        vmem::Lock<const rec> lk(cp + 10, 2); /* read-only by default */
+        CHECK(lk.ok() && lk->a == -15);
+    }
+    CHECK(vm_flush(store64.vm()) == VM_OK);
+    CHECK(store64.backend()->writes == writes);
+    /* The same reads through VPtr<rec>: -> locks read-write. */
+    sum = 0;
+    for (int k = 0; k < 50; k++)
+        sum += (p + k)->a;
+    CHECK(vm_flush(store64.vm()) == VM_OK);
+    CHECK(store64.backend()->writes > writes);
+    CHECK(vmem::pool().ok());
+}
+
 /* A second instance, bound explicitly: its pointers are another type. */
 typedef vmem::Instance<1> Second;
 static void test_second_instance()
@@ -505,6 +546,7 @@ int main()
     test_errors();
     test_objects();
     test_wrapped();
+    test_const();
     test_second_instance();
     printf("ptr C++ wrapper: all checks passed\n");
     return 0;
