@@ -358,7 +358,8 @@ static int cmd_bench(const struct opts *o)
            o->pos[0], info->format, (unsigned long long)info->op_count,
            (unsigned long long)info->pool_size, vmr_backend_type_name(o->be.type),
            o->be.profile[0] ? "/" : "", o->be.profile, ps);
-    printf("%-7s %6s %12s %10s %12s %9s\n", "policy", "pages", "ops", "wall s", "Mops/s", "hit%");
+    printf("%-7s %6s %12s %10s %12s %12s %9s\n", "policy", "pages", "ops", "wall s", "Mops/s wall",
+           "Mops/s cpu", "hit%");
     int rc = 0;
     for (int p = 0; p < np; p++)
         for (int k = 0; k < nc; k++) {
@@ -380,20 +381,24 @@ static int cmd_bench(const struct opts *o)
                 vmt_close(src);
                 return EXIT_RUNFAIL;
             }
-            struct timespec t0, t1;
+            struct timespec t0, t1, c0, c1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
             int st;
             while ((st = vmr_step(run, 1u << 24)) > 0) {
             }
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             struct vmr_result res;
             vmr_finish(run, &res);
             vmr_destroy(run);
             double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+            double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
             const struct vmr_counters *c = &res.total;
-            printf("%-7s %6llu %12llu %10.3f %12.1f %9.2f%s%s\n", vm_policy_name((unsigned)pols[p]),
+            printf("%-7s %6llu %12llu %10.3f %12.1f %12.1f %9.2f%s%s\n", vm_policy_name((unsigned)pols[p]),
                    counts[k], (unsigned long long)c->ops, wall,
                    wall > 0 ? (double)c->ops / wall / 1e6 : 0.0,
+                   cpu > 0 ? (double)c->ops / cpu / 1e6 : 0.0,
                    c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0.0,
                    res.ok ? "" : "  FAIL: ", res.ok ? "" : res.error);
             fflush(stdout);
