@@ -4,8 +4,8 @@
  * a struct vm_uart over the fd (poll with timeouts), and the core pager on
  * top. Wall time is bounded: every wait has a deadline, and vmserve runs with
  * --exit-on-hangup and never inherits the master, so it also exits when
- * this process dies. Also: vmserve's --file pool persists, and its usage
- * errors exit with 2.
+ * this process dies. Also: vmserve's --file pool persists, console text
+ * (framed or raw) reaches its stdout, and its usage errors exit with 2.
  */
 #define _XOPEN_SOURCE 600 /* posix_openpt, grantpt, unlockpt, ptsname */
 #include <check.h>
@@ -64,11 +64,17 @@ static int reap(pid_t pid, unsigned ms)
     }
 }
 
+static const char *spawn_stdout; /* when set, the child's stdout goes there */
+
 static pid_t spawn(char *const argv[], int quiet)
 {
     pid_t pid = fork();
     ck_assert_int_ne(pid, -1);
     if (pid == 0) {
+        if (spawn_stdout) {
+            int out = open(spawn_stdout, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (out >= 0) dup2(out, 1);
+        }
         if (quiet) {
             int nul = open("/dev/null", O_WRONLY);
             if (nul >= 0) {
@@ -242,6 +248,41 @@ START_TEST(pty_file_pool_persists)
 }
 END_TEST
 
+/* Console multiplexing: a CONSOLE frame and raw text between frames both
+ * reach vmserve's stdout; the protocol keeps working around the text. */
+START_TEST(pty_console_text)
+{
+    static struct pty_rig r;
+    char path[] = "/tmp/vmserve-out-XXXXXX";
+    char out[256];
+    size_t n;
+    FILE *f;
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    spawn_stdout = path;
+    pty_open(&r, "4K", NULL);
+    spawn_stdout = NULL;
+    ck_assert_int_eq(vm_serial_console(&r.drv, "framed text\n", 12), VM_OK);
+    ck_assert_int_eq(write(r.master, "raw text\n", 9), 9);
+    ck_assert_int_eq(vm_serial_write(&r.drv, 0, "data", 4), VM_OK);
+    {
+        uint8_t b[4];
+        ck_assert_int_eq(vm_serial_read(&r.drv, 0, b, 4), VM_OK);
+        ck_assert_mem_eq(b, "data", 4);
+    }
+    pty_close(&r);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    n = fread(out, 1, sizeof out - 1, f);
+    fclose(f);
+    unlink(path);
+    out[n] = '\0';
+    ck_assert_msg(strstr(out, "framed text\n") != NULL, "stdout was: %s", out);
+    ck_assert_msg(strstr(out, "raw text\n") != NULL, "stdout was: %s", out);
+}
+END_TEST
+
 START_TEST(vmserve_usage_errors)
 {
     static const char *bad[][4] = {
@@ -301,6 +342,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     tcase_add_test(tc, pty_ram_pool_workload);
     tcase_add_test(tc, pty_file_pool_persists);
+    tcase_add_test(tc, pty_console_text);
     tcase_add_test(tc, vmserve_usage_errors);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
