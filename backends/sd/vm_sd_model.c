@@ -245,7 +245,7 @@ static void do_command(struct vm_sd_model *m, uint64_t now)
         }
         return;
     }
-    if (app) {
+    if (app && c != VM_SD_CMD55) { /* a repeated CMD55 is just CMD55 */
         respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
         return;
     }

@@ -191,7 +191,7 @@ static int h_wait(struct host *h, uint32_t ms)
         if (h->r->bus.spi.millis(h->r->bus.spi.ctx) - t0 >= ms) return 0;
     return 1;
 }
-static uint8_t h_cmd(struct host *h, uint8_t cmd, uint32_t arg)
+static uint8_t h_cmd_crc(struct host *h, uint8_t cmd, uint32_t arg, uint8_t crc)
 {
     uint8_t st;
     int n = 0;
@@ -202,12 +202,17 @@ static uint8_t h_cmd(struct host *h, uint8_t cmd, uint32_t arg)
     h_x(h, (uint8_t)(arg >> 16));
     h_x(h, (uint8_t)(arg >> 8));
     h_x(h, (uint8_t)arg);
-    h_x(h, cmd == 0 ? 0x95 : 0x87);
+    h_x(h, crc);
     h_x(h, 0xFF); /* discard first fill byte */
     do st = h_x(h, 0xFF);
     while ((st & 0x80) && ++n < 10);
     return st;
 }
+static uint8_t h_cmd(struct host *h, uint8_t cmd, uint32_t arg)
+{
+    return h_cmd_crc(h, cmd, arg, cmd == 0 ? 0x95 : 0x87); /* SdFat's CRCs */
+}
+
 static int h_read_data(struct host *h, uint8_t *dst)
 {
     uint8_t t;
@@ -286,6 +291,38 @@ START_TEST(test_sdfat_patterns)
     ck_assert_uint_eq(r->card.violations, 0);
     ck_assert_uint_eq(r->card.crc_errors, 0);
     ck_assert_uint_eq(r->card.blocks_written, 4);
+    rig_free(r);
+}
+END_TEST
+
+/* The model's power-up and CRC rules, and SDHC's HCS requirement. */
+START_TEST(test_model_rules)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 1, NULL);
+    struct host h = {r, 0};
+    unsigned i;
+    /* no 74 clocks first: the card does not answer */
+    ck_assert_uint_eq(h_cmd(&h, 0, 0), 0xFF);
+    ck_assert_uint_eq(r->card.violations, 1);
+    h_stop(&h);
+    for (i = 0; i < 10; i++) h_x(&h, 0xFF);
+    /* first CMD0 with a bad CRC: still in SD mode, no answer */
+    ck_assert_uint_eq(h_cmd_crc(&h, 0, 0, 0x87), 0xFF);
+    ck_assert_uint_eq(h_cmd(&h, 0, 0), 0x01);
+    /* CMD8's CRC is always checked; CMD55's is not while CRC is off */
+    ck_assert_uint_eq(h_cmd_crc(&h, 8, 0x1AA, 0x95), 0x09);
+    ck_assert_uint_eq(h_cmd_crc(&h, 55, 0, 0x01), 0x01);
+    /* ACMD41 without HCS: an SDHC card stays idle */
+    for (i = 0; i < 5; i++) {
+        ck_assert_uint_eq(h_cmd(&h, 55, 0), 0x01);
+        ck_assert_uint_eq(h_cmd(&h, 41, 0), 0x01);
+    }
+    /* idle: data commands are illegal */
+    ck_assert_uint_eq(h_cmd(&h, 17, 0), 0x05);
+    /* CMD59(1): now every command's CRC counts */
+    ck_assert_uint_eq(h_cmd_crc(&h, 59, 1, 0x83), 0x01); /* 0x83 is right for CMD59(1) */
+    ck_assert_uint_eq(h_cmd_crc(&h, 55, 0, 0x87), 0x09);
+    ck_assert_uint_eq(r->card.crc_errors, 2);
     rig_free(r);
 }
 END_TEST
@@ -568,6 +605,7 @@ int main(void)
     tcase_add_loop_test(tc, test_card_kinds, 0, 3);
     tcase_add_test(tc, test_no_card);
     tcase_add_test(tc, test_sdfat_patterns);
+    tcase_add_test(tc, test_model_rules);
     tcase_add_test(tc, test_driver_patterns);
     tcase_add_test(tc, test_block_buffer);
     tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
