@@ -327,6 +327,41 @@ START_TEST(test_model_rules)
 }
 END_TEST
 
+/* Busy is 0x00 on MISO; raising CS releases MISO but the card stays busy
+ * and shows it again when selected. CMD18 runs open-ended to the card's end,
+ * where it sends an out-of-range error token. */
+START_TEST(test_busy_and_stream_end)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 8, "slow-worn", 1, NULL);
+    struct host h = {r, 0};
+    static uint8_t b[512], in[512];
+    uint8_t t;
+    unsigned n;
+    fill(b, 512, 1);
+    ck_assert_int_eq(rig_begin(r, 0, 8, 0), VM_OK);
+    ck_assert_uint_eq(h_cmd(&h, 24, 3), 0);
+    ck_assert(h_write_data(&h, 0xFE, b));
+    ck_assert_uint_eq(h_x(&h, 0xFF), 0x00); /* programming: >= 2.85 ms */
+    h.r->bus.spi.select(h.r->bus.spi.ctx, 0, 0);
+    h.active = 0;
+    ck_assert_uint_eq(h_x(&h, 0xFF), 0xFF); /* released */
+    h_start(&h);
+    ck_assert_uint_eq(h_x(&h, 0xFF), 0x00); /* busy again */
+    ck_assert(h_wait(&h, 600));
+    ck_assert_uint_ge(r->clk.ns, r->card.busy.min_ns);
+    /* stream from block 6: blocks 6 and 7, then the error token */
+    ck_assert_uint_eq(h_cmd(&h, 18, 6), 0);
+    ck_assert(h_read_data(&h, in));
+    ck_assert(h_read_data(&h, in));
+    n = 0;
+    while ((t = h_x(&h, 0xFF)) == 0xFF && n++ < 1000) {}
+    ck_assert_uint_eq(t, 0x08);
+    ck_assert_uint_eq(h_cmd(&h, 12, 0), 0);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
 /* The driver's own patterns: dedicated streams continue; shared mode uses
  * CMD24 + CMD13 and CMD18 + CMD12 and releases CS. */
 START_TEST(test_driver_patterns)
@@ -606,6 +641,7 @@ int main(void)
     tcase_add_test(tc, test_no_card);
     tcase_add_test(tc, test_sdfat_patterns);
     tcase_add_test(tc, test_model_rules);
+    tcase_add_test(tc, test_busy_and_stream_end);
     tcase_add_test(tc, test_driver_patterns);
     tcase_add_test(tc, test_block_buffer);
     tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
