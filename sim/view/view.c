@@ -72,6 +72,8 @@ struct vmv_view {
     uint64_t frames;
     double draw_s, draw_max;
     unsigned shots;
+    uint32_t *readback; /* the last frame read from a window (vmv_view_pixel) */
+    int readback_ok, readback_w, readback_h;
 };
 
 /* ------------------------------------------------------------ speeds */
@@ -398,6 +400,7 @@ void vmv_view_free(struct vmv_view *v)
     vmv_model_close(&v->m);
     free(v->panels);
     free(v->marks);
+    free(v->readback);
     free(v);
 }
 
@@ -415,6 +418,7 @@ void vmv_view_size(const struct vmv_view *v, int *w, int *h)
 }
 void vmv_view_set_now(struct vmv_view *v, uint64_t ms)
 {
+    v->frozen = ms >= UINT64_MAX / 2;
     v->now_ms = ms;
     v->m.now_ms = ms;
 }
@@ -452,7 +456,7 @@ void vmv_view_advance(struct vmv_view *v, double dt, double budget)
     const struct speed *sp = &speeds[v->speed];
     struct vmv_run *sel = &m->runs[m->sel];
     double t0 = wall_s();
-    if (sp->ops_per_s > 0 || (sp->sim_ratio > 0 && vmr_time_ns(sel->run) == 0 && sel->ops > 64)) {
+    if (sp->ops_per_s > 0 || (sp->sim_ratio > 0 && vmr_time_ns(sel->run) == 0)) {
         /* A fixed op rate; a backend whose clock does not move (ram) runs
          * a simulated-clock level at 1000 ops/s per x1. */
         double rate = sp->ops_per_s > 0 ? sp->ops_per_s : 1000 * sp->sim_ratio;
@@ -646,7 +650,7 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
         text(v, compact ? F_SMALL : F_MONO, C_DIM, t.x + pad + (compact ? 22 : 30), y + 1, 0, a);
     }
     /* The page's bytes: invalid (dark), valid (blue-grey), dirty (orange). */
-    int bar_h = compact ? 6 : 12;
+    int bar_h = compact ? 6 : t.h < 56 ? 8 : 12;
     SDL_Rect bar = {t.x + pad, y + lh + 3, t.w - 2 * pad, bar_h};
     if (t.h < 30) bar.y = t.y + t.h - bar_h - 3;
     g->bar = bar;
@@ -675,11 +679,11 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
         fill(v, b.x, b.y, b.w, b.h, C_VICTIM);
         if (!compact) text(v, F_SMALL, C_BG, b.x + b.w / 2, b.y, 2, "victim");
     }
-    if (compact || t.h < 58) {
+    if (compact || t.h < 45) {
         if (in->locks) fill(v, t.x + t.w - 8, t.y + t.h - 8, 5, 5, C_LOCK);
         return;
     }
-    int y2 = bar.y + bar.h + 3;
+    int y2 = bar.y + bar.h + (t.h < 56 ? 1 : 3);
     int x = t.x + pad;
     if (empty) {
         text(v, F_SMALL, C_DIM, x, y2, 0, "empty");
@@ -691,18 +695,24 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
             snprintf(buf, sizeof buf, "clean");
         x += text(v, F_SMALL, in->dhi > in->dlo ? C_DIRTY : C_DIM, x, y2, 0, buf) + 8;
         unsigned pol = vm_policy(vmr_vm(r->run));
+        int right = t.x + t.w - pad;
         if (pol == VM_POLICY_CLOCK || pol == VM_POLICY_SIEVE) {
-            x += text(v, F_SMALL, in->ref ? C_REF : C_DIM, x, y2, 0,
-                      in->ref ? (pol == VM_POLICY_CLOCK ? "ref 1" : "visited") :
-                                (pol == VM_POLICY_CLOCK ? "ref 0" : "unvisited")) + 8;
+            const char *rb = pol == VM_POLICY_CLOCK ? (in->ref ? "ref 1" : "ref 0")
+                                                    : (in->ref ? "visited" : "unvisited");
+            if (t.w < 150) rb = pol == VM_POLICY_CLOCK ? rb : (in->ref ? "vis 1" : "vis 0");
+            x += text(v, F_SMALL, in->ref ? C_REF : C_DIM, x, y2, 0, rb) + 8;
         }
-        if (in->age != 0xFF && t.w >= 150)
-            x += textf(v, F_SMALL, C_DIM, x, y2, 0, "%s %u",
-                       pol == VM_POLICY_CLOCK ? "hand+" : "pos", in->age) + 8;
-        if (in->locks) textf(v, F_SMALL, C_LOCK, x, y2, 0, "locked x%u", in->locks);
+        /* Position in the policy's eviction order: 0 goes first. */
+        if (in->locks) right -= 46;
+        if (in->age != 0xFF) {
+            snprintf(buf, sizeof buf, "pos %u", in->age);
+            if (x + text_width(v, F_SMALL, buf) <= right)
+                x += text(v, F_SMALL, C_DIM, x, y2, 0, buf) + 8;
+        }
+        if (in->locks) textf(v, F_SMALL, C_LOCK, t.x + t.w - pad, y2, 1, "lock %u", in->locks);
     }
 #if VM_CONFIG_SLOT_STATS
-    if (t.h >= 72) {
+    if (t.h >= 66) {
         char a[24], b[24], c[24];
         textf(v, F_SMALL, C_DIM, t.x + pad, y2 + 14, 0, "ld %s  ev %s  wb %s",
               fmt_count(a, sizeof a, in->loads), fmt_count(b, sizeof b, in->evictions),
@@ -726,7 +736,7 @@ static void walk_tile(void *ctx, const struct vm_slot_info *in)
 static void layout_tiles(struct panel *p, unsigned n)
 {
     SDL_Rect a = p->tiles;
-    int gap = 6, best = -1;
+    int gap = 5, best = -1;
     unsigned bc = 1;
     for (unsigned c = 1; c <= n; c++) {
         unsigned rows = (n + c - 1) / c;
@@ -853,8 +863,20 @@ static void plot_series(struct vmv_view *v, SDL_Rect a, const double *ys, unsign
     }
 }
 
+/* out[i] = mean of in[i-15..i]: the moving average the plots draw bold. */
+static void moving_avg(const double *in, double *out, unsigned n)
+{
+    double acc = 0;
+    for (unsigned i = 0; i < n; i++) {
+        acc += in[i];
+        if (i >= 16) acc -= in[i - 16];
+        out[i] = acc / (i + 1 < 16 ? i + 1 : 16);
+    }
+}
+
 static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 {
+    static double y4[VMV_HIST];
     static double y1[VMV_HIST], y2[VMV_HIST], y3[VMV_HIST];
     unsigned n = r->hist_n;
     int ph = (a.h - 8) / 3;
@@ -877,7 +899,7 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     }
     snprintf(val, sizeof val, n ? "%.1f%% (avg of 16: %.1f%%)" : "-", n ? y1[n - 1] : 0.0,
              n ? y2[n - 1] : 0.0);
-    plot_frame(v, p1, "hit ratio per bucket", val, C_HIT);
+    plot_frame(v, p1, "hit ratio", val, C_HIT);
     plot_series(v, p1, y1, n, 100, mix(C_HIT, C_BG, 0.55), 0);
     plot_series(v, p1, y2, n, 100, C_HIT, 1);
     /* Misses per bucket against misses at the optimum. */
@@ -891,15 +913,22 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
         if (y3[i] > ymax) ymax = y3[i];
     }
     if (r->has_opt)
-        snprintf(val, sizeof val, "%s vs %s at the optimum",
+        snprintf(val, sizeof val, "%s / bucket, optimum %s (grey)",
                  fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
                  fmt_count(b2, sizeof b2, n ? vmv_hist(r, n - 1)->opt_misses : 0));
     else
         snprintf(val, sizeof val, "%s (%.60s)", fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
                  r->opt_note);
-    plot_frame(v, p2, "misses per bucket", val, C_MISS);
-    if (r->has_opt) plot_series(v, p2, y3, n, ymax * 1.1, C_OPT, 0);
-    plot_series(v, p2, y1, n, ymax * 1.1, C_MISS, 1);
+    plot_frame(v, p2, "misses", val, C_MISS);
+    moving_avg(y1, y2, n);
+    moving_avg(y3, y4, n);
+    ymax = 1;
+    for (unsigned i = 0; i < n; i++) {
+        if (y2[i] > ymax) ymax = y2[i];
+        if (y4[i] > ymax) ymax = y4[i];
+    }
+    plot_series(v, p2, y2, n, ymax * 1.15, C_MISS, 1);
+    if (r->has_opt) plot_series(v, p2, y4, n, ymax * 1.15, C_OPT, 1);
     /* Backend bytes per bucket. */
     SDL_Rect p3 = {a.x, a.y + 2 * (ph + 4), a.w, ph};
     ymax = 1;
@@ -909,8 +938,10 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     }
     snprintf(val, sizeof val, "%s per %llu ops", fmt_bytes(b1, sizeof b1, n ? y1[n - 1] : 0),
              (unsigned long long)r->m->bucket_ops);
-    plot_frame(v, p3, "bus bytes per bucket", val, C_BYTES);
-    plot_series(v, p3, y1, n, ymax * 1.1, C_BYTES, 1);
+    plot_frame(v, p3, "bus bytes", val, C_BYTES);
+    moving_avg(y1, y2, n);
+    plot_series(v, p3, y1, n, ymax * 1.1, mix(C_BYTES, C_BG, 0.6), 0);
+    plot_series(v, p3, y2, n, ymax * 1.1, C_BYTES, 1);
 }
 
 /* ------------------------------------------------------------ counters */
@@ -919,7 +950,7 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 {
     const struct vmr_counters *c = vmr_counters(r->run);
     char b1[32], b2[32], b3[32], b4[32];
-    int lh = 16, x = a.x + 6, y = a.y + 4;
+    int lh = 15, x = a.x + 6, y = a.y + 4;
     int x2 = a.x + a.w / 2 + 4;
     fill(v, a.x, a.y, a.w, a.h, C_PANEL);
     double hr = c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0;
@@ -1004,18 +1035,25 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         p->plots.y = right.y + 158;
         p->plots.h = right.h - 158;
     } else {
+        /* Stacked: counters and plots keep a fixed share; the map takes what
+         * its cells need at 12 px (at most 18%); the tiles get the rest. */
         int h = in.h;
-        p->tiles = in;
-        p->tiles.h = h * 38 / 100;
-        p->map = in;
-        p->map.y = p->tiles.y + p->tiles.h + 6 + map_title;
-        p->map.h = h * 15 / 100 - map_title;
-        p->counters = in;
-        p->counters.y = p->map.y + p->map.h + 6;
-        p->counters.h = 150;
+        int plots_h = h * 24 / 100 < 126 ? 126 : h * 24 / 100;
+        int cols = in.w / 9 > 0 ? in.w / 9 : 1;
+        int need = (int)((r->npages + (uint64_t)cols - 1) / (uint64_t)cols) * 9;
+        int map_h = need < h * 14 / 100 ? need : h * 14 / 100;
+        if (map_h < 36) map_h = 36;
         p->plots = in;
-        p->plots.y = p->counters.y + p->counters.h + 6;
-        p->plots.h = in.y + in.h - p->plots.y;
+        p->plots.h = plots_h;
+        p->plots.y = in.y + in.h - plots_h;
+        p->counters = in;
+        p->counters.h = 130;
+        p->counters.y = p->plots.y - 6 - 130;
+        p->map = in;
+        p->map.h = map_h;
+        p->map.y = p->counters.y - 8 - map_h;
+        p->tiles = in;
+        p->tiles.h = p->map.y - map_title - 6 - in.y;
     }
     layout_tiles(p, r->page_count);
     layout_map(p, r);
@@ -1037,12 +1075,21 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = %llu pages (%s)",
                  (unsigned long long)r->npages, (unsigned long long)p->pages_per_cell,
                  fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
-    text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg);
-    int lx = p->map.x + p->map.w;
-    lx -= text(v, F_SMALL, C_DIRTY, lx, p->map.y - map_title, 1, "dirty") + 10;
-    lx -= text(v, F_SMALL, C_RESIDENT, lx, p->map.y - map_title, 1, "resident") + 10;
-    snprintf(msg, sizeof msg, "loads 1..%s", fmt_count(b2, 32, r->heat_max));
-    if (p->map.w > 420) text(v, F_SMALL, heat_color(0.8), lx, p->map.y - map_title, 1, msg);
+    int tw = text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg);
+    int lx = p->map.x + p->map.w, ly = p->map.y - map_title;
+    int room = p->map.w - tw - 12;
+    if (room > text_width(v, F_SMALL, "resident dirty") + 30) {
+        lx -= text(v, F_SMALL, C_DIRTY, lx, ly, 1, "dirty") + 10;
+        lx -= text(v, F_SMALL, C_RESIDENT, lx, ly, 1, "resident") + 10;
+        room -= lx < p->map.x + p->map.w ? p->map.x + p->map.w - lx : 0;
+    }
+    if (room > 150) {
+        /* The heat ramp, from one load to the most loads of a cell. */
+        snprintf(msg, sizeof msg, "%s loads", fmt_count(b2, 32, r->heat_max));
+        lx -= text(v, F_SMALL, C_DIM, lx, ly, 1, msg) + 4;
+        for (int i = 0; i < 40; i++) fill(v, lx - 40 + i, ly + 3, 1, 9, heat_color(i / 39.0));
+        text(v, F_SMALL, C_DIM, lx - 44, ly, 1, "1");
+    }
     if (v->marks) draw_map(v, r, p);
     draw_counters(v, r, p->counters);
     if (p->plots.h > 60) draw_plots(v, r, p->plots);
@@ -1269,6 +1316,7 @@ void vmv_view_draw(struct vmv_view *v)
               (unsigned long long)m->bucket_ops);
     draw_tooltip(v);
     if (v->help) draw_help(v);
+    v->readback_ok = 0;
     if (v->win) SDL_RenderPresent(v->ren);
     double dt = wall_s() - t0;
     v->frames++;
@@ -1308,8 +1356,19 @@ long vmv_view_pixel(struct vmv_view *v, int x, int y)
     if (v->surf) {
         px = ((const uint32_t *)((const uint8_t *)v->surf->pixels + y * v->surf->pitch))[x];
     } else {
-        SDL_Rect r = {x, y, 1, 1};
-        if (SDL_RenderReadPixels(v->ren, &r, SDL_PIXELFORMAT_ARGB8888, &px, 4) < 0) return -1;
+        /* One read of the whole frame, kept until the next draw. */
+        if (!v->readback_ok || v->readback_w != v->w || v->readback_h != v->h) {
+            free(v->readback);
+            v->readback = malloc((size_t)v->w * (size_t)v->h * 4);
+            if (!v->readback ||
+                SDL_RenderReadPixels(v->ren, NULL, SDL_PIXELFORMAT_ARGB8888, v->readback,
+                                     v->w * 4) < 0)
+                return -1;
+            v->readback_ok = 1;
+            v->readback_w = v->w;
+            v->readback_h = v->h;
+        }
+        px = v->readback[(size_t)y * (size_t)v->w + (size_t)x];
     }
     return (long)(px & 0xFFFFFFu);
 }
