@@ -61,6 +61,14 @@
 #include "vm_ptr.h"
 #include "vm_ram.h"
 
+/* How the element proxies' read and write are inlined. GCC inlines them at
+ * -O2; at -Os it may keep one out-of-line copy per type (smaller code, one
+ * call per access). -DVMEM_INLINE='inline __attribute__((always_inline))'
+ * forces the inline hot path at every p[i]. */
+#ifndef VMEM_INLINE
+#define VMEM_INLINE inline
+#endif
+
 namespace vmem {
 /* Tag for this header's own placement new (there is no <new> on the AVR). */
 struct Place {};
@@ -167,14 +175,14 @@ public:
     explicit Ref(Addr a) : a_(a) {}
     Ref(const Ref &) = default;
 
-    operator V() const
+    VMEM_INLINE operator V() const
     {
         V v = V();
         Pool &p = B::pool();
         p.check(vm_ptr_load(p.vm(), a_, &v, sizeof(T)), a_);
         return v;
     }
-    Ref &operator=(const V &v)
+    VMEM_INLINE Ref &operator=(const V &v)
     {
         static_assert(!detail::NoConst<T>::is_const, "write through a VPtr<const T>");
         Pool &p = B::pool();
