@@ -32,6 +32,8 @@ static uint32_t now_ms(struct vm_sd *sd)
 static void spi_start(struct vm_sd *sd)
 {
     if (sd->selected) return;
+    /* our clock for each transaction, so other devices may share the bus */
+    if (sd->spi->set_clock) sd->spi->set_clock(sd->spi->ctx, sd->sck_hz);
     sd->spi->select(sd->spi->ctx, sd->cs, 1);
     sd->selected = 1;
     (void)spi_byte(sd, 0xFF);
@@ -126,7 +128,8 @@ static int init_card(struct vm_sd *sd)
     sd->type = 0;
     sd->state = ST_IDLE;
     sd->buf_valid = 0;
-    if (sd->spi->set_clock) sd->spi->set_clock(sd->spi->ctx, VM_SD_INIT_HZ);
+    sd->sck_hz = VM_SD_INIT_HZ;
+    if (sd->spi->set_clock) sd->spi->set_clock(sd->spi->ctx, sd->sck_hz);
     t0 = now_ms(sd);
 
     /* >= 74 clocks with CS high: 10 bytes = 80 clocks, as SdFat */
@@ -181,7 +184,8 @@ static int init_card(struct vm_sd *sd)
         if ((ocr[0] & 0xC0u) == 0xC0u) sd->type = VM_SD_TYPE_SDHC;
     }
     spi_stop(sd);
-    if (sd->spi->set_clock) sd->spi->set_clock(sd->spi->ctx, sd->clock_hz);
+    sd->sck_hz = sd->clock_hz;
+    if (sd->spi->set_clock) sd->spi->set_clock(sd->spi->ctx, sd->sck_hz);
     return VM_OK;
 bad:
     spi_stop(sd);

@@ -20,7 +20,9 @@
  *   crc    VM_SD_CRC sends CMD59(1) at init; commands then carry a real CRC7
  *          and data blocks a real CRC16, which the driver checks on reads.
  * Timeouts are SdFat's: init 2000, command 300, read 300, write 600 ms,
- * measured with spi->millis.
+ * measured with spi->millis. The clock is set when CS falls (like
+ * SPI.beginTransaction), so other devices may share a bus in VM_SD_SHARED
+ * mode.
  *
  * The pool is a contiguous range of blocks [first_block, first_block +
  * block_count): what a preallocated contiguous file gives. A 512-byte block
@@ -109,7 +111,8 @@ struct vm_sd_config {
  * inside, so the struct costs a little over 512 bytes of RAM. */
 struct vm_sd {
     const struct vm_spi *spi;
-    uint32_t clock_hz;
+    uint32_t clock_hz;     /* data clock asked for */
+    uint32_t sck_hz;       /* clock of this phase (400 kHz during init) */
     uint32_t first_block;
     uint32_t block_count;
     uint32_t stream_next;  /* next block of an open CMD18/CMD25 stream */

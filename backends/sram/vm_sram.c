@@ -25,12 +25,20 @@ static void send_header(struct vm_sram *sr, uint8_t instr, uint32_t addr)
     sr->spi->transfer(sr->spi->ctx, h, NULL, n);
 }
 
+/* Our clock for each transaction (SPI.beginTransaction style), so devices
+ * with other clocks can share the bus. */
+static void begin_transaction(struct vm_sram *sr)
+{
+    if (sr->spi->set_clock) sr->spi->set_clock(sr->spi->ctx, sr->clock_hz);
+}
+
 /* RDMR must read back sequential mode: 0xFF or 0x00 means nobody answered. */
 static int verify_chip(struct vm_sram *sr, uint8_t cs)
 {
     uint8_t tx[2], rx[2];
     tx[0] = VM_SRAM_RDMR;
     tx[1] = 0xFF;
+    begin_transaction(sr);
     sr->spi->select(sr->spi->ctx, cs, 1);
     sr->spi->transfer(sr->spi->ctx, tx, rx, 2);
     sr->spi->select(sr->spi->ctx, cs, 0);
@@ -66,9 +74,9 @@ int vm_sram_begin(struct vm_sram *sr, const struct vm_sram_config *cfg)
     sr->be.ctx = sr;
     sr->be.size = sr->chip_size * sr->chips;
 
-    if (sr->spi->set_clock) sr->spi->set_clock(sr->spi->ctx, sr->clock_hz);
     for (i = 0; i < sr->chips; i++) {
         uint8_t wrmr[2];
+        begin_transaction(sr);
         wrmr[0] = VM_SRAM_WRMR;
         wrmr[1] = VM_SRAM_MODE_SEQ;
         sr->spi->select(sr->spi->ctx, sr->cs[i], 1);
@@ -95,6 +103,7 @@ static int sram_xfer(struct vm_sram *sr, uint32_t addr, uint8_t *rbuf,
         uint32_t room = sr->chip_size - off;
         size_t n = len < room ? len : (size_t)room;
         uint8_t cs = sr->cs[chip];
+        begin_transaction(sr);
         sr->spi->select(sr->spi->ctx, cs, 1);
         if (wbuf) {
             send_header(sr, VM_SRAM_WRITE, off);

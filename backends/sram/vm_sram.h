@@ -11,7 +11,9 @@
  *   read    CS- 03 [A2] A1 A0 FF.. CS+   MOSI carries 0xFF during data
  *   write   CS- 02 [A2] A1 A0 d..  CS+
  * A2 is sent only by parts larger than 64 KiB (23LC1024). A transfer that
- * crosses a chip boundary is split into one transaction per chip.
+ * crosses a chip boundary is split into one transaction per chip. The clock
+ * is set before each transaction (like SPI.beginTransaction), so devices
+ * with other clocks can share the bus.
  *
  * SPI SRAM has no CRC or status: a chip that stops answering reads as 0xFF
  * or 0x00 and bit errors on the wire are invisible. With VM_SRAM_VERIFY the

@@ -15,6 +15,8 @@
 #include "vm_sd.h"
 #include "vm_sd_model.h"
 #include "vm_simbus.h"
+#include "vm_sram.h"
+#include "vm_sram_model.h"
 
 struct rig {
     struct vm_simclock clk;
@@ -590,6 +592,51 @@ START_TEST(test_wire_corruption)
 }
 END_TEST
 
+/* An SD card (VM_SD_SHARED) and a 23LC1024 on one bus: the card releases
+ * CS after every call, so the two never drive MISO together. */
+START_TEST(test_shared_bus_with_sram)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 0, vm_platform_find("teensy32"));
+    struct vm_sram_model chip;
+    struct vm_spi_model m;
+    struct vm_sram sr;
+    struct vm_sram_config sc;
+    static uint8_t a[700], b[700], in[700];
+    unsigned i;
+    ck_assert_int_eq(vm_sram_model_init(&chip, VM_SRAM_23LC1024, 0xFF), 0);
+    m = vm_sram_model_spi(&chip);
+    vm_simbus_attach(&r->bus, 1, &m);
+    memset(&sc, 0, sizeof sc);
+    sc.spi = &r->bus.spi;
+    sc.part = VM_SRAM_23LC1024;
+    sc.chips = 1;
+    sc.cs[0] = 1;
+    sc.flags = VM_SRAM_VERIFY;
+    ck_assert_int_eq(vm_sram_begin(&sr, &sc), VM_OK);
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_SHARED), VM_OK);
+    for (i = 0; i < 20; i++) {
+        fill(a, sizeof a, i);
+        fill(b, sizeof b, i + 100);
+        ck_assert_int_eq(vm_sd_write(&r->sd, i * 700u, a, sizeof a), VM_OK);
+        ck_assert_int_eq(vm_sram_write(&sr, i * 700u, b, sizeof b), VM_OK);
+        ck_assert_int_eq(vm_sd_read(&r->sd, i * 700u, in, sizeof in), VM_OK);
+        ck_assert_mem_eq(in, a, sizeof a);
+        ck_assert_int_eq(vm_sram_read(&sr, i * 700u, in, sizeof in), VM_OK);
+        ck_assert_mem_eq(in, b, sizeof b);
+    }
+    ck_assert_uint_eq(r->bus.contention, 0);
+    ck_assert_uint_eq(r->card.violations, 0);
+    /* on a Teensy the SD runs at 24 MHz and the SRAM at 16 MHz: each driver
+     * sets its clock per transaction, so the SRAM never sees 24 MHz */
+    ck_assert_uint_eq(chip.overspeed, 0);
+    ck_assert_uint_eq(r->bus.sck_hz, 16000000u);
+    ck_assert_int_eq(vm_sd_read(&r->sd, 0, in, 1), VM_OK);
+    ck_assert_uint_eq(r->bus.sck_hz, 24000000u);
+    vm_sram_model_free(&chip);
+    rig_free(r);
+}
+END_TEST
+
 static void sd_dump(void *ctx, uint8_t *dst, vm_addr_t n)
 {
     struct rig *r = ctx;
@@ -647,6 +694,7 @@ int main(void)
     tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_wire_corruption);
+    tcase_add_test(tc, test_shared_bus_with_sram);
     tcase_add_loop_test(tc, test_pager_differential, 0, 3);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
