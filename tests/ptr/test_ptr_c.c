@@ -472,6 +472,31 @@ START_TEST(wrapped)
     REQ_EQ(vm_strcmp(&vm, 5000, w.addr + 100u, &cmp), VM_OK);
     REQ_EQ(cmp, 0);
     REQ(memcmp(ramb, want, sizeof ramb) == 0);
+    /* Wrapped to wrapped, overlapping both ways; vm_read/vm_write, a lock and
+     * vm_memcmp_ram on wrapped addresses. */
+    REQ_EQ(vm_memmove(&vm, w.addr + 10u, w.addr, 500), VM_OK);
+    memmove(want + 10, want, 500);
+    REQ_EQ(vm_memmove(&vm, w.addr + 600u, w.addr + 650u, 700), VM_OK);
+    memmove(want + 600, want + 650, 700);
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
+    {
+        uint8_t tmp[64];
+        struct vm_lock lk;
+        REQ_EQ(vm_read(&vm, tmp, w.addr + 1900u, 64), VM_OK);
+        REQ(memcmp(tmp, want + 1900, 64) == 0);
+        memset(tmp, 0xEE, 64);
+        REQ_EQ(vm_write(&vm, w.addr + 1950u, tmp, 64), VM_OK);
+        memset(want + 1950, 0xEE, 64);
+        REQ_EQ(vm_memcmp_ram(&vm, w.addr + 1950u, tmp, 64, &cmp), VM_OK);
+        REQ_EQ(cmp, 0);
+        REQ_EQ(u8p_lock(&vm, u8p_add(w, 40), 100, VM_LOCK_RW, &lk), VM_OK);
+        REQ(lk.ptr == (void *)(ramb + 40));
+        REQ_EQ(lk.len, 100);
+        ((uint8_t *)lk.ptr)[99] = 0x42;
+        want[139] = 0x42;
+        REQ_EQ(vm_unlock(&vm, &lk), VM_OK);
+    }
+    REQ(memcmp(ramb, want, sizeof ramb) == 0);
     check_pool();
 }
 END_TEST

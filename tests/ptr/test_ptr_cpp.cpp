@@ -513,6 +513,59 @@ static void test_const()
     CHECK(vmem::pool().ok());
 }
 
+/* Without a bounce buffer, p->m on a struct that straddles two pages cannot
+ * be locked in place: Pinned copies it to the stack and writes it back. */
+typedef vmem::Instance<2> NoBounce;
+static void test_pinned_fallback()
+{
+    static uint8_t mem[1024];
+    static uint32_t pages[2 * 16 / 4];
+    static struct vm_slot slots[2];
+    static struct vm v;
+    static struct vm_ram ram;
+    struct vm_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    memset(mem, 0, sizeof mem);
+    vm_ram_init(&ram, mem, sizeof mem);
+    cfg.backend = &ram.backend;
+    cfg.page_size = 16;
+    cfg.page_count = 2;
+    cfg.pages = pages;
+    cfg.pages_size = sizeof pages;
+    cfg.slots = slots;
+    cfg.slot_count = 2;
+    CHECK(vm_init(&v, &cfg) == VM_OK);
+    NoBounce::pool().bind(&v);
+    for (vmem::Addr base = 0; base < 64; base++) { /* every offset in a page */
+        VPtr<rec, NoBounce> p = VPtr<rec, NoBounce>::at(200 + base * 8);
+        p->a = static_cast<int16_t>(base * 100);
+        p->c[2] = static_cast<uint8_t>(base);
+        CHECK(p->a == static_cast<int16_t>(base * 100));
+        VPtr<const rec, NoBounce> c = p;
+        CHECK(c->c[2] == base);
+    }
+    CHECK(NoBounce::pool().ok());
+    CHECK(vm_check(&v) == VM_OK);
+    CHECK(vm_flush(&v) == VM_OK);
+    for (vmem::Addr base = 0; base < 64; base++) {
+        rec r;
+        memcpy(&r, mem + 200 + base * 8, sizeof r);
+        CHECK(r.a == static_cast<int16_t>(base * 100) && r.c[2] == base);
+    }
+    /* Each -> in a statement holds its page until the end of the statement:
+     * two fit in two slots; a third page cannot be loaded (VM_ERR_BUSY),
+     * and the error is recorded, not hidden. */
+    VPtr<rec, NoBounce> a = VPtr<rec, NoBounce>::at(0), b = VPtr<rec, NoBounce>::at(512);
+    VPtr<rec, NoBounce> c = VPtr<rec, NoBounce>::at(800);
+    b->a = 7;
+    a->a = b->a; /* two pages: fine */
+    CHECK(NoBounce::pool().ok());
+    CHECK(a->a == 7);
+    a->a = static_cast<int16_t>(b->a + c->a); /* three pages, two slots */
+    CHECK(NoBounce::pool().takeError() == VM_ERR_BUSY);
+    CHECK(vm_check(&v) == VM_OK);
+}
+
 /* A second instance, bound explicitly: its pointers are another type. */
 typedef vmem::Instance<1> Second;
 static void test_second_instance()
@@ -547,6 +600,7 @@ int main()
     test_objects();
     test_wrapped();
     test_const();
+    test_pinned_fallback();
     test_second_instance();
     printf("ptr C++ wrapper: all checks passed\n");
     return 0;
