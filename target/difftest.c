@@ -8,7 +8,8 @@
  * plain array holding what the pool must contain:
  *   vm_read/vm_write, vm_get/set 8/16/32, locks RO/RW/WO (in-page and
  *   bounced, some held while other accesses run), vm_memset, vm_memmove
- *   (overlapping too), vm_flush, vm_invalidate, and bad arguments.
+ *   (overlapping too), vm_flush, vm_invalidate, bad arguments, and the
+ *   allocator (exact first-fit placement, realloc moving the data).
  * Reads are compared with ref at once; vm_check runs after every operation;
  * a whole-pool read compares everything periodically; at the end of a case a
  * flush must make the backend's memory equal ref byte for byte.
@@ -26,7 +27,9 @@
  * Build-time parameters (all have defaults below): DT_POOL (pool bytes),
  * DT_MAX_PAGE (largest page), DT_MAX_COUNT (most pages), DT_SIZES and
  * DT_COUNTS (geometries swept), DT_OPS (operations per case), DT_FAULTS
- * (1: also run every case with faults on).
+ * (1: also run every case with faults on), DT_ALLOC (1: also vm_alloc,
+ * vm_free and vm_realloc, checked against a first-fit model of the block
+ * table; default: when the core has the allocator).
  */
 #include "dt_platform.h"
 #include "vm.h"
@@ -55,6 +58,12 @@
 #ifndef DT_FAULTS
 #define DT_FAULTS 1
 #endif
+#ifndef DT_ALLOC
+#define DT_ALLOC VM_CONFIG_ALLOC
+#endif
+#if DT_ALLOC && !VM_CONFIG_ALLOC
+#error "DT_ALLOC needs VM_CONFIG_ALLOC"
+#endif
 #ifndef DT_SEED
 #define DT_SEED 0x2545F491u
 #endif
@@ -76,6 +85,13 @@ static uint32_t bounce_buf[DT_MAX_PAGE / 4u];
 static struct vm vm;
 static struct vm_ram ram;
 
+#if DT_ALLOC
+#define DT_BLOCKS 6u
+static struct vm_block heap_table[DT_BLOCKS]; /* the core's */
+static struct vm_block live[DT_BLOCKS];       /* the model's, by address */
+static uint8_t n_live;
+#endif
+
 static const uint16_t sizes[] = {DT_SIZES};
 static const uint8_t counts[] = {DT_COUNTS};
 
@@ -85,7 +101,7 @@ static uint32_t ops_total;
 /* How often the interesting paths ran (printed at the end, so a run that
  * stopped exercising one shows it). */
 static struct {
-    uint32_t locks, bounced, trimmed, held, settled, injected_errors;
+    uint32_t locks, bounced, trimmed, held, settled, injected_errors, allocs, moves;
 } seen;
 
 /* ---- output ------------------------------------------------------------ */
@@ -472,9 +488,122 @@ static int op_bad(void)
     return 0;
 }
 
+#if DT_ALLOC
+static vm_addr_t round_up(vm_addr_t n) { return (n + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u); }
+
+/* Where first fit puts sz (rounded) bytes, or VM_NULL. The heap is
+ * [VM_ALLOC_ALIGN, DT_POOL): the defaults. */
+static vm_addr_t model_fit(vm_addr_t sz)
+{
+    vm_addr_t at = VM_ALLOC_ALIGN;
+    uint8_t k;
+    if (n_live >= DT_BLOCKS) return VM_NULL;
+    for (k = 0; k <= n_live; k++) {
+        vm_addr_t next = k < n_live ? live[k].addr : (vm_addr_t)DT_POOL;
+        if (next >= at && next - at >= sz) return at;
+        if (k < n_live) at = live[k].addr + live[k].size;
+    }
+    return VM_NULL;
+}
+
+static void model_insert(vm_addr_t a, vm_addr_t sz)
+{
+    uint8_t k = n_live;
+    while (k > 0 && live[k - 1u].addr > a) {
+        live[k] = live[k - 1u];
+        k--;
+    }
+    live[k].addr = a;
+    live[k].size = sz;
+    n_live++;
+}
+
+static void model_remove(uint8_t k)
+{
+    for (n_live--; k < n_live; k++)
+        live[k] = live[k + 1u];
+}
+
+static int op_alloc(void)
+{
+    vm_addr_t size = 1u + below(DT_MAX_LEN);
+    vm_addr_t want_at = model_fit(round_up(size));
+    vm_addr_t p = vm_alloc(&vm, size);
+    if (p != want_at) return fail(S("vm_alloc-first-fit"), p, size, (int)(want_at & 0x7FFF));
+    if (p != VM_NULL) {
+        model_insert(p, round_up(size));
+        seen.allocs++;
+    }
+    return 0;
+}
+
+static int op_free(void)
+{
+    int err;
+    uint8_t k;
+    if (n_live == 0 || (rnd() & 7u) == 0) {
+        err = vm_free(&vm, VM_NULL);
+        if (err != VM_OK) return fail(S("vm_free-null"), 0, 0, err);
+        if (n_live == 0) return 0;
+        k = (uint8_t)below(n_live);
+        err = vm_free(&vm, live[k].addr + 1u); /* not the start of a block */
+        if (err != VM_ERR_INVAL) return fail(S("vm_free-inside"), live[k].addr + 1u, 0, err);
+        return 0;
+    }
+    k = (uint8_t)below(n_live);
+    err = vm_free(&vm, live[k].addr);
+    if (err != VM_OK) return fail(S("vm_free"), live[k].addr, live[k].size, err);
+    model_remove(k);
+    return 0;
+}
+
+static int op_realloc(void)
+{
+    uint8_t k;
+    vm_addr_t p, q, got, size, sz, old_size, next;
+    if (n_live == 0) return op_alloc();
+    k = (uint8_t)below(n_live);
+    p = live[k].addr;
+    old_size = live[k].size;
+    if ((rnd() & 15u) == 0) { /* size 0 frees */
+        if (vm_realloc(&vm, p, 0) != VM_NULL) return fail(S("vm_realloc-0"), p, 0, 0);
+        model_remove(k);
+        return 0;
+    }
+    size = 1u + below(DT_MAX_LEN);
+    sz = round_up(size);
+    next = k + 1u < n_live ? live[k + 1u].addr : (vm_addr_t)DT_POOL;
+    if (next - p >= sz) {
+        q = p; /* in place */
+    } else {
+        /* Moved: first fit with p still allocated. */
+        q = model_fit(sz);
+    }
+    if (q != p && q != VM_NULL) {
+        memcpy(want, ref + p, (size_t)old_size);
+        memcpy(old, ref + q, (size_t)old_size);
+    }
+    got = vm_realloc(&vm, p, size);
+    if (got == VM_NULL && q != VM_NULL && q != p && tc.faults) {
+        /* The copy failed part-way: p is untouched and still live; q's
+         * bytes (free space again) hold a prefix of the copy. */
+        return settle(q, (uint16_t)old_size, 1, S("vm_realloc-part"));
+    }
+    if (got != q) return fail(S("vm_realloc-placement"), got, size, (int)(q & 0x7FFF));
+    if (q == VM_NULL) return 0; /* no room: p unchanged */
+    if (q != p) {
+        memcpy(ref + q, want, (size_t)old_size);
+        seen.moves++;
+    }
+    model_remove(k);
+    model_insert(q, sz);
+    return 0;
+}
+#endif
+
 static int one_op(void)
 {
-    uint8_t r = (uint8_t)below(32);
+    uint8_t r = (uint8_t)below(36);
     if (held.mode) {
         /* While a lock is held: plain accesses only (bulk helpers and other
          * locks may legitimately be refused with VM_ERR_BUSY). */
@@ -483,7 +612,8 @@ static int one_op(void)
         else if (r < 12) rc = op_write();
         else if (r < 24) rc = op_typed((uint8_t)(1u << below(3)), r & 1u);
         else if (r < 26) rc = op_flush(0);
-        else rc = op_bad();
+        else if (r < 32) rc = op_bad();
+        else rc = op_read();
         if (rc) return rc;
         if (check_held()) return -1;
         if (--held_ops == 0) return release_held();
@@ -497,6 +627,11 @@ static int one_op(void)
     if (r < 28) return op_memmove();
     if (r < 29) return op_flush(0);
     if (r < 30) return op_flush(1);
+#if DT_ALLOC
+    if (r == 32 || r == 33) return op_alloc();
+    if (r == 34) return op_free();
+    if (r == 35) return op_realloc();
+#endif
     return op_bad();
 }
 
@@ -542,6 +677,11 @@ static int run_case(void)
     cfg.bounce_size = tc.page_size;
 #else
     (void)bounce_buf;
+#endif
+#if DT_ALLOC
+    cfg.heap = heap_table;
+    cfg.heap_blocks = DT_BLOCKS;
+    n_live = 0;
 #endif
     err = vm_init(&vm, &cfg);
     if (err) return fail(S("vm_init"), 0, 0, err);
@@ -628,6 +768,8 @@ int main(void)
     put_kv(S(" held="), seen.held);
     put_kv(S(" faults="), seen.injected_errors);
     put_kv(S(" failed-ops-settled="), seen.settled);
+    put_kv(S(" allocs="), seen.allocs);
+    put_kv(S(" realloc-moves="), seen.moves);
     dt_putc('\n');
 #if defined(DT_HAVE_STACK_MARGIN)
     {
