@@ -67,6 +67,7 @@ struct vmv_view {
     struct panel *panels;
     SDL_Rect race;
     int race_row_h;
+    size_t race_first; /* first run listed in the race strip */
     uint8_t *marks;
     size_t marks_cap;
     uint64_t frames;
@@ -251,6 +252,24 @@ static int text_width(struct vmv_view *v, int f, const char *s)
     int w = 0, h = 0;
     TTF_SizeUTF8(v->font[f], s, &w, &h);
     return w;
+}
+
+/* s cut (with an ellipsis) to fit max_w pixels, into buf. */
+static const char *fit(struct vmv_view *v, int f, const char *s, int max_w, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", s);
+    if (max_w <= 0) {
+        buf[0] = 0;
+        return buf;
+    }
+    size_t len = strlen(buf);
+    while (len > 0 && text_width(v, f, buf) > max_w) {
+        len--;
+        while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80) len--; /* UTF-8 */
+        if (len + 4 > n) continue;
+        memcpy(buf + len, "\xe2\x80\xa6", 4); /* U+2026 */
+    }
+    return buf;
 }
 
 /* Human-readable counts and sizes. */
@@ -539,7 +558,7 @@ void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
     case SDL_MOUSEBUTTONDOWN:
         if (v->m.nruns > 1 && ev->button.y >= v->race.y &&
             ev->button.y < v->race.y + v->race.h && v->race_row_h > 0)
-            select_run(v, (size_t)((ev->button.y - v->race.y) / v->race_row_h));
+            select_run(v, v->race_first + (size_t)((ev->button.y - v->race.y) / v->race_row_h));
         break;
     case SDL_KEYDOWN: {
         SDL_Keycode k = ev->key.keysym.sym;
@@ -639,15 +658,16 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
     int lh = compact ? 12 : 15;
     int y = t.y + pad - 1;
     /* Header: slot index and the page's address range. */
-    textf(v, compact ? F_SMALL : F_BOLD, C_TEXT, t.x + pad, y, 0, "#%u", in->index);
+    int iw = textf(v, compact ? F_SMALL : F_BOLD, C_TEXT, t.x + pad, y, 0, "#%u", in->index);
     if (!empty && t.w >= 96) {
-        char a[64];
+        char a[64], af[64];
         vm_addr_t end = in->base + in->extent - 1;
-        if (compact || t.w < 170)
-            snprintf(a, sizeof a, "%lX", (unsigned long)in->base);
-        else
-            snprintf(a, sizeof a, "0x%05lX-%05lX", (unsigned long)in->base, (unsigned long)end);
-        text(v, compact ? F_SMALL : F_MONO, C_DIM, t.x + pad + (compact ? 22 : 30), y + 1, 0, a);
+        int room = t.w - 2 * pad - iw - 6 - (in->next_victim ? (compact ? 16 : 56) : 0);
+        snprintf(a, sizeof a, "0x%05lX-%05lX", (unsigned long)in->base, (unsigned long)end);
+        if (compact || text_width(v, F_MONO, a) > room)
+            snprintf(a, sizeof a, "0x%lX", (unsigned long)in->base);
+        int f = compact ? F_SMALL : F_MONO;
+        text(v, f, C_DIM, t.x + pad + iw + 6, y + 1, 0, fit(v, f, a, room, af, sizeof af));
     }
     /* The page's bytes: invalid (dark), valid (blue-grey), dirty (orange). */
     int bar_h = compact ? 6 : t.h < 56 ? 8 : 12;
@@ -1106,14 +1126,25 @@ static void draw_race(struct vmv_view *v, SDL_Rect a)
         const struct vmr_counters *c = vmr_counters(m->runs[i].run);
         if (c->misses < best) best = c->misses;
     }
-    for (size_t i = 0; i < m->nruns && (int)(i + 1) * rh <= a.h; i++) {
+    size_t rows = (size_t)(a.h / rh);
+    /* Many runs: a window of rows that keeps the selected run in view. */
+    size_t first = m->sel >= rows / 2 ? m->sel - rows / 2 : 0;
+    if (first + rows > m->nruns) first = m->nruns > rows ? m->nruns - rows : 0;
+    v->race_first = first;
+    if (m->nruns > rows)
+        textf(v, F_SMALL, C_DIM, a.x + a.w - 4, a.y + a.h + 1, 1,
+              "runs %zu-%zu of %zu (Tab, 1-9 or click to select)", first + 1, first + rows,
+              m->nruns);
+    for (size_t i = first; i < m->nruns && i < first + rows; i++) {
         struct vmv_run *r = &m->runs[i];
         const struct vmr_counters *c = vmr_counters(r->run);
-        int y = a.y + (int)i * rh;
+        int y = a.y + (int)(i - first) * rh;
         if (i == m->sel) fill(v, a.x, y, a.w, rh, C_SEL);
-        textf(v, i == m->sel ? F_BOLD : F_NORMAL, C_TEXT, a.x + 6, y + 1, 0, "%u. %s",
-              (unsigned)i + 1, r->title);
         int bx = a.x + a.w * 38 / 100, bw = a.w * 14 / 100;
+        char t[300], tf[300];
+        snprintf(t, sizeof t, "%u. %s", (unsigned)i + 1, r->title);
+        int fnt = i == m->sel ? F_BOLD : F_NORMAL;
+        text(v, fnt, C_TEXT, a.x + 6, y + 1, 0, fit(v, fnt, t, bx - a.x - 14, tf, sizeof tf));
         fill(v, bx, y + 5, bw, rh - 10, C_INVALID);
         double f = r->op_total ? (double)r->ops / (double)r->op_total : 0;
         fill(v, bx, y + 5, (int)(bw * (f > 1 ? 1 : f)), rh - 10, C_RESIDENT);
@@ -1274,13 +1305,16 @@ void vmv_view_draw(struct vmv_view *v)
     /* Title bar. */
     char b1[32], b2[32];
     textf(v, F_TITLE, C_TEXT, 12, 8, 0, "%s", m->sc->name);
-    if (m->sc->description[0])
-        text(v, F_NORMAL, C_DIM, 12 + text_width(v, F_TITLE, m->sc->name) + 14, 11, 0,
-             m->sc->description);
     struct vmv_run *sel = &m->runs[m->sel];
-    textf(v, F_BOLD, v->paused ? C_VICTIM : C_HIT, v->w - 12, 9, 1, "%s  |  %s",
-          v->paused ? "PAUSED" : (vmv_model_live(m) ? "running" : "finished"),
-          speeds[v->speed].name);
+    int sw = textf(v, F_BOLD, v->paused ? C_VICTIM : C_HIT, v->w - 12, 9, 1, "%s  |  %s",
+                   v->paused ? "PAUSED" : (vmv_model_live(m) ? "running" : "finished"),
+                   speeds[v->speed].name);
+    if (m->sc->description[0]) {
+        char d[320];
+        int dx = 12 + text_width(v, F_TITLE, m->sc->name) + 14;
+        text(v, F_NORMAL, C_DIM, dx, 11, 0,
+             fit(v, F_NORMAL, m->sc->description, v->w - 12 - sw - 24 - dx, d, sizeof d));
+    }
     int y = 36;
     /* Race strip. */
     v->race.w = 0;
@@ -1290,7 +1324,7 @@ void vmv_view_draw(struct vmv_view *v)
         if (rows > 8) rows = 8;
         v->race = (SDL_Rect){8, y, v->w - 16, rows * v->race_row_h};
         draw_race(v, v->race);
-        y += v->race.h + 8;
+        y += v->race.h + (m->nruns > 8 ? 18 : 8);
     }
     /* Panels. */
     SDL_Rect area = {8, y, v->w - 16, v->h - y - 28};
