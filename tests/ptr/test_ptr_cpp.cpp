@@ -472,6 +472,41 @@ static void test_wrapped()
     vm_set_wrap_base(store64.vm(), nullptr);
 }
 
+/* A faulty backend: every failure is recorded in the Pool; a failed read
+ * yields T() and a read that succeeds is the true value. */
+static void test_faults()
+{
+    CHECK(store16.start() == VM_OK);
+    vmem::Pool &pl = vmem::pool();
+    rng = 99;
+    for (vmem::Addr k = 0; k < POOL; k++)
+        ref[k] = store16.memory()[k] = static_cast<uint8_t>(rnd());
+    vm_ram_faults(store16.backend(), 4242u, 4000, 4000);
+    int fails = 0;
+    for (cur_op = 0; cur_op < 20000; cur_op++) {
+        vmem::Addr b = below(POOL - 8u);
+        if (below(2)) {
+            uint8_t v = static_cast<uint8_t>(rnd());
+            VPtr<uint8_t>::at(b)[0] = v;
+            if (pl.ok())
+                ref[b] = v;
+        } else {
+            uint32_t v = *VPtr<uint32_t>::at(b), want;
+            memcpy(&want, ref + b, 4);
+            CHECK(pl.ok() ? v == want : v == 0);
+        }
+        if (!pl.ok()) {
+            CHECK(pl.takeError() < 0);
+            fails++;
+        }
+    }
+    cur_op = -1;
+    CHECK(fails > 0);
+    vm_ram_faults(store16.backend(), 0, 0, 0);
+    CHECK(vm_flush(store16.vm()) == VM_OK);
+    CHECK(memcmp(store16.memory(), ref, POOL) == 0);
+}
+
 /* VPtr<const T>: -> takes read-only locks, so reading never dirties a page;
  * through a VPtr<T> the same read marks the struct dirty (documented). */
 static void test_const()
@@ -597,6 +632,7 @@ int main()
     run_diff(store256, 3u);
     run_diff(store_b, 4u);
     test_errors();
+    test_faults();
     test_objects();
     test_wrapped();
     test_const();
