@@ -340,6 +340,20 @@ int vm_sd_read_blocks(struct vm_sd *sd, uint32_t block, uint8_t *dst, uint32_t n
     if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
     err = prepare(sd);
     if (err) return err;
+    if (n == 1u && (sd->flags & VM_SD_SINGLE_READ)) {
+        /* one block, one command, nothing to stop */
+        err = end_stream(sd, sd->state);
+        sd->state = ST_IDLE;
+        if (err) return fail(sd, err);
+        r = command(sd, VM_SD_CMD17, card_addr(sd, block));
+        if (r != 0u) return fail(sd, r1_err(r));
+        sd->state = ST_READ; /* a failure below needs CMD12 to end it */
+        err = read_data(sd, dst);
+        if (err) return fail(sd, err);
+        sd->state = ST_IDLE;
+        if (sd->flags & VM_SD_SHARED) spi_stop(sd);
+        return VM_OK;
+    }
     if (!(sd->state == ST_READ && sd->stream_next == block && !(sd->flags & VM_SD_SHARED))) {
         err = end_stream(sd, sd->state);
         sd->state = ST_IDLE;

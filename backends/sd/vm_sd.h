@@ -17,6 +17,8 @@
  *          call; otherwise the card is assumed alone on its bus (SdFat's
  *          DEDICATED_SPI): CS stays low and open CMD18/CMD25 streams are
  *          continued by the next sequential call.
+ *   single VM_SD_SINGLE_READ: a one-block read is CMD17 + 0xFE block;
+ *          SdFat never does this; it saves a one-block CMD18's CMD12.
  *   crc    VM_SD_CRC sends CMD59(1) at init; commands then carry a real CRC7
  *          and data blocks a real CRC16, which the driver checks on reads.
  * Timeouts are SdFat's: init 2000, command 300, read 300, write 600 ms,
@@ -97,6 +99,7 @@ extern "C" {
 /* flags */
 #define VM_SD_CRC 0x01u    /* CMD59 CRC on; check read CRC16 */
 #define VM_SD_SHARED 0x02u /* SdFat SHARED_SPI patterns, CS released per call */
+#define VM_SD_SINGLE_READ 0x04u /* single-block reads with CMD17 (no CMD12 after) */
 
 struct vm_sd_config {
     const struct vm_spi *spi;

@@ -402,6 +402,27 @@ START_TEST(test_driver_patterns)
     ck_assert_uint_eq(r->text[strlen(r->text) - 6], 'U'); /* ends "U0 FF " */
     ck_assert_uint_eq(r->card.violations, 0);
     rig_free(r);
+
+    /* CMD17 for one block (shared and dedicated); two blocks still CMD18 */
+    r = rig_new(VM_SD_TYPE_SD2, 64, "typical", 1, NULL);
+    memcpy(r->card.mem + 4 * 512, b, 1024);
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_SHARED | VM_SD_SINGLE_READ), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 5, in, 1), VM_OK);
+    ck_assert_mem_eq(in, b + 512, 512);
+    ck_assert_ptr_nonnull(strstr(r->text, "51 00 00 0A 00 87")); /* byte address */
+    ck_assert_ptr_null(strstr(r->text, "4C 00 00 00 00"));
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_SINGLE_READ), VM_OK);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 1), VM_OK);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 5, in + 512, 1), VM_OK);
+    ck_assert_mem_eq(in, b, 1024);
+    r->card.no_token_ppm = 1000000; /* a lost CMD17 token: timeout, then CMD12 */
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 1), VM_ERR_TIMEOUT);
+    r->card.no_token_ppm = 0;
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 2), VM_OK);
+    ck_assert_mem_eq(in, b, 1024);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
 }
 END_TEST
 
