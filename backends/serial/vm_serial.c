@@ -11,6 +11,12 @@
 #include "vm_serial.h"
 
 #define SCRATCH 16u
+/* Bytes moved per uart call while streaming a payload; smaller than an
+ * Arduino's 64-byte serial buffers, so the CRC of a chunk (about 1.2k cycles
+ * at 37 cycles a byte on AVR) is done before the buffer fills. */
+#ifndef VM_SERIAL_CHUNK
+#define VM_SERIAL_CHUNK 32u
+#endif
 
 static int status_to_err(struct vm_serial *s, uint8_t st)
 {
@@ -156,12 +162,21 @@ static int recv_reply(struct vm_serial *s, uint8_t type, uint8_t seq, uint8_t *s
         *got = len > 1u;
         if (*got) {
             if (rbuf != NULL) {
-                r = recv_exact(s, rbuf, rn, deadline);
-                if (r == VM_OK) crc = vm_sp_crc32_update(crc, rbuf, rn);
+                /* chunk by chunk: the CRC of one chunk overlaps the arrival
+                 * of the next (the uart buffers it meanwhile) */
+                uint16_t off = 0;
+                while (off < rn) {
+                    uint16_t k = (uint16_t)(rn - off);
+                    if (k > VM_SERIAL_CHUNK) k = VM_SERIAL_CHUNK;
+                    r = recv_exact(s, rbuf + off, k, deadline);
+                    if (r != VM_OK) return r;
+                    crc = vm_sp_crc32_update(crc, rbuf + off, k);
+                    off = (uint16_t)(off + k);
+                }
             } else {
                 r = recv_skip(s, rn, deadline, &crc);
+                if (r != VM_OK) return r;
             }
-            if (r != VM_OK) return r;
         }
         r = recv_exact(s, tail, VM_SP_TRAILER, deadline);
         if (r != VM_OK) return r;
@@ -172,13 +187,50 @@ static int recv_reply(struct vm_serial *s, uint8_t type, uint8_t seq, uint8_t *s
 
 /* One exchange: request payload = head[0..hn) then data[0..dn); the reply's
  * rn data bytes go to rbuf. Returns VM_OK with *st set, or an error. */
+/* Send n bytes, adding them to *crc chunk by chunk, so that on a board whose
+ * uart.write blocks while its buffer drains, the CRC of one chunk overlaps
+ * the wire time of the previous one. */
+static int send_crc(struct vm_serial *s, const uint8_t *p, uint16_t n, uint32_t *crc)
+{
+    while (n > 0) {
+        uint16_t k = n < VM_SERIAL_CHUNK ? n : (uint16_t)VM_SERIAL_CHUNK;
+        int r;
+        *crc = vm_sp_crc32_update(*crc, p, k);
+        r = s->uart.write(s->uart.ctx, p, k);
+        if (r < 0) return r;
+        p += k;
+        n = (uint16_t)(n - k);
+    }
+    return 0;
+}
+
+/* Send one request frame (the CRC is recomputed per attempt: cheaper in RAM
+ * than keeping it, and it streams). */
+static int send_request(struct vm_serial *s, uint8_t type, const uint8_t *head, uint16_t hn,
+                        const uint8_t *data, uint16_t dn, uint16_t padding)
+{
+    uint8_t hdr[VM_SP_HEADER];
+    uint32_t crc;
+    int r;
+    vm_sp_header(hdr, type, s->seq, (uint16_t)(hn + dn));
+    crc = vm_sp_crc32_update(VM_SP_CRC32_INIT, hdr + 1, VM_SP_HEADER - 1u);
+    r = s->uart.write(s->uart.ctx, hdr, VM_SP_HEADER);
+    if (r == 0) r = send_crc(s, head, hn, &crc);
+    if (r == 0) r = send_crc(s, data, dn, &crc);
+    if (r == 0) {
+        vm_sp_put32(hdr, vm_sp_crc32_final(crc));
+        r = s->uart.write(s->uart.ctx, hdr, VM_SP_TRAILER);
+    }
+    if (r == 0 && padding) r = send_padding(s, padding);
+    return r;
+}
+
+/* One exchange: request payload = head[0..hn) then data[0..dn); the reply's
+ * rn data bytes go to rbuf. Returns VM_OK with *st set, or an error. */
 static int exchange(struct vm_serial *s, uint8_t type, const uint8_t *head, uint16_t hn,
                     const uint8_t *data, uint16_t dn, uint8_t *st, uint8_t *rbuf,
                     uint16_t rn, int *got)
 {
-    uint8_t hdr[VM_SP_HEADER];
-    uint8_t tail[VM_SP_TRAILER];
-    uint32_t crc;
     uint16_t padding = 0;
     uint32_t wait;
     int last = VM_ERR_TIMEOUT;
@@ -189,22 +241,12 @@ static int exchange(struct vm_serial *s, uint8_t type, const uint8_t *head, uint
         if (rem) padding = (uint16_t)(s->pad - rem);
     }
     wait = vm_serial_attempt_ms(s, (uint16_t)(hn + dn + padding), (uint16_t)(rn + 1u));
-
-    vm_sp_header(hdr, type, s->seq, (uint16_t)(hn + dn));
-    crc = vm_sp_crc32_update(VM_SP_CRC32_INIT, hdr + 1, VM_SP_HEADER - 1u);
-    crc = vm_sp_crc32_update(crc, head, hn);
-    if (dn) crc = vm_sp_crc32_update(crc, data, dn);
-    vm_sp_put32(tail, vm_sp_crc32_final(crc));
     s->stats.requests++;
 
     for (attempt = 0;; attempt++) {
         int r;
         drain(s);
-        r = s->uart.write(s->uart.ctx, hdr, VM_SP_HEADER);
-        if (r == 0 && hn) r = s->uart.write(s->uart.ctx, head, hn);
-        if (r == 0 && dn) r = s->uart.write(s->uart.ctx, data, dn);
-        if (r == 0) r = s->uart.write(s->uart.ctx, tail, VM_SP_TRAILER);
-        if (r == 0 && padding) r = send_padding(s, padding);
+        r = send_request(s, type, head, hn, data, dn, padding);
         if (r < 0) {
             last = r;
             break;

@@ -70,7 +70,15 @@ uint8_t vm_sp_crc8(uint8_t crc, const uint8_t *p, size_t n);
 
 /* CRC-32/IEEE (zlib's crc32): "123456789" -> 0xCBF43926. Start with
  * VM_SP_CRC32_INIT, feed any number of pieces, finish with vm_sp_crc32_final.
- * Nibble-table implementation: 64 bytes of table, two lookups per byte. */
+ * VM_SP_CRC_TABLE picks the table: 256 entries (1 KiB of flash; on an
+ * ATmega328P about 4x faster than the nibble table per byte; see
+ * tools/serial-avr-cycles.sh) or 16 (64 bytes, for flash-tight parts). */
+#ifndef VM_SP_CRC_TABLE
+#define VM_SP_CRC_TABLE 256
+#endif
+#if VM_SP_CRC_TABLE != 256 && VM_SP_CRC_TABLE != 16
+#error "VM_SP_CRC_TABLE must be 256 or 16"
+#endif
 #define VM_SP_CRC32_INIT 0xFFFFFFFFul
 uint32_t vm_sp_crc32_update(uint32_t crc, const uint8_t *p, size_t n);
 static inline uint32_t vm_sp_crc32_final(uint32_t crc) { return crc ^ 0xFFFFFFFFul; }
