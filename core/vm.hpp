@@ -32,13 +32,15 @@
  *               and 4-byte T (vm_ptr_load/store). T must be trivially
  *               copyable. &p[i] is a VPtr again.
  *   p->m        lock semantics: a temporary Pinned<T> locks the whole T
- *               (VM_LOCK_RW: the range becomes dirty, even for a read; a
- *               VPtr<const T> takes VM_LOCK_RO and dirties nothing) until
- *               the end of the full expression and hands out a real T*. If the lock cannot
- *               be taken in place (T straddles two pages and the bounce
- *               buffer is busy or absent, or the page copy would be
- *               misaligned for T), T is copied to the stack and written back
- *               at the end instead. Two -> in one statement hold two pages.
+ *               until the end of the full expression and hands out a real
+ *               T*. Through VPtr<T> the lock is VM_LOCK_RW (the range becomes
+ *               dirty, even for a read); through VPtr<const T> it is
+ *               VM_LOCK_RO and nothing is dirtied. If no in-place lock is
+ *               possible (T straddles two pages and the bounce buffer is
+ *               busy or absent, or the page copy is misaligned for T), T is
+ *               copied to the stack and written back at the end instead.
+ *               Each -> holds its page until the statement ends, so n of
+ *               them in one statement need n slots (else VM_ERR_BUSY).
  *   p.member(&T::m)   a proxy for one member only (no lock, no dirtying of
  *               the rest): what VM_PTR_GET/SET_MEMBER do in C.
  *   Lock<T>     RAII lock of n elements (vm_lock), unlocked by its
