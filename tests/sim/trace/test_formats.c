@@ -270,11 +270,15 @@ END_TEST
 START_TEST(virtmem_bench_shape)
 {
     /* The original's benchmark: alloc, then W, R, W+lock, R+lock, each ending in invalidate. */
-    struct vmt_source *s = open_spec("{\"type\": \"virtmem_bench\"}", "vb.json");
+    char spec[64];
+    long reps = tt_scale(5, 1);
+    struct vmt_source *s;
     struct vmt_op op;
     unsigned long kinds[VMT_KIND_COUNT] = {0};
     const char *phases[4];
     int np = 0;
+    snprintf(spec, sizeof spec, "{\"type\": \"virtmem_bench\", \"reps\": %ld}", reps);
+    s = open_spec(spec, "vb.json");
     ck_assert_uint_eq(vmt_info(s)->pool_size, 131072);
     while (vmt_next(s, &op) == 1) {
         kinds[op.kind]++;
@@ -288,9 +292,9 @@ START_TEST(virtmem_bench_shape)
     ck_assert_int_eq(np, 4);
     ck_assert_str_eq(phases[0], "W");
     ck_assert_str_eq(phases[3], "R+lock");
-    ck_assert_uint_eq(kinds[VMT_WRITE], 5 * 130048);
-    ck_assert_uint_eq(kinds[VMT_READ], 5 * 130048);
-    ck_assert_uint_eq(kinds[VMT_LOCK], 2 * 5 * 127); /* ceil(130048 / 1024) chunks */
+    ck_assert_uint_eq(kinds[VMT_WRITE], reps * 130048);
+    ck_assert_uint_eq(kinds[VMT_READ], reps * 130048);
+    ck_assert_uint_eq(kinds[VMT_LOCK], 2 * reps * 127); /* ceil(130048 / 1024) chunks */
     ck_assert_uint_eq(kinds[VMT_INVALIDATE], 4);
     ck_assert_uint_eq(kinds[VMT_ALLOC], 1);
     vmt_close(s);
@@ -348,6 +352,7 @@ static void fuzz_file(const char *valid, const char *format, const char *ext, un
     size_t n;
     unsigned char *d = tt_read(valid, &n), *c = malloc(n + 64);
     int r;
+    rounds = (int)tt_scale(rounds, 20);
     srand(seed);
     for (r = 0; r < rounds; r++) {
         size_t m = n, k, flips = 1 + (size_t)rand() % 4;
@@ -600,9 +605,12 @@ START_TEST(streaming_memory_bound)
     long n = 0;
     FILE *f;
     unsigned i;
-    /* binary: 1.5 M ops with payloads and phases */
-    g = open_spec("{\"type\": \"virtmem_bench\", \"reps\": 6, \"phases\": [\"W\", \"R\"]}", "big.json");
-    ck_assert_uint_eq(vmt_info(g)->op_count, 2 * 6 * 130048 + 5);
+    /* binary: 1.5 M ops with payloads and phases (scaled down under valgrind) */
+    char spec[128];
+    long reps = tt_scale(6, 1), total = 2 * reps * 130048 + 5, lines = tt_scale(200000, 20000);
+    snprintf(spec, sizeof spec, "{\"type\": \"virtmem_bench\", \"reps\": %ld, \"phases\": [\"W\", \"R\"]}", reps);
+    g = open_spec(spec, "big.json");
+    ck_assert_uint_eq(vmt_info(g)->op_count, (unsigned long)total);
     while (vmt_next(g, &op) == 1) {
         if (++n == 1000) m_early = vmt_memory(g);
         if (vmt_memory(g) > m_max) m_max = vmt_memory(g);
@@ -616,17 +624,17 @@ START_TEST(streaming_memory_bound)
     n = 0;
     m_max = 0;
     while (vmt_next(s, &op) == 1) {
-        if (++n == 800000) m_early = vmt_memory(s); /* both phase names known by now */
+        if (++n == total * 3 / 4) m_early = vmt_memory(s); /* both phase names known by now */
         if ((n & 1023) == 0 && vmt_memory(s) > m_max) m_max = vmt_memory(s);
     }
-    ck_assert_uint_eq(n, 2 * 6 * 130048 + 5);
+    ck_assert_uint_eq(n, total);
     ck_assert_uint_eq(m_max, m_early);
     ck_assert_uint_lt(m_max, 2u << 20);
     vmt_close(s);
     /* lackey: 200 k lines over 50 blocks: memory bounded by the blocks */
     f = fopen(tt_path("big.lackey"), "w");
     ck_assert_ptr_nonnull(f);
-    for (i = 0; i < 200000; i++) fprintf(f, " L %x,4\n", 0x10000000u + (i * 2654435761u) % (50u * 1024u) * 4u);
+    for (i = 0; i < (unsigned)lines; i++) fprintf(f, " L %x,4\n", 0x10000000u + (i * 2654435761u) % (50u * 1024u) * 4u);
     fclose(f);
     s = vmt_open(tt_path("big.lackey"), NULL, NULL, err, sizeof err);
     ck_assert_msg(s != NULL, "%s", err);
@@ -636,7 +644,7 @@ START_TEST(streaming_memory_bound)
         if (++n == 1000) m_early = vmt_memory(s);
         if (vmt_memory(s) > m_max) m_max = vmt_memory(s);
     }
-    ck_assert_uint_eq(n, 200000);
+    ck_assert_uint_eq(n, lines);
     ck_assert_uint_eq(vmt_memory(s), m_early);
     ck_assert_uint_lt(vmt_memory(s), 64u << 10);
     vmt_close(s);

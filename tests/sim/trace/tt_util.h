@@ -15,6 +15,16 @@
 
 static char tt_dir[256];
 
+/* Work scale in percent (VM_TEST_SCALE; the valgrind setup uses 20). */
+static inline long tt_scale(long full, long min)
+{
+    const char *e = getenv("VM_TEST_SCALE");
+    long pct = e ? atol(e) : 100, v;
+    if (pct <= 0) pct = 100;
+    v = full * pct / 100;
+    return v < min ? min : v;
+}
+
 static inline void tt_setup_dir(void)
 {
     if (!tt_dir[0]) {
