@@ -63,12 +63,18 @@
 #include "vm_ptr.h"
 #include "vm_ram.h"
 
-/* How the element proxies' read and write are inlined. GCC inlines them at
- * -O2; at -Os it may keep one out-of-line copy per type (smaller code, one
- * call per access). -DVMEM_INLINE='inline __attribute__((always_inline))'
- * forces the inline hot path at every p[i]. */
+/* How the element proxies' read and write are inlined: by default always,
+ * like vm_ptr.h's loaders, so p[i] costs what vm_get8/vm_set8 cost. At -Os
+ * avr-g++ would otherwise keep one out-of-line copy per type: smaller code
+ * (about 140 bytes less per access site on AVR) but 1.5 to 2 times the
+ * cycles per access (tests/ptr/ptr_avr_cycles.sh). -DVMEM_INLINE=inline
+ * leaves the choice to the compiler. */
 #ifndef VMEM_INLINE
+#if defined(__GNUC__)
+#define VMEM_INLINE inline __attribute__((always_inline))
+#else
 #define VMEM_INLINE inline
+#endif
 #endif
 
 namespace vmem {
