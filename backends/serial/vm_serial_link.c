@@ -211,9 +211,19 @@ void vm_serial_link_host_send(void *link, const uint8_t *buf, size_t n)
 
 /* ---- the board's uart ---------------------------------------------------- */
 
+/* The board computes for ns: time passes, and the host goes on meanwhile. */
+static void board_busy(struct vm_serial_link *l, uint64_t ns)
+{
+    if (ns) vm_serial_link_run_until(l, vm_simclock_now(l->clock) + ns);
+}
+
 static int link_write(void *ctx, const uint8_t *buf, size_t n)
 {
     struct vm_serial_link *l = ctx;
+    uint64_t cpu = (uint64_t)n * l->cpu.tx_byte_ns;
+    if (l->board_reading) cpu += l->cpu.request_ns; /* a new request starts */
+    l->board_reading = 0;
+    board_busy(l, cpu);
     l->stats.to_host += n;
     lane_write(l, &l->up, buf, n, vm_simclock_now(l->clock), 1);
     return VM_OK;
@@ -226,6 +236,7 @@ static int link_read(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
     uint64_t tmo = (uint64_t)timeout_ms * 1000000ull;
     uint64_t deadline = vm_simclock_now(l->clock) + tmo;
     size_t got = 0;
+    l->board_reading = 1;
     for (;;) {
         uint64_t now, next, nd;
         deliver_up(l);
@@ -234,13 +245,17 @@ static int link_read(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
             deadline = q->at[q->head] + tmo; /* the wait restarts per byte */
             buf[got++] = q->byte[q->head++];
         }
-        if (got == n) return (int)got;
+        if (got == n) {
+            board_busy(l, (uint64_t)got * l->cpu.rx_byte_ns);
+            return (int)got;
+        }
         next = lane_next(&l->up);
         nd = lane_next(q);
         if (nd < next) next = nd;
         if (next > deadline) {
             vm_simclock_until(l->clock, deadline);
             deliver_up(l);
+            board_busy(l, (uint64_t)got * l->cpu.rx_byte_ns);
             return (int)got;
         }
         vm_simclock_until(l->clock, next);
@@ -268,6 +283,8 @@ int vm_serial_link_init(struct vm_serial_link *l, const struct vm_serial_link_co
     l->byte_ns = vm_simclock_bits_ns(l->profile.bits_per_byte, l->bit_rate);
     l->turnaround_ns = cfg->turnaround_ns == VM_SERIAL_LINK_NO_TURNAROUND ? 0
                      : cfg->turnaround_ns ? cfg->turnaround_ns : 300000u;
+    l->cpu = cfg->cpu;
+    l->board_reading = 1;
     l->feed_cap = 4096;
     l->feed = malloc(l->feed_cap);
     if (l->feed == NULL) return VM_ERR_NOMEM;

@@ -1,7 +1,10 @@
 /*
  * serial_figures - what the serial link costs, in simulated time.
  *
- *   serial_figures [--turnaround-us N] [--profile NAME [--baud N] [--pad N]]
+ *   serial_figures [--turnaround-us N] [--profile NAME [--baud N] [--pad N] [--avr]]
+ *
+ * --avr charges an ATmega328P's CPU time for the protocol on the clock
+ * (VM_SERIAL_CPU_ATMEGA328P, measured by tools/serial-avr-cycles.sh).
  *
  * For each link profile and baud rate: the simulated time and throughput of
  * one 1 KiB page load and one 1 KiB write-back (one driver call each), and of
@@ -35,8 +38,10 @@ struct run {
     uint8_t *pool;
 };
 
+static const struct vm_serial_board_cpu avr_cpu = VM_SERIAL_CPU_ATMEGA328P;
+
 static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t turn_ns,
-                    uint8_t pad)
+                    uint8_t pad, int avr)
 {
     struct vm_serial_link_config lc;
     struct vm_serial_host_config hc;
@@ -50,6 +55,7 @@ static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t 
     lc.profile = vm_serial_profile_find(profile);
     lc.baud = baud;
     lc.turnaround_ns = turn_ns;
+    if (avr) lc.cpu = avr_cpu;
     if (lc.profile == NULL || vm_serial_link_init(&r->link, &lc) != VM_OK) return -1;
     memset(&hc, 0, sizeof hc);
     hc.store = &r->store.backend;
@@ -85,7 +91,7 @@ static double kib_s(double bytes, uint64_t ns)
     return ns ? bytes / 1024.0 / ((double)ns * 1e-9) : 0.0;
 }
 
-static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad)
+static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad, int avr)
 {
     struct run r;
     static uint8_t page[PAGE];
@@ -97,8 +103,9 @@ static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad
     vm_addr_t a;
     unsigned pass;
     char label[32];
-    snprintf(label, sizeof label, pad ? "%s pad%u" : "%s", profile, (unsigned)pad);
-    if (run_open(&r, profile, baud, turn_ns, pad) != 0) {
+    snprintf(label, sizeof label, pad ? "%s pad%u%s" : "%s%.0u%s", profile, (unsigned)pad,
+             avr ? " avr" : "");
+    if (run_open(&r, profile, baud, turn_ns, pad, avr) != 0) {
         fprintf(stderr, "serial_figures: cannot set up profile %s at %lu baud\n", profile,
                 (unsigned long)baud);
         return -1;
@@ -155,7 +162,7 @@ static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad
     wall = wall_s() - w0;
     sim_bytes = (double)(r.link.stats.to_host + r.link.stats.to_board) - sim_bytes;
 
-    printf("| %-15s | %8lu | %7.2f | %7.1f | %7.2f | %7.1f | %7.1f %5.1f%% | %7.1f %5.1f%% "
+    printf("| %-19s | %8lu | %7.2f | %7.1f | %7.2f | %7.1f | %7.1f %5.1f%% | %7.1f %5.1f%% "
            "| %7.1f | %6.1f |\n",
            label, (unsigned long)r.link.bit_rate, (double)t_load / 1e6,
            kib_s(PAGE, t_load), (double)t_wb / 1e6, kib_s(PAGE, t_wb),
@@ -188,25 +195,34 @@ int main(int argc, char **argv)
         const char *profile;
         uint32_t baud;
         uint8_t pad;
+        uint8_t avr;
     } rows[] = {
-        {"ftdi-16ms", 115200, 0}, {"ftdi-16ms", 1000000, 0}, {"ftdi-1ms", 115200, 0},
-        {"ftdi-1ms", 1000000, 0}, {"uno-8u2", 115200, 0},    {"uno-8u2", 1000000, 0},
-        {"cdc", 0, 0},
+        {"ftdi-16ms", 115200, 0, 0}, {"ftdi-16ms", 1000000, 0, 0},
+        {"ftdi-1ms", 115200, 0, 0},  {"ftdi-1ms", 1000000, 0, 0},
+        {"uno-8u2", 115200, 0, 0},   {"uno-8u2", 1000000, 0, 0},
+        {"cdc", 0, 0, 0},
         /* requests padded to whole 62-byte FTDI packets (vm_serial_config.pad) */
-        {"ftdi-16ms", 115200, 62}, {"ftdi-16ms", 1000000, 62}, {"ftdi-1ms", 1000000, 62},
+        {"ftdi-16ms", 115200, 62, 0}, {"ftdi-16ms", 1000000, 62, 0},
+        {"ftdi-1ms", 1000000, 62, 0},
+        /* with an ATmega328P's CPU time for the protocol (VM_SERIAL_CPU_ATMEGA328P) */
+        {"ftdi-1ms", 115200, 0, 1},  {"ftdi-1ms", 1000000, 0, 1},
+        {"ftdi-16ms", 1000000, 62, 1},
     };
     uint32_t turn_us = 300, baud = 0, pad = 0;
+    int avr = 0;
     const char *profile = NULL;
     int i, rc = 0;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             printf("usage: serial_figures [--turnaround-us N] [--profile NAME [--baud N] "
-                   "[--pad N]]\n"
+                   "[--pad N] [--avr]]\n"
                    "profiles: ftdi-16ms ftdi-1ms uno-8u2 cdc\n");
             return 0;
         } else if (i + 1 < argc && !strcmp(argv[i], "--turnaround-us")) {
             if (parse_u32(argv[i], argv[i + 1], &turn_us)) return 2;
             i++;
+        } else if (!strcmp(argv[i], "--avr")) {
+            avr = 1;
         } else if (i + 1 < argc && !strcmp(argv[i], "--pad")) {
             if (parse_u32(argv[i], argv[i + 1], &pad)) return 2;
             if (pad > 255) {
@@ -234,16 +250,17 @@ int main(int argc, char **argv)
     printf("Serial link figures (simulated time; host turnaround %lu us; 1 KiB frames;\n"
            "sequential runs: 128 KiB through the core, 1 KiB pages x %u, one lock per page).\n\n",
            (unsigned long)turn_us, PAGES);
-    printf("| profile         | bit rate | load ms | KiB/s   | wb ms   | KiB/s   | seq read KiB/s "
+    printf("| profile             | bit rate | load ms | KiB/s   | wb ms   | KiB/s   | seq read KiB/s "
            "| seq write KiB/s | wire KiB/s | sim MB/wall s |\n");
-    printf("|-----------------|---------:|--------:|--------:|--------:|--------:|---------------:"
+    printf("|---------------------|---------:|--------:|--------:|--------:|--------:|---------------:"
            "|----------------:|-----------:|--------------:|\n");
     if (profile)
         return row(profile, baud, turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND,
-                   (uint8_t)pad) ? 1 : 0;
+                   (uint8_t)pad, avr) ? 1 : 0;
     for (i = 0; i < (int)(sizeof rows / sizeof rows[0]); i++)
         if (row(rows[i].profile, rows[i].baud,
-                turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND, rows[i].pad) != 0)
+                turn_us ? turn_us * 1000u : VM_SERIAL_LINK_NO_TURNAROUND, rows[i].pad,
+                rows[i].avr) != 0)
             rc = 1;
     return rc;
 }

@@ -72,6 +72,10 @@ void rig_open(struct rig *r, const struct rig_opts *o)
     lc.clock = &r->clock;
     lc.profile = prof;
     lc.baud = o->baud;
+    if (o->avr_cpu) {
+        const struct vm_serial_board_cpu avr = VM_SERIAL_CPU_ATMEGA328P;
+        lc.cpu = avr;
+    }
     ck_assert_int_eq(vm_serial_link_init(&r->link, &lc), VM_OK);
 
     memset(&hc, 0, sizeof hc);

@@ -242,6 +242,35 @@ START_TEST(padding_beats_latency_timer)
 }
 END_TEST
 
+/* The board's CPU time overlaps the wire: at 1 Mbaud (10 us a byte) an AVR
+ * spending 3.8 us a byte received adds far less than 1024 x 3.8 us to a
+ * 1 KiB page load, but it does add something. */
+START_TEST(board_cpu_overlaps_wire)
+{
+    struct rig_opts o;
+    struct rig r;
+    uint8_t page[1024];
+    uint64_t t0, bare, avr;
+    memset(&o, 0, sizeof o);
+    o.profile = "ftdi-1ms";
+    o.baud = 1000000;
+    rig_open(&r, &o);
+    t0 = rig_now(&r);
+    ck_assert_int_eq(vm_serial_read(&r.drv, 0, page, sizeof page), VM_OK);
+    bare = rig_now(&r) - t0;
+    rig_close(&r);
+    o.avr_cpu = 1;
+    rig_open(&r, &o);
+    t0 = rig_now(&r);
+    ck_assert_int_eq(vm_serial_read(&r.drv, 0, page, sizeof page), VM_OK);
+    avr = rig_now(&r) - t0;
+    ck_assert_uint_eq(r.drv.stats.retries, 0);
+    rig_close(&r);
+    ck_assert_uint_gt(avr, bare);
+    ck_assert_uint_lt(avr - bare, 1024u * 3806u / 4u);
+}
+END_TEST
+
 START_TEST(baud_changes_uart_not_cdc)
 {
     struct rig_opts o;
@@ -319,6 +348,7 @@ START_TEST(pager_workload_faults)
     uint64_t retries;
     pager_opts(&o);
     o.pad = (_i % 2) ? 62 : 0; /* padding bytes meet the faults too */
+    o.avr_cpu = (_i % 2) != 0; /* and the board's CPU time shifts every event */
     rig_open(&r, &o);
     rng_state = seed_base() + 0xFA17u + (uint64_t)_i;
     memset(&f, 0, sizeof f);
@@ -538,6 +568,7 @@ int main(void)
     tcase_add_test(tc, model_latency);
     tcase_add_test(tc, baud_changes_uart_not_cdc);
     tcase_add_test(tc, padding_beats_latency_timer);
+    tcase_add_test(tc, board_cpu_overlaps_wire);
     tcase_add_loop_test(tc, pager_workload_clean, 0, 4);
     tcase_add_loop_test(tc, pager_workload_faults, 0, 2 * KINDS);
     tcase_add_test(tc, lost_ack_write_applied_once);
