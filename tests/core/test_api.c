@@ -1,0 +1,1148 @@
+/*
+ * test_api.c - unit tests of every public function of vm.h and vm_ram.h
+ * (suite "unit"): configuration, range and lock errors, locks and the bounce
+ * buffer, bulk helpers, flush/invalidate, statistics, events, walk,
+ * vm_check, vm_strerror, wrapped pointers and the RAM backend itself.
+ * Allocator, write traffic and policy exactness have their own files.
+ */
+#include "tc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct tc *T;
+
+static void teardown(void)
+{
+    if (T != NULL) {
+        ck_assert_int_eq(vm_check(&T->vm), VM_OK);
+        tc_free(T);
+        T = NULL;
+    }
+}
+
+static struct tc *mk(uint16_t ps, uint8_t pc, vm_addr_t pool, uint8_t policy)
+{
+    struct tc_geom g;
+    memset(&g, 0, sizeof g);
+    g.page_size = ps;
+    g.page_count = pc;
+    g.pool_size = pool;
+    g.policy = policy;
+    g.fill_seed = 99;
+    T = tc_new(&g);
+    tc_clear_logs(T);
+    return T;
+}
+
+/* ------------------------------------------------------------- vm_init -- */
+
+static struct vm_ram cfg_ram;
+static uint32_t cfg_pages[(1024 * 8 + 4) / 4 + 1];
+static struct vm_slot cfg_slots[255];
+static uint8_t cfg_mem[64 * 1024];
+
+/* A valid configuration: 4 x 64-byte pages over 64 KiB. */
+static void good_cfg(struct vm_config *c)
+{
+    vm_ram_init(&cfg_ram, cfg_mem, sizeof cfg_mem);
+    memset(c, 0, sizeof *c);
+    c->backend = &cfg_ram.backend;
+    c->page_size = 64;
+    c->page_count = 4;
+    c->pages = cfg_pages;
+    c->pages_size = 64 * 4;
+    c->slots = cfg_slots;
+    c->slot_count = 4;
+}
+
+enum bad_kind {
+    BAD_NULL_BACKEND, BAD_NULL_PAGES, BAD_NULL_SLOTS, BAD_PS_24, BAD_PS_8, BAD_PS_8192,
+    BAD_PS_4097, BAD_PS_100, BAD_PAGES_SMALL, BAD_SLOTS_FEW, BAD_POOL_BIG, BAD_ALIGN_1,
+    BAD_ALIGN_2, BAD_COUNT_255, BAD_POLICY, BAD_WRAP_POOL, BAD_HEAP_RANGE, BAD_NULL_READ,
+    BAD_COUNT
+};
+static const char *const bad_names[BAD_COUNT] = {
+    "NULL backend", "NULL pages", "NULL slots", "page size 24", "page size 8",
+    "page size 8192", "page size 4097", "page size 100", "pages_size too small",
+    "slot_count < page_count", "pool larger than backend", "pages misaligned by 1",
+    "pages misaligned by 2", "page_count 255", "unknown policy", "pool above 2 GiB (wrap)",
+    "heap_end beyond the pool", "backend without read",
+};
+
+START_TEST(init_rejects_bad_config)
+{
+    struct vm_config c;
+    struct vm_backend be;
+    struct vm vm;
+    good_cfg(&c);
+    switch (_i) {
+    case BAD_NULL_BACKEND: c.backend = NULL; break;
+    case BAD_NULL_PAGES: c.pages = NULL; break;
+    case BAD_NULL_SLOTS: c.slots = NULL; break;
+    case BAD_PS_24: c.page_size = 24; c.pages_size = 24 * 4; break;
+    case BAD_PS_8: c.page_size = 8; break;
+    case BAD_PS_8192: c.page_size = 8192; c.page_count = 1; c.pages_size = sizeof cfg_pages; break;
+    case BAD_PS_4097: c.page_size = 4097; c.page_count = 1; c.pages_size = sizeof cfg_pages; break;
+    case BAD_PS_100: c.page_size = 100; c.pages_size = 400; break;
+    case BAD_PAGES_SMALL: c.pages_size = 64 * 4 - 1; break;
+    case BAD_SLOTS_FEW: c.slot_count = 3; break;
+    case BAD_POOL_BIG: c.pool_size = sizeof cfg_mem + 1; break;
+    case BAD_ALIGN_1: c.pages = (uint8_t *)cfg_pages + 1; break;
+    case BAD_ALIGN_2: c.pages = (uint8_t *)cfg_pages + 2; break;
+    case BAD_COUNT_255:
+        c.page_size = 16; c.page_count = 255; c.pages_size = 16 * 255; c.slot_count = 255;
+        break;
+    case BAD_POLICY: c.policy = VM_POLICY_COUNT + 3; break;
+    case BAD_WRAP_POOL:
+        /* vm_init makes no backend call, so a huge size needs no memory. */
+        be = cfg_ram.backend;
+        be.size = 0x80000040u;
+        c.backend = &be;
+        break;
+    case BAD_HEAP_RANGE:
+        c.heap = (struct vm_block *)cfg_slots; /* any storage: only checked */
+        c.heap_blocks = 4;
+        c.heap_end = sizeof cfg_mem + 64;
+        break;
+    case BAD_NULL_READ:
+        be = cfg_ram.backend;
+        be.read = NULL;
+        c.backend = &be;
+        break;
+    default: ck_abort();
+    }
+    ck_assert_msg(vm_init(&vm, &c) == VM_ERR_INVAL, "vm_init accepted: %s", bad_names[_i]);
+    ck_assert_uint_eq(cfg_ram.reads, 0);
+    ck_assert_uint_eq(cfg_ram.writes, 0);
+}
+END_TEST
+
+START_TEST(init_defaults)
+{
+    struct vm_config c;
+    struct vm vm;
+    good_cfg(&c);
+    c.page_size = 0;
+    c.page_count = 0;
+    c.pages_size = 64 * 5;
+    c.slot_count = 3;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_page_size(&vm), VM_DEFAULT_PAGE_SIZE);
+    ck_assert_uint_eq(vm_page_count(&vm), 3); /* slots are the limit */
+    ck_assert_uint_eq(vm_pool_size(&vm), sizeof cfg_mem);
+    ck_assert_uint_eq(vm_policy(&vm), VM_DEFAULT_POLICY);
+    ck_assert_int_eq(vm_check(&vm), VM_OK);
+
+    c.pages_size = 64 * 2 + 63; /* the page buffers are the limit */
+    c.slot_count = 8;
+    c.pool_size = 1000;
+    c.policy = VM_POLICY_SIEVE;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_page_count(&vm), 2);
+    ck_assert_uint_eq(vm_pool_size(&vm), 1000);
+    ck_assert_uint_eq(vm_policy(&vm), VM_POLICY_SIEVE);
+
+    c.page_size = 16; /* never more than VM_PAGE_COUNT_MAX */
+    c.pages_size = 16 * 255;
+    c.slot_count = 255;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_page_count(&vm), VM_PAGE_COUNT_MAX);
+    ck_assert_int_eq(vm_check(&vm), VM_OK);
+
+    /* Extremes that are valid. */
+    good_cfg(&c);
+    c.page_size = 4096;
+    c.page_count = 2;
+    c.pages_size = 8192;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    good_cfg(&c);
+    c.page_size = 16;
+    c.page_count = 1;
+    c.pool_size = 16;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(cfg_ram.reads + cfg_ram.writes, 0);
+}
+END_TEST
+
+START_TEST(policy_names)
+{
+    ck_assert_str_eq(vm_policy_name(VM_POLICY_FIFO), "fifo");
+    ck_assert_str_eq(vm_policy_name(VM_POLICY_LRU), "lru");
+    ck_assert_str_eq(vm_policy_name(VM_POLICY_CLOCK), "clock");
+    ck_assert_str_eq(vm_policy_name(VM_POLICY_SIEVE), "sieve");
+    ck_assert_str_eq(vm_policy_name(77), "?");
+    ck_assert_ptr_nonnull(vm_policy_name(0));
+}
+END_TEST
+
+/* ------------------------------------------------------ range and locks -- */
+
+START_TEST(range_errors)
+{
+    uint8_t buf[256];
+    struct vm_lock lk;
+    int cmp = 7;
+    vm_addr_t len = 5;
+    vm_addr_t pool;
+    mk(64, 4, 1000, VM_POLICY_LRU);
+    pool = vm_pool_size(&T->vm);
+    memset(&lk, 0, sizeof lk);
+    ck_assert_int_eq(vm_read(&T->vm, buf, pool - 10, 11), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_read(&T->vm, buf, pool, 1), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 0x7FFFFFF0u, 32), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 16, (size_t)0xFFFFFFF8u), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_write(&T->vm, pool - 1, buf, 2), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_write(&T->vm, 100, buf, (size_t)0xFFFFFFFFu), VM_ERR_RANGE);
+    {
+        uint8_t v8;
+        uint16_t v16;
+        uint32_t v32;
+        ck_assert_int_eq(vm_get8(&T->vm, pool, &v8), VM_ERR_RANGE);
+        ck_assert_int_eq(vm_get16(&T->vm, pool - 1, &v16), VM_ERR_RANGE);
+        ck_assert_int_eq(vm_get32(&T->vm, pool - 3, &v32), VM_ERR_RANGE);
+        ck_assert_int_eq(vm_set8(&T->vm, pool, 1), VM_ERR_RANGE);
+        ck_assert_int_eq(vm_set16(&T->vm, pool - 1, 1), VM_ERR_RANGE);
+        ck_assert_int_eq(vm_set32(&T->vm, pool - 2, 1), VM_ERR_RANGE);
+    }
+    ck_assert_int_eq(vm_lock(&T->vm, pool - 2, 4, VM_LOCK_RO, &lk), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_lock(&T->vm, pool + 64, 4, VM_LOCK_RW, &lk), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memset(&T->vm, pool - 4, 0, 5), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memset(&T->vm, 8, 0, 0xFFFFFFFCu), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memmove(&T->vm, pool - 4, 0, 5), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memmove(&T->vm, 0, pool - 4, 5), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memcmp(&T->vm, 0, pool - 4, 5, &cmp), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memcmp_ram(&T->vm, pool - 4, buf, 5, &cmp), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_strncpy(&T->vm, pool - 4, 0, 5), VM_ERR_RANGE);
+    ck_assert_int_eq(cmp, 7); /* results are written only on success */
+    /* Nothing happened. */
+    ck_assert_uint_eq(T->ram.reads + T->ram.writes, 0);
+    ck_assert_uint_eq(vm_stats(&T->vm)->loads, 0);
+    /* strlen with no NUL before the pool's end. */
+    memset(T->mem + pool - 10, 'x', 10);
+    ck_assert_int_eq(vm_strlen(&T->vm, pool - 10, &len), VM_ERR_RANGE);
+    ck_assert_uint_eq(len, 5);
+}
+END_TEST
+
+START_TEST(lock_arg_errors)
+{
+    struct vm_lock lk;
+    mk(64, 4, 4096, VM_POLICY_CLOCK);
+    memset(&lk, 0, sizeof lk);
+    ck_assert_int_eq(vm_lock(&T->vm, 10, 0, VM_LOCK_RW, &lk), VM_ERR_INVAL);
+    ck_assert_int_eq(vm_lock(&T->vm, 10, 4, 0, &lk), VM_ERR_INVAL);
+    ck_assert_int_eq(vm_lock(&T->vm, 10, 4, 4, &lk), VM_ERR_INVAL);
+    ck_assert_int_eq(vm_lock(&T->vm, 10, 4, 0xFF, &lk), VM_ERR_INVAL);
+    ck_assert_uint_eq(vm_stats(&T->vm)->locks, 0);
+    /* Not held: a zeroed handle, then a double unlock. */
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_lock(&T->vm, 10, 4, VM_LOCK_RW, &lk), VM_OK);
+    ck_assert_uint_eq(lk.mode, VM_LOCK_RW);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_uint_eq(lk.mode, 0);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_ERR_NOTLOCKED);
+    ck_assert_uint_eq(vm_stats(&T->vm)->locks, 1);
+    ck_assert_uint_eq(vm_stats(&T->vm)->unlocks, 1);
+    /* A handle copied from a released lock is not held either. */
+    {
+        struct vm_lock a, b;
+        ck_assert_int_eq(vm_lock(&T->vm, 200, 4, VM_LOCK_RO, &a), VM_OK);
+        b = a;
+        ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+        ck_assert_int_eq(vm_unlock(&T->vm, &b), VM_ERR_NOTLOCKED);
+    }
+}
+END_TEST
+
+START_TEST(all_slots_locked)
+{
+    struct vm_lock lk[4], extra;
+    uint8_t v = 0, buf[8];
+    unsigned i;
+    mk(64, 4, 4096, _i + 1);
+    for (i = 0; i < 4; i++) {
+        ck_assert_int_eq(vm_lock(&T->vm, 64u * (2u * i + 1u) + 3u, 8, VM_LOCK_RW, &lk[i]), VM_OK);
+        memset(lk[i].ptr, (int)(0x40 + i), 8);
+    }
+    ck_assert_int_eq(vm_next_victim(&T->vm), -1);
+    /* Another page: BUSY everywhere, never a crash. */
+    ck_assert_int_eq(vm_get8(&T->vm, 2048, &v), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_set8(&T->vm, 2048, 1), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 2000, 8), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_write(&T->vm, 2000, buf, 8), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_lock(&T->vm, 3000, 4, VM_LOCK_RO, &extra), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_memset(&T->vm, 3000, 0, 10), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_check(&T->vm), VM_OK);
+    /* The locked pages still work. */
+    ck_assert_int_eq(vm_get8(&T->vm, 64 + 3, &v), VM_OK);
+    ck_assert_uint_eq(v, 0x40);
+    ck_assert_int_eq(vm_set8(&T->vm, 64 * 3 + 5, 9), VM_OK);
+    ck_assert_uint_eq(((uint8_t *)lk[1].ptr)[2], 9);
+    /* Release one: the next access evicts exactly that page. */
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk[2]), VM_OK);
+    ck_assert_int_eq(vm_next_victim(&T->vm), vm_slot_of(&T->vm, 64 * 5));
+    ck_assert_int_eq(vm_get8(&T->vm, 2048, &v), VM_OK);
+    ck_assert_uint_eq(v, T->mem[2048]);
+    ck_assert_int_eq(vm_slot_of(&T->vm, 64 * 5), -1);
+    for (i = 0; i < 4; i++)
+        if (i != 2)
+            ck_assert_int_eq(vm_unlock(&T->vm, &lk[i]), VM_OK);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->mem[64 * 5 + 3], 0x42);
+    ck_assert_uint_eq(T->mem[64 * 3 + 5], 9);
+}
+END_TEST
+
+START_TEST(lock_count_overflow)
+{
+    static struct vm_lock lk[256];
+    unsigned i;
+    mk(64, 2, 4096, VM_POLICY_FIFO);
+    for (i = 0; i < 255; i++)
+        ck_assert_int_eq(vm_lock(&T->vm, 100, 4, i & 1 ? VM_LOCK_RO : VM_LOCK_RW, &lk[i]), VM_OK);
+    ck_assert_int_eq(vm_lock(&T->vm, 100, 4, VM_LOCK_RO, &lk[255]), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_lock(&T->vm, 64, 1, VM_LOCK_RO, &lk[255]), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_check(&T->vm), VM_OK);
+    {
+        struct tc_walk w;
+        int s = vm_slot_of(&T->vm, 100);
+        tc_walk(T, &w);
+        ck_assert_int_ge(s, 0);
+        ck_assert_uint_eq(w.s[s].locks, 255);
+    }
+    for (i = 0; i < 255; i++)
+        ck_assert_int_eq(vm_unlock(&T->vm, &lk[i]), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk[0]), VM_ERR_NOTLOCKED);
+    ck_assert_uint_eq(vm_stats(&T->vm)->locks, 255);
+    ck_assert_uint_eq(vm_stats(&T->vm)->unlocks, 255);
+    /* The page is evictable again. */
+    {
+        uint8_t v;
+        ck_assert_int_eq(vm_get8(&T->vm, 1000, &v), VM_OK);
+        ck_assert_int_eq(vm_get8(&T->vm, 2000, &v), VM_OK);
+        ck_assert_int_eq(vm_get8(&T->vm, 3000, &v), VM_OK);
+        ck_assert_int_eq(vm_slot_of(&T->vm, 100), -1);
+    }
+}
+END_TEST
+
+START_TEST(lock_modes)
+{
+    struct vm_lock a, b, c;
+    uint8_t buf[64];
+    mk(64, 4, 4096, VM_POLICY_LRU);
+    /* RO: the data, never dirty. */
+    ck_assert_int_eq(vm_lock(&T->vm, 70, 20, VM_LOCK_RO, &a), VM_OK);
+    ck_assert_uint_eq(a.len, 20);
+    ck_assert_uint_eq(a.addr, 70);
+    ck_assert_mem_eq(a.ptr, T->mem + 70, 20);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->ram.writes, 0);
+    /* RW: the data; changes reach the backend. */
+    ck_assert_int_eq(vm_lock(&T->vm, 130, 10, VM_LOCK_RW, &a), VM_OK);
+    ck_assert_mem_eq(a.ptr, T->mem + 130, 10);
+    memset(a.ptr, 0xEE, 10);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 128, 14), VM_OK);
+    ck_assert_uint_eq(buf[2], 0xEE);
+    ck_assert_uint_eq(buf[11], 0xEE);
+    ck_assert_uint_eq(buf[12], T->mem[140]);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->mem[139], 0xEE);
+    /* WO on a fresh page fetches nothing. */
+    tc_clear_logs(T);
+    ck_assert_int_eq(vm_lock(&T->vm, 1024 + 4, 30, VM_LOCK_WO, &a), VM_OK);
+    memset(a.ptr, 0x11, 30);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_uint_eq(T->ram.reads, 0);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 1024, 40), VM_OK); /* the rest is fetched */
+    ck_assert_mem_eq(buf, T->mem + 1024, 4);
+    ck_assert_uint_eq(buf[4], 0x11);
+    ck_assert_uint_eq(buf[33], 0x11);
+    ck_assert_mem_eq(buf + 34, T->mem + 1024 + 34, 6);
+    /* Nested locks of one page are counted and independent. */
+    ck_assert_int_eq(vm_lock(&T->vm, 2048, 8, VM_LOCK_RO, &a), VM_OK);
+    ck_assert_int_eq(vm_lock(&T->vm, 2048 + 4, 8, VM_LOCK_RW, &b), VM_OK);
+    ck_assert_ptr_eq((uint8_t *)a.ptr + 4, b.ptr);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_lock(&T->vm, 2048 + 8, 1, VM_LOCK_RO, &c), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &c), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &b), VM_OK);
+    {
+        struct tc_walk w;
+        unsigned k;
+        tc_walk(T, &w);
+        for (k = 0; k < w.n; k++)
+            ck_assert_uint_eq(w.s[k].locks, 0);
+    }
+}
+END_TEST
+
+START_TEST(lock_bounce)
+{
+    struct vm_lock a, b, c, d;
+    uint8_t buf[128], v, orig130;
+    mk(64, 4, 4096, VM_POLICY_CLOCK);
+    orig130 = T->mem[130];
+    /* A straddling range that fits: locked whole, through the bounce buffer. */
+    ck_assert_int_eq(vm_lock(&T->vm, 120, 16, VM_LOCK_RW, &a), VM_OK);
+    ck_assert_uint_eq(a.len, 16);
+    ck_assert_uint_eq(a.slot, VM_BOUNCE_SLOT);
+    ck_assert_mem_eq(a.ptr, T->mem + 120, 16);
+    memset(a.ptr, 0x77, 16);
+    /* Reads and writes of the range see the bounce buffer. */
+    ck_assert_int_eq(vm_read(&T->vm, buf, 112, 32), VM_OK);
+    ck_assert_mem_eq(buf, T->mem + 112, 8);
+    ck_assert_uint_eq(buf[8], 0x77);
+    ck_assert_uint_eq(buf[23], 0x77);
+    ck_assert_mem_eq(buf + 24, T->mem + 136, 8);
+    ck_assert_int_eq(vm_set8(&T->vm, 125, 0x99), VM_OK);
+    ck_assert_uint_eq(((uint8_t *)a.ptr)[5], 0x99);
+    ck_assert_int_eq(vm_get8(&T->vm, 130, &v), VM_OK);
+    ck_assert_uint_eq(v, 0x77);
+    /* A nested lock of exactly that range is counted. */
+    ck_assert_int_eq(vm_lock(&T->vm, 120, 16, VM_LOCK_RO, &b), VM_OK);
+    ck_assert_ptr_eq(b.ptr, a.ptr);
+    /* Another straddling range, or an in-page lock overlapping it: BUSY. */
+    ck_assert_int_eq(vm_lock(&T->vm, 250, 10, VM_LOCK_RO, &c), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_lock(&T->vm, 121, 10, VM_LOCK_RO, &c), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_lock(&T->vm, 128, 2, VM_LOCK_RW, &c), VM_ERR_BUSY);
+    ck_assert_int_eq(vm_lock(&T->vm, 64, 56, VM_LOCK_RO, &c), VM_OK); /* touches, no overlap */
+    ck_assert_int_eq(vm_unlock(&T->vm, &c), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &b), VM_OK);
+    ck_assert_uint_eq(T->mem[130], orig130); /* not written back yet */
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 120, 16), VM_OK);
+    ck_assert_uint_eq(buf[0], 0x77);
+    ck_assert_uint_eq(buf[5], 0x99);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->mem[120], 0x77);
+    ck_assert_uint_eq(T->mem[135], 0x77);
+    /* The bounce buffer is free again. */
+    ck_assert_int_eq(vm_lock(&T->vm, 250, 10, VM_LOCK_WO, &c), VM_OK);
+    ck_assert_uint_eq(c.len, 10);
+    memset(c.ptr, 0x33, 10);
+    /* A straddling range longer than a page is trimmed at the boundary. */
+    ck_assert_int_eq(vm_lock(&T->vm, 500, 100, VM_LOCK_RO, &d), VM_OK);
+    ck_assert_uint_eq(d.len, 12);
+    ck_assert_mem_eq(d.ptr, T->mem + 500, 12);
+    ck_assert_int_eq(vm_unlock(&T->vm, &d), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &c), VM_OK);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->mem[250], 0x33);
+    ck_assert_uint_eq(T->mem[259], 0x33);
+}
+END_TEST
+
+START_TEST(lock_no_bounce_trims)
+{
+    struct tc_geom g;
+    struct vm_lock a;
+    memset(&g, 0, sizeof g);
+    g.page_size = 64;
+    g.page_count = 2;
+    g.no_bounce = 1;
+    g.fill_seed = 5;
+    T = tc_new(&g);
+    ck_assert_int_eq(vm_lock(&T->vm, 60, 8, VM_LOCK_RW, &a), VM_OK);
+    ck_assert_uint_eq(a.len, 4);
+    ck_assert_mem_eq(a.ptr, T->mem + 60, 4);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+}
+END_TEST
+
+/* ----------------------------------------------------------- bulk -- */
+
+START_TEST(bulk_helpers)
+{
+    static const char hello[] = "hello, pager";
+    uint8_t buf[300];
+    vm_addr_t len = 0;
+    int cmp = 99, i;
+    mk(16, 2, 2048, VM_POLICY_SIEVE);
+    ck_assert_int_eq(vm_memset(&T->vm, 5, 'a', 100), VM_OK);
+    ck_assert_int_eq(vm_set8(&T->vm, 105, 0), VM_OK);
+    ck_assert_int_eq(vm_strlen(&T->vm, 5, &len), VM_OK);
+    ck_assert_uint_eq(len, 100);
+    ck_assert_int_eq(vm_strlen(&T->vm, 105, &len), VM_OK);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_int_eq(vm_write(&T->vm, 300, hello, sizeof hello), VM_OK);
+    ck_assert_int_eq(vm_strncpy(&T->vm, 400, 300, 20), VM_OK);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 400, 21), VM_OK);
+    ck_assert_str_eq((char *)buf, hello);
+    for (i = (int)sizeof hello; i < 20; i++)
+        ck_assert_uint_eq(buf[i], 0); /* padded */
+    ck_assert_uint_eq(buf[20], T->mem[420]);
+    ck_assert_int_eq(vm_strncpy(&T->vm, 500, 300, 5), VM_OK); /* no NUL added */
+    ck_assert_int_eq(vm_read(&T->vm, buf, 500, 6), VM_OK);
+    ck_assert_mem_eq(buf, "hello", 5);
+    ck_assert_uint_eq(buf[5], T->mem[505]);
+    ck_assert_int_eq(vm_strcmp(&T->vm, 300, 400, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ck_assert_int_eq(vm_set8(&T->vm, 405, 0xF0), VM_OK);
+    ck_assert_int_eq(vm_strcmp(&T->vm, 300, 400, &cmp), VM_OK);
+    ck_assert_int_lt(cmp, 0); /* bytes compare as unsigned char */
+    ck_assert_int_eq(vm_strcmp(&T->vm, 400, 300, &cmp), VM_OK);
+    ck_assert_int_gt(cmp, 0);
+    ck_assert_int_eq(vm_memcmp(&T->vm, 300, 400, 5, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ck_assert_int_eq(vm_memcmp(&T->vm, 300, 400, 6, &cmp), VM_OK);
+    ck_assert_int_lt(cmp, 0);
+    ck_assert_int_eq(vm_memcmp_ram(&T->vm, 300, hello, sizeof hello, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ck_assert_int_eq(vm_memcmp_ram(&T->vm, 300, "hellp", 5, &cmp), VM_OK);
+    ck_assert_int_lt(cmp, 0);
+    /* Overlapping moves, both directions, across many 16-byte pages. */
+    for (i = 0; i < 200; i++)
+        buf[i] = (uint8_t)(i * 7 + 1);
+    ck_assert_int_eq(vm_write(&T->vm, 1000, buf, 200), VM_OK);
+    ck_assert_int_eq(vm_memmove(&T->vm, 1013, 1000, 150), VM_OK);
+    ck_assert_int_eq(vm_read(&T->vm, buf + 200 - 200, 1013, 150), VM_OK);
+    for (i = 0; i < 150; i++)
+        ck_assert_uint_eq(buf[i], (uint8_t)(i * 7 + 1));
+    ck_assert_int_eq(vm_memmove(&T->vm, 1000, 1013, 150), VM_OK);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 1000, 150), VM_OK);
+    for (i = 0; i < 150; i++)
+        ck_assert_uint_eq(buf[i], (uint8_t)(i * 7 + 1));
+    ck_assert_int_eq(vm_memcpy(&T->vm, 1500, 1000, 0), VM_OK);
+    ck_assert_int_eq(vm_memset(&T->vm, 1500, 1, 0), VM_OK);
+    ck_assert_int_eq(vm_memcmp(&T->vm, 0, 1000, 0, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------ flush, check -- */
+
+static int sync_calls;
+static int count_sync(void *ctx)
+{
+    (void)ctx;
+    sync_calls++;
+    return VM_OK;
+}
+
+START_TEST(flush_and_invalidate)
+{
+    struct vm_lock lk;
+    uint8_t v;
+    mk(64, 4, 4096, VM_POLICY_FIFO);
+    T->ram.backend.sync = count_sync;
+    sync_calls = 0;
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_int_eq(sync_calls, 1);
+    ck_assert_int_eq(vm_set8(&T->vm, 10, 1), VM_OK);
+    ck_assert_int_eq(vm_set8(&T->vm, 100, 2), VM_OK);
+    ck_assert_int_eq(vm_lock(&T->vm, 200, 4, VM_LOCK_RW, &lk), VM_OK);
+    memset(lk.ptr, 3, 4);
+    ck_assert_int_eq(vm_invalidate(&T->vm), VM_OK);
+    ck_assert_int_ge(sync_calls, 2);
+    ck_assert_uint_eq(T->mem[10], 1);
+    ck_assert_uint_eq(T->mem[100], 2);
+    ck_assert_uint_eq(T->mem[203], 3); /* locked pages are flushed too */
+    ck_assert_int_eq(vm_slot_of(&T->vm, 10), -1);
+    ck_assert_int_eq(vm_slot_of(&T->vm, 100), -1);
+    ck_assert_int_ge(vm_slot_of(&T->vm, 200), 0); /* locked: kept */
+    /* The next access reloads from the backend. */
+    T->mem[10] = 0x5C;
+    ck_assert_int_eq(vm_get8(&T->vm, 10, &v), VM_OK);
+    ck_assert_uint_eq(v, 0x5C);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+}
+END_TEST
+
+START_TEST(check_detects_damage)
+{
+    uint8_t v;
+    int s0, s1;
+    mk(64, 4, 4096, VM_POLICY_LRU);
+    ck_assert_int_eq(vm_get8(&T->vm, 0, &v), VM_OK);
+    ck_assert_int_eq(vm_set8(&T->vm, 64 + 5, 1), VM_OK);
+    s0 = vm_slot_of(&T->vm, 0);
+    s1 = vm_slot_of(&T->vm, 64);
+    ck_assert_int_eq(vm_check(&T->vm), VM_OK);
+    {
+        struct vm_slot save = T->slots[s0];
+        T->slots[s0].base = 3; /* not page-aligned */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s0].base = 64; /* the same page twice */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s0].base = 8192; /* outside the pool */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s0] = save;
+        T->slots[s0].vlo = 10;
+        T->slots[s0].vhi = 5; /* vlo > vhi */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s0] = save;
+        T->slots[s0].vhi = 65; /* past the extent */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s0] = save;
+    }
+    {
+        struct vm_slot save = T->slots[s1];
+        T->slots[s1].dlo = 0;
+        T->slots[s1].dhi = 64;
+        T->slots[s1].vlo = 4; /* dirty outside valid */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[s1] = save;
+    }
+    {
+        int e = -1, k;
+        for (k = 0; k < 4; k++)
+            if (k != s0 && k != s1)
+                e = k;
+        T->slots[e].locks = 1; /* an empty slot with a lock */
+        ck_assert_int_eq(vm_check(&T->vm), VM_ERR_CHECK);
+        T->slots[e].locks = 0;
+    }
+    ck_assert_int_eq(vm_check(&T->vm), VM_OK);
+}
+END_TEST
+
+/* ---------------------------------------------------------- statistics -- */
+
+START_TEST(stats_counters)
+{
+    const struct vm_stats *st;
+    struct vm_lock lk;
+    uint8_t buf[200];
+    uint8_t v;
+    mk(64, 2, 4096, VM_POLICY_FIFO);
+    st = vm_stats(&T->vm);
+    ck_assert_int_eq(vm_get8(&T->vm, 5, &v), VM_OK);         /* miss, load 64 */
+    ck_assert_int_eq(vm_get8(&T->vm, 6, &v), VM_OK);         /* hit */
+    ck_assert_int_eq(vm_read(&T->vm, buf, 60, 10), VM_OK);    /* hit + miss */
+    ck_assert_uint_eq(st->hits, 2);
+    ck_assert_uint_eq(st->misses, 2);
+    ck_assert_uint_eq(st->loads, 2);
+    ck_assert_uint_eq(st->bytes_read, 128);
+    ck_assert_uint_eq(st->evictions, 0);
+    ck_assert_int_eq(vm_set16(&T->vm, 10, 0xABCD), VM_OK);   /* hit, dirty [10,12) */
+    ck_assert_int_eq(vm_read(&T->vm, buf, 130, 10), VM_OK);   /* miss: evicts page 0 */
+    ck_assert_uint_eq(st->misses, 3);
+    ck_assert_uint_eq(st->evictions, 1);
+    ck_assert_uint_eq(st->writebacks, 1);
+    ck_assert_uint_eq(st->bytes_written, 2);
+    ck_assert_int_eq(vm_lock(&T->vm, 140, 4, VM_LOCK_RO, &lk), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_ERR_NOTLOCKED);
+    ck_assert_uint_eq(st->locks, 1);
+    ck_assert_uint_eq(st->unlocks, 1);
+    ck_assert_uint_eq(st->errors, 0);
+    vm_ram_faults(&T->ram, 1234, 65535, 65535);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 1000, 1), VM_ERR_IO);
+    ck_assert_uint_eq(st->errors, 1);
+    ck_assert_uint_eq(st->loads, 3);
+    vm_ram_faults(&T->ram, 0, 0, 0);
+    {
+        struct tc_walk w;
+        unsigned k;
+        vm_count_t loads = 0, ev = 0, wb = 0;
+        tc_walk(T, &w);
+        for (k = 0; k < w.n; k++) {
+            loads += w.s[k].loads;
+            ev += w.s[k].evictions;
+            wb += w.s[k].writebacks;
+        }
+        ck_assert_uint_eq(loads, st->loads);
+        ck_assert_uint_eq(ev, st->evictions);
+        ck_assert_uint_eq(wb, st->writebacks);
+    }
+    vm_stats_reset(&T->vm);
+    {
+        struct vm_stats zero;
+        struct tc_walk w;
+        unsigned k;
+        memset(&zero, 0, sizeof zero);
+        ck_assert_mem_eq(st, &zero, sizeof zero);
+        tc_walk(T, &w);
+        for (k = 0; k < w.n; k++) {
+            ck_assert_uint_eq(w.s[k].loads, 0);
+            ck_assert_uint_eq(w.s[k].evictions, 0);
+            ck_assert_uint_eq(w.s[k].writebacks, 0);
+        }
+    }
+    /* Reset clears counters only: the cache is as it was. */
+    ck_assert_int_ge(vm_slot_of(&T->vm, 130), 0);
+    ck_assert_int_eq(vm_get8(&T->vm, 131, &v), VM_OK);
+    ck_assert_uint_eq(st->hits, 1);
+    ck_assert_uint_eq(st->misses, 0);
+}
+END_TEST
+
+/* -------------------------------------------------------------- events -- */
+
+struct want_ev {
+    uint8_t type;
+    int slot; /* -1: any */
+    vm_addr_t addr;
+    vm_addr_t len; /* 0xFFFFFFFF: any */
+};
+#define ANY 0xFFFFFFFFu
+
+static const char *ev_name(unsigned t)
+{
+    static const char *const n[] = {"LOAD", "FILL", "EVICT", "WRITEBACK", "DIRTY",
+                                    "LOCK", "UNLOCK", "ERROR"};
+    return t < 8 ? n[t] : "?";
+}
+
+/* The events since the last call must be exactly `want` as a multiset, in
+ * the order given for WRITEBACK/EVICT/LOAD. */
+static void expect_events(const struct want_ev *want, unsigned n, const char *step)
+{
+    unsigned i, j;
+    int used[TC_EVENTS_MAX];
+    memset(used, 0, sizeof used);
+    ck_assert_msg(T->n_ev == n, "%s: %u events, want %u (first: %s)", step, T->n_ev, n,
+                  T->n_ev ? ev_name(T->ev[0].type) : "-");
+    for (i = 0; i < n; i++) {
+        int found = 0;
+        for (j = 0; j < T->n_ev && !found; j++) {
+            const struct vm_event *e = &T->ev[j];
+            if (used[j] || e->type != want[i].type)
+                continue;
+            if (want[i].slot >= 0 && e->slot != (uint8_t)want[i].slot)
+                continue;
+            if (want[i].addr != ANY && e->addr != want[i].addr)
+                continue;
+            if (want[i].len != ANY && e->len != want[i].len)
+                continue;
+            used[j] = 1;
+            found = 1;
+        }
+        ck_assert_msg(found, "%s: no %s event (slot %d addr %ld len %ld)", step,
+                      ev_name(want[i].type), want[i].slot,
+                      want[i].addr == ANY ? -1L : (long)want[i].addr,
+                      want[i].len == ANY ? -1L : (long)want[i].len);
+    }
+    /* Write-back, then eviction, then load. */
+    {
+        int wb = -1, ev = -1, ld = -1;
+        for (j = 0; j < T->n_ev; j++) {
+            if (T->ev[j].type == VM_EV_WRITEBACK && wb < 0) wb = (int)j;
+            if (T->ev[j].type == VM_EV_EVICT && ev < 0) ev = (int)j;
+            if (T->ev[j].type == VM_EV_LOAD && ld < 0) ld = (int)j;
+        }
+        if (wb >= 0 && ev >= 0)
+            ck_assert_msg(wb < ev, "%s: EVICT before its WRITEBACK", step);
+        if (ev >= 0 && ld >= 0)
+            ck_assert_msg(ev < ld, "%s: LOAD before the EVICT", step);
+    }
+    T->n_ev = 0;
+}
+
+START_TEST(events_sequence)
+{
+    struct vm_lock lk;
+    uint8_t v;
+    mk(16, 2, 256, VM_POLICY_FIFO);
+    T->n_ev = 0;
+
+    ck_assert_int_eq(vm_get8(&T->vm, 3, &v), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_LOAD, 0, 0, 16}};
+        expect_events(w, 1, "get8(3)");
+    }
+    ck_assert_int_eq(vm_set8(&T->vm, 1, 0xAA), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_DIRTY, 0, ANY, ANY}};
+        expect_events(w, 1, "set8(1)");
+    }
+    ck_assert_int_eq(vm_set8(&T->vm, 2, 0xAB), VM_OK); /* already dirty: nothing */
+    expect_events(NULL, 0, "set8(2)");
+    ck_assert_int_eq(vm_get8(&T->vm, 20, &v), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_LOAD, 1, 16, 16}};
+        expect_events(w, 1, "get8(20)");
+    }
+    ck_assert_int_eq(vm_get8(&T->vm, 40, &v), VM_OK); /* FIFO: evicts slot 0 (dirty) */
+    {
+        struct want_ev w[] = {{VM_EV_WRITEBACK, 0, 1, 2}, {VM_EV_EVICT, 0, ANY, ANY},
+                              {VM_EV_LOAD, 0, 32, 16}};
+        expect_events(w, 3, "get8(40)");
+    }
+    ck_assert_int_eq(vm_lock(&T->vm, 36, 4, VM_LOCK_RW, &lk), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_LOCK, 0, 36, 4}, {VM_EV_DIRTY, 0, ANY, ANY}};
+        expect_events(w, 2, "lock(36,4,RW)");
+    }
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_UNLOCK, 0, ANY, ANY}};
+        expect_events(w, 1, "unlock");
+    }
+    ck_assert_int_eq(vm_lock(&T->vm, 30, 4, VM_LOCK_RO, &lk), VM_OK); /* bounced */
+    {
+        struct want_ev w[] = {{VM_EV_LOCK, VM_BOUNCE_SLOT, 30, 4}};
+        /* Loading page 16 again is allowed to show; count only the lock. */
+        ck_assert_uint_eq(tc_count_events(T, VM_EV_LOCK), 1);
+        ck_assert_uint_eq(tc_count_events(T, VM_EV_DIRTY), 0);
+        {
+            unsigned j;
+            int ok = 0;
+            for (j = 0; j < T->n_ev; j++)
+                if (T->ev[j].type == VM_EV_LOCK && T->ev[j].slot == w[0].slot &&
+                    T->ev[j].addr == 30 && T->ev[j].len == 4)
+                    ok = 1;
+            ck_assert_msg(ok, "bounced lock: no LOCK event on VM_BOUNCE_SLOT");
+        }
+        T->n_ev = 0;
+    }
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_UNLOCK), 1);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_WRITEBACK), 0); /* RO: nothing written */
+    T->n_ev = 0;
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    {
+        struct want_ev w[] = {{VM_EV_WRITEBACK, -1, 36, 4}};
+        expect_events(w, 1, "flush");
+    }
+    /* A failed read: ERROR, and no LOAD. */
+    vm_ram_faults(&T->ram, 77, 65535, 0);
+    ck_assert_int_eq(vm_get8(&T->vm, 200, &v), VM_ERR_IO);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_LOAD), 0);
+    {
+        unsigned j;
+        for (j = 0; j < T->n_ev; j++)
+            if (T->ev[j].type == VM_EV_ERROR)
+                ck_assert_int_eq(T->ev[j].err, VM_ERR_IO);
+    }
+    T->n_ev = 0;
+    /* A failed write-back: ERROR, no WRITEBACK, no EVICT. */
+    vm_ram_faults(&T->ram, 0, 0, 0);
+    ck_assert_int_eq(vm_set8(&T->vm, 100, 1), VM_OK);
+    ck_assert_int_eq(vm_set8(&T->vm, 120, 1), VM_OK);
+    T->n_ev = 0;
+    vm_ram_faults(&T->ram, 78, 0, 65535);
+    ck_assert_int_eq(vm_get8(&T->vm, 150, &v), VM_ERR_IO);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_WRITEBACK), 0);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_EVICT), 0);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_LOAD), 0);
+    vm_ram_faults(&T->ram, 0, 0, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------ walk, slot_of -- */
+
+START_TEST(walk_reports_slots)
+{
+    struct tc_walk w;
+    struct vm_lock lk;
+    uint8_t v;
+    unsigned k, resident = 0;
+    /* A pool that ends inside a page. */
+    mk(64, 4, 1000, _i + 1);
+    tc_walk(T, &w);
+    for (k = 0; k < 4; k++) {
+        ck_assert_uint_eq(w.s[k].index, k);
+        ck_assert_uint_eq(w.s[k].base, VM_NO_PAGE);
+        ck_assert_uint_eq(w.s[k].age, 0xFF);
+        ck_assert_uint_eq(w.s[k].locks, 0);
+    }
+    ck_assert_int_eq(vm_next_victim(&T->vm), 0); /* lowest empty slot */
+    ck_assert_uint_eq(w.s[0].next_victim, 1);
+    ck_assert_int_eq(vm_get8(&T->vm, 990, &v), VM_OK);   /* last page: 960..999 */
+    ck_assert_int_eq(vm_get8(&T->vm, 991, &v), VM_OK);   /* a hit */
+    ck_assert_int_eq(vm_set8(&T->vm, 70, 4), VM_OK);     /* page 64, dirty [6,7) */
+    ck_assert_int_eq(vm_lock(&T->vm, 130, 2, VM_LOCK_RO, &lk), VM_OK);
+    tc_walk(T, &w);
+    for (k = 0; k < 4; k++) {
+        const struct vm_slot_info *s = &w.s[k];
+        if (s->base == VM_NO_PAGE)
+            continue;
+        resident++;
+        ck_assert_int_eq(vm_slot_of(&T->vm, s->base), (int)k);
+        ck_assert_int_eq(vm_slot_of(&T->vm, s->base + 17), (int)k);
+        ck_assert_ptr_nonnull(s->data);
+        ck_assert_uint_le(s->vlo, s->vhi);
+        ck_assert_uint_le(s->vhi, s->extent);
+        {
+            unsigned b;
+            for (b = s->vlo; b < s->vhi; b++) /* clean valid bytes are the pool's */
+                if (b < s->dlo || b >= s->dhi)
+                    ck_assert_uint_eq(s->data[b], T->mem[s->base + b]);
+        }
+        if (s->base == 960) {
+            ck_assert_uint_eq(s->extent, 40);
+            ck_assert_uint_eq(s->dlo, s->dhi);
+            if (vm_policy(&T->vm) == VM_POLICY_CLOCK || vm_policy(&T->vm) == VM_POLICY_SIEVE)
+                ck_assert_uint_eq(s->ref, 1); /* hit after the load */
+        } else {
+            ck_assert_uint_eq(s->extent, 64);
+        }
+        if (s->base == 64) {
+            ck_assert_uint_eq(s->dlo, 6);
+            ck_assert_uint_eq(s->dhi, 7);
+            ck_assert_uint_eq(s->data[6], 4);
+        }
+        if (s->base == 128)
+            ck_assert_uint_eq(s->locks, 1);
+        else
+            ck_assert_uint_eq(s->locks, 0);
+        ck_assert_uint_eq(s->loads, 1);
+    }
+    ck_assert_uint_eq(resident, 3);
+    ck_assert_int_eq(vm_slot_of(&T->vm, 500), -1);
+    ck_assert_int_eq(vm_slot_of(&T->vm, 5000), -1);
+    ck_assert_int_eq(vm_slot_of(&T->vm, VM_NO_PAGE), -1);
+    {
+        int nv = vm_next_victim(&T->vm);
+        ck_assert_int_ge(nv, 0);
+        ck_assert_uint_eq(w.s[nv].base, VM_NO_PAGE);
+        for (k = 0; k < 4; k++)
+            ck_assert_uint_eq(w.s[k].next_victim, k == (unsigned)nv);
+    }
+    /* Fill up: the ages of a full cache are a permutation, and the next
+     * victim is never the locked slot. */
+    ck_assert_int_eq(vm_get8(&T->vm, 300, &v), VM_OK);
+    tc_walk(T, &w);
+    {
+        unsigned seen = 0, nvs = 0;
+        for (k = 0; k < 4; k++) {
+            ck_assert_uint_lt(w.s[k].age, 4);
+            seen |= 1u << w.s[k].age;
+            nvs += w.s[k].next_victim;
+            if (w.s[k].next_victim)
+                ck_assert_int_eq((int)k, vm_next_victim(&T->vm));
+        }
+        ck_assert_uint_eq(seen, 15);
+        ck_assert_uint_eq(nvs, 1);
+        ck_assert_int_ne(vm_next_victim(&T->vm), vm_slot_of(&T->vm, 128));
+    }
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+}
+END_TEST
+
+/* ---------------------------------------------------------- strerror -- */
+
+START_TEST(strerror_all)
+{
+    int i, j;
+    for (i = 0; i > -VM_ERR_COUNT; i--) {
+        const char *m = vm_strerror(i);
+        ck_assert_ptr_nonnull(m);
+        ck_assert_uint_gt(strlen(m), 0);
+        for (j = 0; j > i; j--)
+            ck_assert_str_ne(m, vm_strerror(j));
+    }
+    ck_assert_ptr_nonnull(vm_strerror(-VM_ERR_COUNT));
+    ck_assert_ptr_nonnull(vm_strerror(1));
+    ck_assert_ptr_nonnull(vm_strerror(-1000));
+    ck_assert_ptr_nonnull(vm_strerror(32767));
+}
+END_TEST
+
+/* ----------------------------------------------------- wrapped pointers -- */
+
+START_TEST(wrapped_pointers)
+{
+    static uint8_t ram[4096];
+    uint8_t buf[64];
+    vm_addr_t w0, w;
+    struct vm_lock lk;
+    int cmp = 0, i;
+    vm_addr_t len = 0;
+    uint8_t v8;
+    uint16_t v16;
+    uint32_t v32;
+    mk(64, 2, 4096, VM_POLICY_CLOCK);
+    for (i = 0; i < 4096; i++)
+        ram[i] = (uint8_t)(i * 3);
+    vm_set_wrap_base(&T->vm, ram);
+    ck_assert_uint_eq(vm_wrap(&T->vm, NULL), VM_NULL);
+    ck_assert_uint_eq(vm_wrap(&T->vm, (void *)((uintptr_t)ram - 1u)), VM_NULL); /* below */
+    w0 = vm_wrap(&T->vm, ram);
+    ck_assert(vm_is_wrapped(w0));
+    ck_assert(!vm_is_wrapped(100));
+    w = vm_wrap(&T->vm, ram + 100);
+    ck_assert_ptr_eq(vm_unwrap(&T->vm, w), ram + 100);
+    ck_assert_uint_eq(w - w0, 100);
+
+    ck_assert_int_eq(vm_read(&T->vm, buf, w, 10), VM_OK); /* ram + 100 */
+    ck_assert_mem_eq(buf, ram + 100, 10);
+    memset(buf, 0xC3, 20);
+    ck_assert_int_eq(vm_write(&T->vm, w + 1000, buf, 20), VM_OK);
+    ck_assert_uint_eq(ram[1100], 0xC3);
+    ck_assert_uint_eq(ram[1119], 0xC3);
+    ck_assert_int_eq(vm_get8(&T->vm, w + 5, &v8), VM_OK);
+    ck_assert_uint_eq(v8, ram[105]);
+    ck_assert_int_eq(vm_set16(&T->vm, w + 7, 0x1234), VM_OK);
+    ck_assert_int_eq(vm_get16(&T->vm, w + 7, &v16), VM_OK);
+    ck_assert_uint_eq(v16, 0x1234);
+    ck_assert_int_eq(vm_set32(&T->vm, w + 63, 0xCAFEF00Du), VM_OK); /* any "page" edge */
+    ck_assert_int_eq(vm_get32(&T->vm, w + 63, &v32), VM_OK);
+    ck_assert_uint_eq(v32, 0xCAFEF00Du);
+    w = w0; /* from here on, offsets are from ram itself */
+    ck_assert_int_eq(vm_memset(&T->vm, w + 2000, 0x42, 300), VM_OK);
+    ck_assert_uint_eq(ram[2000], 0x42);
+    ck_assert_uint_eq(ram[2299], 0x42);
+    ck_assert_uint_eq(ram[2300], (uint8_t)(2300 * 3));
+    ck_assert_int_eq(vm_memmove(&T->vm, w + 2010, w + 2000, 500), VM_OK); /* overlapping */
+    ck_assert_uint_eq(ram[2309], 0x42);
+    ck_assert_uint_eq(ram[2310], (uint8_t)(2300 * 3));
+    ck_assert_int_eq(vm_lock(&T->vm, w + 3000, 200, VM_LOCK_RW, &lk), VM_OK);
+    ck_assert_ptr_eq(lk.ptr, ram + 3000);
+    ck_assert_uint_eq(lk.len, 200); /* no page boundary in plain RAM */
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_int_eq(vm_memcmp(&T->vm, w + 2000, w + 2010, 10, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ram[3500] = 'h';
+    ram[3501] = 'i';
+    ram[3502] = 0;
+    ck_assert_int_eq(vm_strlen(&T->vm, w + 3500, &len), VM_OK);
+    ck_assert_uint_eq(len, 2);
+    ck_assert_int_eq(vm_strncpy(&T->vm, w + 3600, w + 3500, 8), VM_OK);
+    ck_assert_str_eq((char *)ram + 3600, "hi");
+    ck_assert_int_eq(vm_strcmp(&T->vm, w + 3500, w + 3600, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ck_assert_int_eq(vm_memcmp_ram(&T->vm, w + 3500, "hi", 3, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    /* None of that touched the pager. */
+    ck_assert_uint_eq(T->ram.reads, 0);
+    ck_assert_uint_eq(T->ram.writes, 0);
+    ck_assert_uint_eq(vm_stats(&T->vm)->loads, 0);
+    for (i = 0; i < 2; i++)
+        ck_assert_uint_eq(T->slots[i].base, VM_NO_PAGE);
+
+    /* Mixed: virtual <-> wrapped copies go through the pager on one side. */
+    ck_assert_int_eq(vm_memmove(&T->vm, 200, w + 2000, 100), VM_OK);
+    ck_assert_int_eq(vm_read(&T->vm, buf, 200, 10), VM_OK);
+    ck_assert_uint_eq(buf[0], 0x42);
+    ck_assert_int_eq(vm_memmove(&T->vm, w + 10, 1000, 40), VM_OK);
+    ck_assert_mem_eq(ram + 10, T->mem + 1000, 40);
+    ck_assert_int_eq(vm_memcmp(&T->vm, w + 2000, 200, 100, &cmp), VM_OK);
+    ck_assert_int_eq(cmp, 0);
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+    ck_assert_uint_eq(T->mem[250], 0x42);
+}
+END_TEST
+
+/* ------------------------------------------------------------- vm_ram -- */
+
+START_TEST(ram_backend)
+{
+    static uint8_t mem[256];
+    struct vm_ram ram;
+    uint8_t buf[16];
+    int i, fails = 0, fails2 = 0;
+    const struct vm_backend *be = &ram.backend;
+    for (i = 0; i < 256; i++)
+        mem[i] = (uint8_t)i;
+    vm_ram_init(&ram, mem, 256);
+    ck_assert_uint_eq(be->size, 256);
+    ck_assert(be->read != NULL);
+    ck_assert(be->write != NULL);
+    ck_assert_int_eq(be->read(be->ctx, 10, buf, 16), VM_OK);
+    ck_assert_mem_eq(buf, mem + 10, 16);
+    memset(buf, 0xEE, 16);
+    ck_assert_int_eq(be->write(be->ctx, 240, buf, 16), VM_OK);
+    ck_assert_uint_eq(mem[255], 0xEE);
+    ck_assert_uint_eq(ram.reads, 1);
+    ck_assert_uint_eq(ram.writes, 1);
+    ck_assert_uint_eq(ram.faults, 0);
+    if (be->sync)
+        ck_assert_int_eq(be->sync(be->ctx), VM_OK);
+
+    /* Faults: seeded, so the same seed fails the same calls. */
+    vm_ram_faults(&ram, 42, 16384, 16384);
+    for (i = 0; i < 400; i++)
+        fails += be->read(be->ctx, 0, buf, 4) != VM_OK;
+    ck_assert_int_gt(fails, 50);  /* about 100 of 400 */
+    ck_assert_int_lt(fails, 160);
+    ck_assert_uint_eq(ram.faults, (unsigned)fails);
+    vm_ram_faults(&ram, 42, 16384, 16384);
+    for (i = 0; i < 400; i++)
+        fails2 += be->read(be->ctx, 0, buf, 4) != VM_OK;
+    ck_assert_int_eq(fails, fails2);
+    /* A failed write may tear, but only a prefix reaches memory. */
+    vm_ram_faults(&ram, 9, 0, 65535);
+    memset(mem, 0, 256);
+    memset(buf, 0x7F, 16);
+    for (i = 0; i < 10; i++) {
+        int rc = be->write(be->ctx, 100, buf, 16);
+        if (rc != VM_OK) {
+            int k = 0;
+            ck_assert(tc_is_backend_err(rc));
+            while (k < 16 && mem[100 + k] == 0x7F)
+                k++;
+            while (k < 16) {
+                ck_assert_uint_eq(mem[100 + k], 0);
+                k++;
+            }
+        }
+        memset(mem, 0, 256);
+    }
+    /* seed 0 or both chances 0: off. */
+    vm_ram_faults(&ram, 0, 65535, 65535);
+    ram.faults = 0;
+    for (i = 0; i < 100; i++)
+        ck_assert_int_eq(be->read(be->ctx, 0, buf, 4), VM_OK);
+    vm_ram_faults(&ram, 5, 0, 0);
+    for (i = 0; i < 100; i++)
+        ck_assert_int_eq(be->write(be->ctx, 0, buf, 4), VM_OK);
+    ck_assert_uint_eq(ram.faults, 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("unit-api");
+    TCase *tc;
+    SRunner *sr;
+    int failed;
+
+    tc = tcase_create("init");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_loop_test(tc, init_rejects_bad_config, 0, BAD_COUNT);
+    tcase_add_test(tc, init_defaults);
+    tcase_add_test(tc, policy_names);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, range_errors);
+    tcase_add_test(tc, lock_arg_errors);
+    tcase_add_loop_test(tc, all_slots_locked, 0, 4);
+    tcase_add_test(tc, lock_count_overflow);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("locks");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, lock_modes);
+    tcase_add_test(tc, lock_bounce);
+    tcase_add_test(tc, lock_no_bounce_trims);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("bulk");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, bulk_helpers);
+    tcase_add_test(tc, flush_and_invalidate);
+    tcase_add_test(tc, check_detects_damage);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("observe");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, stats_counters);
+    tcase_add_test(tc, events_sequence);
+    tcase_add_loop_test(tc, walk_reports_slots, 0, 4);
+    tcase_add_test(tc, strerror_all);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("wrap");
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_add_test(tc, wrapped_pointers);
+    tcase_add_test(tc, ram_backend);
+    suite_add_tcase(s, tc);
+
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
