@@ -77,9 +77,24 @@ void delay(unsigned long ms);
 void delayMicroseconds(unsigned int us);
 void randomSeed(unsigned long seed);
 
-/* The sketch's two entry points; the stand-in's main() calls them. */
+/* The sketch's two entry points; the stand-in's main() calls them (on
+ * AVR; on a host the test harness does). */
 void setup(void);
 void loop(void);
+
+#if !defined(__AVR__)
+/* Host only: a test harness may route pins, SPI bytes and time to device
+ * models. Unset hooks: pins do nothing, SPI reads 0xFF, time is the host's
+ * monotonic clock. */
+struct arduino_stub_host {
+    void (*pin)(void *ctx, uint8_t pin, uint8_t val); /* digitalWrite */
+    uint8_t (*spi)(void *ctx, uint8_t out);           /* one SPI byte */
+    void (*spi_clock)(void *ctx, uint32_t hz);        /* beginTransaction */
+    unsigned long (*millis)(void *ctx);
+    void *ctx;
+};
+extern struct arduino_stub_host arduino_stub_host;
+#endif
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -5,7 +5,8 @@
  * peripherals: USART0 for Serial, the SPI unit for SPI, Timer0 overflow for
  * millis/micros, PORTB/C/D with the Uno's pin numbering for digital pins. So
  * a sketch linked against it runs under simavr. On a host it uses stdio and
- * the monotonic clock. CI uses it to compile and link the example sketches;
+ * the monotonic clock, or a test harness's hooks (arduino_stub_host) that
+ * route pins, SPI and time to device models. CI uses it to compile and link the example sketches;
  * it is not meant to replace the Arduino core on a board.
  */
 #include "Arduino.h"
@@ -302,19 +303,27 @@ int main(void)
 
 #else /* host */
 
+struct arduino_stub_host arduino_stub_host;
+
 unsigned long micros(void)
 {
+    if (arduino_stub_host.millis) return arduino_stub_host.millis(arduino_stub_host.ctx) * 1000UL;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (unsigned long)ts.tv_sec * 1000000UL + (unsigned long)(ts.tv_nsec / 1000);
 }
 
-unsigned long millis(void) { return micros() / 1000UL; }
+unsigned long millis(void)
+{
+    if (arduino_stub_host.millis) return arduino_stub_host.millis(arduino_stub_host.ctx);
+    return micros() / 1000UL;
+}
 
 void delay(unsigned long ms)
 {
     unsigned long start = millis();
     while (millis() - start < ms) {
+        if (arduino_stub_host.millis) break; /* simulated time does not pass here */
     }
 }
 
@@ -322,11 +331,17 @@ void delayMicroseconds(unsigned int us)
 {
     unsigned long start = micros();
     while (micros() - start < us) {
+        if (arduino_stub_host.millis) break;
     }
 }
 
 void pinMode(uint8_t pin, uint8_t mode) { (void)pin; (void)mode; }
-void digitalWrite(uint8_t pin, uint8_t val) { (void)pin; (void)val; }
+
+void digitalWrite(uint8_t pin, uint8_t val)
+{
+    if (arduino_stub_host.pin) arduino_stub_host.pin(arduino_stub_host.ctx, pin, val);
+}
+
 int digitalRead(uint8_t pin) { (void)pin; return LOW; }
 
 void HardwareSerial::begin(unsigned long baud) { (void)baud; }
@@ -338,9 +353,19 @@ void HardwareSerial::flush() { fflush(stdout); }
 
 void SPIClass::begin() {}
 void SPIClass::end() {}
-void SPIClass::beginTransaction(SPISettings s) { (void)s; }
+
+void SPIClass::beginTransaction(SPISettings s)
+{
+    if (arduino_stub_host.spi_clock) arduino_stub_host.spi_clock(arduino_stub_host.ctx, s.clock);
+}
+
 void SPIClass::endTransaction() {}
-uint8_t SPIClass::transfer(uint8_t data) { (void)data; return 0xFF; }
+
+uint8_t SPIClass::transfer(uint8_t data)
+{
+    if (arduino_stub_host.spi) return arduino_stub_host.spi(arduino_stub_host.ctx, data);
+    return 0xFF;
+}
 
 #endif
 
