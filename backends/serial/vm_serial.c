@@ -185,8 +185,6 @@ static int recv_reply(struct vm_serial *s, uint8_t type, uint8_t seq, uint8_t *s
     }
 }
 
-/* One exchange: request payload = head[0..hn) then data[0..dn); the reply's
- * rn data bytes go to rbuf. Returns VM_OK with *st set, or an error. */
 /* Send n bytes, adding them to *crc chunk by chunk, so that on a board whose
  * uart.write blocks while its buffer drains, the CRC of one chunk overlaps
  * the wire time of the previous one. */
