@@ -440,7 +440,7 @@ public:
 #if VM_CONFIG_WRAP
     /* A VPtr standing for RAM (vm_wrap): every operation serves it directly.
      * Null when ram is outside the wrappable region. */
-    static VPtr wrap(const T *ram) { return at(vm_wrap(B::pool().vm(), ram)); }
+    static VPtr wrap(T *ram) { return at(vm_wrap(B::pool().vm(), ram)); }
     T *unwrap() const { return static_cast<T *>(vm_unwrap(B::pool().vm(), a_)); }
     bool isWrapped() const { return vm_is_wrapped(a_) != 0; }
 #endif
@@ -562,14 +562,21 @@ strcmp(VPtr<C, B> a, VPtr<D, B> b)
     pl.check(vm_strcmp(pl.vm(), a.addr(), b.addr(), &c), a.addr());
     return c;
 }
-/* Against a RAM string: compares up to and including the first NUL of
- * either string (reads the virtual string only as far as needed). */
+/* Against a RAM string: through vm_strcmp when the string can be wrapped,
+ * else byte by byte, reading the virtual string only as far as needed. */
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(VPtr<C, B> a, const char *b)
 {
     Pool &pl = B::pool();
-    size_t i;
-    for (i = 0;; i++) {
+#if VM_CONFIG_WRAP
+    Addr w = vm_wrap(pl.vm(), b);
+    if (w != VM_NULL) {
+        int c = 0;
+        pl.check(vm_strcmp(pl.vm(), a.addr(), w, &c), a.addr());
+        return c;
+    }
+#endif
+    for (size_t i = 0;; i++) {
         uint8_t x = 0, y = static_cast<uint8_t>(b[i]);
         if (pl.check(vm_get8(pl.vm(), a.addr() + static_cast<Addr>(i), &x), a.addr()) != VM_OK)
             return 0;
@@ -579,6 +586,7 @@ typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(VPtr<C, B>
             return 0;
     }
 }
+
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(const char *a, VPtr<C, B> b)
 {

@@ -229,7 +229,8 @@ VM_PTR_INLINE int vm_ptr_store(struct vm *vm, vm_addr_t a, const void *v, size_t
                  VM_PTR__MEMBER_SIZE(name, member)))
 
 /* p->member = value, writing only the member's bytes. value converts to the
- * member's type as in an assignment (a compound literal holds it). */
+ * member's type as in an assignment (a C99 compound literal holds it, so
+ * this macro is C only; C++ has VPtr<T>::member in vm.hpp). */
 #define VM_PTR_SET_MEMBER(vm, name, p, member, value)                          \
     vm_ptr_store((vm), VM_PTR_MEMBER_ADDR(name, p, member),                    \
                  &((name##_elem){.member = (value)}).member,                   \

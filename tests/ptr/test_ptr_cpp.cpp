@@ -465,6 +465,17 @@ static void test_wrapped()
     }
     memset(w, 'q', 10);
     memset(want, 'q', 10);
+    /* strcmp against a RAM string inside the wrappable region: vm_strcmp on
+     * the wrapped address. */
+    memcpy(ramb + 2000, "hello", 6);
+    memcpy(want + 2000, "hello", 6);
+    strcpy(VPtr<char>::at(6000), "hello");
+    memcpy(ref + 6000, "hello", 6);
+    const char *h = reinterpret_cast<const char *>(ramb + 2000);
+    CHECK(strcmp(VPtr<char>::at(6000), h) == 0);
+    CHECK(strcmp(VPtr<char>::at(6001), h) < 0); /* "ello" < "hello" */
+    CHECK(strcmp(h, VPtr<char>::at(6001)) > 0);
+    CHECK(strcmp(VPtr<char>::at(6000), "hellp") < 0); /* not wrappable: byte path */
     CHECK(memcmp(ramb, want, sizeof ramb) == 0);
     CHECK(vmem::pool().ok());
     CHECK(vm_flush(store64.vm()) == VM_OK);
