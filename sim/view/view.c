@@ -435,6 +435,8 @@ void vmv_view_size(const struct vmv_view *v, int *w, int *h)
     *w = v->w;
     *h = v->h;
 }
+SDL_Window *vmv_view_window(struct vmv_view *v) { return v->win; }
+int vmv_view_help_shown(const struct vmv_view *v) { return v->help; }
 void vmv_view_set_now(struct vmv_view *v, uint64_t ms)
 {
     v->frozen = ms >= UINT64_MAX / 2;

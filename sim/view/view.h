@@ -67,6 +67,8 @@ int vmv_view_paused(const struct vmv_view *v);
 int vmv_view_speed(const struct vmv_view *v);
 void vmv_view_set_speed(struct vmv_view *v, int level);
 void vmv_view_size(const struct vmv_view *v, int *w, int *h);
+SDL_Window *vmv_view_window(struct vmv_view *v); /* NULL offscreen */
+int vmv_view_help_shown(const struct vmv_view *v);
 /* Model clock for hit/miss flashes; UINT64_MAX/2 freezes them (screenshots). */
 void vmv_view_set_now(struct vmv_view *v, uint64_t ms);
 

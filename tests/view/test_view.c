@@ -159,6 +159,75 @@ START_TEST(test_counters_not_empty)
 }
 END_TEST
 
+/* Hovering a tile shows a tooltip next to the mouse; H toggles the help. */
+START_TEST(test_hover_and_help)
+{
+    vmv_model_step(vmv_view_model(v), 5);
+    draw();
+    struct vmv_tile_geom g;
+    ck_assert_int_eq(vmv_view_tile(v, 0, 0, &g), 0);
+    int mx = g.tile.x + g.tile.w / 2, my = g.tile.y + g.tile.h / 2;
+    long before = vmv_view_pixel(v, mx + 16, my + 16);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEMOTION;
+    e.motion.x = mx;
+    e.motion.y = my;
+    ck_assert_int_eq(SDL_PushEvent(&e), 1);
+    vmv_view_pump(v);
+    draw();
+    ck_assert_int_ne(before, RGB3(0x4F, 0xC3, 0xF7));
+    /* The tooltip's frame starts 16 px right of and below the pointer. */
+    ck_assert_int_eq(vmv_view_pixel(v, mx + 16, my + 16), RGB3(0x4F, 0xC3, 0xF7));
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_h;
+    ck_assert_int_eq(SDL_PushEvent(&e), 1);
+    vmv_view_pump(v);
+    ck_assert_int_eq(vmv_view_help_shown(v), 1);
+    draw();
+    int w, h;
+    vmv_view_size(v, &w, &h);
+    /* The help box (620 x 360, centred) has a 2 px frame. */
+    ck_assert_int_eq(vmv_view_pixel(v, (w - 620) / 2 + 1, (h - 360) / 2 + 1),
+                     RGB3(0x4F, 0xC3, 0xF7));
+    ck_assert_int_eq(SDL_PushEvent(&e), 1);
+    vmv_view_pump(v);
+    ck_assert_int_eq(vmv_view_help_shown(v), 0);
+}
+END_TEST
+
+/* A resized window is laid out again: every tile inside the new size. */
+START_TEST(test_resize)
+{
+    SDL_SetWindowSize(vmv_view_window(v), 900, 640);
+    int w = 0, h = 0;
+    for (int i = 0; i < 100 && (w != 900 || h != 640); i++) {
+        SDL_Delay(10);
+        vmv_view_pump(v);
+        vmv_view_size(v, &w, &h);
+    }
+    ck_assert_int_eq(w, 900);
+    ck_assert_int_eq(h, 640);
+    vmv_model_step(vmv_view_model(v), 6);
+    draw();
+    struct vmv_model *m = vmv_view_model(v);
+    for (size_t r = 0; r < m->nruns; r++)
+        for (unsigned s = 0; s < 4; s++) {
+            struct vmv_tile_geom g;
+            if (vmv_view_tile(v, r, s, &g) < 0) continue; /* not on screen */
+            ck_assert_int_le(g.tile.x + g.tile.w, w);
+            ck_assert_int_le(g.tile.y + g.tile.h, h);
+        }
+    int dirty = 0, victim = 0;
+    for (size_t r = 0; r < m->nruns; r++) {
+        struct vmv_tile_geom g;
+        if (vmv_view_tile(v, r, 0, &g) == 0) check_frame(r, &dirty, &victim);
+    }
+    ck_assert_int_gt(victim, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------ offscreen */
 
 static int run_vmsim(const char *png, const char *at)
@@ -371,6 +440,8 @@ int main(int argc, char **argv)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_pixels_every_op);
     tcase_add_test(tc, test_counters_not_empty);
+    tcase_add_test(tc, test_hover_and_help);
+    if (use_window) tcase_add_test(tc, test_resize);
     if (!use_window) {
         tcase_add_test(tc, test_keys);
         tcase_add_test(tc, test_same_numbers_as_headless);
