@@ -83,14 +83,16 @@ void setup(void);
 void loop(void);
 
 #if !defined(__AVR__)
-/* Host only: a test harness may route pins, SPI bytes and time to device
- * models. Unset hooks: pins do nothing, SPI reads 0xFF, time is the host's
- * monotonic clock. */
+/* Host only: a test harness may route pins, SPI bytes, time and Serial to
+ * device models. Unset hooks: pins do nothing, SPI reads 0xFF, time is the
+ * host's monotonic clock, Serial writes to stdout and reads nothing. */
 struct arduino_stub_host {
     void (*pin)(void *ctx, uint8_t pin, uint8_t val); /* digitalWrite */
     uint8_t (*spi)(void *ctx, uint8_t out);           /* one SPI byte */
     void (*spi_clock)(void *ctx, uint32_t hz);        /* beginTransaction */
     unsigned long (*millis)(void *ctx);
+    void (*serial_write)(void *ctx, uint8_t c);       /* Serial's TX; else stdout */
+    int (*serial_read)(void *ctx);                    /* Serial's RX: byte or -1 */
     void *ctx;
 };
 extern struct arduino_stub_host arduino_stub_host;

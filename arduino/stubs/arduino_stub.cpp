@@ -344,11 +344,33 @@ void digitalWrite(uint8_t pin, uint8_t val)
 
 int digitalRead(uint8_t pin) { (void)pin; return LOW; }
 
+static int stub_host_peeked = -1;
+
 void HardwareSerial::begin(unsigned long baud) { (void)baud; }
-int HardwareSerial::available() { return 0; }
-int HardwareSerial::read() { return -1; }
-int HardwareSerial::peek() { return -1; }
-size_t HardwareSerial::write(uint8_t c) { return putchar(c) == EOF ? 0 : 1; }
+int HardwareSerial::available() { return peek() >= 0 ? 1 : 0; }
+
+int HardwareSerial::read()
+{
+    int c = peek();
+    stub_host_peeked = -1;
+    return c;
+}
+
+int HardwareSerial::peek()
+{
+    if (stub_host_peeked < 0 && arduino_stub_host.serial_read)
+        stub_host_peeked = arduino_stub_host.serial_read(arduino_stub_host.ctx);
+    return stub_host_peeked;
+}
+
+size_t HardwareSerial::write(uint8_t c)
+{
+    if (arduino_stub_host.serial_write) {
+        arduino_stub_host.serial_write(arduino_stub_host.ctx, c);
+        return 1;
+    }
+    return putchar(c) == EOF ? 0 : 1;
+}
 void HardwareSerial::flush() { fflush(stdout); }
 
 void SPIClass::begin() {}

@@ -6,8 +6,13 @@
  * the device's memory, so the sketch, the Arduino glue (vm_arduino.cpp), the
  * driver and the core are tested together, byte for byte on the wire.
  *
- * Build with -DSKETCH_FILE="\"path/to/x.ino\"" and -DSKETCH_SRAM=1 or
- * -DSKETCH_SD=1 (which device's memory to check). Prints PASS or FAIL.
+ * For the serial sketch, Serial is wired to the PC side's engine
+ * (vm_serial_host, what vmserve runs) in the same process, over a 128 KiB
+ * RAM store.
+ *
+ * Build with -DSKETCH_FILE="\"path/to/x.ino\"" and -DSKETCH_SRAM=1,
+ * -DSKETCH_SD=1 or -DSKETCH_SERIAL=1 (which device's memory to check).
+ * Prints PASS or FAIL.
  */
 #include SKETCH_FILE
 
@@ -16,6 +21,7 @@
 
 extern "C" {
 #include "vm_sd_model.h"
+#include "vm_serial_host.h"
 #include "vm_simbus.h"
 #include "vm_sram_model.h"
 }
@@ -56,6 +62,37 @@ static unsigned long host_millis(void *ctx)
     struct vm_simbus *b = (struct vm_simbus *)ctx;
     return b->spi.millis(b->spi.ctx);
 }
+
+#if defined(SKETCH_SERIAL)
+/* The PC side: requests go in byte by byte, replies queue up for Serial. */
+static struct vm_serial_host *host_engine;
+static uint8_t host_rx[1u << 16];
+static size_t host_rx_head, host_rx_tail;
+
+static void host_send(void *ctx, const uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    while (n--) host_rx[host_rx_tail++ & 0xFFFFu] = *buf++;
+}
+
+static void host_console(void *ctx, const uint8_t *buf, size_t n)
+{
+    (void)ctx;
+    printf("vmserve console: %.*s\n", (int)n, (const char *)buf);
+}
+
+static void host_serial_write(void *ctx, uint8_t c)
+{
+    (void)ctx;
+    vm_serial_host_feed(host_engine, &c, 1);
+}
+
+static int host_serial_read(void *ctx)
+{
+    (void)ctx;
+    return host_rx_head == host_rx_tail ? -1 : host_rx[host_rx_head++ & 0xFFFFu];
+}
+#endif
 
 static int check(int ok, const char *what)
 {
@@ -118,6 +155,20 @@ int main(void)
     m = vm_sd_model_spi(&card);
     vm_simbus_attach(&host_bus, HOST_SD_CS, &m);
 #endif
+#if defined(SKETCH_SERIAL)
+    static uint8_t pc_pool[128u * 1024u];
+    static struct vm_serial_store store;
+    struct vm_serial_host_config hc;
+    vm_serial_store_ram(&store, pc_pool, sizeof pc_pool);
+    memset(&hc, 0, sizeof hc);
+    hc.store = &store.backend;
+    hc.send = host_send;
+    hc.console = host_console;
+    host_engine = vm_serial_host_new(&hc);
+    if (!host_engine) return 99;
+    arduino_stub_host.serial_write = host_serial_write;
+    arduino_stub_host.serial_read = host_serial_read;
+#endif
     arduino_stub_host.pin = host_pin;
     arduino_stub_host.spi = host_spi;
     arduino_stub_host.spi_clock = host_spi_clock;
@@ -131,6 +182,10 @@ int main(void)
     failed += check_readback();
 #if defined(SKETCH_SRAM)
     failed += check_pool(sram.mem);
+#endif
+#if defined(SKETCH_SERIAL)
+    failed += check_pool(pc_pool);
+    vm_serial_host_free(host_engine);
 #endif
 #if defined(SKETCH_SD)
     failed += check_pool(card.mem + (size_t)POOL_FIRST_BLOCK * VM_SD_BLOCK);
