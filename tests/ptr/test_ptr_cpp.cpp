@@ -395,6 +395,21 @@ static void test_objects()
     vm_heap_stats(store16.vm(), &hs);
     CHECK(hs.blocks == 0);
     CHECK(vmem::pool().ok());
+    /* A T larger than a page (100 B, 16-byte pages): -> works on a stack
+     * copy, read first and written back at the end of the statement. */
+    struct Big {
+        uint8_t d[100];
+    };
+    VPtr<Big> bg = VPtr<Big>::alloc();
+    CHECK(bg);
+    memset(bg, 0, sizeof(Big));
+    for (int k = 0; k < 100; k += 7)
+        bg->d[k] = static_cast<uint8_t>(k + 1);
+    for (int k = 0; k < 100; k++)
+        CHECK(bg->d[k] == (k % 7 ? 0 : k + 1));
+    CHECK(bg.cast<uint8_t>()[98] == 99);
+    VPtr<Big>::free(bg);
+    CHECK(vmem::pool().ok());
     /* The demo, in place. */
     VPtr<char> str = str.alloc(1000);
     memset(str, 'A', 1000);
