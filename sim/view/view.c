@@ -142,11 +142,12 @@ static struct rgb mix(struct rgb a, struct rgb b, double t)
     return o;
 }
 
-/* Heat ramp: dark blue, violet, orange, pale yellow. */
+/* Heat ramp: navy, indigo, magenta, pink, near white. It avoids the cyan
+ * (resident) and orange (dirty) that outline cells on top of it. */
 static struct rgb heat_color(double t)
 {
-    static const struct rgb stops[] = {{0x23, 0x2A, 0x4A}, {0x6A, 0x2C, 0x8C}, {0xD0, 0x4F, 0x4A},
-                                       {0xF5, 0xA6, 0x3A}, {0xFB, 0xEE, 0xA8}};
+    static const struct rgb stops[] = {{0x26, 0x2C, 0x52}, {0x4B, 0x2F, 0x86}, {0x8E, 0x3B, 0xA6},
+                                       {0xCF, 0x6F, 0xC8}, {0xF6, 0xD8, 0xF2}};
     if (t <= 0) return stops[0];
     if (t >= 1) return stops[4];
     double x = t * 4;
@@ -769,7 +770,7 @@ static void layout_tiles(struct panel *p, unsigned n)
         if (th > 96) th = 96;
         int score = tw * th;
         if (tw > 260) score = 260 * th; /* no gain from very wide tiles */
-        if (score > best) {
+        if (score >= best) { /* ties: more columns, less empty width */
             best = score;
             bc = c;
         }
@@ -863,13 +864,16 @@ static void plot_frame(struct vmv_view *v, SDL_Rect a, const char *title, const 
 }
 
 /* One series, y in [0, ymax], over the visible buckets. */
+static unsigned plot_span; /* buckets across a plot's width (set per panel) */
+
 static void plot_series(struct vmv_view *v, SDL_Rect a, const double *ys, unsigned n, double ymax,
                         struct rgb c, int thick)
 {
     if (n < 2 || ymax <= 0) return;
     color(v, c);
     int top = a.y + 16, bot = a.y + a.h - 3;
-    double sx = (double)(a.w - 6) / (VMV_HIST - 1);
+    unsigned span = plot_span > n ? plot_span : n;
+    double sx = (double)(a.w - 6) / (span - 1);
     int px = 0, py = 0;
     for (unsigned i = 0; i < n; i++) {
         int x = a.x + 3 + (int)(sx * i);
@@ -902,6 +906,10 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     static double y1[VMV_HIST], y2[VMV_HIST], y3[VMV_HIST];
     unsigned n = r->hist_n;
     int ph = (a.h - 8) / 3;
+    /* A whole short trace fills the width; a long one scrolls VMV_HIST buckets. */
+    uint64_t total_b = r->op_total ? (r->op_total + r->m->bucket_ops - 1) / r->m->bucket_ops : VMV_HIST;
+    plot_span = total_b < VMV_HIST ? (unsigned)total_b : VMV_HIST;
+    if (plot_span < 2) plot_span = 2;
     char val[96], b1[32], b2[32];
     /* Hit ratio per bucket, and its moving average over 16 buckets. */
     SDL_Rect p1 = {a.x, a.y, a.w, ph};
@@ -949,8 +957,8 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
         if (y2[i] > ymax) ymax = y2[i];
         if (y4[i] > ymax) ymax = y4[i];
     }
-    plot_series(v, p2, y2, n, ymax * 1.15, C_MISS, 1);
     if (r->has_opt) plot_series(v, p2, y4, n, ymax * 1.15, C_OPT, 1);
+    plot_series(v, p2, y2, n, ymax * 1.15, C_MISS, 1); /* on top: grey shows the gap */
     /* Backend bytes per bucket. */
     SDL_Rect p3 = {a.x, a.y + 2 * (ph + 4), a.w, ph};
     ymax = 1;
