@@ -243,6 +243,40 @@ START_TEST(bad_input_exit_codes)
 }
 END_TEST
 
+/* The single-run, generator, bench and convert commands on small inputs. */
+START_TEST(subcommands)
+{
+    const char *spec = "vmsim_test_gen.json", *bin = "vmsim_test.vmt", *out = "vmsim_test_rt.json";
+    FILE *f = fopen(spec, "w");
+    fputs("{\"type\":\"zipf\",\"seed\":3,\"pool_size\":65536,\"ops\":5000,\"access\":2,\"write_ratio\":0.3}\n", f);
+    fclose(f);
+    ck_assert_int_eq(run("'%s' gen %s %s --ops 4000", vmsim(), spec, bin), 0);
+    ck_assert_int_eq(run("'%s' run-trace %s --backend sram --profile atmega328p --pages 8 --page-size 64 "
+                         "--policy lru --verify --quiet --json %s", vmsim(), bin, out), 0);
+    char *t = slurp(out, NULL);
+    cJSON *root = cJSON_Parse(t);
+    const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(root, "runs"), 0);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_double_eq(num(r, "ops"), 4000);
+    ck_assert_double_eq(num(r, "page_count"), 8);
+    ck_assert_str_eq(str(r, "policy"), "lru");
+    ck_assert_str_eq(str(r, "backend_type"), "sram");
+    ck_assert_double_gt(num(r, "time_ns"), 0);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "verified_full")));
+    check_counters(r, 64);
+    cJSON_Delete(root);
+    free(t);
+    ck_assert_int_eq(run("'%s' bench %s --pages 2,4 --policy fifo,sieve >/dev/null", vmsim(), bin), 0);
+    ck_assert_int_eq(run("'%s' convert %s vmsim_test.din", vmsim(), bin), 0);
+    ck_assert_int_eq(run("'%s' run-trace vmsim_test.din --pages 4 --quiet --no-save", vmsim()), 0);
+    ck_assert_int_eq(run("'%s' run-trace %s --pages 300 2>/dev/null", vmsim(), bin), 2);
+    remove(spec);
+    remove(bin);
+    remove(out);
+    remove("vmsim_test.din");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vmsim");
@@ -250,6 +284,7 @@ int main(void)
     tcase_add_test(tc, matrix_report_shape_and_invariants);
     tcase_add_test(tc, virtmem_benchmark_near_minimum);
     tcase_add_test(tc, bad_input_exit_codes);
+    tcase_add_test(tc, subcommands);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
