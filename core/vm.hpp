@@ -451,7 +451,9 @@ private:
 };
 
 /* RAII lock of n elements at p: lk[i] is a plain T& until the destructor (or
- * unlock()). Fewer elements may be locked than asked (count()): a range that
+ * unlock()). If the write-back of a bounced range fails at unlock, the error
+ * is recorded and the core keeps the range locked (as vm_unlock does); an
+ * explicit unlock() may then be retried while the Lock is alive. Fewer elements may be locked than asked (count()): a range that
  * straddles a page boundary without a bounce buffer is trimmed. ok() is false
  * when nothing could be locked (the error is in the Pool). */
 template <class T, class B = Default> class Lock {
