@@ -182,6 +182,7 @@ int main(void)
     failed += check_readback();
 #if defined(SKETCH_SRAM)
     failed += check_pool(sram.mem);
+    failed += check(sram.overspeed == 0, "the SRAM was never clocked above 20 MHz");
 #endif
 #if defined(SKETCH_SERIAL)
     failed += check_pool(pc_pool);
@@ -190,6 +191,8 @@ int main(void)
 #if defined(SKETCH_SD)
     failed += check_pool(card.mem + (size_t)POOL_FIRST_BLOCK * VM_SD_BLOCK);
     failed += check(card.violations == 0, "no protocol violations seen by the card");
+    failed += check(card.init_overspeed == 0 && card.overspeed == 0,
+                    "the card was never clocked too fast (<= 400 kHz during init)");
     vm_sd_model_free(&card);
 #endif
     failed += check(host_bus.contention == 0, "never two chips selected at once");
