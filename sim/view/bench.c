@@ -33,6 +33,13 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int cmp_d(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -55,7 +62,7 @@ static int usage(const char *msg, const char *arg)
 }
 
 static double run_headless(const struct vms_scenario *sc, const struct vms_run *run,
-                           uint64_t *ops)
+                           uint64_t *ops, double *cpu)
 {
     char err[256];
     struct vmt_source *src = vms_open_workload(sc, run->workload_index, err, sizeof err);
@@ -65,10 +72,11 @@ static double run_headless(const struct vms_scenario *sc, const struct vms_run *
         vmt_close(src);
         return -1;
     }
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     while (vmr_step(r, 1u << 20) > 0) {
     }
     double t = now_s() - t0;
+    *cpu = cpu_s() - c0;
     *ops = vmr_counters(r)->ops;
     vmr_destroy(r);
     vmt_close(src);
@@ -150,11 +158,11 @@ int main(int argc, char **argv)
     one.runs = &sc.runs[run_k - 1];
     one.nruns = 1;
     const struct vms_run *run = one.runs;
-    double th[16], to[16], tv[16];
+    double th[16], to[16], tv[16], ch[16], co[16], cv[16];
     uint64_t ops = 0, vframes = 0;
     double vdraw = 0;
     for (int k = 0; k < repeat; k++) {
-        th[k] = run_headless(&sc, run, &ops);
+        th[k] = run_headless(&sc, run, &ops, &ch[k]);
         if (th[k] < 0) {
             fprintf(stderr, "vmview-bench: run %lu cannot be replayed\n", run_k);
             return 1;
@@ -164,13 +172,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "vmview-bench: %s\n", err);
             return 1;
         }
-        double t0 = now_s();
+        double t0 = now_s(), c0 = cpu_s();
         while (vmv_model_live(&m)) vmv_model_step(&m, 1u << 20);
         to[k] = now_s() - t0;
+        co[k] = cpu_s() - c0;
         vmv_model_close(&m);
         struct vmv_view *v = open_view(&one, window, w, h);
         if (!v) return 1;
         t0 = now_s();
+        c0 = cpu_s();
         struct vmv_model *vm = vmv_view_model(v);
         while (vmv_model_live(vm)) {
             vmv_view_advance(v, 1.0 / 60, 0.011);
@@ -178,6 +188,7 @@ int main(int argc, char **argv)
             if (window) vmv_view_pump(v);
         }
         tv[k] = now_s() - t0;
+        cv[k] = cpu_s() - c0;
         uint64_t fr;
         double ds, dm;
         vmv_view_frame_stats(v, &fr, &ds, &dm);
@@ -186,14 +197,18 @@ int main(int argc, char **argv)
         vmv_view_free(v);
     }
     double mh = median(th, repeat), mo = median(to, repeat), mv = median(tv, repeat);
-    printf("vmview-bench %s, run %lu: %s\n", path, run_k, run->pager);
-    printf("  %llu ops, %d repetitions alternated, median wall time; drawing %s %dx%d\n",
+    double mch = median(ch, repeat), mco = median(co, repeat), mcv = median(cv, repeat);
+    printf("vmview-bench %s, run %lu: %s / %s / %s\n", path, run_k, run->backend, run->pager,
+           run->workload);
+    printf("  %llu ops, %d repetitions alternated, medians; drawing %s %dx%d\n",
            (unsigned long long)ops, repeat, window ? "to a window" : "offscreen (software)", w, h);
-    printf("  %-34s %9.3f s %12.0f ops/s\n", "headless (no observer)", mh, (double)ops / mh);
-    printf("  %-34s %9.3f s %12.0f ops/s   %.2fx headless time\n", "observed (model, no drawing)",
-           mo, (double)ops / mo, mo / mh);
-    printf("  %-34s %9.3f s %12.0f ops/s   %.2fx headless time\n",
-           "view at full speed (11 ms + draw)", mv, (double)ops / mv, mv / mh);
+    printf("  %-34s %9s %12s %9s %10s\n", "", "wall s", "ops/s", "CPU s", "CPU ratio");
+    printf("  %-34s %9.3f %12.0f %9.3f %9.2fx\n", "headless (no observer)", mh, (double)ops / mh,
+           mch, 1.0);
+    printf("  %-34s %9.3f %12.0f %9.3f %9.2fx\n", "observed (model, no drawing)", mo,
+           (double)ops / mo, mco, mco / mch);
+    printf("  %-34s %9.3f %12.0f %9.3f %9.2fx\n", "view at full speed (11 ms + draw)", mv,
+           (double)ops / mv, mcv, mcv / mch);
     printf("  view frames: %llu, mean draw %.2f ms (one run)\n",
            (unsigned long long)(vframes / (uint64_t)repeat),
            vframes ? 1e3 * vdraw / (double)vframes : 0.0);
