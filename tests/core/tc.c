@@ -87,7 +87,7 @@ static int spy_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
                   (unsigned long)addr, (unsigned long)len);
     if (t->fail_reads && addr < t->fail_hi && t->fail_lo < addr + len) {
         memset(buf, 0xA5, len);
-        rc = VM_ERR_IO;
+        rc = t->fail_code ? t->fail_code : VM_ERR_IO;
     } else {
         rc = t->ram.backend.read(t->ram.backend.ctx, addr, buf, len);
     }
@@ -103,7 +103,7 @@ static int spy_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
                   "backend write out of contract: addr %lu len %lu",
                   (unsigned long)addr, (unsigned long)len);
     if (t->fail_writes && addr < t->fail_hi && t->fail_lo < addr + len)
-        rc = VM_ERR_IO;
+        rc = t->fail_code ? t->fail_code : VM_ERR_IO;
     else
         rc = t->ram.backend.write(t->ram.backend.ctx, addr, buf, len);
     log_call(t, 1, rc, addr, len);
@@ -113,6 +113,9 @@ static int spy_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 static int spy_sync(void *ctx)
 {
     struct tc *t = ctx;
+    t->syncs++;
+    if (t->sync_code)
+        return t->sync_code;
     if (t->ram.backend.sync)
         return t->ram.backend.sync(t->ram.backend.ctx);
     return VM_OK;
@@ -176,7 +179,7 @@ struct tc *tc_new(const struct tc_geom *g)
     t->cfg.slot_count = pc;
     if (!g->no_bounce) {
         t->cfg.bounce = t->bounce;
-        t->cfg.bounce_size = ps;
+        t->cfg.bounce_size = g->bounce_size ? g->bounce_size : ps;
     }
     t->cfg.heap = t->heap;
     t->cfg.heap_blocks = hb;

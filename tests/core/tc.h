@@ -97,6 +97,9 @@ struct tc {
      * fails with VM_ERR_IO without reaching the memory */
     int fail_reads, fail_writes;
     vm_addr_t fail_lo, fail_hi;
+    int fail_code;           /* the code they fail with; 0: VM_ERR_IO */
+    int sync_code;           /* what the backend's sync returns */
+    unsigned syncs;          /* sync calls */
 };
 
 /* Geometry of a fixture. Zero fields take these defaults: pool_size = 16
@@ -110,6 +113,7 @@ struct tc_geom {
     uint8_t flags;
     uint16_t heap_blocks;
     int no_bounce;
+    uint16_t bounce_size;   /* 0: page_size */
     uint64_t fill_seed;
 };
 

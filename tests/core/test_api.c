@@ -1090,6 +1090,112 @@ START_TEST(ram_backend)
 }
 END_TEST
 
+/* Backend codes reach the caller unchanged; a failing sync fails the flush. */
+START_TEST(backend_codes_propagate)
+{
+    static const int codes[4] = {VM_ERR_IO, VM_ERR_TIMEOUT, VM_ERR_CORRUPT, VM_ERR_NODEV};
+    int code = codes[_i];
+    uint8_t v;
+    unsigned j;
+    mk(64, 2, 4096, VM_POLICY_LRU);
+    T->fail_code = code;
+    T->fail_reads = 1;
+    T->fail_lo = 0;
+    T->fail_hi = 4096;
+    T->n_ev = 0;
+    ck_assert_int_eq(vm_get8(&T->vm, 100, &v), code);
+    for (j = 0; j < T->n_ev; j++)
+        if (T->ev[j].type == VM_EV_ERROR)
+            ck_assert_int_eq(T->ev[j].err, code);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
+    T->fail_reads = 0;
+    ck_assert_int_eq(vm_set8(&T->vm, 100, 7), VM_OK);
+    T->fail_writes = 1;
+    ck_assert_int_eq(vm_flush(&T->vm), code);
+    T->fail_writes = 0;
+    T->sync_code = code;
+    T->syncs = 0;
+    T->n_ev = 0;
+    ck_assert_int_eq(vm_flush(&T->vm), code); /* written, but not made durable */
+    ck_assert_uint_eq(T->mem[100], 7);
+    ck_assert_uint_eq(T->syncs, 1);
+    ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
+    T->sync_code = 0;
+    ck_assert_int_eq(vm_flush(&T->vm), VM_OK);
+}
+END_TEST
+
+/* Two instances share nothing: interleaved use of both, each checked
+ * against its own model. */
+START_TEST(instances_independent)
+{
+    struct tc_geom g;
+    struct tc *a, *b;
+    static uint8_t ma[4096], mb[4096];
+    struct tc_rng r;
+    unsigned k;
+    memset(&g, 0, sizeof g);
+    g.page_size = 64;
+    g.page_count = 2;
+    g.pool_size = 4096;
+    g.policy = VM_POLICY_CLOCK;
+    g.fill_seed = 1;
+    a = tc_new(&g);
+    g.page_size = 16;
+    g.page_count = 3;
+    g.policy = VM_POLICY_SIEVE;
+    g.fill_seed = 2;
+    b = tc_new(&g);
+    memcpy(ma, a->mem, sizeof ma);
+    memcpy(mb, b->mem, sizeof mb);
+    tc_rng_seed(&r, 31337);
+    for (k = 0; k < 20000; k++) {
+        struct tc *t = k & 1 ? a : b;
+        uint8_t *m = k & 1 ? ma : mb;
+        vm_addr_t addr = tc_rng_below(&r, 4096);
+        uint8_t v;
+        if (tc_rng_chance(&r, 1, 2)) {
+            uint8_t x = (uint8_t)tc_rng_next(&r);
+            TC_ASSERT_EQ(vm_set8(&t->vm, addr, x), VM_OK);
+            m[addr] = x;
+        } else {
+            TC_ASSERT_EQ(vm_get8(&t->vm, addr, &v), VM_OK);
+            TC_ASSERT_EQ(v, m[addr]);
+        }
+    }
+    ck_assert_int_eq(vm_flush(&a->vm), VM_OK);
+    ck_assert_int_eq(vm_flush(&b->vm), VM_OK);
+    ck_assert_mem_eq(a->mem, ma, sizeof ma);
+    ck_assert_mem_eq(b->mem, mb, sizeof mb);
+    ck_assert_int_eq(vm_check(&a->vm), VM_OK);
+    ck_assert_int_eq(vm_check(&b->vm), VM_OK);
+    tc_free(a);
+    tc_free(b);
+}
+END_TEST
+
+/* A bounce buffer smaller than a page bounds what is bounced. */
+START_TEST(small_bounce_buffer)
+{
+    struct tc_geom g;
+    struct vm_lock a;
+    memset(&g, 0, sizeof g);
+    g.page_size = 64;
+    g.page_count = 2;
+    g.bounce_size = 8;
+    g.fill_seed = 5;
+    T = tc_new(&g);
+    ck_assert_int_eq(vm_lock(&T->vm, 60, 8, VM_LOCK_RW, &a), VM_OK);
+    ck_assert_uint_eq(a.len, 8); /* fits: bounced */
+    ck_assert_uint_eq(a.slot, VM_BOUNCE_SLOT);
+    ck_assert_mem_eq(a.ptr, T->mem + 60, 8);
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+    ck_assert_int_eq(vm_lock(&T->vm, 60, 9, VM_LOCK_RO, &a), VM_OK);
+    ck_assert_uint_eq(a.len, 4); /* does not fit: trimmed */
+    ck_assert_int_eq(vm_unlock(&T->vm, &a), VM_OK);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("unit-api");
@@ -1117,6 +1223,7 @@ int main(void)
     tcase_add_test(tc, lock_modes);
     tcase_add_test(tc, lock_bounce);
     tcase_add_test(tc, lock_no_bounce_trims);
+    tcase_add_test(tc, small_bounce_buffer);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("bulk");
@@ -1138,6 +1245,8 @@ int main(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, wrapped_pointers);
     tcase_add_test(tc, ram_backend);
+    tcase_add_loop_test(tc, backend_codes_propagate, 0, 4);
+    tcase_add_test(tc, instances_independent);
     suite_add_tcase(s, tc);
 
     sr = srunner_create(s);

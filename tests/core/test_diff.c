@@ -554,6 +554,12 @@ static void op_lock(struct dstate *d)
 static void op_unlock_one(struct dstate *d, struct dlock *l)
 {
     int rc, busy;
+    /* Write through a write lock just before releasing it, perhaps after a
+     * flush cleaned its page: vm_unlock must keep that. */
+    if (l->mode != VM_LOCK_RO && tc_rng_chance(&d->rng, 1, 3)) {
+        rand_fill(d, l->lk.ptr, l->lk.len);
+        memcpy(d->ref + l->lk.addr, l->lk.ptr, l->lk.len);
+    }
     d->op = "vm_unlock";
     busy = l->bounced && busy_ok(d, l->lk.addr, l->lk.len, 0, 0, 1, 0);
     rc = vm_unlock(d->vm, &l->lk);
