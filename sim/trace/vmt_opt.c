@@ -140,6 +140,7 @@ int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size,
         if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0 ||
             vmt_heap_resolve(h, op->src_region, op->src, &s) < 0)
             return -1;
+        if (a == s) return 0; /* vm_memmove does nothing */
         if (a > s && a < s + left) { /* overlapping move to a higher address: from the end */
             uint64_t se = s + left, de = a + left;
             while (left) {
