@@ -264,11 +264,10 @@ uint64_t vmv_model_step_to_miss(struct vmv_model *m, uint64_t limit)
 {
     uint64_t done = 0;
     struct vmv_run *s = &m->runs[m->sel];
-    while (done < limit && vmv_model_live(m)) {
+    while (done < limit && s->state == 1) {
         if (vmv_model_step(m, 1) == 0) break;
         done++;
-        if (s->state == 1 && s->last_op_missed) break;
-        if (s->state != 1 && s->last_op_missed) break;
+        if (s->last_op_missed) break;
     }
     return done;
 }

@@ -359,6 +359,18 @@ START_TEST(test_keys)
     key(SDLK_3);
     vmv_view_pump(v);
     ck_assert_uint_eq(m->sel, 2);
+    /* A click on the race strip's first row (drawn from y = 36, 20 px a row)
+     * selects the first run. */
+    vmv_view_draw(v);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.x = 60;
+    e.button.y = 36 + 5;
+    ck_assert_int_eq(SDL_PushEvent(&e), 1);
+    vmv_view_pump(v);
+    ck_assert_uint_eq(m->sel, 0);
     /* Restart: every run back at op 0. */
     key(SDLK_r);
     vmv_view_pump(v);
