@@ -1,0 +1,24 @@
+#!/bin/bash
+# test_figures.sh - the committed figures of docs/manual are current: renders
+# them again into a scratch folder and compares them byte for byte (vmsim's
+# offscreen view is deterministic).
+# Usage: test_figures.sh RENDER-SCRIPT VMSIM SRCDIR
+set -eu -o pipefail
+render=$1 vmsim=$2 src=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$render" "$vmsim" "$src" "$tmp" 2>/dev/null
+bad=0 n=0
+for f in "$tmp"/*.png; do
+    n=$((n + 1))
+    name=$(basename "$f")
+    if ! cmp -s "$f" "$src/docs/manual/figures/$name"; then
+        echo "docs/manual/figures/$name is stale or missing: run 'ninja -C BUILD manual-figures' and commit it"
+        bad=1
+    fi
+done
+for f in "$src"/docs/manual/figures/*.png; do
+    [ -e "$tmp/$(basename "$f")" ] || { echo "$f: not in scenarios/figures/figures.txt"; bad=1; }
+done
+echo "figures: $n rendered and compared"
+exit $bad
