@@ -9,7 +9,8 @@
  *   vm_read/vm_write, vm_get/set 8/16/32, locks RO/RW/WO (in-page and
  *   bounced, some held while other accesses run), vm_memset, vm_memmove
  *   (overlapping too), vm_flush, vm_invalidate, bad arguments, and the
- *   allocator (exact first-fit placement, realloc moving the data).
+ *   allocator (exact first-fit placement, realloc moving the data); half
+ *   the cases run with VM_CLEAN_FIRST.
  * Reads are compared with ref at once; vm_check runs after every operation;
  * a whole-pool read compares everything periodically; at the end of a case a
  * flush must make the backend's memory equal ref byte for byte.
@@ -164,6 +165,7 @@ struct dt_case {
     uint8_t page_count;
     uint8_t policy;
     uint8_t faults;
+    uint8_t flags; /* vm_config.flags: VM_CLEAN_FIRST in every other case */
     uint32_t seed;
     uint32_t op; /* operation number in the case */
     uint32_t fault_rng;
@@ -648,6 +650,7 @@ static void put_case(void)
     put_kv(S(" page="), tc.page_size);
     put_kv(S(" count="), tc.page_count);
     put_kv(S(" faults="), tc.faults);
+    put_kv(S(" clean_first="), tc.flags ? 1u : 0u);
     put_kv(S(" seed="), tc.seed);
 }
 
@@ -668,6 +671,7 @@ static int run_case(void)
     cfg.page_size = tc.page_size;
     cfg.page_count = tc.page_count;
     cfg.policy = tc.policy;
+    cfg.flags = tc.flags;
     cfg.pages = dt_pages;
     cfg.pages_size = sizeof dt_pages;
     cfg.slots = dt_slots;
@@ -741,6 +745,7 @@ int main(void)
                     tc.policy = p;
                     tc.faults = f;
                     tc.seed = seed | 1u;
+                    tc.flags = (seed & 0x100u) ? VM_CLEAN_FIRST : 0u;
                     put_case();
                     if (run_case()) {
                         failed = 1;
