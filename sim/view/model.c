@@ -64,6 +64,8 @@ static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
     r->ops = index + 1;
     r->last_kind = op->kind;
     r->last_addr = op->addr;
+    r->last_len = op->len;
+    r->last_region = op->region;
     /* Touched slots: the same page expansion the core and OPT count. */
     vmt_touches(r->heap, op, r->page_size, on_touch, r);
     const struct vm_stats *st = vm_stats(vm);
@@ -202,20 +204,17 @@ int vmv_model_open(struct vmv_model *m, const struct vms_scenario *sc, int want_
         }
         if (j < i) {
             struct vmv_run *q = &m->runs[j];
-            r->opt_cum = malloc(q->opt_len * sizeof *r->opt_cum);
-            if (r->opt_cum) {
-                memcpy(r->opt_cum, q->opt_cum, q->opt_len * sizeof *r->opt_cum);
-                r->opt_len = q->opt_len;
-                r->opt_total = q->opt_total;
-                r->has_opt = 1;
-            }
+            r->opt_cum = q->opt_cum;
+            r->opt_len = q->opt_len;
+            r->opt_total = q->opt_total;
+            r->has_opt = 1;
             continue;
         }
         char e[256];
         struct vmt_source *s = vms_open_workload(sc, r->desc->workload_index, e, sizeof e);
-        if (s && vmv_opt_timeline(s, r->pool, r->page_size, r->page_count, m->bucket_ops,
-                                  &r->opt_cum, &r->opt_len, &r->opt_total, e, sizeof e) == 0)
-            r->has_opt = 1;
+        if (s && vmv_opt_timeline(s, r->pool, r->page_size, r->page_count, 1, &r->opt_cum,
+                                  &r->opt_len, &r->opt_total, e, sizeof e) == 0)
+            r->has_opt = r->opt_owner = 1;
         else
             snprintf(r->opt_note, sizeof r->opt_note, "no optimum: %.100s", e);
         if (s) vmt_close(s);
@@ -228,7 +227,7 @@ void vmv_model_close(struct vmv_model *m)
     for (size_t i = 0; i < m->nruns; i++) {
         run_close(&m->runs[i]);
         free(m->runs[i].heat);
-        free(m->runs[i].opt_cum);
+        if (m->runs[i].opt_owner) free(m->runs[i].opt_cum);
     }
     free(m->runs);
     m->runs = NULL;
@@ -286,13 +285,11 @@ const struct vmv_bucket *vmv_hist(const struct vmv_run *r, unsigned i)
 
 uint64_t vmv_opt_so_far(const struct vmv_run *r)
 {
-    if (!r->has_opt || r->opt_len == 0) return 0;
-    const struct vmv_model *m = r->m;
-    uint64_t b = r->ops / m->bucket_ops;
-    if (r->state == 0) return r->opt_total; /* the partial last bucket counts too */
-    if (b == 0) return 0;
-    if (b > r->opt_len) b = r->opt_len;
-    return r->opt_cum[b - 1];
+    if (!r->has_opt || r->opt_len == 0 || r->ops == 0) return 0;
+    if (r->state == 0) return r->opt_total;
+    uint64_t i = r->ops - 1;
+    if (i >= r->opt_len) i = r->opt_len - 1;
+    return r->opt_cum[i];
 }
 
 /* ------------------------------------------------------------ optimum */

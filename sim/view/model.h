@@ -65,7 +65,9 @@ struct vmv_run {
     uint64_t flash_op[VM_PAGE_COUNT_MAX];  /* op index of that touch */
     uint64_t flash_ms[VM_PAGE_COUNT_MAX];  /* model clock (wall ms) of that touch */
     int last_op_missed;                    /* the latest op missed at least once */
-    uint64_t last_addr;                    /* first page touched by the latest op */
+    uint64_t last_addr;                    /* the latest op: address, length, kind */
+    uint32_t last_len;
+    uint16_t last_region;
     uint8_t last_kind;
     struct vmt_heap *heap;                 /* resolves region-relative addresses */
     uint64_t prev_hits, prev_misses;
@@ -77,9 +79,11 @@ struct vmv_run {
     struct vmr_counters bucket_start;
     uint64_t opt_at_bucket_start;
 
-    /* Misses at the optimum: cumulative per bucket (opt_cum[b] after bucket b). */
+    /* Misses at the optimum: cumulative per op (opt_cum[i] after op i), shared
+     * by the runs with the same workload and geometry (freed by its owner). */
     uint32_t *opt_cum;
     size_t opt_len;
+    int opt_owner;
     uint64_t opt_total;
     int has_opt;
     char opt_note[120];   /* why there is no OPT timeline */
@@ -116,8 +120,7 @@ int vmv_model_live(const struct vmv_model *m);
 
 /* Bucket i of run r, oldest first (i < r->hist_n). */
 const struct vmv_bucket *vmv_hist(const struct vmv_run *r, unsigned i);
-/* Misses at the optimum after the current op count (interpolates nothing:
- * the value at the last complete bucket), or 0 without a timeline. */
+/* Misses at the optimum over the ops replayed so far, or 0 without a timeline. */
 uint64_t vmv_opt_so_far(const struct vmv_run *r);
 
 /* Misses at the optimum, cumulative per bucket of bucket_ops ops, for

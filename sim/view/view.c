@@ -593,9 +593,25 @@ void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
             vmv_model_step(&v->m, 1);
         } else if (k == SDLK_n) {
             v->paused = 1;
-            uint64_t n = vmv_model_step_to_miss(&v->m, 10000000);
+            /* In chunks, for at most a quarter of a second: the window stays live. */
+            struct vmv_run *s = &v->m.runs[v->m.sel];
+            uint64_t n = 0;
+            double t0 = wall_s();
+            int found = 0;
+            while (s->state == 1 && wall_s() - t0 < 0.25) {
+                uint64_t k = vmv_model_step_to_miss(&v->m, 4096);
+                n += k;
+                if (k == 0 || s->last_op_missed) {
+                    found = k > 0 && s->last_op_missed;
+                    break;
+                }
+            }
             char msg[96];
-            snprintf(msg, sizeof msg, "%llu ops to the next miss", (unsigned long long)n);
+            if (found)
+                snprintf(msg, sizeof msg, "next miss after %llu ops", (unsigned long long)n);
+            else
+                snprintf(msg, sizeof msg, "no miss in %llu ops%s", (unsigned long long)n,
+                         s->state == 1 ? " (N again to go on)" : "");
             set_status(v, msg);
         } else if (k == SDLK_UP || k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS) {
             if (v->speed < NSPEEDS - 1) v->speed++;
@@ -1039,11 +1055,31 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     else
         text(v, F_NORMAL, C_DIM, x, y, 0, "simulated time 0 (ideal ram backend)");
     y += lh;
-    if (c->backend_errors || c->op_errors)
+    if (c->backend_errors || c->op_errors) {
         textf(v, F_NORMAL, C_MISS, x, y, 0, "errors: backend %llu, ops %llu",
               (unsigned long long)c->backend_errors, (unsigned long long)c->op_errors);
-    else if (r->phase[0])
-        textf(v, F_NORMAL, C_DIM, x, y, 0, "phase: %s", r->phase);
+    } else if (r->ops) {
+        /* The latest op, for single stepping. */
+        char what[96];
+        unsigned k = r->last_kind;
+        if (k == VMT_FLUSH || k == VMT_INVALIDATE || k == VMT_PHASE || k == VMT_UNLOCK ||
+            k == VMT_FREE || k == VMT_ALLOC)
+            snprintf(what, sizeof what, "last op: %s", vmt_kind_name(k));
+        else if (r->last_region)
+            snprintf(what, sizeof what, "last op: %s region %u +0x%llX, %lu B", vmt_kind_name(k),
+                     r->last_region, (unsigned long long)r->last_addr, (unsigned long)r->last_len);
+        else
+            snprintf(what, sizeof what, "last op: %s 0x%llX, %lu B", vmt_kind_name(k),
+                     (unsigned long long)r->last_addr, (unsigned long)r->last_len);
+        int tw = text(v, F_NORMAL, C_DIM, x, y, 0, what);
+        text(v, F_BOLD, r->last_op_missed ? C_MISS : C_HIT, x + tw + 8, y, 0,
+             r->last_op_missed ? "miss" : "hit");
+    }
+    if (r->phase[0] && r->state >= 0) {
+        char ph[64];
+        snprintf(ph, sizeof ph, "phase %s", r->phase);
+        if (r->state == 1) text(v, F_SMALL, C_DIM, a.x + a.w - 6, a.y + 6, 1, ph);
+    }
     if (r->state < 0) text(v, F_SMALL, C_MISS, x, a.y + a.h - 14, 0, r->error);
 }
 
@@ -1059,7 +1095,9 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
     if (ri == v->m.sel && v->m.nruns > 1) frame_rect(v, a, 1, C_RESIDENT);
     /* Title: the run, its policy and geometry. */
     struct vm *vm = vmr_vm(r->run);
-    textf(v, F_BOLD, C_TEXT, a.x + 8, a.y + 5, 0, "%u. %s", (unsigned)ri + 1, r->title);
+    char t[300], tf[300];
+    snprintf(t, sizeof t, "%u. %s", (unsigned)ri + 1, r->title);
+    text(v, F_BOLD, C_TEXT, a.x + 8, a.y + 5, 0, fit(v, F_BOLD, t, a.w - 16, tf, sizeof tf));
     textf(v, F_SMALL, C_DIM, a.x + 8, a.y + 23, 0, "%s, %u pages of %u B, pool %llu B",
           vm_policy_name(vm_policy(vm)), r->page_count, r->page_size, (unsigned long long)r->pool);
     int top = a.y + 42;
