@@ -12,6 +12,7 @@
  *   allocator (exact first-fit placement, realloc moving the data); half
  *   the cases run with VM_CLEAN_FIRST.
  * Reads are compared with ref at once; vm_check runs after every operation;
+ * the observer's event counts must match the statistics at the end of a case;
  * a whole-pool read compares everything periodically; at the end of a case a
  * flush must make the backend's memory equal ref byte for byte.
  *
@@ -98,6 +99,17 @@ static const uint8_t counts[] = {DT_COUNTS};
 
 static uint32_t rng_state;
 static uint32_t ops_total;
+
+#if VM_CONFIG_EVENTS && VM_CONFIG_STATS
+/* Events counted by type; each case checks them against the statistics. */
+static uint32_t events[VM_EV_ERROR + 1];
+
+static void count_event(void *ctx, const struct vm_event *ev)
+{
+    (void)ctx;
+    if (ev->type <= VM_EV_ERROR) events[ev->type]++;
+}
+#endif
 
 /* How often the interesting paths ran (printed at the end, so a run that
  * stopped exercising one shows it). */
@@ -672,6 +684,10 @@ static int run_case(void)
     cfg.page_count = tc.page_count;
     cfg.policy = tc.policy;
     cfg.flags = tc.flags;
+#if VM_CONFIG_EVENTS && VM_CONFIG_STATS
+    cfg.event = count_event;
+    memset(events, 0, sizeof events);
+#endif
     cfg.pages = dt_pages;
     cfg.pages_size = sizeof dt_pages;
     cfg.slots = dt_slots;
@@ -717,6 +733,18 @@ static int run_case(void)
 #if VM_CONFIG_CHECK
     err = vm_check(&vm);
     if (err) return fail(S("final-check"), 0, 0, err);
+#endif
+#if VM_CONFIG_EVENTS && VM_CONFIG_STATS
+    {
+        const struct vm_stats *st = vm_stats(&vm);
+        if (events[VM_EV_LOAD] != st->loads) return fail(S("events-load"), 0, events[VM_EV_LOAD], 0);
+        if (events[VM_EV_EVICT] != st->evictions) return fail(S("events-evict"), 0, events[VM_EV_EVICT], 0);
+        if (events[VM_EV_WRITEBACK] != st->writebacks)
+            return fail(S("events-writeback"), 0, events[VM_EV_WRITEBACK], 0);
+        if (events[VM_EV_LOCK] != st->locks) return fail(S("events-lock"), 0, events[VM_EV_LOCK], 0);
+        if (events[VM_EV_UNLOCK] != st->unlocks) return fail(S("events-unlock"), 0, events[VM_EV_UNLOCK], 0);
+        if (events[VM_EV_ERROR] != st->errors) return fail(S("events-error"), 0, events[VM_EV_ERROR], 0);
+    }
 #endif
     return 0;
 }
