@@ -165,6 +165,50 @@ START_TEST(init_defaults)
 }
 END_TEST
 
+/* The static storage macro, the RAM cost macro and member access. */
+VM_STORAGE(static, st, 64, 4);
+
+struct point {
+    uint16_t x;
+    uint32_t y;
+    uint8_t tag[5];
+};
+
+START_TEST(storage_and_members)
+{
+    struct vm_config c;
+    struct vm vm;
+    struct point p, q;
+    uint32_t y = 0;
+    uint8_t tag[5] = {1, 2, 3, 4, 5};
+    good_cfg(&c);
+    c.pages = st_pages;
+    c.pages_size = sizeof st_pages;
+    c.slots = st_slots;
+    c.slot_count = 4;
+    c.page_count = 0;
+    ck_assert_uint_ge(sizeof st_pages, 64 * 4);
+    ck_assert_uint_eq(sizeof st_slots / sizeof st_slots[0], 4);
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_page_count(&vm), 4);
+    ck_assert_uint_eq(VM_RAM_COST(64, 4), 64u * 4u + 4u * sizeof(struct vm_slot) + sizeof(struct vm));
+    ck_assert_uint_eq(VM_SLOT_BYTES, sizeof(struct vm_slot));
+    p.x = 7;
+    p.y = 0xDEADBEEFu;
+    memset(p.tag, 0, sizeof p.tag);
+    ck_assert_int_eq(VM_SET(&vm, 61, &p), VM_OK); /* across a page boundary */
+    ck_assert_int_eq(VM_SET_MEMBER(&vm, 61, struct point, tag, &tag), VM_OK);
+    ck_assert_int_eq(VM_GET_MEMBER(&vm, 61, struct point, y, &y), VM_OK);
+    ck_assert_uint_eq(y, 0xDEADBEEFu);
+    ck_assert_int_eq(VM_GET(&vm, 61, &q), VM_OK);
+    ck_assert_uint_eq(q.x, 7);
+    ck_assert_mem_eq(q.tag, tag, 5);
+    ck_assert_int_eq(vm_flush(&vm), VM_OK);
+    ck_assert_mem_eq(cfg_mem + 61 + offsetof(struct point, tag), tag, 5);
+    ck_assert_int_eq(vm_check(&vm), VM_OK);
+}
+END_TEST
+
 START_TEST(policy_names)
 {
     ck_assert_str_eq(vm_policy_name(VM_POLICY_FIFO), "fifo");
@@ -1208,6 +1252,7 @@ int main(void)
     tcase_add_loop_test(tc, init_rejects_bad_config, 0, BAD_COUNT);
     tcase_add_test(tc, init_defaults);
     tcase_add_test(tc, policy_names);
+    tcase_add_test(tc, storage_and_members);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");

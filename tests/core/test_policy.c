@@ -25,7 +25,7 @@
 
 #include <string.h>
 
-#define MAXS 16
+#define MAXS 254
 
 struct model {
     int policy;
@@ -188,9 +188,9 @@ static void compare(const struct tc *t, const struct model *m, unsigned long ste
     TC_ASSERT_MSG(resident == 0, "%s step %lu: resident page count differs", what, step);
 }
 
-static const uint8_t geo_counts[6] = {1, 2, 3, 4, 8, 16};
+static const uint8_t geo_counts[7] = {1, 2, 3, 4, 8, 16, 254};
 
-/* _i: policy (4) x clean-first (2) x page count (6); with_locks as given. */
+/* _i: policy (4) x clean-first (2) x page count (7); with_locks as given. */
 static void run_exact(int i, int with_locks)
 {
     int policy = i % 4 + 1, clean = (i / 4) % 2;
@@ -212,7 +212,7 @@ static void run_exact(int i, int with_locks)
     memset(&g, 0, sizeof g);
     g.page_size = 16;
     g.page_count = (uint8_t)pc;
-    g.pool_size = 16u * 64u;
+    g.pool_size = 16u * 1024u;
     g.policy = (uint8_t)policy;
     g.flags = clean ? VM_CLEAN_FIRST : 0;
     g.fill_seed = 3;
@@ -276,7 +276,7 @@ static void run_exact(int i, int with_locks)
             a = tc_rng_below(&r, 16u * (pc + 1u));
         else
             a = tc_rng_below(&r, 16u * npages);
-        if (a >= 16u * 64u)
+        if (a >= 16u * 1024u)
             a = 0;
         last = a;
         page = a & ~(vm_addr_t)15u;
@@ -475,8 +475,8 @@ int main(void)
     int failed;
 
     tc = tcase_create("exact");
-    tcase_add_loop_test(tc, policy_exact, 0, 48);
-    tcase_add_loop_test(tc, policy_exact_with_locks, 0, 48);
+    tcase_add_loop_test(tc, policy_exact, 0, 56);
+    tcase_add_loop_test(tc, policy_exact_with_locks, 0, 56);
     tcase_add_test(tc, clock_worked_example);
     tcase_add_test(tc, sieve_worked_example);
     suite_add_tcase(s, tc);
