@@ -77,6 +77,8 @@ def parse_disasm(path):
                     break
             if mnem is None:
                 continue
+            if mnem in ("ijmp", "eijmp") and cur.startswith("__tablejump"):
+                continue  # libgcc's switch-table dispatch: a jump inside the caller
             if mnem in INDIRECT or (mnem in ("blx", "bx") and re.match(r"\s*(r\d+|ip)", rest)):
                 # A call through a pointer: a backend or event callback.
                 (tails if mnem in ("ijmp", "eijmp", "bx") else calls)[cur].add(CALLBACK)
