@@ -11,6 +11,7 @@
  * Exits 77 (skip) with a message when the window mode has no display.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,61 @@ START_TEST(test_screenshot_png)
 }
 END_TEST
 
+/* vmsim ARGS... with an environment that has no display; its exit status. */
+static int run_vmsim_nodisplay(const char *const *args)
+{
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = vmsim_path;
+    for (; *args && n < 15; args++) argv[n++] = *args;
+    argv[n] = NULL;
+    char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) dup2(null, 2);
+        execve(vmsim_path, (char *const *)argv, envp);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *b = malloc(1 << 20);
+    *len = b ? fread(b, 1, 1 << 20, f) : 0;
+    fclose(f);
+    return b;
+}
+
+/* --view without a display runs headless: the same report, byte for byte. */
+START_TEST(test_view_flag_headless)
+{
+    char a[] = "/tmp/vmv-rep-a-XXXXXX", b[] = "/tmp/vmv-rep-b-XXXXXX";
+    close(mkstemp(a));
+    close(mkstemp(b));
+    const char *with[] = {"--view", "--quiet", "--json", a, scen_path, NULL};
+    const char *without[] = {"--quiet", "--json", b, scen_path, NULL};
+    ck_assert_int_eq(run_vmsim_nodisplay(with), 0);
+    ck_assert_int_eq(run_vmsim_nodisplay(without), 0);
+    size_t la, lb;
+    char *ta = slurp(a, &la), *tb = slurp(b, &lb);
+    ck_assert_ptr_nonnull(ta);
+    ck_assert_ptr_nonnull(tb);
+    ck_assert_uint_gt(la, 100);
+    ck_assert_uint_eq(la, lb);
+    ck_assert_int_eq(memcmp(ta, tb, la), 0);
+    free(ta);
+    free(tb);
+    unlink(a);
+    unlink(b);
+}
+END_TEST
+
 START_TEST(test_screenshot_bad_args)
 {
     ck_assert_int_eq(run_vmsim("/nonexistent-dir/x.png", "2"), 3);
@@ -461,6 +517,7 @@ int main(int argc, char **argv)
         if (vmsim_path) {
             tcase_add_test(tc, test_screenshot_png);
             tcase_add_test(tc, test_screenshot_bad_args);
+            tcase_add_test(tc, test_view_flag_headless);
         }
     }
     suite_add_tcase(s, tc);
