@@ -388,7 +388,7 @@ int vmv_view_open_window(struct vmv_view *v, int w, int h, char *err, size_t err
     char title[256];
     snprintf(title, sizeof title, "vmsim live view: %s", v->m.sc->name);
     v->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+                              SDL_WINDOW_RESIZABLE);
     if (!v->win) {
         snprintf(err, errlen, "SDL window: %s", SDL_GetError());
         return -1;

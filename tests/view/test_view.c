@@ -427,6 +427,21 @@ START_TEST(test_keys)
     ck_assert_int_eq(SDL_PushEvent(&e), 1);
     vmv_view_pump(v);
     ck_assert_uint_eq(m->sel, 0);
+    /* S saves the frame as vmsim-view-001.png in the current directory. */
+    char dir[] = "/tmp/vmv-shot-XXXXXX", cwd[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    ck_assert_int_eq(chdir(dir), 0);
+    key(SDLK_s);
+    vmv_view_pump(v);
+    SDL_Surface *shot = IMG_Load("vmsim-view-001.png");
+    ck_assert_msg(shot != NULL, "no screenshot: %s", IMG_GetError());
+    ck_assert_int_eq(shot->w, 1280);
+    ck_assert_int_eq(shot->h, 800);
+    SDL_FreeSurface(shot);
+    unlink("vmsim-view-001.png");
+    ck_assert_int_eq(chdir(cwd), 0);
+    rmdir(dir);
     /* Restart: every run back at op 0. */
     key(SDLK_r);
     vmv_view_pump(v);
