@@ -403,7 +403,10 @@ int vmt_convert(const char *in, const char *in_format, const char *out, const ch
                 const struct vmt_open_opts *opts, char *err, size_t errlen)
 {
     int rc;
-    struct vmt_source *s = vmt_open(in, in_format, opts, err, errlen);
+    struct vmt_source *s;
+    if (in && out && !strcmp(in, out))
+        return vmt_errf(err, errlen, "%s: input and output are the same file", in);
+    s = vmt_open(in, in_format, opts, err, errlen);
     if (!s) return -1;
     rc = vmt_write_source(s, out, out_format, opts, 0, err, errlen);
     vmt_close(s);
