@@ -340,6 +340,10 @@ int vms_report_json(FILE *f, const struct vms_scenario *sc, const struct vms_res
             fprintf(f, "%llu", (unsigned long long)x->opt_misses);
         else
             fputs("null", f);
+        if (!x->has_opt && x->opt_error[0]) {
+            fprintf(f, ",\n      \"opt_error\": ");
+            json_str(f, x->opt_error);
+        }
         fprintf(f, ",\n      \"traffic_ratio\": ");
         json_num(f, x->traffic_ratio);
         fprintf(f, ",\n");
