@@ -79,7 +79,8 @@ END_TEST
 /* Every shipped scenario loads, and every workload in it opens. */
 START_TEST(shipped_scenarios_load)
 {
-    const char *files[] = {"matrix.json", "pathologies.json", "virtmem-benchmark.json"};
+    const char *files[] = {"matrix.json", "pathologies.json", "virtmem-benchmark.json",
+                           "lackey-sort.json", "faults.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[1024];
         struct vms_scenario sc;
