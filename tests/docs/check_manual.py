@@ -169,7 +169,7 @@ def check_code(blocks, args, work):
     fails, compiled, ran, skipped, frags = [], 0, 0, 0, 0
     incs = []
     for d in ['core', 'backends/bus', 'backends/sram', 'backends/sd',
-              'backends/file', 'backends/serial']:
+              'backends/file', 'backends/serial', 'sim/trace']:
         incs += ['-I', os.path.join(args.src, d)]
     incs += ['-I', work]  # files saved by <!-- file: NAME --> blocks
     cc = args.cc
