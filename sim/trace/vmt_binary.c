@@ -138,10 +138,55 @@ static int bin_bad(struct bin_source *b, const uint8_t *rec, const char *what)
 }
 
 static int bin_next_slow(struct bin_source *b, struct vmt_op *op);
+static int bin_next_rw(struct bin_source *b, struct vmt_op *op);
+
+/* A read or write with a region or a payload. Nothing is committed until
+ * the record is known to be whole and valid; anything unusual (a bad region
+ * or length, a payload past the buffer) is redone by the slow path, which
+ * reports errors. At least VMT_BIN_PAD bytes are readable. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int bin_next_rw(struct bin_source *b, struct vmt_op *op)
+{
+    const uint8_t *p = b->p;
+    unsigned tag = *p++;
+    uint64_t r = 0, addr, l = b->prev_len;
+    if (tag & F_REGION) {
+        r = get_varint8(&p);
+        if (r == 0 || r > 0xffff) return bin_next_slow(b, op);
+    }
+    addr = b->prev_addr + (uint64_t)unzigzag(get_varint8(&p));
+    if (!(tag & F_SAME_LEN)) {
+        l = get_varint8(&p);
+        if (l > UINT32_MAX) return bin_next_slow(b, op);
+    }
+    if (tag & F_DATA) {
+        if ((uint64_t)(b->end - p) < l) return bin_next_slow(b, op);
+        op->data = p;
+        p += l;
+    } else {
+        op->data = NULL;
+    }
+    b->prev_addr = addr;
+    b->prev_len = (uint32_t)l;
+    op->kind = (uint8_t)(tag & 1u);
+    op->mode = op->value = 0;
+    op->region = (uint16_t)r;
+    op->src_region = 0;
+    op->id = 0;
+    op->addr = addr;
+    op->src = 0;
+    op->len = (uint32_t)l;
+    op->name = NULL;
+    b->p = p;
+    b->count++;
+    return 1;
+}
 
 /* The common case (a plain read or write, the buffer well filled) is kept
- * small so that it needs no register spills; everything else is in
- * bin_next_slow. */
+ * small so that it needs no register spills; reads and writes with a region
+ * or payload go to bin_next_rw, everything else to bin_next_slow. */
 static int bin_next(struct vmt_source *s, struct vmt_op *op)
 {
     struct bin_source *b = (struct bin_source *)s;
@@ -150,7 +195,7 @@ static int bin_next(struct vmt_source *s, struct vmt_op *op)
     if ((size_t)(b->end - p) < VMT_BIN_PAD || b->done) return bin_next_slow(b, op);
     tag = *p++;
     if ((tag & ~(unsigned)(F_SAME_LEN | 1u)) == 0) {
-        /* Fast path: a plain read or write (no region, no payload). */
+        /* Fastest path: a plain read or write (no region, no payload). */
         uint64_t l;
         b->prev_addr += (uint64_t)unzigzag(get_varint8(&p));
         if (!(tag & F_SAME_LEN)) {
@@ -158,7 +203,6 @@ static int bin_next(struct vmt_source *s, struct vmt_op *op)
             if (l > UINT32_MAX) return bin_bad(b, rec, "length above 2^32-1");
             b->prev_len = (uint32_t)l;
         }
-        /* At least VMT_BIN_PAD bytes were there: a truncated record shows at the end. */
         op->kind = (uint8_t)(tag & 1u);
         op->mode = op->value = 0;
         op->region = op->src_region = 0;
@@ -172,6 +216,7 @@ static int bin_next(struct vmt_source *s, struct vmt_op *op)
         b->count++;
         return 1;
     }
+    if ((tag & ~(unsigned)(F_SAME_LEN | F_REGION | F_DATA | 1u)) == 0) return bin_next_rw(b, op);
     return bin_next_slow(b, op);
 }
 
