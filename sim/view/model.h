@@ -65,6 +65,8 @@ struct vmv_run {
     uint64_t flash_op[VM_PAGE_COUNT_MAX];  /* op index of that touch */
     uint64_t flash_ms[VM_PAGE_COUNT_MAX];  /* model clock (wall ms) of that touch */
     int last_op_missed;                    /* the latest op missed at least once */
+    int first_evict;                       /* slot of the latest op's first eviction, or -1 */
+    int evicting;                          /* the same, while the op runs */
     uint64_t last_addr;                    /* the latest op: address, length, kind */
     uint32_t last_len;
     uint16_t last_region;

@@ -128,15 +128,31 @@ static void check_frame(size_t run, int *dirty_seen, int *victim_seen)
 START_TEST(test_pixels_every_op)
 {
     struct vmv_model *m = vmv_view_model(v);
-    int dirty = 0, victim = 0;
+    int dirty = 0, victim = 0, evictions = 0;
     ck_assert_uint_eq(m->nruns, 3);
     while (vmv_model_live(m)) {
+        /* The marked victim is the slot the policy then really evicts. */
+        int predicted[3];
+        uint64_t before[3];
+        for (size_t r = 0; r < m->nruns; r++) {
+            predicted[r] = vm_next_victim(vmr_vm(m->runs[r].run));
+            before[r] = m->runs[r].ops;
+        }
         vmv_model_step(m, 1);
+        for (size_t r = 0; r < m->nruns; r++)
+            if (m->runs[r].ops > before[r] && m->runs[r].first_evict >= 0) {
+                ck_assert_msg(m->runs[r].first_evict == predicted[r],
+                              "run %zu op %llu: evicted slot %d, marked %d", r,
+                              (unsigned long long)m->runs[r].ops, m->runs[r].first_evict,
+                              predicted[r]);
+                evictions++;
+            }
         draw();
         for (size_t r = 0; r < m->nruns; r++) check_frame(r, &dirty, &victim);
     }
     ck_assert_int_gt(dirty, 20);
     ck_assert_int_gt(victim, 20);
+    ck_assert_int_gt(evictions, 20);
 }
 END_TEST
 
