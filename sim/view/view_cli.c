@@ -136,11 +136,12 @@ static int interactive(const struct vmv_cli *c, struct vms_scenario *sc)
     struct vmv_options o = {1, -1, 0};
     struct vmv_view *v = vmv_view_new(sc, &o, err, sizeof err);
     if (!v || vmv_view_open_window(v, c->width, c->height, err, sizeof err) < 0) {
-        fprintf(stderr, "vmsim: %s\n", err);
+        /* The headless run that follows reports the run's own errors. */
+        fprintf(stderr, "vmsim: live view: %s; running headless\n", err);
         vmv_view_free(v);
         TTF_Quit();
         SDL_Quit();
-        return 1;
+        return -1;
     }
     vmv_view_loop(v);
     vmv_view_free(v);
