@@ -395,7 +395,7 @@ def check_links(pages, args):
     if os.path.isdir(figdir):
         for f in sorted(os.listdir(figdir)):
             r = os.path.join('docs', 'manual', 'figures', f)
-            if f.endswith('.png') and r not in linked_pages:
+            if f.endswith(('.png', '.svg')) and r not in linked_pages:
                 fails.append('%s: figure not shown on any manual page' % r)
     print('links: %d checked in %d pages' % (n, len(pages)))
     return fails

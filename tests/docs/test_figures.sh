@@ -1,15 +1,15 @@
 #!/bin/bash
 # test_figures.sh - the committed figures of docs/manual are current: renders
 # them again into a scratch folder and compares them byte for byte (vmsim's
-# offscreen view is deterministic).
-# Usage: test_figures.sh RENDER-SCRIPT VMSIM SRCDIR
+# offscreen view and vmbench's SVG are deterministic).
+# Usage: test_figures.sh RENDER-SCRIPT VMSIM VMBENCH SRCDIR
 set -eu -o pipefail
-render=$1 vmsim=$2 src=$3
+render=$1 vmsim=$2 vmbench=$3 src=$4
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$render" "$vmsim" "$src" "$tmp" 2>/dev/null
+"$render" "$vmsim" "$vmbench" "$src" "$tmp" 2>/dev/null
 bad=0 n=0
-for f in "$tmp"/*.png; do
+for f in "$tmp"/*; do
     n=$((n + 1))
     name=$(basename "$f")
     if ! cmp -s "$f" "$src/docs/manual/figures/$name"; then
@@ -17,8 +17,10 @@ for f in "$tmp"/*.png; do
         bad=1
     fi
 done
-for f in "$src"/docs/manual/figures/*.png; do
+for f in "$src"/docs/manual/figures/*; do
     [ -e "$tmp/$(basename "$f")" ] || { echo "$f: not in scenarios/figures/figures.txt"; bad=1; }
 done
+# The list, for the record: file, tool, scenario or workload.
+grep -v '^#' "$src/scenarios/figures/figures.txt" | awk 'NF { w = $3; for (i = 3; i <= NF; i++) if ($i ~ /\.json$/) { w = $i; break } print "  " $1 " <- " $2 " " w }'
 echo "figures: $n rendered and compared"
 exit $bad
