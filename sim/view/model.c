@@ -15,6 +15,7 @@ static void on_event(void *ctx, const struct vm_event *ev)
     if (ev->type == VM_EV_EVICT && r->evicting < 0) r->evicting = ev->slot;
     if (ev->type != VM_EV_LOAD || ev->slot == VM_BOUNCE_SLOT) return;
     r->loaded_now[ev->slot] = 1;
+    r->loaded_any = 1;
     uint64_t cell = ((uint64_t)ev->addr / r->page_size) >> r->heat_shift;
     if (cell < r->heat_len) {
         uint32_t h = ++r->heat[cell];
@@ -73,7 +74,8 @@ static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
     r->last_op_missed = st->misses != r->prev_misses;
     r->prev_hits = st->hits;
     r->prev_misses = st->misses;
-    memset(r->loaded_now, 0, sizeof r->loaded_now);
+    if (r->loaded_any) memset(r->loaded_now, 0, sizeof r->loaded_now);
+    r->loaded_any = 0;
     r->first_evict = r->evicting;
     r->evicting = -1;
     if (r->ops % r->m->bucket_ops == 0) close_bucket(r);
@@ -94,6 +96,7 @@ static void run_reset_state(struct vmv_run *r)
     r->ops = 0;
     memset(r->flash, 0, sizeof r->flash);
     memset(r->loaded_now, 0, sizeof r->loaded_now);
+    r->loaded_any = 0;
     r->last_op_missed = 0;
     r->first_evict = r->evicting = -1;
     r->prev_hits = r->prev_misses = 0;

@@ -61,6 +61,7 @@ struct vmv_run {
 
     /* The latest op: its touches per slot and when they happened. */
     uint8_t loaded_now[VM_PAGE_COUNT_MAX]; /* slot loaded during the current op */
+    uint8_t loaded_any;                    /* some loaded_now[] is set */
     uint8_t flash[VM_PAGE_COUNT_MAX];      /* enum vmv_touch of the slot's last touch */
     uint64_t flash_op[VM_PAGE_COUNT_MAX];  /* op index of that touch */
     uint64_t flash_ms[VM_PAGE_COUNT_MAX];  /* model clock (wall ms) of that touch */
