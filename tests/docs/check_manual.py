@@ -209,6 +209,8 @@ def check_code(blocks, args, work):
         run = b.marker('run') is not None
         exe = os.path.join(work, 'block%d' % n)
         if run:
+            # Runnable examples must be clean under ASan and UBSan too.
+            flags += args.sanitize
             cmd = (cc + flags + extra + incs + [cfile, '-o', exe, '-Wl,--start-group'] +
                    args.lib + ['-Wl,--end-group', '-lm'])
         else:
@@ -225,8 +227,10 @@ def check_code(blocks, args, work):
             continue
         ran += 1
         try:
+            env = dict(os.environ)
+            env['UBSAN_OPTIONS'] = 'print_stacktrace=1:halt_on_error=1'
             p = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               universal_newlines=True, timeout=30, cwd=work)
+                               universal_newlines=True, timeout=30, cwd=work, env=env)
         except subprocess.TimeoutExpired:
             fails.append('%s: program ran over 30 s' % b.where())
             continue
@@ -407,6 +411,10 @@ def main():
     ap.add_argument('--build', required=True, help='build directory')
     ap.add_argument('--cc', action='append', default=[], help='compiler word (repeat)')
     ap.add_argument('--lib', action='append', default=[], help='static library to link runs with')
+    ap.add_argument('--no-sanitize', dest='sanitize', action='store_const', const=[],
+                    default=['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
+                             '-fno-sanitize-recover=undefined'],
+                    help='build run blocks without ASan/UBSan')
     ap.add_argument('--only', choices=['code', 'commands', 'links'], action='append')
     ap.add_argument('--keep', action='store_true', help='keep the temporary folder')
     ap.add_argument('pages', nargs='*', help='pages (default: docs/manual/*.md)')
