@@ -72,6 +72,7 @@ struct vmv_view {
     size_t marks_cap;
     uint64_t frames;
     double draw_s, draw_max;
+    double draw_recent; /* moving average of the draw time */
     unsigned shots;
     uint32_t *readback; /* the last frame read from a window (vmv_view_pixel) */
     int readback_ok, readback_w, readback_h;
@@ -1412,9 +1413,16 @@ void vmv_view_draw(struct vmv_view *v)
     if (v->status[0] && v->now_ms - v->status_ms < 4000)
         text(v, F_SMALL, C_VICTIM, v->w - 12, ky + 3, 1, v->status);
     else
-        textf(v, F_SMALL, C_DIM, v->w - 12, ky + 3, 1, "op %s / %s   bucket = %llu ops",
+    {
+        /* In a window, the mean draw time of the last frames (not in
+         * screenshots, which stay the same from run to run). */
+        char dt[48] = "";
+        if (v->win && v->frames)
+            snprintf(dt, sizeof dt, "   draw %.1f ms", 1e3 * v->draw_recent);
+        textf(v, F_SMALL, C_DIM, v->w - 12, ky + 3, 1, "op %s / %s   bucket = %llu ops%s",
               fmt_count(b1, 32, sel->ops), sel->op_total ? fmt_count(b2, 32, sel->op_total) : "?",
-              (unsigned long long)m->bucket_ops);
+              (unsigned long long)m->bucket_ops, dt);
+    }
     draw_tooltip(v);
     if (v->help) draw_help(v);
     v->readback_ok = 0;
@@ -1422,6 +1430,7 @@ void vmv_view_draw(struct vmv_view *v)
     double dt = wall_s() - t0;
     v->frames++;
     v->draw_s += dt;
+    v->draw_recent = v->frames == 1 ? dt : 0.9 * v->draw_recent + 0.1 * dt;
     if (dt > v->draw_max) v->draw_max = dt;
 }
 
