@@ -301,6 +301,47 @@ START_TEST(virtmem_bench_shape)
 }
 END_TEST
 
+START_TEST(binary_payloads_across_refills)
+{
+    /* Payloads of every size up to 3 MiB, crossing the reader's 1 MiB buffer. */
+    char err[600];
+    const char *p = tt_path("payloads.vmt");
+    struct vmt_writer *w = vmt_writer_open(p, NULL, 1u << 24, NULL, err, sizeof err);
+    static const uint32_t lens[] = {1, 100, 70000, 1u << 20, (1u << 20) + 7, 5, 3u << 20, 2, 300000};
+    uint8_t *data = malloc(3u << 20);
+    struct vmt_source *s;
+    struct vmt_op op;
+    size_t i, k;
+    ck_assert_ptr_nonnull(w);
+    for (i = 0; i < (3u << 20); i++) data[i] = (uint8_t)(i * 131 + (i >> 11));
+    for (k = 0; k < 3; k++)
+        for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+            memset(&op, 0, sizeof op);
+            op.kind = (i & 1) ? VMT_READ : VMT_WRITE;
+            op.region = (uint16_t)(k ? 0 : 9);
+            op.addr = i * 1000 + k;
+            op.len = lens[i];
+            op.data = data + k;
+            ck_assert_int_eq(vmt_writer_put(w, &op), 0);
+        }
+    ck_assert_msg(vmt_writer_close(w, err, sizeof err) == 0, "%s", err);
+    s = vmt_open(p, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    for (k = 0; k < 3; k++)
+        for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+            ck_assert_int_eq(vmt_next(s, &op), 1);
+            ck_assert_uint_eq(op.len, lens[i]);
+            ck_assert_uint_eq(op.addr, i * 1000 + k);
+            ck_assert_uint_eq(op.region, k ? 0 : 9);
+            ck_assert_ptr_nonnull(op.data);
+            ck_assert_int_eq(memcmp(op.data, data + k, lens[i]), 0);
+        }
+    ck_assert_int_eq(vmt_next(s, &op), 0);
+    vmt_close(s);
+    free(data);
+}
+END_TEST
+
 /* ---- binary format errors ----------------------------------------------- */
 
 static const char *small_binary(void)
@@ -664,6 +705,7 @@ int main(void)
     tcase_add_loop_test(tc, generator_deterministic, 0, N_GEN);
     tcase_add_test(tc, generator_seed_matters);
     tcase_add_test(tc, virtmem_bench_shape);
+    tcase_add_test(tc, binary_payloads_across_refills);
     tcase_add_test(tc, binary_invalid);
     tcase_add_test(tc, fuzz_binary);
     tcase_add_test(tc, fuzz_json);
