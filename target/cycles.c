@@ -14,6 +14,10 @@
  * Figures (cycles per access, after the baseline is subtracted):
  *   hit_get8      vm_get8 on the hot page (the inline fast path)
  *   hit_set8      vm_set8 on the hot, dirty page (the inline fast path)
+ *   hit_get16, hit_get32  vm_get16 / vm_get32 on the hot page (inline)
+ *   lock_unlock_ro8  vm_lock (RO, 8 bytes, resident page) + one read through
+ *                 the pointer + vm_unlock: the price of switching to plain
+ *                 pointer access for a run of bytes
  *   hit_slow_get8 vm_get8 alternating between two resident pages, so every
  *                 access goes through vm_read's slow path (lookup, policy)
  *   array_get8    a plain RAM array read, for comparison
@@ -61,6 +65,9 @@ static volatile uint8_t sink;
 static uint32_t measurements;
 
 #define BARRIER() __asm__ __volatile__("" ::: "memory")
+/* Every timed loop is its own function, never inlined or specialised into
+ * its caller, so each figure's code does not depend on the others. */
+#define NOINLINE __attribute__((noinline, noclone))
 
 /* A 32-bit cycle counter: Timer1 at clk/1, free running (never written,
  * which also avoids a simavr quirk with TOV1 after TCNT1 writes), plus its
@@ -148,7 +155,7 @@ static int setup(uint16_t page_size, uint8_t policy)
  * (i & 31) when stride is 0 (hits), else (i * stride) % POOL (misses). */
 #define DEFINE_LOOP(name, body) DEFINE_LOOP_B(name, body, BARRIER())
 #define DEFINE_LOOP_B(name, body, barrier)                                     \
-    static uint32_t name(vm_addr_t base, uint16_t stride, uint16_t n)          \
+    static NOINLINE uint32_t name(vm_addr_t base, uint16_t stride, uint16_t n) \
     {                                                                          \
         uint16_t i;                                                            \
         uint32_t t0;                                                           \
@@ -173,6 +180,17 @@ DEFINE_LOOP(loop_none, sink = (uint8_t)a)
 DEFINE_LOOP(loop_get8, vm_get8(&vm, a, &v); sink = v)
 DEFINE_LOOP(loop_set8, vm_set8(&vm, a, (uint8_t)a); sink = (uint8_t)a)
 DEFINE_LOOP(loop_array, sink = plain[(uint8_t)a & 63u])
+/* a & ~3 keeps 16/32-bit values inside the 32-byte page */
+DEFINE_LOOP(loop_get16, { uint16_t w; vm_get16(&vm, a & ~(vm_addr_t)3u, &w); sink = (uint8_t)w; })
+DEFINE_LOOP(loop_get32, { uint32_t w; vm_get32(&vm, a & ~(vm_addr_t)3u, &w); sink = (uint8_t)w; })
+/* A lock and unlock of 8 bytes of the resident hot page, then one byte
+ * through the pointer. */
+DEFINE_LOOP(loop_lock, {
+    struct vm_lock lk;
+    vm_lock(&vm, a & ~(vm_addr_t)7u, 8, VM_LOCK_RO, &lk);
+    sink = ((const uint8_t *)lk.ptr)[0];
+    vm_unlock(&vm, &lk);
+})
 /* Without the barrier: the compiler may keep the hot page in registers, as
  * in a tight loop of user code. */
 DEFINE_LOOP_B(loop_none_tight, sink = (uint8_t)a, (void)0)
@@ -183,7 +201,7 @@ DEFINE_LOOP(loop_ram_read, ram.backend.read(ram.backend.ctx, a, scratch, stride)
 typedef uint32_t (*loop_fn)(vm_addr_t base, uint16_t stride, uint16_t n);
 
 /* Cycles of n iterations of loop minus the same of loop_none. */
-static int32_t net(loop_fn loop, vm_addr_t base, uint16_t stride, uint16_t n)
+static NOINLINE int32_t net(loop_fn loop, vm_addr_t base, uint16_t stride, uint16_t n)
 {
     uint32_t body = loop(base, stride, n);
     uint32_t none = loop_none(base, stride, n);
@@ -206,6 +224,9 @@ static void hits(void)
     report(DT_STR("hit_get8"), DT_STR(""), net(loop_get8, 0, 0, N_HIT), N_HIT);
     report(DT_STR("hit_set8"), DT_STR(""), net(loop_set8, 0, 0, N_HIT), N_HIT);
     report(DT_STR("array_get8"), DT_STR(""), net(loop_array, 0, 0, N_HIT), N_HIT);
+    report(DT_STR("hit_get16"), DT_STR(""), net(loop_get16, 0, 0, N_HIT), N_HIT);
+    report(DT_STR("hit_get32"), DT_STR(""), net(loop_get32, 0, 0, N_HIT), N_HIT);
+    report(DT_STR("lock_unlock_ro8"), DT_STR(""), net(loop_lock, 0, 0, N_SLOW), N_SLOW);
     {
         int32_t none = (int32_t)loop_none_tight(0, 0, N_HIT);
         report(DT_STR("hit_get8_tight"), DT_STR(""), (int32_t)loop_get8_tight(0, 0, N_HIT) - none, N_HIT);
