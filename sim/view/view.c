@@ -1412,8 +1412,7 @@ void vmv_view_draw(struct vmv_view *v)
          "S screenshot   H help   Q quit");
     if (v->status[0] && v->now_ms - v->status_ms < 4000)
         text(v, F_SMALL, C_VICTIM, v->w - 12, ky + 3, 1, v->status);
-    else
-    {
+    else {
         /* In a window, the mean draw time of the last frames (not in
          * screenshots, which stay the same from run to run). */
         char dt[48] = "";
