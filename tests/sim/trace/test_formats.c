@@ -308,12 +308,12 @@ START_TEST(binary_payloads_across_refills)
     const char *p = tt_path("payloads.vmt");
     struct vmt_writer *w = vmt_writer_open(p, NULL, 1u << 24, NULL, err, sizeof err);
     static const uint32_t lens[] = {1, 100, 70000, 1u << 20, (1u << 20) + 7, 5, 3u << 20, 2, 300000};
-    uint8_t *data = malloc(3u << 20);
+    uint8_t *data = malloc((3u << 20) + 8);
     struct vmt_source *s;
     struct vmt_op op;
     size_t i, k;
     ck_assert_ptr_nonnull(w);
-    for (i = 0; i < (3u << 20); i++) data[i] = (uint8_t)(i * 131 + (i >> 11));
+    for (i = 0; i < (3u << 20) + 8; i++) data[i] = (uint8_t)(i * 131 + (i >> 11));
     for (k = 0; k < 3; k++)
         for (i = 0; i < sizeof lens / sizeof lens[0]; i++) {
             memset(&op, 0, sizeof op);
