@@ -835,6 +835,15 @@ static void layout_map(struct panel *p, const struct vmv_run *r)
     SDL_Rect a = p->map;
     uint64_t ppc = 1;
     int cell = 16;
+    if (a.w < 4 || a.h < 4) { /* no room (a tiny window) */
+        p->cell = 4;
+        p->pages_per_cell = r->npages ? r->npages : 1;
+        p->ncells = 0;
+        p->cols = p->rows = 0;
+        p->mx = a.x;
+        p->my = a.y;
+        return;
+    }
     for (;;) {
         uint64_t cells = (r->npages + ppc - 1) / ppc;
         int cols = a.w / cell, rows = a.h / cell;
@@ -1123,25 +1132,29 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         p->plots.y = right.y + 158;
         p->plots.h = right.h - 158;
     } else {
-        /* Stacked: counters and plots keep a fixed share; the map takes what
-         * its cells need at 12 px (at most 18%); the tiles get the rest. */
+        /* Stacked: counters and plots keep a fixed share while there is room
+         * (plots go first when the panel is short, then the counters, then
+         * the map); the map takes what its cells need at 9 px (at most 14%);
+         * the tiles get the rest. */
         int h = in.h;
-        int plots_h = h * 24 / 100 < 126 ? 126 : h * 24 / 100;
+        int plots_h = h >= 520 ? (h * 24 / 100 < 126 ? 126 : h * 24 / 100) : h >= 430 ? 96 : 0;
+        int counters_h = h >= 300 ? 130 : 0;
         int cols = in.w / 9 > 0 ? in.w / 9 : 1;
         int need = (int)((r->npages + (uint64_t)cols - 1) / (uint64_t)cols) * 9;
         int map_h = need < h * 14 / 100 ? need : h * 14 / 100;
         if (map_h < 36) map_h = 36;
+        if (h < 220) map_h = 0;
         p->plots = in;
         p->plots.h = plots_h;
         p->plots.y = in.y + in.h - plots_h;
         p->counters = in;
-        p->counters.h = 130;
-        p->counters.y = p->plots.y - 6 - 130;
+        p->counters.h = counters_h;
+        p->counters.y = p->plots.y - (plots_h ? 6 : 0) - counters_h;
         p->map = in;
         p->map.h = map_h;
-        p->map.y = p->counters.y - 8 - map_h;
+        p->map.y = p->counters.y - (counters_h ? 8 : 0) - map_h;
         p->tiles = in;
-        p->tiles.h = p->map.y - map_title - 6 - in.y;
+        p->tiles.h = p->map.y - (map_h ? map_title + 6 : 0) - in.y;
     }
     layout_tiles(p, r->page_count);
     layout_map(p, r);
@@ -1163,9 +1176,10 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = %llu pages (%s)",
                  (unsigned long long)r->npages, (unsigned long long)p->pages_per_cell,
                  fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
-    int tw = text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg);
+    int tw = p->map.h >= 4 ? text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg) : 0;
     int lx = p->map.x + p->map.w, ly = p->map.y - map_title;
     int room = p->map.w - tw - 12;
+    if (p->map.h < 4) room = 0;
     if (room > text_width(v, F_SMALL, "resident dirty") + 30) {
         lx -= text(v, F_SMALL, C_DIRTY, lx, ly, 1, "dirty") + 10;
         lx -= text(v, F_SMALL, C_RESIDENT, lx, ly, 1, "resident") + 10;
@@ -1179,7 +1193,7 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         text(v, F_SMALL, C_DIM, lx - 44, ly, 1, "1");
     }
     if (v->marks) draw_map(v, r, p);
-    draw_counters(v, r, p->counters);
+    if (p->counters.h > 0) draw_counters(v, r, p->counters);
     if (p->plots.h > 60) draw_plots(v, r, p->plots);
 }
 
@@ -1222,6 +1236,7 @@ static void draw_race(struct vmv_view *v, SDL_Rect a)
         x += a.w * 9 / 100;
         textf(v, F_NORMAL, c->misses == best ? C_HIT : C_MISS, x, y + 1, 0, "misses %s",
               fmt_count(b1, 32, c->misses));
+        if (a.w < 1000) continue; /* narrow: name, progress, hit ratio and misses only */
         x += a.w * 11 / 100;
         if (r->has_opt)
             textf(v, F_NORMAL, C_OPT, x, y + 1, 0, "opt %s", fmt_count(b2, 32, vmv_opt_so_far(r)));
@@ -1389,10 +1404,13 @@ void vmv_view_draw(struct vmv_view *v)
     if (m->nruns > 1) {
         v->race_row_h = 20;
         int rows = (int)m->nruns;
+        int fit_rows = (v->h - 420) / v->race_row_h; /* leave the panels >= ~360 px */
+        if (fit_rows < 2) fit_rows = 2;
         if (rows > 8) rows = 8;
+        if (rows > fit_rows) rows = fit_rows;
         v->race = (SDL_Rect){8, y, v->w - 16, rows * v->race_row_h};
         draw_race(v, v->race);
-        y += v->race.h + (m->nruns > 8 ? 18 : 8);
+        y += v->race.h + (m->nruns > (size_t)rows ? 18 : 8);
     }
     /* Panels. */
     SDL_Rect area = {8, y, v->w - 16, v->h - y - 28};
@@ -1408,8 +1426,9 @@ void vmv_view_draw(struct vmv_view *v)
     /* Key line. */
     int ky = v->h - 22;
     text(v, F_SMALL, C_DIM, 12, ky + 3, 0,
-         "Space pause   . step   N next miss   +/- speed   R restart   Tab run   F focus   "
-         "S screenshot   H help   Q quit");
+         v->w >= 1100 ? "Space pause   . step   N next miss   +/- speed   R restart   Tab run   "
+                        "F focus   S screenshot   H help   Q quit"
+                      : "Space pause   . step   +/- speed   H help");
     if (v->status[0] && v->now_ms - v->status_ms < 4000)
         text(v, F_SMALL, C_VICTIM, v->w - 12, ky + 3, 1, v->status);
     else {

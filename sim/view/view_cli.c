@@ -51,9 +51,9 @@ int vmv_cli_parse(int *argc, char **argv, struct vmv_cli *c)
             } else {
                 int w, h;
                 char x;
-                if (sscanf(val, "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 320 ||
-                    h < 240 || w > 8192 || h > 8192)
-                    return bad("--view-size: expected WIDTHxHEIGHT from 320x240 to 8192x8192, got \"%s\"",
+                if (sscanf(val, "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 640 ||
+                    h < 400 || w > 8192 || h > 8192)
+                    return bad("--view-size: expected WIDTHxHEIGHT from 640x400 to 8192x8192, got \"%s\"",
                                val);
                 c->width = w;
                 c->height = h;

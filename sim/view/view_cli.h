@@ -6,7 +6,7 @@
  *   --no-view         never open it (wins over --view)
  *   --screenshot F    render the view after --at N ops into PNG file F and exit
  *   --at N            ops to replay before the screenshot (default: the whole trace)
- *   --view-size WxH   window or screenshot size (default 1280x800)
+ *   --view-size WxH   window or screenshot size (default 1280x800, at least 640x400)
  *
  * The view only observes: after the window is closed vmsim runs the scenario
  * headless exactly as without --view, so every report is unchanged.
