@@ -105,6 +105,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->page_size = ps;
     vm->page_shift = (uint8_t)shift;
     vm->page_mask = (vm_addr_t)ps - 1u;
+    vm->page_base_mask = ~vm->page_mask;
     vm->page_count = (uint8_t)n;
     vm->policy = policy;
     vm->flags = cfg->flags;
@@ -769,6 +770,9 @@ void vm_stats_reset(struct vm *vm)
 {
 #if VM_CONFIG_STATS
     memset(&vm->stats, 0, sizeof vm->stats);
+#if UINT_MAX <= 0xFFFFu
+    vm->fast_hits = 0;
+#endif
 #endif
 #if VM_CONFIG_SLOT_STATS
     {
@@ -857,6 +861,7 @@ int vm_check(const struct vm *vm)
 
     REQUIRE(vm->page_size >= VM_PAGE_SIZE_MIN && vm->page_size <= VM_PAGE_SIZE_MAX);
     REQUIRE((1u << vm->page_shift) == vm->page_size && vm->page_mask == (vm_addr_t)vm->page_size - 1u);
+    REQUIRE(vm->page_base_mask == ~vm->page_mask);
     REQUIRE(n >= 1 && n <= VM_PAGE_COUNT_MAX);
     for (i = 0; i < n; i++) {
         const struct vm_slot *s = &vm->slots[i];

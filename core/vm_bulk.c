@@ -137,7 +137,7 @@ static int rd_pair(struct vm *vm, vm_addr_t a, vm_addr_t b, uint16_t *c, uint8_t
 
 int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
 {
-    uint8_t tmp[STAGE], *p;
+    uint8_t tmp[STAGE], *p = NULL;
     int i, err;
 
     if ((err = check(vm, dst, n)) != VM_OK) return err;
@@ -159,7 +159,7 @@ int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
  * so that an overlap within the chunk is still safe. */
 static int copy_chunk(struct vm *vm, vm_addr_t b, vm_addr_t a, uint16_t k, int backward)
 {
-    uint8_t tmp[STAGE], *pb;
+    uint8_t tmp[STAGE], *pb = NULL;
     const uint8_t *pa;
     uint16_t done, t, off;
     int i, j, err;

@@ -9,6 +9,8 @@
 #ifndef VM_CONFIG_H
 #define VM_CONFIG_H
 
+#include <stdint.h>
+
 #ifdef VM_USER_CONFIG
 #include VM_USER_CONFIG
 #endif
@@ -88,7 +90,11 @@
  * or 0 for none). It turns the slow-path lookup from a scan of every slot into
  * one probe on most accesses. Costs this many bytes of RAM. */
 #ifndef VM_CONFIG_HINTS
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define VM_CONFIG_HINTS 256 /* desktop: simulating 64+ pages at full speed */
+#else
 #define VM_CONFIG_HINTS 16
+#endif
 #endif
 /* Programmer-error assertions (an argument that the API documents as a
  * precondition). Runtime faults are always checked, whatever this says. */

@@ -66,7 +66,13 @@ static inline int vm__bounced(const struct vm *vm, vm_addr_t a, vm_addr_t n)
     return vm->bounce_len && a < vm->bounce_addr + vm->bounce_len && vm->bounce_addr < a + n;
 }
 #else
-#define vm__bounced(vm, a, n) 0
+static inline int vm__bounced(const struct vm *vm, vm_addr_t a, vm_addr_t n)
+{
+    (void)vm;
+    (void)a;
+    (void)n;
+    return 0;
+}
 #endif
 
 #endif /* VM_INTERNAL_H */
