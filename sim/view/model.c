@@ -12,7 +12,11 @@
 static void on_event(void *ctx, const struct vm_event *ev)
 {
     struct vmv_run *r = ctx;
-    if (ev->type == VM_EV_EVICT && r->evicting < 0) r->evicting = ev->slot;
+    if (ev->type == VM_EV_EVICT && r->evicting < 0) {
+        r->evicting = ev->slot;
+        r->evicting_page = ev->addr;
+    }
+    if (ev->type == VM_EV_WRITEBACK) r->writebacks_now++;
     if (ev->type != VM_EV_LOAD || ev->slot == VM_BOUNCE_SLOT) return;
     r->loaded_now[ev->slot] = 1;
     r->loaded_any = 1;
@@ -77,7 +81,10 @@ static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
     if (r->loaded_any) memset(r->loaded_now, 0, sizeof r->loaded_now);
     r->loaded_any = 0;
     r->first_evict = r->evicting;
+    r->first_evict_page = r->evicting_page;
     r->evicting = -1;
+    r->last_writebacks = r->writebacks_now;
+    r->writebacks_now = 0;
     if (r->ops % r->m->bucket_ops == 0) close_bucket(r);
 }
 
@@ -99,6 +106,7 @@ static void run_reset_state(struct vmv_run *r)
     r->loaded_any = 0;
     r->last_op_missed = 0;
     r->first_evict = r->evicting = -1;
+    r->writebacks_now = r->last_writebacks = 0;
     r->prev_hits = r->prev_misses = 0;
     r->phase[0] = 0;
     r->hist_n = r->hist_head = 0;

@@ -68,6 +68,8 @@ struct vmv_run {
     int last_op_missed;                    /* the latest op missed at least once */
     int first_evict;                       /* slot of the latest op's first eviction, or -1 */
     int evicting;                          /* the same, while the op runs */
+    vm_addr_t first_evict_page, evicting_page; /* the page it evicted */
+    uint32_t writebacks_now, last_writebacks;  /* write-backs during the (latest) op */
     uint64_t last_addr;                    /* the latest op: address, length, kind */
     uint32_t last_len;
     uint16_t last_region;
