@@ -600,6 +600,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
         lk->addr = addr;
         lk->mode = (uint8_t)mode;
         lk->slot = VM_WRAP_SLOT;
+        VM__STAT(vm, locks);
         return VM_OK;
     }
 #endif
@@ -675,6 +676,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
     if (lk->slot == VM_WRAP_SLOT) {
         if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
         lk->mode = 0;
+        VM__STAT(vm, unlocks);
         return VM_OK;
     }
 #endif

@@ -472,7 +472,9 @@ VM__DEFINE_TYPED(32)
  * one bounced range can be locked at a time (nested locks of exactly that
  * range are counted); another one is VM_ERR_BUSY, and so is an in-page lock
  * that overlaps the bounced range. A straddling range that does not fit is
- * trimmed at the page boundary: lk->len tells how much was locked.
+ * trimmed at the page boundary: lk->len tells how much was locked. A
+ * straddling lock is also VM_ERR_BUSY while either of its two pages holds an
+ * in-page lock (that pointer would not see the bounced copy).
  *
  * vm_lock returns VM_ERR_INVAL for len == 0 or a bad mode, VM_ERR_RANGE
  * outside the pool, VM_ERR_BUSY as above or when no slot can be evicted.
@@ -513,7 +515,9 @@ int vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp);
  * Flush and invalidate.
  * vm_flush writes back every dirty page, locked ones included, in address
  * order, then calls the backend's sync. It goes on past a failed page and
- * returns the first error; failed pages stay dirty.
+ * returns the first error; failed pages stay dirty. A bounced write lock is
+ * first copied into its pages, which can need a free slot: VM_ERR_BUSY when
+ * every slot is locked (the bounced data stays in the bounce buffer).
  * vm_invalidate flushes, then empties every unlocked slot whose write-back
  * succeeded (the next access reloads from the backend).
  * -------------------------------------------------------------------------- */

@@ -16,8 +16,9 @@
 #endif
 
 /* Replacement policies. VM_POLICY_RUNTIME (the default) links all of them and
- * lets vm_config.policy choose; any other value links only that policy and
- * ignores vm_config.policy. */
+ * lets vm_config.policy choose; any other value links only that policy, and
+ * vm_init then accepts vm_config.policy 0 or that policy (VM_ERR_INVAL for
+ * another one, which this build cannot run). */
 #define VM_POLICY_DEFAULT 0 /* in vm_config.policy: use VM_DEFAULT_POLICY */
 #define VM_POLICY_FIFO 1
 #define VM_POLICY_LRU 2

@@ -166,9 +166,9 @@ START_TEST(minimal_errors)
 }
 END_TEST
 
-/* vm_config.h: a fixed VM_CONFIG_POLICY "links only that policy and
- * ignores vm_config.policy". */
-START_TEST(fixed_policy_ignores_config)
+/* vm_config.h: a fixed VM_CONFIG_POLICY links only that policy; a
+ * vm_config.policy naming another one is refused, 0 and the fixed one work. */
+START_TEST(fixed_policy_refuses_others)
 {
     struct vm vm;
     struct vm_ram ram;
@@ -183,6 +183,11 @@ START_TEST(fixed_policy_ignores_config)
     c.pages_size = sizeof pages;
     c.slots = slots;
     c.slot_count = PC;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_ERR_INVAL);
+    c.policy = VM_POLICY_LRU;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_policy(&vm), VM_POLICY_LRU);
+    c.policy = 0;
     ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
     ck_assert_uint_eq(vm_policy(&vm), VM_POLICY_LRU);
 }
@@ -194,14 +199,10 @@ int main(void)
     TCase *tc = tcase_create("minimal");
     SRunner *sr;
     int failed;
-    const char *known = getenv("VM_TEST_KNOWN_BUGS");
 
     tcase_add_test(tc, minimal_differential);
     tcase_add_test(tc, minimal_errors);
-    /* Fails against the current core (reported); run with
-     * VM_TEST_KNOWN_BUGS=1. */
-    if (known != NULL && *known == '1')
-        tcase_add_test(tc, fixed_policy_ignores_config);
+    tcase_add_test(tc, fixed_policy_refuses_others);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
