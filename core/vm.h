@@ -357,6 +357,10 @@ static inline void *vm_unwrap(const struct vm *vm, vm_addr_t a)
 int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
 int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 
+/* The typed accessors' slow path (private): one small value, any page. */
+int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
+int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
+
 #if VM_CONFIG_STATS && UINT_MAX <= 0xFFFFu
 /* On 8/16-bit MCUs a 32-bit increment in RAM costs ~20 cycles; a 16-bit one
  * with a rare carry costs ~9. vm_stats() folds the count in. */
@@ -391,7 +395,7 @@ VM_INLINE int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
         VM__HIT(vm);
         return VM_OK;
     }
-    return vm_read(vm, v, a, 1);
+    return vm__get_slow(vm, a, v, 1);
 }
 
 VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
@@ -405,7 +409,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
         VM__HIT(vm);
         return VM_OK;
     }
-    return vm_write(vm, a, &v, 1);
+    return vm__set_slow(vm, a, &v, 1);
 }
 
 /* Multi-byte typed access: inline when the value lies inside the hot page. */
@@ -419,7 +423,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
             VM__HIT(vm);                                                       \
             return VM_OK;                                                      \
         }                                                                      \
-        return vm_read(vm, v, a, sizeof *v);                                   \
+        return vm__get_slow(vm, a, v, sizeof *v);                              \
     }                                                                          \
     VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v) \
     {                                                                          \
@@ -433,7 +437,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
             VM__HIT(vm);                                                       \
             return VM_OK;                                                      \
         }                                                                      \
-        return vm_write(vm, a, &v, sizeof v);                                  \
+        return vm__set_slow(vm, a, &v, sizeof v);                              \
     }
 VM__DEFINE_TYPED(16)
 VM__DEFINE_TYPED(32)
