@@ -159,12 +159,20 @@ table() {
   echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bounce, wrap, strerror, 16 hints);"
   echo "**small** = \`$small\`;"
   echo "**minimal** = small plus \`${minimal#"$small "}\`."
-  echo "Stack: \`-fstack-usage\` frames plus return addresses along the deepest direct call path from any public \`vm_\` function (the .su figures include saved registers and, on AVR, the return address; libc/libgcc helpers count as their return address only). \"At a callback\": the deepest path that ends in a call through a pointer (a backend read/write/sync, the event or walk callback); that callback's own stack comes on top. Paths:"
+  echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function; libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
   echo
+  local last=
   for r in "${rows[@]}"; do
     IFS='|' read -r name cname code ram sb sf sp slot vm cost w cb cp <<<"$r"
-    echo "- $name/$cname: deepest \`${sp//>/ > }\`; at a callback \`${cp//>/ > }\`"
+    if [ "$name" != "$last" ]; then
+      [ -z "$last" ] || echo
+      printf -- '- %s: `%s`' "$name" "${sp//>/ > }"
+      last=$name
+    else
+      printf ' / `%s`' "${sp//>/ > }"
+    fi
   done
+  echo
 }
 
 status=0
