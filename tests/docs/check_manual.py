@@ -2,7 +2,8 @@
 """check_manual.py - keeps the manual (docs/manual/*.md) true.
 
 Three checks, chosen with --only:
-  code      every ```c block is compiled against the core and backend headers;
+  code      every ```c block is compiled against the core and backend headers
+            (```cpp blocks with a C++ compiler and arduino/stubs, not linked);
             blocks marked <!-- run --> are linked and run, and their output is
             compared with a following ```output block.
   commands  every ```sh block and every `$ ` line of a ```console block is run
@@ -166,17 +167,38 @@ PRELUDE = '''#include <stdint.h>
 
 
 def check_code(blocks, args, work):
-    fails, compiled, ran, skipped, frags = [], 0, 0, 0, 0
+    fails, compiled, ran, skipped, frags, cpp = [], 0, 0, 0, 0, 0
     incs = []
     for d in ['core', 'backends/bus', 'backends/sram', 'backends/sd',
               'backends/file', 'backends/serial', 'sim/trace']:
         incs += ['-I', os.path.join(args.src, d)]
     incs += ['-I', work]  # files saved by <!-- file: NAME --> blocks
     cc = args.cc
-    for n, b in enumerate(b for b in blocks if b.lang == 'c'):
+    cxx_incs = ['-I', os.path.join(args.src, 'arduino', 'stubs'),
+                '-I', os.path.join(args.src, 'arduino')] + incs
+    for n, b in enumerate(b for b in blocks if b.lang in ('c', 'cpp')):
         if b.marker('skip') is not None:
             skipped += 1
             print('skip %s: %s' % (b.where(), b.marker('skip')))
+            continue
+        if b.lang == 'cpp':
+            # C++ (Arduino sketches, vm.hpp): compiled, not linked, against
+            # the stand-in Arduino core in arduino/stubs.
+            if not args.cxx:
+                skipped += 1
+                print('skip %s: no C++ compiler' % b.where())
+                continue
+            cfile = os.path.join(work, 'block%d.cpp' % n)
+            with open(cfile, 'w') as f:
+                f.write('#line %d "%s"\n' % (b.line + 1, b.page) + b.text)
+            p = subprocess.run(args.cxx + ['-std=c++11', '-Wall', '-Wextra', '-Werror'] +
+                               cxx_incs + ['-c', cfile, '-o', cfile + '.o'],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               universal_newlines=True)
+            compiled += 1
+            cpp += 1
+            if p.returncode != 0:
+                fails.append('%s: ```cpp block does not compile:\n%s' % (b.where(), show(p.stdout)))
             continue
         frag = b.marker('fragment')
         src = b.text
@@ -245,8 +267,8 @@ def check_code(blocks, args, work):
                 fails.append('%s: output differs from the ```output block at line %d: %s\n'
                              'actual output:\n%s' % (b.where(), b.output.line, msg,
                                                     show(p.stdout)))
-    print('code blocks: %d compiled (%d fragments), %d linked and run, %d skipped' %
-          (compiled, frags, ran, skipped))
+    print('code blocks: %d compiled (%d C++, %d fragments), %d linked and run, %d skipped' %
+          (compiled, cpp, frags, ran, skipped))
     return fails
 
 
@@ -410,6 +432,7 @@ def main():
     ap.add_argument('--src', required=True, help='source tree (repository root)')
     ap.add_argument('--build', required=True, help='build directory')
     ap.add_argument('--cc', action='append', default=[], help='compiler word (repeat)')
+    ap.add_argument('--cxx', action='append', default=[], help='C++ compiler word (repeat)')
     ap.add_argument('--lib', action='append', default=[], help='static library to link runs with')
     ap.add_argument('--no-sanitize', dest='sanitize', action='store_const', const=[],
                     default=['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
