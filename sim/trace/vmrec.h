@@ -6,13 +6,14 @@
  *      call vm_read(vm, ...). Nothing else changes.
  *   2. Transparent: link the program with vmrec_wrap_dep (Meson), i.e. the
  *      vmrec_wrap library plus -Wl,--wrap=vm_read,--wrap=vm_write,... (the
- *      list is VMREC_WRAP_FLAGS in sim/trace/meson.build), and call
+ *      list is vmrec_wrap_funcs in sim/trace/meson.build), and call
  *      vmrec_attach(r, vm) once. Every call the program makes to the core
  *      is then recorded, unchanged. The inline accessors (vm_get8 ...)
  *      serve the "hot page" without a call; while attached, the recorder
- *      clears the hot page after each call so that they always reach
- *      vm_read/vm_write and are recorded (the core's numbers do not change:
- *      touching the hot page again changes no policy state).
+ *      clears the hot page after each call so that they always reach their
+ *      slow path (vm__get_slow/vm__set_slow, also wrapped) and are
+ *      recorded (the core's numbers do not change: touching the hot page
+ *      again changes no policy state).
  *
  * What is recorded: each successful call, as one op: read, write (with the
  * bytes when VMREC_DATA), lock (the length actually locked) and unlock (ids

@@ -8,6 +8,8 @@
 #include "vmrec.h"
 
 int __real_vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
+int __real_vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
+int __real_vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 int __real_vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 int __real_vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
 int __real_vm_unlock(struct vm *vm, struct vm_lock *lk);
@@ -25,6 +27,8 @@ int __real_vm_free(struct vm *vm, vm_addr_t p);
 vm_addr_t __real_vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size);
 
 int __wrap_vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
+int __wrap_vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
+int __wrap_vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 int __wrap_vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 int __wrap_vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
 int __wrap_vm_unlock(struct vm *vm, struct vm_lock *lk);
@@ -68,6 +72,24 @@ int __wrap_vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n)
 {
     int w = watched(vm), rc;
     if (REAL(__real_vm_read(vm, dst, src, n)) == VM_OK && w && n) note_range(vm, VMT_READ, src, n, dst, 0, 0);
+    else if (w) after(vm);
+    return rc;
+}
+
+/* The typed accessors (vm_get8 ... vm_set32) call these when the value is
+ * not in the hot page; with the hot page cleared, that is every call. */
+int __wrap_vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
+{
+    int w = watched(vm), rc;
+    if (REAL(__real_vm__get_slow(vm, a, v, n)) == VM_OK && w && n) note_range(vm, VMT_READ, a, n, v, 0, 0);
+    else if (w) after(vm);
+    return rc;
+}
+
+int __wrap_vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
+{
+    int w = watched(vm), rc;
+    if (REAL(__real_vm__set_slow(vm, a, v, n)) == VM_OK && w && n) note_range(vm, VMT_WRITE, a, n, v, 0, 0);
     else if (w) after(vm);
     return rc;
 }

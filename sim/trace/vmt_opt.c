@@ -22,9 +22,18 @@ struct vmt_blk {
     uint16_t id;
 };
 
+struct vmt_held {
+    uint32_t id;
+    uint32_t len;
+    uint64_t addr;
+};
+
 struct vmt_heap {
     uint64_t start, end;
     uint32_t align;
+    uint32_t bounce;       /* bounce buffer bytes; 0: the page size */
+    struct vmt_held *held; /* bounced locks that write back at unlock */
+    size_t nheld, capheld;
     struct vmt_blk *b; /* sorted by address */
     size_t n, cap;
     uint64_t *base; /* by id: address, or UINT64_MAX when not live */
@@ -49,9 +58,12 @@ struct vmt_heap *vmt_heap_new(uint64_t heap_start, uint64_t heap_end, uint32_t a
     return h;
 }
 
+void vmt_heap_set_bounce(struct vmt_heap *h, uint32_t bounce_size) { h->bounce = bounce_size; }
+
 void vmt_heap_free(struct vmt_heap *h)
 {
     if (!h) return;
+    free(h->held);
     free(h->b);
     free(h->base);
     free(h->size);
@@ -130,11 +142,51 @@ int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size,
     switch (op->kind) {
     case VMT_READ:
     case VMT_WRITE:
-    case VMT_LOCK:
     case VMT_MEMSET:
         if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0) return -1;
         touch_range(a, op->len, shift, fn, ctx);
         return 0;
+    case VMT_LOCK: {
+        /* As vm_lock: a range inside one page touches it; a straddling range
+         * that fits the bounce buffer is read into it (ro, rw: both pages now)
+         * and written back at the last unlock (wo, rw: both pages then); a
+         * longer one is trimmed to its first page. */
+        uint64_t bounce = h && h->bounce ? h->bounce : page_size;
+        if (bounce > page_size) bounce = page_size;
+        if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0) return -1;
+        if (!op->len) return 0;
+        if ((a & mask) + op->len <= page_size || op->len > bounce) {
+            fn(ctx, a >> shift);
+            return 0;
+        }
+        if (op->mode & VMT_LOCK_RO) touch_range(a, op->len, shift, fn, ctx);
+        if ((op->mode & VMT_LOCK_WO) && h) {
+            if (h->nheld == h->capheld) {
+                size_t nc = h->capheld ? h->capheld * 2 : 8;
+                struct vmt_held *nh = realloc(h->held, nc * sizeof *nh);
+                if (!nh) return -1;
+                h->held = nh;
+                h->capheld = nc;
+            }
+            h->held[h->nheld].id = op->id;
+            h->held[h->nheld].addr = a;
+            h->held[h->nheld].len = op->len;
+            h->nheld++;
+        }
+        return 0;
+    }
+    case VMT_UNLOCK: {
+        size_t i;
+        if (!h) return 0;
+        for (i = h->nheld; i-- > 0;) {
+            if (h->held[i].id == op->id) {
+                touch_range(h->held[i].addr, h->held[i].len, shift, fn, ctx);
+                h->held[i] = h->held[--h->nheld];
+                break;
+            }
+        }
+        return 0;
+    }
     case VMT_MEMCPY: {
         uint64_t left = op->len;
         if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0 ||
@@ -224,6 +276,12 @@ static size_t read_block(FILE *f, size_t rsize, uint64_t nrec, uint64_t k, void 
 int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n,
                    uint64_t *misses, char *err, size_t errlen)
 {
+    return vmt_opt_misses_bounce(s, page_size, 0, counts, n, misses, err, errlen);
+}
+
+int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
+                          const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen)
+{
     struct opt_pass1 o;
     struct vmt_heap *h = NULL;
     struct vmt_op op;
@@ -244,6 +302,7 @@ int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *cou
     }
     if (vmt_rewind(s) < 0) return vmt_errf(err, errlen, "%s", vmt_error(s));
     h = vmt_heap_new(4, s->info.pool_size, 4);
+    if (h) vmt_heap_set_bounce(h, bounce_size);
     o.a = tmpfile();
     b = tmpfile();
     o.buf = malloc(OPT_BLK * sizeof *o.buf);

@@ -113,12 +113,19 @@ size_t vmt_memory(const struct vmt_source *s);
  * Touch order: each op touches the pages of its range in address order (MEMCPY: for each
  * chunk, source page then destination page), locks touch their page(s); FLUSH/PHASE touch
  * nothing; INVALIDATE empties the cache (so OPT restarts cold: count compulsory misses again).
+ * Locks exactly as vm_lock does: a lock inside one page touches it; one that straddles two
+ * pages and fits the bounce buffer touches both at the lock (ro, rw: it is read) and both at
+ * its unlock (wo, rw: it is written back); a longer one is trimmed to its first page.
  * Memory bounded by the number of distinct pages, not the trace length, except for a temporary
  * file if needed.
  * The source is rewound first and left at its end. Region-relative addresses are
  * resolved with a mirror of the core's allocator (first fit, VM_ALLOC_ALIGN = 4,
  * heap from 4 to the pool's end), as struct vmt_heap below. counts[i] must be 1..65535. */
 int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen);
+/* The same for a pager with a bounce buffer of bounce_size bytes (0, as in
+ * vmt_opt_misses: the page size, vmsim's default). */
+int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
+                          const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen);
 /* in_format/out_format NULL: detect from the file (input) or the extension (output:
  * .vmt/.bin binary, .json, .din, .txt). */
 int vmt_convert(const char *in, const char *in_format, const char *out, const char *out_format, const struct vmt_open_opts *opts, char *err, size_t errlen);
@@ -156,6 +163,8 @@ typedef void (*vmt_touch_fn)(void *ctx, uint64_t page);
 struct vmt_heap;
 struct vmt_heap *vmt_heap_new(uint64_t heap_start, uint64_t heap_end, uint32_t align);
 void vmt_heap_free(struct vmt_heap *h);
+/* Bounce buffer size assumed for straddling locks (0: the page size). */
+void vmt_heap_set_bounce(struct vmt_heap *h, uint32_t bounce_size);
 /* ALLOC/FREE update the heap (an ALLOC that does not fit leaves its region
  * unresolved); other ops are ignored. Returns 0 or <0 on a bad id. */
 int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op);
@@ -163,8 +172,9 @@ int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op);
 int vmt_heap_resolve(const struct vmt_heap *h, uint16_t region, uint64_t addr, uint64_t *abs);
 
 /* Calls fn for each page (absolute address / page_size) op touches. ALLOC
- * and FREE are applied to h (which may be NULL when the trace uses no
- * regions). Returns 0, or <0 when a region cannot be resolved. */
+ * and FREE are applied to h, which also remembers bounced locks until their
+ * unlock (h may be NULL when the trace uses no regions: unlocks then touch
+ * nothing). Returns 0, or <0 when a region cannot be resolved. */
 int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size,
                 vmt_touch_fn fn, void *ctx);
 

@@ -13,6 +13,7 @@
 
 static uint8_t mem[POOL];
 static uint32_t pages[4096 * 16 / 4];
+static uint32_t bounce[4096 / 4];
 static struct vm_slot slots[32];
 static struct vm_block heap[64];
 
@@ -21,6 +22,7 @@ static void replay(struct vm *vm, struct vmt_source *s)
     struct vmt_op op;
     vm_addr_t base[64] = {0};
     static uint8_t buf[65536];
+    struct vm_lock locks[8];
     int rc;
     ck_assert_int_eq(vmt_rewind(s), 0);
     while ((rc = vmt_next(s, &op)) == 1) {
@@ -34,6 +36,12 @@ static void replay(struct vm *vm, struct vmt_source *s)
             break;
         case VMT_MEMSET: ck_assert_int_eq(vm_memset(vm, a, op.value, op.len), VM_OK); break;
         case VMT_MEMCPY: ck_assert_int_eq(vm_memmove(vm, a, src, op.len), VM_OK); break;
+        case VMT_LOCK:
+            ck_assert_uint_lt(op.id, 8);
+            ck_assert_int_eq(vm_lock(vm, a, op.len, op.mode, &locks[op.id]), VM_OK);
+            if (op.mode != VM_LOCK_RO) memset(locks[op.id].ptr, 0x33, locks[op.id].len);
+            break;
+        case VMT_UNLOCK: ck_assert_int_eq(vm_unlock(vm, &locks[op.id]), VM_OK); break;
         case VMT_FLUSH: ck_assert_int_eq(vm_flush(vm), VM_OK); break;
         case VMT_INVALIDATE: ck_assert_int_eq(vm_invalidate(vm), VM_OK); break;
         case VMT_ALLOC:
@@ -49,6 +57,9 @@ static void replay(struct vm *vm, struct vmt_source *s)
 }
 
 static const char *const specs[] = {
+    /* locks: in-page, bounced (chunk <= page size) and trimmed (chunk > page size) */
+    "{\"type\": \"virtmem_bench\", \"size\": 3000, \"reps\": 2, \"chunk\": 48, \"pool_size\": 4096}",
+    "{\"type\": \"virtmem_bench\", \"size\": 3000, \"reps\": 1, \"chunk\": 100, \"pool_size\": 4096, \"phases\": [\"W+lock\", \"R+lock\"]}",
     "{\"type\": \"zipf\", \"pool_size\": 32768, \"access\": 12, \"ops\": 3000, \"write_ratio\": 0.3}",
     "{\"type\": \"working_set\", \"pool_size\": 32768, \"access\": 8, \"ops\": 3000, \"set_size\": 1024, \"shift_every\": 300, \"write_ratio\": 0.2}",
     "{\"type\": \"hash_table\", \"pool_size\": 32768, \"buckets\": 64, \"records\": 300, \"lookups\": 300}",
@@ -114,6 +125,8 @@ START_TEST(core_matches_naive)
                 cfg.slot_count = counts[c];
                 cfg.heap = heap;
                 cfg.heap_blocks = 64;
+                cfg.bounce = bounce; /* one page, as vmsim */
+                cfg.bounce_size = sizes[z];
                 ck_assert_int_eq(vm_init(&vm, &cfg), VM_OK);
                 replay(&vm, s);
                 switch (policies[p]) {
