@@ -46,7 +46,9 @@ measure() { # name extra-flags...
     { k = $1; if (k ~ /^miss_/) k = k "." p; print n "." k, $2 }' "$tmp/$name.txt"
 }
 
-rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The last commit that changed core/ (stable across unrelated commits).
+rev=$(git -C "$root" log -1 --format=%h -- core 2>/dev/null || true)
+[ -n "$rev" ] || rev=unknown
 if [ "$rev" != unknown ] && ! git -C "$root" diff --quiet HEAD -- core 2>/dev/null; then
   rev="$rev + uncommitted changes in core/"
 fi
