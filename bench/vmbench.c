@@ -53,7 +53,8 @@ static const char usage_text[] =
     "  --page-sizes L    list or range of powers of two, e.g. 32,64,128 or 16-1024 (default)\n"
     "  --page-counts L   list or range, e.g. 1-16 (default 1,2,3,4,6,8,12,16)\n"
     "  --policies L      fifo,lru,clock,sieve or all (default all)\n"
-    "  --budget BYTES    RAM budget for page buffers + metadata (VM_RAM_COST); K/M suffixes;\n"
+    "  --budget BYTES    RAM budget for page buffers + the core's metadata, with the struct\n"
+    "                    sizes of the backend's platform profile; K/M suffixes;\n"
     "                    points over it are still measured but never recommended\n"
     "  --budget-only     measure only the points within the budget\n"
     "  --objective O     time (default: simulated time), bytes (backend bytes) or misses\n"
@@ -201,6 +202,14 @@ static int in_budget(const struct sweep *sw, const struct point *p)
     return !sw->budget || p->ram_cost <= sw->budget;
 }
 
+/* The platform profile a backend names ("" for none): RAM costs use its
+ * MCU's struct sizes. */
+static const char *profile_of(const struct sweep *sw, unsigned b)
+{
+    const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sw->backend_json[b], "profile"));
+    return p ? p : "";
+}
+
 static void make_points(struct sweep *sw)
 {
     unsigned b, s, c, q, i = 0;
@@ -217,7 +226,7 @@ static void make_points(struct sweep *sw)
                     p->page_size = sw->sizes[s];
                     p->page_count = sw->counts[c];
                     p->policy = sw->policies[q];
-                    p->ram_cost = VM_RAM_COST(p->page_size, p->page_count);
+                    p->ram_cost = vmr_ram_cost(profile_of(sw, b), p->page_size, p->page_count);
                 }
 }
 
@@ -664,7 +673,7 @@ static int write_svg(FILE *f, const struct sweep *sw, const struct answer *an)
             for (s = 0; s < sw->nsizes; s++) {
                 unsigned k = 0;
                 int x = x0 + left + cw * (int)s, y;
-                while (k < sw->ncounts && VM_RAM_COST(sw->sizes[s], sw->counts[k]) <= sw->budget) k++;
+                while (k < sw->ncounts && vmr_ram_cost(profile_of(sw, b), sw->sizes[s], sw->counts[k]) <= sw->budget) k++;
                 y = top + ch * (int)(sw->ncounts - k);
                 fprintf(f, "%s%d %d H%d ", s ? "L" : "M", x, y, x + cw);
             }

@@ -884,7 +884,7 @@ int vmr_finish(struct vmr_run *r, struct vmr_result *res)
 #endif
     res->ok = !r->failed;
     snprintf(res->error, sizeof res->error, "%s", r->error);
-    res->ram_cost = VM_RAM_COST(r->cfg.pager.page_size, r->cfg.pager.page_count);
+    res->ram_cost = vmr_ram_cost(r->cfg.backend.profile, r->cfg.pager.page_size, r->cfg.pager.page_count);
     res->pool_size = r->pool;
     res->verified_full = r->shadow != NULL && r->unknown == NULL;
     res->phase_count = r->nphases;

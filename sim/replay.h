@@ -177,6 +177,11 @@ void vmr_destroy(struct vmr_run *run);
 int vmr_replay(const struct vmr_config *cfg, struct vmt_source *src,
                struct vmr_result *res);
 
+/* RAM a geometry costs on the board: page buffers plus the core's metadata,
+ * with the struct sizes of the profile's MCU (the README's size table,
+ * default configuration), or of this host (VM_RAM_COST) without a profile. */
+size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count);
+
 /* Names <-> values. Return -1 for an unknown name. */
 int vmr_backend_type_from_name(const char *name);
 const char *vmr_backend_type_name(unsigned type);

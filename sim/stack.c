@@ -406,6 +406,18 @@ void vmr_stack_close(struct vmr_stack *st)
     st->state = NULL;
 }
 
+size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count)
+{
+#ifdef VMR_HAVE_SIMBUS
+    const struct vm_platform *p = profile && profile[0] ? vm_platform_find(profile) : NULL;
+    if (p && p->slot_bytes && p->vm_bytes)
+        return (size_t)page_size * page_count + (size_t)page_count * p->slot_bytes + p->vm_bytes;
+#else
+    (void)profile;
+#endif
+    return VM_RAM_COST(page_size, page_count);
+}
+
 int vmr_profile_check(const char *name)
 {
 #ifdef VMR_HAVE_SIMBUS

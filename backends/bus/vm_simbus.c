@@ -25,6 +25,7 @@ const struct vm_platform vm_platforms[] = {
         122488u,    /* miss_ns: 1960 cycles, the pager's own work on a miss
                        (32 B page, sieve, backend transfer excluded); both
                        measured on a simulated atmega328p: target/avr-cycles.txt */
+        28u, 154u,  /* struct vm_slot, struct vm: README size table, "full" */
         "hardware.md D: ATmega328P Table 19-5; ucexperiment 23K256 timing; "
         "forum.arduino.cc topic 126827",
     },
@@ -38,7 +39,8 @@ const struct vm_platform vm_platforms[] = {
                        ~20 ns/byte beyond wire time (see "due"), taken for
                        the faster Cortex-M4 too [D] */
         0u,         /* no per-transaction figure in hardware.md */
-        0u, 0u,     /* hit_ns, miss_ns: not measured yet */
+        0u, 0u,     /* hit_ns, miss_ns: not measured (no Cortex-M simulator here) */
+        28u, 180u,  /* struct vm_slot, struct vm on cortex-m4: README size table */
         "hardware.md D: PaulStoffregen/SPI SPI.h, teensy3/kinetis.h; "
         "per-byte cost as due (ArduinoCore-renesas#45)",
     },
@@ -51,11 +53,12 @@ const struct vm_platform vm_platforms[] = {
                        write; ~520 wire bytes take 99 us at 42 MHz; the rest
                        is ~20 ns/byte (ArduinoCore-renesas#45) [D] */
         0u,         /* no per-transaction figure in hardware.md */
-        0u, 0u,     /* hit_ns, miss_ns: not measured yet */
+        0u, 0u,     /* hit_ns, miss_ns: not measured (no Cortex-M simulator here) */
+        28u, 180u,  /* struct vm_slot, struct vm on cortex-m (M3 as M4) */
         "hardware.md D: Due SPI divider; hardware.md B: SdFat README and "
         "ArduinoCore-renesas#45",
     },
-    {NULL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, NULL},
+    {NULL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, NULL},
 };
 
 const struct vm_platform *vm_platform_find(const char *name)

@@ -64,6 +64,8 @@ struct vm_platform {
     uint32_t xfer_ns;     /* MCU cost per transaction (CS assert/deassert) */
     uint32_t hit_ns;      /* pager CPU cost per touch that hits */
     uint32_t miss_ns;     /* pager CPU cost per touch that misses (no I/O) */
+    uint16_t slot_bytes;  /* sizeof(struct vm_slot) on this MCU (default config) */
+    uint16_t vm_bytes;    /* sizeof(struct vm) on this MCU (default config) */
     const char *source;   /* where the figures come from */
 };
 
