@@ -356,6 +356,8 @@ static int better(const struct sweep *sw, const struct point *a, const struct po
     double x = objective_of(sw, a), y = objective_of(sw, b);
     if (x != y) return x < y;
     if (a->ram_cost != b->ram_cost) return a->ram_cost < b->ram_cost;
+    if ((a->policy == VM_DEFAULT_POLICY) != (b->policy == VM_DEFAULT_POLICY))
+        return a->policy == VM_DEFAULT_POLICY; /* exact tie: the default policy */
     return a->index < b->index;
 }
 
@@ -369,12 +371,17 @@ static void answer(const struct sweep *sw, struct answer *an)
     for (i = 0; i < sw->npts; i++) {
         const struct point *p = &sw->pts[i];
         if (!p->measured || !p->ok || !in_budget(sw, p)) continue;
-        if (an->best < 0 || better(sw, p, &sw->pts[an->best])) {
-            an->second = an->best;
-            an->best = (int)i;
-        } else if (an->second < 0 || better(sw, p, &sw->pts[an->second])) {
-            an->second = (int)i;
-        }
+        if (an->best < 0 || better(sw, p, &sw->pts[an->best])) an->best = (int)i;
+    }
+    /* The runner-up is the best other geometry (backend, page size or page
+     * count), so the margin says what choosing the geometry is worth; the
+     * policies of one geometry often tie. */
+    for (i = 0; an->best >= 0 && i < sw->npts; i++) {
+        const struct point *p = &sw->pts[i], *b = &sw->pts[an->best];
+        if (!p->measured || !p->ok || !in_budget(sw, p)) continue;
+        if (p->backend == b->backend && p->page_size == b->page_size && p->page_count == b->page_count)
+            continue;
+        if (an->second < 0 || better(sw, p, &sw->pts[an->second])) an->second = (int)i;
     }
     if (an->best >= 0 && an->second >= 0) {
         double b = objective_of(sw, &sw->pts[an->best]), s = objective_of(sw, &sw->pts[an->second]);
@@ -467,8 +474,8 @@ static void print_table(FILE *f, const struct sweep *sw, const struct answer *an
     fprintf(f, "%sBest:%s %s%s%s\n", bold, off, green, line, off);
     if (an->second >= 0) {
         describe(sw, &sw->pts[an->second], line, sizeof line);
-        fprintf(f, "%sRunner-up:%s %s\n  the best is %.1f%% better on %s\n", bold, off, line, an->margin * 100.0,
-                obj_names[sw->objective]);
+        fprintf(f, "%sRunner-up (another geometry):%s %s\n  the best is %.1f%% better on %s\n", bold, off, line,
+                an->margin * 100.0, obj_names[sw->objective]);
     }
     fprintf(f, "%sPareto front%s (RAM cost against %s; nothing is both cheaper and better):\n", bold, off,
             obj_names[sw->objective]);

@@ -307,9 +307,42 @@ static int do_lock(struct vmr_run *r, const struct vmt_op *op)
     unsigned mode = op->mode;
     if (mode != VM_LOCK_RO && mode != VM_LOCK_WO && mode != VM_LOCK_RW)
         return fail(r, "op %llu: bad lock mode %u", (unsigned long long)r->op_index, mode);
+    /* A lock longer than the pager gives (vm_lock trims at a page end when
+     * the range does not fit the bounce buffer) is done the way a program
+     * does it: lock what it gets, use it, unlock, lock the rest. The last
+     * piece stays held until the trace's UNLOCK, so every page size replays
+     * the same program, byte for byte. */
     struct vm_lock lk;
-    int rc = vm_lock(&r->vm, a, op->len, mode, &lk);
-    if (rc < 0) return op_failed(r, op, rc);
+    uint32_t done = 0;
+    for (;;) {
+        int rc = vm_lock(&r->vm, a + done, op->len - done, mode, &lk);
+        if (rc < 0) return op_failed(r, op, rc);
+        size_t n = lk.len;
+        uint8_t *p = lk.ptr;
+        vm_addr_t at = a + done;
+        if (mode != VM_LOCK_WO) {
+            r->access_read += n;
+            if (r->check && check_bytes(r, op, at, p, n)) return -1;
+        }
+        if (mode != VM_LOCK_RO) {
+            r->access_written += n;
+            if (op->data)
+                memcpy(p, op->data + done, n);
+            else
+                fill_pattern(p, at, n, r->op_index);
+            if (r->shadow) {
+                memcpy(r->shadow + at, p, n);
+                mark_unknown(r, at, n, 0);
+            }
+        }
+        done += (uint32_t)n;
+        if (done >= op->len) break;
+        rc = vm_unlock(&r->vm, &lk);
+        if (rc < 0) {
+            if (r->shadow && mode != VM_LOCK_RO) mark_unknown(r, lk.addr, lk.len, 1);
+            return op_failed(r, op, rc);
+        }
+    }
     if (r->nheld == r->capheld) {
         size_t cap = r->capheld ? r->capheld * 2 : 16;
         struct vmr_held *h = realloc(r->held, cap * sizeof *h);
@@ -320,23 +353,6 @@ static int do_lock(struct vmr_run *r, const struct vmt_op *op)
     r->held[r->nheld].id = op->id;
     r->held[r->nheld].lk = lk;
     r->nheld++;
-    size_t n = lk.len;
-    uint8_t *p = lk.ptr;
-    if (mode != VM_LOCK_WO) {
-        r->access_read += n;
-        if (r->check && check_bytes(r, op, a, p, n)) return -1;
-    }
-    if (mode != VM_LOCK_RO) {
-        r->access_written += n;
-        if (op->data)
-            memcpy(p, op->data, n);
-        else
-            fill_pattern(p, a, n, r->op_index);
-        if (r->shadow) {
-            memcpy(r->shadow + a, p, n);
-            mark_unknown(r, a, n, 0);
-        }
-    }
     return 0;
 }
 
