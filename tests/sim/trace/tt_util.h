@@ -6,6 +6,7 @@
 #define TT_UTIL_H
 
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,11 +26,30 @@ static inline long tt_scale(long full, long min)
     return v < min ? min : v;
 }
 
+/* Removes the temporary directory and its files (at exit of the process
+ * that made it: with CK_FORK, each test's child). */
+static inline void tt_cleanup(void)
+{
+    DIR *d;
+    struct dirent *e;
+    char p[600];
+    if (!tt_dir[0] || !(d = opendir(tt_dir))) return;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(p, sizeof p, "%s/%s", tt_dir, e->d_name);
+        remove(p);
+    }
+    closedir(d);
+    rmdir(tt_dir);
+    tt_dir[0] = 0;
+}
+
 static inline void tt_setup_dir(void)
 {
     if (!tt_dir[0]) {
         snprintf(tt_dir, sizeof tt_dir, "/tmp/vmtrace-test-XXXXXX");
         ck_assert_ptr_nonnull(mkdtemp(tt_dir));
+        atexit(tt_cleanup);
     }
 }
 
