@@ -397,7 +397,7 @@ static void answer(const struct sweep *sw, struct answer *an)
             const struct point *q = &sw->pts[j];
             if (j == i || !q->measured || !q->ok) continue;
             if (q->ram_cost <= p->ram_cost && objective_of(sw, q) <= objective_of(sw, p) &&
-                (q->ram_cost < p->ram_cost || objective_of(sw, q) < objective_of(sw, p) || j < i))
+                (q->ram_cost < p->ram_cost || objective_of(sw, q) < objective_of(sw, p) || better(sw, q, p)))
                 dominated = 1;
         }
         if (!dominated) an->pareto[an->npareto++] = (int)i;
