@@ -53,7 +53,10 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     if (!vm || !cfg || !cfg->backend || !cfg->backend->read || !cfg->backend->write ||
         !cfg->pages || !cfg->slots)
         return VM_ERR_INVAL;
+#if UINT_MAX > 0xFFFFu
+    /* Locked structs are used in place: keep 32-bit fields aligned. */
     if (((uintptr_t)cfg->pages & 3u) != 0) return VM_ERR_INVAL;
+#endif
 
     ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
     if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1u))) return VM_ERR_INVAL;

@@ -184,7 +184,8 @@ struct vm_config {
     uint8_t page_count;   /* 0: as many as pages and slots hold (<= 254) */
     uint8_t policy;       /* VM_POLICY_*; 0: VM_DEFAULT_POLICY */
     uint8_t flags;        /* VM_CLEAN_FIRST */
-    void *pages;          /* required: page buffers, 4-byte aligned */
+    void *pages;          /* required: page buffers, 4-byte aligned (any
+                             alignment on 8/16-bit MCUs, which have none) */
     size_t pages_size;    /* bytes at pages: >= page_size * page_count */
     struct vm_slot *slots;/* required: one per page */
     uint8_t slot_count;   /* records at slots */
@@ -208,8 +209,13 @@ struct vm_config {
  *   VM_STORAGE(static, my, 64, 4);
  *   cfg.pages = my_pages; cfg.pages_size = sizeof my_pages;
  *   cfg.slots = my_slots; cfg.slot_count = 4;                                */
+#if defined(__GNUC__) || defined(__clang__)
+#define VM_ALIGN4 __attribute__((aligned(4)))
+#else
+#define VM_ALIGN4
+#endif
 #define VM_STORAGE(storage, name, page_size, page_count)                       \
-    storage uint32_t name##_pages[((uint32_t)(page_size) * (page_count) + 3u) / 4u]; \
+    storage uint32_t name##_pages[((uint32_t)(page_size) * (page_count) + 3u) / 4u] VM_ALIGN4; \
     storage struct vm_slot name##_slots[page_count]
 
 /* Bytes of RAM a geometry costs: page buffers plus metadata. */

@@ -85,7 +85,11 @@
 #endif
 /* vm_strerror(): a table of messages in flash. */
 #ifndef VM_CONFIG_STRERROR
+#if defined(__AVR__)
+#define VM_CONFIG_STRERROR 0 /* its strings would sit in the AVR's RAM */
+#else
 #define VM_CONFIG_STRERROR 1
+#endif
 #endif
 /* A direct-mapped page->slot hint table of this many entries (a power of two,
  * or 0 for none). It turns the slow-path lookup from a scan of every slot into

@@ -52,6 +52,20 @@ for t in "avr-gcc -mmcu=atmega328p" "arm-none-eabi-gcc -mcpu=cortex-m0plus -mthu
 done
 if [ $cross_ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("cross-compile"); fi
 
+step "Meson cross builds (cross/*.ini, -Werror): core, drivers, on-target firmware"
+for ini in cross/*.ini; do
+  name=$(basename "$ini" .ini)
+  dir=build-cross-$name
+  if { [ -d "$dir" ] || meson setup "$dir" --cross-file "$ini" -Dwerror=true >/dev/null; } && meson compile -C "$dir" >/dev/null; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); failures+=("cross build $name")
+  fi
+done
+# The atmega2560 build's own tests run its firmware in simavr.
+meson test -C build-cross-avr-atmega2560 --print-errorlogs || true
+count build-cross-avr-atmega2560/meson-logs/testlog.json "atmega2560 cross build"
+
 echo
 [ ${#failures[@]} -eq 0 ] || echo "failing: ${failures[*]}"
 echo "$passed passed, $failed failed"

@@ -156,7 +156,7 @@ table() {
     echo "| $name | $cname | $code | $ram | $sb$note | $cb + callback | $slot | $vm | $cost |"
   done
   echo
-  echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bounce, wrap, strerror, 16 hints);"
+  echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bounce, wrap, 16 hints, strerror except on AVR);"
   echo "**small** = \`$small\`;"
   echo "**minimal** = small plus \`${minimal#"$small "}\`."
   echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function; libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
