@@ -94,7 +94,11 @@ int main(void)
     if (e == VM_OK)
         e = vm_flush(&vm);
     if (e != VM_OK) {
+#if VM_CONFIG_STRERROR
         printf("demo: error %d (%s)\n", e, vm_strerror(e));
+#else
+        printf("demo: error %d\n", e);
+#endif
         return 1;
     }
     printf("str at %lu: str[0]='%c' str[1]='%c' str[999]='%c'\n",
