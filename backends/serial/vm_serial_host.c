@@ -110,6 +110,9 @@ void vm_serial_store_file(struct vm_serial_store *st, int fd, vm_addr_t size)
 
 /* ---- engine -------------------------------------------------------------- */
 
+/* Largest payload of any frame this host receives or sends. */
+static size_t payload_max(const struct vm_serial_host *h) { return (size_t)h->max_data + 4u; }
+
 const char *vm_serial_type_name(uint8_t type)
 {
     switch (type & (uint8_t)~VM_SP_REPLY) {
@@ -135,10 +138,14 @@ struct vm_serial_host *vm_serial_host_new(const struct vm_serial_host_config *cf
     if (h == NULL) return NULL;
     h->cfg = *cfg;
     h->max_data = cfg->max_data ? cfg->max_data : VM_SP_DATA_MAX;
-    h->cap = VM_SP_OVERHEAD + (size_t)h->max_data + 4u;
+    /* The largest frame either way carries max_data + 4 payload bytes: a
+     * WRITE request (address and data) on the way in; on the way out the
+     * largest reply is a READ's or PING's status byte and max_data bytes
+     * (handle() refuses anything longer before encoding it). */
+    h->cap = VM_SP_OVERHEAD + (size_t)payload_max(h);
     h->buf = malloc(h->cap);
     h->reply = malloc(h->cap);
-    h->payload = malloc(h->cap);
+    h->payload = malloc(h->cap - VM_SP_OVERHEAD);
     if (h->buf == NULL || h->reply == NULL || h->payload == NULL) {
         vm_serial_host_free(h);
         return NULL;
@@ -271,6 +278,12 @@ static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uin
             else if (store->sync && store->sync(store->ctx) != VM_OK) st = VM_SP_E_IO;
             break;
         case VM_SP_PING:
+            /* The echo follows the status byte: at most max_data bytes, so
+             * the reply stays within the largest frame (max_data + 4). */
+            if (len > h->max_data) {
+                st = VM_SP_E_LEN;
+                break;
+            }
             memcpy(out + 1, in, len);
             olen = (uint16_t)(1u + len);
             break;
@@ -282,6 +295,7 @@ static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uin
             break;
         }
     }
+    if (olen > payload_max(h)) st = VM_SP_E_LEN; /* never sent past the buffer */
     if (st != VM_SP_OK) {
         olen = 1;
         h->stats.errors++;
@@ -318,7 +332,7 @@ static void process(struct vm_serial_host *h)
             continue;
         }
         if (h->have < VM_SP_HEADER) return;
-        if (!vm_sp_header_ok(h->buf, (uint16_t)(h->max_data + 4u))) {
+        if (!vm_sp_header_ok(h->buf, (uint16_t)payload_max(h))) {
             h->stats.bad_header++;
             console_out(h, h->buf, 1);
             drop_front(h, 1);

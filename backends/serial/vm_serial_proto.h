@@ -50,7 +50,7 @@ enum vm_sp_type {
     VM_SP_READ = 0x02,    /* u32 addr, u16 len                -> u8 st, data[len] */
     VM_SP_WRITE = 0x03,   /* u32 addr, data[len-4]            -> u8 st */
     VM_SP_SYNC_CMD = 0x04,/* (empty)                          -> u8 st */
-    VM_SP_PING = 0x05,    /* any bytes                        -> u8 st, the same bytes */
+    VM_SP_PING = 0x05,    /* 0..max_data bytes                -> u8 st, the same bytes */
     VM_SP_CONSOLE = 0x06  /* text for the host's console      -> u8 st */
 };
 

@@ -335,6 +335,45 @@ START_TEST(host_console_and_ping)
 }
 END_TEST
 
+/* Regression: a PING of the longest frame the header admits (max_data + 4
+ * bytes) was echoed after a status byte into a reply buffer one byte too
+ * short, before any HELLO. Now an echo longer than max_data is E_LEN, and
+ * one of exactly max_data bytes still comes back whole. */
+START_TEST(host_ping_longest_frame)
+{
+    static const uint16_t mds[] = {16, 256, 0};
+    unsigned m;
+    for (m = 0; m < sizeof mds / sizeof mds[0]; m++) {
+        struct hrig *r = hrig_new(mds[m]);
+        uint16_t md = mds[m] ? mds[m] : VM_SP_DATA_MAX, k, len;
+        uint8_t *p = malloc((size_t)md + 4u), *f = malloc(VM_SP_OVERHEAD + (size_t)md + 4u);
+        uint8_t t, s;
+        size_t n;
+        ck_assert_ptr_nonnull(p);
+        ck_assert_ptr_nonnull(f);
+        for (k = 0; k < md + 4u; k++) p[k] = (uint8_t)(k * 7u + 1u);
+        n = frame(f, VM_SP_PING, 1, p, (uint16_t)(md + 4u));
+        vm_serial_host_feed(r->h, f, n);
+        ck_assert_uint_eq(r->replies, 1);
+        ck_assert_uint_eq(reply_at(r, 0, &t, &s, &len), VM_SP_E_LEN);
+        ck_assert_uint_eq(len, 1);
+        r->out_len = 0;
+        n = frame(f, VM_SP_PING, 2, p, (uint16_t)(md + 1u));
+        vm_serial_host_feed(r->h, f, n);
+        ck_assert_uint_eq(reply_at(r, 0, &t, &s, &len), VM_SP_E_LEN);
+        r->out_len = 0;
+        n = frame(f, VM_SP_PING, 3, p, md);
+        vm_serial_host_feed(r->h, f, n);
+        ck_assert_uint_eq(reply_at(r, 0, &t, &s, &len), VM_SP_OK);
+        ck_assert_uint_eq(len, md + 1u);
+        ck_assert_mem_eq(r->out + VM_SP_HEADER + 1, p, md);
+        free(p);
+        free(f);
+        hrig_free(r);
+    }
+}
+END_TEST
+
 START_TEST(host_padding_is_silent)
 {
     struct hrig *r = hrig_new(0);
@@ -388,6 +427,7 @@ int main(void)
     tcase_add_test(tc, host_duplicate_write_applied_once);
     tcase_add_test(tc, host_resync_split_garbage_drop_flip);
     tcase_add_test(tc, host_console_and_ping);
+    tcase_add_test(tc, host_ping_longest_frame);
     tcase_add_test(tc, host_padding_is_silent);
     tcase_add_test(tc, host_rejects_bad_config);
     suite_add_tcase(s, tc);
