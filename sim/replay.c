@@ -266,8 +266,10 @@ static int check_bytes(struct vmr_run *r, const struct vmt_op *op, uint64_t a,
 static inline int resolve(struct vmr_run *r, const struct vmt_op *op, uint16_t region,
                           uint64_t off, uint64_t len, vm_addr_t *out)
 {
+    /* Overflow-safe: off + len is never formed (an offset near 2^64 would
+     * wrap it past the check). */
     if (region == 0) {
-        if (off + len > r->pool || off + len < off)
+        if (off > r->pool || len > r->pool - off)
             return fail(r, "op %llu (%s): range 0x%llx+%llu is outside the %llu-byte pool",
                         (unsigned long long)r->op_index, kind_name(op->kind),
                         (unsigned long long)off, (unsigned long long)len,
@@ -278,7 +280,7 @@ static inline int resolve(struct vmr_run *r, const struct vmt_op *op, uint16_t r
     if (region >= r->nregions || r->regions[region].base == VM_NULL)
         return fail(r, "op %llu (%s): allocation %u is not live",
                     (unsigned long long)r->op_index, kind_name(op->kind), (unsigned)region);
-    if (off + len > r->regions[region].size)
+    if (off > r->regions[region].size || len > r->regions[region].size - off)
         return fail(r, "op %llu (%s): offset %llu+%llu is outside allocation %u (%lu bytes)",
                     (unsigned long long)r->op_index, kind_name(op->kind),
                     (unsigned long long)off, (unsigned long long)len, (unsigned)region,
@@ -768,7 +770,7 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
             break;
         }
         if (fast && op.region == 0 && op.len - 1u < 4u && op.data == NULL &&
-            op.addr + op.len <= pool) {
+            op.len <= pool && op.addr <= pool - op.len) {
             struct vm *vm = &r->vm;
             vm_addr_t a = (vm_addr_t)op.addr;
             int rc;

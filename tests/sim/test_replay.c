@@ -385,6 +385,88 @@ START_TEST(stepping_time_monotonic_and_observer_neutral)
 }
 END_TEST
 
+/* Regression: an offset near 2^64 wrapped the region-relative range check
+ * (off + len) and the region-0 fast path's, and the resulting address, with
+ * bit 31 set, reached the core as a wrapped RAM pointer: a crafted binary
+ * trace wrote to host memory. Each case must fail cleanly, naming the op. */
+START_TEST(wrapping_offsets_are_refused)
+{
+    static const struct {
+        uint8_t kind, mode;
+        uint16_t region;
+        uint64_t addr;
+        uint32_t len;
+    } bad[] = {
+        {VMT_WRITE, 0, 1, UINT64_MAX - 7u, 16},        /* region write, wraps to 8 */
+        {VMT_READ, 0, 0, UINT64_MAX, 2},               /* absolute read, fast path */
+        {VMT_WRITE, 0, 0, UINT64_MAX - 1u, 4},         /* absolute write, fast path */
+        {VMT_MEMSET, 0, 1, UINT64_MAX - 3u, 8},        /* region memset */
+        {VMT_LOCK, VMT_LOCK_RW, 1, UINT64_MAX - 1u, 4},/* region lock */
+        {VMT_READ, 0, 1, 0x80000000u, 4},              /* far past the allocation */
+    };
+    char path[] = "/tmp/vmsim_wrap_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    for (unsigned verify = VMR_VERIFY_AUTO; verify <= VMR_VERIFY_OFF; verify++) {
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            struct vmt_writer *w = vmt_writer_open(path, "binary", 4096, NULL, err, sizeof err);
+            ck_assert_msg(w != NULL, "%s", err);
+            struct vmt_op op;
+            memset(&op, 0, sizeof op);
+            op.kind = VMT_ALLOC;
+            op.id = 1;
+            op.len = 16;
+            ck_assert_int_eq(vmt_writer_put(w, &op), 0);
+            memset(&op, 0, sizeof op);
+            op.kind = bad[i].kind;
+            op.mode = bad[i].mode;
+            op.region = bad[i].region;
+            op.addr = bad[i].addr;
+            op.len = bad[i].len;
+            op.id = 1;
+            ck_assert_int_eq(vmt_writer_put(w, &op), 0);
+            ck_assert_int_eq(vmt_writer_close(w, err, sizeof err), 0);
+            struct vmt_source *s = vmt_open(path, NULL, NULL, err, sizeof err);
+            ck_assert_msg(s != NULL, "%s", err);
+            struct vmr_config c;
+            struct vmr_result res;
+            config(&c, VMR_BE_RAM, NULL, 64, 4, VM_POLICY_LRU, verify);
+            ck_assert_int_eq(vmr_replay(&c, s, &res), -1);
+            ck_assert_int_eq(res.ok, 0);
+            ck_assert_msg(strncmp(res.error, "op 1 (", 6) == 0 && strstr(res.error, "outside"),
+                          "case %zu verify %u: %s", i, verify, res.error);
+            vmt_close(s);
+        }
+    }
+    unlink(path);
+}
+END_TEST
+
+/* The tools' core has no wrapped pointers: an address with bit 31 set is an
+ * ordinary address beyond the pool, refused with VM_ERR_RANGE. */
+START_TEST(no_wrapped_pointers_in_the_tools)
+{
+    struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
+    struct vmr_config c;
+    config(&c, VMR_BE_RAM, NULL, 64, 4, VM_POLICY_LRU, VMR_VERIFY_OFF);
+    struct vmr_run *r = vmr_create(&c, s, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    struct vm *vm = vmr_vm(r);
+    uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint32_t v32 = 0;
+    struct vm_lock lk;
+    ck_assert_int_eq(vm_write(vm, 0x80000000u, buf, 4), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_read(vm, buf, 0x80000010u, 4), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_set32(vm, 0xFFFFFFF0u, 7), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_get32(vm, 0xFFFFFFF0u, &v32), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_memset(vm, 0x80000000u, 0, 4), VM_ERR_RANGE);
+    ck_assert_int_eq(vm_lock(vm, 0x80000000u, 4, VM_LOCK_RW, &lk), VM_ERR_RANGE);
+    vmr_destroy(r);
+    vmt_close(s);
+}
+END_TEST
+
 START_TEST(bad_config_is_refused)
 {
     struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
@@ -411,6 +493,8 @@ int main(void)
     tcase_add_test(tc, tolerated_faults_never_wrong);
     tcase_add_loop_test(tc, lru_fifo_match_naive, 0, (int)(sizeof gens / sizeof gens[0]));
     tcase_add_loop_test(tc, stepping_time_monotonic_and_observer_neutral, 0, 4);
+    tcase_add_test(tc, wrapping_offsets_are_refused);
+    tcase_add_test(tc, no_wrapped_pointers_in_the_tools);
     tcase_add_test(tc, bad_config_is_refused);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
