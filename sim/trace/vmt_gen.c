@@ -65,10 +65,13 @@ struct gen_source {
 
 /* ---- parameter parsing -------------------------------------------------- */
 
+/* 1 if key is one of the space-separated words of list. An empty key is
+ * never one (and must not be searched for: strstr finds "" everywhere). */
 static int in_list(const char *list, const char *key)
 {
     size_t n = strlen(key);
     const char *p = list;
+    if (n == 0) return 0;
     while ((p = strstr(p, key)) != NULL) {
         if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0)) return 1;
         p += n;
@@ -478,7 +481,10 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
                         "linked_list)", where, ty->valuestring);
     g->type = t;
     for (c = spec->child; c; c = c->next)
-        if (!in_list(common_keys, c->string) && !in_list(gkeys[t], c->string))
+        if (!c->string || !c->string[0])
+            return vmt_errf(err, errlen, "%s: a field with an empty name (or one starting with \\u0000) "
+                            "in a %s generator (expected %s %s)", where, gnames[t], common_keys, gkeys[t]);
+        else if (!in_list(common_keys, c->string) && !in_list(gkeys[t], c->string))
             return vmt_errf(err, errlen, "%s: unknown field \"%s\" for a %s generator (expected %s %s)", where,
                             c->string, gnames[t], common_keys, gkeys[t]);
     if (gu(spec, "seed", 1, 0, (uint64_t)1 << 53, &g->seed, where, err, errlen) < 0) return -1;

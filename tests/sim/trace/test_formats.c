@@ -233,6 +233,33 @@ START_TEST(generator_binary_round_trip)
 }
 END_TEST
 
+/* Regression: a generator field with an empty name (or one starting with
+ * \u0000, which C sees as empty) made the key check search for "" and spin
+ * forever at open. It is refused, naming the generator. The alarm turns the
+ * old endless loop into a failure instead of a hang. */
+START_TEST(generator_empty_key_refused)
+{
+    static const char *const specs[] = {
+        "{\"type\": \"zipf\", \"\": 0}",
+        "{\"type\": \"uniform\", \"\\u0000abc\": 1}",
+        "{\"\": 1, \"type\": \"sequential\"}",
+    };
+    size_t i;
+    alarm(20);
+    for (i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        char err[600];
+        cJSON *spec = cJSON_Parse(specs[i]);
+        struct vmt_source *g;
+        ck_assert_ptr_nonnull(spec);
+        g = vmt_open_generator(spec, "spec.json", err, sizeof err);
+        cJSON_Delete(spec);
+        ck_assert_ptr_null(g);
+        ck_assert_msg(strstr(err, "spec.json: ") == err && strstr(err, "empty name"), "%s", err);
+    }
+    alarm(0);
+}
+END_TEST
+
 START_TEST(generator_deterministic)
 {
     char name[32];
@@ -703,6 +730,7 @@ int main(void)
     tcase_add_test(tc, json_binary_round_trip);
     tcase_add_loop_test(tc, generator_binary_round_trip, 0, N_GEN);
     tcase_add_loop_test(tc, generator_deterministic, 0, N_GEN);
+    tcase_add_test(tc, generator_empty_key_refused);
     tcase_add_test(tc, generator_seed_matters);
     tcase_add_test(tc, virtmem_bench_shape);
     tcase_add_test(tc, binary_payloads_across_refills);
