@@ -1,0 +1,101 @@
+/*
+ * vmbench.h - what vmbench's three parts share: the sweep (its points and how
+ * they are measured, vmbench_sweep.c), the answer and the reports
+ * (vmbench_report.c), and the command line (vmbench.c).
+ *
+ * A sweep is page sizes x page counts x policies x backends for one workload.
+ * Every point is a pure function of the sweep, so results depend neither on
+ * sharding nor on the thread count.
+ */
+#ifndef VMBENCH_H
+#define VMBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "vm.h"
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_WRITE = 3 };
+enum objective { OBJ_TIME, OBJ_BYTES, OBJ_MISSES, OBJ_COUNT };
+extern const char *const vmb_objective_names[OBJ_COUNT];
+
+#define VMB_MAX_BACKENDS 16
+#define VMB_MAX_SIZES 16
+#define VMB_MAX_COUNTS 64
+
+struct point {
+    unsigned index;      /* in the full sweep */
+    unsigned backend;    /* index into the backend names */
+    unsigned page_size, page_count, policy;
+    size_t ram_cost;
+    int measured, ok;
+    char error[200];
+    uint64_t ops, touches, hits, misses, opt_misses, writebacks, bytes_read, bytes_written;
+    uint64_t access_bytes, time_ns;
+    int has_opt;
+};
+
+struct sweep {
+    /* what */
+    char workload_desc[512];
+    cJSON *workload_json;  /* the workload object for the scenario */
+    const char *base_path; /* relative paths in workload_json resolve against it */
+    char *backend_names[VMB_MAX_BACKENDS];
+    cJSON *backend_json[VMB_MAX_BACKENDS];
+    unsigned nbackends;
+    unsigned sizes[VMB_MAX_SIZES], nsizes;
+    unsigned counts[VMB_MAX_COUNTS], ncounts;
+    unsigned policies[VM_POLICY_COUNT], npolicies;
+    unsigned long budget; /* 0: none */
+    int budget_only;
+    int objective;
+    /* results */
+    struct point *pts;
+    unsigned npts;
+};
+
+struct answer {
+    int best, second;      /* point indexes, -1 if none */
+    double margin;         /* (second - best) / best */
+    int *pareto;           /* point indexes, by RAM cost */
+    unsigned npareto;
+};
+
+/* ------------------------------------------------------ vmbench_sweep.c */
+
+double vmb_objective(const struct sweep *sw, const struct point *p);
+int vmb_in_budget(const struct sweep *sw, const struct point *p);
+/* The platform profile backend b names ("" for none). */
+const char *vmb_profile_of(const struct sweep *sw, unsigned b);
+/* Lay out every point of the sweep (unmeasured), with its RAM cost. */
+void vmb_make_points(struct sweep *sw);
+/* Measure the points mine[0..nmine). 0, or -1 after a message. */
+int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs, int quiet);
+/* Add the measured points of a shard report j (read from path); the first
+ * shard also sets up the sweep. 0, or -1 after a message. */
+int vmb_load_points(struct sweep *sw, const cJSON *j, const char *path, int first);
+void vmb_free(struct sweep *sw);
+
+/* ----------------------------------------------------- vmbench_report.c */
+
+/* a is a better answer than b: objective, then RAM, then the default policy. */
+int vmb_better(const struct sweep *sw, const struct point *a, const struct point *b);
+/* The best point, the runner-up geometry and the Pareto front. */
+void vmb_answer(const struct sweep *sw, struct answer *an);
+void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, int colour);
+/* Reports to path ("-": stdout). an is NULL for a shard (k of n). 0, or -1
+ * after a message. */
+int vmb_write_json(const char *path, const struct sweep *sw, const struct answer *an, unsigned k,
+                   unsigned n);
+int vmb_write_csv(const char *path, const struct sweep *sw);
+int vmb_write_svg(const char *path, const struct sweep *sw, const struct answer *an);
+
+/* ------------------------------------------------------ vmbench_micro.c */
+
+/* `vmbench micro`: wall-clock cost of the core's hit and miss paths. */
+int vmb_micro(void);
+
+#endif /* VMBENCH_H */

@@ -1,0 +1,297 @@
+/*
+ * vmbench_sweep.c - the points of a sweep and how they are measured (see
+ * vmbench.h).
+ *
+ * The points are written as a vmsim scenario and run by vms_run_all, so a
+ * point's numbers are vmsim's numbers. Shard reports come back in through
+ * vmb_load_points.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "matrix.h"
+#include "replay.h"
+#include "scenario.h"
+#include "vmbench.h"
+
+const char *const vmb_objective_names[OBJ_COUNT] = {"time", "bytes", "misses"};
+
+static const char *str_or(const char *s, const char *dflt) { return s ? s : dflt; }
+
+double vmb_objective(const struct sweep *sw, const struct point *p)
+{
+    switch (sw->objective) {
+    case OBJ_BYTES: return (double)(p->bytes_read + p->bytes_written);
+    case OBJ_MISSES: return (double)p->misses;
+    default: return (double)p->time_ns;
+    }
+}
+
+int vmb_in_budget(const struct sweep *sw, const struct point *p)
+{
+    return !sw->budget || p->ram_cost <= sw->budget;
+}
+
+/* The platform profile a backend names ("" for none): RAM costs use its
+ * MCU's struct sizes. */
+const char *vmb_profile_of(const struct sweep *sw, unsigned b)
+{
+    const char *p = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(sw->backend_json[b], "profile"));
+    return p ? p : "";
+}
+
+void vmb_make_points(struct sweep *sw)
+{
+    unsigned b, s, c, q, i = 0;
+    sw->npts = sw->nbackends * sw->nsizes * sw->ncounts * sw->npolicies;
+    sw->pts = calloc(sw->npts ? sw->npts : 1, sizeof *sw->pts);
+    if (!sw->pts) exit(EXIT_FAIL);
+    for (b = 0; b < sw->nbackends; b++)
+        for (s = 0; s < sw->nsizes; s++)
+            for (c = 0; c < sw->ncounts; c++)
+                for (q = 0; q < sw->npolicies; q++, i++) {
+                    struct point *p = &sw->pts[i];
+                    p->index = i;
+                    p->backend = b;
+                    p->page_size = sw->sizes[s];
+                    p->page_count = sw->counts[c];
+                    p->policy = sw->policies[q];
+                    p->ram_cost = vmr_ram_cost(vmb_profile_of(sw, b), p->page_size, p->page_count);
+                }
+}
+
+/* ------------------------------------------------------------- measuring */
+
+struct progress {
+    int on;
+    struct timespec t0;
+    size_t total;
+};
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void on_progress(void *ctx, size_t done, size_t total, const struct vms_result *r)
+{
+    struct progress *pr = ctx;
+    double el, eta;
+    int width = 30, fill;
+    (void)r;
+    if (!pr->on) return;
+    el = now_s() - ((double)pr->t0.tv_sec + (double)pr->t0.tv_nsec * 1e-9);
+    eta = done ? el * (double)(total - done) / (double)done : 0;
+    fill = (int)((double)width * (double)done / (double)total);
+    fprintf(stderr, "\r[%.*s%*s] %zu/%zu points  %.1fs elapsed, ETA %.1fs ", fill,
+            "##############################", width - fill, "", done, total, el, eta);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* The points mine[0..nmine) as a vmsim scenario (malloc'd text). */
+static char *scenario_text(const struct sweep *sw, const unsigned *mine, unsigned nmine)
+{
+    cJSON *root = cJSON_CreateObject(), *bes, *pgs, *wls, *runs;
+    char name[64];
+    unsigned i;
+    char *text;
+
+    if (!root) return NULL;
+    cJSON_AddStringToObject(root, "name", "vmbench");
+    bes = cJSON_AddObjectToObject(root, "backends");
+    for (i = 0; i < sw->nbackends; i++)
+        cJSON_AddItemToObject(bes, sw->backend_names[i], cJSON_Duplicate(sw->backend_json[i], 1));
+    wls = cJSON_AddObjectToObject(root, "workloads");
+    cJSON_AddItemToObject(wls, "w", cJSON_Duplicate(sw->workload_json, 1));
+    pgs = cJSON_AddObjectToObject(root, "pagers");
+    runs = cJSON_AddArrayToObject(root, "runs");
+    for (i = 0; i < nmine; i++) {
+        const struct point *p = &sw->pts[mine[i]];
+        cJSON *pg, *run;
+        snprintf(name, sizeof name, "p%u", p->index);
+        pg = cJSON_AddObjectToObject(pgs, name);
+        cJSON_AddNumberToObject(pg, "page_size", p->page_size);
+        cJSON_AddNumberToObject(pg, "page_count", p->page_count);
+        cJSON_AddStringToObject(pg, "policy", vm_policy_name(p->policy));
+        run = cJSON_CreateObject();
+        cJSON_AddStringToObject(run, "backend", sw->backend_names[p->backend]);
+        cJSON_AddStringToObject(run, "pager", name);
+        cJSON_AddStringToObject(run, "workload", "w");
+        cJSON_AddItemToArray(runs, run);
+    }
+    text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return text;
+}
+
+static void store_result(struct point *p, const struct vms_result *r)
+{
+    const struct vmr_counters *c = &r->r.total;
+    p->measured = 1;
+    p->ok = r->r.ok;
+    snprintf(p->error, sizeof p->error, "%s", r->r.ok ? "" : r->r.error);
+    p->ops = c->ops;
+    p->touches = c->touches;
+    p->hits = c->hits;
+    p->misses = c->misses;
+    p->writebacks = c->writebacks;
+    p->bytes_read = c->bytes_read;
+    p->bytes_written = c->bytes_written;
+    p->access_bytes = c->access_read + c->access_written;
+    p->time_ns = c->time_ns;
+    p->has_opt = r->has_opt;
+    p->opt_misses = r->opt_misses;
+    if (r->r.ram_cost) p->ram_cost = r->r.ram_cost;
+}
+
+/* Build the sweep's points [mine] as a vmsim scenario and run it. */
+int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs, int quiet)
+{
+    char err[512];
+    struct vms_scenario sc;
+    struct vms_result *res;
+    struct progress pr;
+    unsigned i;
+    char *text = scenario_text(sw, mine, nmine);
+
+    if (!text) return -1;
+    if (vms_parse(text, strlen(text), sw->base_path, &sc, err, sizeof err)) {
+        fprintf(stderr, "vmbench: %s\n", err);
+        free(text);
+        return -1;
+    }
+    free(text);
+    if (sc.nruns != nmine) {
+        fprintf(stderr, "vmbench: internal: %zu runs for %u points\n", sc.nruns, nmine);
+        vms_free(&sc);
+        return -1;
+    }
+    res = calloc(sc.nruns, sizeof *res);
+    if (!res) return -1;
+    pr.on = !quiet && isatty(2);
+    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
+    pr.total = sc.nruns;
+    (void)vms_run_all(&sc, res, jobs, on_progress, &pr);
+    for (i = 0; i < nmine; i++) store_result(&sw->pts[mine[i]], &res[i]);
+    free(res);
+    vms_free(&sc);
+    return 0;
+}
+
+/* ------------------------------------------------------------ merging */
+
+/* The first shard describes the sweep. */
+static int load_header(struct sweep *sw, const cJSON *j, const char *path)
+{
+    const cJSON *bes = cJSON_GetObjectItemCaseSensitive(j, "backends"), *b;
+    const cJSON *x;
+    unsigned i = 0;
+    snprintf(sw->workload_desc, sizeof sw->workload_desc, "%s",
+             str_or(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "workload")), ""));
+    sw->workload_json = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(j, "workload_spec"), 1);
+    cJSON_ArrayForEach(b, bes)
+    {
+        if (sw->nbackends == VMB_MAX_BACKENDS) break;
+        sw->backend_names[sw->nbackends] = strdup(b->string);
+        sw->backend_json[sw->nbackends++] = cJSON_Duplicate(b, 1);
+    }
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "page_sizes")) if (sw->nsizes < VMB_MAX_SIZES) sw->sizes[sw->nsizes++] = (unsigned)x->valuedouble;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "page_counts")) if (sw->ncounts < VMB_MAX_COUNTS) sw->counts[sw->ncounts++] = (unsigned)x->valuedouble;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(j, "policies"))
+    {
+        int pol = vmr_policy_from_name(str_or(cJSON_GetStringValue(x), ""));
+        if (pol > 0 && sw->npolicies < VM_POLICY_COUNT) sw->policies[sw->npolicies++] = (unsigned)pol;
+    }
+    x = cJSON_GetObjectItemCaseSensitive(j, "objective");
+    for (i = 0; i < OBJ_COUNT; i++)
+        if (cJSON_IsString(x) && !strcmp(x->valuestring, vmb_objective_names[i])) sw->objective = (int)i;
+    x = cJSON_GetObjectItemCaseSensitive(j, "budget");
+    sw->budget = cJSON_IsNumber(x) ? (unsigned long)x->valuedouble : 0;
+    sw->budget_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "budget_only"));
+    vmb_make_points(sw);
+    x = cJSON_GetObjectItemCaseSensitive(j, "total_points");
+    if (!cJSON_IsNumber(x) || (unsigned)x->valuedouble != sw->npts) {
+        fprintf(stderr, "vmbench: %s: total_points does not match the sweep it describes\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* One point of a shard report. */
+static int load_point(struct sweep *sw, const cJSON *p, const char *path)
+{
+    const cJSON *ix = cJSON_GetObjectItemCaseSensitive(p, "index");
+    struct point *q;
+    if (!cJSON_IsNumber(ix) || ix->valuedouble < 0 || (unsigned)ix->valuedouble >= sw->npts) {
+        fprintf(stderr, "vmbench: %s: a point with a bad \"index\"\n", path);
+        return -1;
+    }
+    q = &sw->pts[(unsigned)ix->valuedouble];
+    if (q->measured) {
+        fprintf(stderr, "vmbench: %s: point %u appears in two shards\n", path, q->index);
+        return -1;
+    }
+#define U64(k) ((uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, k)))
+    q->measured = 1;
+    q->ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "ok"));
+    snprintf(q->error, sizeof q->error, "%s", str_or(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "error")), ""));
+    q->ops = U64("ops");
+    q->touches = U64("touches");
+    q->hits = U64("hits");
+    q->misses = U64("misses");
+    q->has_opt = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "opt_misses"));
+    q->opt_misses = q->has_opt ? U64("opt_misses") : 0;
+    q->writebacks = U64("writebacks");
+    q->bytes_read = U64("bytes_read");
+    q->bytes_written = U64("bytes_written");
+    q->access_bytes = U64("access_bytes");
+    q->time_ns = U64("time_ns");
+    q->ram_cost = (size_t)U64("ram_cost");
+#undef U64
+    return 0;
+}
+
+int vmb_load_points(struct sweep *sw, const cJSON *j, const char *path, int first)
+{
+    const cJSON *pts = cJSON_GetObjectItemCaseSensitive(j, "points"), *p;
+    const cJSON *tool = cJSON_GetObjectItemCaseSensitive(j, "tool");
+    if (!cJSON_IsString(tool) || strcmp(tool->valuestring, "vmbench") || !cJSON_IsArray(pts)) {
+        fprintf(stderr, "vmbench: %s: not a vmbench report (expected \"tool\": \"vmbench\" and \"points\")\n", path);
+        return -1;
+    }
+    if (first) {
+        if (load_header(sw, j, path)) return -1;
+    } else {
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, "total_points");
+        const char *w = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "workload"));
+        if (!cJSON_IsNumber(x) || (unsigned)x->valuedouble != sw->npts || !w || strcmp(w, sw->workload_desc)) {
+            fprintf(stderr, "vmbench: %s: a shard of a different sweep (workload or point count differs)\n", path);
+            return -1;
+        }
+    }
+    cJSON_ArrayForEach(p, pts)
+    {
+        if (load_point(sw, p, path)) return -1;
+    }
+    return 0;
+}
+
+void vmb_free(struct sweep *sw)
+{
+    unsigned u;
+    free(sw->pts);
+    sw->pts = NULL;
+    for (u = 0; u < sw->nbackends; u++) {
+        free(sw->backend_names[u]);
+        cJSON_Delete(sw->backend_json[u]);
+    }
+    sw->nbackends = 0;
+    cJSON_Delete(sw->workload_json);
+    sw->workload_json = NULL;
+}
