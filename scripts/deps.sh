@@ -6,7 +6,7 @@ pkgs=(
   meson ninja-build pkg-config gcc g++ clang
   check libcjson-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
   valgrind xvfb xauth imagemagick
-  gcc-avr binutils-avr avr-libc simavr
+  gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi
 )
 missing=()

@@ -1,0 +1,53 @@
+/*
+ * spitime.c - SPI cycles per byte at each divider, as vmavr counts them
+ * (tests/vmavr/spi-timing.sh checks them against the datasheet).
+ *
+ * For each SPI2X:SPR1:SPR0 setting (ATmega328P datasheet Table 19-5) it
+ * sends 32 bytes back to back with the usual polled loop (write SPDR, wait
+ * for SPIF, read SPDR) inside a vmavr phase named "div<d>[x]" (x: SPI2X
+ * set). Each byte takes 8 x divider cycles on the wire (19.5.2) plus the
+ * loop's own cycles; 8 x divider is a multiple of the polling loop's
+ * period, so the loop's share is the same at every divider.
+ */
+#include <avr/io.h>
+#include <stdint.h>
+
+#include "vmavr_board.h"
+
+#define N 32u
+
+static void burst(void)
+{
+    uint8_t i;
+    for (i = 0; i < N; i++) {
+        SPDR = i;
+        while (!(SPSR & (1u << SPIF))) {
+        }
+        (void)SPDR;
+        __asm__ __volatile__("" ::: "memory");
+    }
+}
+
+int main(void)
+{
+    board_init(115200);
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 0u); SPSR = 0;
+    vmavr_phase("div4"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 1u);
+    vmavr_phase("div16"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 2u);
+    vmavr_phase("div64"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 3u);
+    vmavr_phase("div128"); burst(); vmavr_phase_end();
+    SPSR = (uint8_t)(1u << SPI2X);
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 0u);
+    vmavr_phase("div2x"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 1u);
+    vmavr_phase("div8x"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 2u);
+    vmavr_phase("div32x"); burst(); vmavr_phase_end();
+    SPCR = (uint8_t)((1u << SPE) | (1u << MSTR) | 3u);
+    vmavr_phase("div64x"); burst(); vmavr_phase_end();
+    board_exit(0);
+    return 0;
+}
