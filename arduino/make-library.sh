@@ -25,13 +25,16 @@ url=${VMEM_URL:-https://example.invalid/vmem}
 
 # The portable sources: everything here must build with avr-gcc and no OS.
 portable=(
-  core/vm.h core/vm_config.h core/vm_internal.h core/vm_ram.h core/vm_ptr.h core/vm.hpp
+  core/vm.h core/vm_config.h core/vm_internal.h core/vm_ram.h core/vm_ptr.h core/vm.hpp core/vm_pool.h
   core/vm.c core/vm_bulk.c core/vm_alloc.c core/vm_ram.c
   backends/bus/vm_bus.h
   backends/sram/vm_sram.h backends/sram/vm_sram.c
+  backends/sram/vm_sram_pool.h backends/sram/vm_sram_pool.c
   backends/sd/vm_sd.h backends/sd/vm_sd.c backends/sd/vm_sd_crc.c
+  backends/sd/vm_fat.h backends/sd/vm_fat.c backends/sd/vm_sd_pool.h backends/sd/vm_sd_pool.c
   backends/serial/vm_serial.h backends/serial/vm_serial.c
   backends/serial/vm_serial_proto.h backends/serial/vm_serial_proto.c
+  backends/serial/vm_serial_pool.h backends/serial/vm_serial_pool.c
   arduino/vm_arduino.h arduino/vm_arduino.cpp arduino/vmem.h
 )
 # Core files added later (core/vm_*.c) come along automatically.

@@ -8,6 +8,7 @@ pkgs=(
   valgrind xvfb xauth imagemagick
   gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi
+  dosfstools mtools
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -523,3 +523,16 @@ int vm_sd_sync(struct vm_sd *sd)
     spi_stop(sd);
     return VM_OK;
 }
+
+int vm_sd_set_range(struct vm_sd *sd, uint32_t first_block, uint32_t block_count)
+{
+    int err;
+    if (block_count == 0u || block_count > 0x7FFFFFul || first_block > 0xFFFFFFFFul - block_count)
+        return VM_ERR_INVAL;
+    err = vm_sd_sync(sd);
+    sd->first_block = first_block;
+    sd->block_count = block_count;
+    sd->buf_valid = 0;
+    sd->be.size = (vm_addr_t)(block_count * VM_SD_BLOCK);
+    return err;
+}

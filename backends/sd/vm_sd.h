@@ -147,6 +147,12 @@ int vm_sd_write(struct vm_sd *sd, uint32_t addr, const void *buf, size_t len);
 /* End any open stream and release the card (the backend's sync). */
 int vm_sd_sync(struct vm_sd *sd);
 
+/* Move the pool to blocks [first_block, first_block + block_count) of the
+ * card, ending any open stream first (vm_sd_sync) and forgetting the block
+ * buffer. The backend's size follows. vm_sd_pool uses it to read the file
+ * system's sectors one by one, then to settle on the pool file's blocks. */
+int vm_sd_set_range(struct vm_sd *sd, uint32_t first_block, uint32_t block_count);
+
 /* CRC7 of a command (returned as the command's last byte: crc << 1 | 1)
  * and the data blocks' CRC16-CCITT (polynomial 0x1021, initial 0). */
 uint8_t vm_sd_crc7(const uint8_t *p, size_t n);

@@ -1,0 +1,81 @@
+/*
+ * vm_sd_pool.h - a pager in a file on an SD card's FAT16/FAT32 file system,
+ * in one definition and one call (see core/vm_pool.h):
+ *
+ *   VM_SD_POOL(pool, 64, 4, 4, "RAMFILE.VM", 1048576ul);  // CS pin 4, 1 MiB
+ *   err = vm_sd_pool_start(&pool, spi);
+ *
+ * start initialises the card, finds the file in the root directory (an 8.3
+ * name, any case) and checks that its clusters are one contiguous run
+ * (vm_fat.h). The pager then reads and writes only that file's data
+ * sectors; the file system's metadata is only ever read. The pool is size
+ * bytes (0: the whole file).
+ *
+ * When the file is missing, start fails with VM_FAT_ERR_NOFILE, unless
+ * flags has VM_SD_POOL_CREATE: then it creates the file, size bytes in one
+ * contiguous run, if the card has such a run free and the root directory a
+ * free entry (else VM_FAT_ERR_FULL, and nothing is written). A fragmented
+ * file is VM_FAT_ERR_FRAGMENTED, a short one VM_FAT_ERR_SMALL; neither is
+ * ever changed. vm_sd_pool_strerror names every code.
+ *
+ * Raw blocks, only when asked for: VM_SD_RAW_POOL(name, page_size, pages,
+ * cs, first_block, blocks) puts the pool on card blocks [first_block,
+ * first_block + blocks) whatever they hold: use it only on a card with no
+ * file system you want to keep.
+ *
+ * The driver's flags (VM_SD_CRC, VM_SD_SHARED, VM_SD_SINGLE_READ) go in the
+ * low bits of flags, clock_hz sets the data clock (0: 25 MHz, clamped by the
+ * bus). The card's 512-byte block buffer inside struct vm_sd is the only
+ * sector buffer: the file system is read through it before the pager starts.
+ */
+#ifndef VM_SD_POOL_H
+#define VM_SD_POOL_H
+
+#include "vm_fat.h"
+#include "vm_pool.h"
+#include "vm_sd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VM_SD_POOL_CREATE 0x80u /* flags: create a missing pool file */
+#define VM_SD_POOL_RAW 0x40u    /* flags: raw blocks (VM_SD_RAW_POOL sets it) */
+
+struct vm_sd_pool {
+    struct vm_pool pool;
+    struct vm_sd dev;
+    const char *file;     /* 8.3 name in the root directory */
+    uint32_t size;        /* pool bytes; raw: blocks */
+    uint32_t first_block; /* raw only */
+    uint32_t clock_hz;
+    uint8_t cs;
+    uint8_t flags;        /* VM_SD_POOL_*, and vm_sd's flags */
+    struct vm_fat_file file_info; /* where the file is, after start */
+};
+
+int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi);
+
+/* A message for any code start returns (core, FAT or driver). NULL when the
+ * build has no messages (VM_CONFIG_STRERROR=0) and code is a core code. */
+const char *vm_sd_pool_strerror(int err);
+
+#define VM_SD_POOL(name, page_size, pages, cs_pin, file_name, pool_bytes)       \
+    VM_POOL_STORAGE_(name, page_size, pages)                                    \
+    static struct vm_sd_pool name = { VM_POOL_INIT_(name, page_size, pages),    \
+                                      VM_ZERO_INIT_, file_name, (uint32_t)(pool_bytes), 0ul, 0ul, \
+                                      (uint8_t)(cs_pin), 0u, {0ul, 0ul, 0ul, 0ul} }
+
+#define VM_SD_RAW_POOL(name, page_size, pages, cs_pin, first, blocks)           \
+    VM_POOL_STORAGE_(name, page_size, pages)                                    \
+    static struct vm_sd_pool name = { VM_POOL_INIT_(name, page_size, pages),    \
+                                      VM_ZERO_INIT_, NULL, (uint32_t)(blocks), (uint32_t)(first), 0ul, \
+                                      (uint8_t)(cs_pin), VM_SD_POOL_RAW, {0ul, 0ul, 0ul, 0ul} }
+
+#define VM_SD_POOL_RAM_COST(page_size, pages) VM_POOL_RAM_COST(struct vm_sd_pool, page_size, pages)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VM_SD_POOL_H */
