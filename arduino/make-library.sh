@@ -35,7 +35,8 @@ portable=(
   backends/serial/vm_serial.h backends/serial/vm_serial.c
   backends/serial/vm_serial_proto.h backends/serial/vm_serial_proto.c
   backends/serial/vm_serial_pool.h backends/serial/vm_serial_pool.c
-  arduino/vm_arduino.h arduino/vm_arduino.cpp arduino/vmem.h
+  arduino/vm_arduino.h arduino/vm_arduino.cpp arduino/vm_arduino_pools.h arduino/vmem.h
+  core/vm_pool.hpp
 )
 # Core files added later (core/vm_*.c) come along automatically.
 for f in "$root"/core/vm*.c; do

@@ -22,8 +22,40 @@ int vm_pool_start(struct vm_pool *p, const struct vm_backend *be, vm_addr_t pool
     return vm_init(&p->vm, &cfg);
 }
 
+static int failed_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+{
+    (void)addr;
+    (void)buf;
+    (void)len;
+    return ((struct vm_pool *)ctx)->error;
+}
+
+static int failed_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
+{
+    (void)addr;
+    (void)buf;
+    (void)len;
+    return ((struct vm_pool *)ctx)->error;
+}
+
+int vm_pool_started(struct vm_pool *p, int err)
+{
+    p->error = (int8_t)(err < -128 ? VM_ERR_IO : err);
+    if (err == VM_OK) return VM_OK;
+    p->failed.read = failed_read;
+    p->failed.write = failed_write;
+    p->failed.sync = NULL;
+    p->failed.ctx = p;
+    p->failed.size = (vm_addr_t)0x7FFFFFFFul;
+    if (vm_pool_start(p, &p->failed, 0) != VM_OK) {
+        /* Not even that (a bad geometry): the pager has no pages. */
+        memset(&p->vm, 0, sizeof p->vm);
+    }
+    return err;
+}
+
 int vm_ram_pool_start(struct vm_ram_pool *p)
 {
     vm_ram_init(&p->dev, p->mem, p->size);
-    return vm_pool_start(&p->pool, &p->dev.backend, 0);
+    return vm_pool_started(&p->pool, vm_pool_start(&p->pool, &p->dev.backend, 0));
 }

@@ -45,10 +45,19 @@ struct vm_pool {
     uint16_t page_size;
     uint16_t heap_blocks;
     uint8_t page_count;
+    int8_t error;          /* what start returned (0 once started) */
+    struct vm_backend failed; /* see vm_pool_started */
 };
 
 /* Set up p's pager over backend be with pool_size bytes (0: all of be). */
 int vm_pool_start(struct vm_pool *p, const struct vm_backend *be, vm_addr_t pool_size);
+
+/* The end of every *_pool_start: returns err. When err is an error, the
+ * pager is still set up, over a backend that fails every read and write
+ * with err, so a program that goes on without checking gets that error from
+ * each access (and from the C++ wrapper's sticky error) instead of using
+ * an uninitialised pager. */
+int vm_pool_started(struct vm_pool *p, int err);
 
 /* A pool in a RAM array (the vm_ram backend). */
 struct vm_ram_pool {
@@ -61,16 +70,21 @@ int vm_ram_pool_start(struct vm_ram_pool *p);
 
 /* ---- the macros' parts ---------------------------------------------------- */
 
-/* An all-zero initializer that draws no -Wmissing-field-initializers. */
+/* Initializer entries that draw no -Wmissing-field-initializers or
+ * -Wmissing-braces in either language: designated in C (zero fields left
+ * out), positional in C++11 (zero fields as {}). List every field, in
+ * order. */
 #ifdef __cplusplus
-#define VM_ZERO_INIT_ {}
+#define VM_F_(field, ...) __VA_ARGS__,
+#define VM_F0_(field) {},
 #else
-#define VM_ZERO_INIT_ {0}
+#define VM_F_(field, ...) .field = __VA_ARGS__,
+#define VM_F0_(field)
 #endif
 
 #if VM_CONFIG_ALLOC
 #define VM_POOL_HEAP_DEF_(name) static struct vm_block name##_heap[VM_POOL_HEAP_BLOCKS];
-#define VM_POOL_HEAP_REF_(name) name##_heap,
+#define VM_POOL_HEAP_REF_(name) VM_F_(heap, name##_heap)
 #define VM_POOL_HEAP_BYTES ((size_t)VM_POOL_HEAP_BLOCKS * sizeof(struct vm_block))
 #else
 #define VM_POOL_HEAP_DEF_(name)
@@ -79,29 +93,33 @@ int vm_ram_pool_start(struct vm_ram_pool *p);
 #endif
 
 /* The buffers of a pool called name. */
-#define VM_POOL_STORAGE_(name, page_size, pages)                                \
-    static uint32_t name##_pages[((uint32_t)(page_size) * (pages) + 3u) / 4u] VM_ALIGN4; \
-    static struct vm_slot name##_slots[pages];                                  \
+#define VM_POOL_STORAGE_(name, page_size_, pages_)                                \
+    static uint32_t name##_pages[((uint32_t)(page_size_) * (pages_) + 3u) / 4u] VM_ALIGN4; \
+    static struct vm_slot name##_slots[pages_];                                  \
     VM_POOL_HEAP_DEF_(name)
 
 /* The initializer of a struct vm_pool over those buffers. */
-#define VM_POOL_INIT_(name, page_size, pages)                                   \
-    { VM_ZERO_INIT_, name##_pages, name##_slots, VM_POOL_HEAP_REF_(name)        \
-      (uint32_t)sizeof name##_pages, (uint16_t)(page_size),                     \
-      (uint16_t)VM_POOL_HEAP_BLOCKS, (uint8_t)(pages) }
+#define VM_POOL_INIT_(name, page_size_, pages_)                                   \
+    { VM_F0_(vm) VM_F_(pages, name##_pages) VM_F_(slots, name##_slots)          \
+      VM_POOL_HEAP_REF_(name)                                                   \
+      VM_F_(pages_size, (uint32_t)sizeof name##_pages)                          \
+      VM_F_(page_size, (uint16_t)(page_size_))                                   \
+      VM_F_(heap_blocks, (uint16_t)VM_POOL_HEAP_BLOCKS)                         \
+      VM_F_(page_count, (uint8_t)(pages_)) VM_F0_(error) VM_F0_(failed) }
 
 /* Bytes of RAM a pool of struct type T costs: T itself, its page buffers,
  * slots and allocator table. */
-#define VM_POOL_RAM_COST(T, page_size, pages)                                   \
-    (sizeof(T) + (((size_t)(page_size) * (pages) + 3u) / 4u) * 4u +             \
-     (size_t)(pages) * sizeof(struct vm_slot) + VM_POOL_HEAP_BYTES)
+#define VM_POOL_RAM_COST(T_, page_size_, pages_)                                   \
+    (sizeof(T_) + (((size_t)(page_size_) * (pages_) + 3u) / 4u) * 4u +             \
+     (size_t)(pages_) * sizeof(struct vm_slot) + VM_POOL_HEAP_BYTES)
 
 /* A pool of size bytes in a static RAM array. */
-#define VM_RAM_POOL(name, size, page_size, pages)                               \
-    VM_POOL_STORAGE_(name, page_size, pages)                                    \
-    static uint8_t name##_mem[size];                                            \
-    static struct vm_ram_pool name = { VM_POOL_INIT_(name, page_size, pages),   \
-                                       VM_ZERO_INIT_, name##_mem, (uint32_t)(size) }
+#define VM_RAM_POOL(name, size_, page_size_, pages_)                               \
+    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
+    static uint8_t name##_mem[size_];                                            \
+    static struct vm_ram_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
+                                       VM_F0_(dev) VM_F_(mem, name##_mem)       \
+                                       VM_F_(size, (uint32_t)(size_)) }
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@
  */
 #include "vm_fat.h"
 
+#include "vm_config.h"
+
 #include <string.h>
 
 #define FAT_OK 0
@@ -455,6 +457,7 @@ int vm_fat_create(const struct vm_fat *fs, const struct vm_fat_io *io, const cha
 
 const char *vm_fat_strerror(int err)
 {
+#if VM_CONFIG_STRERROR
     switch (err) {
     case VM_FAT_ERR_NOFS: return "no FAT16/FAT32 file system on the card";
     case VM_FAT_ERR_NOFILE: return "pool file not found in the root directory";
@@ -465,4 +468,8 @@ const char *vm_fat_strerror(int err)
     case VM_FAT_ERR_EXISTS: return "a file of that name exists";
     default: return NULL;
     }
+#else
+    (void)err;
+    return NULL;
+#endif
 }

@@ -111,7 +111,9 @@ int vm_fat_create(const struct vm_fat *fs, const struct vm_fat_io *io, const cha
  * Returns 0, or VM_FAT_ERR_NAME for an empty, too long or invalid name. */
 int vm_fat_name83(const char *name, uint8_t out[11]);
 
-/* A message for a VM_FAT_ERR_* code, or NULL for other codes. */
+/* A message for a VM_FAT_ERR_* code, or NULL for other codes and when the
+ * build has no messages (VM_CONFIG_STRERROR=0, the default on AVR, where
+ * they would take RAM). */
 const char *vm_fat_strerror(int err);
 
 #ifdef __cplusplus

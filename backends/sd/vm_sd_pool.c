@@ -57,16 +57,17 @@ int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi)
     sc.clock_hz = p->clock_hz;
     sc.first_block = 0;
     sc.block_count = 1;
-    if ((e = vm_sd_begin(&p->dev, &sc)) != VM_OK) return e;
+    if ((e = vm_sd_begin(&p->dev, &sc)) != VM_OK) return vm_pool_started(&p->pool, e);
     if (!(p->flags & VM_SD_POOL_RAW)) {
-        if (!p->file) return VM_ERR_INVAL;
+        if (!p->file) return vm_pool_started(&p->pool, VM_ERR_INVAL);
         if ((e = locate(p, &first, &blocks, &bytes)) != VM_OK) {
             (void)vm_sd_sync(&p->dev);
-            return e;
+            return vm_pool_started(&p->pool, e);
         }
     }
-    if ((e = vm_sd_set_range(&p->dev, first, blocks)) != VM_OK) return e;
-    return vm_pool_start(&p->pool, vm_sd_backend(&p->dev), bytes);
+    if ((e = vm_sd_set_range(&p->dev, first, blocks)) == VM_OK)
+        e = vm_pool_start(&p->pool, vm_sd_backend(&p->dev), bytes);
+    return vm_pool_started(&p->pool, e);
 }
 
 const char *vm_sd_pool_strerror(int err)

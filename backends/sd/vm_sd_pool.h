@@ -60,19 +60,24 @@ int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi);
  * build has no messages (VM_CONFIG_STRERROR=0) and code is a core code. */
 const char *vm_sd_pool_strerror(int err);
 
-#define VM_SD_POOL(name, page_size, pages, cs_pin, file_name, pool_bytes)       \
-    VM_POOL_STORAGE_(name, page_size, pages)                                    \
-    static struct vm_sd_pool name = { VM_POOL_INIT_(name, page_size, pages),    \
-                                      VM_ZERO_INIT_, file_name, (uint32_t)(pool_bytes), 0ul, 0ul, \
-                                      (uint8_t)(cs_pin), 0u, {0ul, 0ul, 0ul, 0ul} }
+#define VM_SD_POOL(name, page_size_, pages_, cs_pin_, file_name_, pool_bytes_)       \
+    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
+    static struct vm_sd_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
+                                      VM_F0_(dev) VM_F_(file, file_name_)        \
+                                      VM_F_(size, (uint32_t)(pool_bytes_)) VM_F0_(first_block) \
+                                      VM_F0_(clock_hz) VM_F_(cs, (uint8_t)(cs_pin_)) \
+                                      VM_F0_(flags) VM_F0_(file_info) }
 
-#define VM_SD_RAW_POOL(name, page_size, pages, cs_pin, first, blocks)           \
-    VM_POOL_STORAGE_(name, page_size, pages)                                    \
-    static struct vm_sd_pool name = { VM_POOL_INIT_(name, page_size, pages),    \
-                                      VM_ZERO_INIT_, NULL, (uint32_t)(blocks), (uint32_t)(first), 0ul, \
-                                      (uint8_t)(cs_pin), VM_SD_POOL_RAW, {0ul, 0ul, 0ul, 0ul} }
+#define VM_SD_RAW_POOL(name, page_size_, pages_, cs_pin_, first_, blocks_)           \
+    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
+    static struct vm_sd_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
+                                      VM_F0_(dev) VM_F0_(file)                  \
+                                      VM_F_(size, (uint32_t)(blocks_))           \
+                                      VM_F_(first_block, (uint32_t)(first_)) VM_F0_(clock_hz) \
+                                      VM_F_(cs, (uint8_t)(cs_pin_)) VM_F_(flags, VM_SD_POOL_RAW) \
+                                      VM_F0_(file_info) }
 
-#define VM_SD_POOL_RAM_COST(page_size, pages) VM_POOL_RAM_COST(struct vm_sd_pool, page_size, pages)
+#define VM_SD_POOL_RAM_COST(page_size_, pages_) VM_POOL_RAM_COST(struct vm_sd_pool, page_size_, pages_)
 
 #ifdef __cplusplus
 }

@@ -12,9 +12,9 @@ int vm_serial_pool_start(struct vm_serial_pool *p, const struct vm_uart *uart, u
     sc.uart = uart;
     sc.baud = baud;
     sc.max_data = p->pool.page_size < 16u ? 16u : p->pool.page_size;
-    if ((e = vm_serial_init(&p->dev, &sc)) != VM_OK) return e;
+    if ((e = vm_serial_init(&p->dev, &sc)) != VM_OK) return vm_pool_started(&p->pool, e);
     while ((e = vm_serial_hello(&p->dev)) != VM_OK) {
-        if (p->attempts && ++tries >= p->attempts) return e;
+        if (p->attempts && ++tries >= p->attempts) return vm_pool_started(&p->pool, e);
     }
-    return vm_pool_start(&p->pool, &p->dev.backend, 0);
+    return vm_pool_started(&p->pool, vm_pool_start(&p->pool, &p->dev.backend, 0));
 }

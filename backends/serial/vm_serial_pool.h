@@ -27,12 +27,12 @@ struct vm_serial_pool {
 
 int vm_serial_pool_start(struct vm_serial_pool *p, const struct vm_uart *uart, uint32_t baud);
 
-#define VM_SERIAL_POOL(name, page_size, pages)                                  \
-    VM_POOL_STORAGE_(name, page_size, pages)                                    \
-    static struct vm_serial_pool name = { VM_POOL_INIT_(name, page_size, pages), \
-                                          VM_ZERO_INIT_, 0u }
+#define VM_SERIAL_POOL(name, page_size_, pages_)                                  \
+    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
+    static struct vm_serial_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
+                                          VM_F0_(dev) VM_F0_(attempts) }
 
-#define VM_SERIAL_POOL_RAM_COST(page_size, pages) VM_POOL_RAM_COST(struct vm_serial_pool, page_size, pages)
+#define VM_SERIAL_POOL_RAM_COST(page_size_, pages_) VM_POOL_RAM_COST(struct vm_serial_pool, page_size_, pages_)
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,7 @@ int vm_sram_pool_start(struct vm_sram_pool *p, const struct vm_spi *spi)
     sc.chips = p->chips;
     for (i = 0; i < VM_SRAM_MAX_CHIPS; i++) sc.cs[i] = p->cs[i];
     sc.clock_hz = p->clock_hz;
-    if ((e = vm_sram_begin(&p->dev, &sc)) != VM_OK) return e;
-    return vm_pool_start(&p->pool, vm_sram_backend(&p->dev), 0);
+    if ((e = vm_sram_begin(&p->dev, &sc)) == VM_OK)
+        e = vm_pool_start(&p->pool, vm_sram_backend(&p->dev), 0);
+    return vm_pool_started(&p->pool, e);
 }

@@ -32,13 +32,14 @@ struct vm_sram_pool {
  * the error of vm_sram_begin / vm_init. */
 int vm_sram_pool_start(struct vm_sram_pool *p, const struct vm_spi *spi);
 
-#define VM_SRAM_POOL(name, page_size, pages, cs_pin)                            \
-    VM_POOL_STORAGE_(name, page_size, pages)                                    \
-    static struct vm_sram_pool name = { VM_POOL_INIT_(name, page_size, pages),  \
-                                        VM_ZERO_INIT_, (uint8_t)VM_SRAM_23LC1024, 1u, \
-                                        {(uint8_t)(cs_pin)}, 0ul }
+#define VM_SRAM_POOL(name, page_size_, pages_, cs_pin_)                            \
+    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
+    static struct vm_sram_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
+                                        VM_F0_(dev) VM_F_(part, (uint8_t)VM_SRAM_23LC1024) \
+                                        VM_F_(chips, 1u) VM_F_(cs, {(uint8_t)(cs_pin_)}) \
+                                        VM_F0_(clock_hz) }
 
-#define VM_SRAM_POOL_RAM_COST(page_size, pages) VM_POOL_RAM_COST(struct vm_sram_pool, page_size, pages)
+#define VM_SRAM_POOL_RAM_COST(page_size_, pages_) VM_POOL_RAM_COST(struct vm_sram_pool, page_size_, pages_)
 
 #ifdef __cplusplus
 }

@@ -1,33 +1,33 @@
 /*
- * demo.ino - the seed manual's demonstration sketch, ported line for line to
- * the C++ wrapper (core/vm.hpp). The original's SD-card allocator is replaced
- * by a pool in a RAM array (vmem::RamStore, the vm_ram backend), so the
- * sketch runs anywhere: on a board with a small RAM, bind a struct vm set up
- * with the SRAM or SD backend instead (vmem::pool().bind(&vm)). The same
- * program in C is demo.c. tests/ptr runs it on the host and checks the pool.
+ * demo.ino - the virtmem manual's demonstration, on an SD card as in the
+ * original: the pool is the file RAMFILE.VM (1 MiB, contiguous) on the
+ * card's FAT16/FAT32 file system, beside whatever else the card holds.
+ * Only the names differ from the original (the manual's migration table
+ * lists each); the lines marked "not in the original" print the result.
+ *
+ * Prepare the card once on a PC: a contiguous 1 MiB file named RAMFILE.VM
+ * in the root directory, e.g. on Linux
+ *     head -c 1048576 /dev/zero > RAMFILE.VM  and copy it to a freshly
+ * formatted card (or call vpool.createIfMissing() before start()).
+ * Wiring: the card on the hardware SPI pins, CS on pin 9 as in the original.
  */
 #include <Arduino.h>
-#include <vm.hpp>
+#include <vmem.h>
 
 // Simplify vmem usage
 using namespace vmem;
 
-// Create a virtual memory pool that uses a RAM array as backing store.
-// 16 KiB pool, four 64-byte pages (the original's default pool is 1 MB).
-#ifndef DEMO_POOL_SIZE
-#define DEMO_POOL_SIZE 16384
-#endif
-RamStore<DEMO_POOL_SIZE> vstore; // 'valloc' in the original: glibc already has a valloc()
-
-// (no SdFat object: the RAM backend needs no device)
+// Create virtual memory pool that uses SD card (with FAT filesystem) as virtual memory pool
+// The default memory pool size (1 MB) is used.
+SdPool<> vpool(9); // CS pin 9; 'valloc' in the original: glibc already has a valloc()
 
 struct MyStruct { int x, y; };
 
 void setup()
 {
-    // (no SdFat to initialise)
+    // (the pool initialises the card itself: no SdFat)
 
-    vstore.start(); // Always call this to initialize the pool before using it
+    vpool.start(); // Always call this to initialize the pool before using it
 
     // Allocate a char buffer of 10000 bytes in virtual memory and store the address to a virtual pointer
     VPtr<char> str = str.alloc(10000);
@@ -42,6 +42,20 @@ void setup()
     VPtr<MyStruct> ms = ms.alloc(); // alloc call without parameters: use automatic size deduction
     ms->x = 5;
     ms->y = 15;
+
+    // not in the original: write the pages back and show what the pool holds
+    vpool.flush();
+    Serial.begin(115200);
+    Serial.print(F("str[0], str[1], str[999] = "));
+    Serial.print((char)str[0]);
+    Serial.print((char)str[1]);
+    Serial.println((char)str[999]);
+    Serial.print(F("ms->x = "));
+    Serial.print((int)ms.member(&MyStruct::x));
+    Serial.print(F(", ms->y = "));
+    Serial.println((int)ms.member(&MyStruct::y));
+    Serial.print(F("pool error: "));
+    Serial.println(pool().error());
 }
 
 void loop()

@@ -1,39 +1,24 @@
 /*
- * serial.ino - virtual memory in a PC's RAM over the serial port, C API.
- *
- * The pool lives on the PC, served by vmserve (backends/serial; see
+ * serial.ino - the virtmem manual's demonstration with the pool in a PC's
+ * RAM, over the serial port. On the PC, vmserve serves it (backends/serial;
  * docs/serial-protocol.md), e.g.:  vmserve --baud 115200 /dev/ttyACM0
- * and is reached through the board's Serial port. The sketch then runs the
- * virtmem manual's demonstration: a 10000-byte char buffer and a struct in
- * the pool, through four 64-byte pages in RAM.
  *
  * Serial carries the pager's frames, so the sketch cannot print on it:
  * messages go to vmserve's console (vm_serial_console) and the built-in LED
  * tells the outcome: steady on = done, blinking = an error.
  */
 #include <Arduino.h>
+#include <vmem.h>
 
-#include <vm.h>
-#include <vm_arduino.h>
-#include <vm_serial.h>
+using namespace vmem;
 
-#define LINK_BAUD 115200ul
+SerialPool<64, 4> vpool(Serial, 115200); // 'CSerialVirtMemAlloc<> valloc' in the original
 
-struct MyStruct {
-    int x, y;
-};
-
-/* Page buffers must be 4-byte aligned, which a uint32_t array is not on AVR. */
-static uint32_t cache_pages[64 * 4 / 4] __attribute__((aligned(4)));
-static struct vm_slot cache_slots[4];
-static struct vm_block heap_table[8];
-static struct vm vm;
-static struct vm_serial link;
-static struct vm_arduino_uart port;
+struct MyStruct { int x, y; };
 
 static void say(const char *text)
 {
-    vm_serial_console(&link, text, (uint16_t)strlen(text));
+    vm_serial_console(vpool.link(), text, (uint16_t)strlen(text));
 }
 
 static void halt(const char *what)
@@ -50,46 +35,19 @@ static void halt(const char *what)
 
 void setup()
 {
-    Serial.begin(LINK_BAUD);
-    vm_arduino_uart_begin(&port, Serial);
+    vpool.start(); // opens Serial, waits for vmserve, starts the pager
 
-    struct vm_serial_config sc;
-    memset(&sc, 0, sizeof sc);
-    sc.uart = &port.uart;
-    sc.baud = LINK_BAUD;
-    sc.max_data = 64; /* one page per frame */
-    if (vm_serial_init(&link, &sc) != VM_OK) halt("vm_serial_init failed");
-    /* Wait for vmserve: HELLO until a host answers. */
-    while (vm_serial_hello(&link) != VM_OK) {
-    }
+    VPtr<char> str = str.alloc(10000);
+    memset(str, 'A', 1000);
+    str[1] = 'B';
 
-    struct vm_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.backend = &link.backend;
-    cfg.page_size = 64;
-    cfg.page_count = 4;
-    cfg.pages = cache_pages;
-    cfg.pages_size = sizeof cache_pages;
-    cfg.slots = cache_slots;
-    cfg.slot_count = 4;
-    cfg.heap = heap_table;
-    cfg.heap_blocks = 8;
-    if (vm_init(&vm, &cfg) != VM_OK) halt("vm_init failed");
+    VPtr<MyStruct> ms = ms.alloc();
+    ms->x = 5;
+    ms->y = 15;
 
-    vm_addr_t str = vm_alloc(&vm, 10000);
-    if (str == VM_NULL) halt("vm_alloc failed");
-    if (vm_memset(&vm, str, 'A', 1000) != VM_OK) halt("vm_memset failed");
-    if (vm_set8(&vm, str + 1, 'B') != VM_OK) halt("vm_set8 failed");
-
-    vm_addr_t ms = vm_alloc(&vm, sizeof(struct MyStruct));
-    if (ms == VM_NULL) halt("vm_alloc failed");
-    int x = 5, y = 15;
-    VM_SET_MEMBER(&vm, ms, struct MyStruct, x, &x);
-    VM_SET_MEMBER(&vm, ms, struct MyStruct, y, &y);
-    if (vm_flush(&vm) != VM_OK) halt("vm_flush failed");
-
-    struct MyStruct back;
-    if (VM_GET(&vm, ms, &back) != VM_OK || back.x != 5 || back.y != 15) halt("read-back failed");
+    vpool.flush();
+    if (!pool().ok() || ms.member(&MyStruct::x) != 5 || ms.member(&MyStruct::y) != 15)
+        halt("demo failed");
     say("demo done: str[0..999] = 'A' except str[1] = 'B'; ms = {5, 15}");
     pinMode(LED_BUILTIN, OUTPUT);
     digitalWrite(LED_BUILTIN, HIGH);

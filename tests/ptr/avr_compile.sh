@@ -1,6 +1,6 @@
 #!/bin/sh
-# avr_compile.sh SRCROOT BUILDDIR - compiles the C++ demo (examples/demo/
-# demo.ino, through core/vm.hpp) with avr-g++ -std=c++11 -Os -fno-exceptions
+# avr_compile.sh SRCROOT BUILDDIR - compiles the C++ demo (examples/ram/
+# ram.ino, through core/vm.hpp) with avr-g++ -std=c++11 -Os -fno-exceptions
 # -fno-rtti and the C demo with avr-gcc -std=c99 -Os, for the atmega328p,
 # against the Arduino.h stand-in in arduino/stubs. Compile only: the demo's
 # 16 KiB RAM pool does not fit the 328p's 2 KiB, so nothing is linked. Also
@@ -16,7 +16,7 @@ stubs=$root/arduino/stubs
 mkdir -p "$out"
 flags="-mmcu=atmega328p -Os -Wall -Wextra -Werror -I$root/core -I$stubs"
 set -x
-avr-g++ $flags -std=c++11 -fno-exceptions -fno-rtti -x c++ -c "$root/examples/demo/demo.ino" -o "$out/demo_ino.o"
+avr-g++ $flags -std=c++11 -fno-exceptions -fno-rtti -x c++ -c "$root/examples/ram/ram.ino" -o "$out/demo_ino.o"
 avr-g++ $flags -std=c++11 -fno-exceptions -fno-rtti -c "$root/tests/ptr/test_avr.cpp" -o "$out/test_avr.o"
-avr-gcc $flags -std=c99 -pedantic -c "$root/examples/demo/demo.c" -o "$out/demo_c.o"
+avr-gcc $flags -std=c99 -pedantic -c "$root/examples/ram/ram.c" -o "$out/demo_c.o"
 avr-size "$out/demo_ino.o" "$out/test_avr.o" "$out/demo_c.o"

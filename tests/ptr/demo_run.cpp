@@ -1,10 +1,10 @@
 /*
- * demo_run.cpp - runs examples/demo/demo.ino (the seed manual's sketch on the
- * C++ wrapper) on the host and checks what it left in the backing store:
+ * demo_run.cpp - runs examples/ram/ram.ino (the seed manual's sketch on the
+ * C++ wrapper, pool in RAM) on the host and checks what it left in the backing store:
  * 1000 'A's with a 'B' at index 1 in a 10000-byte block, and a MyStruct
  * holding {5, 15}. Exits non-zero on any difference or recorded error.
  */
-#include "demo.ino"
+#include "ram.ino"
 
 #include <stdio.h>
 
@@ -16,15 +16,15 @@ int main()
         fprintf(stderr, "demo: error %d recorded\n", vmem::pool().error());
         return 1;
     }
-    if (vm_flush(vstore.vm()) != VM_OK)
+    if (vm_flush(vpool.vm()) != VM_OK)
         return 1;
     struct vm_heap_stats hs;
-    vm_heap_stats(vstore.vm(), &hs);
+    vm_heap_stats(vpool.vm(), &hs);
     if (hs.blocks != 2) {
         fprintf(stderr, "demo: %u blocks allocated, want 2\n", (unsigned)hs.blocks);
         return 1;
     }
-    const uint8_t *m = vstore.memory();
+    const uint8_t *m = vpool.memory();
     long str_at = -1, ms_at = -1;
     for (long i = 0; i + 1001 <= DEMO_POOL_SIZE && str_at < 0; i++) {
         long k = 0;

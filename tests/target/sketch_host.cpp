@@ -2,9 +2,15 @@
  * sketch_host.cpp - runs an example sketch's setup() on the host, with the
  * stand-in Arduino core's pins, SPI and millis routed to desktop device
  * models on a simulated SPI bus (atmega328p platform profile): a 23LC1024 on
- * pin 9 (the sram sketch's SRAM_CS) and an SDHC card on pin 4 (sd's SD_CS). It then checks what the sketch left in
+ * pin SKETCH_SRAM_PIN or an SDHC card on pin SKETCH_SD_PIN, loaded from the
+ * FAT image named by the first argument and saved back to it afterwards
+ * (tests/target/sketch_sd.sh makes the image with mkfs.fat and mcopy and
+ * checks it with mtype and fsck.fat). It then checks what the sketch left in
  * the device's memory, so the sketch, the Arduino glue (vm_arduino.cpp), the
- * driver and the core are tested together, byte for byte on the wire.
+ * pools, the FAT code, the driver and the core are tested together, byte for
+ * byte on the wire. SKETCH_VM is the sketch's struct vm * (default
+ * vpool.vm()); for an SD sketch SKETCH_FILE_INFO is its pool file's struct
+ * vm_fat_file (default vpool.fileInfo()).
  *
  * For the serial sketch, Serial is wired to the PC side's engine
  * (vm_serial_host, what vmserve runs) in the same process, over a 128 KiB
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 
 extern "C" {
+#include "vm_sd_image.h"
 #include "vm_sd_model.h"
 #include "vm_serial_host.h"
 #include "vm_simbus.h"
@@ -28,8 +35,20 @@ extern "C" {
 
 /* Arduino pins of the sketches, and the simulated bus's chip selects
  * (0..VM_SIMBUS_MAX_CS-1) wired to them. */
-#define HOST_SRAM_PIN 9
-#define HOST_SD_PIN 4
+#ifndef SKETCH_SRAM_PIN
+#define SKETCH_SRAM_PIN 9
+#endif
+#ifndef SKETCH_SD_PIN
+#define SKETCH_SD_PIN 4
+#endif
+#ifndef SKETCH_VM
+#define SKETCH_VM vpool.vm()
+#endif
+#ifndef SKETCH_FILE_INFO
+#define SKETCH_FILE_INFO vpool.fileInfo()
+#endif
+#define HOST_SRAM_PIN SKETCH_SRAM_PIN
+#define HOST_SD_PIN SKETCH_SD_PIN
 #define HOST_SRAM_CS 1
 #define HOST_SD_CS 4
 
@@ -39,8 +58,15 @@ static struct vm_simbus host_bus;
 static void host_pin(void *ctx, uint8_t pin, uint8_t val)
 {
     struct vm_simbus *b = (struct vm_simbus *)ctx;
+    (void)b;
+    (void)pin;
+    (void)val;
+#if defined(SKETCH_SRAM)
     if (pin == HOST_SRAM_PIN) b->spi.select(b->spi.ctx, HOST_SRAM_CS, val == LOW);
+#endif
+#if defined(SKETCH_SD)
     if (pin == HOST_SD_PIN) b->spi.select(b->spi.ctx, HOST_SD_CS, val == LOW);
+#endif
 }
 
 static uint8_t host_spi(void *ctx, uint8_t out)
@@ -117,7 +143,7 @@ static int check_pool(const uint8_t *pool)
            check(x == 5 && y == 15, "ms = {5, 15} in the device");
 }
 
-/* The same, read back through the sketch's own pager (its global `vm`)
+/* The same, read back through the sketch's own pager (SKETCH_VM)
  * after emptying the cache, so every byte comes over the bus again. */
 static int check_readback(void)
 {
@@ -127,8 +153,9 @@ static int check_readback(void)
     int xy[2] = {0, 0};
     int bad = 0;
     unsigned i;
-    if (vm_invalidate(&vm) != VM_OK || vm_read(&vm, buf, str, sizeof buf) != VM_OK ||
-        vm_read(&vm, xy, ms, sizeof xy) != VM_OK)
+    struct vm *vm = SKETCH_VM;
+    if (vm_invalidate(vm) != VM_OK || vm_read(vm, buf, str, sizeof buf) != VM_OK ||
+        vm_read(vm, xy, ms, sizeof xy) != VM_OK)
         return check(0, "read back through the pager");
     for (i = 0; i < sizeof buf; i++)
         if (buf[i] != (i == 1u ? 'B' : 'A')) bad++;
@@ -136,7 +163,7 @@ static int check_readback(void)
                  "the same read back through the pager after vm_invalidate");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     static struct vm_sram_model sram;
 #if defined(SKETCH_SD)
@@ -144,14 +171,26 @@ int main(void)
 #endif
     struct vm_spi_model m;
     int failed = 0;
+    (void)m;
 
+    (void)argc;
+    (void)argv;
     vm_simbus_init(&host_bus, &host_clock, vm_platform_find("atmega328p"));
     if (vm_sram_model_init(&sram, VM_SRAM_23LC1024, 0xFF) != 0) return 99;
+#if defined(SKETCH_SRAM)
     m = vm_sram_model_spi(&sram);
     vm_simbus_attach(&host_bus, HOST_SRAM_CS, &m);
+#endif
 #if defined(SKETCH_SD)
-    /* The sketch's pool starts at block 65536: the card needs that many more. */
-    if (vm_sd_model_init(&card, VM_SD_TYPE_SDHC, POOL_FIRST_BLOCK + POOL_BLOCKS, NULL, 1) != 0) return 99;
+    char err[512];
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s CARD.IMG (a FAT image)\n", argv[0]);
+        return 2;
+    }
+    if (vm_sd_model_load(&card, argv[1], VM_SD_TYPE_SDHC, NULL, 1, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
     m = vm_sd_model_spi(&card);
     vm_simbus_attach(&host_bus, HOST_SD_CS, &m);
 #endif
@@ -189,7 +228,11 @@ int main(void)
     vm_serial_host_free(host_engine);
 #endif
 #if defined(SKETCH_SD)
-    failed += check_pool(card.mem + (size_t)POOL_FIRST_BLOCK * VM_SD_BLOCK);
+    failed += check_pool(card.mem + (size_t)SKETCH_FILE_INFO.first_lba * VM_SD_BLOCK);
+    if (vm_sd_model_save(&card, argv[1], err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        failed++;
+    }
     failed += check(card.violations == 0, "no protocol violations seen by the card");
     failed += check(card.init_overspeed == 0 && card.overspeed == 0,
                     "the card was never clocked too fast (<= 400 kHz during init)");

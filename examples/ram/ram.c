@@ -1,5 +1,5 @@
 /*
- * demo.c - the same small program as demo.ino, in C with the typed pointers
+ * ram.c - the same small program as ram.ino, in C with the typed pointers
  * of core/vm_ptr.h. Every call returns VM_OK or a negative vm_err, so the
  * C version checks each step where the C++ one records errors in its Pool.
  * Desktop: it prints what the pool holds afterwards and exits non-zero if
@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "vm.h"
+#include "vm_pool.h"
 #include "vm_ptr.h"
-#include "vm_ram.h"
 
 struct my_struct { int x, y; };
 
@@ -18,13 +18,8 @@ VM_PTR_DECLARE(char_vptr, char);
 VM_PTR_DECLARE(my_struct_vptr, struct my_struct);
 
 /* A 16 KiB pool in a RAM array (the vm_ram backend), four 64-byte pages. */
-#define POOL_SIZE 16384u
-static uint8_t pool_mem[POOL_SIZE];
-static struct vm_ram ram;
-VM_STORAGE(static, demo, 64, 4);
-static uint8_t bounce[64];
-static struct vm_block heap[16];
-static struct vm vm;
+VM_RAM_POOL(vpool, 16384u, 64, 4);
+static struct vm *const vm = &vpool.pool.vm;
 
 static char_vptr str;
 static my_struct_vptr ms;
@@ -32,45 +27,31 @@ static my_struct_vptr ms;
 /* The sketch's setup(). Returns VM_OK or the first error. */
 static int setup(void)
 {
-    struct vm_config cfg;
     int e;
 
-    memset(&cfg, 0, sizeof cfg);
-    vm_ram_init(&ram, pool_mem, POOL_SIZE);
-    cfg.backend = &ram.backend;
-    cfg.page_size = 64;
-    cfg.page_count = 4;
-    cfg.pages = demo_pages;
-    cfg.pages_size = sizeof demo_pages;
-    cfg.slots = demo_slots;
-    cfg.slot_count = 4;
-    cfg.bounce = bounce;
-    cfg.bounce_size = sizeof bounce;
-    cfg.heap = heap;
-    cfg.heap_blocks = 16;
-    if ((e = vm_init(&vm, &cfg)) != VM_OK) /* valloc.start() */
+    if ((e = vm_ram_pool_start(&vpool)) != VM_OK) /* valloc.start() */
         return e;
 
     /* Allocate a char buffer of 10000 bytes in virtual memory */
-    str = char_vptr_alloc(&vm, 10000);
+    str = char_vptr_alloc(vm, 10000);
     if (char_vptr_is_null(str))
         return VM_ERR_NOMEM;
 
     /* Set the first 1000 bytes to 'A' */
-    if ((e = char_vptr_fill(&vm, str, 'A', 1000)) != VM_OK)
+    if ((e = char_vptr_fill(vm, str, 'A', 1000)) != VM_OK)
         return e;
 
     /* array access: str[1] = 'B' */
-    if ((e = char_vptr_set(&vm, str, 1, 'B')) != VM_OK)
+    if ((e = char_vptr_set(vm, str, 1, 'B')) != VM_OK)
         return e;
 
     /* Own types (structs) also work: one member at a time, no whole copy. */
-    ms = my_struct_vptr_alloc(&vm, 1);
+    ms = my_struct_vptr_alloc(vm, 1);
     if (my_struct_vptr_is_null(ms))
         return VM_ERR_NOMEM;
-    if ((e = VM_PTR_SET_MEMBER(&vm, my_struct_vptr, ms, x, 5)) != VM_OK)
+    if ((e = VM_PTR_SET_MEMBER(vm, my_struct_vptr, ms, x, 5)) != VM_OK)
         return e;
-    return VM_PTR_SET_MEMBER(&vm, my_struct_vptr, ms, y, 15);
+    return VM_PTR_SET_MEMBER(vm, my_struct_vptr, ms, y, 15);
 }
 
 int main(void)
@@ -80,19 +61,19 @@ int main(void)
 
     e = setup();
     if (e == VM_OK)
-        e = char_vptr_get(&vm, str, 0, &c0);
+        e = char_vptr_get(vm, str, 0, &c0);
     if (e == VM_OK)
-        e = char_vptr_get(&vm, str, 1, &c1);
+        e = char_vptr_get(vm, str, 1, &c1);
     if (e == VM_OK)
-        e = char_vptr_get(&vm, str, 999, &c999);
+        e = char_vptr_get(vm, str, 999, &c999);
     if (e == VM_OK)
-        e = char_vptr_get(&vm, str, 1000, &c1000);
+        e = char_vptr_get(vm, str, 1000, &c1000);
     if (e == VM_OK)
-        e = VM_PTR_GET_MEMBER(&vm, my_struct_vptr, ms, x, &x);
+        e = VM_PTR_GET_MEMBER(vm, my_struct_vptr, ms, x, &x);
     if (e == VM_OK)
-        e = VM_PTR_GET_MEMBER(&vm, my_struct_vptr, ms, y, &y);
+        e = VM_PTR_GET_MEMBER(vm, my_struct_vptr, ms, y, &y);
     if (e == VM_OK)
-        e = vm_flush(&vm);
+        e = vm_flush(vm);
     if (e != VM_OK) {
 #if VM_CONFIG_STRERROR
         printf("demo: error %d (%s)\n", e, vm_strerror(e));
@@ -105,7 +86,7 @@ int main(void)
            (unsigned long)str.addr, c0, c1, c999);
     printf("ms at %lu: ms->x=%d ms->y=%d\n", (unsigned long)ms.addr, x, y);
     bad = c0 != 'A' || c1 != 'B' || c999 != 'A' || c1000 == 'A' || x != 5 || y != 15 ||
-          pool_mem[str.addr + 1] != 'B';
+          vpool_mem[str.addr + 1] != 'B';
     if (bad)
         printf("demo: unexpected contents\n");
     return bad;
