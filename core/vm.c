@@ -390,7 +390,7 @@ int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
     i = find(vm, base);
     if (i >= 0) {
         s = &vm->slots[i];
-        VM__STAT(vm, hits);
+        VM__TOUCH_HIT(vm);
         if (IS(vm, VM_POLICY_LRU) && vm->head != (uint8_t)i) {
             list_unlink(vm, (unsigned)i);
             list_push_head(vm, (unsigned)i);
@@ -400,11 +400,16 @@ int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
         int swept = 0;
         unsigned from;
         VM__STAT(vm, misses);
+        VM__PATH(vm, VM_PATH_TOUCH_MISS);
         i = find_empty(vm);
         if (i < 0) {
             i = policy_pick(vm, 1, &swept, &from);
             if (i < 0) return VM_ERR_BUSY;
-            i = clean_first(vm, i, swept, from);
+            {
+                int v = clean_first(vm, i, swept, from);
+                if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
+                i = v;
+            }
             s = &vm->slots[i];
             if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
             evict(vm, (unsigned)i);
@@ -508,10 +513,12 @@ int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n)
 
 #if VM_CONFIG_WRAP
     if (vm_is_wrapped(src)) {
+        VM__PATH(vm, VM_PATH_WRAPPED);
         if (n) memcpy(dst, vm_unwrap(vm, src), n);
         return VM_OK;
     }
 #endif
+    VM__PATH(vm, VM_PATH_READ);
     if (TOO_LONG(n) || vm__range(vm, src, (vm_addr_t)n)) return VM_ERR_RANGE;
     while (n) {
         uint16_t off = (uint16_t)(src & vm->page_mask);
@@ -550,6 +557,7 @@ int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
     uint8_t *d = (uint8_t *)v;
     const uint8_t *s;
     int i;
+    VM__PATH(vm, VM_PATH_GET_SLOW);
     if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
     if ((i = vm__touch(vm, a, n, VM__READ)) < 0) return i;
     s = vm__data(vm, (unsigned)i) + (a & vm->page_mask);
@@ -564,6 +572,7 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
     uint8_t *d;
     uint16_t off = (uint16_t)(a & vm->page_mask);
     int i;
+    VM__PATH(vm, VM_PATH_SET_SLOW);
     if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
     if ((i = vm__touch(vm, a, n, VM__WRITE)) < 0) return i;
     d = vm__data(vm, (unsigned)i) + off;
@@ -596,10 +605,12 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
     int err;
 #if VM_CONFIG_WRAP
     if (vm_is_wrapped(dst)) {
+        VM__PATH(vm, VM_PATH_WRAPPED);
         if (n) memcpy(vm_unwrap(vm, dst), src, n);
         return VM_OK;
     }
 #endif
+    VM__PATH(vm, VM_PATH_WRITE);
     if (TOO_LONG(n) || vm__range(vm, dst, (vm_addr_t)n)) return VM_ERR_RANGE;
 #if VM_CONFIG_BOUNCE
     if (vm__bounced(vm, dst, (vm_addr_t)n)) {
@@ -644,6 +655,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
         lk->mode = (uint8_t)mode;
         lk->slot = VM_WRAP_SLOT;
         VM__STAT(vm, locks);
+        VM__PATH(vm, VM_PATH_WRAPPED);
         return VM_OK;
     }
 #endif
@@ -682,6 +694,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
             lk->mode = (uint8_t)mode;
             lk->slot = VM_BOUNCE_SLOT;
             VM__STAT(vm, locks);
+            VM__PATH(vm, VM_PATH_LOCK_BOUNCE);
             VM__EMIT(vm, VM_EV_LOCK, VM_BOUNCE_SLOT, 0, addr, (vm_addr_t)len);
             return VM_OK;
         }
@@ -705,6 +718,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     lk->mode = (uint8_t)mode;
     lk->slot = (uint8_t)i;
     VM__STAT(vm, locks);
+    VM__PATH(vm, VM_PATH_LOCK);
     VM__EMIT(vm, VM_EV_LOCK, (uint8_t)i, 0, addr, (vm_addr_t)len);
     return VM_OK;
 }
@@ -720,6 +734,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
         lk->mode = 0;
         VM__STAT(vm, unlocks);
+        VM__PATH(vm, VM_PATH_WRAPPED);
         return VM_OK;
     }
 #endif
@@ -735,6 +750,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         if (--vm->bounce_locks == 0u) vm->bounce_len = 0;
         lk->mode = 0;
         VM__STAT(vm, unlocks);
+        VM__PATH(vm, VM_PATH_UNLOCK);
         VM__EMIT(vm, VM_EV_UNLOCK, VM_BOUNCE_SLOT, 0, lk->addr, (vm_addr_t)lk->len);
         return VM_OK;
     }
@@ -753,6 +769,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
     }
     lk->mode = 0;
     VM__STAT(vm, unlocks);
+    VM__PATH(vm, VM_PATH_UNLOCK);
     VM__EMIT(vm, VM_EV_UNLOCK, (uint8_t)(s - vm->slots), 0, lk->addr, (vm_addr_t)lk->len);
     return VM_OK;
 }
@@ -815,7 +832,7 @@ void vm_stats_reset(struct vm *vm)
 {
 #if VM_CONFIG_STATS
     memset(&vm->stats, 0, sizeof vm->stats);
-#if UINT_MAX <= 0xFFFFu
+#if !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
     vm->fast_hits = 0;
 #endif
 #endif
@@ -831,6 +848,18 @@ void vm_stats_reset(struct vm *vm)
 #endif
     (void)vm;
 }
+
+#if VM_CONFIG_PATHS
+const char *vm_path_name(unsigned path)
+{
+    static const char *const names[VM_PATH_COUNT] = {
+        "get_hot",   "set_hot",  "set_grow",   "get_slow",     "set_slow",
+        "read",      "write",    "touch_hit",  "touch_miss",   "clean_victim",
+        "lock",      "lock_bounce", "unlock",  "wrapped",      "settle",
+    };
+    return path < VM_PATH_COUNT ? names[path] : "?";
+}
+#endif
 
 const char *vm_policy_name(unsigned policy)
 {

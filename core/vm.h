@@ -132,6 +132,42 @@ struct vm_slot {
 
 #define VM_SLOT_REF 0x01 /* CLOCK reference bit / SIEVE visited bit */
 
+/* Paths through the core (VM_CONFIG_PATHS): vm_stats()->path[p] counts how
+ * often path p was taken since vm_init or vm_stats_reset. The inline paths
+ * (the first three) serve a typed access with no call; everything else is a
+ * function in core/. One public call counts its entry path (GET_SLOW,
+ * SET_SLOW, READ, WRITE, LOCK, LOCK_BOUNCE, UNLOCK, WRAPPED, or an inline
+ * one) plus what it did inside: one TOUCH_HIT or TOUCH_MISS per page touched,
+ * CLEAN_VICTIM and SETTLE when they happen. A typed access that straddles a
+ * page boundary counts GET_SLOW then READ (SET_SLOW then WRITE). To learn
+ * which paths one call took, copy path[] before it and compare after (a
+ * simulator charging each path its measured cost does this).
+ *   stats.hits   = GET_HOT + SET_HOT + SET_GROW + TOUCH_HIT
+ *   stats.misses = TOUCH_MISS                                                */
+enum vm_path {
+    VM_PATH_GET_HOT,      /* inline vm_get8/16/32 served from a hot page */
+    VM_PATH_SET_HOT,      /* inline vm_set8/16/32 inside a hot page's valid range */
+    VM_PATH_SET_GROW,     /* inline vm_set8/16/32 that grows a hot page's valid
+                             and dirty ranges (filling a page never fetched) */
+    VM_PATH_GET_SLOW,     /* typed read not served inline (vm__get_slow) */
+    VM_PATH_SET_SLOW,     /* typed write not served inline (vm__set_slow) */
+    VM_PATH_READ,         /* vm_read: the any-length path */
+    VM_PATH_WRITE,        /* vm_write */
+    VM_PATH_TOUCH_HIT,    /* out-of-line touch of a resident page: lookup and
+                             policy update */
+    VM_PATH_TOUCH_MISS,   /* out-of-line touch that loads the page: victim,
+                             write-back, fetch */
+    VM_PATH_CLEAN_VICTIM, /* VM_CLEAN_FIRST evicted a clean page instead of
+                             the policy's dirty victim */
+    VM_PATH_LOCK,         /* vm_lock in place */
+    VM_PATH_LOCK_BOUNCE,  /* vm_lock through the bounce buffer */
+    VM_PATH_UNLOCK,       /* vm_unlock */
+    VM_PATH_WRAPPED,      /* an access or lock of a wrapped RAM address */
+    VM_PATH_SETTLE,       /* LRU: a deferred move to the list head, owed by
+                             inline hits, made when the core is next entered */
+    VM_PATH_COUNT
+};
+
 /* Statistics, since vm_init or vm_stats_reset. A "touch" is one access to one
  * page; a vm_read spanning three pages makes three touches. */
 struct vm_stats {
@@ -146,6 +182,9 @@ struct vm_stats {
     vm_count_t locks;         /* successful vm_lock calls */
     vm_count_t unlocks;       /* successful vm_unlock calls */
     vm_count_t errors;        /* backend calls that failed */
+#if VM_CONFIG_PATHS
+    vm_count_t path[VM_PATH_COUNT]; /* enum vm_path */
+#endif
 };
 
 /* Events, reported through vm_config.event when VM_CONFIG_EVENTS is on. */
@@ -259,7 +298,7 @@ struct vm {
     struct vm_slot *hot_slot;
     vm_addr_t page_mask; /* page_size - 1 */
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
-#if VM_CONFIG_STATS && UINT_MAX <= 0xFFFFu
+#if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
     uint16_t fast_hits; /* fast-path hits not yet added to stats.hits (16-bit int MCUs) */
 #endif
 
@@ -367,17 +406,20 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
 int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 
-#if VM_CONFIG_STATS && UINT_MAX <= 0xFFFFu
+/* Count an inline hit on path p (enum vm_path). */
+#if VM_CONFIG_PATHS
+#define VM__HIT(vm, p) ((vm)->stats.path[p]++)
+#elif VM_CONFIG_STATS && UINT_MAX <= 0xFFFFu
 /* On 8/16-bit MCUs a 32-bit increment in RAM costs ~20 cycles; a 16-bit one
  * with a rare carry costs ~9. vm_stats() folds the count in. */
-#define VM__HIT(vm)                                                            \
+#define VM__HIT(vm, p)                                                         \
     do {                                                                       \
         if (++(vm)->fast_hits == 0) (vm)->stats.hits += 0x10000ul;             \
     } while (0)
 #elif VM_CONFIG_STATS
-#define VM__HIT(vm) ((vm)->stats.hits++)
+#define VM__HIT(vm, p) ((vm)->stats.hits++)
 #else
-#define VM__HIT(vm) ((void)0)
+#define VM__HIT(vm, p) ((void)0)
 #endif
 
 /* 1 if a lies in the page at base. A page base has its low 4+ bits clear,
@@ -398,7 +440,7 @@ VM_INLINE int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
 {
     if (VM__IN_PAGE(vm, a, vm->hot_base)) {
         *v = vm->hot_data[a & vm->page_mask];
-        VM__HIT(vm);
+        VM__HIT(vm, VM_PATH_GET_HOT);
         return VM_OK;
     }
     return vm__get_slow(vm, a, v, 1);
@@ -412,7 +454,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
         vm->hot_data[off] = v;
         if (off < s->dlo) s->dlo = off;
         if (off >= s->dhi) s->dhi = (uint16_t)(off + 1u);
-        VM__HIT(vm);
+        VM__HIT(vm, VM_PATH_SET_HOT);
         return VM_OK;
     }
     return vm__set_slow(vm, a, &v, 1);
@@ -426,7 +468,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
         if (VM__IN_PAGE(vm, a, vm->hot_base) &&                   \
             off <= (vm_addr_t)vm->page_mask + 1u - sizeof *v) {                \
             memcpy(v, vm->hot_data + off, sizeof *v);                          \
-            VM__HIT(vm);                                                       \
+            VM__HIT(vm, VM_PATH_GET_HOT);                                  \
             return VM_OK;                                                      \
         }                                                                      \
         return vm__get_slow(vm, a, v, sizeof *v);                              \
@@ -440,7 +482,7 @@ VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
             memcpy(vm->hot_data + off, &v, sizeof v);                          \
             if (off < s->dlo) s->dlo = (uint16_t)off;                          \
             if (off + sizeof v > s->dhi) s->dhi = (uint16_t)(off + sizeof v);  \
-            VM__HIT(vm);                                                       \
+            VM__HIT(vm, VM_PATH_SET_HOT);                                  \
             return VM_OK;                                                      \
         }                                                                      \
         return vm__set_slow(vm, a, &v, sizeof v);                              \
@@ -553,12 +595,20 @@ void vm_heap_stats(const struct vm *vm, struct vm_heap_stats *st);
 #endif
 
 /* --------------------------------------------------------------------------
- * Statistics.
+ * Statistics. vm_stats() brings stats.hits up to date (the inline paths
+ * count into path[] or, on 8/16-bit MCUs, a 16-bit counter): call it again
+ * after accesses rather than keeping the pointer and reading hits later.
  * -------------------------------------------------------------------------- */
 #if VM_CONFIG_STATS
 static inline const struct vm_stats *vm_stats(const struct vm *vm)
 {
-#if UINT_MAX <= 0xFFFFu
+#if VM_CONFIG_PATHS
+    /* hits is the sum of the hit paths (the instance is never a const
+     * object: vm_init writes it). */
+    struct vm *w = (struct vm *)vm;
+    w->stats.hits = w->stats.path[VM_PATH_GET_HOT] + w->stats.path[VM_PATH_SET_HOT] +
+                    w->stats.path[VM_PATH_SET_GROW] + w->stats.path[VM_PATH_TOUCH_HIT];
+#elif UINT_MAX <= 0xFFFFu
     /* Fold the fast path's 16-bit hit count in (the instance is never a
      * const object: vm_init writes it). */
     struct vm *w = (struct vm *)vm;
@@ -570,6 +620,10 @@ static inline const struct vm_stats *vm_stats(const struct vm *vm)
 #endif
 /* Zeroes the statistics, the per-slot counters and the heap's peak. */
 void vm_stats_reset(struct vm *vm);
+#if VM_CONFIG_PATHS
+/* Name of a path ("get_hot", "touch_miss", ...), or "?". */
+const char *vm_path_name(unsigned path);
+#endif
 
 /* --------------------------------------------------------------------------
  * Observation. None of these changes any state.

@@ -53,6 +53,17 @@
 #ifndef VM_CONFIG_STATS
 #define VM_CONFIG_STATS 1
 #endif
+/* Path counters (vm_stats()->path[], enum vm_path): how often each inline
+ * and out-of-line path of the core was taken. Same cost per access as the
+ * plain hit count they replace; VM_PATH_COUNT counters of RAM. Default on
+ * 32/64-bit targets, off on 8/16-bit MCUs (their RAM is scarce). */
+#ifndef VM_CONFIG_PATHS
+#if VM_CONFIG_STATS && UINTPTR_MAX > 0xFFFFu
+#define VM_CONFIG_PATHS 1
+#else
+#define VM_CONFIG_PATHS 0
+#endif
+#endif
 /* Per-slot load/eviction/write-back counters (costs 12 bytes per page). */
 #ifndef VM_CONFIG_SLOT_STATS
 #define VM_CONFIG_SLOT_STATS 1
@@ -125,6 +136,9 @@
 #endif
 #if VM_CONFIG_SLOT_STATS && !VM_CONFIG_STATS
 #error "VM_CONFIG_SLOT_STATS needs VM_CONFIG_STATS"
+#endif
+#if VM_CONFIG_PATHS && !VM_CONFIG_STATS
+#error "VM_CONFIG_PATHS needs VM_CONFIG_STATS"
 #endif
 
 #define VM_HAS_POLICY(p) (VM_CONFIG_POLICY == VM_POLICY_RUNTIME || VM_CONFIG_POLICY == (p))

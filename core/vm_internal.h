@@ -21,6 +21,16 @@
 #define VM__STAT_ADD(vm, field, n) ((void)0)
 #endif
 
+/* Count path p (enum vm_path). An out-of-line touch of a resident page is a
+ * hit: with path counters, stats.hits is their sum (vm_stats). */
+#if VM_CONFIG_PATHS
+#define VM__PATH(vm, p) ((vm)->stats.path[p]++)
+#define VM__TOUCH_HIT(vm) VM__PATH(vm, VM_PATH_TOUCH_HIT)
+#else
+#define VM__PATH(vm, p) ((void)0)
+#define VM__TOUCH_HIT(vm) VM__STAT(vm, hits)
+#endif
+
 #if VM_CONFIG_EVENTS
 void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr, vm_addr_t len);
 #define VM__EMIT(vm, type, slot, err, addr, len)                               \

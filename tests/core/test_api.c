@@ -659,7 +659,7 @@ START_TEST(stats_counters)
     ck_assert_int_eq(vm_get8(&T->vm, 5, &v), VM_OK);         /* miss, load 64 */
     ck_assert_int_eq(vm_get8(&T->vm, 6, &v), VM_OK);         /* hit */
     ck_assert_int_eq(vm_read(&T->vm, buf, 60, 10), VM_OK);    /* hit + miss */
-    ck_assert_uint_eq(st->hits, 2);
+    ck_assert_uint_eq(vm_stats(&T->vm)->hits, 2);
     ck_assert_uint_eq(st->misses, 2);
     ck_assert_uint_eq(st->loads, 2);
     ck_assert_uint_eq(st->bytes_read, 128);
@@ -712,7 +712,7 @@ START_TEST(stats_counters)
     /* Reset clears counters only: the cache is as it was. */
     ck_assert_int_ge(vm_slot_of(&T->vm, 130), 0);
     ck_assert_int_eq(vm_get8(&T->vm, 131, &v), VM_OK);
-    ck_assert_uint_eq(st->hits, 1);
+    ck_assert_uint_eq(vm_stats(&T->vm)->hits, 1);
     ck_assert_uint_eq(st->misses, 0);
 }
 END_TEST
@@ -778,6 +778,53 @@ static void expect_events(const struct want_ev *want, unsigned n, const char *st
     }
     T->n_ev = 0;
 }
+
+/* Path counters: each call counts its entry path and each touch; the hit
+ * paths sum to stats.hits. */
+START_TEST(path_counters)
+{
+#if VM_CONFIG_PATHS
+    const struct vm_stats *st;
+    struct vm_lock lk;
+    uint8_t buf[8], v;
+    unsigned p;
+    vm_count_t sum = 0;
+    mk(64, 2, 4096, VM_POLICY_FIFO);
+    st = vm_stats(&T->vm);
+    ck_assert_int_eq(vm_get8(&T->vm, 5, &v), VM_OK); /* out of line: miss */
+    ck_assert_uint_eq(st->path[VM_PATH_GET_SLOW], 1);
+    ck_assert_uint_eq(st->path[VM_PATH_TOUCH_MISS], 1);
+    ck_assert_int_eq(vm_get8(&T->vm, 6, &v), VM_OK); /* hot page, inline */
+    ck_assert_uint_eq(st->path[VM_PATH_GET_HOT], 1);
+    ck_assert_int_eq(vm_get32(&T->vm, 62, (uint32_t *)(void *)buf), VM_OK); /* straddles */
+    ck_assert_uint_eq(st->path[VM_PATH_GET_SLOW], 2);
+    ck_assert_uint_eq(st->path[VM_PATH_READ], 1);
+    ck_assert_uint_eq(st->path[VM_PATH_TOUCH_HIT], 1);
+    ck_assert_uint_eq(st->path[VM_PATH_TOUCH_MISS], 2);
+    ck_assert_int_eq(vm_write(&T->vm, 10, buf, 2), VM_OK);
+    ck_assert_uint_eq(st->path[VM_PATH_WRITE], 1);
+    ck_assert_int_eq(vm_lock(&T->vm, 70, 4, VM_LOCK_RO, &lk), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_uint_eq(st->path[VM_PATH_LOCK], 1);
+    ck_assert_uint_eq(st->path[VM_PATH_UNLOCK], 1);
+    ck_assert_int_eq(vm_lock(&T->vm, 60, 8, VM_LOCK_RO, &lk), VM_OK);
+    ck_assert_int_eq(vm_unlock(&T->vm, &lk), VM_OK);
+    ck_assert_uint_eq(st->path[VM_PATH_LOCK_BOUNCE], 1);
+    st = vm_stats(&T->vm);
+    ck_assert_uint_eq(st->hits, st->path[VM_PATH_GET_HOT] + st->path[VM_PATH_SET_HOT] +
+                                    st->path[VM_PATH_SET_GROW] + st->path[VM_PATH_TOUCH_HIT]);
+    ck_assert_uint_eq(st->misses, st->path[VM_PATH_TOUCH_MISS]);
+    for (p = 0; p < VM_PATH_COUNT; p++) {
+        ck_assert_str_ne(vm_path_name(p), "?");
+        sum += st->path[p];
+    }
+    ck_assert_str_eq(vm_path_name(VM_PATH_COUNT), "?");
+    ck_assert_uint_gt(sum, 0);
+    vm_stats_reset(&T->vm);
+    for (p = 0; p < VM_PATH_COUNT; p++) ck_assert_uint_eq(vm_stats(&T->vm)->path[p], 0);
+#endif
+}
+END_TEST
 
 START_TEST(events_sequence)
 {
@@ -1281,6 +1328,7 @@ int main(void)
     tc = tcase_create("observe");
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, stats_counters);
+    tcase_add_test(tc, path_counters);
     tcase_add_test(tc, events_sequence);
     tcase_add_loop_test(tc, walk_reports_slots, 0, 4);
     tcase_add_test(tc, strerror_all);

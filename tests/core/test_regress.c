@@ -74,7 +74,7 @@ START_TEST(item2_alternating_regions)
     }
     TC_ASSERT_EQ(st->misses, 2);
     TC_ASSERT_EQ(st->loads, 2);
-    TC_ASSERT_EQ(st->hits, 1998);
+    TC_ASSERT_EQ(vm_stats(&t->vm)->hits, 1998);
     tc_free(t);
 }
 END_TEST
