@@ -55,10 +55,11 @@
 #endif
 /* Path counters (vm_stats()->path[], enum vm_path): how often each inline
  * and out-of-line path of the core was taken. Same cost per access as the
- * plain hit count they replace; VM_PATH_COUNT counters of RAM. Default on
- * 32/64-bit targets, off on 8/16-bit MCUs (their RAM is scarce). */
+ * plain hit count they replace; VM_PATH_COUNT counters of RAM and about
+ * 250 bytes of code. Default on 64-bit hosts (simulators, tests), off on
+ * MCUs, where flash and RAM are scarce. */
 #ifndef VM_CONFIG_PATHS
-#if VM_CONFIG_STATS && UINTPTR_MAX > 0xFFFFu
+#if VM_CONFIG_STATS && UINTPTR_MAX > 0xFFFFFFFFu
 #define VM_CONFIG_PATHS 1
 #else
 #define VM_CONFIG_PATHS 0
