@@ -158,7 +158,11 @@ static int add_backend(struct sweep *sw, const char *spec)
     colon = strchr(tok, ':');
     if (colon) *colon++ = 0;
     ty = vmr_backend_type_from_name(tok);
-    if (ty < 0) return die_usage("--backend '%s': unknown type '%s' (ram, sram, sd, serial)", spec, tok);
+    if (ty < 0) {
+        char names[128];
+        return die_usage("--backend '%s': unknown type '%s' (%s)", spec, tok,
+                         vmr_backend_names(names, sizeof names, "", ", ", ", "));
+    }
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", tok);
     if (colon && *colon) cJSON_AddStringToObject(o, "profile", colon);

@@ -313,7 +313,7 @@ int vms_report_json(FILE *f, const struct vms_scenario *sc, const struct vms_res
     for (size_t i = 0; i < sc->nruns; i++) {
         const struct vms_result *x = &res[i];
         const struct vms_run *r = x->run;
-        const struct vmr_backend_desc *b = &r->cfg.backend;
+        const struct vm_device_desc *b = &r->cfg.backend;
         int ok = x->r.ok && x->expect_ok;
         if (!ok) failed++;
         fprintf(f, "    {\n      \"backend\": ");

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stack.h"
+#include "vmr_stack.h"
 
 struct vmr_region {
     vm_addr_t base; /* VM_NULL: not allocated */
@@ -73,20 +73,6 @@ struct vmr_run {
 };
 
 /* ---------------------------------------------------------------- names */
-
-static const char *const be_names[VMR_BE_COUNT] = {"ram", "sram", "sd", "serial"};
-
-int vmr_backend_type_from_name(const char *name)
-{
-    for (int i = 0; i < VMR_BE_COUNT; i++)
-        if (strcmp(name, be_names[i]) == 0) return i;
-    return -1;
-}
-
-const char *vmr_backend_type_name(unsigned type)
-{
-    return type < VMR_BE_COUNT ? be_names[type] : "?";
-}
 
 int vmr_policy_from_name(const char *name)
 {
@@ -642,7 +628,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         goto fail;
     }
     if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, err, errlen)) goto fail;
-    r->inner = r->stack.backend;
+    r->inner = r->stack.s.backend;
     r->counted.read = cnt_read;
     r->counted.write = cnt_write;
     r->counted.sync = cnt_sync;
@@ -845,7 +831,7 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
 
 uint64_t vmr_time_ns(const struct vmr_run *r)
 {
-    uint64_t t = r->stack.clock ? vm_simclock_now(r->stack.clock) - r->stack.t0 : 0;
+    uint64_t t = r->stack.s.clock ? vm_simclock_now(r->stack.s.clock) - r->stack.t0 : 0;
 #if VM_CONFIG_STATS
     const struct vm_stats *s = vm_stats(&r->vm);
     t += (uint64_t)s->hits * r->stack.hit_ns + (uint64_t)s->misses * r->stack.miss_ns;

@@ -30,36 +30,13 @@
 #include <stdint.h>
 
 #include "vm.h"
+#include "vm_device.h"
+#include "vmr_stack.h"
 #include "vmtrace.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Backend types a scenario can name. */
-enum vmr_backend_type {
-    VMR_BE_RAM,    /* the core's vm_ram: ideal, zero latency */
-    VMR_BE_SRAM,   /* 23LC1024-family driver + model on the simulated SPI bus */
-    VMR_BE_SD,     /* SD card driver + model on the simulated SPI bus */
-    VMR_BE_SERIAL, /* serial driver + host over the modelled UART link */
-    VMR_BE_COUNT
-};
-
-/* One backend stack. Zero fields mean the device's or profile's defaults. */
-struct vmr_backend_desc {
-    uint8_t type;         /* enum vmr_backend_type */
-    char profile[32];     /* platform profile ("atmega328p", "teensy32"); "" none */
-    uint32_t spi_hz;      /* SPI clock asked for by the driver; 0: profile's */
-    char chip[16];        /* sram: "23lc1024", "23lc512", "23k256" */
-    uint8_t chips;        /* sram: chips joined end to end; 0: enough for the pool */
-    char card[32];        /* sd: card profile ("typical", "slow-worn") */
-    uint8_t sdhc;         /* sd: 1 SDHC (block addressing), 0 SDSC */
-    char link[32];        /* serial: link profile ("ftdi-16ms", "ftdi-1ms", "cdc") */
-    uint32_t baud;        /* serial: baud rate; 0: link default */
-    uint32_t fault_seed;  /* fault injection seed; 0: faults off */
-    double read_fail;     /* chance a backend read fails (ram) / faults (models) */
-    double write_fail;    /* chance a backend write fails */
-};
 
 /* The pager's configuration for a run. */
 struct vmr_pager_desc {
@@ -91,7 +68,7 @@ struct vmr_observer {
 };
 
 struct vmr_config {
-    struct vmr_backend_desc backend;
+    struct vm_device_desc backend; /* the device and its settings (vm_device.h) */
     struct vmr_pager_desc pager;
     uint8_t verify;            /* enum vmr_verify */
     uint64_t shadow_limit;     /* largest pool shadowed under VMR_VERIFY_ON;
@@ -177,18 +154,9 @@ void vmr_destroy(struct vmr_run *run);
 int vmr_replay(const struct vmr_config *cfg, struct vmt_source *src,
                struct vmr_result *res);
 
-/* RAM a geometry costs on the board: page buffers plus the core's metadata,
- * with the struct sizes of the profile's MCU (the README's size table,
- * default configuration), or of this host (VM_RAM_COST) without a profile. */
-size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count);
-
-/* Names <-> values. Return -1 for an unknown name. */
-int vmr_backend_type_from_name(const char *name);
-const char *vmr_backend_type_name(unsigned type);
+/* Policy names -> VM_POLICY_*; -1 for an unknown name. Backend types and
+ * their names: vmr_stack.h. */
 int vmr_policy_from_name(const char *name);
-/* 1 if this build can build a stack of that type (its driver and model are
- * linked in), 0 if the type is known but not yet wired. */
-int vmr_backend_available(unsigned type);
 
 #ifdef __cplusplus
 }

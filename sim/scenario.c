@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stack.h"
+#include "vmr_stack.h"
 
 struct ctx {
     const char *file;
@@ -162,32 +162,93 @@ int vms_parse_policy(const char *s) { return vmr_policy_from_name(s); }
 
 struct named_backend {
     char name[64];
-    struct vmr_backend_desc d;
+    struct vm_device_desc d;
     int tolerate;
 };
 
-static const char *const backend_keys[] = {"type", "profile", "spi_hz", "chip", "chips", "card",
-                                           "sdhc", "link", "baud", "faults", "comment", NULL};
 static const char *const fault_keys[] = {"seed", "read_fail", "write_fail", NULL};
+
+/* The keys a backend may have: the common ones, every device's, then
+ * "faults" and "comment". */
+static const char *const *backend_keys(void)
+{
+    static const char *keys[64];
+    if (!keys[0]) {
+        size_t n = 0;
+        const struct vm_device_key *k;
+        keys[n++] = "type";
+        keys[n++] = "profile";
+        keys[n++] = "spi_hz";
+        for (unsigned i = 0; (k = vmr_device_key_at(i)) && n + 3 < sizeof keys / sizeof keys[0]; i++)
+            keys[n++] = k->name;
+        keys[n++] = "faults";
+        keys[n++] = "comment";
+        keys[n] = NULL;
+    }
+    return keys;
+}
+
+/* One device setting: checked against its declaration (whichever device
+ * declares it); stored when the backend's device has it. */
+static int parse_device_key(struct ctx *c, const cJSON *o, const char *path,
+                            const struct vm_device_key *k, struct vm_device_desc *d)
+{
+    const struct vm_device_key *own = vm_device_key_find(vmr_device(d->type), k->name);
+    if (k->kind == VM_DEVICE_STR) {
+        char buf[VM_DEVICE_SETTINGS_MAX];
+        buf[0] = 0;
+        if (opt_str(c, o, k->name, path, buf, k->size)) return -1;
+        if (own && cJSON_GetObjectItemCaseSensitive(o, k->name)) vm_device_put_str(d, own, buf);
+        return 0;
+    }
+    uint64_t u = 0;
+    if (k->kind == VM_DEVICE_BOOL) {
+        int b = 0;
+        if (opt_bool(c, o, k->name, path, &b)) return -1;
+        u = (uint64_t)b;
+    } else if (opt_uint(c, o, k->name, path, k->min, k->max, &u)) {
+        return -1;
+    }
+    if (own && cJSON_GetObjectItemCaseSensitive(o, k->name)) vm_device_put_uint(d, own, u);
+    return 0;
+}
+
+static int parse_faults(struct ctx *c, const cJSON *f, const char *p, struct vm_device_desc *d)
+{
+    uint64_t u;
+    if (!cJSON_IsObject(f)) return perr(c, p, "expected an object, got %s", type_name(f));
+    if (check_keys(c, f, p, fault_keys)) return -1;
+    u = d->fault_seed;
+    if (opt_uint(c, f, "seed", p, 1, 0xFFFFFFFFu, &u)) return -1;
+    d->fault_seed = (uint32_t)u;
+    if (opt_num(c, f, "read_fail", p, 0, 1, &d->read_fail)) return -1;
+    if (opt_num(c, f, "write_fail", p, 0, 1, &d->write_fail)) return -1;
+    if (!d->fault_seed) return perr(c, p, "missing key \"seed\" (faults need a seed)");
+    return 0;
+}
 
 /* Apply the keys of o (a backend or an override) onto d. */
 static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
-                         struct vmr_backend_desc *d, int *tolerate, int need_type)
+                         struct vm_device_desc *d, int *tolerate, int need_type)
 {
-    char p[256];
+    char p[256], names[128];
     if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
-    if (check_keys(c, o, path, backend_keys)) return -1;
+    if (check_keys(c, o, path, backend_keys())) return -1;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
     if (t) {
         join(p, sizeof p, path, "type");
         int ty = cJSON_IsString(t) ? vmr_backend_type_from_name(t->valuestring) : -1;
         if (ty < 0)
-            return perr(c, p, "expected one of \"ram\", \"sram\", \"sd\", \"serial\", got %s%s%s",
+            return perr(c, p, "expected one of %s, got %s%s%s",
+                        vmr_backend_names(names, sizeof names, "\"", ", ", ", "),
                         cJSON_IsString(t) ? "\"" : type_name(t),
                         cJSON_IsString(t) ? t->valuestring : "", cJSON_IsString(t) ? "\"" : "");
+        /* Another device reads its settings differently: start from its defaults. */
+        if (d->type != (uint8_t)ty) memset(&d->settings, 0, sizeof d->settings);
         d->type = (uint8_t)ty;
     } else if (need_type) {
-        return perr(c, path, "missing key \"type\" (ram, sram, sd or serial)");
+        return perr(c, path, "missing key \"type\" (%s)",
+                    vmr_backend_names(names, sizeof names, "", ", ", " or "));
     }
     uint64_t u;
     if (opt_str(c, o, "profile", path, d->profile, sizeof d->profile)) return -1;
@@ -199,29 +260,13 @@ static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
     u = d->spi_hz;
     if (opt_uint(c, o, "spi_hz", path, 1000, 100000000, &u)) return -1;
     d->spi_hz = (uint32_t)u;
-    if (opt_str(c, o, "chip", path, d->chip, sizeof d->chip)) return -1;
-    u = d->chips;
-    if (opt_uint(c, o, "chips", path, 1, 8, &u)) return -1;
-    d->chips = (uint8_t)u;
-    if (opt_str(c, o, "card", path, d->card, sizeof d->card)) return -1;
-    int b = d->sdhc;
-    if (opt_bool(c, o, "sdhc", path, &b)) return -1;
-    d->sdhc = (uint8_t)b;
-    if (opt_str(c, o, "link", path, d->link, sizeof d->link)) return -1;
-    u = d->baud;
-    if (opt_uint(c, o, "baud", path, 300, 100000000, &u)) return -1;
-    d->baud = (uint32_t)u;
+    const struct vm_device_key *k;
+    for (unsigned i = 0; (k = vmr_device_key_at(i)); i++)
+        if (parse_device_key(c, o, path, k, d)) return -1;
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "faults");
     if (f) {
         join(p, sizeof p, path, "faults");
-        if (!cJSON_IsObject(f)) return perr(c, p, "expected an object, got %s", type_name(f));
-        if (check_keys(c, f, p, fault_keys)) return -1;
-        u = d->fault_seed;
-        if (opt_uint(c, f, "seed", p, 1, 0xFFFFFFFFu, &u)) return -1;
-        d->fault_seed = (uint32_t)u;
-        if (opt_num(c, f, "read_fail", p, 0, 1, &d->read_fail)) return -1;
-        if (opt_num(c, f, "write_fail", p, 0, 1, &d->write_fail)) return -1;
-        if (!d->fault_seed) return perr(c, p, "missing key \"seed\" (faults need a seed)");
+        if (parse_faults(c, f, p, d)) return -1;
         *tolerate = 1;
     }
     return 0;

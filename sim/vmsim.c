@@ -37,7 +37,7 @@ static const char usage_text[] =
     "       vmsim gen SPEC.json OUT [--ops N] [--to FORMAT]\n"
     "\n"
     "Replays workloads through the core pager over simulated backends (ram, sram, sd,\n"
-    "serial) and reports hits, misses, misses at the optimum, write-backs, backend\n"
+    "serial, fram) and reports hits, misses, misses at the optimum, write-backs, backend\n"
     "bytes, simulated time and throughput. Runs headless.\n"
     "\n"
     "Report options (scenario and run-trace):\n"
@@ -60,9 +60,12 @@ static const char usage_text[] =
     "  --no-view        no window (the default; overrides --view)\n"
     "\n"
     "run-trace / bench options:\n"
-    "  --backend TYPE   ram (default), sram, sd or serial\n"
+    "  --backend TYPE   ram (default), sram, sd, serial or fram\n"
     "  --profile NAME   platform profile (atmega328p, teensy32, ...)\n"
-    "  --chip C --card C --link L --baud N --spi-hz N   device settings\n"
+    "  --spi-hz N       SPI clock the driver asks for\n"
+    "  --KEY VALUE      a device setting, as in scenarios (docs/scenario-format.md):\n"
+    "                   --chip C --chips N (sram), --card C --sdhc B (sd), --link L\n"
+    "                   --baud N (serial), --i2c-hz N --max-xfer N (fram)\n"
     "  --pages N        page count (bench: a comma list)\n"
     "  --page-size S    page size in bytes (default 64)\n"
     "  --policy P       fifo, lru, clock, sieve (bench: a comma list or 'all')\n"
@@ -83,7 +86,9 @@ static int usage_error(const char *fmt, const char *arg)
 struct opts {
     const char *json, *csv, *outdir, *format;
     int no_save, quiet, jobs, verify, no_opt;
-    struct vmr_backend_desc be;
+    struct vm_device_desc be;
+    const char *dev_opt[16], *dev_val[16]; /* device settings, applied once --backend is known */
+    int ndev;
     const char *pages, *page_size, *policy, *ops, *from, *to;
     const char *pos[3];
     int npos;
@@ -96,6 +101,32 @@ static int parse_uint_arg(const char *s, unsigned long long max, unsigned long l
     unsigned long long v = strtoull(s, &end, 0);
     if (errno || end == s || *end || v > max) return -1;
     *out = v;
+    return 0;
+}
+
+/* The device setting an option names ("baud", "i2c-hz"), or NULL. */
+static const struct vm_device_key *device_key(const char *opt)
+{
+    char name[32];
+    size_t n = strlen(opt);
+    if (n >= sizeof name) return NULL;
+    for (size_t i = 0; i <= n; i++) name[i] = opt[i] == '-' ? '_' : opt[i];
+    return vmr_device_key_any(name);
+}
+
+/* Store the device settings given on the command line into o->be: each is
+ * checked as its declaration says, and kept when the backend has it. */
+static int apply_device_opts(struct opts *o)
+{
+    const struct vm_device *dev = vmr_device(o->be.type);
+    for (int i = 0; i < o->ndev; i++) {
+        const struct vm_device_key *k = device_key(o->dev_opt[i]);
+        const struct vm_device_key *own = vm_device_key_find(dev, k->name);
+        struct vm_device_desc scratch = o->be;
+        char err[160];
+        if (vm_device_put_text(own ? &o->be : &scratch, own ? own : k, o->dev_val[i], err, sizeof err))
+            return usage_error("%s", err);
+    }
     return 0;
 }
 
@@ -135,21 +166,20 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
         else if (strcmp(a, "--from") == 0) str = &o->from;
         else if (strcmp(a, "--to") == 0) str = &o->to;
         else if (strcmp(a, "--profile") == 0) field = o->be.profile, fieldn = sizeof o->be.profile;
-        else if (strcmp(a, "--chip") == 0) field = o->be.chip, fieldn = sizeof o->be.chip;
-        else if (strcmp(a, "--card") == 0) field = o->be.card, fieldn = sizeof o->be.card;
-        else if (strcmp(a, "--link") == 0) field = o->be.link, fieldn = sizeof o->be.link;
         else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--backend") == 0 ||
-                 strcmp(a, "--baud") == 0 || strcmp(a, "--spi-hz") == 0) {
+                 strcmp(a, "--spi-hz") == 0) {
             if (i + 1 >= argc) return usage_error("%s needs a value", a);
             const char *v = argv[++i];
             unsigned long long n;
             if (strcmp(a, "--backend") == 0) {
+                char names[128];
                 int t = vmr_backend_type_from_name(v);
-                if (t < 0) return usage_error("--backend: expected ram, sram, sd or serial, got \"%s\"", v);
+                if (t < 0) {
+                    fprintf(stderr, "vmsim: --backend: expected %s, got \"%s\"\n(vmsim --help for usage)\n",
+                            vmr_backend_names(names, sizeof names, "", ", ", " or "), v);
+                    return EXIT_USAGE;
+                }
                 o->be.type = (uint8_t)t;
-            } else if (strcmp(a, "--baud") == 0) {
-                if (parse_uint_arg(v, 100000000, &n)) return usage_error("--baud: bad number \"%s\"", v);
-                o->be.baud = (uint32_t)n;
             } else if (strcmp(a, "--spi-hz") == 0) {
                 if (parse_uint_arg(v, 100000000, &n)) return usage_error("--spi-hz: bad number \"%s\"", v);
                 o->be.spi_hz = (uint32_t)n;
@@ -157,6 +187,12 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
                 if (parse_uint_arg(v, 256, &n) || n < 1) return usage_error("--jobs: expected 1..256, got \"%s\"", v);
                 o->jobs = (int)n;
             }
+            continue;
+        } else if (strncmp(a, "--", 2) == 0 && device_key(a + 2)) {
+            if (i + 1 >= argc) return usage_error("%s needs a value", a);
+            if (o->ndev == 16) return usage_error("too many device settings at %s", a);
+            o->dev_opt[o->ndev] = a + 2;
+            o->dev_val[o->ndev++] = argv[++i];
             continue;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option %s", a);
@@ -174,7 +210,7 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
             snprintf(field, fieldn, "%s", v);
         }
     }
-    return 0;
+    return apply_device_opts(o);
 }
 
 /* ------------------------------------------------------------ reporting */

@@ -121,7 +121,8 @@ static void config(struct vmr_config *c, unsigned type, const char *profile, uns
 
 START_TEST(verify_every_backend)
 {
-    static const char *const profiles[] = {NULL, "atmega328p", "teensy32", "teensy32"};
+    static const char *const profiles[VMR_BE_COUNT] = {NULL, "atmega328p", "teensy32", "teensy32",
+                                                       "atmega328p"};
     unsigned type = (unsigned)_i;
     if (!vmr_backend_available(type)) {
         fprintf(stderr, "note: backend %s not wired in this build; skipped\n",

@@ -80,7 +80,7 @@ END_TEST
 START_TEST(shipped_scenarios_load)
 {
     const char *files[] = {"matrix.json", "pathologies.json", "virtmem-benchmark.json",
-                           "lackey-sort.json", "faults.json"};
+                           "lackey-sort.json", "faults.json", "fram.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[1024];
         struct vms_scenario sc;
@@ -114,7 +114,7 @@ static const struct bad_case bad[] = {
     {"{\"backends\":{},\"pagers\":{},\"workloads\":{},\"matrix\":\"all\"}",
      "dir/t.json: $.backends: expected an object of named backends, got an empty object"},
     {"{\"backends\":{\"r\":{\"type\":\"flash\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
-     "dir/t.json: $.backends.r.type: expected one of \"ram\", \"sram\", \"sd\", \"serial\", got \"flash\""},
+     "dir/t.json: $.backends.r.type: expected one of \"ram\", \"sram\", \"sd\", \"serial\", \"fram\", got \"flash\""},
     {"{\"backends\":{\"r\":{}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
      "dir/t.json: $.backends.r: missing key \"type\""},
     {"{\"backends\":{\"r\":{\"type\":\"ram\",\"baud\":\"fast\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",

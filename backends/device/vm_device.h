@@ -1,0 +1,122 @@
+/*
+ * vm_device.h - how a device plugs into the simulator (desktop only).
+ *
+ * Each device's desktop model exports one `struct vm_device`: its name, the
+ * settings a scenario or the command line may give it, how to build its
+ * stack (driver -> bus -> model, on one simulated clock) and its cost hooks.
+ * The simulator (sim/vmr_stack.c) keeps a table of these descriptors and
+ * knows nothing else about any device. docs/architecture.md walks through
+ * adding one.
+ *
+ * A run's backend is described by a `struct vm_device_desc`: the settings
+ * every device shares (platform profile, SPI clock, seeded faults) plus the
+ * device's own settings, stored in `settings` and laid out by the device's
+ * key table. Zero means "the device's default" everywhere.
+ */
+#ifndef VM_DEVICE_H
+#define VM_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm.h"
+#include "vm_simclock.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vm_platform; /* backends/bus/vm_simbus.h */
+
+/* Room for one device's own settings in a description. */
+#define VM_DEVICE_SETTINGS_MAX 96
+
+/* One backend: what a scenario's "backends" entry or vmsim's options say. */
+struct vm_device_desc {
+    uint8_t type;         /* index of the device in the simulator's table */
+    char profile[32];     /* platform profile ("atmega328p", "teensy32"); "" none */
+    uint32_t spi_hz;      /* SPI clock asked for by the driver; 0: profile's */
+    uint32_t fault_seed;  /* fault injection seed; 0: faults off */
+    double read_fail;     /* chance a backend read fails (ram) / faults (models) */
+    double write_fail;    /* chance a backend write fails */
+    union {
+        unsigned char bytes[VM_DEVICE_SETTINGS_MAX];
+        double align_d;
+        uint64_t align_u;
+    } settings;           /* the device's own, as its keys lay them out */
+};
+
+/* The kinds of value a setting takes. */
+enum vm_device_value {
+    VM_DEVICE_STR,  /* a string of at most size - 1 characters */
+    VM_DEVICE_UINT, /* an integer in [min, max], stored in size bytes (1, 2 or 4) */
+    VM_DEVICE_BOOL  /* true or false, stored as one byte 0/1 */
+};
+
+/* One setting of a device: scenario key `name`, command-line option
+ * `--name` (with '-' for '_'). Keys of the same name in two devices must
+ * have the same kind and range (the scenario checks a key's value before it
+ * knows which device reads it). */
+struct vm_device_key {
+    const char *name;
+    uint8_t kind;     /* enum vm_device_value */
+    uint16_t offset;  /* offsetof() in the device's settings struct */
+    uint16_t size;    /* bytes there */
+    uint32_t min, max;
+    const char *help; /* one line */
+};
+
+/* A built stack: what the pager talks to and the clock it runs on. */
+struct vm_device_stack {
+    const struct vm_backend *backend;
+    struct vm_simclock *clock; /* NULL: no simulated time (ideal) */
+    void *state;               /* the device's own; freed by close */
+};
+
+/* Per-touch pager CPU, charged on top of the clock (nanoseconds). */
+struct vm_device_costs {
+    uint32_t hit_ns, miss_ns;
+};
+
+struct vm_device {
+    const char *name;                  /* scenario "type", vmsim --backend */
+    const char *help;                  /* one line: what the device is */
+    const struct vm_device_key *keys;  /* its own settings; ends with a NULL name */
+
+    /* Build the stack for a pool of pool_size bytes. plat is the platform
+     * profile the description names (NULL: none). On failure return -1 with
+     * a message in err; close is then called if st->state was set. */
+    int (*open)(struct vm_device_stack *st, const struct vm_device_desc *d,
+                const struct vm_platform *plat, uint64_t pool_size, char *err, size_t errlen);
+    void (*close)(struct vm_device_stack *st);
+
+    /* Cost hooks. costs: the pager's CPU per page touch on this stack;
+     * NULL means the platform profile's hit_ns / miss_ns (none: 0). */
+    void (*costs)(const struct vm_device_desc *d, const struct vm_platform *plat,
+                  struct vm_device_costs *out);
+};
+
+/* The device's settings inside d. */
+static inline void *vm_device_settings(struct vm_device_desc *d) { return d->settings.bytes; }
+static inline const void *vm_device_settings_c(const struct vm_device_desc *d)
+{
+    return d->settings.bytes;
+}
+
+/* The key called name in dev's table, or NULL. */
+const struct vm_device_key *vm_device_key_find(const struct vm_device *dev, const char *name);
+
+/* Store a checked value of key k into d's settings. */
+void vm_device_put_uint(struct vm_device_desc *d, const struct vm_device_key *k, uint64_t v);
+void vm_device_put_str(struct vm_device_desc *d, const struct vm_device_key *k, const char *s);
+
+/* Parse text (a command-line value) for key k and store it: 0, or -1 with a
+ * message naming the key in err. */
+int vm_device_put_text(struct vm_device_desc *d, const struct vm_device_key *k, const char *text,
+                       char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VM_DEVICE_H */

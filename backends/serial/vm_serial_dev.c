@@ -1,0 +1,124 @@
+/*
+ * vm_serial_dev.c - the "serial" device for the simulator: the vm_serial
+ * driver over the modelled UART link to the host engine, one clock.
+ * Faults: the link drops a frame with the chance read_fail and flips a byte
+ * with the chance write_fail, drawn from the fault seed.
+ */
+#include "vm_serial_dev.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_serial.h"
+#include "vm_serial_host.h"
+#include "vm_serial_link.h"
+
+struct serial_settings {
+    char link[32]; /* link profile ("ftdi-16ms", "ftdi-1ms" default, "cdc") */
+    uint32_t baud; /* 0: the link's default */
+};
+
+static const struct vm_device_key serial_keys[] = {
+    {"link", VM_DEVICE_STR, offsetof(struct serial_settings, link), 32, 0, 0,
+     "link profile: ftdi-16ms, ftdi-1ms (default), cdc"},
+    {"baud", VM_DEVICE_UINT, offsetof(struct serial_settings, baud), 4, 300, 100000000,
+     "baud rate (default: the link's)"},
+    {NULL, 0, 0, 0, 0, 0, NULL},
+};
+
+struct serial_state {
+    struct vm_simclock clock;
+    struct vm_serial_link link;
+    int link_ok;
+    struct vm_serial_store store;
+    struct vm_serial_host *host;
+    struct vm_serial drv;
+    uint8_t *mem;
+};
+
+/* The host side: a RAM store served over the link. */
+static int serial_host(struct serial_state *s, char *err, size_t errlen)
+{
+    struct vm_serial_host_config hc;
+    memset(&hc, 0, sizeof hc);
+    hc.store = &s->store.backend;
+    hc.send = vm_serial_link_host_send;
+    hc.send_ctx = &s->link;
+    s->host = vm_serial_host_new(&hc);
+    if (!s->host) {
+        snprintf(err, errlen, "serial: out of memory for the host");
+        return -1;
+    }
+    vm_serial_link_attach(&s->link, s->host);
+    return 0;
+}
+
+static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *d,
+                       const struct vm_platform *plat, uint64_t pool, char *err, size_t errlen)
+{
+    (void)plat;
+    const struct serial_settings *set = vm_device_settings_c(d);
+    const char *link = set->link[0] ? set->link : "ftdi-1ms";
+    const struct vm_serial_profile *prof = vm_serial_profile_find(link);
+    if (!prof) {
+        snprintf(err, errlen, "serial: unknown link profile \"%s\"", link);
+        return -1;
+    }
+    struct serial_state *s = calloc(1, sizeof *s);
+    if (s) s->mem = calloc((size_t)pool, 1);
+    if (!s || !s->mem) {
+        free(s);
+        snprintf(err, errlen, "serial: out of memory");
+        return -1;
+    }
+    st->state = s;
+    vm_serial_store_ram(&s->store, s->mem, (vm_addr_t)pool);
+    struct vm_serial_link_config lc;
+    memset(&lc, 0, sizeof lc);
+    lc.clock = &s->clock;
+    lc.profile = prof;
+    lc.baud = set->baud;
+    if (vm_serial_link_init(&s->link, &lc) != VM_OK) {
+        snprintf(err, errlen, "serial: link set-up failed (baud %lu)", (unsigned long)set->baud);
+        return -1;
+    }
+    s->link_ok = 1;
+    if (serial_host(s, err, errlen)) return -1;
+    if (d->fault_seed) {
+        struct vm_serial_faults f;
+        memset(&f, 0, sizeof f);
+        f.seed = d->fault_seed;
+        f.drop = (uint16_t)(d->read_fail * 65535.0);
+        f.flip = (uint16_t)(d->write_fail * 65535.0);
+        vm_serial_link_faults(&s->link, &f);
+    }
+    struct vm_serial_config sc;
+    memset(&sc, 0, sizeof sc);
+    sc.uart = &s->link.uart;
+    sc.baud = s->link.profile.baud_ignored ? 0 : s->link.bit_rate;
+    int rc = vm_serial_init(&s->drv, &sc);
+    if (rc == VM_OK) rc = vm_serial_hello(&s->drv);
+    if (rc != VM_OK) {
+        snprintf(err, errlen, "serial: driver set-up / HELLO failed (%d)", rc);
+        return -1;
+    }
+    st->backend = &s->drv.backend;
+    st->clock = &s->clock;
+    return 0;
+}
+
+static void serial_close(struct vm_device_stack *st)
+{
+    struct serial_state *s = st->state;
+    if (s->host) vm_serial_host_free(s->host);
+    if (s->link_ok) vm_serial_link_free(&s->link);
+    free(s->mem);
+    free(s);
+}
+
+const struct vm_device vm_serial_device = {
+    .name = "serial",
+    .help = "serial driver + host over the modelled UART link",
+    .keys = serial_keys, .open = serial_open, .close = serial_close, .costs = NULL};

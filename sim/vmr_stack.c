@@ -1,0 +1,144 @@
+/*
+ * vmr_stack.c - the simulator's table of devices and the backend stack of a
+ * run (see vmr_stack.h). Adding a device: its folder under backends/ exports
+ * a struct vm_device; add one line to `devices` below (and its name to enum
+ * vmr_backend_type, in the same place), and link its library in
+ * sim/meson.build. docs/architecture.md has the whole walk-through.
+ */
+#include "vmr_stack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_fram_dev.h"
+#include "vm_ram_dev.h"
+#include "vm_sd_dev.h"
+#include "vm_serial_dev.h"
+#include "vm_simbus.h"
+#include "vm_sram_dev.h"
+
+static const struct vm_device *const devices[VMR_BE_COUNT] = {
+    [VMR_BE_RAM] = &vm_ram_device,
+    [VMR_BE_SRAM] = &vm_sram_device,
+    [VMR_BE_SD] = &vm_sd_device,
+    [VMR_BE_SERIAL] = &vm_serial_device,
+    [VMR_BE_FRAM] = &vm_fram_device,
+};
+
+const struct vm_device *vmr_device(unsigned type)
+{
+    return type < VMR_BE_COUNT ? devices[type] : NULL;
+}
+
+int vmr_backend_type_from_name(const char *name)
+{
+    for (int i = 0; i < VMR_BE_COUNT; i++)
+        if (strcmp(name, devices[i]->name) == 0) return i;
+    return -1;
+}
+
+const char *vmr_backend_type_name(unsigned type)
+{
+    return type < VMR_BE_COUNT ? devices[type]->name : "?";
+}
+
+const char *vmr_backend_names(char *buf, size_t n, const char *quote, const char *sep,
+                              const char *last)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (unsigned i = 0; i < VMR_BE_COUNT; i++) {
+        const char *join = i == 0 ? "" : i + 1 == VMR_BE_COUNT ? last : sep;
+        int k = snprintf(buf + used, n - used, "%s%s%s%s", join, quote, devices[i]->name, quote);
+        if (k < 0 || (size_t)k >= n - used) break;
+        used += (size_t)k;
+    }
+    return buf;
+}
+
+int vmr_backend_available(unsigned type) { return type < VMR_BE_COUNT; }
+
+const struct vm_device_key *vmr_device_key_any(const char *name)
+{
+    for (unsigned i = 0; i < VMR_BE_COUNT; i++) {
+        const struct vm_device_key *k = vm_device_key_find(devices[i], name);
+        if (k) return k;
+    }
+    return NULL;
+}
+
+const struct vm_device_key *vmr_device_key_at(unsigned i)
+{
+    for (unsigned t = 0; t < VMR_BE_COUNT; t++)
+        for (const struct vm_device_key *k = devices[t]->keys; k && k->name; k++)
+            if (vmr_device_key_any(k->name) == k && i-- == 0) return k;
+    return NULL;
+}
+
+/* The platform profile named by d (NULL when none is named). */
+static int find_platform(const struct vm_device_desc *d, const struct vm_platform **out,
+                         char *err, size_t errlen)
+{
+    *out = NULL;
+    if (!d->profile[0]) return 0;
+    *out = vm_platform_find(d->profile);
+    if (!*out) {
+        snprintf(err, errlen, "unknown platform profile \"%s\" (known: %s)", d->profile,
+                 vmr_profile_list());
+        return -1;
+    }
+    return 0;
+}
+
+int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
+                   char *err, size_t errlen)
+{
+    memset(st, 0, sizeof *st);
+    st->dev = vmr_device(d->type);
+    if (!st->dev) {
+        snprintf(err, errlen, "backend type %u is not wired into this build", (unsigned)d->type);
+        return -1;
+    }
+    const struct vm_platform *plat;
+    if (find_platform(d, &plat, err, errlen)) return -1;
+    if (st->dev->open(&st->s, d, plat, pool, err, errlen)) {
+        vmr_stack_close(st);
+        return -1;
+    }
+    struct vm_device_costs c = {plat ? plat->hit_ns : 0, plat ? plat->miss_ns : 0};
+    if (st->dev->costs) st->dev->costs(d, plat, &c);
+    st->hit_ns = c.hit_ns;
+    st->miss_ns = c.miss_ns;
+    /* Setting up the device (SD init, HELLO) is not part of the run. */
+    st->t0 = st->s.clock ? vm_simclock_now(st->s.clock) : 0;
+    return 0;
+}
+
+void vmr_stack_close(struct vmr_stack *st)
+{
+    if (!st->s.state) return;
+    st->dev->close(&st->s);
+    st->s.state = NULL;
+}
+
+size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count)
+{
+    const struct vm_platform *p = profile && profile[0] ? vm_platform_find(profile) : NULL;
+    if (p && p->slot_bytes && p->vm_bytes)
+        return (size_t)page_size * page_count + (size_t)page_count * p->slot_bytes + p->vm_bytes;
+    return VM_RAM_COST(page_size, page_count);
+}
+
+int vmr_profile_check(const char *name) { return vm_platform_find(name) != NULL; }
+
+const char *vmr_profile_list(void)
+{
+    static char list[256];
+    if (!list[0])
+        for (const struct vm_platform *p = vm_platforms; p->name; p++) {
+            if (list[0]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            strncat(list, p->name, sizeof list - strlen(list) - 1);
+        }
+    return list;
+}

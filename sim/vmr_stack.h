@@ -1,0 +1,78 @@
+/*
+ * vmr_stack.h - the simulator's devices, and the backend stack of one run.
+ *
+ * The devices are a table of descriptors (backends/device/vm_device.h), one
+ * line each in vmr_stack.c; a type is an index into it. A stack is one
+ * device's driver, bus and model on one simulated clock; it owns everything
+ * it allocates, and the pager sees only `backend`. `clock` is NULL for the
+ * ideal ram backend, whose time is zero by definition.
+ */
+#ifndef VMR_STACK_H
+#define VMR_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vm_device.h"
+#include "vm_simclock.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Backend types a scenario can name: the table's order. */
+enum vmr_backend_type {
+    VMR_BE_RAM,    /* the core's vm_ram: ideal, zero latency */
+    VMR_BE_SRAM,   /* 23LC1024-family driver + model on the simulated SPI bus */
+    VMR_BE_SD,     /* SD card driver + model on the simulated SPI bus */
+    VMR_BE_SERIAL, /* serial driver + host over the modelled UART link */
+    VMR_BE_FRAM,   /* MB85RC256V I2C FRAM driver + model */
+    VMR_BE_COUNT
+};
+
+/* The device of a type (NULL past the table). */
+const struct vm_device *vmr_device(unsigned type);
+
+/* Names <-> types. -1 / "?" for an unknown one. */
+int vmr_backend_type_from_name(const char *name);
+const char *vmr_backend_type_name(unsigned type);
+/* The device names, joined: sep between names, last before the last one
+ * (", " and " or " give "ram, sram, sd or serial"); each in quote. */
+const char *vmr_backend_names(char *buf, size_t n, const char *quote, const char *sep,
+                              const char *last);
+/* 1 if this build can build a stack of that type. */
+int vmr_backend_available(unsigned type);
+
+/* The setting called name in any device (the first that has it), or NULL. */
+const struct vm_device_key *vmr_device_key_any(const char *name);
+/* Each device's keys in table order, without repeats: call with i = 0, 1, ...
+ * until it returns NULL. */
+const struct vm_device_key *vmr_device_key_at(unsigned i);
+
+struct vmr_stack {
+    const struct vm_device *dev;
+    struct vm_device_stack s;         /* backend, clock, device state */
+    uint32_t hit_ns, miss_ns;         /* cost hook: pager CPU per touch */
+    uint64_t t0;                      /* clock after set-up: a run's time 0 */
+};
+
+/* 0 on success; -1 with a message naming the setting otherwise. */
+int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool_size,
+                   char *err, size_t errlen);
+void vmr_stack_close(struct vmr_stack *st);
+
+/* Platform profiles: 1 known, 0 unknown. */
+int vmr_profile_check(const char *name);
+/* The known profile names, comma-separated. */
+const char *vmr_profile_list(void);
+
+/* RAM a geometry costs on the board: page buffers plus the core's metadata,
+ * with the struct sizes of the profile's MCU (the README's size table,
+ * default configuration), or of this host (VM_RAM_COST) without a profile. */
+size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VMR_STACK_H */
