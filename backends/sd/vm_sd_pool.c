@@ -20,34 +20,37 @@ static int sector_write(void *ctx, uint32_t lba, const uint8_t *buf)
     return e != VM_OK ? e : vm_sd_sync(sd);
 }
 
-/* Find (or create) the pool file: *first and *blocks of the card. */
-static int locate(struct vm_sd_pool *p, uint32_t *first, uint32_t *blocks, vm_addr_t *bytes)
+int vm_sd_open_file(struct vm_sd *sd, const char *name, uint32_t *bytes, int create,
+                    struct vm_fat_file *f)
 {
     struct vm_fat fs;
     struct vm_fat_io io;
-    struct vm_fat_file *f = &p->file_info;
+    uint32_t blocks;
     int e;
 
     io.read = sector_read;
-    io.write = (p->flags & VM_SD_POOL_CREATE) ? sector_write : NULL;
-    io.ctx = &p->dev;
-    io.buf = p->dev.buf;
-    if ((e = vm_fat_mount(&fs, &io)) != VM_OK) return e;
-    e = vm_fat_find(&fs, &io, p->file, f);
-    if (e == VM_FAT_ERR_NOFILE && io.write) e = vm_fat_create(&fs, &io, p->file, p->size, f);
-    if (e != VM_OK) return e;
-    *bytes = p->size ? p->size : f->size;
-    if (*bytes == 0u || *bytes > f->size) return VM_FAT_ERR_SMALL;
-    *blocks = *bytes / VM_FAT_SECTOR + (*bytes % VM_FAT_SECTOR != 0u);
-    *first = f->first_lba;
-    return VM_OK;
+    io.write = create ? sector_write : NULL;
+    io.ctx = sd;
+    io.buf = sd->buf;
+    e = vm_fat_mount(&fs, &io);
+    if (e == VM_OK) e = vm_fat_find(&fs, &io, name, f);
+    if (e == VM_FAT_ERR_NOFILE && create) e = vm_fat_create(&fs, &io, name, *bytes, f);
+    if (e == VM_OK) {
+        if (*bytes == 0u) *bytes = f->size;
+        if (*bytes == 0u || *bytes > f->size) e = VM_FAT_ERR_SMALL;
+    }
+    if (e != VM_OK) {
+        (void)vm_sd_sync(sd);
+        return e;
+    }
+    blocks = *bytes / VM_FAT_SECTOR + (*bytes % VM_FAT_SECTOR != 0u);
+    return vm_sd_set_range(sd, f->first_lba, blocks);
 }
 
 int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi)
 {
     struct vm_sd_config sc;
-    uint32_t first = p->first_block, blocks = p->size;
-    vm_addr_t bytes = 0;
+    uint32_t bytes = 0;
     int e;
 
     memset(&sc, 0, sizeof sc);
@@ -58,15 +61,16 @@ int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi)
     sc.first_block = 0;
     sc.block_count = 1;
     if ((e = vm_sd_begin(&p->dev, &sc)) != VM_OK) return vm_pool_started(&p->pool, e);
-    if (!(p->flags & VM_SD_POOL_RAW)) {
-        if (!p->file) return vm_pool_started(&p->pool, VM_ERR_INVAL);
-        if ((e = locate(p, &first, &blocks, &bytes)) != VM_OK) {
-            (void)vm_sd_sync(&p->dev);
-            return vm_pool_started(&p->pool, e);
-        }
+    if (p->flags & VM_SD_POOL_RAW) {
+        e = vm_sd_set_range(&p->dev, p->first_block, p->size);
+    } else if (!p->file) {
+        e = VM_ERR_INVAL;
+    } else {
+        bytes = p->size;
+        e = vm_sd_open_file(&p->dev, p->file, &bytes, (p->flags & VM_SD_POOL_CREATE) != 0,
+                            &p->file_info);
     }
-    if ((e = vm_sd_set_range(&p->dev, first, blocks)) == VM_OK)
-        e = vm_pool_start(&p->pool, vm_sd_backend(&p->dev), bytes);
+    if (e == VM_OK) e = vm_pool_start(&p->pool, vm_sd_backend(&p->dev), bytes);
     return vm_pool_started(&p->pool, e);
 }
 

@@ -11,6 +11,7 @@
 # must find nothing to fix. Then: a missing file is a clear error and
 # --create makes a contiguous one that fsck.fat accepts and mdir lists; a
 # fragmented file is refused; a partitioned card (MBR) works too.
+# SD_FAT_TYPES="16" limits the run to some FAT types (default "16 32").
 # Exit 77 (skipped) when mkfs.fat, mcopy or fsck.fat is missing.
 set -euo pipefail
 run=${1:?usage: sd_fat.sh SD_POOL_RUN [WORKDIR]}
@@ -35,7 +36,7 @@ fsck_clean() { # fsck_clean IMAGE [OFFSET-OPTS]: fsck.fat -n finds nothing
 head -c 100000 /dev/urandom >"$work/user.dat"
 head -c 1048576 /dev/zero >"$work/pool.bin"
 
-for fat in 16 32; do
+for fat in ${SD_FAT_TYPES:-16 32}; do
   img="$work/fat$fat.img"
   rm -f "$img"
   # FAT32 needs at least 65525 clusters: 40 MiB of 512-byte clusters.
