@@ -31,7 +31,8 @@ portable=(
   backends/sram/vm_sram.h backends/sram/vm_sram.c
   backends/sram/vm_sram_pool.h backends/sram/vm_sram_pool.c
   backends/sd/vm_sd.h backends/sd/vm_sd.c backends/sd/vm_sd_crc.c
-  backends/sd/vm_fat.h backends/sd/vm_fat.c backends/sd/vm_sd_pool.h backends/sd/vm_sd_pool.c
+  backends/sd/vm_fat.h backends/sd/vm_fat.c backends/sd/vm_sd_file.h backends/sd/vm_sd_file.c
+  backends/sd/vm_sd_pool.h backends/sd/vm_sd_pool.c
   backends/serial/vm_serial.h backends/serial/vm_serial.c
   backends/serial/vm_serial_proto.h backends/serial/vm_serial_proto.c
   backends/serial/vm_serial_pool.h backends/serial/vm_serial_pool.c

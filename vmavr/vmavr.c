@@ -41,6 +41,7 @@
 #include <simavr/sim_elf.h>
 
 #include "vmavr_spi.h"
+#include "vm_sd_image.h"
 #include "vm_sd_model.h"
 #include "vm_simbus.h"
 #include "vm_sram_model.h"
@@ -82,6 +83,7 @@ struct dev {
     uint32_t blocks;
     const struct vm_sd_profile *prof;
     uint64_t seed;
+    const char *image; /* sd: the card's contents, written back at the end */
 };
 
 struct phase {
@@ -150,8 +152,10 @@ static void usage(void)
         "  --f-cpu HZ         CPU clock: 16000000, 16M, 8M, 20M... (default 16M)\n"
         "  --sram cs=PIN[,part=23lc1024|23lc512|23k256]\n"
         "                     a Microchip SPI SRAM with chip select on PIN (PB2...)\n"
-        "  --sd cs=PIN[,card=typical|slow-worn][,kind=sd1|sd2|sdhc][,blocks=N][,seed=N]\n"
-        "                     an SD card on SPI (default sd2, 2048 blocks, seed 1)\n"
+        "  --sd cs=PIN[,card=typical|slow-worn][,kind=sd1|sd2|sdhc][,blocks=N][,seed=N][,image=FILE]\n"
+        "                     an SD card on SPI (default sd2, 2048 blocks, seed 1); image=FILE:\n"
+        "                     the card holds FILE (a disk image, e.g. mkfs.fat + mcopy),\n"
+        "                     written back when the run ends\n"
         "  --serial[=link=PROFILE,baud=N,turnaround=US,size=BYTES]\n"
         "                     the serial pager host on USART0 over a modelled link\n"
         "                     (default ftdi-1ms, 115200 baud, 300 us, 1 MiB pool)\n"
@@ -242,6 +246,9 @@ static void dev_kv(void *ctx, const char *opt, const char *k, const char *v)
     } else if (d->kind == DEV_SD && !strcmp(k, "blocks")) {
         if (parse_u64(v, &n) || n < 1 || n > 8388608u) die_usage("%s: blocks=%s: expected 1..8388608", opt, v);
         d->blocks = (uint32_t)n;
+    } else if (d->kind == DEV_SD && !strcmp(k, "image")) {
+        d->image = strdup(v); /* v lives in a scratch copy of the option */
+        if (!d->image) die_usage("%s: out of memory", opt);
     } else if (d->kind == DEV_SD && !strcmp(k, "seed")) {
         if (parse_u64(v, &n)) die_usage("%s: seed=%s: expected a number", opt, v);
         d->seed = n;
@@ -483,7 +490,11 @@ static void attach_devices(struct vmavr *m)
             }
             d->spi = vm_sram_model_spi(&d->sram);
         } else {
-            if (vm_sd_model_init(&d->sd, d->sd_kind, d->blocks, d->prof, d->seed) != 0) {
+            char err[512];
+            if (d->image) {
+                if (vm_sd_model_load(&d->sd, d->image, d->sd_kind, d->prof, d->seed, err, sizeof err) != 0)
+                    die_usage("--sd image=%s", err);
+            } else if (vm_sd_model_init(&d->sd, d->sd_kind, d->blocks, d->prof, d->seed) != 0) {
                 fprintf(stderr, "%s: out of memory for a %lu-block SD card\n", prog, (unsigned long)d->blocks);
                 exit(EXIT_SIM);
             }
@@ -783,8 +794,19 @@ int main(int argc, char **argv)
         if (rc == 0) rc = EXIT_SIM;
     }
     for (int i = 0; i < m->ndev; i++) {
-        if (m->dev[i].kind == DEV_SRAM) vm_sram_model_free(&m->dev[i].sram);
-        else vm_sd_model_free(&m->dev[i].sd);
+        if (m->dev[i].kind == DEV_SRAM) {
+            vm_sram_model_free(&m->dev[i].sram);
+            continue;
+        }
+        if (m->dev[i].image) { /* the card keeps what the firmware wrote */
+            char err[512];
+            if (vm_sd_model_save(&m->dev[i].sd, m->dev[i].image, err, sizeof err) != 0) {
+                fprintf(stderr, "%s: %s\n", prog, err);
+                if (rc == 0) rc = EXIT_SIM;
+            }
+        }
+        vm_sd_model_free(&m->dev[i].sd);
+        free((void *)m->dev[i].image);
     }
 #ifdef VMAVR_HAVE_SERIAL
     if (m->serial) {

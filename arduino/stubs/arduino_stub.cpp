@@ -292,13 +292,26 @@ extern "C" void __cxa_pure_virtual(void)
 
 /* ---- AVR: entry point -------------------------------------------------- */
 
+/* -DARDUINO_STUB_LOOPS=N: after N calls of loop(), send what Serial holds
+ * and sleep with interrupts off, which ends a run under vmavr or simavr. */
 int main(void)
 {
     stub_timer_init();
     sei();
     setup();
+#ifdef ARDUINO_STUB_LOOPS
+    for (unsigned long n = 0; n < (unsigned long)(ARDUINO_STUB_LOOPS); n++)
+        loop();
+    Serial.flush();
+    cli();
+    SMCR = _BV(SE); /* idle sleep, never woken */
+    __asm__ __volatile__("sleep");
+    for (;;) {
+    }
+#else
     for (;;)
         loop();
+#endif
 }
 
 #else /* host */

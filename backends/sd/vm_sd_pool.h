@@ -34,6 +34,7 @@
 #include "vm_fat.h"
 #include "vm_pool.h"
 #include "vm_sd.h"
+#include "vm_sd_file.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,13 +56,6 @@ struct vm_sd_pool {
 };
 
 int vm_sd_pool_start(struct vm_sd_pool *p, const struct vm_spi *spi);
-
-/* The file-system part of start, for any begun driver: find name (or with
- * create, make it with *bytes bytes) on the card, check it, and move the
- * driver's range onto its sectors. *bytes: the pool size wanted (0: the
- * whole file), set to the pool size. f receives where the file is. */
-int vm_sd_open_file(struct vm_sd *sd, const char *name, uint32_t *bytes, int create,
-                    struct vm_fat_file *f);
 
 /* A message for any code start returns (core, FAT or driver). NULL when the
  * build has no messages (VM_CONFIG_STRERROR=0) and code is a core code. */
