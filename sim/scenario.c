@@ -188,17 +188,33 @@ static const char *const *backend_keys(void)
     return keys;
 }
 
+static char *resolve_path(const char *file, const char *rel);
+
 /* One device setting: checked against its declaration (whichever device
  * declares it); stored when the backend's device has it. */
 static int parse_device_key(struct ctx *c, const cJSON *o, const char *path,
                             const struct vm_device_key *k, struct vm_device_desc *d)
 {
     const struct vm_device_key *own = vm_device_key_find(vmr_device(d->type), k->name);
-    if (k->kind == VM_DEVICE_STR) {
+    if (k->kind == VM_DEVICE_STR || k->kind == VM_DEVICE_PATH) {
         char buf[VM_DEVICE_SETTINGS_MAX];
         buf[0] = 0;
         if (opt_str(c, o, k->name, path, buf, k->size)) return -1;
-        if (own && cJSON_GetObjectItemCaseSensitive(o, k->name)) vm_device_put_str(d, own, buf);
+        if (!own || !cJSON_GetObjectItemCaseSensitive(o, k->name)) return 0;
+        if (k->kind == VM_DEVICE_PATH && buf[0]) {
+            /* Relative to the scenario file, as traces are. */
+            char p[256], *full = resolve_path(c->file, buf);
+            join(p, sizeof p, path, k->name);
+            if (!full) return perr(c, p, "out of memory");
+            size_t n = strlen(full);
+            int too_long = n >= k->size;
+            if (!too_long) memcpy(buf, full, n + 1);
+            free(full);
+            if (too_long)
+                return perr(c, p, "path too long once joined to the scenario's folder "
+                                  "(at most %u characters)", (unsigned)k->size - 1);
+        }
+        vm_device_put_str(d, own, buf);
         return 0;
     }
     uint64_t u = 0;
@@ -263,6 +279,11 @@ static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
     const struct vm_device_key *k;
     for (unsigned i = 0; (k = vmr_device_key_at(i)); i++)
         if (parse_device_key(c, o, path, k, d)) return -1;
+    const struct vm_device *dev = vmr_device(d->type);
+    if (dev && dev->check) {
+        char msg[512];
+        if (dev->check(d, msg, sizeof msg)) return perr(c, path, "%s", msg);
+    }
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, "faults");
     if (f) {
         join(p, sizeof p, path, "faults");

@@ -38,7 +38,7 @@ void vm_device_put_str(struct vm_device_desc *d, const struct vm_device_key *k, 
 int vm_device_put_text(struct vm_device_desc *d, const struct vm_device_key *k, const char *text,
                        char *err, size_t errlen)
 {
-    if (k->kind == VM_DEVICE_STR) {
+    if (k->kind == VM_DEVICE_STR || k->kind == VM_DEVICE_PATH) {
         if (strlen(text) >= k->size) {
             snprintf(err, errlen, "--%s: value too long: \"%s\" (at most %u characters)", k->name,
                      text, (unsigned)k->size - 1);

@@ -29,7 +29,7 @@ extern "C" {
 struct vm_platform; /* backends/bus/vm_simbus.h */
 
 /* Room for one device's own settings in a description. */
-#define VM_DEVICE_SETTINGS_MAX 96
+#define VM_DEVICE_SETTINGS_MAX 320
 
 /* One backend: what a scenario's "backends" entry or vmsim's options say. */
 struct vm_device_desc {
@@ -49,6 +49,8 @@ struct vm_device_desc {
 /* The kinds of value a setting takes. */
 enum vm_device_value {
     VM_DEVICE_STR,  /* a string of at most size - 1 characters */
+    VM_DEVICE_PATH, /* a file name, stored as a string; in a scenario a
+                       relative one is relative to the scenario file */
     VM_DEVICE_UINT, /* an integer in [min, max], stored in size bytes (1, 2 or 4) */
     VM_DEVICE_BOOL  /* true or false, stored as one byte 0/1 */
 };
@@ -94,6 +96,9 @@ struct vm_device {
      * NULL means the platform profile's hit_ns / miss_ns (none: 0). */
     void (*costs)(const struct vm_device_desc *d, const struct vm_platform *plat,
                   struct vm_device_costs *out);
+    /* Optional: check the settings before any run (files they name exist and
+     * hold what they should): 0, or -1 with a message in err. NULL: none. */
+    int (*check)(const struct vm_device_desc *d, char *err, size_t errlen);
 };
 
 /* The device's settings inside d. */

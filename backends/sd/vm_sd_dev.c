@@ -6,18 +6,26 @@
  */
 #include "vm_sd_dev.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm_fat.h"
 #include "vm_sd.h"
+#include "vm_sd_file.h"
+#include "vm_sd_image.h"
 #include "vm_sd_model.h"
 #include "vm_simbus.h"
 
 struct sd_settings {
-    char card[32]; /* card profile ("typical" default, "slow-worn") */
-    uint8_t sdhc;  /* 1 SDHC (block addressing), 0 SDSC */
+    char card[32];      /* card profile ("typical" default, "slow-worn") */
+    uint8_t sdhc;       /* 1 SDHC (block addressing), 0 SDSC */
+    char image[256];    /* the card's contents: a disk image ("" blank card);
+                           read only, the run changes a copy in memory */
+    char pool_file[16]; /* the pool is this file on the image's FAT file
+                           system ("" the card's first blocks) */
 };
 
 static const struct vm_device_key sd_keys[] = {
@@ -25,8 +33,60 @@ static const struct vm_device_key sd_keys[] = {
      "card profile: typical (default), slow-worn"},
     {"sdhc", VM_DEVICE_BOOL, offsetof(struct sd_settings, sdhc), 1, 0, 1,
      "true: SDHC (block addressing); false: SDSC (default)"},
+    {"image", VM_DEVICE_PATH, offsetof(struct sd_settings, image), 256, 0, 0,
+     "the card starts as this disk image (e.g. mkfs.fat + mcopy); the file is not written"},
+    {"pool_file", VM_DEVICE_STR, offsetof(struct sd_settings, pool_file), 16, 0, 0,
+     "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system"},
     {NULL, 0, 0, 0, 0, 0, NULL},
 };
+
+/* Sectors of an image file, for checking a pool file before any run. */
+static int image_read(void *ctx, uint32_t lba, uint8_t *buf)
+{
+    FILE *f = ctx;
+    memset(buf, 0, VM_FAT_SECTOR);
+    if (fseeko(f, (off_t)lba * VM_FAT_SECTOR, SEEK_SET) != 0) return VM_ERR_RANGE;
+    return fread(buf, 1, VM_FAT_SECTOR, f) == VM_FAT_SECTOR ? 0 : VM_ERR_RANGE;
+}
+
+/* Before any run: the image opens, and the pool file is a valid name, on
+ * it, and contiguous (its size is checked against the pool at open). */
+static int sd_check(const struct vm_device_desc *d, char *err, size_t errlen)
+{
+    const struct sd_settings *set = vm_device_settings_c(d);
+    uint8_t n83[11], sector[VM_FAT_SECTOR];
+    struct vm_fat fs;
+    struct vm_fat_file ff;
+    FILE *f;
+    int e;
+    if (set->pool_file[0] && vm_fat_name83(set->pool_file, n83) != 0) {
+        snprintf(err, errlen, "pool_file: \"%s\" is not an 8.3 file name (NAME.EXT)", set->pool_file);
+        return -1;
+    }
+    if (set->pool_file[0] && !set->image[0]) {
+        snprintf(err, errlen, "pool_file: a pool file needs an \"image\" to be on");
+        return -1;
+    }
+    if (!set->image[0]) return 0;
+    f = fopen(set->image, "rb");
+    if (!f) {
+        snprintf(err, errlen, "image: cannot open \"%s\": %s", set->image, strerror(errno));
+        return -1;
+    }
+    if (!set->pool_file[0]) {
+        fclose(f);
+        return 0;
+    }
+    struct vm_fat_io io = {image_read, NULL, f, sector};
+    e = vm_fat_mount(&fs, &io);
+    if (e == 0) e = vm_fat_find(&fs, &io, set->pool_file, &ff);
+    fclose(f);
+    if (e == 0) return 0;
+    const char *why = vm_fat_strerror(e);
+    snprintf(err, errlen, "pool_file: %s on \"%s\": %s", set->pool_file, set->image,
+             why ? why : "the image is too short for its file system");
+    return -1;
+}
 
 struct sd_state {
     struct vm_simclock clock;
@@ -55,12 +115,22 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
     uint32_t blocks = (uint32_t)((pool + VM_SD_BLOCK - 1) / VM_SD_BLOCK);
     /* The card's timing draws are seeded: fixed unless a fault seed is given. */
     uint64_t seed = d->fault_seed ? d->fault_seed : 1;
-    if (vm_sd_model_init(&s->card, set->sdhc ? VM_SD_TYPE_SDHC : VM_SD_TYPE_SD2, blocks, prof,
-                         seed) != 0) {
+    unsigned kind = set->sdhc ? VM_SD_TYPE_SDHC : VM_SD_TYPE_SD2;
+    if (set->image[0]) {
+        /* The card starts as the image (a copy: the image file is not changed). */
+        if (vm_sd_model_load(&s->card, set->image, kind, prof, seed, err, errlen) != 0) return -1;
+        s->card_ok = 1;
+        if (!set->pool_file[0] && s->card.blocks < blocks) {
+            snprintf(err, errlen, "sd: %s: %lu blocks, the pool needs %lu", set->image,
+                     (unsigned long)s->card.blocks, (unsigned long)blocks);
+            return -1;
+        }
+    } else if (vm_sd_model_init(&s->card, kind, blocks, prof, seed) != 0) {
         snprintf(err, errlen, "sd: out of memory for a %lu-block card", (unsigned long)blocks);
         return -1;
+    } else {
+        s->card_ok = 1;
     }
-    s->card_ok = 1;
     if (d->fault_seed) {
         s->card.read_error_ppm = (uint32_t)(d->read_fail * 1e6);
         s->card.write_error_ppm = (uint32_t)(d->write_fail * 1e6);
@@ -80,6 +150,19 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
         snprintf(err, errlen, "sd: vm_sd_begin failed (%d)", rc);
         return -1;
     }
+    if (set->pool_file[0]) {
+        /* The pool is the file: the driver then reads and writes only its sectors. */
+        struct vm_fat_file f;
+        uint32_t bytes = (uint32_t)pool;
+        rc = pool > 0xFFFFFFFFu ? VM_FAT_ERR_SMALL
+                                : vm_sd_open_file(&s->drv, set->pool_file, &bytes, 0, &f);
+        if (rc != VM_OK) {
+            const char *why = vm_fat_strerror(rc);
+            snprintf(err, errlen, "sd: %s: pool file %s: %s (%d)", set->image, set->pool_file,
+                     why ? why : "card error", rc);
+            return -1;
+        }
+    }
     st->backend = vm_sd_backend(&s->drv);
     st->clock = &s->clock;
     return 0;
@@ -95,4 +178,4 @@ static void sd_close(struct vm_device_stack *st)
 const struct vm_device vm_sd_device = {
     .name = "sd",
     .help = "SD card driver + model on the simulated SPI bus",
-    .keys = sd_keys, .open = sd_open, .close = sd_close, .costs = NULL};
+    .keys = sd_keys, .open = sd_open, .close = sd_close, .costs = NULL, .check = sd_check};

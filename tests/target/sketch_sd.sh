@@ -7,7 +7,12 @@
 # ('A' x 1000 with 'B' at index 1, at pool address 4), and fsck.fat -n must
 # find nothing to fix.
 #
-# Usage: sketch_sd.sh SKETCH_EXE WORKDIR [--pool-file]
+# With --missing, the card has no RAMFILE.VM and the sketch does not create
+# it: start() must fail with VM_FAT_ERR_NOFILE (-33), the sketch must go on
+# without crashing and print that error, and the card image must come back
+# byte for byte unchanged.
+#
+# Usage: sketch_sd.sh SKETCH_EXE WORKDIR [--pool-file | --missing]
 # Exit 77 (skipped) when dosfstools or mtools is missing.
 set -euo pipefail
 exe=${1:?usage: sketch_sd.sh SKETCH_EXE WORKDIR [--pool-file]}
@@ -27,6 +32,17 @@ if [ "${3:-}" = --pool-file ]; then
   mcopy -i "$img" "$work/ramfile.vm" ::RAMFILE.VM
 fi
 fail=0
+if [ "${3:-}" = --missing ]; then
+  before=$(md5sum <"$img")
+  set +e; out=$("$exe" "$img" 2>&1); set -e
+  echo "$out" | grep -E "pool error|str\[" || true
+  if echo "$out" | grep -q "pool error: -33"; then echo "ok: start() failed with -33 (no pool file) and the sketch went on"
+  else echo "FAILED: no 'pool error: -33'"; fail=1; fi
+  if [ "$(md5sum <"$img")" = "$before" ]; then echo "ok: the card is byte for byte unchanged"
+  else echo "FAILED: the card changed"; fail=1; fi
+  [ "$fail" = 0 ] && echo "PASS (card)" || echo "FAIL (card)"
+  exit "$fail"
+fi
 "$exe" "$img" || fail=1
 echo "--- the card afterwards"
 mdir -i "$img" :: | sed 's/^/    /'
