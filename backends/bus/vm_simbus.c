@@ -1,91 +1,11 @@
 /*
- * vm_simbus.c - simulated SPI bus, platform profiles and a text recorder.
+ * vm_simbus.c - simulated SPI bus and a text recorder.
  * See vm_simbus.h for the timing rules. Desktop C.
  */
 #include "vm_simbus.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* Platform profiles. Every figure cites hardware.md (section D unless noted);
- * [D] marks a figure derived here from sourced numbers. hit_ns and miss_ns
- * (the pager's own CPU cost per touch) are 0 until someone measures them on
- * the target (AVR cycle counts); nothing else depends on them being set. */
-const struct vm_platform vm_platforms[] = {
-    {
-        "atmega328p",
-        16000000u,  /* Uno: 16 MHz */
-        16000000u,  /* SPI clock = F_CPU / divider */
-        2u, 1u,     /* f/2 = 8 MHz with SPI2X, dividers 2..128 (Table 19-5) */
-        600u,       /* SPI.transfer loop measured at ~1.6 us/byte, of which
-                       1.0 us is wire time at 8 MHz (ucexperiment 23K256
-                       4-byte transaction 6.46 us; forum topic 126827) [D] */
-        60u,        /* 6.46 us - 4 x 1.6 us for the same transaction [D] */
-        3319u,      /* hit_ns: 53 cycles, an unlocked 1-byte hot-page hit */
-        122488u,    /* miss_ns: 1960 cycles, the pager's own work on a miss
-                       (32 B page, sieve, backend transfer excluded); both
-                       measured on a simulated atmega328p: target/avr-cycles.txt */
-        28u, 154u,  /* struct vm_slot, struct vm: README size table, "full" */
-        "hardware.md D: ATmega328P Table 19-5; ucexperiment 23K256 timing; "
-        "forum.arduino.cc topic 126827",
-    },
-    {
-        "teensy32",
-        96000000u,  /* Teensy 3.2 at 96 MHz */
-        48000000u,  /* F_BUS = 48 MHz at 96 MHz CPU (teensy3/kinetis.h) */
-        2u, 0u,     /* F_BUS/2 = 24 MHz, then /3, /4, ... (SPI.h) */
-        20u,        /* no Teensy per-byte figure separates CPU from card
-                       time; SdFat's FIFO loop on the Cortex-M3 Due costs
-                       ~20 ns/byte beyond wire time (see "due"), taken for
-                       the faster Cortex-M4 too [D] */
-        0u,         /* no per-transaction figure in hardware.md */
-        0u, 0u,     /* hit_ns, miss_ns: not measured (no Cortex-M simulator here) */
-        28u, 180u,  /* struct vm_slot, struct vm on cortex-m4: README size table */
-        "hardware.md D: PaulStoffregen/SPI SPI.h, teensy3/kinetis.h; "
-        "per-byte cost as due (ArduinoCore-renesas#45)",
-    },
-    {
-        "due",
-        84000000u,  /* SAM3X8E at 84 MHz */
-        84000000u,  /* 84 MHz / divider (forum.arduino.cc 318417) */
-        2u, 0u,     /* 42 MHz; SdFat's 3.9-4.5 MB/s implies >= ~36 MHz [D] */
-        20u,        /* SdFat on Due, Samsung Pro: 110 us minimum per 512-byte
-                       write; ~520 wire bytes take 99 us at 42 MHz; the rest
-                       is ~20 ns/byte (ArduinoCore-renesas#45) [D] */
-        0u,         /* no per-transaction figure in hardware.md */
-        0u, 0u,     /* hit_ns, miss_ns: not measured (no Cortex-M simulator here) */
-        28u, 180u,  /* struct vm_slot, struct vm on cortex-m (M3 as M4) */
-        "hardware.md D: Due SPI divider; hardware.md B: SdFat README and "
-        "ArduinoCore-renesas#45",
-    },
-    {NULL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, NULL},
-};
-
-const struct vm_platform *vm_platform_find(const char *name)
-{
-    const struct vm_platform *p;
-    if (name == NULL) return NULL;
-    for (p = vm_platforms; p->name != NULL; p++)
-        if (strcmp(p->name, name) == 0) return p;
-    return NULL;
-}
-
-uint32_t vm_platform_sck(const struct vm_platform *p, uint32_t hz)
-{
-    uint32_t div;
-    if (p == NULL) return hz;
-    if (hz == 0u) hz = 1u;
-    div = p->div_min;
-    if (p->div_pow2) {
-        while (div < 128u && p->sck_base_hz / div > hz) div *= 2u;
-    } else {
-        /* smallest integer divider giving <= hz, capped at 255 */
-        uint32_t need = (p->sck_base_hz + hz - 1u) / hz;
-        if (need > div) div = need;
-        if (div > 255u) div = 255u;
-    }
-    return p->sck_base_hz / div;
-}
 
 /* ---- bus ---- */
 

@@ -1,6 +1,7 @@
 /*
  * vm_simbus.h - a simulated SPI bus for the desktop: chip selects routed to
- * device models, a simulated clock, and platform profiles.
+ * device models and a simulated clock; the MCU side of the bus comes from a
+ * platform profile (backends/platform/vm_platform.h).
  *
  * Desktop only. The bus implements struct vm_spi (vm_bus.h), so the portable
  * drivers run unchanged against device models. Time advances only for:
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "vm_bus.h"
+#include "vm_platform.h"
 #include "vm_simclock.h"
 
 #ifdef __cplusplus
@@ -49,33 +51,6 @@ struct vm_spi_model {
     void (*unselected)(void *ctx, struct vm_simbus *bus, uint8_t mosi);
     void *ctx;
 };
-
-/* A platform: the MCU side of the bus. SCK is chosen like the platform's SPI
- * library does: the fastest sck_base / divider not above what the driver asks
- * for, with dividers from div_min up (powers of two only when div_pow2).
- * byte_ns and xfer_ns are CPU time on top of the wire time. */
-struct vm_platform {
-    const char *name;
-    uint32_t cpu_hz;
-    uint32_t sck_base_hz; /* clock the SPI divider divides */
-    uint8_t div_min;      /* smallest divider: max SCK = sck_base_hz / div_min */
-    uint8_t div_pow2;     /* 1: dividers are powers of two (AVR) */
-    uint32_t byte_ns;     /* MCU cost per byte beyond its 8 wire bit times */
-    uint32_t xfer_ns;     /* MCU cost per transaction (CS assert/deassert) */
-    uint32_t hit_ns;      /* pager CPU cost per touch that hits */
-    uint32_t miss_ns;     /* pager CPU cost per touch that misses (no I/O) */
-    uint16_t slot_bytes;  /* sizeof(struct vm_slot) on this MCU (default config) */
-    uint16_t vm_bytes;    /* sizeof(struct vm) on this MCU (default config) */
-    const char *source;   /* where the figures come from */
-};
-
-/* The shipped profiles, ended by an entry with name == NULL. */
-extern const struct vm_platform vm_platforms[];
-/* A profile by name, or NULL. */
-const struct vm_platform *vm_platform_find(const char *name);
-/* SCK the platform gives for a request of hz (never above hz unless hz is
- * below the slowest divider the library offers). */
-uint32_t vm_platform_sck(const struct vm_platform *p, uint32_t hz);
 
 /* One observed bus event, for recorders. */
 enum vm_simbus_ev_type { VM_SIMBUS_SELECT, VM_SIMBUS_DESELECT, VM_SIMBUS_BYTE };

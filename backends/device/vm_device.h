@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-struct vm_platform; /* backends/bus/vm_simbus.h */
+struct vm_platform; /* backends/platform/vm_platform.h */
 
 /* Room for one device's own settings in a description. */
 #define VM_DEVICE_SETTINGS_MAX 320

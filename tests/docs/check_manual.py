@@ -169,8 +169,8 @@ PRELUDE = '''#include <stdint.h>
 def check_code(blocks, args, work):
     fails, compiled, ran, skipped, frags, cpp = [], 0, 0, 0, 0, 0
     incs = []
-    for d in ['core', 'backends/bus', 'backends/sram', 'backends/sd',
-              'backends/file', 'backends/serial', 'sim/trace']:
+    for d in ['core', 'backends/bus', 'backends/platform', 'backends/sram', 'backends/sd',
+              'backends/file', 'backends/serial', 'backends/fram', 'sim/trace']:
         incs += ['-I', os.path.join(args.src, d)]
     incs += ['-I', work]  # files saved by <!-- file: NAME --> blocks
     cc = args.cc

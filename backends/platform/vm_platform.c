@@ -1,0 +1,112 @@
+/*
+ * vm_platform.c - the shipped platform profiles (see vm_platform.h).
+ *
+ * [D] marks a figure derived here from sourced numbers. slot_bytes and
+ * vm_bytes are the "full" rows of the README's size table for size_target
+ * (target/size-report.sh); tests/backends/test_platform.c fails when they
+ * drift apart.
+ */
+#include "vm_platform.h"
+
+#include <stddef.h>
+#include <string.h>
+
+const struct vm_platform vm_platforms[] = {
+    {
+        .name = "atmega328p",
+        .cpu_hz = 16000000u,      /* Uno: 16 MHz */
+        .sck_base_hz = 16000000u, /* SPI clock = F_CPU / divider */
+        .div_min = 2u,            /* f/2 = 8 MHz with SPI2X, dividers 2..128: */
+        .div_pow2 = 1u,           /* ATmega328P datasheet, Table 19-5 */
+        .byte_ns = 600u,          /* SPI.transfer loop measured at ~1.6 us/byte,
+                                     of which 1.0 us is wire time at 8 MHz:
+                                     a 4-byte 23K256 transaction takes 6.46 us
+                                     (ucexperiment.wordpress.com/2013/02/24/
+                                     microchip-23k256arduino-transfer-rates);
+                                     a 512-byte SPDR loop ~820 us
+                                     (forum.arduino.cc topic 126827) [D] */
+        .xfer_ns = 60u,           /* 6.46 us - 4 x 1.6 us, same transaction [D] */
+        .hit_ns = 3319u,          /* 53 cycles, an unlocked 1-byte hot-page hit */
+        .miss_ns = 122488u,       /* 1960 cycles, the pager's own work on a miss
+                                     (32 B page, sieve, backend transfer
+                                     excluded); both measured on a simulated
+                                     atmega328p: target/avr-cycles.txt */
+        .slot_bytes = 28u,
+        .vm_bytes = 154u,
+        .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
+                  "transfer rates (2013-02-24); forum.arduino.cc topic 126827",
+        .size_target = "atmega328p",
+    },
+    {
+        .name = "teensy32",
+        .cpu_hz = 96000000u,      /* Teensy 3.2 at 96 MHz */
+        .sck_base_hz = 48000000u, /* F_BUS = 48 MHz at 96 MHz CPU
+                                     (PaulStoffregen/cores teensy3/kinetis.h) */
+        .div_min = 2u,            /* F_BUS/2 = 24 MHz, then /3, /4, ...
+                                     (PaulStoffregen/SPI SPI.h) */
+        .div_pow2 = 0u,
+        .byte_ns = 20u,           /* no Teensy per-byte figure separates CPU from
+                                     card time; SdFat's FIFO loop on the
+                                     Cortex-M3 Due costs ~20 ns/byte beyond wire
+                                     time (see "due"), taken for the faster
+                                     Cortex-M4 too [D] */
+        .xfer_ns = 0u,            /* no published per-transaction figure */
+        .hit_ns = 0u,             /* not measured (no Cortex-M cycle source yet) */
+        .miss_ns = 0u,
+        .slot_bytes = 28u,
+        .vm_bytes = 180u,
+        .source = "PaulStoffregen/SPI SPI.h, PaulStoffregen/cores teensy3/kinetis.h; "
+                  "per-byte cost as due (github.com/arduino/ArduinoCore-renesas/issues/45)",
+        .size_target = "cortex-m4",
+    },
+    {
+        .name = "due",
+        .cpu_hz = 84000000u,      /* SAM3X8E at 84 MHz */
+        .sck_base_hz = 84000000u, /* 84 MHz / divider (forum.arduino.cc/t/
+                                     setting-due-spi-clock-at-8mhz/318417) */
+        .div_min = 2u,            /* 42 MHz; SdFat's 3.9-4.5 MB/s on Due
+                                     (greiman/SdFat README.md) implies
+                                     >= ~36 MHz [D] */
+        .div_pow2 = 0u,
+        .byte_ns = 20u,           /* SdFat on Due, Samsung Pro: 110 us minimum
+                                     per 512-byte write; ~520 wire bytes take
+                                     99 us at 42 MHz; the rest is ~20 ns/byte
+                                     (github.com/arduino/ArduinoCore-renesas/
+                                     issues/45) [D] */
+        .xfer_ns = 0u,            /* no published per-transaction figure */
+        .hit_ns = 0u,             /* not measured (no Cortex-M cycle source yet) */
+        .miss_ns = 0u,
+        .slot_bytes = 28u,        /* Cortex-M3 taken as the Cortex-M4 row */
+        .vm_bytes = 180u,
+        .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
+                  "README.md; github.com/arduino/ArduinoCore-renesas/issues/45",
+        .size_target = "cortex-m4",
+    },
+    {.name = NULL},
+};
+
+const struct vm_platform *vm_platform_find(const char *name)
+{
+    const struct vm_platform *p;
+    if (name == NULL) return NULL;
+    for (p = vm_platforms; p->name != NULL; p++)
+        if (strcmp(p->name, name) == 0) return p;
+    return NULL;
+}
+
+uint32_t vm_platform_sck(const struct vm_platform *p, uint32_t hz)
+{
+    uint32_t div;
+    if (p == NULL) return hz;
+    if (hz == 0u) hz = 1u;
+    div = p->div_min;
+    if (p->div_pow2) {
+        while (div < 128u && p->sck_base_hz / div > hz) div *= 2u;
+    } else {
+        /* smallest integer divider giving <= hz, capped at 255 */
+        uint32_t need = (p->sck_base_hz + hz - 1u) / hz;
+        if (need > div) div = need;
+        if (div > 255u) div = 255u;
+    }
+    return p->sck_base_hz / div;
+}
