@@ -29,6 +29,9 @@ struct record {
 };
 
 #define RECORDS 1000u
+#ifndef SRAM_CS
+#define SRAM_CS VMAVR_PIN('B', 2) /* PB2, the Uno's pin 10 */
+#endif
 
 VM_STORAGE(static, log, 64, 4);
 static struct vm_sram sram;
@@ -47,7 +50,7 @@ int main(void)
     sc.spi = &board_spi;
     sc.part = VM_SRAM_23LC1024;
     sc.chips = 1;
-    sc.cs[0] = VMAVR_PIN('B', 2);
+    sc.cs[0] = SRAM_CS;
     vmavr_cs_init(sc.cs[0]);
     if (vm_sram_begin(&sram, &sc) != VM_OK) {
         printf("no 23LC1024 on PB2\n");
