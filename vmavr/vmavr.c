@@ -16,6 +16,9 @@
  * selects are GPIO pins, followed through simavr's port IRQs; each byte goes
  * to every device whose CS is low, at the simulated time of the SPDR write.
  *
+ * UART: simavr's USART moves the bytes; vmavr sets its frame time from the
+ * datasheet (uart_frame_cycles), since simavr's own is 10 % slow.
+ *
  * Serial: the bytes the firmware sends on USART0 go through the modelled
  * link (backends/serial/vm_serial_link.h: USB bridge packets and latency
  * timer, host turnaround) to the serial host engine; its replies enter the
@@ -39,6 +42,7 @@
 #include <simavr/avr_uart.h>
 #include <simavr/sim_avr.h>
 #include <simavr/sim_elf.h>
+#include <simavr/sim_regbit.h>
 
 #include "vmavr_spi.h"
 #include "vm_sd_image.h"
@@ -124,6 +128,9 @@ struct vmavr {
     int turnaround_set;
 #endif
     avr_irq_t *uart_in;
+    avr_uart_t *uart;
+    struct { avr_io_write_t c; void *param; } uart_w[5]; /* simavr's own hooks */
+    avr_io_addr_t uart_reg[5];
     uint64_t uart_tx, uart_rx;
 };
 
@@ -460,6 +467,61 @@ static void uart_out(struct avr_irq_t *irq, uint32_t value, void *param)
     fputc(b, stdout);
 }
 
+/* USART0's frame time, from the datasheet (ATmega328P, Atmel-7810D, section
+ * 20: Table 20-1, a bit is 16 x (UBRR + 1) CPU cycles, 8 x with U2X; 20.4,
+ * a frame is 1 start bit, 5 to 9 data bits, an optional parity bit and 1 or
+ * 2 stop bits). simavr 1.6 rounds the frame to whole microseconds and
+ * counts one bit too many (1504 cycles for an 8N1 byte at UBRR 16 with U2X
+ * where the datasheet gives 1360); vmavr sets the exact figure whenever the
+ * firmware changes a register it depends on. */
+static avr_cycle_count_t uart_frame_cycles(avr_t *avr, avr_uart_t *u)
+{
+    unsigned ubrr = (unsigned)(avr->data[u->ubrrh.reg] & 0x0Fu) << 8 | avr->data[u->ubrrl.reg];
+    unsigned per_bit = (avr_regbit_get(avr, u->u2x) ? 8u : 16u) * (ubrr + 1u);
+    unsigned code = (unsigned)avr_regbit_get(avr, u->ucsz) | (unsigned)avr_regbit_get(avr, u->ucsz2) << 2;
+    unsigned data = code == 7u ? 9u : 5u + (code & 3u);
+    unsigned parity = (avr->data[u->r_ucsrc] & 0x30u) ? 1u : 0u; /* UPMn1:0 */
+    unsigned stop = avr_regbit_get(avr, u->usbs) ? 2u : 1u;
+    return (avr_cycle_count_t)per_bit * (1u + data + parity + stop);
+}
+
+static void uart_reg_hook(struct avr_t *avr, avr_io_addr_t addr, uint8_t v, void *param)
+{
+    struct vmavr *m = param;
+    for (int i = 0; i < 5; i++) {
+        if (m->uart_reg[i] != addr) continue;
+        if (m->uart_w[i].c)
+            m->uart_w[i].c(avr, addr, v, m->uart_w[i].param);
+        else
+            avr->data[addr] = v;
+        break;
+    }
+    m->uart->cycles_per_byte = uart_frame_cycles(avr, m->uart);
+}
+
+/* Finds simavr's USART0 and wraps the writes of its frame-format registers. */
+static void hook_uart_timing(struct vmavr *m)
+{
+    for (avr_io_t *io = m->avr->io_port; io; io = io->next)
+        if (io->kind && !strcmp(io->kind, "uart") && ((avr_uart_t *)io)->name == '0')
+            m->uart = (avr_uart_t *)io;
+    if (!m->uart) return;
+    m->uart_reg[0] = m->uart->r_ucsra;
+    m->uart_reg[1] = m->uart->r_ucsrb;
+    m->uart_reg[2] = m->uart->r_ucsrc;
+    m->uart_reg[3] = m->uart->ubrrl.reg;
+    m->uart_reg[4] = m->uart->ubrrh.reg;
+    for (int i = 0; i < 5; i++) {
+        int io = AVR_DATA_TO_IO(m->uart_reg[i]);
+        if (i && m->uart_reg[i] == m->uart_reg[i - 1]) continue;
+        m->uart_w[i].c = m->avr->io[io].w.c;
+        m->uart_w[i].param = m->avr->io[io].w.param;
+        m->avr->io[io].w.c = uart_reg_hook;
+        m->avr->io[io].w.param = m;
+    }
+    m->uart->cycles_per_byte = uart_frame_cycles(m->avr, m->uart);
+}
+
 /* simavr's default sleep callback waits in real time; the run is simulated. */
 static void no_sleep(struct avr_t *avr, avr_cycle_count_t how_long)
 {
@@ -520,6 +582,7 @@ static void setup_uart(struct vmavr *m)
     flags &= ~(uint32_t)(AVR_UART_FLAG_STDIO | AVR_UART_FLAG_POLL_SLEEP);
     avr_ioctl(m->avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
     avr_irq_register_notify(out, uart_out, m);
+    hook_uart_timing(m);
 }
 
 #ifdef VMAVR_HAVE_SERIAL
