@@ -629,6 +629,21 @@ static int stopped_in_exit(const avr_t *avr)
     return avr->flash[pc] == 0xFF && avr->flash[pc + 1] == 0xCF;
 }
 
+/* What elf_read_firmware allocated (simavr has no function for it). Called
+ * after avr_terminate, so nothing can still point into it. */
+static void free_firmware(elf_firmware_t *f)
+{
+#if ELF_SYMBOLS
+    for (uint32_t i = 0; i < f->symbolcount; i++)
+        free(f->symbol[i]);
+    free(f->symbol);
+#endif
+    free(f->flash);
+    free(f->eeprom);
+    free(f->fuse);
+    free(f->lockbits);
+}
+
 static void report(struct vmavr *m, const char *fw, const char *how)
 {
     double mhz = m->f_cpu / 1e6;
@@ -879,5 +894,6 @@ int main(int argc, char **argv)
     }
 #endif
     avr_terminate(m->avr);
+    free_firmware(&f);
     return rc;
 }

@@ -17,7 +17,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -Os -Wall -Wextra -Werror \
   -I"$src/core" -I"$src/backends/bus" -I"$src/target" "$src/target/spitime.c" -o "$tmp/spitime.elf" || exit 1
-"$vmavr" "$tmp/spitime.elf" --mcu atmega328p --f-cpu 16M --phases "$tmp/p.csv" -q || exit 1
+"$vmavr" "$tmp/spitime.elf" --mcu atmega328p --f-cpu 16M --phases "$tmp/p.csv" -q >/dev/null || exit 1
 awk -F, '
   NR == 1 || $1 == "(total)" { next }
   $1 == "uart" { u = $2 / 100
