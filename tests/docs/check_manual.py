@@ -23,9 +23,15 @@ Expected output: lines are compared one for one after stripping trailing
 blanks; `...` inside a line matches any text, and a line that is only `...`
 matches any number of lines (none included).
 
+--update rewrites every expected output that differs (```output blocks and
+the lines under a `$ ` command) with what the command printed now, keeping
+`...` elisions where they still match; `ninja -C BUILD update-docs` runs it
+on the manual and the README together with the figures. Review the diff.
+
 Every error names the page and line. Exit status 0 when all pass, 1 otherwise,
 2 for a usage error.
 """
+import difflib
 import argparse
 import os
 import re
@@ -148,6 +154,80 @@ def match_output(expected, actual):
     return 'output lines differ in order or number'
 
 
+UPDATES = []  # (page, first line (1-based), line count, new lines) for --update
+
+
+def updated_output(expected, actual):
+    """The expected text rewritten to actual output, keeping the elisions:
+    a line that is only `...` stays between the parts around it, a line
+    with `...` inside stays where it still matches its actual line."""
+    exp = [l.rstrip() for l in expected.rstrip('\n').split('\n')]
+    act = [l.rstrip() for l in actual.rstrip('\n').split('\n')]
+    if actual.strip() == '':
+        act = []
+    segs, cur = [], []
+    for e in exp:
+        if e.strip() == '...':
+            segs.append(cur)
+            cur = []
+        else:
+            cur.append(e)
+    segs.append(cur)
+
+    def fill(seg, lines):
+        out = []
+        for k, a in enumerate(lines):
+            e = seg[k] if k < len(seg) else None
+            if e is not None and '...' in e and \
+                    re.match('^' + '.*'.join(re.escape(p) for p in e.split('...')) + '$', a):
+                out.append(e)
+            else:
+                out.append(a)
+        return out
+
+    if len(segs) == 1:
+        return '\n'.join(fill(segs[0], act)) + '\n'
+    head, tail = segs[0], segs[-1]
+    out = fill(head, act[:len(head)])
+    pos = len(head)
+    end = len(act) - len(tail)
+    for seg in segs[1:-1]:
+        out.append('...')
+        if not seg:
+            continue
+        # The middle part goes where its first line fits best.
+        best, at = -1.0, pos
+        for k in range(pos, max(pos, end - len(seg)) + 1):
+            r = difflib.SequenceMatcher(None, seg[0], act[k] if k < len(act) else '').ratio()
+            if r > best:
+                best, at = r, k
+        out += fill(seg, act[at:at + len(seg)])
+        pos = at + len(seg)
+    out.append('...')
+    out += fill(tail, act[max(pos, end):])
+    return '\n'.join(out) + '\n'
+
+
+def record_update(page, first, expected, actual):
+    new = updated_output(expected, actual)
+    n = len(expected.rstrip('\n').split('\n'))
+    UPDATES.append((page, first, n, new.rstrip('\n').split('\n')))
+
+
+def apply_updates(src):
+    by_page = {}
+    for page, first, n, new in UPDATES:
+        by_page.setdefault(page, []).append((first, n, new))
+    for page, edits in sorted(by_page.items()):
+        path = os.path.join(src, page)
+        lines = open(path, encoding='utf-8').read().split('\n')
+        for first, n, new in sorted(edits, reverse=True):
+            lines[first - 1:first - 1 + n] = new
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines))
+        print('updated %s: %d output(s)' % (page, len(edits)))
+
+
 def show(text, limit=40):
     ls = text.rstrip('\n').split('\n')
     out = '\n'.join('    | ' + l for l in ls[:limit])
@@ -263,7 +343,9 @@ def check_code(blocks, args, work):
             continue
         if b.output is not None:
             msg = match_output(b.output.text, p.stdout)
-            if msg:
+            if msg and args.update:
+                record_update(b.page, b.output.line + 1, b.output.text, p.stdout)
+            elif msg:
                 fails.append('%s: output differs from the ```output block at line %d: %s\n'
                              'actual output:\n%s' % (b.where(), b.output.line, msg,
                                                     show(p.stdout)))
@@ -325,12 +407,14 @@ def check_commands(blocks, args, work):
         want = int(b.marker('exit') or 0)
         for cmd, expected, line in items:
             ran += 1
+            # The first line of the expected output in the page.
+            first = b.output.line + 1 if b.lang == 'sh' and b.output else line + 1
             try:
                 p = subprocess.run(['bash', '-e', '-o', 'pipefail', '-c', cmd], cwd=root,
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   universal_newlines=True, timeout=60)
+                                   universal_newlines=True, timeout=args.timeout)
             except subprocess.TimeoutExpired:
-                fails.append('%s:%d: command ran over 60 s' % (b.page, line))
+                fails.append('%s:%d: command ran over %d s' % (b.page, line, args.timeout))
                 continue
             if p.returncode != want:
                 fails.append('%s:%d: command exited %d, expected %d:\n%s\noutput:\n%s' %
@@ -339,7 +423,9 @@ def check_commands(blocks, args, work):
             if expected is not None:
                 checked += 1
                 msg = match_output(expected, p.stdout)
-                if msg:
+                if msg and args.update:
+                    record_update(b.page, first, expected, p.stdout)
+                elif msg:
                     fails.append('%s:%d: output differs: %s\ncommand:\n%s\nactual output:\n%s' %
                                  (b.page, line, msg, show(cmd), show(p.stdout)))
     print('commands: %d run (%d outputs checked), %d not run' % (ran, checked, skipped))
@@ -418,7 +504,8 @@ def check_links(pages, args):
         if not rel.endswith('README.md') and rel not in linked_pages:
             fails.append('%s: no manual page links to it' % rel)
     figdir = os.path.join(mdir, 'figures')
-    if os.path.isdir(figdir):
+    manual = any(r.startswith(os.path.join('docs', 'manual') + os.sep) for r in pages)
+    if manual and os.path.isdir(figdir):
         for f in sorted(os.listdir(figdir)):
             r = os.path.join('docs', 'manual', 'figures', f)
             if f.endswith(('.png', '.svg')) and r not in linked_pages:
@@ -440,6 +527,9 @@ def main():
                     help='build run blocks without ASan/UBSan')
     ap.add_argument('--only', choices=['code', 'commands', 'links'], action='append')
     ap.add_argument('--keep', action='store_true', help='keep the temporary folder')
+    ap.add_argument('--update', action='store_true',
+                    help='rewrite expected outputs that differ with the actual output')
+    ap.add_argument('--timeout', type=int, default=60, help='seconds per command (default 60)')
     ap.add_argument('pages', nargs='*', help='pages (default: docs/manual/*.md)')
     args = ap.parse_args()
     args.src = os.path.realpath(args.src)
@@ -461,6 +551,8 @@ def main():
             errors += check_commands(blocks, args, work)
         if 'links' in only:
             errors += check_links(pages, args)
+        if args.update:
+            apply_updates(args.src)
     finally:
         if args.keep:
             print('kept', work)
