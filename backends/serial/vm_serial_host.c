@@ -18,6 +18,7 @@ struct vm_serial_host {
     uint8_t *buf;
     size_t have;
     size_t cap;
+    uint64_t at;          /* stream offset of buf[0] */
     /* last request and its reply */
     uint8_t last_valid;
     uint8_t last_type;
@@ -165,6 +166,7 @@ void vm_serial_host_free(struct vm_serial_host *h)
 void vm_serial_host_restart(struct vm_serial_host *h)
 {
     h->ready = 0;
+    h->at += h->have;
     h->have = 0;
     h->last_valid = 0;
 }
@@ -207,6 +209,7 @@ static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uin
 
     if (type & VM_SP_REPLY) { /* a reply never travels this way: noise */
         h->stats.bad_header++;
+        if (h->cfg.bad_frame) h->cfg.bad_frame(h->cfg.bad_frame_ctx, "reply type", h->at);
         return;
     }
     h->stats.frames++;
@@ -315,6 +318,7 @@ static void drop_front(struct vm_serial_host *h, size_t k)
 {
     memmove(h->buf, h->buf + k, h->have - k);
     h->have -= k;
+    h->at += k;
 }
 
 /* Consume as many frames and console bytes from buf as are complete. */
@@ -334,6 +338,7 @@ static void process(struct vm_serial_host *h)
         if (h->have < VM_SP_HEADER) return;
         if (!vm_sp_header_ok(h->buf, (uint16_t)payload_max(h))) {
             h->stats.bad_header++;
+            if (h->cfg.bad_frame) h->cfg.bad_frame(h->cfg.bad_frame_ctx, "bad header", h->at);
             console_out(h, h->buf, 1);
             drop_front(h, 1);
             continue;
@@ -344,6 +349,7 @@ static void process(struct vm_serial_host *h)
         crc = vm_sp_frame_crc(h->buf, len);
         if (crc != vm_sp_get32(h->buf + VM_SP_HEADER + len)) {
             h->stats.bad_crc++;
+            if (h->cfg.bad_frame) h->cfg.bad_frame(h->cfg.bad_frame_ctx, "bad CRC", h->at);
             console_out(h, h->buf, 1);
             drop_front(h, 1);
             continue;

@@ -56,6 +56,12 @@ struct vm_serial_host_config {
     void (*trace)(void *ctx, uint8_t type, uint8_t seq, vm_addr_t addr, uint16_t len,
                   uint8_t status, int duplicate);
     void *trace_ctx;
+    /* Called for each frame candidate dropped while resynchronising: why is
+     * "bad header" (CRC-8 or length), "bad CRC" (CRC-32) or "reply type";
+     * at is the stream offset of its sync byte (bytes fed before it). May be
+     * NULL. */
+    void (*bad_frame)(void *ctx, const char *why, uint64_t at);
+    void *bad_frame_ctx;
 };
 
 struct vm_serial_host_stats {

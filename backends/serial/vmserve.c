@@ -7,10 +7,16 @@
  * other end of docs/serial-protocol.md, using the same host engine that the
  * simulator runs behind its modelled link. The pool is in RAM (zero-filled,
  * lost at exit) or in a file (--file; created or extended to the pool size).
- * Text the board prints outside frames, and CONSOLE frames, go to stdout.
+ * Text the board prints outside frames, and CONSOLE frames, go to stdout,
+ * control characters escaped (--raw-console: as they are); the startup line,
+ * the log and the exit summary go to stderr.
+ *
+ * This file reads the command line and opens the pool and the port;
+ * vmserve_loop.c serves, vmserve_console.c writes the board's text.
  *
  * Exit codes: 0 stopped by SIGINT/SIGTERM (or --exit-on-hangup and the
- * device closed), 1 runtime error (device lost, file I/O), 2 usage error.
+ * device closed), 1 runtime error (device lost, file I/O), 2 usage error
+ * (including a DEVICE that is not a tty or pty, unless --file is given).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,37 +32,32 @@
 
 #include "vm_serial_fd.h"
 #include "vm_serial_host.h"
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_flag = 1;
-}
-
-struct serve {
-    int fd;
-    int verbose;
-    int write_failed;
-};
+#include "vmserve.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: vmserve [options] DEVICE\n"
-            "Serve a pager pool to a board running vm_serial over DEVICE (a tty).\n"
+            "Serve a pager pool to a board running vm_serial over DEVICE (a tty or pty).\n"
+            "The board's text goes to stdout; the startup line, the log and the summary\n"
+            "to stderr. SIGINT or SIGTERM (Ctrl-C) stops it at once.\n"
             "\n"
             "  -b, --baud N          baud rate (default 115200; native USB ignores it)\n"
             "  -p, --pool SIZE       pool size in bytes, K/M suffixes allowed\n"
             "                        (default 128K, or the size of --file)\n"
-            "  -f, --file PATH       keep the pool in PATH (created/extended as needed)\n"
+            "  -f, --file PATH       keep the pool in PATH (created/extended as needed);\n"
+            "                        DEVICE may then be any file that reads and writes\n"
+            "                        (a FIFO, a socket), not only a tty\n"
             "  -m, --max-data N      largest data bytes per frame (16..4096, default 4096)\n"
             "  -x, --exit-on-hangup  exit 0 when the device closes instead of failing\n"
-            "  -v, --verbose         log every request to stderr\n"
+            "  -v, --verbose         log every request and every bad frame to stderr\n"
+            "      --raw-console     the board's text as it is (default: control\n"
+            "                        characters written as \\xNN)\n"
             "  -h, --help            show this help\n"
             "\n"
-            "Exit codes: 0 stopped by a signal, 1 runtime error, 2 usage error.\n");
+            "\n"
+            "Exit codes: 0 stopped by a signal, 1 runtime error, 2 usage error (also a\n"
+            "DEVICE that is not a tty or pty, unless --file is given).\n");
 }
 
 static int parse_u32(const char *opt, const char *s, int suffix, uint32_t *out)
@@ -84,241 +85,165 @@ bad:
     return -1;
 }
 
-static void send_reply(void *ctx, const uint8_t *buf, size_t n)
+
+/* Options that take a value. */
+static int takes_value(const char *a)
 {
-    struct serve *sv = ctx;
-    while (n > 0) {
-        ssize_t r = write(sv->fd, buf, n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0 && errno == EAGAIN) {
-            struct pollfd p = {sv->fd, POLLOUT, 0};
-            poll(&p, 1, 100);
-            continue;
+    static const char *const opts[] = {"-b", "--baud", "-p", "--pool", "-f", "--file",
+                                       "-m", "--max-data"};
+    size_t i;
+    for (i = 0; i < sizeof opts / sizeof opts[0]; i++)
+        if (!strcmp(a, opts[i])) return 1;
+    return 0;
+}
+
+/* One option with its value (or NULL). 0 done, 2 usage error, -1 --help. */
+static int parse_one(struct vmserve_opts *o, const char *a, const char *val)
+{
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) return -1;
+    if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+        o->verbose = 1;
+    } else if (!strcmp(a, "-x") || !strcmp(a, "--exit-on-hangup")) {
+        o->exit_on_hangup = 1;
+    } else if (!strcmp(a, "--raw-console")) {
+        o->raw_console = 1;
+    } else if (!strcmp(a, "-b") || !strcmp(a, "--baud")) {
+        if (parse_u32(a, val, 0, &o->baud)) return 2;
+    } else if (!strcmp(a, "-p") || !strcmp(a, "--pool")) {
+        if (parse_u32(a, val, 1, &o->pool)) return 2;
+        if (o->pool == 0) {
+            fprintf(stderr, "vmserve: option %s: the pool size must be above 0\n", a);
+            return 2;
         }
-        if (r <= 0) {
-            sv->write_failed = 1;
-            return;
+        o->have_pool = 1;
+    } else if (!strcmp(a, "-f") || !strcmp(a, "--file")) {
+        o->file = val;
+    } else if (!strcmp(a, "-m") || !strcmp(a, "--max-data")) {
+        if (parse_u32(a, val, 0, &o->max_data)) return 2;
+        if (o->max_data < 16 || o->max_data > VM_SP_DATA_MAX) {
+            fprintf(stderr, "vmserve: option %s: %" PRIu32 " is outside 16..%u\n", a,
+                    o->max_data, VM_SP_DATA_MAX);
+            return 2;
         }
-        buf += r;
-        n -= (size_t)r;
+    } else if (a[0] == '-' && a[1] != '\0') {
+        fprintf(stderr, "vmserve: unknown option '%s' (try --help)\n", a);
+        return 2;
+    } else if (o->dev == NULL) {
+        o->dev = a;
+    } else {
+        fprintf(stderr, "vmserve: unexpected argument '%s': one DEVICE only\n", a);
+        return 2;
     }
+    return 0;
 }
 
-static void console_text(void *ctx, const uint8_t *buf, size_t n)
+/* 0 to go on, else the exit status (0 after --help). */
+static int parse_args(struct vmserve_opts *o, int argc, char **argv)
 {
-    (void)ctx;
-    fwrite(buf, 1, n, stdout);
-    fflush(stdout);
+    int i, r;
+    memset(o, 0, sizeof *o);
+    o->baud = 115200;
+    o->max_data = 4096;
+    for (i = 1; i < argc; i++) {
+        const char *val = NULL;
+        if (takes_value(argv[i])) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "vmserve: option %s needs a value\n", argv[i]);
+                return 2;
+            }
+            val = argv[i + 1];
+        }
+        r = parse_one(o, argv[i], val);
+        if (r < 0) {
+            usage(stdout);
+            return -1;
+        }
+        if (r) return r;
+        if (val) i++;
+    }
+    if (o->dev == NULL) {
+        fprintf(stderr, "vmserve: no DEVICE given (try --help)\n");
+        return 2;
+    }
+    return 0;
 }
 
-static void trace(void *ctx, uint8_t type, uint8_t seq, vm_addr_t addr, uint16_t len,
-                  uint8_t status, int dup)
+/* The pool: a file (--file) or RAM. 0, or the exit status. */
+static int open_pool(struct vmserve_opts *o, struct vm_serial_store *store, int *pfd,
+                     uint8_t **mem)
 {
-    struct serve *sv = ctx;
-    if (!sv->verbose) return;
-    fprintf(stderr, "vmserve: %-7s seq %3u addr 0x%08" PRIx32 " len %5u -> status %u%s\n",
-            vm_serial_type_name(type), seq, addr, len, status, dup ? " (duplicate)" : "");
+    struct stat st;
+    if (o->file == NULL) {
+        if (!o->have_pool) o->pool = 128u * 1024u;
+        *mem = calloc(1, o->pool);
+        if (*mem == NULL) {
+            fprintf(stderr, "vmserve: --pool %" PRIu32 ": out of memory\n", o->pool);
+            return 1;
+        }
+        vm_serial_store_ram(store, *mem, o->pool);
+        return 0;
+    }
+    *pfd = open(o->file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*pfd < 0 || fstat(*pfd, &st) != 0) {
+        fprintf(stderr, "vmserve: --file %s: %s\n", o->file, strerror(errno));
+        return 1;
+    }
+    if (!o->have_pool) {
+        if (st.st_size <= 0 || (unsigned long long)st.st_size > 0xFFFFFFFFull) {
+            fprintf(stderr, "vmserve: --file %s: size %lld is not a usable pool size; "
+                            "give --pool\n", o->file, (long long)st.st_size);
+            return 2;
+        }
+        o->pool = (uint32_t)st.st_size;
+    } else if ((unsigned long long)st.st_size < o->pool && ftruncate(*pfd, (off_t)o->pool) != 0) {
+        fprintf(stderr, "vmserve: --file %s: cannot extend to %" PRIu32 " bytes: %s\n",
+                o->file, o->pool, strerror(errno));
+        return 1;
+    }
+    vm_serial_store_file(store, *pfd, o->pool);
+    return 0;
+}
+
+/* The port, raw at the baud rate. 0, or the exit status. */
+static int open_port(const struct vmserve_opts *o, int *fd)
+{
+    *fd = open(o->dev, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0) {
+        fprintf(stderr, "vmserve: %s: %s\n", o->dev, strerror(errno));
+        return 1;
+    }
+    if (!isatty(*fd)) {
+        if (o->file != NULL) return 0;
+        fprintf(stderr, "vmserve: %s is not a tty or pty (a serial port); give the board's "
+                        "port, e.g. /dev/ttyUSB0 or /dev/ttyACM0 (or --file to serve over "
+                        "another kind of file)\n", o->dev);
+        return 2;
+    }
+    if (vm_serial_tty_raw(*fd, o->baud) != 0) {
+        int e = errno;
+        if (e == EINVAL)
+            fprintf(stderr, "vmserve: option --baud: %" PRIu32 " is not a rate this tty "
+                            "supports (9600..2000000, standard rates)\n", o->baud);
+        else
+            fprintf(stderr, "vmserve: %s: cannot set raw mode: %s\n", o->dev, strerror(e));
+        return e == EINVAL ? 2 : 1;
+    }
+    tcflush(*fd, TCIOFLUSH); /* drop what came before we listened */
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    uint32_t baud = 115200, pool = 0, max_data = 4096;
-    const char *file = NULL, *dev = NULL;
-    int verbose = 0, exit_on_hangup = 0, have_pool = 0, i, rc = 0;
-    int fd, pfd = -1;
-    uint8_t *mem = NULL;
+    struct vmserve_opts o;
     struct vm_serial_store store;
-    struct vm_serial_host_config hc;
-    struct vm_serial_host *host;
-    struct serve sv;
-    struct sigaction sa;
-
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        int needs = !strcmp(a, "-b") || !strcmp(a, "--baud") || !strcmp(a, "-p") ||
-                    !strcmp(a, "--pool") || !strcmp(a, "-f") || !strcmp(a, "--file") ||
-                    !strcmp(a, "-m") || !strcmp(a, "--max-data");
-        if (needs) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "vmserve: option %s needs a value\n", a);
-                return 2;
-            }
-            val = argv[++i];
-        }
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbose = 1;
-        } else if (!strcmp(a, "-x") || !strcmp(a, "--exit-on-hangup")) {
-            exit_on_hangup = 1;
-        } else if (!strcmp(a, "-b") || !strcmp(a, "--baud")) {
-            if (parse_u32(a, val, 0, &baud)) return 2;
-        } else if (!strcmp(a, "-p") || !strcmp(a, "--pool")) {
-            if (parse_u32(a, val, 1, &pool)) return 2;
-            if (pool == 0) {
-                fprintf(stderr, "vmserve: option %s: the pool size must be above 0\n", a);
-                return 2;
-            }
-            have_pool = 1;
-        } else if (!strcmp(a, "-f") || !strcmp(a, "--file")) {
-            file = val;
-        } else if (!strcmp(a, "-m") || !strcmp(a, "--max-data")) {
-            if (parse_u32(a, val, 0, &max_data)) return 2;
-            if (max_data < 16 || max_data > VM_SP_DATA_MAX) {
-                fprintf(stderr, "vmserve: option %s: %" PRIu32 " is outside 16..%u\n", a,
-                        max_data, VM_SP_DATA_MAX);
-                return 2;
-            }
-        } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "vmserve: unknown option '%s' (try --help)\n", a);
-            return 2;
-        } else if (dev == NULL) {
-            dev = a;
-        } else {
-            fprintf(stderr, "vmserve: unexpected argument '%s': one DEVICE only\n", a);
-            return 2;
-        }
-    }
-    if (dev == NULL) {
-        fprintf(stderr, "vmserve: no DEVICE given (try --help)\n");
-        return 2;
-    }
-
-    if (file != NULL) {
-        struct stat stt;
-        pfd = open(file, O_RDWR | O_CREAT, 0644);
-        if (pfd < 0 || fstat(pfd, &stt) != 0) {
-            fprintf(stderr, "vmserve: --file %s: %s\n", file, strerror(errno));
-            return 1;
-        }
-        if (!have_pool) {
-            if (stt.st_size <= 0 || (unsigned long long)stt.st_size > 0xFFFFFFFFull) {
-                fprintf(stderr, "vmserve: --file %s: size %lld is not a usable pool size; "
-                                "give --pool\n", file, (long long)stt.st_size);
-                close(pfd);
-                return 2;
-            }
-            pool = (uint32_t)stt.st_size;
-        } else if ((unsigned long long)stt.st_size < pool && ftruncate(pfd, (off_t)pool) != 0) {
-            fprintf(stderr, "vmserve: --file %s: cannot extend to %" PRIu32 " bytes: %s\n",
-                    file, pool, strerror(errno));
-            close(pfd);
-            return 1;
-        }
-        vm_serial_store_file(&store, pfd, pool);
-    } else {
-        if (!have_pool) pool = 128u * 1024u;
-        mem = calloc(1, pool);
-        if (mem == NULL) {
-            fprintf(stderr, "vmserve: --pool %" PRIu32 ": out of memory\n", pool);
-            return 1;
-        }
-        vm_serial_store_ram(&store, mem, pool);
-    }
-
-    fd = open(dev, O_RDWR | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        fprintf(stderr, "vmserve: %s: %s\n", dev, strerror(errno));
-        free(mem);
-        if (pfd >= 0) close(pfd);
-        return 1;
-    }
-    if (isatty(fd) && vm_serial_tty_raw(fd, baud) != 0) {
-        int e = errno;
-        if (e == EINVAL)
-            fprintf(stderr, "vmserve: option --baud: %" PRIu32 " is not a rate this tty "
-                            "supports (9600..2000000, standard rates)\n", baud);
-        else
-            fprintf(stderr, "vmserve: %s: cannot set raw mode: %s\n", dev, strerror(e));
-        close(fd);
-        free(mem);
-        if (pfd >= 0) close(pfd);
-        return e == EINVAL ? 2 : 1;
-    }
-    if (isatty(fd)) tcflush(fd, TCIOFLUSH); /* drop what came before we listened */
-
-    memset(&sv, 0, sizeof sv);
-    sv.fd = fd;
-    sv.verbose = verbose;
-    memset(&hc, 0, sizeof hc);
-    hc.store = &store.backend;
-    hc.max_data = (uint16_t)max_data;
-    hc.send = send_reply;
-    hc.send_ctx = &sv;
-    hc.console = console_text;
-    hc.trace = trace;
-    hc.trace_ctx = &sv;
-    host = vm_serial_host_new(&hc);
-    if (host == NULL) {
-        fprintf(stderr, "vmserve: out of memory\n");
-        close(fd);
-        free(mem);
-        if (pfd >= 0) close(pfd);
-        return 1;
-    }
-
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    if (verbose)
-        fprintf(stderr, "vmserve: serving %" PRIu32 " bytes (%s) on %s at %" PRIu32 " baud\n",
-                pool, file ? file : "RAM", dev, baud);
-
-    while (!stop_flag) {
-        struct pollfd p = {fd, POLLIN, 0};
-        uint8_t buf[4096];
-        ssize_t r;
-        int pr = poll(&p, 1, 500);
-        if (pr < 0 && errno == EINTR) continue;
-        if (pr < 0) {
-            fprintf(stderr, "vmserve: %s: poll: %s\n", dev, strerror(errno));
-            rc = 1;
-            break;
-        }
-        if (pr == 0) continue;
-        if (!(p.revents & POLLIN)) {
-            if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
-                if (!exit_on_hangup) fprintf(stderr, "vmserve: %s: device closed\n", dev);
-                rc = exit_on_hangup ? 0 : 1;
-                break;
-            }
-            continue;
-        }
-        r = read(fd, buf, sizeof buf);
-        if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (r <= 0) {
-            if (!exit_on_hangup || r < 0)
-                fprintf(stderr, "vmserve: %s: %s\n", dev, r < 0 ? strerror(errno) : "end of file");
-            rc = (exit_on_hangup && (r == 0 || errno == EIO)) ? 0 : 1;
-            break;
-        }
-        vm_serial_host_feed(host, buf, (size_t)r);
-        if (sv.write_failed) {
-            fprintf(stderr, "vmserve: %s: write failed: %s\n", dev, strerror(errno));
-            rc = 1;
-            break;
-        }
-    }
-
-    if (store.backend.sync && store.backend.sync(store.backend.ctx) != VM_OK) {
-        fprintf(stderr, "vmserve: --file %s: fsync failed: %s\n", file, strerror(errno));
-        rc = 1;
-    }
-    {
-        const struct vm_serial_host_stats *st = vm_serial_host_stats(host);
-        if (verbose)
-            fprintf(stderr,
-                    "vmserve: %" PRIu64 " requests, %" PRIu64 " duplicates, %" PRIu64
-                    " bad headers, %" PRIu64 " bad CRCs, %" PRIu64 " console bytes, %" PRIu64
-                    " bytes read, %" PRIu64 " written\n",
-                    st->frames, st->duplicates, st->bad_header, st->bad_crc, st->garbage,
-                    st->bytes_read, st->bytes_written);
-    }
-    vm_serial_host_free(host);
-    close(fd);
+    uint8_t *mem = NULL;
+    int fd = -1, pfd = -1;
+    int rc = parse_args(&o, argc, argv);
+    if (rc) return rc < 0 ? 0 : rc;
+    rc = open_pool(&o, &store, &pfd, &mem);
+    if (rc == 0) rc = open_port(&o, &fd);
+    if (rc == 0) rc = vmserve_run(&o, fd, &store);
+    if (fd >= 0) close(fd);
     if (pfd >= 0) close(pfd);
     free(mem);
     return rc;

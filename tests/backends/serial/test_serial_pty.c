@@ -5,7 +5,9 @@
  * top. Wall time is bounded: every wait has a deadline, and vmserve runs with
  * --exit-on-hangup and never inherits the master, so it also exits when
  * this process dies. Also: vmserve's --file pool persists, console text
- * (framed or raw) reaches its stdout, and its usage errors exit with 2.
+ * (framed or raw) reaches its stdout escaped, its usage errors exit with 2,
+ * it stops at once on SIGTERM whatever the board does and keeps serving
+ * while its stdout stalls, and vmserve-ping passes against it.
  */
 #define _XOPEN_SOURCE 600 /* posix_openpt, grantpt, unlockpt, ptsname */
 #include <check.h>
@@ -22,6 +24,7 @@
 #include "vm.h"
 #include "vm_serial.h"
 #include "vm_serial_fd.h"
+#include "vm_serial_proto.h"
 
 static const char *vmserve_path(void)
 {
@@ -64,7 +67,16 @@ static int reap(pid_t pid, unsigned ms)
     }
 }
 
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 static const char *spawn_stdout; /* when set, the child's stdout goes there */
+static const char *spawn_stderr; /* when set, the child's stderr goes there */
+static int spawn_stdout_fd = -1; /* when >= 0, the child's stdout is this fd */
 
 static pid_t spawn(char *const argv[], int quiet)
 {
@@ -75,6 +87,11 @@ static pid_t spawn(char *const argv[], int quiet)
             int out = open(spawn_stdout, O_WRONLY | O_CREAT | O_TRUNC, 0600);
             if (out >= 0) dup2(out, 1);
         }
+        if (spawn_stderr) {
+            int out = open(spawn_stderr, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (out >= 0) dup2(out, 2);
+        }
+        if (spawn_stdout_fd >= 0) dup2(spawn_stdout_fd, 1);
         if (quiet) {
             int nul = open("/dev/null", O_WRONLY);
             if (nul >= 0) {
@@ -283,6 +300,215 @@ START_TEST(pty_console_text)
 }
 END_TEST
 
+static char *slurp(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+    ck_assert_ptr_nonnull(f);
+    n = fread(out, 1, cap - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    return out;
+}
+
+/* SIGTERM, then the time until vmserve has exited (it is killed, and the
+ * test fails, after 3 s). */
+static long stop_time(pid_t pid, int *status)
+{
+    long t0 = now_ms();
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    *status = reap(pid, 3000);
+    return now_ms() - t0;
+}
+
+/* Defect: vmserve looped on EAGAIN in its reply writer without looking at
+ * the stop flag, so a board that sent requests and stopped reading kept it
+ * running after SIGTERM and Ctrl-C. Now it stops at once whatever the board
+ * does (the design bound is 100 ms; the test allows a loaded machine 500). */
+START_TEST(vmserve_stops_while_board_not_reading)
+{
+    static struct pty_rig r;
+    uint8_t frame[VM_SP_OVERHEAD + 6], req[6];
+    int st, i, fl;
+    long ms;
+    pty_open(&r, "64K", NULL);
+    fl = fcntl(r.master, F_GETFL);
+    ck_assert_int_eq(fcntl(r.master, F_SETFL, fl | O_NONBLOCK), 0);
+    /* 2000 READs of 512 bytes, replies never read: about 1 MB waits to go */
+    for (i = 0; i < 2000; i++) {
+        size_t n;
+        vm_sp_put32(req, (uint32_t)(i % 64) * 512u);
+        vm_sp_put16(req + 4, 512);
+        n = vm_sp_encode(frame, VM_SP_READ, (uint8_t)i, req, sizeof req);
+        if (write(r.master, frame, n) < 0 && errno == EAGAIN) break; /* vmserve is stuck */
+    }
+    sleep_ms(300);
+    ms = stop_time(r.pid, &st);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve ended with status 0x%x", st);
+    ck_assert_msg(ms <= 500, "vmserve took %ld ms to stop on SIGTERM", ms);
+    printf("board not reading: vmserve stopped %ld ms after SIGTERM\n", ms);
+    close(r.master);
+}
+END_TEST
+
+/* Defect: console text went to stdout with blocking writes, so a stdout
+ * nobody reads (a stalled terminal, a full pipe) stopped all serving. */
+START_TEST(vmserve_serves_while_stdout_stalls)
+{
+    static struct pty_rig r;
+    static char text[256 * 1024];
+    int out[2], st, fl;
+    size_t sent = 0;
+    long end, ms;
+    uint8_t b[4];
+    ck_assert_int_eq(pipe(out), 0);
+    ck_assert_int_eq(fcntl(out[0], F_SETFD, FD_CLOEXEC), 0);
+    spawn_stdout_fd = out[1];
+    pty_open(&r, "4K", NULL);
+    spawn_stdout_fd = -1;
+    close(out[1]); /* the read end stays open and is never read */
+    memset(text, 'x', sizeof text);
+    fl = fcntl(r.master, F_GETFL);
+    ck_assert_int_eq(fcntl(r.master, F_SETFL, fl | O_NONBLOCK), 0);
+    for (end = now_ms() + 5000; sent < sizeof text && now_ms() < end;) {
+        ssize_t w = write(r.master, text + sent, sizeof text - sent);
+        if (w > 0) sent += (size_t)w;
+        else sleep_ms(5);
+    }
+    ck_assert_msg(sent == sizeof text, "vmserve stopped reading after %zu of %zu console bytes",
+                  sent, sizeof text);
+    ck_assert_int_eq(fcntl(r.master, F_SETFL, fl), 0);
+    sleep_ms(200);
+    ck_assert_int_eq(vm_serial_hello(&r.drv), VM_OK);
+    ck_assert_int_eq(vm_serial_write(&r.drv, 100, "live", 4), VM_OK);
+    ck_assert_int_eq(vm_serial_read(&r.drv, 100, b, 4), VM_OK);
+    ck_assert_mem_eq(b, "live", 4);
+    ms = stop_time(r.pid, &st);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve ended with status 0x%x", st);
+    ck_assert_msg(ms <= 500, "vmserve took %ld ms to stop on SIGTERM", ms);
+    printf("stdout stalled: vmserve served, and stopped %ld ms after SIGTERM\n", ms);
+    close(r.master);
+    close(out[0]);
+}
+END_TEST
+
+/* The startup line and the exit summary on stderr; --verbose notes a bad
+ * frame; control characters in the board's text come out escaped. */
+START_TEST(vmserve_startup_summary_escapes)
+{
+    static struct pty_rig r;
+    char outp[] = "/tmp/vmserve-out-XXXXXX", errp[] = "/tmp/vmserve-err-XXXXXX";
+    static char text[8192];
+    uint8_t frame[VM_SP_OVERHEAD + 6], req[6] = {0, 0, 0, 0, 0, 16};
+    size_t n;
+    int st;
+    close(mkstemp(outp));
+    close(mkstemp(errp));
+    spawn_stdout = outp;
+    spawn_stderr = errp;
+    pty_open(&r, "8K", NULL);
+    spawn_stdout = spawn_stderr = NULL;
+    ck_assert_int_eq(write(r.master, "bell\a esc\x1b[31m tab\tend\n", 24), 24);
+    n = vm_sp_encode(frame, VM_SP_READ, 77, req, sizeof req);
+    frame[n - 1] ^= 1; /* a bad CRC-32 */
+    ck_assert_int_eq(write(r.master, frame, n), (ssize_t)n);
+    ck_assert_int_eq(vm_serial_ping(&r.drv, (const uint8_t *)"hi", 2), VM_OK);
+    sleep_ms(100);
+    stop_time(r.pid, &st);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve ended with status 0x%x", st);
+    close(r.master);
+    slurp(outp, text, sizeof text);
+    ck_assert_msg(strstr(text, "bell\\x07 esc\\x1b[31m tab\tend\n") != NULL, "stdout: %s", text);
+    slurp(errp, text, sizeof text);
+    ck_assert_msg(strstr(text, "vmserve: serving a 8 KiB pool (RAM, lost at exit) on /dev/pts/") ==
+                      text, "stderr: %s", text);
+    ck_assert_msg(strstr(text, " at 115200 baud, max data 512 B per frame; waiting for the "
+                               "board's HELLO (Ctrl-C stops)\n") != NULL, "stderr: %s", text);
+    ck_assert_msg(strstr(text, "vmserve: HELLO from the board: serving\n") != NULL, "stderr: %s",
+                  text);
+    ck_assert_msg(strstr(text, "vmserve: stopped by SIGTERM: ") != NULL, "stderr: %s", text);
+    ck_assert_msg(strstr(text, " 0 errors, 1 resyncs (0 bad headers, 1 bad CRCs)") != NULL,
+                  "stderr: %s", text);
+    unlink(outp);
+    unlink(errp);
+}
+END_TEST
+
+START_TEST(vmserve_verbose_bad_frame)
+{
+    char *argv[] = {(char *)vmserve_path(), "--verbose", "--exit-on-hangup", NULL, NULL};
+    char errp[] = "/tmp/vmserve-err-XXXXXX";
+    static char text[8192];
+    uint8_t frame[VM_SP_OVERHEAD + 6], req[6] = {0, 0, 0, 0, 0, 16};
+    size_t n;
+    int m = posix_openpt(O_RDWR | O_NOCTTY), st;
+    pid_t pid;
+    ck_assert_int_ge(m, 0);
+    ck_assert_int_eq(fcntl(m, F_SETFD, FD_CLOEXEC), 0);
+    ck_assert_int_eq(grantpt(m), 0);
+    ck_assert_int_eq(unlockpt(m), 0);
+    ck_assert_int_eq(vm_serial_tty_raw(m, 115200), 0);
+    argv[3] = ptsname(m);
+    close(mkstemp(errp));
+    spawn_stderr = errp;
+    pid = spawn(argv, 0);
+    spawn_stderr = NULL;
+    sleep_ms(300);
+    n = vm_sp_encode(frame, VM_SP_READ, 5, req, sizeof req);
+    frame[n - 1] ^= 1;
+    ck_assert_int_eq(write(m, "ab", 2), 2); /* the frame starts at byte 2 */
+    ck_assert_int_eq(write(m, frame, n), (ssize_t)n);
+    sleep_ms(200);
+    stop_time(pid, &st);
+    ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    close(m);
+    slurp(errp, text, sizeof text);
+    unlink(errp);
+    ck_assert_msg(strstr(text, "vmserve: resync: bad CRC, frame at byte 2 of the stream dropped\n"),
+                  "stderr: %s", text);
+}
+END_TEST
+
+/* The board-side test client against a running vmserve over a pty. */
+START_TEST(vmserve_ping_client)
+{
+    const char *ping = getenv("VMSERVE_PING");
+    char outp[] = "/tmp/vmserve-ping-XXXXXX", dev[128] = "";
+    static char text[4096];
+    char *pargv[] = {NULL, "--pty", "--wait", "10", NULL};
+    char *sargv[] = {(char *)vmserve_path(), "--exit-on-hangup", "--pool", "64K", dev, NULL};
+    pid_t pp, sp;
+    long end;
+    int st;
+    ck_assert_msg(ping != NULL, "VMSERVE_PING (path of vmserve-ping) is not set");
+    pargv[0] = (char *)ping;
+    close(mkstemp(outp));
+    spawn_stdout = outp;
+    pp = spawn(pargv, 0);
+    spawn_stdout = NULL;
+    for (end = now_ms() + 3000; now_ms() < end && !strchr(dev, '\n');) {
+        sleep_ms(20);
+        slurp(outp, dev, sizeof dev);
+    }
+    ck_assert_msg(strncmp(dev, "/dev/", 5) == 0 && strchr(dev, '\n'), "vmserve-ping said: %s", dev);
+    *strchr(dev, '\n') = '\0';
+    sp = spawn(sargv, 1);
+    st = reap(pp, 15000);
+    slurp(outp, text, sizeof text);
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve-ping: status 0x%x: %s", st, text);
+    ck_assert_msg(strstr(text, "HELLO: max data 4096 B per frame, pool 65536 B\n"), "%s", text);
+    ck_assert_msg(strstr(text, "READ, WRITE, READ back: 4096 B at 0x00000000: same bytes; restored\n"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "READ, WRITE, READ back: 4096 B at 0x0000f000: same bytes; restored\n"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "PING: 10 round trips of 16 B, min/avg/max "), "%s", text);
+    ck_assert_msg(strstr(text, "vmserve-ping: all checks passed\n"), "%s", text);
+    st = reap(sp, 3000); /* the pty closed: --exit-on-hangup */
+    ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "vmserve: status 0x%x", st);
+    unlink(outp);
+}
+END_TEST
+
 START_TEST(vmserve_usage_errors)
 {
     static const char *bad[][4] = {
@@ -293,6 +519,7 @@ START_TEST(vmserve_usage_errors)
         {NULL, NULL, NULL, NULL}, /* no device */
         {"--baud", NULL, NULL, NULL},
         {"a", "b", NULL, NULL},
+        {"/dev/null", NULL, NULL, NULL}, /* not a tty or pty */
     };
     unsigned i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -343,6 +570,11 @@ int main(void)
     tcase_add_test(tc, pty_ram_pool_workload);
     tcase_add_test(tc, pty_file_pool_persists);
     tcase_add_test(tc, pty_console_text);
+    tcase_add_test(tc, vmserve_stops_while_board_not_reading);
+    tcase_add_test(tc, vmserve_serves_while_stdout_stalls);
+    tcase_add_test(tc, vmserve_startup_summary_escapes);
+    tcase_add_test(tc, vmserve_verbose_bad_frame);
+    tcase_add_test(tc, vmserve_ping_client);
     tcase_add_test(tc, vmserve_usage_errors);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
