@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
   meson ninja-build pkg-config gcc g++ clang
   check libcjson-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
-  valgrind xvfb xauth imagemagick
+  valgrind xvfb xauth imagemagick help2man
   gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   dosfstools mtools
