@@ -418,8 +418,12 @@ def check_commands(blocks, args, work):
                 continue
             if p.returncode != want:
                 fails.append('%s:%d: command exited %d, expected %d:\n%s\noutput:\n%s' %
-                             (b.page, line, p.returncode, want, show(cmd), show(p.stdout)))
-                continue
+                             (b.page, line, p.returncode, want, show(cmd), show(p.stdout)) +
+                             ('\n(--update: the output is updated; set the block\'s '
+                              '<!-- exit: %d --> marker by hand)' % p.returncode
+                              if args.update else ''))
+                if not (args.update and expected is not None):
+                    continue
             if expected is not None:
                 checked += 1
                 msg = match_output(expected, p.stdout)
