@@ -12,6 +12,8 @@
  */
 #include "vmt_internal.h"
 
+#include <sys/stat.h>
+
 #define VMT_BIN_MAGIC "\x89VMT\r\n\x1a\n"
 #define VMT_BIN_VERSION 1u
 #define VMT_BIN_HEADER 32u
@@ -408,6 +410,8 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
     struct bin_source *b;
     FILE *f = fopen(path, "rb");
     unsigned version, hsize;
+    size_t cap;
+    struct stat st;
     if (!f) {
         vmt_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
@@ -435,15 +439,20 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
         fclose(f);
         return NULL;
     }
+    /* The buffer holds the whole file when it is small (no larger than
+     * VMT_BIN_BUF): opening a short trace costs no 1 MiB allocation. */
+    cap = VMT_BIN_BUF;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)VMT_BIN_BUF)
+        cap = st.st_size < 4096 ? 4096u : (size_t)st.st_size;
     b = (struct bin_source *)vmt_source_new(sizeof *b, &bin_ops, path, "binary");
-    if (!b || !(b->buf = malloc(VMT_BIN_BUF + VMT_BIN_PAD))) {
+    if (!b || !(b->buf = malloc(cap + VMT_BIN_PAD))) {
         vmt_errf(err, errlen, "%s: out of memory", path);
         if (b) vmt_close(&b->base);
         fclose(f);
         return NULL;
     }
     b->f = f;
-    b->cap = VMT_BIN_BUF;
+    b->cap = cap;
     b->base.info.pool_size = vmt_get_le(h + 16, 8);
     b->base.info.op_count = vmt_get_le(h + 24, 8);
     b->p = b->end = b->buf;
