@@ -24,11 +24,11 @@
 #error "define FUZZ_SCENARIOS (the scenarios folder)"
 #endif
 
-#define POOL_CAP (64u << 10)
+#define POOL_CAP (16u << 10)
 #define MAX_WORKLOADS 4u
-#define MAX_RUNS 2u
-#define READ_OPS 200u
-#define RUN_OPS 200u
+#define MAX_RUNS 1u
+#define READ_OPS 100u
+#define RUN_OPS 100u
 
 static const char *const file = FUZZ_SCENARIOS "/fuzz-input.json";
 

@@ -23,9 +23,9 @@
 #error "define FUZZ_FORMAT"
 #endif
 
-#define POOL_CAP (64u << 10) /* larger pools are replayed over their first 64 KiB */
-#define MAX_OPS 1000u        /* ops replayed per pass */
-#define CHECK_OPS 256u       /* ops compared across a rewind */
+#define POOL_CAP (16u << 10) /* larger pools are replayed over their first 16 KiB */
+#define MAX_OPS 300u         /* ops replayed per pass */
+#define CHECK_OPS 128u       /* ops compared across a rewind */
 
 static const char *file_name(void)
 {

@@ -412,6 +412,7 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
     unsigned version, hsize;
     size_t cap;
     struct stat st;
+    int regular;
     if (!f) {
         vmt_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
@@ -442,7 +443,8 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
     /* The buffer holds the whole file when it is small (no larger than
      * VMT_BIN_BUF): opening a short trace costs no 1 MiB allocation. */
     cap = VMT_BIN_BUF;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)VMT_BIN_BUF)
+    regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && st.st_size < (off_t)VMT_BIN_BUF)
         cap = st.st_size < 4096 ? 4096u : (size_t)st.st_size;
     b = (struct bin_source *)vmt_source_new(sizeof *b, &bin_ops, path, "binary");
     if (!b || !(b->buf = malloc(cap + VMT_BIN_PAD))) {
@@ -457,6 +459,32 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
     b->base.info.op_count = vmt_get_le(h + 24, 8);
     b->p = b->end = b->buf;
     b->file_off = VMT_BIN_HEADER;
+    if (b->base.info.pool_size == 0 || b->base.info.pool_size > VMT_POOL_MAX) {
+        vmt_errf(err, errlen, "%s: byte 16: pool_size %llu: expected 1..%llu", path,
+                 (unsigned long long)b->base.info.pool_size, (unsigned long long)VMT_POOL_MAX);
+        vmt_close(&b->base);
+        return NULL;
+    }
+    /* A file (not a pipe) is checked whole at open, as the text formats
+     * are: a malformed record is an error before any work starts, and the
+     * op count is known even when the header leaves it 0. */
+    if (regular) {
+        struct vmt_op op;
+        int rc;
+        uint64_t n = 0;
+        while ((rc = bin_next(&b->base, &op)) == 1) n++;
+        if (rc < 0) {
+            vmt_errf(err, errlen, "%s", b->base.err);
+            vmt_close(&b->base);
+            return NULL;
+        }
+        b->base.info.op_count = n;
+        if (bin_rewind(&b->base) < 0) {
+            vmt_errf(err, errlen, "%s", b->base.err);
+            vmt_close(&b->base);
+            return NULL;
+        }
+    }
     return &b->base;
 }
 

@@ -16,6 +16,9 @@
 
 #include "vmtrace.h"
 
+/* Largest pool any trace may declare (the replay engine's limit). */
+#define VMT_POOL_MAX 0x80000000ULL
+
 struct vmt_source_ops {
     int (*next)(struct vmt_source *s, struct vmt_op *op);
     int (*rewind)(struct vmt_source *s);

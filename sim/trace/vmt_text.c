@@ -12,7 +12,7 @@
 
 #include "vmt_internal.h"
 
-#define VMT_POOL_MAX 0x80000000ULL
+
 
 enum { FMT_LACKEY, FMT_DIN, FMT_TXT };
 

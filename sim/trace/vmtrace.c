@@ -4,6 +4,7 @@
  * shared helpers (errors, the u64 map, the PRNG).
  */
 #include <ctype.h>
+#include <sys/stat.h>
 
 #include "vmt_internal.h"
 
@@ -251,8 +252,17 @@ struct vmt_source *vmt_open(const char *path, const char *format, const struct v
                             char *err, size_t errlen)
 {
     const char *f;
+    struct stat st;
     if (!path) {
         vmt_errf(err, errlen, "no trace file given");
+        return NULL;
+    }
+    if (stat(path, &st) != 0) {
+        vmt_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        vmt_errf(err, errlen, "%s: empty file (expected a trace)", path);
         return NULL;
     }
     if (format) {

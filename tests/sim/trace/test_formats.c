@@ -385,7 +385,8 @@ START_TEST(binary_invalid)
     size_t n, cut;
     unsigned char *d = tt_read(small_binary(), &n);
     char name[32];
-    tt_open_fails(tt_write("empty.vmt", "", 0), "binary", NULL, "truncated header");
+    tt_open_fails(tt_write("empty.vmt", "", 0), "binary", NULL, "empty file");
+    tt_open_fails(tt_write("short.vmt", "\x89VMT", 4), "binary", NULL, "truncated header");
     d[0] ^= 1;
     tt_open_fails(tt_write("magic.vmt", d, n), "binary", NULL, "bad magic");
     d[0] ^= 1;
@@ -408,6 +409,18 @@ START_TEST(binary_invalid)
     /* An unknown record kind right after the header. */
     d[32] = 12;
     tt_open_fails(tt_write("kind.vmt", d, n), NULL, NULL, "byte 32 (op 0): unknown record kind");
+    d[32] = 0;
+    /* A file is checked whole at open: no source for a malformed one. */
+    {
+        char err[600] = "";
+        ck_assert_ptr_null(vmt_open(tt_write("cutopen.vmt", d, n - 1), NULL, NULL, err, sizeof err));
+        ck_assert_msg(strstr(err, "cutopen.vmt: byte "), "%s", err);
+    }
+    /* A pool the replay cannot have. */
+    memset(d + 16, 0, 8);
+    tt_open_fails(tt_write("pool0.vmt", d, n), NULL, NULL, "byte 16: pool_size 0: expected 1..2147483648");
+    d[20] = 1; /* 2^32 */
+    tt_open_fails(tt_write("pool4g.vmt", d, n), NULL, NULL, "byte 16: pool_size 4294967296");
     free(d);
 }
 END_TEST
