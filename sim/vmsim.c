@@ -479,9 +479,15 @@ static int cmd_gen(const struct opts *o)
     if (o->ops && parse_uint_arg(o->ops, ~0ull, &n))
         return usage_error("--ops: bad number \"%s\"", o->ops);
     char err[256];
-    struct vmt_source *s = vmt_open(o->pos[0], o->from ? o->from : o->format, NULL, err, sizeof err);
+    struct vmt_source *s = vmt_open_ops(o->pos[0], o->from ? o->from : o->format, NULL, n, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vmsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (n && vmt_info(s)->op_count && vmt_info(s)->op_count < n) {
+        fprintf(stderr, "vmsim: %s: %llu ops, fewer than --ops %llu (only generators are lengthened)\n",
+                o->pos[0], (unsigned long long)vmt_info(s)->op_count, n);
+        vmt_close(s);
         return EXIT_USAGE;
     }
     int rc = vmt_write_source(s, o->pos[1], o->to, NULL, n, err, sizeof err);

@@ -13,6 +13,7 @@
 #include "vmt_internal.h"
 
 #define QN 64
+#define HASH_DRY_RUN_MAX (1u << 20) /* hash_table lookups counted at open */
 
 enum gtype { G_SEQ, G_STRIDED, G_REVERSE, G_UNIFORM, G_ZIPF, G_WSET, G_BENCH, G_SENSOR, G_IMAGE,
              G_HASH, G_LIST, G_COUNT };
@@ -604,9 +605,13 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
         g->next = malloc(g->records * sizeof *g->next);
         if (!g->head || !g->next) return vmt_errf(err, errlen, "%s: out of memory", where);
         if (g->key_zipf && make_zipf(g, g->records, where, err, errlen) < 0) return -1;
-        /* The op count depends on the chains: count by a dry run (parameters bound its cost). */
-        gen_reset(g);
-        while (gen_next(&g->base, &op) == 1) n++;
+        /* The op count depends on the chains: count by a dry run when the
+         * lookups are few enough for that to be quick; beyond, the count is
+         * unknown (0) rather than opening taking as long as the workload. */
+        if (g->lookups <= HASH_DRY_RUN_MAX) {
+            gen_reset(g);
+            while (gen_next(&g->base, &op) == 1) n++;
+        }
         g->base.info.op_count = n;
         return 0;
     }
@@ -624,12 +629,9 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
     }
 }
 
-struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, const char *dir,
-                                         char *err, size_t errlen)
+static struct gen_source *open_spec(const cJSON *spec, const char *where, char *err, size_t errlen)
 {
     struct gen_source *g;
-    (void)dir;
-    if (!where) where = "generator";
     g = (struct gen_source *)vmt_source_new(sizeof *g, &gen_ops, where, "generator");
     if (!g) {
         vmt_errf(err, errlen, "%s: out of memory", where);
@@ -641,5 +643,69 @@ struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, c
     }
     g->base.info.pool_size = g->pool;
     gen_reset(g);
+    return g;
+}
+
+/* The parameter that sets each type's length, and its largest value. */
+static const char *const length_keys[G_COUNT] = {"ops", "ops", "ops", "ops", "ops", "ops", "reps",
+                                                 "records", "passes", "lookups", "passes"};
+static const uint64_t length_max[G_COUNT] = {
+    (uint64_t)1 << 50, (uint64_t)1 << 50, (uint64_t)1 << 50, (uint64_t)1 << 50, (uint64_t)1 << 50,
+    (uint64_t)1 << 50, 1u << 20, (uint64_t)1 << 40, 1u << 20, (uint64_t)1 << 40, (uint64_t)1 << 30};
+
+static uint64_t length_of(const struct gen_source *g)
+{
+    switch (g->type) {
+    case G_BENCH: return g->reps;
+    case G_SENSOR: return g->records;
+    case G_HASH: return g->lookups;
+    case G_IMAGE:
+    case G_LIST: return g->passes;
+    default: return g->ops;
+    }
+}
+
+/* g again with its length parameter set to v (g is closed). */
+static struct gen_source *relength(struct gen_source *g, const cJSON *spec, uint64_t v,
+                                   const char *where, char *err, size_t errlen)
+{
+    cJSON *copy = cJSON_Duplicate(spec, 1);
+    const char *key = length_keys[g->type];
+    struct gen_source *n = NULL;
+    vmt_close(&g->base);
+    if (!copy) {
+        vmt_errf(err, errlen, "%s: out of memory", where);
+        return NULL;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, key);
+    if (cJSON_AddNumberToObject(copy, key, (double)v)) n = open_spec(copy, where, err, errlen);
+    else vmt_errf(err, errlen, "%s: out of memory", where);
+    cJSON_Delete(copy);
+    return n;
+}
+
+struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, uint64_t ops,
+                                         char *err, size_t errlen)
+{
+    struct gen_source *g;
+    if (!where) where = "generator";
+    g = open_spec(spec, where, err, errlen);
+    if (!g || ops == 0) return g ? &g->base : NULL;
+    if (!strcmp(length_keys[g->type], "ops")) /* exactly ops */
+        return g->ops == ops ? &g->base : (g = relength(g, spec, ops, where, err, errlen)) ? &g->base : NULL;
+    /* Longer by the ratio missing, until there are enough (the count is
+     * nearly proportional to the parameter; unknown (0) means plenty). */
+    while (g->base.info.op_count && g->base.info.op_count < ops) {
+        uint64_t have = g->base.info.op_count, cur = length_of(g), max = length_max[g->type];
+        uint64_t mult = ops / have + 1, next = cur > max / mult ? max : cur * mult;
+        if (next <= cur) {
+            vmt_errf(err, errlen, "%s: a %s generator gives at most %llu ops here (%s at most %llu), "
+                     "fewer than %llu", where, gnames[g->type], (unsigned long long)have,
+                     length_keys[g->type], (unsigned long long)max, (unsigned long long)ops);
+            vmt_close(&g->base);
+            return NULL;
+        }
+        if (!(g = relength(g, spec, next, where, err, errlen))) return NULL;
+    }
     return &g->base;
 }

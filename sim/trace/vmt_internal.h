@@ -53,11 +53,13 @@ struct vmt_source *vmt_source_new(size_t size, const struct vmt_source_ops *ops,
 
 /* Openers by format (each fills err on failure). */
 struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen);
-struct vmt_source *vmt_open_json(const char *path, char *err, size_t errlen);
-struct vmt_source *vmt_open_json_text(const char *text, const char *where, char *err, size_t errlen);
+/* ops (json, generators): 0, or at least this many ops (vmt_open_ops). */
+struct vmt_source *vmt_open_json(const char *path, uint64_t ops, char *err, size_t errlen);
+struct vmt_source *vmt_open_json_text(const char *text, const char *where, uint64_t ops, char *err,
+                                      size_t errlen);
 struct vmt_source *vmt_open_text(const char *path, const char *format,
                                  const struct vmt_open_opts *opts, char *err, size_t errlen);
-struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, const char *dir,
+struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, uint64_t ops,
                                          char *err, size_t errlen);
 
 /* Writers by format. */

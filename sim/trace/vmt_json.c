@@ -453,7 +453,8 @@ fail:
     return NULL;
 }
 
-struct vmt_source *vmt_open_json_text(const char *text, const char *where, char *err, size_t errlen)
+struct vmt_source *vmt_open_json_text(const char *text, const char *where, uint64_t ops, char *err,
+                                      size_t errlen)
 {
     struct vmt_source *s;
     const cJSON *gen;
@@ -468,10 +469,10 @@ struct vmt_source *vmt_open_json_text(const char *text, const char *where, char 
     if (gen) {
         char w2[600];
         snprintf(w2, sizeof w2, "%s: generator", where);
-        s = vmt_open_generator_at(gen, w2, NULL, err, errlen);
+        s = vmt_open_generator_at(gen, w2, ops, err, errlen);
     } else if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "ops")) &&
                cJSON_GetObjectItemCaseSensitive(root, "type")) {
-        s = vmt_open_generator_at(root, where, NULL, err, errlen);
+        s = vmt_open_generator_at(root, where, ops, err, errlen);
     } else {
         s = open_trace(root, where, err, errlen);
     }
@@ -479,12 +480,12 @@ struct vmt_source *vmt_open_json_text(const char *text, const char *where, char 
     return s;
 }
 
-struct vmt_source *vmt_open_json(const char *path, char *err, size_t errlen)
+struct vmt_source *vmt_open_json(const char *path, uint64_t ops, char *err, size_t errlen)
 {
     struct vmt_source *s;
     char *text = slurp(path, err, errlen);
     if (!text) return NULL;
-    s = vmt_open_json_text(text, path, err, errlen);
+    s = vmt_open_json_text(text, path, ops, err, errlen);
     free(text);
     return s;
 }

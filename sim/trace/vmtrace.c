@@ -251,6 +251,12 @@ static const char *sniff(const char *path, char *err, size_t errlen)
 struct vmt_source *vmt_open(const char *path, const char *format, const struct vmt_open_opts *opts,
                             char *err, size_t errlen)
 {
+    return vmt_open_ops(path, format, opts, 0, err, errlen);
+}
+
+struct vmt_source *vmt_open_ops(const char *path, const char *format, const struct vmt_open_opts *opts,
+                                uint64_t ops, char *err, size_t errlen)
+{
     const char *f;
     struct stat st;
     if (!path) {
@@ -277,13 +283,13 @@ struct vmt_source *vmt_open(const char *path, const char *format, const struct v
         if (!f) return NULL;
     }
     if (!strcmp(f, "binary")) return vmt_open_binary(path, err, errlen);
-    if (!strcmp(f, "json") || !strcmp(f, "generator")) return vmt_open_json(path, err, errlen);
+    if (!strcmp(f, "json") || !strcmp(f, "generator")) return vmt_open_json(path, ops, err, errlen);
     return vmt_open_text(path, f, opts, err, errlen);
 }
 
 struct vmt_source *vmt_open_generator(const cJSON *spec, const char *where, char *err, size_t errlen)
 {
-    return vmt_open_generator_at(spec, where, NULL, err, errlen);
+    return vmt_open_generator_at(spec, where, 0, err, errlen);
 }
 
 int vmt_next(struct vmt_source *s, struct vmt_op *op)
@@ -400,8 +406,12 @@ int vmt_write_source(struct vmt_source *s, const char *out, const char *out_form
         if (vmt_writer_put(w, &op) < 0) break;
         n++;
     }
-    if (s->failed) {
-        vmt_errf(err, errlen, "%s", s->err);
+    if (s->failed || (max_ops && n < max_ops && !w->failed)) {
+        if (s->failed)
+            vmt_errf(err, errlen, "%s", s->err);
+        else
+            vmt_errf(err, errlen, "%s: %llu ops, fewer than the %llu asked (only generators are "
+                     "lengthened)", s->path, (unsigned long long)n, (unsigned long long)max_ops);
         vmt_writer_close(w, NULL, 0);
         remove(out);
         return -1;

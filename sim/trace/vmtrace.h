@@ -97,6 +97,15 @@ struct vmt_source; /* opaque streaming iterator */
  * traces and how to fold foreign addresses into the pool. On error returns
  * NULL and fills err ("file:line: what"). */
 struct vmt_source *vmt_open(const char *path, const char *format, const struct vmt_open_opts *opts, char *err, size_t errlen);
+/* vmt_open, and when the file is a generator spec and ops is not 0, its
+ * length is set to give at least ops ops: exactly that many for the types
+ * with an "ops" parameter; the others repeat their main loop more often
+ * (virtmem_bench reps, sensor_log records, image_filter and linked_list
+ * passes, hash_table lookups), to be cut at ops by the reader. An error when
+ * the type's limit cannot give that many. Other traces are opened as they
+ * are. */
+struct vmt_source *vmt_open_ops(const char *path, const char *format, const struct vmt_open_opts *opts,
+                                uint64_t ops, char *err, size_t errlen);
 /* A generated workload from its JSON description (cJSON object); `where` names it in errors.
  * The spec is copied: it need not outlive the source. */
 struct vmt_source *vmt_open_generator(const cJSON *spec, const char *where, char *err, size_t errlen);
@@ -142,8 +151,9 @@ struct vmt_writer *vmt_writer_open(const char *path, const char *format, uint64_
 int vmt_writer_put(struct vmt_writer *w, const struct vmt_op *op);
 /* Returns 0, or <0 with err filled (also reports an earlier put's error). */
 int vmt_writer_close(struct vmt_writer *w, char *err, size_t errlen);
-/* Copies at most max_ops (0: all) ops of s (from where it stands) to a new
- * trace file: this is what `vmtrace-gen` and `vmsim gen` use. */
+/* Copies max_ops ops (0: all) of s (from where it stands) to a new trace
+ * file; an error, and no file, when s has fewer. This is what `vmtrace gen`
+ * and `vmsim gen` use, after vmt_open_ops. */
 int vmt_write_source(struct vmt_source *s, const char *out, const char *out_format,
                      const struct vmt_open_opts *opts, uint64_t max_ops, char *err, size_t errlen);
 /* Format name guessed from a file name's extension, or NULL. */

@@ -127,10 +127,16 @@ static int cmd_gen(struct args *a)
         fprintf(stderr, "vmtrace gen: expected SPEC.json OUT\n");
         return 2;
     }
-    s = vmt_open(a->pos[0], "json", &a->opts, err, sizeof err);
+    s = vmt_open_ops(a->pos[0], "json", &a->opts, a->ops, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
+        return 2;
+    }
+    if (a->ops && vmt_info(s)->op_count && vmt_info(s)->op_count < a->ops) {
+        fprintf(stderr, "vmtrace: %s: %llu ops, fewer than --ops %llu (only generators are lengthened)\n",
+                a->pos[0], (unsigned long long)vmt_info(s)->op_count, (unsigned long long)a->ops);
+        vmt_close(s);
+        return 2;
     }
     rc = vmt_write_source(s, a->pos[1], a->out_format, &a->opts, a->ops, err, sizeof err);
     vmt_close(s);

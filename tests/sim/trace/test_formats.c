@@ -260,6 +260,58 @@ START_TEST(generator_empty_key_refused)
 }
 END_TEST
 
+/* Regression (found by fuzz-trace-json): a hash table with millions of
+ * lookups counted its ops by replaying them all at open. Its count is now
+ * unknown (0) beyond 2^20 lookups, and opening is quick. */
+START_TEST(generator_many_lookups_open_fast)
+{
+    char err[600];
+    cJSON *spec = cJSON_Parse("{\"type\": \"hash_table\", \"lookups\": 50001513, \"keys\": \"zipf\"}");
+    struct vmt_source *g;
+    ck_assert_ptr_nonnull(spec);
+    alarm(20);
+    g = vmt_open_generator(spec, "hash.json", err, sizeof err);
+    alarm(0);
+    cJSON_Delete(spec);
+    ck_assert_msg(g != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(g)->op_count, 0);
+    vmt_close(g);
+}
+END_TEST
+
+/* gen --ops N: exactly N ops, shorter or longer than the spec says. */
+START_TEST(generator_exact_ops)
+{
+    char err[600], name[32];
+    const char *out = tt_path("ops.vmt");
+    struct vmt_source *g, *b;
+    uint64_t natural, want[2];
+    snprintf(name, sizeof name, "ops%d.json", _i);
+    g = open_spec(gen_specs[_i], name);
+    natural = vmt_info(g)->op_count;
+    vmt_close(g);
+    want[0] = natural / 3 + 1;
+    want[1] = natural * 3 + 7;
+    for (int k = 0; k < 2; k++) {
+        g = vmt_open_ops(tt_path(name), NULL, NULL, want[k], err, sizeof err);
+        ck_assert_msg(g != NULL, "%s", err);
+        ck_assert_msg(vmt_write_source(g, out, NULL, NULL, want[k], err, sizeof err) == 0, "%s", err);
+        vmt_close(g);
+        b = vmt_open(out, NULL, NULL, err, sizeof err);
+        ck_assert_msg(b != NULL, "%s", err);
+        ck_assert_uint_eq(vmt_info(b)->op_count, want[k]);
+        vmt_close(b);
+    }
+    /* a trace is not lengthened: asking for more is an error, and no file */
+    b = vmt_open(out, NULL, NULL, err, sizeof err);
+    ck_assert_msg(b != NULL, "%s", err);
+    ck_assert_int_eq(vmt_write_source(b, tt_path("more.vmt"), NULL, NULL, want[1] + 1, err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "fewer than the") != NULL, "%s", err);
+    ck_assert_int_ne(access(tt_path("more.vmt"), F_OK), 0);
+    vmt_close(b);
+}
+END_TEST
+
 START_TEST(generator_deterministic)
 {
     char name[32];
@@ -744,6 +796,8 @@ int main(void)
     tcase_add_loop_test(tc, generator_binary_round_trip, 0, N_GEN);
     tcase_add_loop_test(tc, generator_deterministic, 0, N_GEN);
     tcase_add_test(tc, generator_empty_key_refused);
+    tcase_add_loop_test(tc, generator_exact_ops, 0, N_GEN);
+    tcase_add_test(tc, generator_many_lookups_open_fast);
     tcase_add_test(tc, generator_seed_matters);
     tcase_add_test(tc, virtmem_bench_shape);
     tcase_add_test(tc, binary_payloads_across_refills);
