@@ -176,7 +176,7 @@ static int cmd_info(struct args *a)
     s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
+        return 2; /* found before any work */
     }
     while ((rc = vmt_next(s, &op)) == 1) {
         kinds[op.kind]++;
@@ -224,7 +224,7 @@ static int cmd_opt(struct args *a)
     s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
+        return 2; /* found before any work */
     }
     if (vmt_opt_misses(s, a->page_size, counts, n, misses, err, sizeof err) < 0) {
         fprintf(stderr, "vmtrace: %s\n", err);
@@ -253,7 +253,7 @@ static int cmd_bench(struct args *a)
     s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
     if (!s) {
         fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
+        return 2; /* found before any work */
     }
     t0 = now_s();
     for (r = 0; r < a->repeat; r++) {
