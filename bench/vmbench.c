@@ -15,6 +15,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,10 +55,18 @@ static const char usage_text[] =
     "  --workload NAME   with --scenario: which workload (default the first)\n"
     "  --jobs N          points at once (default: every core); results do not depend on it\n"
     "  --shard K/N       measure only points with index mod N = K-1; merge with 'vmbench merge'\n"
+    "  --decode-budget B memory for the workload decoded once and shared by every point\n"
+    "                    (default 16M); a larger workload is streamed by each point (0: always)\n"
+    "  --time-limit S    start no point after S seconds; report the best answer so far,\n"
+    "                    marked PARTIAL (points already running finish)\n"
+    "  --exact           clock every bus byte through the byte-exact device models (default:\n"
+    "                    each transaction shape priced once on them; the same numbers)\n"
     "\n"
     "Reports:\n"
     "  --json FILE --csv FILE --svg FILE   machine-readable results and the heat map\n"
     "  --quiet           no table and no progress\n"
+    "  --progress        progress (points/s, the best so far) even when stderr is not a\n"
+    "                    terminal, a line per point\n"
     "\n"
     "Exit status: 0 done; 1 a point failed; 2 bad usage or input; 3 a report could not\n"
     "be written.\n";
@@ -196,7 +205,9 @@ static int add_backend(struct sweep *sw, const char *spec)
 struct cli {
     const char *json, *csv, *svg, *scenario, *wlname, *input;
     const char *sizes, *counts, *pols;
-    int quiet, gen, jobs, merge;
+    int quiet, gen, jobs, merge, progress;
+    double time_limit;
+    unsigned long decode_budget; /* bytes; ULONG_MAX: the default */
     unsigned shard_k, shard_n;
     const char *merge_files[256];
     int nmerge;
@@ -218,6 +229,19 @@ static int parse_args(struct cli *o, struct sweep *sw, int argc, char **argv)
         else if (!strcmp(a, "--svg") || !strcmp(a, "--plot")) { NEED(); o->svg = v; }
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
         else if (!strcmp(a, "--gen")) o->gen = 1;
+        else if (!strcmp(a, "--exact")) sw->exact = 1;
+        else if (!strcmp(a, "--progress")) o->progress = 1;
+        else if (!strcmp(a, "--decode-budget")) {
+            NEED();
+            if (parse_bytes(v, &o->decode_budget)) return die_usage("--decode-budget: expected a byte count like 16M, got '%s'", v);
+        }
+        else if (!strcmp(a, "--time-limit")) {
+            char *end;
+            NEED();
+            o->time_limit = strtod(v, &end);
+            if (end == v || *end || !(o->time_limit > 0) || o->time_limit > 1e9)
+                return die_usage("--time-limit: expected a number of seconds above 0, got '%s'", v);
+        }
         else if (!strcmp(a, "--scenario")) { NEED(); o->scenario = v; }
         else if (!strcmp(a, "--workload")) { NEED(); o->wlname = v; }
         else if (!strcmp(a, "--backend")) { NEED(); if (add_backend(sw, v)) return EXIT_USAGE; }
@@ -383,6 +407,7 @@ static int parse_axes(const struct cli *o, struct sweep *sw)
 static int run_sweep(const struct cli *o, struct sweep *sw)
 {
     unsigned *mine, nmine = 0, u;
+    struct vmb_measure_opts mo;
     vmb_make_points(sw);
     mine = calloc(sw->npts ? sw->npts : 1, sizeof *mine);
     if (!mine) return EXIT_FAIL;
@@ -395,11 +420,19 @@ static int run_sweep(const struct cli *o, struct sweep *sw)
     if (!o->quiet)
         fprintf(stderr, "vmbench: %u points (%u backends x %u sizes x %u counts x %u policies)%s\n", nmine,
                 sw->nbackends, sw->nsizes, sw->ncounts, sw->npolicies, o->shard_n > 1 ? " in this shard" : "");
-    if (vmb_measure(sw, mine, nmine, o->jobs, o->quiet)) {
+    mo.jobs = o->jobs;
+    mo.time_limit = o->time_limit;
+    mo.decode_budget = o->decode_budget == ULONG_MAX ? 0 : o->decode_budget ? o->decode_budget : 1;
+    mo.progress = o->quiet ? VMB_PROGRESS_OFF : isatty(2) ? VMB_PROGRESS_BAR
+                  : o->progress ? VMB_PROGRESS_LINES : VMB_PROGRESS_OFF;
+    if (vmb_measure(sw, mine, nmine, &mo)) {
         free(mine);
         return EXIT_USAGE;
     }
     free(mine);
+    if (sw->partial && !o->quiet)
+        fprintf(stderr, "vmbench: time limit: %u of %u points measured; the answer is the best of those (partial)\n",
+                sw->nmeasured, nmine);
     return 0;
 }
 
@@ -440,6 +473,7 @@ int main(int argc, char **argv)
     o.pols = "all";
     o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
     o.shard_k = o.shard_n = 1;
+    o.decode_budget = ULONG_MAX;
     if (argc > 1 && !strcmp(argv[1], "micro")) return vmb_micro();
     if (argc > 1 && !strcmp(argv[1], "merge")) o.merge = 1;
     if ((rc = parse_args(&o, &sw, argc, argv))) return rc == 1 ? 0 : rc;

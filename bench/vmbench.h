@@ -52,7 +52,10 @@ struct sweep {
     unsigned long budget; /* 0: none */
     int budget_only;
     int objective;
+    int exact;            /* 1: byte-exact device models (--exact) */
     /* results */
+    int partial;          /* 1: the time limit stopped the sweep early */
+    unsigned nmeasured;   /* points measured in this process */
     struct point *pts;
     unsigned npts;
 };
@@ -72,8 +75,17 @@ int vmb_in_budget(const struct sweep *sw, const struct point *p);
 const char *vmb_profile_of(const struct sweep *sw, unsigned b);
 /* Lay out every point of the sweep (unmeasured), with its RAM cost. */
 void vmb_make_points(struct sweep *sw);
+enum { VMB_PROGRESS_OFF, VMB_PROGRESS_BAR, VMB_PROGRESS_LINES };
+struct vmb_measure_opts {
+    int jobs;
+    int progress;       /* VMB_PROGRESS_*: a bar redrawn in place, or a line per point */
+    size_t decode_budget; /* bytes for the shared decoded workload; 0: the default */
+    double time_limit;  /* seconds; 0: none. Points not started by then stay
+                           unmeasured and sw->partial is set */
+};
 /* Measure the points mine[0..nmine). 0, or -1 after a message. */
-int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs, int quiet);
+int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
+                const struct vmb_measure_opts *o);
 /* Add the measured points of a shard report j (read from path); the first
  * shard also sets up the sweep. 0, or -1 after a message. */
 int vmb_load_points(struct sweep *sw, const cJSON *j, const char *path, int first);
@@ -85,6 +97,8 @@ void vmb_free(struct sweep *sw);
 int vmb_better(const struct sweep *sw, const struct point *a, const struct point *b);
 /* The best point, the runner-up geometry and the Pareto front. */
 void vmb_answer(const struct sweep *sw, struct answer *an);
+/* "3 x 256 B lru, 810.5 ms": a point and its objective, for progress. */
+void vmb_describe_short(const struct sweep *sw, const struct point *p, char *buf, size_t n);
 void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, int colour);
 /* Reports to path ("-": stdout). an is NULL for a shard (k of n). 0, or -1
  * after a message. */

@@ -90,6 +90,14 @@ static double kib_s(const struct point *p)
     return p->time_ns ? (double)p->access_bytes / 1024.0 / ((double)p->time_ns / 1e9) : 0;
 }
 
+void vmb_describe_short(const struct sweep *sw, const struct point *p, char *buf, size_t n)
+{
+    char t[32];
+    if (sw->objective == OBJ_TIME) fmt_time(t, sizeof t, p->time_ns);
+    else snprintf(t, sizeof t, "%.0f %s", vmb_objective(sw, p), sw->objective == OBJ_BYTES ? "B" : "misses");
+    snprintf(buf, n, "%u x %u B %s, %s", p->page_count, p->page_size, vm_policy_name(p->policy), t);
+}
+
 static void describe(const struct sweep *sw, const struct point *p, char *buf, size_t n)
 {
     char t[32], opt[32] = "-";
@@ -124,6 +132,9 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
                 (double)(p->bytes_read + p->bytes_written) / 1024.0, t, kib_s(p),
                 p->ok ? "" : "  FAILED", *pre ? off : "");
     }
+    if (sw->partial)
+        fprintf(f, "\n%sPARTIAL:%s the time limit stopped the sweep after %u of its points; the answer is the best of those measured.\n",
+                bold, off, sw->nmeasured);
     fprintf(f, "\n%sObjective:%s %s", bold, off, vmb_objective_names[sw->objective]);
     if (sw->budget) fprintf(f, ", RAM budget %lu B (page buffers + metadata)", sw->budget);
     fprintf(f, "\n");
@@ -204,6 +215,10 @@ static cJSON *sweep_json(const struct sweep *sw, const struct answer *an, unsign
     else cJSON_AddNullToObject(o, "budget");
     cJSON_AddBoolToObject(o, "budget_only", sw->budget_only);
     cJSON_AddNumberToObject(o, "total_points", sw->npts);
+    if (sw->partial) {
+        cJSON_AddBoolToObject(o, "partial", 1);
+        cJSON_AddNumberToObject(o, "measured_points", sw->nmeasured);
+    }
     if (shard_n > 1) {
         cJSON *sh = cJSON_AddArrayToObject(o, "shard");
         cJSON_AddItemToArray(sh, cJSON_CreateNumber(shard_k));
@@ -406,8 +421,9 @@ static int write_svg(FILE *f, const struct sweep *sw, const struct answer *an)
     fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
     fprintf(f, "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">vmbench: %s by page size x page count (best policy per cell)</text>\n",
             sw->objective == OBJ_TIME ? "simulated time" : sw->objective == OBJ_BYTES ? "backend bytes" : "misses");
-    fprintf(f, "<text x=\"10\" y=\"40\" fill=\"#444\">%s%s</text>\n", sw->workload_desc,
-            sw->budget ? "; faded: over the RAM budget" : "");
+    fprintf(f, "<text x=\"10\" y=\"40\" fill=\"#444\">%s%s%s</text>\n", sw->workload_desc,
+            sw->budget ? "; faded: over the RAM budget" : "",
+            sw->partial ? "; PARTIAL: stopped by the time limit (grey: not measured)" : "");
     for (b = 0; b < sw->nbackends; b++) svg_panel(f, &g, b);
     svg_legend(f, &g);
     fprintf(f, "</svg>\n");

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "matrix.h"
 #include "replay.h"
@@ -65,10 +64,16 @@ void vmb_make_points(struct sweep *sw)
 
 /* ------------------------------------------------------------- measuring */
 
+/* A sweep in flight: results land in their points as runs finish (the
+ * runner calls on_progress serialised), so the best so far is known. */
 struct progress {
-    int on;
-    struct timespec t0;
-    size_t total;
+    struct sweep *sw;
+    const unsigned *mine;
+    const struct vms_result *res;
+    const struct vmb_measure_opts *o;
+    double t0;
+    int best;               /* point index, -1: none yet */
+    volatile int stop;      /* set when the time limit passes */
 };
 
 static double now_s(void)
@@ -78,20 +83,37 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
+static void store_result(struct point *p, const struct vms_result *r);
+
+static void show_progress(const struct progress *pr, size_t done, size_t total, double el)
+{
+    const int width = 30;
+    int fill = (int)((double)width * (double)done / (double)total);
+    double rate = el > 0 ? (double)done / el : 0;
+    double eta = done ? el * (double)(total - done) / (double)done : 0;
+    char best[160] = "", d[120];
+    if (pr->best >= 0) {
+        vmb_describe_short(pr->sw, &pr->sw->pts[pr->best], d, sizeof d);
+        snprintf(best, sizeof best, "  best so far: %s", d);
+    }
+    fprintf(stderr, "%s[%.*s%*s] %zu/%zu points  %.1f points/s  %.1fs elapsed, ETA %.1fs%s ",
+            pr->o->progress == VMB_PROGRESS_BAR ? "\r" : "", fill, "##############################",
+            width - fill, "", done, total, rate, el, eta, best);
+    if (done == total || pr->o->progress == VMB_PROGRESS_LINES) fputc('\n', stderr);
+    fflush(stderr);
+}
+
 static void on_progress(void *ctx, size_t done, size_t total, const struct vms_result *r)
 {
     struct progress *pr = ctx;
-    double el, eta;
-    int width = 30, fill;
-    (void)r;
-    if (!pr->on) return;
-    el = now_s() - ((double)pr->t0.tv_sec + (double)pr->t0.tv_nsec * 1e-9);
-    eta = done ? el * (double)(total - done) / (double)done : 0;
-    fill = (int)((double)width * (double)done / (double)total);
-    fprintf(stderr, "\r[%.*s%*s] %zu/%zu points  %.1fs elapsed, ETA %.1fs ", fill,
-            "##############################", width - fill, "", done, total, el, eta);
-    if (done == total) fputc('\n', stderr);
-    fflush(stderr);
+    struct sweep *sw = pr->sw;
+    struct point *p = &sw->pts[pr->mine[r - pr->res]];
+    double el = now_s() - pr->t0;
+    store_result(p, r);
+    if (p->ok && vmb_in_budget(sw, p) && (pr->best < 0 || vmb_better(sw, p, &sw->pts[pr->best])))
+        pr->best = (int)p->index;
+    if (pr->o->time_limit > 0 && el >= pr->o->time_limit) pr->stop = 1;
+    if (pr->o->progress) show_progress(pr, done, total, el);
 }
 
 /* The points mine[0..nmine) as a vmsim scenario (malloc'd text). */
@@ -135,7 +157,7 @@ static void store_result(struct point *p, const struct vms_result *r)
     const struct vmr_counters *c = &r->r.total;
     p->measured = 1;
     p->ok = r->r.ok;
-    snprintf(p->error, sizeof p->error, "%s", r->r.ok ? "" : r->r.error);
+    snprintf(p->error, sizeof p->error, "%.*s", (int)sizeof p->error - 1, r->r.ok ? "" : r->r.error);
     p->ops = c->ops;
     p->touches = c->touches;
     p->hits = c->hits;
@@ -151,11 +173,13 @@ static void store_result(struct point *p, const struct vms_result *r)
 }
 
 /* Build the sweep's points [mine] as a vmsim scenario and run it. */
-int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs, int quiet)
+int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
+                const struct vmb_measure_opts *o)
 {
     char err[512];
     struct vms_scenario sc;
     struct vms_result *res;
+    struct vms_run_opts ro;
     struct progress pr;
     unsigned i;
     char *text = scenario_text(sw, mine, nmine);
@@ -167,6 +191,7 @@ int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs
         return -1;
     }
     free(text);
+    for (i = 0; i < sc.nruns; i++) sc.runs[i].cfg.exact = (uint8_t)sw->exact;
     if (sc.nruns != nmine) {
         fprintf(stderr, "vmbench: internal: %zu runs for %u points\n", sc.nruns, nmine);
         vms_free(&sc);
@@ -174,11 +199,29 @@ int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine, int jobs
     }
     res = calloc(sc.nruns, sizeof *res);
     if (!res) return -1;
-    pr.on = !quiet && isatty(2);
-    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-    pr.total = sc.nruns;
-    (void)vms_run_all(&sc, res, jobs, on_progress, &pr);
-    for (i = 0; i < nmine; i++) store_result(&sw->pts[mine[i]], &res[i]);
+    memset(&pr, 0, sizeof pr);
+    pr.sw = sw;
+    pr.mine = mine;
+    pr.res = res;
+    pr.o = o;
+    pr.t0 = now_s();
+    pr.best = -1;
+    memset(&ro, 0, sizeof ro);
+    ro.jobs = o->jobs;
+    ro.progress = on_progress;
+    ro.pctx = &pr;
+    ro.stop = &pr.stop;
+    ro.pack_budget = o->decode_budget;
+    (void)vms_run(&sc, res, &ro);
+    if (pr.stop && o->progress == VMB_PROGRESS_BAR) fputc('\n', stderr);
+    /* Again, now with the optimum (computed after the runs). */
+    sw->nmeasured = 0;
+    for (i = 0; i < nmine; i++)
+        if (res[i].started) {
+            store_result(&sw->pts[mine[i]], &res[i]);
+            sw->nmeasured++;
+        }
+    sw->partial = sw->nmeasured < nmine;
     free(res);
     vms_free(&sc);
     return 0;

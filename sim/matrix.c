@@ -1,8 +1,10 @@
 /*
  * matrix.c - running a scenario and reporting it (see matrix.h).
  *
- * Each run opens its own source and replays it; runs share nothing, so they
- * can go to worker threads in any order. The optimum is computed once per
+ * Each workload is decoded once into memory when it fits a budget, and every
+ * run (on any thread) reads that copy; a workload too large for the budget
+ * is streamed by each run from its own source. Runs share nothing they
+ * write, so they can go to worker threads in any order. The optimum is computed once per
  * (workload, page size) for every page count used with them, in one pass
  * (OPT is a stack algorithm; vmt_opt_misses does all counts at once).
  */
@@ -21,21 +23,50 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void run_one(const struct vms_scenario *sc, struct vms_result *res)
+/* The workloads decoded once (NULL: streamed by each run), shared read-only. */
+struct packs {
+    struct vmt_pack **p;
+    size_t n;
+};
+
+static struct vmt_source *open_workload(const struct vms_scenario *sc, const struct packs *pk,
+                                        size_t w, char *err, size_t errlen)
 {
-    char err[256];
-    const struct vms_run *run = res->run;
-    double t0 = now_s();
-    struct vmt_source *src = vms_open_workload(sc, run->workload_index, err, sizeof err);
-    if (!src) {
-        memset(&res->r, 0, sizeof res->r);
-        snprintf(res->r.error, sizeof res->r.error, "%s", err);
-        res->wall_s = now_s() - t0;
-        return;
+    if (pk->p && pk->p[w]) {
+        struct vmt_source *s = vmt_pack_open(pk->p[w]);
+        if (!s) snprintf(err, errlen, "out of memory");
+        return s;
     }
-    vmr_replay(&run->cfg, src, &res->r);
-    vmt_close(src);
-    res->wall_s = now_s() - t0;
+    return vms_open_workload(sc, w, err, errlen);
+}
+
+/* Decode every workload a run uses once, while they fit the budget. */
+static void pack_workloads(const struct vms_scenario *sc, struct packs *pk, size_t budget)
+{
+    pk->n = sc->nworkloads;
+    pk->p = calloc(pk->n ? pk->n : 1, sizeof *pk->p);
+    if (!pk->p) return;
+    for (size_t w = 0; w < pk->n; w++) {
+        int used = 0;
+        char err[256];
+        for (size_t i = 0; i < sc->nruns && !used; i++) used = sc->runs[i].workload_index == w;
+        if (!used) continue;
+        struct vmt_source *src = vms_open_workload(sc, w, err, sizeof err);
+        if (!src) continue; /* each run meets the error */
+        pk->p[w] = vmt_pack_new(src, budget);
+        vmt_close(src);
+        if (pk->p[w]) budget -= vmt_pack_memory(pk->p[w]);
+    }
+}
+
+static void free_packs(struct packs *pk)
+{
+    for (size_t w = 0; w < pk->n && pk->p; w++) vmt_pack_free(pk->p[w]);
+    free(pk->p);
+}
+
+static void check_expect(const struct vms_run *run, struct vms_result *res)
+{
     const struct vmr_counters *c = &res->r.total;
     uint64_t prog = c->access_read + c->access_written;
     res->traffic_ratio = prog ? (double)(c->bytes_read + c->bytes_written) / (double)prog : 0;
@@ -56,13 +87,32 @@ static void run_one(const struct vms_scenario *sc, struct vms_result *res)
     }
 }
 
+static void run_one(const struct vms_scenario *sc, const struct packs *pk, struct vms_result *res)
+{
+    char err[256];
+    const struct vms_run *run = res->run;
+    double t0 = now_s();
+    struct vmt_source *src = open_workload(sc, pk, run->workload_index, err, sizeof err);
+    res->started = 1;
+    if (!src) {
+        memset(&res->r, 0, sizeof res->r);
+        snprintf(res->r.error, sizeof res->r.error, "%s", err);
+        res->wall_s = now_s() - t0;
+        return;
+    }
+    vmr_replay(&run->cfg, src, &res->r);
+    vmt_close(src);
+    res->wall_s = now_s() - t0;
+    check_expect(run, res);
+}
+
 struct pool {
     const struct vms_scenario *sc;
+    const struct packs *pk;
     struct vms_result *res;
     size_t next, done;
     pthread_mutex_t mu;
-    vms_progress_fn progress;
-    void *pctx;
+    const struct vms_run_opts *o;
 };
 
 static void *worker(void *arg)
@@ -70,18 +120,25 @@ static void *worker(void *arg)
     struct pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        size_t i = p->next++;
+        size_t i = p->o->stop && *p->o->stop ? p->sc->nruns : p->next++;
         pthread_mutex_unlock(&p->mu);
         if (i >= p->sc->nruns) return NULL;
-        run_one(p->sc, &p->res[i]);
+        run_one(p->sc, p->pk, &p->res[i]);
         pthread_mutex_lock(&p->mu);
         p->done++;
-        if (p->progress) p->progress(p->pctx, p->done, p->sc->nruns, &p->res[i]);
+        if (p->o->progress) p->o->progress(p->o->pctx, p->done, p->sc->nruns, &p->res[i]);
         pthread_mutex_unlock(&p->mu);
     }
 }
 
-static void add_opt(const struct vms_scenario *sc, struct vms_result *res)
+/* The runs of one (workload, page size) with a given page count. */
+static int same_group(const struct vms_run *a, const struct vms_run *b)
+{
+    return a->workload_index == b->workload_index &&
+           a->cfg.pager.page_size == b->cfg.pager.page_size;
+}
+
+static void add_opt(const struct vms_scenario *sc, const struct packs *pk, struct vms_result *res)
 {
     size_t n = sc->nruns;
     char *doneflag = calloc(n, 1);
@@ -89,29 +146,27 @@ static void add_opt(const struct vms_scenario *sc, struct vms_result *res)
     uint64_t *misses = malloc(n * sizeof *misses);
     if (!doneflag || !counts || !misses) goto out;
     for (size_t i = 0; i < n; i++) {
-        if (doneflag[i]) continue;
+        if (doneflag[i] || !res[i].started) continue;
         const struct vms_run *ri = res[i].run;
-        size_t w = ri->workload_index;
-        uint32_t ps = ri->cfg.pager.page_size;
         size_t nc = 0;
         for (size_t j = i; j < n; j++) {
             const struct vms_run *rj = res[j].run;
-            if (rj->workload_index != w || rj->cfg.pager.page_size != ps) continue;
+            if (!same_group(ri, rj) || !res[j].started) continue;
             size_t k;
             for (k = 0; k < nc; k++)
                 if (counts[k] == rj->cfg.pager.page_count) break;
             if (k == nc) counts[nc++] = rj->cfg.pager.page_count;
         }
         char err[160] = "";
-        struct vmt_source *src = vms_open_workload(sc, w, err, sizeof err);
+        struct vmt_source *src = open_workload(sc, pk, ri->workload_index, err, sizeof err);
         int rc = -1;
         if (src) {
-            rc = vmt_opt_misses(src, ps, counts, nc, misses, err, sizeof err);
+            rc = vmt_opt_misses(src, ri->cfg.pager.page_size, counts, nc, misses, err, sizeof err);
             vmt_close(src);
         }
         for (size_t j = i; j < n; j++) {
             const struct vms_run *rj = res[j].run;
-            if (rj->workload_index != w || rj->cfg.pager.page_size != ps) continue;
+            if (!same_group(ri, rj) || !res[j].started) continue;
             doneflag[j] = 1;
             if (rc < 0) {
                 snprintf(res[j].opt_error, sizeof res[j].opt_error, "%s", err);
@@ -130,17 +185,21 @@ out:
     free(misses);
 }
 
-size_t vms_run_all(const struct vms_scenario *sc, struct vms_result *res, int jobs,
-                   vms_progress_fn progress, void *pctx)
+size_t vms_run(const struct vms_scenario *sc, struct vms_result *res,
+               const struct vms_run_opts *opts)
 {
     struct pool p;
+    struct packs pk;
+    int jobs = opts->jobs;
     memset(res, 0, sc->nruns * sizeof *res);
     for (size_t i = 0; i < sc->nruns; i++) res[i].run = &sc->runs[i];
+    memset(&pk, 0, sizeof pk);
+    pack_workloads(sc, &pk, opts->pack_budget ? opts->pack_budget : VMS_PACK_BUDGET);
     memset(&p, 0, sizeof p);
     p.sc = sc;
+    p.pk = &pk;
     p.res = res;
-    p.progress = progress;
-    p.pctx = pctx;
+    p.o = opts;
     pthread_mutex_init(&p.mu, NULL);
     if (jobs < 1) jobs = 1;
     if ((size_t)jobs > sc->nruns) jobs = (int)sc->nruns;
@@ -153,11 +212,23 @@ size_t vms_run_all(const struct vms_scenario *sc, struct vms_result *res, int jo
     for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
     free(th);
     pthread_mutex_destroy(&p.mu);
-    if (sc->opt) add_opt(sc, res);
+    if (sc->opt) add_opt(sc, &pk, res);
+    free_packs(&pk);
     size_t failed = 0;
     for (size_t i = 0; i < sc->nruns; i++)
-        if (!res[i].r.ok || !res[i].expect_ok) failed++;
+        if (!res[i].started || !res[i].r.ok || !res[i].expect_ok) failed++;
     return failed;
+}
+
+size_t vms_run_all(const struct vms_scenario *sc, struct vms_result *res, int jobs,
+                   vms_progress_fn progress, void *pctx)
+{
+    struct vms_run_opts o;
+    memset(&o, 0, sizeof o);
+    o.jobs = jobs;
+    o.progress = progress;
+    o.pctx = pctx;
+    return vms_run(sc, res, &o);
 }
 
 /* ------------------------------------------------------------- reports */

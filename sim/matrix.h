@@ -24,14 +24,32 @@ struct vms_result {
     char expect_msg[160];
     double traffic_ratio;     /* backend bytes / program bytes (0 if none) */
     double wall_s;            /* wall time of the replay (not in reports) */
+    int started;              /* 0: stopped before this run began (vms_run_opts.stop) */
 };
 
 /* Progress callback: called after each run finishes (from the thread that
  * ran it, serialised). */
 typedef void (*vms_progress_fn)(void *ctx, size_t done, size_t total, const struct vms_result *r);
 
-/* Run all of sc. results must hold sc->nruns entries. jobs < 1 means 1.
- * Returns the number of runs that failed (error, verification, expectation). */
+/* How to run a scenario. Zero fields mean defaults. */
+struct vms_run_opts {
+    int jobs;                 /* runs at once; < 1: 1 */
+    vms_progress_fn progress; /* may be NULL */
+    void *pctx;
+    size_t pack_budget;       /* bytes for decoding each workload once, shared by
+                                 every run and thread (0: VMS_PACK_BUDGET); a
+                                 workload that does not fit is streamed per run */
+    volatile int *stop;       /* when it becomes nonzero, no further run starts
+                                 (results[i].started stays 0) */
+};
+
+#define VMS_PACK_BUDGET (16u << 20)
+
+/* Run all of sc. results must hold sc->nruns entries. Returns the number of
+ * runs that failed (error, verification, expectation) or were not started. */
+size_t vms_run(const struct vms_scenario *sc, struct vms_result *results,
+               const struct vms_run_opts *opts);
+/* vms_run with jobs, progress and default options. */
 size_t vms_run_all(const struct vms_scenario *sc, struct vms_result *results, int jobs,
                    vms_progress_fn progress, void *pctx);
 

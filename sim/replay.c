@@ -627,7 +627,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         snprintf(err, errlen, "page_count %u: must be 1..%u", pc, VM_PAGE_COUNT_MAX);
         goto fail;
     }
-    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, err, errlen)) goto fail;
+    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, err, errlen)) goto fail;
     r->inner = r->stack.s.backend;
     r->counted.read = cnt_read;
     r->counted.write = cnt_write;
@@ -715,6 +715,83 @@ fail:
     return NULL;
 }
 
+/* A plain read or write of 1, 2 or 4 bytes through the core's inline
+ * accessors; writes store the deterministic pattern. PLAIN_OTHER: not one. */
+#define PLAIN_OTHER 1
+static inline int plain_op(struct vm *vm, unsigned kind, unsigned len, vm_addr_t a, uint64_t idx,
+                           uint64_t *ard, uint64_t *awr)
+{
+    switch (kind << 3 | len) {
+    case VMT_READ << 3 | 1: {
+        uint8_t v;
+        *ard += 1;
+        return vm_get8(vm, a, &v);
+    }
+    case VMT_READ << 3 | 2: {
+        uint16_t v;
+        *ard += 2;
+        return vm_get16(vm, a, &v);
+    }
+    case VMT_READ << 3 | 4: {
+        uint32_t v;
+        *ard += 4;
+        return vm_get32(vm, a, &v);
+    }
+    case VMT_WRITE << 3 | 1:
+        *awr += 1;
+        return vm_set8(vm, a, pattern(a, idx));
+    case VMT_WRITE << 3 | 2: {
+        uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
+        uint16_t v;
+        memcpy(&v, bb, 2);
+        *awr += 2;
+        return vm_set16(vm, a, v);
+    }
+    case VMT_WRITE << 3 | 4: {
+        uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
+                         pattern(a + 3u, idx)};
+        uint32_t v;
+        memcpy(&v, bb, 4);
+        *awr += 4;
+        return vm_set32(vm, a, v);
+    }
+    default: return PLAIN_OTHER;
+    }
+}
+
+/* Plain ops straight from a packed trace (vmt_pack_words), at most max of
+ * them, stopping before anything else. Returns how many were replayed, or
+ * UINT64_MAX after a failure. */
+static uint64_t packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint64_t *ard,
+                           uint64_t *awr)
+{
+    uint64_t n, k;
+    const uint32_t *w = vmt_pack_words(r->src, &n);
+    if (!w) return 0;
+    if (n > max) n = max;
+    for (k = 0; k < n; k++) {
+        unsigned kind, len;
+        uint64_t a;
+        if (!vmt_pack_plain(w[k], &kind, &len, &a) || a + len > r->pool) break;
+        int rc = plain_op(&r->vm, kind, len, (vm_addr_t)a, *idx, ard, awr);
+        if (rc < 0) {
+            struct vmt_op op;
+            memset(&op, 0, sizeof op);
+            op.kind = (uint8_t)kind;
+            op.len = len;
+            op.addr = a;
+            r->op_index = *idx;
+            if (op_failed(r, &op, rc)) {
+                vmt_pack_skip(r->src, k + 1);
+                return UINT64_MAX;
+            }
+        }
+        ++*idx;
+    }
+    vmt_pack_skip(r->src, k);
+    return k;
+}
+
 int vmr_step(struct vmr_run *r, uint64_t max_ops)
 {
     struct vmt_op op;
@@ -743,7 +820,19 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
     const uint64_t pool = r->pool;
     uint64_t idx = r->op_index, ard = 0, awr = 0;
     int ret = 1;
-    while (max_ops--) {
+    uint64_t avail;
+    const int packed = fast && vmt_pack_words(r->src, &avail) != NULL;
+    while (max_ops) {
+        if (packed) {
+            uint64_t k = packed_ops(r, max_ops, &idx, &ard, &awr);
+            if (k == UINT64_MAX) {
+                ret = -1;
+                break;
+            }
+            max_ops -= k;
+            if (max_ops == 0) break;
+        }
+        max_ops--;
         int n = vmt_next(r->src, &op);
         if (n <= 0) {
             if (n == 0) {
@@ -757,51 +846,8 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
         }
         if (fast && op.region == 0 && op.len - 1u < 4u && op.data == NULL &&
             op.len <= pool && op.addr <= pool - op.len) {
-            struct vm *vm = &r->vm;
-            vm_addr_t a = (vm_addr_t)op.addr;
-            int rc;
-            switch ((unsigned)op.kind << 3 | op.len) {
-            case VMT_READ << 3 | 1: {
-                uint8_t v;
-                ard += 1;
-                rc = vm_get8(vm, a, &v);
-                break;
-            }
-            case VMT_READ << 3 | 2: {
-                uint16_t v;
-                ard += 2;
-                rc = vm_get16(vm, a, &v);
-                break;
-            }
-            case VMT_READ << 3 | 4: {
-                uint32_t v;
-                ard += 4;
-                rc = vm_get32(vm, a, &v);
-                break;
-            }
-            case VMT_WRITE << 3 | 1:
-                awr += 1;
-                rc = vm_set8(vm, a, pattern(a, idx));
-                break;
-            case VMT_WRITE << 3 | 2: {
-                uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
-                uint16_t v;
-                memcpy(&v, bb, 2);
-                awr += 2;
-                rc = vm_set16(vm, a, v);
-                break;
-            }
-            case VMT_WRITE << 3 | 4: {
-                uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
-                                 pattern(a + 3u, idx)};
-                uint32_t v;
-                memcpy(&v, bb, 4);
-                awr += 4;
-                rc = vm_set32(vm, a, v);
-                break;
-            }
-            default: goto slow;
-            }
+            int rc = plain_op(&r->vm, op.kind, op.len, (vm_addr_t)op.addr, idx, &ard, &awr);
+            if (rc == PLAIN_OTHER) goto slow;
             if (rc < 0) {
                 r->op_index = idx;
                 if (op_failed(r, &op, rc)) {

@@ -78,6 +78,9 @@ struct vmr_config {
                                   (set when faults are injected) */
     uint8_t flush_at_end;      /* vm_flush after the last op, counted in a
                                   phase "(final flush)" */
+    uint8_t exact;             /* 1: clock every bus byte through the device
+                                  models; 0: the fast path where a device
+                                  allows it (the same numbers, sim/vmr_fast.h) */
     const struct vmr_observer *observer; /* NULL: headless */
 };
 

@@ -6,6 +6,7 @@
  * sim/meson.build. docs/architecture.md has the whole walk-through.
  */
 #include "vmr_stack.h"
+#include "vmr_fast.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,8 +92,8 @@ static int find_platform(const struct vm_device_desc *d, const struct vm_platfor
     return 0;
 }
 
-int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
-                   char *err, size_t errlen)
+static int open_exact(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
+                      char *err, size_t errlen)
 {
     memset(st, 0, sizeof *st);
     st->dev = vmr_device(d->type);
@@ -115,8 +116,29 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
     return 0;
 }
 
+int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
+                   int exact, char *err, size_t errlen)
+{
+    const struct vm_device *dev = vmr_device(d->type);
+    struct vmr_stack probe;
+    uint64_t split = 0;
+    if (exact || !dev || !dev->fast || !dev->fast(d, &split))
+        return open_exact(st, d, pool, err, errlen);
+    if (open_exact(&probe, d, pool, err, errlen)) return -1;
+    memset(st, 0, sizeof *st);
+    if (vmr_fast_open(st, &probe, split, pool, err, errlen)) {
+        vmr_stack_close(&probe);
+        return -1;
+    }
+    return 0;
+}
+
 void vmr_stack_close(struct vmr_stack *st)
 {
+    if (st->fast) {
+        vmr_fast_close(st);
+        return;
+    }
     if (!st->s.state) return;
     st->dev->close(&st->s);
     st->s.state = NULL;

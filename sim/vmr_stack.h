@@ -54,11 +54,14 @@ struct vmr_stack {
     struct vm_device_stack s;         /* backend, clock, device state */
     uint32_t hit_ns, miss_ns;         /* cost hook: pager CPU per touch */
     uint64_t t0;                      /* clock after set-up: a run's time 0 */
+    void *fast;                       /* the fast path (vmr_fast.c), or NULL */
 };
 
-/* 0 on success; -1 with a message naming the setting otherwise. */
+/* 0 on success; -1 with a message naming the setting otherwise. exact = 0
+ * asks for the fast path (vmr_fast.h) where the device allows it: the same
+ * numbers, without clocking every bus byte. */
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool_size,
-                   char *err, size_t errlen);
+                   int exact, char *err, size_t errlen);
 void vmr_stack_close(struct vmr_stack *st);
 
 /* Platform profiles: 1 known, 0 unknown. */

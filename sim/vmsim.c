@@ -51,6 +51,9 @@ static const char usage_text[] =
     "  --jobs N         run N runs at once (results do not depend on N)\n"
     "  --verify         keep a shadow of the pool and check every read (all runs)\n"
     "  --no-opt         skip the misses at the optimum\n"
+    "  --exact          clock every bus byte through the byte-exact device models\n"
+    "                   (default: priced once per transaction shape where a device\n"
+    "                   allows it; the numbers are the same)\n"
     "\n"
     "Live view (docs/live-view.md; needs a build with SDL2):\n"
     "  --view           watch the runs in an SDL2 window first, then report as usual\n"
@@ -86,7 +89,7 @@ static int usage_error(const char *fmt, const char *arg)
 
 struct opts {
     const char *json, *csv, *outdir, *format;
-    int no_save, quiet, jobs, verify, no_opt;
+    int no_save, quiet, jobs, verify, no_opt, exact;
     struct vm_device_desc be;
     const char *dev_opt[16], *dev_val[16]; /* device settings, applied once --backend is known */
     int ndev;
@@ -155,6 +158,9 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
             continue;
         } else if (strcmp(a, "--no-opt") == 0) {
             o->no_opt = 1;
+            continue;
+        } else if (strcmp(a, "--exact") == 0) {
+            o->exact = 1;
             continue;
         } else if (strcmp(a, "--json") == 0) str = &o->json;
         else if (strcmp(a, "--csv") == 0) str = &o->csv;
@@ -249,6 +255,7 @@ static int run_scenario(struct vms_scenario *sc, const struct opts *o)
     if (o->verify)
         for (size_t i = 0; i < sc->nruns; i++) sc->runs[i].cfg.verify = VMR_VERIFY_ON;
     if (o->no_opt) sc->opt = 0;
+    for (size_t i = 0; i < sc->nruns; i++) sc->runs[i].cfg.exact = (uint8_t)o->exact;
 #ifdef VMSIM_VIEW /* live view hook: -1 means go on headless, as without it */
     int vrc = vmv_cli_run(&view_cli, sc);
     if (vrc >= 0) return vrc;
@@ -414,6 +421,7 @@ static int cmd_bench(const struct opts *o)
             cfg.pager.page_count = (uint8_t)counts[k];
             cfg.pager.policy = (uint8_t)pols[p];
             cfg.verify = VMR_VERIFY_OFF;
+            cfg.exact = (uint8_t)o->exact;
             if (vmt_rewind(src) < 0) {
                 fprintf(stderr, "vmsim: %s: cannot rewind: %s\n", o->pos[0], vmt_error(src));
                 vmt_close(src);

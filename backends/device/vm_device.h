@@ -99,6 +99,14 @@ struct vm_device {
     /* Optional: check the settings before any run (files they name exist and
      * hold what they should): 0, or -1 with a message in err. NULL: none. */
     int (*check)(const struct vm_device_desc *d, char *err, size_t errlen);
+
+    /* Fast path (sim/vmr_fast.h): 1 if on the stack d describes, the time
+     * of a backend call depends only on read or write and its length, so
+     * each shape is priced once on the byte-exact stack and charged from
+     * then on; calls crossing a multiple of *split bytes (0: none) are
+     * priced at their address. NULL or 0: the byte-exact stack always (the
+     * device keeps state between calls, or draws random delays). */
+    int (*fast)(const struct vm_device_desc *d, uint64_t *split);
 };
 
 /* The device's settings inside d. */

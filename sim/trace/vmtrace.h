@@ -118,6 +118,40 @@ void vmt_close(struct vmt_source *s);
  * stays bounded whatever the trace length. For tests and reports. */
 size_t vmt_memory(const struct vmt_source *s);
 
+/* Packed traces: a trace decoded once into memory, then read by any number
+ * of sources at once (threads included: readers share the pack read-only).
+ * Plain reads and writes of 1, 2 or 4 bytes take 4 bytes each; other ops
+ * are kept whole with their payloads. A sweep decodes its workload once this
+ * way when it fits a memory budget, and streams it otherwise. */
+struct vmt_pack;
+/* Decode the rest of s into memory, holding at most budget bytes. NULL when
+ * it does not fit, on a trace error (streaming the source meets the error
+ * where it is), or out of memory. s stays the caller's. */
+struct vmt_pack *vmt_pack_new(struct vmt_source *s, size_t budget);
+/* A source reading p from its first op; it must be closed before p is freed.
+ * NULL when out of memory. Its vmt_info is the original source's. */
+struct vmt_source *vmt_pack_open(const struct vmt_pack *p);
+size_t vmt_pack_memory(const struct vmt_pack *p);
+/* Reading a pack without a call per op: for a source from vmt_pack_open,
+ * the words of the ops from the next one on (*n of them), else NULL; after
+ * using k of them, vmt_pack_skip(s, k). A word is a plain op when
+ * vmt_pack_plain decodes it (a read or write of 1, 2 or 4 bytes at an
+ * absolute address, no payload); any other word is read with vmt_next. */
+const uint32_t *vmt_pack_words(struct vmt_source *s, uint64_t *n);
+void vmt_pack_skip(struct vmt_source *s, uint64_t k);
+#define VMT_PACK_SHIFT 29u
+static inline int vmt_pack_plain(uint32_t w, unsigned *kind, unsigned *len, uint64_t *addr)
+{
+    unsigned code = w >> VMT_PACK_SHIFT;
+    if (code > 5u) return 0;
+    *kind = code / 3u; /* VMT_READ, VMT_WRITE */
+    *len = 1u << (code % 3u);
+    *addr = w & ((1u << VMT_PACK_SHIFT) - 1u);
+    return 1;
+}
+uint64_t vmt_pack_ops(const struct vmt_pack *p);
+void vmt_pack_free(struct vmt_pack *p);
+
 /* Misses at the optimum for every page count in counts[], in one pass per page size.
  * Touch order: each op touches the pages of its range in address order (MEMCPY: for each
  * chunk, source page then destination page), locks touch their page(s); FLUSH/PHASE touch

@@ -124,7 +124,36 @@ for p in pts:
 P
 pass "trimmed locks replay the whole range"
 
-# 5. Bad arguments.
+# 5. One decode per sweep, or streamed: the same points. A time limit stops
+# the sweep with the best so far, marked partial; progress shows points per
+# second and the best so far.
+"$vmbench" --gen "$t/zipf.json" --backend sram:atmega328p --page-sizes 32,64 --page-counts 2,4 \
+  --json "$t/dec.json" --quiet --jobs 2
+"$vmbench" --gen "$t/zipf.json" --backend sram:atmega328p --page-sizes 32,64 --page-counts 2,4 \
+  --json "$t/str.json" --quiet --jobs 1 --decode-budget 0
+cmp -s "$t/dec.json" "$t/str.json" || fail "decoded once and streamed sweeps differ"
+cat > "$t/big.json" <<'J'
+{ "type": "zipf", "seed": 3, "pool_size": 65536, "ops": 400000, "alpha": 0.8, "access": 4, "write_ratio": 0.3 }
+J
+"$vmbench" --gen "$t/big.json" --backend sram:atmega328p --page-sizes 16-1024 --page-counts 1-16 \
+  --jobs 1 --time-limit 0.5 --progress --json "$t/part.json" >"$t/part.out" 2>"$t/part.err" ||
+  fail "time-limited sweep failed: $(cat "$t/part.err")"
+grep -q "PARTIAL" "$t/part.out" || fail "no PARTIAL mark in the table"
+grep -q "points/s" "$t/part.err" || fail "progress does not show points per second"
+grep -q "best so far: " "$t/part.err" || fail "progress does not show the best so far"
+grep -q "(partial)" "$t/part.err" || fail "no partial note on stderr"
+python3 - "$t/part.json" <<'P'
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["partial"] is True and 0 < b["measured_points"] < b["total_points"] == 448, b.get("measured_points")
+assert len(b["points"]) == b["measured_points"]
+best = b["answer"]["best"]
+ok = [p for p in b["points"] if p["ok"]]
+assert best["time_ns"] == min(p["time_ns"] for p in ok)
+P
+pass "decode once == streamed; --time-limit gives a partial answer; progress"
+
+# 6. Bad arguments.
 bad() { # bad EXPECTED-SUBSTRING ARGS...
   local want=$1; shift
   if "$vmbench" "$@" >"$t/out" 2>"$t/err"; then fail "accepted: $*"; fi
@@ -138,6 +167,7 @@ bad "No such file" /nonexistent/trace.vmt
 bad "needs --budget" "$t/k4.din" --budget-only
 bad "objective" "$t/k4.din" --objective speed
 bad "unknown type" "$t/k4.din" --backend flash
+bad "--time-limit" "$t/k4.din" --time-limit 0
 "$vmbench" "$t/k4.din" --page-sizes 100 2>/dev/null && fail "exit 0" || [ $? -eq 2 ] || fail "bad usage must exit 2"
 pass "bad arguments"
-echo "6 passed, 0 failed"
+echo "7 passed, 0 failed"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# sweep-speed.sh - vmbench sweep time, before and after, measured side by
+# side in one run (the machine's load hits both alike): the README sweep
+# (6 page sizes x 8 page counts x 4 policies = 192 points, 1 M-op Zipf) on
+# sram:atmega328p and on ram, with --jobs 1 and --jobs 2; also `vmsim bench`
+# replay speed on one trace. Reports wall and CPU seconds (user + sys), and
+# checks that both builds give the same misses, bytes and simulated ns.
+#
+#   bench/sweep-speed.sh BEFORE_BUILD AFTER_BUILD [OPS]
+# e.g. bench/sweep-speed.sh /path/to/old/build build        (OPS: 1000000)
+set -euo pipefail
+before=$1 after=$2 ops=${3:-1000000}
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+cat > "$t/z.json" <<J
+{"type":"zipf","seed":7,"pool_size":131072,"ops":$ops,"alpha":0.9,"access":4,"write_ratio":0.3}
+J
+sweep=(--gen "$t/z.json" --page-sizes 16-512 --page-counts 1,2,3,4,6,8,12,16 --quiet)
+
+measure() { # measure LABEL OUT CMD...: prints "LABEL wall_s cpu_s"
+  local label=$1 out=$2; shift 2
+  /usr/bin/time -f "%e %U %S" -o "$t/time" "$@" >"$out" 2>/dev/null
+  read -r wall usr sys < "$t/time"
+  printf '%-34s %8.2f %8.2f\n' "$label" "$wall" "$(echo "$usr + $sys" | bc)"
+}
+
+same() { # same A.json B.json: identical misses, bytes and simulated ns per point
+  python3 - "$1" "$2" <<'P'
+import json, sys
+a, b = (json.load(open(f))["points"] for f in sys.argv[1:3])
+keys = ("misses", "opt_misses", "writebacks", "bytes_read", "bytes_written", "time_ns")
+assert len(a) == len(b)
+for p, q in zip(a, b):
+    for k in keys:
+        assert p[k] == q[k], (p["index"], k, p[k], q[k])
+print("  same misses, bytes and simulated ns at all %d points" % len(a))
+P
+}
+
+echo "vmbench README sweep, $ops ops, 192 points: before = $before, after = $after"
+printf '%-34s %8s %8s\n' "run" "wall s" "cpu s"
+for be in sram:atmega328p ram; do
+  for j in 1 2; do
+    measure "before $be --jobs $j" /dev/null "$before/bench/vmbench" "${sweep[@]}" --backend "$be" --jobs "$j" --json "$t/before-$be-$j.json"
+    measure "after  $be --jobs $j" /dev/null "$after/bench/vmbench" "${sweep[@]}" --backend "$be" --jobs "$j" --json "$t/after-$be-$j.json"
+    same "$t/before-$be-$j.json" "$t/after-$be-$j.json"
+  done
+done
+
+echo "vmsim bench (replay speed, ram backend, $ops-op trace, pages 4 and 16, lru and sieve):"
+"$after/sim/vmsim" gen "$t/z.json" "$t/z.vmt" >/dev/null
+for b in before after; do
+  dir=$before; [ $b = after ] && dir=$after
+  echo "  $b:"
+  "$dir/sim/vmsim" bench "$t/z.vmt" --pages 4,16 --policy lru,sieve | tail -n +3 | sed 's/^/    /'
+done

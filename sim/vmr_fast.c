@@ -1,0 +1,132 @@
+/*
+ * vmr_fast.c - the fast path of a backend stack (see vmr_fast.h).
+ *
+ * The pager talks to a plain array for its data; the simulated time of each
+ * backend call comes from the byte-exact stack itself. A call of a given
+ * kind and length is priced once, by making it on a private exact stack (the
+ * probe) and reading how far the probe's clock moved; the price is kept and
+ * charged to every later call of that kind and length. That is exact for a
+ * device whose cost per call does not depend on what came before, which the
+ * device declares (the `fast` hook of struct vm_device) and tests/sim/test_fastcost.sh
+ * checks on every scenario. Calls that cross a declared boundary (an SRAM
+ * chip edge: two transactions) are priced at their address, every time.
+ */
+#include "vmr_fast.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Lengths up to this are memoised; longer calls are priced each time. */
+#define FAST_MEMO_LEN 8192u
+
+struct vmr_fast {
+    struct vmr_stack probe;     /* the exact stack: prices calls, holds no data we use */
+    struct vm_backend be;       /* what the pager talks to */
+    struct vm_simclock clock;   /* the run's clock */
+    uint8_t *mem;               /* the pool's bytes */
+    uint64_t pool;
+    uint64_t split;             /* calls crossing a multiple of this are priced each time; 0: none */
+    uint64_t memo[2][FAST_MEMO_LEN + 1]; /* [write][len]: ns + 1, 0 unpriced */
+    uint64_t sync_ns;           /* ns + 1, 0 unpriced */
+    uint8_t *scratch;
+    size_t scratch_size;
+};
+
+/* What the probe's clock moves for one call. */
+static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+{
+    const struct vm_backend *pb = f->probe.s.backend;
+    uint64_t t0 = vm_simclock_now(f->probe.s.clock);
+    if (len > f->scratch_size) {
+        uint8_t *g = realloc(f->scratch, len);
+        if (!g) return 0;
+        f->scratch = g;
+        f->scratch_size = len;
+    }
+    if (write)
+        (void)pb->write(pb->ctx, a, f->scratch, len);
+    else
+        (void)pb->read(pb->ctx, a, f->scratch, len);
+    return vm_simclock_now(f->probe.s.clock) - t0;
+}
+
+static uint64_t price(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+{
+    uint64_t *m;
+    if (len > FAST_MEMO_LEN || (f->split && a / f->split != (a + len - 1) / f->split))
+        return probe(f, write, a, len);
+    m = &f->memo[write][len];
+    if (!*m) *m = probe(f, write, a, len) + 1;
+    return *m - 1;
+}
+
+static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
+{
+    struct vmr_fast *f = ctx;
+    if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
+    memcpy(buf, f->mem + a, len);
+    if (len) vm_simclock_advance(&f->clock, price(f, 0, a, len));
+    return VM_OK;
+}
+
+static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
+{
+    struct vmr_fast *f = ctx;
+    if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
+    memcpy(f->mem + a, buf, len);
+    if (len) vm_simclock_advance(&f->clock, price(f, 1, a, len));
+    return VM_OK;
+}
+
+static int fast_sync(void *ctx)
+{
+    struct vmr_fast *f = ctx;
+    if (!f->sync_ns) {
+        const struct vm_backend *pb = f->probe.s.backend;
+        uint64_t t0 = vm_simclock_now(f->probe.s.clock);
+        (void)pb->sync(pb->ctx);
+        f->sync_ns = vm_simclock_now(f->probe.s.clock) - t0 + 1;
+    }
+    vm_simclock_advance(&f->clock, f->sync_ns - 1);
+    return VM_OK;
+}
+
+int vmr_fast_open(struct vmr_stack *st, const struct vmr_stack *exact, uint64_t split,
+                  uint64_t pool, char *err, size_t errlen)
+{
+    struct vmr_fast *f = calloc(1, sizeof *f);
+    if (f) f->mem = calloc((size_t)pool, 1);
+    if (!f || !f->mem) {
+        free(f);
+        snprintf(err, errlen, "out of memory for a %llu-byte pool", (unsigned long long)pool);
+        return -1;
+    }
+    f->probe = *exact;
+    f->pool = pool;
+    f->split = split;
+    f->be.read = fast_read;
+    f->be.write = fast_write;
+    f->be.sync = exact->s.backend->sync ? fast_sync : NULL;
+    f->be.ctx = f;
+    f->be.size = exact->s.backend->size;
+    st->dev = exact->dev;
+    st->s.backend = &f->be;
+    st->s.clock = &f->clock;
+    st->t0 = 0;
+    st->hit_ns = exact->hit_ns;
+    st->miss_ns = exact->miss_ns;
+    st->fast = f;
+    return 0;
+}
+
+void vmr_fast_close(struct vmr_stack *st)
+{
+    struct vmr_fast *f = st->fast;
+    if (!f) return;
+    vmr_stack_close(&f->probe);
+    free(f->mem);
+    free(f->scratch);
+    free(f);
+    st->fast = NULL;
+}

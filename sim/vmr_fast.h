@@ -1,0 +1,27 @@
+/*
+ * vmr_fast.h - the fast path of a backend stack: the pager's data in a plain
+ * array, each backend call's simulated time priced on the byte-exact stack
+ * once per (read or write, length) and charged from then on.
+ *
+ * Private to the replay engine (vmr_stack.c builds it when a run does not
+ * ask for --exact and the device's `fast` hook allows it). The numbers a run reports are the
+ * byte-exact stack's: tests/sim/test_fastcost.sh runs every scenario and a
+ * vmbench sweep both ways and requires identical reports.
+ */
+#ifndef VMR_FAST_H
+#define VMR_FAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmr_stack.h"
+
+/* Make st the fast path over exact, an open byte-exact stack that st takes
+ * over (it prices calls and is closed with st). Calls that cross a multiple
+ * of split bytes (0: none) are priced at their address each time. 0, or -1
+ * with a message (exact is then still the caller's). */
+int vmr_fast_open(struct vmr_stack *st, const struct vmr_stack *exact, uint64_t split,
+                  uint64_t pool, char *err, size_t errlen);
+void vmr_fast_close(struct vmr_stack *st);
+
+#endif /* VMR_FAST_H */
