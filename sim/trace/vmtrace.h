@@ -118,6 +118,13 @@ void vmt_close(struct vmt_source *s);
  * stays bounded whatever the trace length. For tests and reports. */
 size_t vmt_memory(const struct vmt_source *s);
 
+/* LRU misses for every page count in counts[], in one pass (LRU is a stack
+ * algorithm), with the touch order of vmt_opt_misses. On traces without
+ * locks it equals the core's own LRU miss count (tests/sim/test_fastcost.sh
+ * checks it). Memory: max(counts) page numbers. */
+int vmt_lru_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n,
+                   uint64_t *misses, char *err, size_t errlen);
+
 /* Packed traces: a trace decoded once into memory, then read by any number
  * of sources at once (threads included: readers share the pack read-only).
  * Plain reads and writes of 1, 2 or 4 bytes take 4 bytes each; other ops

@@ -293,6 +293,38 @@ START_TEST(lru_fifo_match_naive)
 }
 END_TEST
 
+/* The LRU stack pass gives every page count's misses in one pass; each must
+ * equal the core's own LRU run at that count, also the fast path's (the
+ * SRAM stack) and over a decoded-once pack. */
+START_TEST(lru_stack_pass_matches_core)
+{
+    static const unsigned sizes[] = {16, 64, 512};
+    static const uint32_t counts[] = {1, 2, 3, 4, 6, 8, 12, 16};
+    const size_t nc = sizeof counts / sizeof counts[0];
+    struct vmt_source *s = open_gen(gens[_i]);
+    struct vmt_pack *pk = vmt_pack_new(s, 64u << 20);
+    ck_assert_ptr_nonnull(pk);
+    for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        uint64_t lru[8];
+        ck_assert_msg(vmt_lru_misses(s, sizes[z], counts, nc, lru, err, sizeof err) == 0, "%s", err);
+        for (size_t k = 0; k < nc; k++) {
+            struct vmr_config c;
+            struct vmr_result res;
+            struct vmt_source *p = vmt_pack_open(pk);
+            config(&c, k % 2 ? VMR_BE_SRAM : VMR_BE_RAM, "atmega328p", sizes[z], counts[k],
+                   VM_POLICY_LRU, VMR_VERIFY_AUTO);
+            ck_assert_msg(vmr_replay(&c, p, &res) == 0, "%s", res.error);
+            ck_assert_msg(res.total.misses == lru[k], "gen %d %ux%u: core %llu misses, stack pass %llu",
+                          _i, counts[k], sizes[z], (unsigned long long)res.total.misses,
+                          (unsigned long long)lru[k]);
+            vmt_close(p);
+        }
+    }
+    vmt_pack_free(pk);
+    vmt_close(s);
+}
+END_TEST
+
 /* ------------------------------------------------ stepping and observers */
 
 struct obs_count {
@@ -493,6 +525,7 @@ int main(void)
     tcase_add_test(tc, shadow_catches_silent_corruption);
     tcase_add_test(tc, tolerated_faults_never_wrong);
     tcase_add_loop_test(tc, lru_fifo_match_naive, 0, (int)(sizeof gens / sizeof gens[0]));
+    tcase_add_loop_test(tc, lru_stack_pass_matches_core, 0, (int)(sizeof gens / sizeof gens[0]));
     tcase_add_loop_test(tc, stepping_time_monotonic_and_observer_neutral, 0, 4);
     tcase_add_test(tc, wrapping_offsets_are_refused);
     tcase_add_test(tc, no_wrapped_pointers_in_the_tools);
