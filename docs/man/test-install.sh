@@ -9,8 +9,11 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 meson install -C "$build" --destdir "$stage" --no-rebuild --quiet >/dev/null
 prefix=$(meson introspect "$build" --buildoptions | python3 -c \
-    'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"], o["bindir"], o["libdir"], o["includedir"], o["datadir"], o["mandir"])')
-read -r pre bindir libdir incdir datadir mandir <<< "$prefix"
+    'import json,sys; o={x["name"]:x["value"] for x in json.load(sys.stdin)}; print(o["prefix"], o["bindir"], o["libdir"], o["includedir"], o["datadir"], o["mandir"], o.get("b_sanitize", "none"))')
+read -r pre bindir libdir incdir datadir mandir sanitize <<< "$prefix"
+# A sanitizer build installs an instrumented library: link with the same runtime.
+san=()
+[ "$sanitize" = none ] || san=(-fsanitize="$sanitize")
 root=$stage$pre
 echo "installed tree (under $pre):"
 (cd "$root" && find . -type f | sed 's|^\./||' | sort | grep -v '^share/vmem/scenarios/' ; \
@@ -65,7 +68,7 @@ int main(void)
 C
 flags=$(pkg-config --cflags --libs vmem)
 echo "pkg-config --cflags --libs vmem: $flags" | sed "s|$stage||g"
-$cc -std=c99 -Wall -Wextra -Werror "$stage/hello.c" $flags -o "$stage/hello"
+$cc -std=c99 -Wall -Wextra -Werror "${san[@]}" "$stage/hello.c" $flags -o "$stage/hello"
 out=$("$stage/hello")
 echo "$out"
 [ "$out" = "hello from the installed vmem, and in the backing store" ]
