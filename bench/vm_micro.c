@@ -6,7 +6,7 @@
  *       `valgrind --tool=callgrind` at two N and divide the difference
  *       (bench/micro.sh does that and prints the table).
  *   vm_micro traffic [--json]
- *       replays the original library's benchmark workload (virtmem.md §4:
+ *       replays the original library's benchmark workload (github.com/rhelmus/virtmem benchmark/benchmark.h:
  *       Teensy settings, 4 x 1024-byte pages, a 130048-byte buffer from the
  *       allocator, 5 repetitions of phases W, R, W+lock, R+lock, each ended
  *       by an invalidate) and prints backend bytes against the minimum.
@@ -229,7 +229,7 @@ static int policies(void)
     return 0;
 }
 
-/* The original's benchmark (virtmem.md §4) with our API. */
+/* The original's benchmark (github.com/rhelmus/virtmem benchmark/benchmark.h) with our API. */
 static int traffic(int json)
 {
     const vm_addr_t N = 130048u;

@@ -3,7 +3,7 @@
  *
  * This header is the whole contract of the core. The core is portable C99:
  * no malloc, no stdio, no float, no VLAs, and it assumes int may be 16 bits.
- * It includes only <stdint.h>, <stddef.h> and <string.h>.
+ * It includes only <limits.h>, <stddef.h>, <stdint.h> and <string.h>.
  *
  * Model
  *   The pool is pool_size bytes of backing store (SPI SRAM, SD card, a PC

@@ -22,7 +22,7 @@
 #include "replay.h"
 #include "scenario.h"
 #include "vmtrace.h"
-#ifdef VMSIM_VIEW /* live view hook (owner "view"): sim/view/view_cli.h */
+#ifdef VMSIM_VIEW /* live view hook: sim/view/view_cli.h */
 #include "view_cli.h"
 static struct vmv_cli view_cli;
 #endif

@@ -10,7 +10,7 @@
  *     (a transaction is one chip-select assertion);
  *   - chip-select edges: setup time after CS falls, hold time before CS rises,
  *     and a minimum deselect time between transactions (23LC1024 AC timing,
- *     hardware.md section A);
+ *     datasheet DS20005142, AC characteristics);
  *   - whatever a device model adds itself (it may advance the clock, or
  *     answer "not ready" bytes until its own deadline passes).
  * MISO is sampled at the start of a byte's wire time, so a model compares
@@ -33,7 +33,7 @@ extern "C" {
 #define VM_SIMBUS_MAX_CS 8
 
 /* CS timing used for every device, from the 23LC1024 AC table at 20 MHz
- * (hardware.md A, "AC timing": tCSS 25 ns, tCSH 50 ns, tCSD 25 ns). */
+ * (Microchip 23A1024/23LC1024 datasheet DS20005142, AC characteristics: tCSS 25 ns, tCSH 50 ns, tCSD 25 ns). */
 #define VM_SIMBUS_CS_SETUP_NS 25u
 #define VM_SIMBUS_CS_HOLD_NS 50u
 #define VM_SIMBUS_CS_DISABLE_NS 25u

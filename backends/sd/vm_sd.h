@@ -3,7 +3,8 @@
  *
  * Portable C99 (no malloc, stdio, float or VLAs; int may be 16 bits). It
  * speaks through struct vm_spi (backends/bus/vm_bus.h). Every protocol step
- * follows hardware.md section B and SdFat's SdSpiCard.cpp:
+ * follows the SD Physical Layer Simplified Specification (v4.10, ch. 7, SPI mode)
+ * and SdFat 2.x's src/SdCard/SdSpiCard.cpp:
  *   init   80 clocks with CS high at <= 400 kHz; CMD0 (CRC 0x95) until
  *          R1 = 0x01; CMD8(0x1AA) (CRC 0x87): illegal means SD1, else R7
  *          must end in 0xAA; CMD55 + ACMD41 (HCS on SD2) until R1 = 0x00;
@@ -74,7 +75,7 @@ extern "C" {
 #define VM_SD_CMD58 58u
 #define VM_SD_CMD59 59u
 #define VM_SD_ACMD41 41u
-/* Tokens and R1 bits (hardware.md B, "R1", "Tokens"). */
+/* Tokens and R1 bits (SD Physical Layer Simplified Specification v4.10, 7.3.2 and 7.3.3). */
 #define VM_SD_TOKEN_START 0xFEu       /* CMD17/18/24 data block */
 #define VM_SD_TOKEN_MULTI 0xFCu       /* each CMD25 block */
 #define VM_SD_TOKEN_STOP 0xFDu        /* ends CMD25 */
@@ -85,14 +86,14 @@ extern "C" {
 #define VM_SD_DATA_CRC_ERROR 0x0Bu
 #define VM_SD_DATA_WRITE_ERROR 0x0Du
 
-/* Timeouts in ms (SdFat SdCardInfo.h, hardware.md B "Busy"). */
+/* Timeouts in ms (SdFat 2.x src/SdCard/SdCardInfo.h). */
 #define VM_SD_INIT_TIMEOUT 2000u
 #define VM_SD_CMD_TIMEOUT 300u
 #define VM_SD_READ_TIMEOUT 300u
 #define VM_SD_WRITE_TIMEOUT 600u
 
 /* Clocks: <= 400 kHz for init (SdFat SD_MAX_INIT_RATE_KHZ); 25 MHz is the
- * default-speed TRAN_SPEED (hardware.md B "Maximum clock"). */
+ * default-speed TRAN_SPEED (SD Physical Layer Simplified Specification v4.10, 5.3: TRAN_SPEED 0x32). */
 #define VM_SD_INIT_HZ 400000ul
 #define VM_SD_MAX_HZ 25000000ul
 

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Card profiles (hardware.md B; [D] = derived here from sourced numbers).
+/* Card profiles ([D] = derived here from sourced numbers).
  *
  * typical: an SdFat-era card on an Uno.
- *   NAC 0.2-0.6 ms: hardware.md "What this means" (0.2-0.6 ms read access);
+ *   NAC 0.2-0.6 ms: read access measured at ~0.6 ms from CMD17 to data on a Toshiba 4 GB card (cqr113.github.io/2018/07/29/TF-Card);
  *     a Toshiba card measured ~0.6 ms (cqr113).
  *   Further CMD18 blocks 0-50 us: Uno reads average 757 us per 512-byte
  *     block, ~27 us over the SPI minimum, maximum 912 us (SdFat#311) [D].
@@ -31,10 +31,10 @@
 const struct vm_sd_profile vm_sd_profiles[] = {
     {"typical", 200000u, 600000u, 0u, 50000u, 0u, 0u, 0u, 0u, 30000u, 100u,
      4400000u, 20000000u, 1u, 8u, 2u,
-     "hardware.md B: SdFat#311, ArduinoCore-renesas#45, cqr113, SanDisk Table 5-5"},
+     "github.com/greiman/SdFat/issues/311; github.com/arduino/ArduinoCore-renesas/issues/45; cqr113.github.io/2018/07/29/TF-Card; SanDisk SD product manual Table 5-5"},
     {"slow-worn", 230000u, 330000u, 0u, 50000u, 5000u, 2000000u, 2800000u, 2850000u,
      9000000u, 7812u, 185000000u, 194000000u, 1u, 8u, 2u,
-     "hardware.md B: cleanflight#436 (Teensy 3.1, worn card), SanDisk Table 5-5"},
+     "github.com/cleanflight/cleanflight/issues/436 (Teensy 3.1, worn card); SanDisk SD product manual Table 5-5"},
     {NULL, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, NULL},
 };
 

@@ -2,7 +2,7 @@
  * vm_sd_model.h - desktop model of an SD card in SPI mode on a simulated SPI
  * bus (backends/bus/vm_simbus.h).
  *
- * Protocol (hardware.md B): the card needs >= 74 clocks with CS high before
+ * Protocol (SD Physical Layer Simplified Specification v4.10, ch. 7; Samsung SD datasheet 5.5.1): the card needs >= 74 clocks with CS high before
  * its first command; the first CMD0 must carry CRC 0x95 (the card is still
  * in SD mode and ignores anything else). Responses come after 1-8 NCR fill
  * bytes (0xFF): R1, R1b (R1 then busy), R2 (CMD13), R3 (CMD58), R7 (CMD8).

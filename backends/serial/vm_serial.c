@@ -34,7 +34,7 @@ uint32_t vm_serial_attempt_ms(const struct vm_serial *s, uint16_t req_bytes,
                               uint16_t reply_bytes)
 {
     /* Both frames' wire time at 10 bits a byte, rounded up, plus the slack
-     * for latency timers (16 ms on FTDI, hardware.md C) and the host. */
+     * for latency timers (16 ms by default on FTDI: ftdichip.com knowledge base) and the host. */
     uint32_t bytes = (uint32_t)req_bytes + reply_bytes + 2u * VM_SP_OVERHEAD;
     uint32_t wire = (bytes * 10000ul + s->baud - 1u) / s->baud;
     return wire + s->timeout_ms;

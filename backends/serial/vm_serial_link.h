@@ -8,7 +8,8 @@
  * when the board waits in uart.read; writes queue bytes with their arrival
  * times. Everything is single-threaded and a pure function of (config, seed).
  *
- * What is modelled (figures from docs/reference hardware.md section C):
+ * What is modelled (FTDI latency timer: ftdichip.com knowledge base, default 16 ms, 1-255 ms;
+ * round trips: neophob.com/2010/11/arduino-serial-latency):
  *  - UART wire: bits_per_byte bit times per byte at the bit rate (8N1: 10
  *    bits, 86.8 us a byte at 115200; heavydeck.net "measuring serial port
  *    latency"). One byte at a time per direction.

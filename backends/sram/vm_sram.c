@@ -91,7 +91,7 @@ int vm_sram_begin(struct vm_sram *sr, const struct vm_sram_config *cfg)
 }
 
 /* One transaction per chip touched: [addr, addr+len) is split at chip
- * boundaries. write != 0 sends buf, else fills it. */
+ * boundaries. With wbuf, sends wbuf (WRITE); without, fills rbuf (READ). */
 static int sram_xfer(struct vm_sram *sr, uint32_t addr, uint8_t *rbuf,
                      const uint8_t *wbuf, size_t len)
 {

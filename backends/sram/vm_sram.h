@@ -5,8 +5,8 @@
  * Portable C99 (no malloc, stdio, float or VLAs; int may be 16 bits). It
  * speaks through struct vm_spi (backends/bus/vm_bus.h), SPI mode 0.
  *
- * On the wire (hardware.md A, "What Arduino drivers actually put on the
- * wire"):
+ * On the wire (as the Arduino drivers mattairtech/SRAM_23LC src/SRAM_23LC.cpp
+ * and rhelmus/serialram serialram.cpp put it):
  *   begin   CS- 01 40 CS+            WRMR: sequential mode, on every chip
  *   read    CS- 03 [A2] A1 A0 FF.. CS+   MOSI carries 0xFF during data
  *   write   CS- 02 [A2] A1 A0 d..  CS+
@@ -45,7 +45,7 @@ enum vm_sram_part {
 
 #define VM_SRAM_MAX_CHIPS 8u
 
-/* Instructions (hardware.md A, "Instructions"). */
+/* Instructions (23LC1024 datasheet DS20005142, instruction set table). */
 #define VM_SRAM_READ 0x03u
 #define VM_SRAM_WRITE 0x02u
 #define VM_SRAM_RDMR 0x05u
@@ -56,7 +56,7 @@ enum vm_sram_part {
 #define VM_SRAM_MODE_PAGE 0x80u
 #define VM_SRAM_MODE_SEQ 0x40u
 
-/* 20 MHz is every part's maximum SCK (hardware.md A, "Maximum SCK"). */
+/* 20 MHz is every part's maximum SCK (datasheets DS20005142 p.1, DS22100 p.1). */
 #define VM_SRAM_MAX_HZ 20000000ul
 
 /* flags */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EDIO 0x3Bu /* hardware.md A, "Instructions" */
+#define EDIO 0x3Bu /* DS20005142, instruction set */
 #define EQIO 0x38u
 
 /* xorshift64*: a small seeded generator; the same seed gives the same run. */

@@ -2,8 +2,9 @@
  * vm_sram_model.h - desktop model of a 23LC1024 / 23LC512 / 23K256 chip on a
  * simulated SPI bus (backends/bus/vm_simbus.h).
  *
- * The model answers byte for byte as the chip does in SPI mode (hardware.md
- * A; Microchip's 23LC1024.v model for the exact counter behaviour):
+ * The model answers byte for byte as the chip does in SPI mode (Microchip
+ * 23A1024/23LC1024 datasheet DS20005142, p.5; Microchip's 23LC1024.v
+ * Verilog model, Rev 1.0, for the exact counter behaviour):
  *   READ 03 / WRITE 02 + 24-bit address (16-bit on the 64 KiB and smaller
  *   parts); the address is masked to 17 bits (16 / 15 on the smaller parts).
  *   Byte mode: the address does not move, so every data byte of one command

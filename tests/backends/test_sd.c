@@ -84,7 +84,7 @@ START_TEST(test_crc)
     static const uint8_t cmd17[5] = {0x51, 0, 0, 0, 0};
     uint8_t ff[512];
     memset(ff, 0xFF, sizeof ff);
-    ck_assert_uint_eq(vm_sd_crc7(cmd0, 5), 0x95);  /* hardware.md B */
+    ck_assert_uint_eq(vm_sd_crc7(cmd0, 5), 0x95);  /* SdFat 2.x SdSpiCard.cpp cardCommand() */
     ck_assert_uint_eq(vm_sd_crc7(cmd8, 5), 0x87);
     ck_assert_uint_eq(vm_sd_crc7(cmd17, 5), 0x55); /* spec example */
     ck_assert_uint_eq(vm_sd_crc16(ff, 512), 0x7FA1); /* spec example */

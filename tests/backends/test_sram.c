@@ -345,7 +345,7 @@ END_TEST
 START_TEST(test_overspeed)
 {
     /* serialram on Teensy 3 clocks at F_BUS/2 = 24 MHz, above the 20 MHz
-     * rating (hardware.md A): counted as a warning ... */
+     * rating (23LC1024 datasheet DS20005142, p.1): counted as a warning ... */
     struct rig *r = rig_new(VM_SRAM_23LC1024, 1, vm_platform_find("teensy32"));
     uint8_t d[4] = {1, 2, 3, 4}, in[4];
     ck_assert_int_eq(rig_begin(r, VM_SRAM_23LC1024, 24000000u, VM_SRAM_VERIFY), VM_OK);

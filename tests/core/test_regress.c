@@ -1,5 +1,5 @@
 /*
- * test_regress.c - the original library's bugs (virtmem.md section 6, items
+ * test_regress.c - the original library's bugs (github.com/rhelmus/virtmem, virtmem/src/base_alloc.cpp; items
  * 1-7), each measured and asserted (suite "regress"). The original figures
  * are in the comments; the asserts state what this pager must do instead.
  * Teensy settings: 4 x 1024-byte pages.
