@@ -24,7 +24,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "replay.h"
+#include "vmr_replay.h"
 #include "vmbench.h"
 
 static const char usage_text[] =

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay.h"
+#include "vmr_replay.h"
 #include "vmbench.h"
 
 int vmb_better(const struct sweep *sw, const struct point *a, const struct point *b)

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "matrix.h"
-#include "replay.h"
-#include "scenario.h"
+#include "vms_matrix.h"
+#include "vmr_replay.h"
+#include "vms_scenario.h"
 #include "vmbench.h"
 
 const char *const vmb_objective_names[OBJ_COUNT] = {"time", "bytes", "misses"};

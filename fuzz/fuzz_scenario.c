@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "replay.h"
-#include "scenario.h"
+#include "vmr_replay.h"
+#include "vms_scenario.h"
 #include "vmtrace.h"
 
 #ifndef FUZZ_SCENARIOS

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "replay.h"
+#include "vmr_replay.h"
 #include "vmtrace.h"
 
 #ifndef FUZZ_FORMAT

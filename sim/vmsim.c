@@ -8,7 +8,7 @@
  *   vmsim gen SPEC.json OUT --ops N        a generator's ops into a trace file
  *
  * Headless: there is no display code here. A live view attaches through the
- * replay engine's observer (replay.h), never through this file.
+ * replay engine's observer (vmr_replay.h), never through this file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,12 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "matrix.h"
-#include "replay.h"
-#include "scenario.h"
+#include "vms_matrix.h"
+#include "vmr_replay.h"
+#include "vms_scenario.h"
 #include "vmtrace.h"
-#ifdef VMSIM_VIEW /* live view hook: sim/view/view_cli.h */
-#include "view_cli.h"
+#ifdef VMSIM_VIEW /* live view hook: sim/view/vmv_cli.h */
+#include "vmv_cli.h"
 static struct vmv_cli view_cli;
 #endif
 

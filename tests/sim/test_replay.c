@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay.h"
+#include "vmr_replay.h"
 #include "vmtrace.h"
 
 static char err[512];

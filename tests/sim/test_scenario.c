@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "vms_scenario.h"
 
 static char err[1024];
 

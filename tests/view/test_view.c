@@ -22,10 +22,10 @@
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 
-#include "matrix.h"
-#include "model.h"
-#include "scenario.h"
-#include "view.h"
+#include "vms_matrix.h"
+#include "vmv_model.h"
+#include "vms_scenario.h"
+#include "vmv_view.h"
 
 static const char *scen_path;
 static const char *vmsim_path;
@@ -492,7 +492,7 @@ START_TEST(test_same_numbers_as_headless)
         ck_assert_uint_eq(a->bytes_read, b->bytes_read);
         ck_assert_uint_eq(a->bytes_written, b->bytes_written);
         ck_assert_uint_eq(a->time_ns, b->time_ns);
-        /* The optimum's timeline ends where matrix.c's count does. */
+        /* The optimum's timeline ends where vms_matrix.c's count does. */
         ck_assert_int_eq(m->runs[i].has_opt, 1);
         ck_assert_int_eq(res[i].has_opt, 1);
         ck_assert_uint_eq(m->runs[i].opt_total, res[i].opt_misses);

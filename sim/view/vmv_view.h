@@ -1,8 +1,8 @@
 /*
- * view.h - the live view: page slots, the pool's memory map, counters and
+ * vmv_view.h - the live view: page slots, the pool's memory map, counters and
  * plots of the runs of a scenario, drawn with SDL2 and SDL2_ttf.
  *
- * Only sim/view includes SDL. The view owns a model (model.h) that replays
+ * Only sim/view includes SDL. The view owns a model (vmv_model.h) that replays
  * the runs in lockstep and observes them through the replay engine; drawing
  * reads the model and vm_walk once per frame and never changes the pager.
  * Simulation (vmv_view_advance) and drawing (vmv_view_draw) are separate, so
@@ -16,7 +16,7 @@
 
 #include <SDL.h>
 
-#include "model.h"
+#include "vmv_model.h"
 
 /* Colours the tests look for (RGB). */
 #define VMV_RGB_DIRTY 0xF0, 0x8A, 0x24   /* dirty byte range in a tile */

@@ -1,5 +1,5 @@
 /*
- * replay.h - the replay engine: feeds a workload (struct vmt_source) to the
+ * vmr_replay.h - the replay engine: feeds a workload (struct vmt_source) to the
  * core pager over a simulated backend stack, and measures what it costs.
  *
  * Desktop only. Linked by vmsim and vmbench (vmreplay_dep); observed by the

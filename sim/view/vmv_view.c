@@ -1,5 +1,5 @@
 /*
- * view.c - the live view: layout, drawing, input (see view.h).
+ * vmv_view.c - the live view: layout, drawing, input (see vmv_view.h).
  *
  * Layout of a frame, top to bottom: a title bar; with several runs, a race
  * strip (one row per run: progress, hit ratio, misses against the optimum,
@@ -11,7 +11,7 @@
  * Text goes through SDL2_ttf (DejaVu from fonts-dejavu-core), cached as
  * textures per (font, colour, string) and cleared when the cache fills.
  */
-#include "view.h"
+#include "vmv_view.h"
 
 #include <math.h>
 #include <stdarg.h>

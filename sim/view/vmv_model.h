@@ -1,8 +1,8 @@
 /*
- * model.h - what the live view knows about the runs it shows (no SDL here).
+ * vmv_model.h - what the live view knows about the runs it shows (no SDL here).
  *
  * The model drives the runs of a scenario in lockstep through the replay
- * engine (replay.h) and watches them only through the engine's observer
+ * engine (vmr_replay.h) and watches them only through the engine's observer
  * (core events and per-op callbacks) and the core's observation functions
  * (vm_walk, vm_next_victim, vm_slot_of, vm_stats). It never writes to the
  * pager, so no number in any report changes because it watches.
@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "replay.h"
-#include "scenario.h"
+#include "vmr_replay.h"
+#include "vms_scenario.h"
 #include "vm.h"
 #include "vmtrace.h"
 

@@ -1,5 +1,5 @@
 /*
- * replay.c - the replay engine (see replay.h).
+ * vmr_replay.c - the replay engine (see vmr_replay.h).
  *
  * The per-op path is one vmt_next and one switch. Reads and writes of 1, 2
  * and 4 bytes go through the core's inline accessors; nothing is allocated
@@ -8,7 +8,7 @@
  * function of (address, op index), so a lost or misplaced write shows up on
  * a later read even when the same address was written before.
  */
-#include "replay.h"
+#include "vmr_replay.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * view_cli.h - vmsim's options for the live view (no SDL here, so vmsim.c
+ * vmv_cli.h - vmsim's options for the live view (no SDL here, so vmsim.c
  * builds the same with or without the view).
  *
  *   --view            open the live view window before the headless run
@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 
-#include "scenario.h"
+#include "vms_scenario.h"
 
 struct vmv_cli {
     int view, no_view, has_at;

@@ -1,7 +1,7 @@
 /*
- * model.c - the live view's model: runs in lockstep, observed (see model.h).
+ * vmv_model.c - the live view's model: runs in lockstep, observed (see vmv_model.h).
  */
-#include "model.h"
+#include "vmv_model.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * matrix.c - running a scenario and reporting it (see matrix.h).
+ * vms_matrix.c - running a scenario and reporting it (see vms_matrix.h).
  *
  * Each workload is decoded once into memory when it fits a budget, and every
  * run (on any thread) reads that copy; a workload too large for the budget
@@ -8,7 +8,7 @@
  * (workload, page size) for every page count used with them, in one pass
  * (OPT is a stack algorithm; vmt_opt_misses does all counts at once).
  */
-#include "matrix.h"
+#include "vms_matrix.h"
 
 #include <math.h>
 #include <pthread.h>

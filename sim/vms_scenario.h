@@ -1,5 +1,5 @@
 /*
- * scenario.h - scenario files: named backends, pagers and workloads, and the
+ * vms_scenario.h - scenario files: named backends, pagers and workloads, and the
  * runs to make of them (a cross product, a listed subset, or both).
  *
  * Desktop only. The format is documented in docs/scenario-format.md. Every
@@ -15,7 +15,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "replay.h"
+#include "vmr_replay.h"
 #include "vmtrace.h"
 
 /* A workload: a trace file or a generator spec. */

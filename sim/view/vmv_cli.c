@@ -1,8 +1,8 @@
 /*
- * view_cli.c - vmsim's live-view options (see view_cli.h). Built with or
+ * vmv_cli.c - vmsim's live-view options (see vmv_cli.h). Built with or
  * without SDL; without it, asking for the view is a clear error.
  */
-#include "view_cli.h"
+#include "vmv_cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #ifdef VMV_HAVE_SDL
-#include "view.h"
+#include "vmv_view.h"
 #include <SDL_ttf.h>
 #endif
 

@@ -1,5 +1,5 @@
 /*
- * bench.c - vmview-bench: what the live view costs, measured side by side.
+ * vmv_bench.c - vmview-bench: what the live view costs, measured side by side.
  *
  *   vmview-bench SCENARIO [--run K] [--size WxH] [--window] [--repeat N] [--frames N]
  *
@@ -22,9 +22,9 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "model.h"
-#include "scenario.h"
-#include "view.h"
+#include "vmv_model.h"
+#include "vms_scenario.h"
+#include "vmv_view.h"
 
 static double now_s(void)
 {

@@ -1,5 +1,5 @@
 /*
- * matrix.h - runs every run of a scenario (optionally on several threads),
+ * vms_matrix.h - runs every run of a scenario (optionally on several threads),
  * adds the misses at the optimum, checks expectations, and writes reports:
  * a terminal table, JSON and CSV.
  *
@@ -11,8 +11,8 @@
 
 #include <stdio.h>
 
-#include "replay.h"
-#include "scenario.h"
+#include "vmr_replay.h"
+#include "vms_scenario.h"
 
 struct vms_result {
     const struct vms_run *run;

@@ -1,12 +1,12 @@
 /*
- * scenario.c - the scenario loader (see scenario.h, docs/scenario-format.md).
+ * vms_scenario.c - the scenario loader (see vms_scenario.h, docs/scenario-format.md).
  *
  * Parsing is strict: unknown keys are errors (they are usually typos), every
  * number is range-checked, and every message carries "file: $.json.path".
  * Pagers with lists (page_size, page_count, policy) or a ram_budget expand
  * into several named pagers before the runs are formed.
  */
-#include "scenario.h"
+#include "vms_scenario.h"
 
 #include <errno.h>
 #include <limits.h>
