@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&o, 0, sizeof o);
     o.fold = (uint8_t)(size % 3u);
     if (o.fold == VMT_FOLD_MOD) o.pool_size = 65536;
-    o.page_size = (size & 8u) ? 16u : 0u;
+    o.id_bytes = (size & 8u) ? 16u : 0u;
     o.fetches = (uint8_t)((size >> 4) & 1u);
     err[0] = 0;
     struct vmt_source *s = vmt_open(fuzz_file(file_name(), data, size), FUZZ_FORMAT, &o, err,

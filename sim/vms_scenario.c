@@ -469,9 +469,11 @@ static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const ch
 
 /* ----------------------------------------------------------- workloads */
 
-static const char *const workload_keys[] = {"trace",      "generator", "format",  "page_size",
-                                            "pool_size",  "fold",      "fold_block", "fetches",
-                                            "comment",    NULL};
+/* "page_size" is the old name of "id_bytes" (txt: bytes per page id): still
+ * read, with a deprecation note on stderr. */
+static const char *const workload_keys[] = {"trace",     "generator",  "format",  "id_bytes",
+                                            "page_size", "pool_size",  "fold",    "fold_block",
+                                            "fetches",   "comment",    NULL};
 
 static char *resolve_path(const char *file, const char *rel)
 {
@@ -512,8 +514,16 @@ static int parse_workload(struct ctx *c, const char *name, const cJSON *o, const
     if (!w->path) return perr(c, p, "out of memory");
     if (opt_str(c, o, "format", path, w->format, sizeof w->format)) return -1;
     uint64_t u = 0;
-    if (opt_uint(c, o, "page_size", path, 1, 1u << 20, &u)) return -1;
-    w->opts.page_size = (uint32_t)u;
+    const char *idk = "id_bytes";
+    if (cJSON_GetObjectItemCaseSensitive(o, "page_size")) {
+        if (cJSON_GetObjectItemCaseSensitive(o, "id_bytes"))
+            return perr(c, path, "\"page_size\" is the old name of \"id_bytes\": give only \"id_bytes\"");
+        idk = "page_size";
+        fprintf(stderr, "%s: %s.page_size: deprecated, write \"id_bytes\" (txt: bytes per page id)\n",
+                c->file, path);
+    }
+    if (opt_uint(c, o, idk, path, 1, 1u << 20, &u)) return -1;
+    w->opts.id_bytes = (uint32_t)u;
     u = 0;
     if (opt_uint(c, o, "pool_size", path, 1, 0x80000000u, &u)) return -1;
     w->opts.pool_size = u;

@@ -33,7 +33,7 @@ static const char usage_text[] =
     "usage: vmsim [options] SCENARIO.json\n"
     "       vmsim run-trace TRACE --backend TYPE --pages N --page-size S --policy P [options]\n"
     "       vmsim bench TRACE [--pages 4,8,16,64] [--page-size S] [--policy LIST] [--backend TYPE]\n"
-    "       vmsim convert IN OUT [--from FORMAT] [--to FORMAT] [--page-size S]\n"
+    "       vmsim convert IN OUT [--from FORMAT] [--to FORMAT] [--id-bytes N]\n"
     "       vmsim gen SPEC.json OUT [--ops N] [--to FORMAT]\n"
     "\n"
     "Replays workloads through the core pager over simulated backends (ram, sram, sd,\n"
@@ -93,7 +93,7 @@ struct opts {
     struct vm_device_desc be;
     const char *dev_opt[16], *dev_val[16]; /* device settings, applied once --backend is known */
     int ndev;
-    const char *pages, *page_size, *policy, *ops, *from, *to;
+    const char *pages, *page_size, *id_bytes, *policy, *ops, *from, *to;
     const char *pos[3];
     int npos;
 };
@@ -168,6 +168,7 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
         else if (strcmp(a, "--format") == 0) str = &o->format;
         else if (strcmp(a, "--pages") == 0) str = &o->pages;
         else if (strcmp(a, "--page-size") == 0) str = &o->page_size;
+        else if (strcmp(a, "--id-bytes") == 0) str = &o->id_bytes;
         else if (strcmp(a, "--policy") == 0) str = &o->policy;
         else if (strcmp(a, "--ops") == 0) str = &o->ops;
         else if (strcmp(a, "--from") == 0) str = &o->from;
@@ -336,7 +337,7 @@ static int cmd_run_trace(const struct opts *o)
     snprintf(wl.name, sizeof wl.name, "%s", base);
     wl.path = (char *)o->pos[0];
     if (o->format) snprintf(wl.format, sizeof wl.format, "%s", o->format);
-    wl.opts.page_size = run.cfg.pager.page_size;
+    wl.opts.id_bytes = run.cfg.pager.page_size;
     run.cfg.backend = o->be;
     run.cfg.verify = o->verify ? VMR_VERIFY_ON : VMR_VERIFY_AUTO;
     snprintf(run.backend, sizeof run.backend, "%s%s%s", vmr_backend_type_name(o->be.type),
@@ -397,7 +398,7 @@ static int cmd_bench(const struct opts *o)
         return usage_error("--page-size: expected a power of two from 16 to 4096, got \"%s\"", o->page_size);
     struct vmt_open_opts topts;
     memset(&topts, 0, sizeof topts);
-    topts.page_size = (uint32_t)ps;
+    topts.id_bytes = (uint32_t)ps;
     char err[256];
     struct vmt_source *src = vmt_open(o->pos[0], o->format, &topts, err, sizeof err);
     if (!src) {
@@ -466,10 +467,13 @@ static int cmd_convert(const struct opts *o)
     struct vmt_open_opts topts;
     memset(&topts, 0, sizeof topts);
     unsigned long long v;
-    if (o->page_size) {
-        if (parse_uint_arg(o->page_size, 1u << 20, &v) || v < 1)
-            return usage_error("--page-size: bad number \"%s\"", o->page_size);
-        topts.page_size = (uint32_t)v;
+    /* txt: bytes per page id; --page-size is the old spelling of --id-bytes here. */
+    const char *idb = o->id_bytes ? o->id_bytes : o->page_size;
+    if (idb) {
+        if (parse_uint_arg(idb, 1u << 20, &v) || v < 1)
+            return o->id_bytes ? usage_error("--id-bytes: bad number \"%s\"", idb)
+                               : usage_error("--page-size: bad number \"%s\"", idb);
+        topts.id_bytes = (uint32_t)v;
     }
     char err[256];
     if (vmt_convert(o->pos[0], o->from ? o->from : o->format, o->pos[1], o->to, &topts, err,

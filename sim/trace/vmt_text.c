@@ -283,13 +283,13 @@ struct vmt_source *vmt_open_text(const char *path, const char *format,
         goto fail;
     }
     if (t->fmt == FMT_TXT) {
-        t->block = t->opts.page_size ? t->opts.page_size : 64;
+        t->block = t->opts.id_bytes ? t->opts.id_bytes : 64;
     } else {
         t->block = t->opts.fold_block ? t->opts.fold_block : 4096;
     }
     if (t->block < 1 || (t->block & (t->block - 1)) || t->block > (1u << 30)) {
         vmt_errf(err, errlen, "%s: %s must be a power of two", path,
-                 t->fmt == FMT_TXT ? "page_size" : "fold_block");
+                 t->fmt == FMT_TXT ? "id_bytes" : "fold_block");
         goto fail;
     }
     while ((1ULL << t->shift) < t->block) t->shift++;
@@ -393,9 +393,9 @@ static int tw_put(struct vmt_writer *w, const struct vmt_op *op)
     struct text_writer *tw = (struct text_writer *)w;
     uint64_t a, src;
     if (!op) {
-        tw->page_size = w->opts.page_size ? w->opts.page_size : 64;
+        tw->page_size = w->opts.id_bytes ? w->opts.id_bytes : 64;
         if (tw->page_size & (tw->page_size - 1))
-            return vmt_wfail(w, "%s: page_size must be a power of two", w->path);
+            return vmt_wfail(w, "%s: id_bytes must be a power of two", w->path);
         tw->heap = vmt_heap_new(4, w->pool_size ? w->pool_size : UINT32_MAX, 4);
         return tw->heap ? 0 : vmt_wfail(w, "%s: out of memory", w->path);
     }

@@ -79,8 +79,8 @@ enum vmt_fold {
 
 /* Options for vmt_open. A zeroed struct (or NULL) means defaults. */
 struct vmt_open_opts {
-    uint32_t page_size;  /* txt: bytes per page id (0: 64); also the page size
-                            used when converting to txt */
+    uint32_t id_bytes;   /* txt: bytes per page id (0: 64), both when reading
+                            a txt trace and when converting to txt */
     uint64_t pool_size;  /* foreign formats: the pool (0: as enum vmt_fold says) */
     uint8_t fold;        /* enum vmt_fold */
     uint32_t fold_block; /* VMT_FOLD_COMPACT block size, a power of two (0: 4096) */
@@ -94,7 +94,7 @@ struct vmt_source; /* opaque streaming iterator */
 /* Open any trace: format NULL means detect (binary magic, .json, .din, lackey, .txt).
  * A .json file is a JSON trace when it has "ops", a generator when it has
  * "generator" or "type". opts may carry e.g. the page size for id-per-line
- * traces and how to fold foreign addresses into the pool. On error returns
+ * traces (id_bytes) and how to fold foreign addresses into the pool. On error returns
  * NULL and fills err ("file:line: what"). */
 struct vmt_source *vmt_open(const char *path, const char *format, const struct vmt_open_opts *opts, char *err, size_t errlen);
 /* vmt_open, and when the file is a generator spec and ops is not 0, its

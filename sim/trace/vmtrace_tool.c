@@ -21,7 +21,8 @@ static const char usage[] =
     "  bench IN [--repeat R]           decode speed (ops/s) and peak memory\n"
     "options for reading and writing:\n"
     "  --in-format F --out-format F    binary|json|din|lackey|txt (default: detect / from the name)\n"
-    "  --page-size N                   txt page ids: bytes per id (default 64)\n"
+    "  --id-bytes N                    txt: bytes per page id (default 64; --page-size N,\n"
+    "                                  the old spelling, still sets it when --id-bytes is absent)\n"
     "  --pool-size N                   pool for foreign traces\n"
     "  --fold compact|none|mod         how foreign addresses become pool addresses (default compact)\n"
     "  --fold-block N                  compact fold block (default 4096)\n"
@@ -35,7 +36,7 @@ struct args {
     int npos;
     const char *in_format, *out_format, *pages;
     uint64_t ops, repeat;
-    uint32_t page_size;
+    uint32_t page_size, id_bytes;
     struct vmt_open_opts opts;
 };
 
@@ -76,7 +77,11 @@ static int parse_args(int argc, char **argv, int first, struct args *a)
             i++;
         } else if (!strcmp(o, "--page-size")) {
             if (num(o, val, &v) < 0) return -1;
-            a->page_size = a->opts.page_size = (uint32_t)v;
+            a->page_size = (uint32_t)v;
+            i++;
+        } else if (!strcmp(o, "--id-bytes")) {
+            if (num(o, val, &v) < 0) return -1;
+            a->id_bytes = (uint32_t)v;
             i++;
         } else if (!strcmp(o, "--pool-size")) {
             if (num(o, val, &a->opts.pool_size) < 0) return -1;
@@ -108,6 +113,7 @@ static int parse_args(int argc, char **argv, int first, struct args *a)
             return -1;
         }
     }
+    a->opts.id_bytes = a->id_bytes ? a->id_bytes : a->page_size;
     return 0;
 }
 

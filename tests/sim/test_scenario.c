@@ -148,7 +148,26 @@ static const struct bad_case bad[] = {
     {HEAD ",\"runs\":[{\"backend\":\"r\",\"pager\":\"p\",\"workload\":\"w\",\"expect\":{\"max_ratio\":1}}]}",
      "dir/t.json: $.runs[0].expect.max_ratio: unknown key"},
     {HEAD ",\"runs\":[]}", "dir/t.json: $: the scenario selects no runs"},
+    {"{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x.txt\",\"id_bytes\":32,\"page_size\":32}},\"matrix\":\"all\"}",
+     "dir/t.json: $.workloads.w: \"page_size\" is the old name of \"id_bytes\": give only \"id_bytes\""},
 };
+
+/* A txt trace's bytes per page id: "id_bytes", or "page_size", its old name. */
+START_TEST(txt_id_bytes)
+{
+    static const char *const key[] = {"id_bytes", "page_size"};
+    char text[512];
+    struct vms_scenario sc;
+    snprintf(text, sizeof text,
+             "{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,"
+             "\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x.txt\",\"%s\":256}},"
+             "\"matrix\":\"all\"}",
+             key[_i]);
+    ck_assert_msg(parse(text, &sc) == 0, "%s", err);
+    ck_assert_uint_eq(sc.workloads[0].opts.id_bytes, 256);
+    vms_free(&sc);
+}
+END_TEST
 
 START_TEST(invalid_named)
 {
@@ -229,6 +248,7 @@ int main(void)
     tcase_add_test(tc, valid_expands);
     tcase_add_test(tc, shipped_scenarios_load);
     tcase_add_loop_test(tc, invalid_named, 0, (int)(sizeof bad / sizeof bad[0]));
+    tcase_add_loop_test(tc, txt_id_bytes, 0, 2);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, fuzz_corruption);
     suite_add_tcase(s, tc);

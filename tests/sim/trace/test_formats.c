@@ -648,7 +648,7 @@ START_TEST(din_txt_valid)
     ck_assert_uint_eq(op.addr, 0x1ffe);
     vmt_close(s);
     memset(&o, 0, sizeof o);
-    o.page_size = 256;
+    o.id_bytes = 256;
     s = vmt_open(tt_write_str("ok.txt", "# comment\n900\n7 w\n900 r\n\n0x10\n"), NULL, &o, err, sizeof err);
     ck_assert_msg(s != NULL, "%s", err);
     ck_assert_uint_eq(vmt_info(s)->op_count, 4);
@@ -711,7 +711,7 @@ START_TEST(convert_din_txt)
     vmt_close(b);
     /* txt at page size 64: one line per page touched. */
     o.fold = VMT_FOLD_COMPACT;
-    o.page_size = 64;
+    o.id_bytes = 64;
     o.pool_size = 0;
     ck_assert_msg(vmt_convert(j, NULL, tt_path("c.txt"), NULL, &o, err, sizeof err) == 0, "%s", err);
     {
