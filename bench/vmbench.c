@@ -25,6 +25,7 @@
 #include <cjson/cJSON.h>
 
 #include "vmr_replay.h"
+#include "vms_scenario.h"
 #include "vmbench.h"
 
 static const char usage_text[] =
@@ -157,10 +158,11 @@ static int parse_bytes(const char *s, unsigned long *out)
 
 static int add_backend(struct sweep *sw, const char *spec)
 {
-    char buf[256], *save = NULL, *tok, *colon, name[64];
+    char buf[256], *save = NULL, *tok, *colon, name[64], prof[32];
     cJSON *o;
     int ty;
     if (sw->nbackends == VMB_MAX_BACKENDS) return die_usage("--backend: at most %d backends", VMB_MAX_BACKENDS);
+    if (strlen(spec) >= sizeof buf) return die_usage("--backend: longer than %u characters", (unsigned)sizeof buf - 1);
     snprintf(buf, sizeof buf, "%s", spec);
     tok = strtok_r(buf, ",", &save);
     if (!tok) return die_usage("--backend: empty");
@@ -171,6 +173,15 @@ static int add_backend(struct sweep *sw, const char *spec)
         char names[128];
         return die_usage("--backend '%s': unknown type '%s' (%s)", spec, tok,
                          vmr_backend_names(names, sizeof names, "", ", ", ", "));
+    }
+    tok = (char *)vmr_backend_type_name((unsigned)ty); /* its canonical spelling */
+    if (colon && *colon) {
+        char err[256];
+        if (strlen(colon) >= sizeof prof) return die_usage("--backend '%s': profile name too long", spec);
+        snprintf(prof, sizeof prof, "%s", colon);
+        if (vmr_profile_pick(prof, sizeof prof, err, sizeof err))
+            return die_usage("--backend '%s': %s", spec, err);
+        colon = prof;
     }
     o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", tok);
@@ -193,6 +204,14 @@ static int add_backend(struct sweep *sw, const char *spec)
             strcat(name, eq);
         }
     }
+    /* Names cut short (or the same spec twice) stay apart: -2, -3, ... */
+    for (unsigned b = 0, k = 2; b < sw->nbackends; b++)
+        if (!strcmp(sw->backend_names[b], name)) {
+            char alt[sizeof name];
+            snprintf(alt, sizeof alt, "%.*s-%u", (int)sizeof name - 12, name, k++);
+            memcpy(name, alt, sizeof name);
+            b = (unsigned)-1; /* check the new name against all again */
+        }
     sw->backend_names[sw->nbackends] = strdup(name);
     sw->backend_json[sw->nbackends++] = o;
     return 0;
@@ -326,6 +345,14 @@ static int load_scenario(const struct cli *o, struct sweep *sw, char **wtext)
     cJSON *root, *wls, *w, *bes, *b;
     const char *scenario = o->scenario;
     if (o->input) return die_usage("give either a WORKLOAD or --scenario, not both");
+    {
+        /* The whole file as vmsim reads it: names, workloads, traces. */
+        struct vms_scenario sc;
+        char err[512];
+        if (vms_load(scenario, &sc, err, sizeof err))
+            return fprintf(stderr, "vmbench: %s\n", err), EXIT_USAGE;
+        vms_free(&sc);
+    }
     *wtext = read_file(scenario, &len);
     if (!*wtext) return fprintf(stderr, "vmbench: %s: %s\n", scenario, strerror(errno)), EXIT_USAGE;
     root = cJSON_ParseWithLength(*wtext, len);
@@ -372,8 +399,20 @@ static int load_input(const struct cli *o, struct sweep *sw, char **wtext)
         sw->workload_json = cJSON_CreateObject();
         cJSON_AddStringToObject(sw->workload_json, "trace", abs);
     }
+    {
+        /* Opened once now, so that its errors name the file given. */
+        char err[512];
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(sw->workload_json, "generator");
+        struct vmt_source *src = g ? vmt_open_generator(g, input, err, sizeof err)
+                                   : vmt_open(input, NULL, NULL, err, sizeof err);
+        if (!src) {
+            free(abs);
+            return fprintf(stderr, "vmbench: %s\n", err), EXIT_USAGE;
+        }
+        vmt_close(src);
+    }
     snprintf(sw->workload_desc, sizeof sw->workload_desc, "%s", input);
-    sw->base_path = "vmbench";
+    sw->base_path = "--backend"; /* where the backends come from, in messages */
     free(abs);
     return 0;
 }
@@ -409,6 +448,7 @@ static int run_sweep(const struct cli *o, struct sweep *sw)
     unsigned *mine, nmine = 0, u;
     struct vmb_measure_opts mo;
     vmb_make_points(sw);
+    if (vmb_validate(sw)) return EXIT_USAGE;
     mine = calloc(sw->npts ? sw->npts : 1, sizeof *mine);
     if (!mine) return EXIT_FAIL;
     for (u = 0; u < sw->npts; u++)

@@ -75,6 +75,9 @@ int vmb_in_budget(const struct sweep *sw, const struct point *p);
 const char *vmb_profile_of(const struct sweep *sw, unsigned b);
 /* Lay out every point of the sweep (unmeasured), with its RAM cost. */
 void vmb_make_points(struct sweep *sw);
+/* Checks the workload and every backend once, before any point is
+ * measured: 0, or -1 with the error printed. */
+int vmb_validate(const struct sweep *sw);
 enum { VMB_PROGRESS_OFF, VMB_PROGRESS_BAR, VMB_PROGRESS_LINES };
 struct vmb_measure_opts {
     int jobs;

@@ -139,7 +139,8 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
     if (sw->budget) fprintf(f, ", RAM budget %lu B (page buffers + metadata)", sw->budget);
     fprintf(f, "\n");
     if (an->best < 0) {
-        fprintf(f, "No configuration fits the budget.\n");
+        fprintf(f, sw->budget ? "No configuration fits the budget.\n"
+                              : "No configuration ran without an error.\n");
         return;
     }
     describe(sw, &sw->pts[an->best], line, sizeof line);

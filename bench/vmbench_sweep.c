@@ -172,6 +172,39 @@ static void store_result(struct point *p, const struct vms_result *r)
     if (r->r.ram_cost) p->ram_cost = r->r.ram_cost;
 }
 
+/* Before the sweep: the workload opens and every backend builds, on one
+ * point per backend, as a run would start. 0, or -1 with the message
+ * printed. */
+int vmb_validate(const struct sweep *sw)
+{
+    unsigned *one = calloc(sw->nbackends ? sw->nbackends : 1, sizeof *one), b;
+    char err[640], msg[512], *text;
+    struct vms_scenario sc;
+    int rc = -1;
+    if (!one) return -1;
+    for (b = 0; b < sw->nbackends; b++) one[b] = b * sw->nsizes * sw->ncounts * sw->npolicies;
+    text = scenario_text(sw, one, sw->nbackends);
+    free(one);
+    if (!text) return -1;
+    if (vms_parse(text, strlen(text), sw->base_path, &sc, err, sizeof err) == 0) {
+        rc = vms_check_workloads(&sc, err, sizeof err);
+        for (size_t i = 0; rc == 0 && i < sc.nruns; i++) {
+            struct vmt_source *src = vms_open_workload(&sc, sc.runs[i].workload_index, msg, sizeof msg);
+            struct vmr_run *r = src ? vmr_create(&sc.runs[i].cfg, src, msg, sizeof msg) : NULL;
+            if (!r) {
+                snprintf(err, sizeof err, "backend %s: %s", sc.runs[i].backend, msg);
+                rc = -1;
+            }
+            if (r) vmr_destroy(r);
+            if (src) vmt_close(src);
+        }
+        vms_free(&sc);
+    }
+    free(text);
+    if (rc) fprintf(stderr, "vmbench: %s\n", err);
+    return rc;
+}
+
 /* Build the sweep's points [mine] as a vmsim scenario and run it. */
 int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
                 const struct vmb_measure_opts *o)

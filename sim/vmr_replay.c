@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vmr_stack.h"
 
@@ -77,7 +78,7 @@ struct vmr_run {
 int vmr_policy_from_name(const char *name)
 {
     for (unsigned p = VM_POLICY_FIFO; p < VM_POLICY_COUNT; p++)
-        if (strcmp(name, vm_policy_name(p)) == 0) return (int)p;
+        if (strcasecmp(name, vm_policy_name(p)) == 0) return (int)p;
     return -1;
 }
 

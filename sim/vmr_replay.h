@@ -157,7 +157,7 @@ void vmr_destroy(struct vmr_run *run);
 int vmr_replay(const struct vmr_config *cfg, struct vmt_source *src,
                struct vmr_result *res);
 
-/* Policy names -> VM_POLICY_*; -1 for an unknown name. Backend types and
+/* Policy names (any letter case) -> VM_POLICY_*; -1 for an unknown name. Backend types and
  * their names: vmr_stack.h. */
 int vmr_policy_from_name(const char *name);
 

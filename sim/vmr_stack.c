@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vm_fram_dev.h"
 #include "vm_ram_dev.h"
@@ -35,7 +36,7 @@ const struct vm_device *vmr_device(unsigned type)
 int vmr_backend_type_from_name(const char *name)
 {
     for (int i = 0; i < VMR_BE_COUNT; i++)
-        if (strcmp(name, devices[i]->name) == 0) return i;
+        if (strcasecmp(name, devices[i]->name) == 0) return i;
     return -1;
 }
 
@@ -77,18 +78,31 @@ const struct vm_device_key *vmr_device_key_at(unsigned i)
     return NULL;
 }
 
+static const char *profile_at(unsigned i)
+{
+    const struct vm_platform *p = vm_platforms;
+    while (p->name && i--) p++;
+    return p->name;
+}
+
+int vmr_profile_pick(char *profile, size_t n, char *err, size_t errlen)
+{
+    const char *canon;
+    if (!profile[0]) return 0;
+    if (vm_device_pick(profile_at, "platform profile", profile, &canon, err, errlen)) return -1;
+    snprintf(profile, n, "%s", canon);
+    return 0;
+}
+
 /* The platform profile named by d (NULL when none is named). */
 static int find_platform(const struct vm_device_desc *d, const struct vm_platform **out,
                          char *err, size_t errlen)
 {
+    const char *canon;
     *out = NULL;
     if (!d->profile[0]) return 0;
-    *out = vm_platform_find(d->profile);
-    if (!*out) {
-        snprintf(err, errlen, "unknown platform profile \"%s\" (known: %s)", d->profile,
-                 vmr_profile_list());
-        return -1;
-    }
+    if (vm_device_pick(profile_at, "platform profile", d->profile, &canon, err, errlen)) return -1;
+    *out = vm_platform_find(canon);
     return 0;
 }
 
@@ -150,17 +164,4 @@ size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count
     if (p && p->slot_bytes && p->vm_bytes)
         return (size_t)page_size * page_count + (size_t)page_count * p->slot_bytes + p->vm_bytes;
     return VM_RAM_COST(page_size, page_count);
-}
-
-int vmr_profile_check(const char *name) { return vm_platform_find(name) != NULL; }
-
-const char *vmr_profile_list(void)
-{
-    static char list[256];
-    if (!list[0])
-        for (const struct vm_platform *p = vm_platforms; p->name; p++) {
-            if (list[0]) strncat(list, ", ", sizeof list - strlen(list) - 1);
-            strncat(list, p->name, sizeof list - strlen(list) - 1);
-        }
-    return list;
 }

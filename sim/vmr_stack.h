@@ -33,7 +33,7 @@ enum vmr_backend_type {
 /* The device of a type (NULL past the table). */
 const struct vm_device *vmr_device(unsigned type);
 
-/* Names <-> types. -1 / "?" for an unknown one. */
+/* Names <-> types (any letter case). -1 / "?" for an unknown one. */
 int vmr_backend_type_from_name(const char *name);
 const char *vmr_backend_type_name(unsigned type);
 /* The device names, joined: sep between names, last before the last one
@@ -64,10 +64,10 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
                    int exact, char *err, size_t errlen);
 void vmr_stack_close(struct vmr_stack *st);
 
-/* Platform profiles: 1 known, 0 unknown. */
-int vmr_profile_check(const char *name);
-/* The known profile names, comma-separated. */
-const char *vmr_profile_list(void);
+/* A platform profile's name (profile, a buffer of n bytes), matched in any
+ * letter case and rewritten in its canonical spelling: 0 ("" is none), or -1
+ * with "unknown platform profile ... (known: ...)" in err. */
+int vmr_profile_pick(char *profile, size_t n, char *err, size_t errlen);
 
 /* RAM a geometry costs on the board: page buffers plus the core's metadata,
  * with the struct sizes of the profile's MCU (the README's size table,

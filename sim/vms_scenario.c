@@ -201,6 +201,14 @@ static int parse_device_key(struct ctx *c, const cJSON *o, const char *path,
         buf[0] = 0;
         if (opt_str(c, o, k->name, path, buf, k->size)) return -1;
         if (!own || !cJSON_GetObjectItemCaseSensitive(o, k->name)) return 0;
+        if (own->choice && buf[0]) { /* a name from a list, in any letter case */
+            char p[256], msg[256];
+            const char *canon;
+            join(p, sizeof p, path, k->name);
+            if (vm_device_pick(own->choice, k->name, buf, &canon, msg, sizeof msg))
+                return perr(c, p, "%s", msg);
+            snprintf(buf, sizeof buf, "%s", canon);
+        }
         if (k->kind == VM_DEVICE_PATH && buf[0]) {
             /* Relative to the scenario file, as traces are. */
             char p[256], *full = resolve_path(c->file, buf);
@@ -268,10 +276,12 @@ static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
     }
     uint64_t u;
     if (opt_str(c, o, "profile", path, d->profile, sizeof d->profile)) return -1;
-    if (d->profile[0] && vmr_profile_check(d->profile) == 0) {
-        join(p, sizeof p, path, "profile");
-        return perr(c, p, "unknown platform profile \"%s\" (known: %s)", d->profile,
-                    vmr_profile_list());
+    {
+        char msg[256];
+        if (vmr_profile_pick(d->profile, sizeof d->profile, msg, sizeof msg)) {
+            join(p, sizeof p, path, "profile");
+            return perr(c, p, "%s", msg);
+        }
     }
     u = d->spi_hz;
     if (opt_uint(c, o, "spi_hz", path, 1000, 100000000, &u)) return -1;
@@ -404,6 +414,9 @@ static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const ch
                        struct named_pager **out, size_t *nout)
 {
     char p[256];
+    if (strlen(name) >= sizeof((struct named_pager *)0)->base)
+        return perr(c, path, "name too long (at most %u characters)",
+                    (unsigned)sizeof((struct named_pager *)0)->base - 1);
     if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
     if (check_keys(c, o, path, pager_keys)) return -1;
     struct vmr_pager_desc base;
@@ -492,6 +505,8 @@ static int parse_workload(struct ctx *c, const char *name, const cJSON *o, const
 {
     char p[256];
     memset(w, 0, sizeof *w);
+    if (strlen(name) >= sizeof w->name)
+        return perr(c, path, "name too long (at most %u characters)", (unsigned)sizeof w->name - 1);
     snprintf(w->name, sizeof w->name, "%s", name);
     cat3(w->where, sizeof w->where, c->file, ": ", path);
     if (!cJSON_IsObject(o)) return perr(c, path, "expected an object, got %s", type_name(o));
@@ -891,8 +906,16 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
     if (check_keys(&c, root, "$", top_keys)) goto out;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    snprintf(sc->name, sizeof sc->name, "%.*s", (int)(strcspn(base, ".")), base);
     if (opt_str(&c, root, "name", "$", sc->name, sizeof sc->name)) goto out;
+    if (!sc->name[0]) { /* the file's name up to its first dot */
+        size_t n = strcspn(base, ".");
+        if (n >= sizeof sc->name) {
+            perr(&c, "$", "the file name is too long for the scenario's name (at most %u "
+                 "characters): give a \"name\"", (unsigned)sizeof sc->name - 1);
+            goto out;
+        }
+        snprintf(sc->name, sizeof sc->name, "%.*s", (int)n, base);
+    }
     if (opt_str(&c, root, "description", "$", sc->description, sizeof sc->description)) goto out;
     if (opt_bool(&c, root, "opt", "$", &sc->opt)) goto out;
     if (parse_settings(&c, root, "$", &top)) goto out;
@@ -920,6 +943,11 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
         if (!g) goto out;
         tb.be = g;
         memset(&g[tb.nbe], 0, sizeof g[tb.nbe]);
+        if (strlen(it->string) >= sizeof g[tb.nbe].name) {
+            perr(&c, p, "name too long (at most %u characters)",
+                 (unsigned)sizeof g[tb.nbe].name - 1);
+            goto out;
+        }
         snprintf(g[tb.nbe].name, sizeof g[tb.nbe].name, "%s", it->string);
         if (parse_backend(&c, it, p, &g[tb.nbe].d, &g[tb.nbe].tolerate, 1)) goto out;
         tb.nbe++;
@@ -1017,9 +1045,38 @@ int vms_load(const char *path, struct vms_scenario *sc, char *err, size_t errlen
         snprintf(err, errlen, "%s: cannot read", path);
         return -1;
     }
+    if (n == 0) {
+        free(buf);
+        snprintf(err, errlen, "%s: empty file (expected a scenario: a JSON object)", path);
+        return -1;
+    }
     int rc = vms_parse(buf, n, path, sc, err, errlen);
     free(buf);
+    if (rc == 0 && vms_check_workloads(sc, err, errlen) != 0) {
+        vms_free(sc);
+        return -1;
+    }
     return rc;
+}
+
+int vms_check_workloads(const struct vms_scenario *sc, char *err, size_t errlen)
+{
+    for (size_t w = 0; w < sc->nworkloads; w++) {
+        const struct vms_workload *wl = &sc->workloads[w];
+        char msg[512];
+        struct vmt_source *s = vms_open_workload(sc, w, msg, sizeof msg);
+        if (s) {
+            vmt_close(s);
+            continue;
+        }
+        /* A generator's message names its JSON path; a trace's names the file. */
+        if (wl->generator)
+            snprintf(err, errlen, "%s", msg);
+        else
+            snprintf(err, errlen, "%s.trace: %s", wl->where, msg);
+        return -1;
+    }
+    return 0;
 }
 
 void vms_free(struct vms_scenario *sc)

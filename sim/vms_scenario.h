@@ -54,12 +54,18 @@ struct vms_scenario {
     size_t nruns;
 };
 
-/* Load a scenario file. 0, or -1 with err filled. */
+/* Load a scenario file and check its workloads (vms_check_workloads). 0, or
+ * -1 with err filled. */
 int vms_load(const char *path, struct vms_scenario *sc, char *err, size_t errlen);
 /* Parse scenario text; path names the file in errors and anchors relative paths. */
 int vms_parse(const char *text, size_t len, const char *path, struct vms_scenario *sc,
               char *err, size_t errlen);
 void vms_free(struct vms_scenario *sc);
+
+/* Opens every workload once, so that a missing or malformed trace file or a
+ * bad generator parameter is found before any work starts: 0, or -1 with err
+ * naming the scenario file and the workload's JSON path. */
+int vms_check_workloads(const struct vms_scenario *sc, char *err, size_t errlen);
 
 /* Open workload w of sc as a fresh source. NULL with err filled. */
 struct vmt_source *vms_open_workload(const struct vms_scenario *sc, size_t w, char *err,

@@ -131,6 +131,11 @@ static int apply_device_opts(struct opts *o)
         if (vm_device_put_text(own ? &o->be : &scratch, own ? own : k, o->dev_val[i], err, sizeof err))
             return usage_error("%s", err);
     }
+    /* Names and the files they point to are checked before any work. */
+    char err[512];
+    if (vmr_profile_pick(o->be.profile, sizeof o->be.profile, err, sizeof err))
+        return usage_error("--profile: %s", err);
+    if (dev->check && dev->check(&o->be, err, sizeof err)) return usage_error("%s", err);
     return 0;
 }
 
@@ -333,6 +338,12 @@ static int cmd_run_trace(const struct opts *o)
     if (parse_geometry(o, &run.cfg.pager)) return EXIT_USAGE;
     const char *base = strrchr(o->pos[0], '/');
     base = base ? base + 1 : o->pos[0];
+    if (strlen(base) >= sizeof wl.name) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "the trace's file name is too long for a report (at most %u characters): \"%s\"",
+                 (unsigned)sizeof wl.name - 1, base);
+        return usage_error("%s", msg);
+    }
     snprintf(sc.name, sizeof sc.name, "%.*s", (int)strcspn(base, "."), base);
     snprintf(wl.name, sizeof wl.name, "%s", base);
     wl.path = (char *)o->pos[0];

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const struct vm_device_key *vm_device_key_find(const struct vm_device *dev, const char *name)
 {
@@ -35,6 +36,27 @@ void vm_device_put_str(struct vm_device_desc *d, const struct vm_device_key *k, 
     snprintf((char *)d->settings.bytes + k->offset, k->size, "%s", s);
 }
 
+int vm_device_pick(const char *(*at)(unsigned i), const char *what, const char *name,
+                   const char **canon, char *err, size_t errlen)
+{
+    const char *s;
+    size_t used;
+    unsigned i;
+    for (i = 0; (s = at(i)) != NULL; i++)
+        if (strcasecmp(s, name) == 0) {
+            *canon = s;
+            return 0;
+        }
+    snprintf(err, errlen, "unknown %s \"%s\" (known: ", what, name);
+    for (i = 0; (s = at(i)) != NULL; i++) {
+        used = strlen(err);
+        snprintf(err + used, errlen - used, "%s%s", i ? ", " : "", s);
+    }
+    used = strlen(err);
+    snprintf(err + used, errlen - used, ")");
+    return -1;
+}
+
 int vm_device_put_text(struct vm_device_desc *d, const struct vm_device_key *k, const char *text,
                        char *err, size_t errlen)
 {
@@ -43,6 +65,13 @@ int vm_device_put_text(struct vm_device_desc *d, const struct vm_device_key *k, 
             snprintf(err, errlen, "--%s: value too long: \"%s\" (at most %u characters)", k->name,
                      text, (unsigned)k->size - 1);
             return -1;
+        }
+        if (k->choice && text[0]) {
+            char msg[200];
+            if (vm_device_pick(k->choice, k->name, text, &text, msg, sizeof msg)) {
+                snprintf(err, errlen, "--%s: %s", k->name, msg);
+                return -1;
+            }
         }
         vm_device_put_str(d, k, text);
         return 0;

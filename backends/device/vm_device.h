@@ -66,6 +66,11 @@ struct vm_device_key {
     uint16_t size;    /* bytes there */
     uint32_t min, max;
     const char *help; /* one line */
+    /* A VM_DEVICE_STR key naming one of a list (a chip, a card profile):
+     * the i-th name, NULL past the end. A value is matched in any letter
+     * case and stored in the list's spelling; any other is refused. NULL:
+     * any string. */
+    const char *(*choice)(unsigned i);
 };
 
 /* A built stack: what the pager talks to and the clock it runs on. */
@@ -122,6 +127,12 @@ const struct vm_device_key *vm_device_key_find(const struct vm_device *dev, cons
 /* Store a checked value of key k into d's settings. */
 void vm_device_put_uint(struct vm_device_desc *d, const struct vm_device_key *k, uint64_t v);
 void vm_device_put_str(struct vm_device_desc *d, const struct vm_device_key *k, const char *s);
+
+/* The name in the list at(0), at(1), ... (ended by NULL) that matches name
+ * in any letter case: 0 with *canon set to its spelling in the list, or -1
+ * with "unknown WHAT \"name\" (known: a, b, c)" in err. */
+int vm_device_pick(const char *(*at)(unsigned i), const char *what, const char *name,
+                   const char **canon, char *err, size_t errlen);
 
 /* Parse text (a command-line value) for key k and store it: 0, or -1 with a
  * message naming the key in err. */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 const struct vm_platform vm_platforms[] = {
     {
@@ -90,7 +91,7 @@ const struct vm_platform *vm_platform_find(const char *name)
     const struct vm_platform *p;
     if (name == NULL) return NULL;
     for (p = vm_platforms; p->name != NULL; p++)
-        if (strcmp(p->name, name) == 0) return p;
+        if (strcasecmp(p->name, name) == 0) return p;
     return NULL;
 }
 

@@ -39,7 +39,7 @@ struct vm_platform {
 
 /* The shipped profiles, ended by an entry with name == NULL. */
 extern const struct vm_platform vm_platforms[];
-/* A profile by name, or NULL. */
+/* A profile by name (any letter case), or NULL. */
 const struct vm_platform *vm_platform_find(const char *name);
 /* SCK the platform gives for a request of hz (never above hz unless hz is
  * below the slowest divider the library offers). */

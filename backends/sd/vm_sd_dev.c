@@ -28,16 +28,23 @@ struct sd_settings {
                            system ("" the card's first blocks) */
 };
 
+static const char *card_at(unsigned i)
+{
+    const struct vm_sd_profile *p = vm_sd_profiles;
+    while (p->name && i--) p++;
+    return p->name;
+}
+
 static const struct vm_device_key sd_keys[] = {
     {"card", VM_DEVICE_STR, offsetof(struct sd_settings, card), 32, 0, 0,
-     "card profile: typical (default), slow-worn"},
+     "card profile: typical (default), slow-worn", card_at},
     {"sdhc", VM_DEVICE_BOOL, offsetof(struct sd_settings, sdhc), 1, 0, 1,
-     "true: SDHC (block addressing); false: SDSC (default)"},
+     "true: SDHC (block addressing); false: SDSC (default)", NULL},
     {"image", VM_DEVICE_PATH, offsetof(struct sd_settings, image), 256, 0, 0,
-     "the card starts as this disk image (e.g. mkfs.fat + mcopy); the file is not written"},
+     "the card starts as this disk image (e.g. mkfs.fat + mcopy); the file is not written", NULL},
     {"pool_file", VM_DEVICE_STR, offsetof(struct sd_settings, pool_file), 16, 0, 0,
-     "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system"},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+     "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
 /* Sectors of an image file, for checking a pool file before any run. */

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Card profiles ([D] = derived here from sourced numbers).
  *
@@ -43,7 +44,7 @@ const struct vm_sd_profile *vm_sd_profile_find(const char *name)
     const struct vm_sd_profile *p;
     if (name == NULL) return NULL;
     for (p = vm_sd_profiles; p->name != NULL; p++)
-        if (strcmp(p->name, name) == 0) return p;
+        if (strcasecmp(p->name, name) == 0) return p;
     return NULL;
 }
 

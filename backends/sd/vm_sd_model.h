@@ -54,6 +54,7 @@ struct vm_sd_profile {
 };
 /* "typical" and "slow-worn", ended by name == NULL. */
 extern const struct vm_sd_profile vm_sd_profiles[];
+/* A card profile by name (any letter case), or NULL. */
 const struct vm_sd_profile *vm_sd_profile_find(const char *name);
 
 /* Latency statistics of one kind of draw. */

@@ -20,12 +20,18 @@ struct serial_settings {
     uint32_t baud; /* 0: the link's default */
 };
 
+static const char *link_at(unsigned i)
+{
+    const struct vm_serial_profile *p = vm_serial_profile_at(i);
+    return p ? p->name : NULL;
+}
+
 static const struct vm_device_key serial_keys[] = {
     {"link", VM_DEVICE_STR, offsetof(struct serial_settings, link), 32, 0, 0,
-     "link profile: ftdi-16ms, ftdi-1ms (default), cdc"},
+     "link profile: ftdi-16ms, ftdi-1ms (default), cdc", link_at},
     {"baud", VM_DEVICE_UINT, offsetof(struct serial_settings, baud), 4, 300, 100000000,
-     "baud rate (default: the link's)"},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+     "baud rate (default: the link's)", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
 struct serial_state {

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vm.h"
 
@@ -30,7 +31,7 @@ const struct vm_serial_profile *vm_serial_profile_find(const char *name)
 {
     unsigned i;
     for (i = 0; i < sizeof profiles / sizeof profiles[0]; i++)
-        if (strcmp(profiles[i].name, name) == 0) return &profiles[i];
+        if (strcasecmp(profiles[i].name, name) == 0) return &profiles[i];
     return NULL;
 }
 

@@ -62,7 +62,8 @@ struct vm_serial_profile {
     uint32_t flush_ns;       /* the bridge's latency timer for a partial packet */
 };
 
-/* Named profiles: "ftdi-16ms", "ftdi-1ms", "uno-8u2", "cdc". NULL if unknown. */
+/* Named profiles: "ftdi-16ms", "ftdi-1ms", "uno-8u2", "cdc" (any letter case).
+ * NULL if unknown. */
 const struct vm_serial_profile *vm_serial_profile_find(const char *name);
 /* The i-th profile, NULL past the end. */
 const struct vm_serial_profile *vm_serial_profile_at(unsigned i);

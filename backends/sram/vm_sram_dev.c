@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "vm_simbus.h"
 #include "vm_sram.h"
@@ -19,12 +20,23 @@ struct sram_settings {
     uint8_t chips; /* chips joined end to end; 0: enough for the pool */
 };
 
+static const struct {
+    const char *name;
+    unsigned part;
+} parts[] = {{"23lc1024", VM_SRAM_23LC1024}, {"23lc512", VM_SRAM_23LC512},
+             {"23k256", VM_SRAM_23K256}};
+
+static const char *chip_at(unsigned i)
+{
+    return i < sizeof parts / sizeof parts[0] ? parts[i].name : NULL;
+}
+
 static const struct vm_device_key sram_keys[] = {
     {"chip", VM_DEVICE_STR, offsetof(struct sram_settings, chip), 16, 0, 0,
-     "23lc1024 (default), 23lc512 or 23k256"},
+     "23lc1024 (default), 23lc512 or 23k256", chip_at},
     {"chips", VM_DEVICE_UINT, offsetof(struct sram_settings, chips), 1, 1, 8,
-     "chips joined end to end (default: enough for the pool)"},
-    {NULL, 0, 0, 0, 0, 0, NULL},
+     "chips joined end to end (default: enough for the pool)", NULL},
+    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
 struct sram_state {
@@ -37,13 +49,8 @@ struct sram_state {
 
 static int sram_part(const char *chip, unsigned *part)
 {
-    static const struct {
-        const char *name;
-        unsigned part;
-    } parts[] = {{"23lc1024", VM_SRAM_23LC1024}, {"23lc512", VM_SRAM_23LC512},
-                 {"23k256", VM_SRAM_23K256}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (strcmp(chip, parts[i].name) == 0) {
+        if (strcasecmp(chip, parts[i].name) == 0) {
             *part = parts[i].part;
             return 0;
         }

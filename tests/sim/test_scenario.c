@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vms_scenario.h"
 
@@ -150,6 +151,24 @@ static const struct bad_case bad[] = {
     {HEAD ",\"runs\":[]}", "dir/t.json: $: the scenario selects no runs"},
     {"{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x.txt\",\"id_bytes\":32,\"page_size\":32}},\"matrix\":\"all\"}",
      "dir/t.json: $.workloads.w: \"page_size\" is the old name of \"id_bytes\": give only \"id_bytes\""},
+    /* device and profile names are checked when the file is read */
+    {"{\"backends\":{\"s\":{\"type\":\"sram\",\"chip\":\"23lc999\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "dir/t.json: $.backends.s.chip: unknown chip \"23lc999\" (known: 23lc1024, 23lc512, 23k256)"},
+    {"{\"backends\":{\"s\":{\"type\":\"sd\",\"card\":\"fast\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "dir/t.json: $.backends.s.card: unknown card \"fast\" (known: typical"},
+    {"{\"backends\":{\"s\":{\"type\":\"serial\",\"link\":\"usb\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "dir/t.json: $.backends.s.link: unknown link \"usb\" (known: ftdi-16ms"},
+    {"{\"backends\":{\"s\":{\"type\":\"sram\",\"profile\":\"pdp11\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "dir/t.json: $.backends.s.profile: unknown platform profile \"pdp11\" (known: "},
+    {HEAD ",\"runs\":[{\"backend\":\"r\",\"pager\":\"p\",\"workload\":\"w\",\"override\":{\"backend\":{\"type\":\"SRAM\",\"chip\":\"x\"}}}]}",
+     "dir/t.json: $.runs[0].override.backend.chip: unknown chip \"x\""},
+    /* names longer than their buffers are refused, never cut */
+    {"{\"backends\":{\"r234567890123456789012345678901234567890123456789012345678901234\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "dir/t.json: $.backends.r234567890123456789012345678901234567890123456789012345678901234: name too long (at most 63 characters)"},
+    {"{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p234567890123456789012345678901234567890123456789012345678901234\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "name too long (at most 63 characters)"},
+    {"{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4}},\"workloads\":{\"w234567890123456789012345678901234567890123456789012345678901234\":{\"trace\":\"x\"}},\"matrix\":\"all\"}",
+     "name too long (at most 63 characters)"},
 };
 
 /* A txt trace's bytes per page id: "id_bytes", or "page_size", its old name. */
@@ -184,6 +203,76 @@ START_TEST(missing_file)
     struct vms_scenario sc;
     ck_assert_int_eq(vms_load("/nonexistent/s.json", &sc, err, sizeof err), -1);
     ck_assert_ptr_nonnull(strstr(err, "/nonexistent/s.json: cannot open"));
+}
+END_TEST
+
+/* Names match in any letter case and are reported in their canonical
+ * spelling. */
+START_TEST(names_any_case)
+{
+    struct vms_scenario sc;
+    ck_assert_msg(parse("{\"backends\":{\"s\":{\"type\":\"SRAM\",\"chip\":\"23LC1024\",\"profile\":\"ATmega328P\"}},"
+                        "\"pagers\":{\"p\":{\"page_size\":64,\"page_count\":4,\"policy\":\"LRU\"}},"
+                        "\"workloads\":{\"w\":{\"trace\":\"x\"}},\"matrix\":\"all\"}", &sc) == 0, "%s", err);
+    ck_assert_uint_eq(sc.runs[0].cfg.backend.type, VMR_BE_SRAM);
+    const struct vm_device_key *chip = vm_device_key_find(vmr_device(VMR_BE_SRAM), "chip");
+    ck_assert_ptr_nonnull(chip);
+    ck_assert_str_eq((const char *)sc.runs[0].cfg.backend.settings.bytes + chip->offset, "23lc1024");
+    ck_assert_str_eq(sc.runs[0].cfg.backend.profile, "atmega328p");
+    ck_assert_uint_eq(sc.runs[0].cfg.pager.policy, VM_POLICY_LRU);
+    vms_free(&sc);
+}
+END_TEST
+
+/* Loading a file opens its workloads: a missing trace, a malformed one, a
+ * bad generator parameter or an empty file is an error before any run,
+ * naming the scenario file and the JSON path. */
+START_TEST(load_checks_workloads)
+{
+    static const struct {
+        const char *workload, *want;
+    } cases[] = {
+        {"{\"trace\":\"no-such.din\"}", "s.json: $.workloads.w.trace: "},
+        {"{\"trace\":\"bad.din\"}", "s.json: $.workloads.w.trace: "},
+        {"{\"trace\":\"empty.din\"}", "empty.din: empty file"},
+        {"{\"generator\":{\"type\":\"zipf\",\"alpha\":-1}}", "s.json: $.workloads.w.generator: alpha: expected a number"},
+    };
+    char dir[] = "/tmp/vms_load_XXXXXX", path[256], text[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/bad.din", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("r 0x10 4\nq zz\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/empty.din", dir);
+    fclose(fopen(path, "w"));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct vms_scenario sc;
+        snprintf(path, sizeof path, "%s/s.json", dir);
+        f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        snprintf(text, sizeof text, "{\"backends\":{\"r\":{\"type\":\"ram\"}},\"pagers\":{\"p\":{\"page_size\":64,"
+                 "\"page_count\":4}},\"workloads\":{\"w\":%s},\"matrix\":\"all\"}", cases[i].workload);
+        fputs(text, f);
+        fclose(f);
+        ck_assert_int_eq(vms_load(path, &sc, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, cases[i].want) != NULL, "case %zu: %s", i, err);
+        ck_assert_msg(strstr(err, dir) == err, "case %zu does not start with the file: %s", i, err);
+    }
+    /* an empty scenario file */
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    fclose(fopen(path, "w"));
+    {
+        struct vms_scenario sc;
+        ck_assert_int_eq(vms_load(path, &sc, err, sizeof err), -1);
+        ck_assert_msg(strstr(err, "s.json: empty file") != NULL, "%s", err);
+    }
+    const char *names[] = {"bad.din", "empty.din", "s.json"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
 }
 END_TEST
 
@@ -250,6 +339,8 @@ int main(void)
     tcase_add_loop_test(tc, invalid_named, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_loop_test(tc, txt_id_bytes, 0, 2);
     tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, names_any_case);
+    tcase_add_test(tc, load_checks_workloads);
     tcase_add_test(tc, fuzz_corruption);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
