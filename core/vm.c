@@ -41,6 +41,80 @@ void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr
 }
 #endif
 
+/* ----------------------------------------------------------- hot pages -- */
+
+/* Stop serving entry e inline. Its slot is kept, for hot_settle. */
+static void hot_clear(struct vm *vm, unsigned e)
+{
+    vm->hot[e].base = vm->hot[e].wbase = VM_NO_PAGE;
+}
+
+/* Slot s leaves the pager: forget it in every entry. */
+static void hot_forget(struct vm *vm, const struct vm_slot *s)
+{
+    unsigned e;
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot[e].slot == s) {
+            hot_clear(vm, e);
+            vm->hot[e].slot = NULL;
+        }
+}
+
+static void list_unlink(struct vm *vm, unsigned i);
+static void list_push_head(struct vm *vm, unsigned i);
+
+/* LRU: make the list exact again. An inline hit only notes its entry
+ * (hot_last); both hot pages are the two newest in the list, so the page of
+ * the latest inline hit belongs at the head. Idempotent. */
+static void hot_settle(struct vm *vm)
+{
+    const struct vm_slot *s;
+    unsigned i;
+    if (!IS(vm, VM_POLICY_LRU) || vm->hot_last >= VM_HOT_COUNT) return;
+    s = vm->hot[vm->hot_last].slot;
+    if (!s) return;
+    i = (unsigned)(s - vm->slots);
+    if (vm->head != i) {
+        list_unlink(vm, i);
+        list_push_head(vm, i);
+        VM__PATH(vm, VM_PATH_SETTLE);
+    }
+}
+
+/* Before a touch: settle, then keep only entries that stay exact whatever the
+ * touch does. Under LRU that is the head's entry (it will be second at
+ * worst); CLOCK/SIEVE entries are checked again after a miss (hot_recheck). */
+static void hot_before_touch(struct vm *vm)
+{
+    unsigned e;
+    if (!IS(vm, VM_POLICY_LRU)) return;
+    hot_settle(vm);
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot[e].slot && (unsigned)(vm->hot[e].slot - vm->slots) != vm->head) {
+            hot_clear(vm, e);
+            vm->hot[e].slot = NULL;
+        }
+}
+
+/* After a miss: CLOCK/SIEVE may have cleared reference bits on the way. */
+static void hot_recheck(struct vm *vm)
+{
+    unsigned e;
+    if (!IS(vm, VM_POLICY_CLOCK) && !IS(vm, VM_POLICY_SIEVE)) return;
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot[e].slot && !(vm->hot[e].slot->flags & VM_SLOT_REF)) hot_clear(vm, e);
+}
+
+void vm__cool(struct vm *vm)
+{
+    unsigned e;
+    hot_settle(vm);
+    for (e = 0; e < VM_HOT_COUNT; e++) {
+        hot_clear(vm, e);
+        vm->hot[e].slot = NULL;
+    }
+}
+
 /* ---------------------------------------------------------------- init -- */
 
 int vm_init(struct vm *vm, const struct vm_config *cfg)
@@ -115,7 +189,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->head = vm->tail = VM_NIL;
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
-    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot[i].base = vm->hot[i].wbase = VM_NO_PAGE;
+    vm->hot_last = VM_NIL;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
         memset(s, 0, sizeof *s);
@@ -175,7 +250,11 @@ static int writeback(struct vm *vm, unsigned i)
         return err;
     }
     s->dlo = s->dhi = 0;
-    if (vm->hot_slot == s) vm->hot_wbase = VM_NO_PAGE;
+    {
+        unsigned e;
+        for (e = 0; e < VM_HOT_COUNT; e++)
+            if (vm->hot[e].slot == s) vm->hot[e].wbase = VM_NO_PAGE;
+    }
     VM__STAT(vm, writebacks);
     VM__STAT_ADD(vm, bytes_written, len);
 #if VM_CONFIG_SLOT_STATS
@@ -304,8 +383,10 @@ static int find_empty(const struct vm *vm)
 #if VM_CONFIG_WALK
 int vm_next_victim(const struct vm *vm)
 {
-    int swept, v = find_empty(vm);
+    int swept, v;
     unsigned from;
+    hot_settle((struct vm *)vm); /* the list as it truly is (changes nothing observable) */
+    v = find_empty(vm);
     if (v >= 0) return v;
     v = policy_pick((struct vm *)vm, 0, &swept, &from);
     return v < 0 ? -1 : clean_first(vm, v, swept, from);
@@ -349,7 +430,7 @@ static void drop(struct vm *vm, unsigned i)
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
         list_unlink(vm, i);
     }
-    if (vm->hot_slot == s) vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    hot_forget(vm, s);
     if (vm->last_loaded == i) vm->last_loaded = VM_NIL;
     s->base = VM_NO_PAGE;
     s->vlo = s->vhi = s->dlo = s->dhi = 0;
@@ -386,7 +467,7 @@ int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
     int i, err, fresh = 0;
     uint16_t got = 0;
 
-    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+    hot_before_touch(vm);
     i = find(vm, base);
     if (i >= 0) {
         s = &vm->slots[i];
@@ -404,6 +485,7 @@ int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
         i = find_empty(vm);
         if (i < 0) {
             i = policy_pick(vm, 1, &swept, &from);
+            hot_recheck(vm);
             if (i < 0) return VM_ERR_BUSY;
             {
                 int v = clean_first(vm, i, swept, from);
@@ -488,14 +570,27 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 void vm__done(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
+    vm_addr_t rb, wb;
+    unsigned e, pick = VM_HOT_COUNT;
     if (i != vm->last_touch) return; /* another page was touched since */
-    if (s->vlo != 0 || s->vhi != vm->page_size) return; /* not whole, or the pool's partial last page */
     if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
     if (vm__bounced(vm, s->base, vm->page_size)) return;
-    vm->hot_base = s->base;
-    vm->hot_wbase = s->dlo != s->dhi ? s->base : VM_NO_PAGE;
-    vm->hot_data = vm__data(vm, i);
-    vm->hot_slot = s;
+    /* Reads need the whole page valid; writes a dirty page that is a whole
+     * page of the pool (the inline write checks no range). */
+    rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_NO_PAGE;
+    wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_NO_PAGE;
+    if (rb == VM_NO_PAGE && wb == VM_NO_PAGE) return;
+    /* Its own entry, else a free one, else the one not used last. */
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot[e].slot == s) pick = e;
+    for (e = 0; pick == VM_HOT_COUNT && e < VM_HOT_COUNT; e++)
+        if (vm->hot[e].base == VM_NO_PAGE && vm->hot[e].wbase == VM_NO_PAGE) pick = e;
+    if (pick == VM_HOT_COUNT) pick = vm->hot_last == 0 ? 1u : 0u;
+    vm->hot[pick].base = rb;
+    vm->hot[pick].wbase = wb;
+    vm->hot[pick].data = vm__data(vm, i);
+    vm->hot[pick].slot = s;
+    vm->hot_last = (uint8_t)pick;
 }
 
 /* --------------------------------------------------------------- access -- */
@@ -685,8 +780,12 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
                 vm->bounce_len = (uint16_t)len;
                 vm->bounce_locks = 1;
                 vm->bounce_mode = (uint8_t)mode;
-                if (vm->hot_base != VM_NO_PAGE && vm__bounced(vm, vm->hot_base, vm->page_size))
-                    vm->hot_base = vm->hot_wbase = VM_NO_PAGE;
+                {
+                    unsigned e;
+                    for (e = 0; e < VM_HOT_COUNT; e++)
+                        if (vm->hot[e].slot && vm__bounced(vm, vm->hot[e].slot->base, vm->page_size))
+                            hot_clear(vm, e);
+                }
             }
             lk->ptr = vm->bounce;
             lk->len = len;
@@ -765,7 +864,9 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
     /* The data may have changed through the pointer since a flush. */
     if (lk->mode & VM_LOCK_WO) {
         vm__dirty(vm, lk->slot, off, (uint16_t)(off + lk->len));
-        if (vm->hot_slot == s && vm->hot_base == s->base) vm->hot_wbase = s->base;
+        unsigned e;
+        for (e = 0; e < VM_HOT_COUNT; e++)
+            if (vm->hot[e].slot == s && vm->hot[e].base == s->base) vm->hot[e].wbase = s->base;
     }
     lk->mode = 0;
     VM__STAT(vm, unlocks);
@@ -878,7 +979,7 @@ const char *vm_policy_name(unsigned policy)
 void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
 {
     unsigned i, k, n = vm->page_count;
-    int victim = vm_next_victim(vm);
+    int victim = vm_next_victim(vm); /* settles the LRU list first */
     uint8_t age[VM_PAGE_COUNT_MAX];
 
     /* Position of each slot in the policy's scan order. */
@@ -965,17 +1066,22 @@ int vm_check(const struct vm *vm)
     }
     if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
     if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && vm->slots[vm->hand].base != VM_NO_PAGE));
-    if (vm->hot_base != VM_NO_PAGE) {
-        const struct vm_slot *s = vm->hot_slot;
-        REQUIRE(s >= vm->slots && s < vm->slots + n && s->base == vm->hot_base);
-        REQUIRE(vm->hot_data == vm__data(vm, (unsigned)(s - vm->slots)));
-        REQUIRE(s->vlo == 0 && s->vhi == vm->page_size);
-        REQUIRE(vm->hot_wbase == VM_NO_PAGE || (vm->hot_wbase == vm->hot_base && s->dlo != s->dhi));
+    for (i = 0; i < VM_HOT_COUNT; i++) {
+        const struct vm_hot *h = &vm->hot[i];
+        const struct vm_slot *s = h->slot;
+        unsigned k;
+        if (h->base == VM_NO_PAGE && h->wbase == VM_NO_PAGE) continue;
+        REQUIRE(s >= vm->slots && s < vm->slots + n && s->base != VM_NO_PAGE);
+        REQUIRE(h->data == vm__data(vm, (unsigned)(s - vm->slots)));
+        REQUIRE(h->base == VM_NO_PAGE || (h->base == s->base && s->vlo == 0 && s->vhi == vm->page_size));
+        REQUIRE(h->wbase == VM_NO_PAGE || (h->wbase == s->base && s->dlo != s->dhi &&
+                                           vm__extent(vm, s->base) == vm->page_size));
         if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
-        if (IS(vm, VM_POLICY_LRU)) REQUIRE(vm->head == (unsigned)(s - vm->slots));
+        if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
+            REQUIRE(vm->head == (unsigned)(s - vm->slots) || vm->slots[vm->head].next == (unsigned)(s - vm->slots));
         REQUIRE(!vm__bounced(vm, s->base, vm->page_size));
-    } else {
-        REQUIRE(vm->hot_wbase == VM_NO_PAGE);
+        for (k = i + 1; k < VM_HOT_COUNT; k++)
+            REQUIRE(vm->hot[k].slot != s || (vm->hot[k].base == VM_NO_PAGE && vm->hot[k].wbase == VM_NO_PAGE));
     }
 #if VM_CONFIG_BOUNCE
     if (vm->bounce_len) {

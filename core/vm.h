@@ -286,16 +286,21 @@ struct vm_heap_stats {
  * The instance. Public so that it can be placed statically; its fields are
  * private (read them only through the functions below).
  * -------------------------------------------------------------------------- */
+/* A hot page: one the inline accessors serve without a call (design in
+ * core/vm.c). base is the page's address when a read may be served (the page
+ * is fully valid), else VM_NO_PAGE; wbase likewise for a write (the page is
+ * dirty and a whole page of the pool). */
+struct vm_hot {
+    vm_addr_t base;
+    vm_addr_t wbase;
+    uint8_t *data;
+    struct vm_slot *slot;
+};
+#define VM_HOT_COUNT 2 /* the inline accessors test entries 0 and 1 */
+
 struct vm {
-    /* The hot page: the page of the last slow-path touch. The inline
-     * accessors serve it without a call. hot_wbase == hot_base only when the
-     * page is fully valid and already dirty, so a write needs only to widen
-     * the dirty range. Touching the same page twice changes no policy state,
-     * so the fast path is exact for every policy. */
-    vm_addr_t hot_base;
-    vm_addr_t hot_wbase;
-    uint8_t *hot_data;
-    struct vm_slot *hot_slot;
+    struct vm_hot hot[VM_HOT_COUNT];
+    uint8_t hot_last; /* entry of the latest inline hit (LRU order), or 0xFF */
     vm_addr_t page_mask; /* page_size - 1 */
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
@@ -402,6 +407,10 @@ static inline void *vm_unwrap(const struct vm *vm, vm_addr_t a)
 int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
 int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
 
+/* Private: stop serving pages inline until the next out-of-line touch
+ * (a recorder that must see every typed access calls it). */
+void vm__cool(struct vm *vm);
+
 /* The typed accessors' slow path (private): one small value, any page. */
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
 int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
@@ -434,62 +443,81 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 #define VM__IN_PAGE(vm, a, base) (((a) & (vm)->page_base_mask) == (base))
 #endif
 
-/* Typed access, in the pool's native byte order. The hot page is served
- * inline; anything else goes through vm_read/vm_write. */
-VM_INLINE int vm_get8(struct vm *vm, vm_addr_t a, uint8_t *v)
+/* Typed access, in the pool's native byte order. A value inside a hot page
+ * is served inline; anything else goes through vm__get_slow/vm__set_slow. */
+
+/* Write n bytes at offset off of hot entry e, or return 0 (the slow path
+ * must do it). The write may widen the dirty range, and grow the valid range
+ * when it starts inside it or right after it (or ends right at its start):
+ * filling a page that was never fetched. A gap needs a fetch: slow path. */
+VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, uint16_t off, const void *v, uint8_t n)
 {
-    if (VM__IN_PAGE(vm, a, vm->hot_base)) {
-        *v = vm->hot_data[a & vm->page_mask];
-        VM__HIT(vm, VM_PATH_GET_HOT);
-        return VM_OK;
+    struct vm_slot *s = vm->hot[e].slot;
+    uint16_t end = (uint16_t)(off + n);
+#if VM_CONFIG_PATHS
+    unsigned path = VM_PATH_SET_HOT;
+#endif
+    if (end > s->dhi) {
+        if (off > s->vhi) return 0;
+        s->dhi = end;
+        if (end > s->vhi) {
+            s->vhi = end;
+#if VM_CONFIG_PATHS
+            path = VM_PATH_SET_GROW;
+#endif
+        }
     }
-    return vm__get_slow(vm, a, v, 1);
+    if (off < s->dlo) {
+        if (end < s->vlo) return 0; /* only when end <= dhi: nothing changed yet */
+        s->dlo = off;
+        if (off < s->vlo) {
+            s->vlo = off;
+#if VM_CONFIG_PATHS
+            path = VM_PATH_SET_GROW;
+#endif
+        }
+    }
+    memcpy(vm->hot[e].data + off, v, n);
+    vm->hot_last = (uint8_t)e;
+    VM__HIT(vm, path);
+    return 1;
 }
 
-VM_INLINE int vm_set8(struct vm *vm, vm_addr_t a, uint8_t v)
-{
-    if (VM__IN_PAGE(vm, a, vm->hot_wbase)) {
-        uint16_t off = (uint16_t)(a & vm->page_mask);
-        struct vm_slot *s = vm->hot_slot;
-        vm->hot_data[off] = v;
-        if (off < s->dlo) s->dlo = off;
-        if (off >= s->dhi) s->dhi = (uint16_t)(off + 1u);
-        VM__HIT(vm, VM_PATH_SET_HOT);
-        return VM_OK;
+/* One hot entry's test, written out per entry (-Os does not unroll). */
+#define VM__GET_FROM(e, bits)                                                  \
+    if (VM__IN_PAGE(vm, a, vm->hot[e].base) &&                                 \
+        (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof *v))) {    \
+        memcpy(v, vm->hot[e].data + off, sizeof *v);                           \
+        vm->hot_last = (uint8_t)(e);                                           \
+        VM__HIT(vm, VM_PATH_GET_HOT);                                          \
+        return VM_OK;                                                          \
     }
-    return vm__set_slow(vm, a, &v, 1);
-}
-
-/* Multi-byte typed access: inline when the value lies inside the hot page. */
+#define VM__SET_TO(e, bits)                                                    \
+    if (VM__IN_PAGE(vm, a, vm->hot[e].wbase) &&                                \
+        (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof v)) &&     \
+        vm__set_hot(vm, (e), off, &v, sizeof v))                               \
+        return VM_OK;
 #define VM__DEFINE_TYPED(bits)                                                 \
     VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
-        vm_addr_t off = a & vm->page_mask;                                     \
-        if (VM__IN_PAGE(vm, a, vm->hot_base) &&                   \
-            off <= (vm_addr_t)vm->page_mask + 1u - sizeof *v) {                \
-            memcpy(v, vm->hot_data + off, sizeof *v);                          \
-            VM__HIT(vm, VM_PATH_GET_HOT);                                  \
-            return VM_OK;                                                      \
-        }                                                                      \
+        uint16_t off = (uint16_t)(a & vm->page_mask);                          \
+        VM__GET_FROM(0, bits)                                                  \
+        VM__GET_FROM(1, bits)                                                  \
         return vm__get_slow(vm, a, v, sizeof *v);                              \
     }                                                                          \
-    VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v) \
+    VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v)  \
     {                                                                          \
-        vm_addr_t off = a & vm->page_mask;                                     \
-        if (VM__IN_PAGE(vm, a, vm->hot_wbase) &&                   \
-            off <= (vm_addr_t)vm->page_mask + 1u - sizeof v) {                 \
-            struct vm_slot *s = vm->hot_slot;                                  \
-            memcpy(vm->hot_data + off, &v, sizeof v);                          \
-            if (off < s->dlo) s->dlo = (uint16_t)off;                          \
-            if (off + sizeof v > s->dhi) s->dhi = (uint16_t)(off + sizeof v);  \
-            VM__HIT(vm, VM_PATH_SET_HOT);                                  \
-            return VM_OK;                                                      \
-        }                                                                      \
+        uint16_t off = (uint16_t)(a & vm->page_mask);                          \
+        VM__SET_TO(0, bits)                                                    \
+        VM__SET_TO(1, bits)                                                    \
         return vm__set_slow(vm, a, &v, sizeof v);                              \
     }
+VM__DEFINE_TYPED(8)
 VM__DEFINE_TYPED(16)
 VM__DEFINE_TYPED(32)
 #undef VM__DEFINE_TYPED
+#undef VM__GET_FROM
+#undef VM__SET_TO
 
 /* Whole structs (or any object): VM_GET(vm, addr, &s) / VM_SET(vm, addr, &s). */
 #define VM_GET(vm, addr, ptr) vm_read((vm), (ptr), (addr), sizeof *(ptr))

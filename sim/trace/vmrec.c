@@ -400,5 +400,5 @@ void vmrec_attach(struct vmrec *r, struct vm *vm)
 {
     vmrec__attached = r;
     vmrec__attached_vm = vm;
-    if (vm) vm->hot_base = vm->hot_wbase = VM_NO_PAGE; /* the inline accessors now always call */
+    if (vm) vm__cool(vm); /* the inline accessors now always call */
 }

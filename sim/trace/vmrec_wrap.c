@@ -51,7 +51,7 @@ static int watched(const struct vm *vm)
     return vmrec__attached && vmrec__depth == 0 && (!vmrec__attached_vm || vmrec__attached_vm == vm);
 }
 
-static void after(struct vm *vm) { vm->hot_base = vm->hot_wbase = VM_NO_PAGE; }
+static void after(struct vm *vm) { vm__cool(vm); }
 
 #define REAL(expr) (vmrec__depth++, rc = (expr), vmrec__depth--, rc)
 
