@@ -89,6 +89,7 @@ static void hot_before_touch(struct vm *vm)
     unsigned e;
     if (!IS(vm, VM_POLICY_LRU)) return;
     hot_settle(vm);
+    vm->hot_last = VM_NIL; /* consumed: the touch moves its own page */
     for (e = 0; e < VM_HOT_COUNT; e++)
         if (vm->hot[e].slot && (unsigned)(vm->hot[e].slot - vm->slots) != vm->head) {
             hot_clear(vm, e);
