@@ -27,8 +27,8 @@ const struct vm_platform vm_platforms[] = {
                                      a 512-byte SPDR loop ~820 us
                                      (forum.arduino.cc topic 126827) [D] */
         .xfer_ns = 60u,           /* 6.46 us - 4 x 1.6 us, same transaction [D] */
-        .hit_ns = 3319u,          /* 53 cycles, an unlocked 1-byte hot-page hit */
-        .miss_ns = 122488u,       /* 1960 cycles, the pager's own work on a miss
+        .hit_ns = 3694u,          /* 59 cycles, an unlocked 1-byte hot-page hit */
+        .miss_ns = 128019u,       /* 2048 cycles, the pager's own work on a miss
                                      (32 B page, sieve, backend transfer
                                      excluded); both measured on a simulated
                                      atmega328p: target/avr-cycles.txt */
