@@ -5,6 +5,7 @@
 #   test_vmbench.sh VMBENCH VMSIM
 set -euo pipefail
 vmbench=$1 vmsim=$2
+src=$(cd "$(dirname "$0")/../.." && pwd)
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { echo "ok: $*"; }
@@ -32,7 +33,7 @@ for p in b["points"]:
 json.dump(sc, open(f"{t}/same.json", "w"))
 P
 "$vmsim" "$t/same.json" --json "$t/s.json" --no-save --quiet
-python3 - "$t" <<'P'
+python3 - "$t" "$src" <<'P'
 import json, sys
 t = sys.argv[1]
 b = json.load(open(f"{t}/b.json"))["points"]
@@ -50,11 +51,15 @@ for p, r in zip(b, runs):
                      ("bytes_written", "bytes_written"), ("time_ns", "time_ns"), ("opt_misses", "opt_misses")]:
         assert p[k_b] == r[k_s], (p["index"], k_b, p[k_b], r[k_s])
 print("points checked:", len(b))
-# RAM cost uses the board's struct sizes (README size table: atmega328p
-# struct vm_slot 28 B, struct vm 154 B), not the desktop's.
+# RAM cost uses the board's struct sizes (the README size table's
+# atmega328p full row: struct vm_slot and struct vm), not the desktop's.
+import os, re
+readme = open(os.path.join(sys.argv[2], "README.md")).read()
+row = re.search(r"^\| atmega328p \| full \|(.*)$", readme, re.M).group(1).split("|")
+slot_b, vm_b = int(row[4]), int(row[5])
 for p in b:
     if p["backend"] == "sram-atmega328p":
-        assert p["ram_cost"] == p["page_size"] * p["page_count"] + 28 * p["page_count"] + 154, p
+        assert p["ram_cost"] == p["page_size"] * p["page_count"] + slot_b * p["page_count"] + vm_b, (p, slot_b, vm_b)
 P
 pass "vmbench points equal vmsim's"
 
