@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vmr_replay.h"
+#include "vms_units.h"
 #include "vmbench.h"
 
 int vmb_better(const struct sweep *sw, const struct point *a, const struct point *b)
@@ -77,14 +78,6 @@ void vmb_answer(const struct sweep *sw, struct answer *an)
 
 /* --------------------------------------------------------------- reports */
 
-static void fmt_time(char *buf, size_t n, uint64_t ns)
-{
-    if (ns >= 10000000000ull) snprintf(buf, n, "%.2f s", (double)ns / 1e9);
-    else if (ns >= 10000000ull) snprintf(buf, n, "%.1f ms", (double)ns / 1e6);
-    else if (ns >= 10000ull) snprintf(buf, n, "%.1f us", (double)ns / 1e3);
-    else snprintf(buf, n, "%llu ns", (unsigned long long)ns);
-}
-
 static double kib_s(const struct point *p)
 {
     return p->time_ns ? (double)p->access_bytes / 1024.0 / ((double)p->time_ns / 1e9) : 0;
@@ -93,7 +86,7 @@ static double kib_s(const struct point *p)
 void vmb_describe_short(const struct sweep *sw, const struct point *p, char *buf, size_t n)
 {
     char t[32];
-    if (sw->objective == OBJ_TIME) fmt_time(t, sizeof t, p->time_ns);
+    if (sw->objective == OBJ_TIME) vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
     else snprintf(t, sizeof t, "%.0f %s", vmb_objective(sw, p), sw->objective == OBJ_BYTES ? "B" : "misses");
     snprintf(buf, n, "%u x %u B %s, %s", p->page_count, p->page_size, vm_policy_name(p->policy), t);
 }
@@ -101,7 +94,7 @@ void vmb_describe_short(const struct sweep *sw, const struct point *p, char *buf
 static void describe(const struct sweep *sw, const struct point *p, char *buf, size_t n)
 {
     char t[32], opt[32] = "-";
-    fmt_time(t, sizeof t, p->time_ns);
+    vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
     if (p->has_opt) snprintf(opt, sizeof opt, "%llu", (unsigned long long)p->opt_misses);
     snprintf(buf, n, "%s, %u x %u B pages, %s: %s, %llu misses (optimum %s), %.1f KiB moved, %zu B of RAM",
              sw->backend_names[p->backend], p->page_count, p->page_size, vm_policy_name(p->policy), t,
@@ -123,7 +116,7 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
         const char *pre = (int)i == an->best ? green : !vmb_in_budget(sw, p) ? grey : "";
         char opt[24];
         if (!p->measured) continue;
-        fmt_time(t, sizeof t, p->time_ns);
+        vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
         if (p->has_opt) snprintf(opt, sizeof opt, "%llu", (unsigned long long)p->opt_misses);
         else snprintf(opt, sizeof opt, "-");
         fprintf(f, "%s%-18s %6u %5u %-6s %8zu %10llu %10s %8llu %11.1f %10s %10.1f%s%s\n", pre,
@@ -154,7 +147,7 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
             vmb_objective_names[sw->objective]);
     for (i = 0; i < an->npareto; i++) {
         const struct point *p = &sw->pts[an->pareto[i]];
-        fmt_time(t, sizeof t, p->time_ns);
+        vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
         fprintf(f, "  %6zu B  %-18s %2u x %4u B %-6s %s, %llu misses, %.1f KiB\n", p->ram_cost,
                 sw->backend_names[p->backend], p->page_count, p->page_size, vm_policy_name(p->policy), t,
                 (unsigned long long)p->misses, (double)(p->bytes_read + p->bytes_written) / 1024.0);
@@ -317,7 +310,7 @@ static void svg_cell(FILE *f, const struct svg_ctx *g, int bestp, int x, int y)
             x, y, cw, ch, col, p->page_count, p->page_size, vm_policy_name(p->policy), p->ram_cost);
     if (!vmb_in_budget(sw, p))
         fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#ffffff\" fill-opacity=\"0.62\"/>\n", x, y, cw, ch);
-    if (sw->objective == OBJ_TIME) fmt_time(t, sizeof t, p->time_ns);
+    if (sw->objective == OBJ_TIME) vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
     else snprintf(t, sizeof t, "%.0f%s", sw->objective == OBJ_BYTES ? v / 1024 : v,
                   sw->objective == OBJ_BYTES ? " KiB" : "");
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"%s\" font-size=\"11\">%s</text>\n",
@@ -384,8 +377,8 @@ static void svg_legend(FILE *f, const struct svg_ctx *g)
         fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"3\" height=\"12\" fill=\"%s\"/>\n", lx + 3 * k, ly, col);
     }
     if (sw->objective == OBJ_TIME) {
-        fmt_time(a, sizeof a, (uint64_t)g->lo);
-        fmt_time(z, sizeof z, (uint64_t)g->hi);
+        vms_fmt_time(a, sizeof a, (uint64_t)g->lo, VMS_TIME_SHORT);
+        vms_fmt_time(z, sizeof z, (uint64_t)g->hi, VMS_TIME_SHORT);
     } else {
         snprintf(a, sizeof a, "%.0f", g->lo);
         snprintf(z, sizeof z, "%.0f", g->hi);

@@ -134,7 +134,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 #endif
 
     ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
-    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1u))) return VM_ERR_INVAL;
+    if (!VM_PAGE_SIZE_OK(ps)) return VM_ERR_INVAL;
     for (shift = 0; (1u << shift) < ps; shift++) {}
 
     pool = cfg->pool_size ? cfg->pool_size : cfg->backend->size;

@@ -72,6 +72,11 @@ typedef VM_COUNT_T vm_count_t;
 
 #define VM_PAGE_SIZE_MIN 16u
 #define VM_PAGE_SIZE_MAX 4096u
+/* Nonzero when ps (any unsigned integer type) is a page size vm_init accepts:
+ * a power of two from VM_PAGE_SIZE_MIN to VM_PAGE_SIZE_MAX. The one geometry
+ * check: the tools and the scenario loader use it too. */
+#define VM_PAGE_SIZE_OK(ps) \
+    ((ps) >= VM_PAGE_SIZE_MIN && (ps) <= VM_PAGE_SIZE_MAX && ((ps) & ((ps) - 1u)) == 0)
 #define VM_PAGE_COUNT_MAX 254u
 
 /* Error codes. Every function that can fail returns one of these. */

@@ -619,7 +619,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     }
     const struct vmr_pager_desc *pd = &cfg->pager;
     unsigned ps = pd->page_size, pc = pd->page_count;
-    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1))) {
+    if (!VM_PAGE_SIZE_OK(ps)) {
         snprintf(err, errlen, "page_size %u: must be a power of two from %u to %u", ps,
                  VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
         goto fail;

@@ -9,6 +9,7 @@
  * (OPT is a stack algorithm; vmt_opt_misses does all counts at once).
  */
 #include "vms_matrix.h"
+#include "vms_units.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -245,28 +246,6 @@ static double throughput_kib(const struct vmr_counters *c)
     return (double)(c->access_read + c->access_written) / 1024.0 / ((double)c->time_ns * 1e-9);
 }
 
-static void fmt_time(char *out, size_t n, uint64_t ns)
-{
-    if (ns == 0)
-        snprintf(out, n, "0");
-    else if (ns < 1000000u)
-        snprintf(out, n, "%.1f us", (double)ns / 1e3);
-    else if (ns < 1000000000u)
-        snprintf(out, n, "%.1f ms", (double)ns / 1e6);
-    else
-        snprintf(out, n, "%.2f s", (double)ns / 1e9);
-}
-
-static void fmt_count(char *out, size_t n, uint64_t v)
-{
-    if (v < 100000u)
-        snprintf(out, n, "%llu", (unsigned long long)v);
-    else if (v < 100000000u)
-        snprintf(out, n, "%.1fk", (double)v / 1e3);
-    else
-        snprintf(out, n, "%.1fM", (double)v / 1e6);
-}
-
 int vms_report_table(FILE *f, const struct vms_scenario *sc, const struct vms_result *res,
                      int colour)
 {
@@ -291,14 +270,14 @@ int vms_report_table(FILE *f, const struct vms_scenario *sc, const struct vms_re
         const struct vms_run *r = x->run;
         const struct vmr_counters *c = &x->r.total;
         char ops[16], mis[16], opt[16], wbk[16], tm[24], thr[24], tr[16];
-        fmt_count(ops, sizeof ops, c->ops);
-        fmt_count(mis, sizeof mis, c->misses);
+        vms_fmt_count(ops, sizeof ops, c->ops);
+        vms_fmt_count(mis, sizeof mis, c->misses);
         if (x->has_opt)
-            fmt_count(opt, sizeof opt, x->opt_misses);
+            vms_fmt_count(opt, sizeof opt, x->opt_misses);
         else
             snprintf(opt, sizeof opt, "-");
-        fmt_count(wbk, sizeof wbk, c->writebacks);
-        fmt_time(tm, sizeof tm, c->time_ns);
+        vms_fmt_count(wbk, sizeof wbk, c->writebacks);
+        vms_fmt_time(tm, sizeof tm, c->time_ns, VMS_TIME_TABLE);
         if (c->time_ns)
             snprintf(thr, sizeof thr, "%.1f", throughput_kib(c));
         else

@@ -317,7 +317,7 @@ static const char *const pager_keys[] = {"page_size",   "page_count",  "ram_budg
 
 static int check_geometry(struct ctx *c, const char *path, uint64_t ps, uint64_t pc)
 {
-    if (ps < VM_PAGE_SIZE_MIN || ps > VM_PAGE_SIZE_MAX || (ps & (ps - 1)))
+    if (!VM_PAGE_SIZE_OK(ps))
         return perr(c, path, "page_size %llu: expected a power of two from %u to %u",
                     (unsigned long long)ps, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
     if (pc < 1 || pc > VM_PAGE_COUNT_MAX)
@@ -432,7 +432,7 @@ static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const ch
     join(p, sizeof p, path, "page_size");
     if (uint_list(c, js, p, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, sizes, &ns)) return -1;
     for (int i = 0; i < ns; i++)
-        if (sizes[i] & (sizes[i] - 1))
+        if (!VM_PAGE_SIZE_OK(sizes[i]))
             return perr(c, p, "expected a power of two from %u to %u, got %llu",
                         VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, (unsigned long long)sizes[i]);
     if (jb && jc) return perr(c, path, "give either \"page_count\" or \"ram_budget\", not both");

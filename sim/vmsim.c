@@ -309,7 +309,7 @@ static int parse_geometry(const struct opts *o, struct vmr_pager_desc *p)
     p->page_count = 4;
     p->policy = VM_DEFAULT_POLICY;
     if (o->page_size) {
-        if (parse_uint_arg(o->page_size, VM_PAGE_SIZE_MAX, &v) || v < VM_PAGE_SIZE_MIN || (v & (v - 1)))
+        if (parse_uint_arg(o->page_size, VM_PAGE_SIZE_MAX, &v) || !VM_PAGE_SIZE_OK(v))
             return usage_error("--page-size: expected a power of two from 16 to 4096, got \"%s\"", o->page_size);
         p->page_size = (uint16_t)v;
     }
@@ -405,7 +405,7 @@ static int cmd_bench(const struct opts *o)
     }
     unsigned long long ps = 64;
     if (o->page_size &&
-        (parse_uint_arg(o->page_size, VM_PAGE_SIZE_MAX, &ps) || ps < 16 || (ps & (ps - 1))))
+        (parse_uint_arg(o->page_size, VM_PAGE_SIZE_MAX, &ps) || !VM_PAGE_SIZE_OK(ps)))
         return usage_error("--page-size: expected a power of two from 16 to 4096, got \"%s\"", o->page_size);
     struct vmt_open_opts topts;
     memset(&topts, 0, sizeof topts);
@@ -486,13 +486,9 @@ static int cmd_convert(const struct opts *o)
                                : usage_error("--page-size: bad number \"%s\"", idb);
         topts.id_bytes = (uint32_t)v;
     }
-    char err[256];
-    if (vmt_convert(o->pos[0], o->from ? o->from : o->format, o->pos[1], o->to, &topts, err,
-                    sizeof err) < 0) {
-        fprintf(stderr, "vmsim: %s\n", err);
-        return EXIT_USAGE;
-    }
-    return 0;
+    /* an alias of `vmtrace convert`, with vmsim's option names and exit statuses */
+    return vmt_cmd_convert("vmsim", o->pos[0], o->from ? o->from : o->format, o->pos[1], o->to, &topts,
+                           EXIT_USAGE);
 }
 
 static int cmd_gen(const struct opts *o)
@@ -501,25 +497,9 @@ static int cmd_gen(const struct opts *o)
     unsigned long long n = 0;
     if (o->ops && parse_uint_arg(o->ops, ~0ull, &n))
         return usage_error("--ops: bad number \"%s\"", o->ops);
-    char err[256];
-    struct vmt_source *s = vmt_open_ops(o->pos[0], o->from ? o->from : o->format, NULL, n, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vmsim: %s\n", err);
-        return EXIT_USAGE;
-    }
-    if (n && vmt_info(s)->op_count && vmt_info(s)->op_count < n) {
-        fprintf(stderr, "vmsim: %s: %llu ops, fewer than --ops %llu (only generators are lengthened)\n",
-                o->pos[0], (unsigned long long)vmt_info(s)->op_count, n);
-        vmt_close(s);
-        return EXIT_USAGE;
-    }
-    int rc = vmt_write_source(s, o->pos[1], o->to, NULL, n, err, sizeof err);
-    vmt_close(s);
-    if (rc < 0) {
-        fprintf(stderr, "vmsim: %s\n", err);
-        return EXIT_WRITE;
-    }
-    return 0;
+    /* an alias of `vmtrace gen`, with vmsim's option names and exit statuses */
+    return vmt_cmd_gen("vmsim", o->pos[0], o->from ? o->from : o->format, o->pos[1], o->to, NULL, n,
+                       EXIT_USAGE, EXIT_WRITE);
 }
 
 int main(int argc, char **argv)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vm_rng.h"
+
 /* Card profiles ([D] = derived here from sourced numbers).
  *
  * typical: an SdFat-era card on an Uno.
@@ -59,26 +61,16 @@ enum {
     P_STOP_NBR
 };
 
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ull;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
-
 static uint32_t uniform(struct vm_sd_model *m, uint32_t lo, uint32_t hi)
 {
     if (hi <= lo) return lo;
-    return lo + (uint32_t)((rng_next(&m->rng) >> 16) % ((uint64_t)hi - lo + 1u));
+    return lo + (uint32_t)((vm_rng_xorshift64s(&m->rng) >> 16) % ((uint64_t)hi - lo + 1u));
 }
 
 static int chance(struct vm_sd_model *m, uint32_t ppm)
 {
     if (ppm == 0) return 0;
-    return (rng_next(&m->rng) >> 32) % 1000000u < ppm;
+    return (vm_rng_xorshift64s(&m->rng) >> 32) % 1000000u < ppm;
 }
 
 static void lat_add(struct vm_sd_lat *l, uint64_t ns)
@@ -93,7 +85,7 @@ static uint8_t flip(struct vm_sd_model *m, uint8_t b)
 {
     uint64_t r;
     if (m->flip_ppm == 0) return b;
-    r = rng_next(&m->rng);
+    r = vm_rng_xorshift64s(&m->rng);
     if ((r >> 32) % 1000000u < m->flip_ppm) {
         m->flips++;
         b ^= (uint8_t)(1u << (r & 7u));

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "vm.h"
+#include "vm_rng.h"
 
 static const struct vm_serial_profile profiles[] = {
     /* name        rate      bits pkt ovh ign flush */
@@ -37,11 +38,7 @@ const struct vm_serial_profile *vm_serial_profile_find(const char *name)
 
 static uint64_t rnd(struct vm_serial_link *l)
 {
-    /* splitmix64 */
-    uint64_t z = (l->rng += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return vm_rng_splitmix64(&l->rng);
 }
 
 static int chance(struct vm_serial_link *l, uint16_t p)

@@ -6,25 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm_rng.h"
+
 #define EDIO 0x3Bu /* DS20005142, instruction set */
 #define EQIO 0x38u
-
-/* xorshift64*: a small seeded generator; the same seed gives the same run. */
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ull;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
 
 static uint8_t maybe_flip(struct vm_sram_model *m, uint8_t b)
 {
     uint64_t r;
     if (m->flip_ppm == 0) return b;
-    r = rng_next(&m->rng);
+    r = vm_rng_xorshift64s(&m->rng);
     if ((r >> 32) % 1000000u < m->flip_ppm) {
         m->flips++;
         b ^= (uint8_t)(1u << (r & 7u));

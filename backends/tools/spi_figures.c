@@ -26,6 +26,7 @@
 #include "vm_sd_model.h"
 #include "vm_simbus.h"
 #include "vm_sram.h"
+#include "vm_rng.h"
 #include "vm_sram_model.h"
 
 #define PAGE 1024u
@@ -53,8 +54,7 @@ static double wall(void)
 
 static uint64_t rnd(uint64_t *s)
 {
-    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
-    return *s >> 33;
+    return vm_rng_lcg64(s) >> 33;
 }
 
 static void die(const char *what, int err)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm_rng.h"
 #include "vmtrace.h"
 
 /* Largest pool any trace may declare (the replay engine's limit). */
@@ -116,7 +117,7 @@ static inline uint64_t vmt_get_le(const uint8_t *p, unsigned n)
 }
 
 /* Deterministic PRNG (xoshiro256**, seeded by splitmix64). */
-struct vmt_rng { uint64_t s[4]; };
+struct vmt_rng { struct vm_rng256 g; };
 void vmt_rng_seed(struct vmt_rng *r, uint64_t seed);
 uint64_t vmt_rng_next(struct vmt_rng *r);
 /* Uniform in [0, n), n > 0, without modulo bias. */

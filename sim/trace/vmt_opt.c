@@ -273,76 +273,95 @@ static size_t read_block(FILE *f, size_t rsize, uint64_t nrec, uint64_t k, void 
     return fread(buf, rsize, (size_t)cnt, f) == (size_t)cnt ? (size_t)cnt : 0;
 }
 
-int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n,
-                   uint64_t *misses, char *err, size_t errlen)
+/* One optimum run: the page counts asked for, and optionally a timeline
+ * (misses for tl_count pages, cumulative at the end of every bucket of
+ * tl_bucket ops). */
+struct opt_run {
+    struct vmt_source *s;
+    uint32_t page_size, bounce_size, maxc;
+    const uint32_t *counts;
+    size_t n;
+    uint64_t *misses;
+    uint32_t tl_count;
+    uint64_t tl_bucket;
+    uint64_t *bend; /* touch index at each bucket's end */
+    size_t nb, capb;
+    uint32_t *cum;  /* misses at each bucket's end */
+    uint64_t tl_total;
+    struct opt_pass1 o;
+    FILE *b;        /* pass 2's output: touches back to front, with next-use distances */
+    char *err;
+    size_t errlen;
+};
+
+static int bucket_end(struct opt_run *r)
 {
-    return vmt_opt_misses_bounce(s, page_size, 0, counts, n, misses, err, errlen);
+    if (r->nb == r->capb) {
+        size_t cap = r->capb ? r->capb * 2 : 1024;
+        uint64_t *b = realloc(r->bend, cap * sizeof *b);
+        if (!b) return -1;
+        r->bend = b;
+        r->capb = cap;
+    }
+    r->bend[r->nb++] = r->o.touches;
+    return 0;
 }
 
-int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
-                          const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen)
+/* Pass 1: touches -> dense ids in temporary file A (r->o.a, flushed). */
+static int opt_pass1(struct opt_run *r)
 {
-    struct opt_pass1 o;
-    struct vmt_heap *h = NULL;
+    struct vmt_source *s = r->s;
+    struct vmt_heap *h = vmt_heap_new(4, s->info.pool_size, 4);
     struct vmt_op op;
-    FILE *b = NULL;
-    uint32_t *abuf = NULL, (*bbuf)[2] = NULL, *sid = NULL;
-    uint64_t *last = NULL, *snext = NULL, *hist = NULL, nblk, k, t;
-    uint32_t maxc = 0, depth = 0;
-    size_t i, bn;
+    uint64_t ops = 0;
     int rc, ret = -1;
-
-    memset(&o, 0, sizeof o);
-    if (page_size < 1 || (page_size & (page_size - 1)))
-        return vmt_errf(err, errlen, "%s: page size %lu is not a power of two", s->path, (unsigned long)page_size);
-    for (i = 0; i < n; i++) {
-        if (counts[i] < 1 || counts[i] > 65535)
-            return vmt_errf(err, errlen, "page count %lu out of range 1..65535", (unsigned long)counts[i]);
-        if (counts[i] > maxc) maxc = counts[i];
-    }
-    if (vmt_rewind(s) < 0) return vmt_errf(err, errlen, "%s", vmt_error(s));
-    h = vmt_heap_new(4, s->info.pool_size, 4);
-    if (h) vmt_heap_set_bounce(h, bounce_size);
-    o.a = tmpfile();
-    b = tmpfile();
-    o.buf = malloc(OPT_BLK * sizeof *o.buf);
-    bbuf = malloc(OPT_BLK * sizeof *bbuf);
-    if (!h || !o.a || !b || !o.buf || !bbuf) {
-        vmt_errf(err, errlen, "OPT: cannot create temporary files or out of memory");
+    if (!h || !r->o.a || !r->o.buf) {
+        vmt_errf(r->err, r->errlen, "OPT: cannot create temporary files or out of memory");
         goto out;
     }
-    /* Pass 1: touches -> dense ids in A. */
+    vmt_heap_set_bounce(h, r->bounce_size);
     while ((rc = vmt_next(s, &op)) == 1) {
-        if (vmt_touches(h, &op, page_size, opt_touch, &o) < 0) {
-            vmt_errf(err, errlen, "%s: op %llu: allocation %u is not live (or did not fit)", s->path,
-                     (unsigned long long)(o.touches), op.region ? op.region : op.src_region);
+        if (vmt_touches(h, &op, r->page_size, opt_touch, &r->o) < 0) {
+            vmt_errf(r->err, r->errlen, "%s: op %llu: allocation %u is not live (or did not fit)", s->path,
+                     (unsigned long long)(r->o.touches), op.region ? op.region : op.src_region);
             goto out;
         }
-        if (o.failed) break;
+        if (r->o.failed) break;
+        if (r->tl_bucket && ++ops % r->tl_bucket == 0 && bucket_end(r) < 0) r->o.failed = 1;
     }
     if (rc < 0) {
-        vmt_errf(err, errlen, "%s", vmt_error(s));
+        vmt_errf(r->err, r->errlen, "%s", vmt_error(s));
         goto out;
     }
-    if (o.n && fwrite(o.buf, sizeof *o.buf, o.n, o.a) != o.n) o.failed = 1;
-    if (o.failed || fflush(o.a) != 0) {
-        vmt_errf(err, errlen, "OPT: temporary file write failed or out of memory");
+    if (r->tl_bucket && !r->o.failed && bucket_end(r) < 0) r->o.failed = 1; /* the partial last bucket */
+    if (r->o.n && fwrite(r->o.buf, sizeof *r->o.buf, r->o.n, r->o.a) != r->o.n) r->o.failed = 1;
+    if (r->o.failed || fflush(r->o.a) != 0) {
+        vmt_errf(r->err, r->errlen, "OPT: temporary file write failed or out of memory");
         goto out;
     }
-    abuf = o.buf;
-    o.buf = NULL;
-    /* Pass 2: backward over A, next-use distances, B written back to front. */
-    last = malloc((o.map.count ? o.map.count : 1) * sizeof *last);
+    ret = 0;
+out:
+    vmt_heap_free(h);
+    return ret;
+}
+
+/* Pass 2: backward over A, the next-use distance of each touch; B (r->b) is
+ * written back to front, so it holds the touches in reverse. */
+static int opt_pass2(struct opt_run *r, uint32_t *abuf, uint32_t (*bbuf)[2])
+{
+    uint64_t *last = malloc((r->o.map.count ? r->o.map.count : 1) * sizeof *last);
+    uint64_t nblk = (r->o.touches + OPT_BLK - 1) / OPT_BLK, k;
+    size_t i, bn;
+    int ret = -1;
     if (!last) {
-        vmt_errf(err, errlen, "OPT: out of memory");
-        goto out;
+        vmt_errf(r->err, r->errlen, "OPT: out of memory");
+        return -1;
     }
-    for (i = 0; i < o.map.count; i++) last[i] = UINT64_MAX;
-    nblk = (o.touches + OPT_BLK - 1) / OPT_BLK;
+    for (i = 0; i < r->o.map.count; i++) last[i] = UINT64_MAX;
     for (k = nblk; k-- > 0;) {
-        bn = read_block(o.a, sizeof *abuf, o.touches, k, abuf);
+        bn = read_block(r->o.a, sizeof *abuf, r->o.touches, k, abuf);
         if (!bn) {
-            vmt_errf(err, errlen, "OPT: temporary file read failed");
+            vmt_errf(r->err, r->errlen, "OPT: temporary file read failed");
             goto out;
         }
         for (i = bn; i-- > 0;) {
@@ -358,96 +377,212 @@ int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bou
                 last[id] = now;
             }
         }
-        if (fwrite(bbuf, sizeof *bbuf, bn, b) != bn) {
-            vmt_errf(err, errlen, "OPT: temporary file write failed");
+        if (fwrite(bbuf, sizeof *bbuf, bn, r->b) != bn) {
+            vmt_errf(r->err, r->errlen, "OPT: temporary file write failed");
             goto out;
         }
     }
-    if (fflush(b) != 0) {
-        vmt_errf(err, errlen, "OPT: temporary file write failed");
+    if (fflush(r->b) != 0) {
+        vmt_errf(r->err, r->errlen, "OPT: temporary file write failed");
         goto out;
-    }
-    free(last);
-    last = NULL;
-    /* Pass 3: forward in time, the OPT stack. */
-    sid = malloc(maxc * sizeof *sid);
-    snext = malloc(maxc * sizeof *snext);
-    hist = calloc((size_t)maxc + 1, sizeof *hist); /* hist[d]: found at depth d; hist[maxc]: not in the stack */
-    if (!sid || !snext || !hist) {
-        vmt_errf(err, errlen, "OPT: out of memory");
-        goto out;
-    }
-    t = 0;
-    for (k = nblk; k-- > 0;) {
-        bn = read_block(b, sizeof *bbuf, o.touches, k, bbuf);
-        if (!bn) {
-            vmt_errf(err, errlen, "OPT: temporary file read failed");
-            goto out;
-        }
-        for (i = bn; i-- > 0; t++) {
-            uint32_t id = bbuf[i][0], d, carry_id;
-            uint64_t nu, carry_nu;
-            if (id == OPT_INVAL) {
-                depth = 0;
-                continue;
-            }
-            nu = bbuf[i][1] == OPT_NEVER ? UINT64_MAX : t + bbuf[i][1];
-            for (d = 0; d < depth && sid[d] != id; d++) {}
-            hist[d < depth ? d : maxc]++;
-            if (d == 0 && depth > 0) {
-                snext[0] = nu;
-                continue;
-            }
-            /* New top; the displaced entries sink, the nearer next use staying higher. */
-            carry_id = depth ? sid[0] : id;
-            carry_nu = depth ? snext[0] : nu;
-            sid[0] = id;
-            snext[0] = nu;
-            if (depth == 0) {
-                depth = 1;
-                continue;
-            }
-            {
-                uint32_t j, stop = d < depth ? d : depth;
-                for (j = 1; j < stop; j++) {
-                    if (snext[j] > carry_nu) { /* the stacked one is farther: it sinks */
-                        uint32_t ti = sid[j];
-                        uint64_t tn = snext[j];
-                        sid[j] = carry_id;
-                        snext[j] = carry_nu;
-                        carry_id = ti;
-                        carry_nu = tn;
-                    }
-                }
-                if (d < depth) {
-                    sid[d] = carry_id;
-                    snext[d] = carry_nu;
-                } else if (depth < maxc) {
-                    sid[depth] = carry_id;
-                    snext[depth] = carry_nu;
-                    depth++;
-                }
-            }
-        }
-    }
-    for (i = 0; i < n; i++) {
-        uint64_t m = hist[maxc];
-        uint32_t d;
-        for (d = counts[i]; d < maxc; d++) m += hist[d];
-        misses[i] = m;
     }
     ret = 0;
 out:
-    if (o.a) fclose(o.a);
-    if (b) fclose(b);
-    vmt_map_clear(&o.map);
-    vmt_heap_free(h);
-    free(o.buf);
+    free(last);
+    return ret;
+}
+
+struct opt_stack {
+    uint32_t *sid;   /* pages by priority: the top c are an OPT cache of c pages */
+    uint64_t *snext; /* their next uses */
+    uint32_t depth, maxc;
+};
+
+/* One touch of page id (next use nu) on the OPT stack; returns the depth it
+ * was found at, or maxc when it was not in the stack. */
+static uint32_t opt_stack_touch(struct opt_stack *st, uint32_t id, uint64_t nu)
+{
+    uint32_t d, j, stop, carry_id, found;
+    uint64_t carry_nu;
+    for (d = 0; d < st->depth && st->sid[d] != id; d++) {}
+    found = d < st->depth ? d : st->maxc;
+    if (d == 0 && st->depth > 0) {
+        st->snext[0] = nu;
+        return found;
+    }
+    /* New top; the displaced entries sink, the nearer next use staying higher. */
+    carry_id = st->depth ? st->sid[0] : id;
+    carry_nu = st->depth ? st->snext[0] : nu;
+    st->sid[0] = id;
+    st->snext[0] = nu;
+    if (st->depth == 0) {
+        st->depth = 1;
+        return found;
+    }
+    stop = d < st->depth ? d : st->depth;
+    for (j = 1; j < stop; j++) {
+        if (st->snext[j] > carry_nu) { /* the stacked one is farther: it sinks */
+            uint32_t ti = st->sid[j];
+            uint64_t tn = st->snext[j];
+            st->sid[j] = carry_id;
+            st->snext[j] = carry_nu;
+            carry_id = ti;
+            carry_nu = tn;
+        }
+    }
+    if (d < st->depth) {
+        st->sid[d] = carry_id;
+        st->snext[d] = carry_nu;
+    } else if (st->depth < st->maxc) {
+        st->sid[st->depth] = carry_id;
+        st->snext[st->depth] = carry_nu;
+        st->depth++;
+    }
+    return found;
+}
+
+/* Pass 3: over B backward (forward in time), the OPT stack; hist[d]: touches
+ * found at depth d, hist[maxc]: not in the stack. */
+static int opt_pass3(struct opt_run *r, uint32_t (*bbuf)[2], uint64_t *hist)
+{
+    struct opt_stack st;
+    uint64_t nblk = (r->o.touches + OPT_BLK - 1) / OPT_BLK, k, t = 0, tl_miss = 0;
+    size_t i, bn, bk = 0;
+    st.sid = malloc(r->maxc * sizeof *st.sid);
+    st.snext = malloc(r->maxc * sizeof *st.snext);
+    st.depth = 0;
+    st.maxc = r->maxc;
+    if (!st.sid || !st.snext) {
+        free(st.sid);
+        free(st.snext);
+        return vmt_errf(r->err, r->errlen, "OPT: out of memory");
+    }
+    for (k = nblk; k-- > 0;) {
+        bn = read_block(r->b, sizeof *bbuf, r->o.touches, k, bbuf);
+        if (!bn) {
+            free(st.sid);
+            free(st.snext);
+            return vmt_errf(r->err, r->errlen, "OPT: temporary file read failed");
+        }
+        for (i = bn; i-- > 0; t++) {
+            uint32_t id = bbuf[i][0], d;
+            while (bk < r->nb && r->bend[bk] == t) r->cum[bk++] = (uint32_t)tl_miss;
+            if (id == OPT_INVAL) {
+                st.depth = 0;
+                continue;
+            }
+            d = opt_stack_touch(&st, id, bbuf[i][1] == OPT_NEVER ? UINT64_MAX : t + bbuf[i][1]);
+            hist[d]++;
+            if (d >= r->tl_count) tl_miss++;
+        }
+    }
+    while (bk < r->nb) r->cum[bk++] = (uint32_t)tl_miss;
+    r->tl_total = tl_miss;
+    free(st.sid);
+    free(st.snext);
+    return 0;
+}
+
+/* Runs the three passes for r (counts, misses and the timeline fields set). */
+static int opt_run(struct opt_run *r)
+{
+    uint32_t *abuf = NULL, (*bbuf)[2] = NULL;
+    uint64_t *hist = NULL;
+    size_t i;
+    int ret = -1;
+    if (r->page_size < 1 || (r->page_size & (r->page_size - 1)))
+        return vmt_errf(r->err, r->errlen, "%s: page size %lu is not a power of two", r->s->path,
+                        (unsigned long)r->page_size);
+    r->maxc = r->tl_count;
+    for (i = 0; i < r->n; i++) {
+        if (r->counts[i] < 1 || r->counts[i] > 65535)
+            return vmt_errf(r->err, r->errlen, "page count %lu out of range 1..65535", (unsigned long)r->counts[i]);
+        if (r->counts[i] > r->maxc) r->maxc = r->counts[i];
+    }
+    if (vmt_rewind(r->s) < 0) return vmt_errf(r->err, r->errlen, "%s", vmt_error(r->s));
+    r->o.a = tmpfile();
+    r->b = tmpfile();
+    r->o.buf = malloc(OPT_BLK * sizeof *r->o.buf);
+    bbuf = malloc(OPT_BLK * sizeof *bbuf);
+    if (!r->b || !bbuf) {
+        vmt_errf(r->err, r->errlen, "OPT: cannot create temporary files or out of memory");
+        goto out;
+    }
+    if (opt_pass1(r) < 0) goto out;
+    abuf = r->o.buf;
+    r->o.buf = NULL;
+    if (opt_pass2(r, abuf, bbuf) < 0) goto out;
+    /* hist[d]: found at depth d; hist[maxc]: not in the stack */
+    hist = calloc((size_t)r->maxc + 1, sizeof *hist);
+    if (r->nb) r->cum = malloc(r->nb * sizeof *r->cum);
+    if (!hist || (r->nb && !r->cum)) {
+        vmt_errf(r->err, r->errlen, "OPT: out of memory");
+        goto out;
+    }
+    if (opt_pass3(r, bbuf, hist) < 0) goto out;
+    for (i = 0; i < r->n; i++) {
+        uint64_t m = hist[r->maxc];
+        uint32_t d;
+        for (d = r->counts[i]; d < r->maxc; d++) m += hist[d];
+        r->misses[i] = m;
+    }
+    ret = 0;
+out:
+    if (r->o.a) fclose(r->o.a);
+    if (r->b) fclose(r->b);
+    vmt_map_clear(&r->o.map);
+    free(r->o.buf);
     free(abuf);
     free(bbuf);
-    free(last);
-    free(sid);
-    free(snext);
     free(hist);
+    free(r->bend);
+    r->bend = NULL;
     return ret;
+}
+
+int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n,
+                   uint64_t *misses, char *err, size_t errlen)
+{
+    return vmt_opt_misses_bounce(s, page_size, 0, counts, n, misses, err, errlen);
+}
+
+int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
+                          const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen)
+{
+    struct opt_run r;
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.page_size = page_size;
+    r.bounce_size = bounce_size;
+    r.counts = counts;
+    r.n = n;
+    r.misses = misses;
+    r.err = err;
+    r.errlen = errlen;
+    return opt_run(&r);
+}
+
+int vmt_opt_timeline(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size, uint32_t count,
+                     uint64_t bucket_ops, uint32_t **cum, size_t *len, uint64_t *total, char *err,
+                     size_t errlen)
+{
+    struct opt_run r;
+    if (count < 1 || count > 65535)
+        return vmt_errf(err, errlen, "page count %lu out of range 1..65535", (unsigned long)count);
+    memset(&r, 0, sizeof r);
+    r.s = s;
+    r.page_size = page_size;
+    r.bounce_size = bounce_size;
+    r.tl_count = count;
+    r.tl_bucket = bucket_ops ? bucket_ops : 1;
+    r.err = err;
+    r.errlen = errlen;
+    if (opt_run(&r) < 0) {
+        free(r.cum);
+        return -1;
+    }
+    *cum = r.cum;
+    *len = r.nb;
+    *total = r.tl_total;
+    return 0;
 }

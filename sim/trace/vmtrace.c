@@ -151,31 +151,10 @@ void vmt_map_clear(struct vmt_map *m)
 
 /* ---- PRNG --------------------------------------------------------------- */
 
-void vmt_rng_seed(struct vmt_rng *r, uint64_t seed)
-{
-    int i;
-    for (i = 0; i < 4; i++) {
-        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        r->s[i] = z ^ (z >> 31);
-    }
-}
+/* xoshiro256** seeded by splitmix64 (backends/rng/vm_rng.h). */
+void vmt_rng_seed(struct vmt_rng *r, uint64_t seed) { vm_rng256_seed(&r->g, seed); }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t vmt_rng_next(struct vmt_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return res;
-}
+uint64_t vmt_rng_next(struct vmt_rng *r) { return vm_rng256_next(&r->g); }
 
 uint64_t vmt_rng_below(struct vmt_rng *r, uint64_t n)
 {

@@ -176,6 +176,14 @@ int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *cou
  * vmt_opt_misses: the page size, vmsim's default). */
 int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
                           const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen);
+/* The same optimum over time, for one page count (1..65535): (*cum)[b] is the
+ * number of misses in the first (b+1) x bucket_ops ops; the last of the *len
+ * entries covers every op (its bucket may be partial, and repeat the one
+ * before). *cum is malloc'd; *total is the whole trace's count. The live view
+ * reads its timeline from here. */
+int vmt_opt_timeline(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size, uint32_t count,
+                     uint64_t bucket_ops, uint32_t **cum, size_t *len, uint64_t *total, char *err,
+                     size_t errlen);
 /* in_format/out_format NULL: detect from the file (input) or the extension (output:
  * .vmt/.bin binary, .json, .din, .txt). */
 int vmt_convert(const char *in, const char *in_format, const char *out, const char *out_format, const struct vmt_open_opts *opts, char *err, size_t errlen);
@@ -197,6 +205,17 @@ int vmt_writer_close(struct vmt_writer *w, char *err, size_t errlen);
  * and `vmsim gen` use, after vmt_open_ops. */
 int vmt_write_source(struct vmt_source *s, const char *out, const char *out_format,
                      const struct vmt_open_opts *opts, uint64_t max_ops, char *err, size_t errlen);
+
+/* The gen and convert commands, shared by `vmtrace gen/convert` and their
+ * aliases `vmsim gen/convert` (each program parses its own options and keeps
+ * its own exit statuses). Messages go to stderr as "PROG: ...". Return 0, or
+ * bad_status (an input that cannot be read, too few ops) or write_status (the
+ * output could not be written). */
+int vmt_cmd_gen(const char *prog, const char *spec, const char *in_format, const char *out,
+                const char *out_format, const struct vmt_open_opts *opts, uint64_t ops,
+                int bad_status, int write_status);
+int vmt_cmd_convert(const char *prog, const char *in, const char *in_format, const char *out,
+                    const char *out_format, const struct vmt_open_opts *opts, int fail_status);
 /* Format name guessed from a file name's extension, or NULL. */
 const char *vmt_format_from_name(const char *path);
 

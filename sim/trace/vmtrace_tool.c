@@ -126,45 +126,20 @@ static double now_s(void)
 
 static int cmd_gen(struct args *a)
 {
-    char err[600];
-    struct vmt_source *s;
-    int rc;
     if (a->npos != 2) {
         fprintf(stderr, "vmtrace gen: expected SPEC.json OUT\n");
         return 2;
     }
-    s = vmt_open_ops(a->pos[0], "json", &a->opts, a->ops, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 2;
-    }
-    if (a->ops && vmt_info(s)->op_count && vmt_info(s)->op_count < a->ops) {
-        fprintf(stderr, "vmtrace: %s: %llu ops, fewer than --ops %llu (only generators are lengthened)\n",
-                a->pos[0], (unsigned long long)vmt_info(s)->op_count, (unsigned long long)a->ops);
-        vmt_close(s);
-        return 2;
-    }
-    rc = vmt_write_source(s, a->pos[1], a->out_format, &a->opts, a->ops, err, sizeof err);
-    vmt_close(s);
-    if (rc < 0) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
-    }
-    return 0;
+    return vmt_cmd_gen("vmtrace", a->pos[0], "json", a->pos[1], a->out_format, &a->opts, a->ops, 2, 1);
 }
 
 static int cmd_convert(struct args *a)
 {
-    char err[600];
     if (a->npos != 2) {
         fprintf(stderr, "vmtrace convert: expected IN OUT\n");
         return 2;
     }
-    if (vmt_convert(a->pos[0], a->in_format, a->pos[1], a->out_format, &a->opts, err, sizeof err) < 0) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 1;
-    }
-    return 0;
+    return vmt_cmd_convert("vmtrace", a->pos[0], a->in_format, a->pos[1], a->out_format, &a->opts, 1);
 }
 
 static int cmd_info(struct args *a)

@@ -26,7 +26,6 @@
 
 #define VMV_HIST 512     /* buckets kept for the scrolling plots */
 #define VMV_HEAT_MAX (1u << 22) /* heat cells at most; more pages share a cell */
-#define VMV_OPT_TOUCH_MAX 8000000u /* no OPT timeline beyond this many touches */
 
 enum vmv_touch { VMV_NONE = 0, VMV_HIT = 1, VMV_MISS = 2 };
 
@@ -127,14 +126,5 @@ int vmv_model_live(const struct vmv_model *m);
 const struct vmv_bucket *vmv_hist(const struct vmv_run *r, unsigned i);
 /* Misses at the optimum over the ops replayed so far, or 0 without a timeline. */
 uint64_t vmv_opt_so_far(const struct vmv_run *r);
-
-/* Misses at the optimum, cumulative per bucket of bucket_ops ops, for
- * page_count pages of page_size over the workload src (read from its
- * current position to the end). *cum gets malloc'd counts (*len buckets,
- * the last one possibly partial), *total the whole trace's count.
- * 0, or -1 with err filled (too large, unresolvable region). */
-int vmv_opt_timeline(struct vmt_source *src, uint64_t pool, uint32_t page_size,
-                     unsigned page_count, uint64_t bucket_ops, uint32_t **cum, size_t *len,
-                     uint64_t *total, char *err, size_t errlen);
 
 #endif /* VMV_MODEL_H */

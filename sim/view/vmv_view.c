@@ -12,6 +12,7 @@
  * textures per (font, colour, string) and cleared when the cache fills.
  */
 #include "vmv_view.h"
+#include "vms_units.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -275,43 +276,6 @@ static const char *fit(struct vmv_view *v, int f, const char *s, int max_w, char
 }
 
 /* Human-readable counts and sizes. */
-static const char *fmt_count(char *b, size_t n, uint64_t x)
-{
-    if (x < 100000)
-        snprintf(b, n, "%llu", (unsigned long long)x);
-    else if (x < 100000000)
-        snprintf(b, n, "%.1fk", (double)x / 1e3);
-    else
-        snprintf(b, n, "%.1fM", (double)x / 1e6);
-    return b;
-}
-
-static const char *fmt_bytes(char *b, size_t n, double x)
-{
-    if (x < 1024)
-        snprintf(b, n, "%.0f B", x);
-    else if (x < 1024.0 * 1024)
-        snprintf(b, n, "%.1f KiB", x / 1024);
-    else if (x < 1024.0 * 1024 * 1024)
-        snprintf(b, n, "%.1f MiB", x / 1048576);
-    else
-        snprintf(b, n, "%.2f GiB", x / 1073741824.0);
-    return b;
-}
-
-static const char *fmt_time(char *b, size_t n, uint64_t ns)
-{
-    if (ns < 1000)
-        snprintf(b, n, "%llu ns", (unsigned long long)ns);
-    else if (ns < 1000000)
-        snprintf(b, n, "%.1f us", (double)ns / 1e3);
-    else if (ns < 1000000000)
-        snprintf(b, n, "%.2f ms", (double)ns / 1e6);
-    else
-        snprintf(b, n, "%.3f s", (double)ns / 1e9);
-    return b;
-}
-
 /* ------------------------------------------------------------ life */
 
 struct vmv_view *vmv_view_new(const struct vms_scenario *sc, const struct vmv_options *o,
@@ -774,8 +738,8 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
     if (t.h >= 66) {
         char a[24], b[24], c[24];
         textf(v, F_SMALL, C_DIM, t.x + pad, y2 + 14, 0, "ld %s  ev %s  wb %s",
-              fmt_count(a, sizeof a, in->loads), fmt_count(b, sizeof b, in->evictions),
-              fmt_count(c, sizeof c, in->writebacks));
+              vms_fmt_count(a, sizeof a, in->loads), vms_fmt_count(b, sizeof b, in->evictions),
+              vms_fmt_count(c, sizeof c, in->writebacks));
     }
 #endif
 }
@@ -989,10 +953,10 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     }
     if (r->has_opt)
         snprintf(val, sizeof val, "%s / bucket, optimum %s (grey)",
-                 fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
-                 fmt_count(b2, sizeof b2, n ? vmv_hist(r, n - 1)->opt_misses : 0));
+                 vms_fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
+                 vms_fmt_count(b2, sizeof b2, n ? vmv_hist(r, n - 1)->opt_misses : 0));
     else
-        snprintf(val, sizeof val, "%s (%.60s)", fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
+        snprintf(val, sizeof val, "%s (%.60s)", vms_fmt_count(b1, sizeof b1, n ? vmv_hist(r, n - 1)->misses : 0),
                  r->opt_note);
     plot_frame(v, p2, "misses", val, C_MISS);
     moving_avg(y1, y2, n);
@@ -1011,7 +975,7 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
         y1[i] = (double)vmv_hist(r, i)->bytes;
         if (y1[i] > ymax) ymax = y1[i];
     }
-    snprintf(val, sizeof val, "%s per %llu ops", fmt_bytes(b1, sizeof b1, n ? y1[n - 1] : 0),
+    snprintf(val, sizeof val, "%s per %llu ops", vms_fmt_bytes(b1, sizeof b1, n ? y1[n - 1] : 0),
              (unsigned long long)r->m->bucket_ops);
     plot_frame(v, p3, "bus bytes", val, C_BYTES);
     moving_avg(y1, y2, n);
@@ -1030,38 +994,38 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     fill(v, a.x, a.y, a.w, a.h, C_PANEL);
     double hr = c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0;
     if (r->op_total)
-        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s of %s (%.1f%%)", fmt_count(b1, 32, r->ops),
-              fmt_count(b2, 32, r->op_total), 100.0 * (double)r->ops / (double)r->op_total);
+        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s of %s (%.1f%%)", vms_fmt_count(b1, 32, r->ops),
+              vms_fmt_count(b2, 32, r->op_total), 100.0 * (double)r->ops / (double)r->op_total);
     else
-        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s", fmt_count(b1, 32, r->ops));
+        textf(v, F_NORMAL, C_TEXT, x, y, 0, "op %s", vms_fmt_count(b1, 32, r->ops));
     if (r->state == 0) text(v, F_BOLD, C_HIT, a.x + a.w - 6, y, 1, "done");
     if (r->state < 0) text(v, F_BOLD, C_MISS, a.x + a.w - 6, y, 1, "FAILED");
     y += lh + 2;
-    textf(v, F_NORMAL, C_HIT, x, y, 0, "hits %s (%.1f%%)", fmt_count(b1, 32, c->hits), hr);
-    textf(v, F_NORMAL, C_MISS, x2, y, 0, "misses %s", fmt_count(b1, 32, c->misses));
+    textf(v, F_NORMAL, C_HIT, x, y, 0, "hits %s (%.1f%%)", vms_fmt_count(b1, 32, c->hits), hr);
+    textf(v, F_NORMAL, C_MISS, x2, y, 0, "misses %s", vms_fmt_count(b1, 32, c->misses));
     y += lh;
     if (r->has_opt)
         textf(v, F_NORMAL, C_OPT, x, y, 0, "at the optimum %s (whole trace %s)",
-              fmt_count(b1, 32, vmv_opt_so_far(r)), fmt_count(b2, 32, r->opt_total));
+              vms_fmt_count(b1, 32, vmv_opt_so_far(r)), vms_fmt_count(b2, 32, r->opt_total));
     else
         textf(v, F_NORMAL, C_DIM, x, y, 0, "%s", r->opt_note);
     y += lh;
-    textf(v, F_NORMAL, C_TEXT, x, y, 0, "loads %s  fills %s", fmt_count(b1, 32, c->loads),
-          fmt_count(b2, 32, c->fills));
-    textf(v, F_NORMAL, C_DIRTY, x2, y, 0, "write-backs %s", fmt_count(b1, 32, c->writebacks));
+    textf(v, F_NORMAL, C_TEXT, x, y, 0, "loads %s  fills %s", vms_fmt_count(b1, 32, c->loads),
+          vms_fmt_count(b2, 32, c->fills));
+    textf(v, F_NORMAL, C_DIRTY, x2, y, 0, "write-backs %s", vms_fmt_count(b1, 32, c->writebacks));
     y += lh;
-    textf(v, F_NORMAL, C_BYTES, x, y, 0, "bus read %s  written %s", fmt_bytes(b1, 32, (double)c->bytes_read),
-          fmt_bytes(b2, 32, (double)c->bytes_written));
+    textf(v, F_NORMAL, C_BYTES, x, y, 0, "bus read %s  written %s", vms_fmt_bytes(b1, 32, (double)c->bytes_read),
+          vms_fmt_bytes(b2, 32, (double)c->bytes_written));
     y += lh;
     uint64_t prog = c->access_read + c->access_written;
     textf(v, F_NORMAL, C_TEXT, x, y, 0, "program bytes %s  traffic %.2fx",
-          fmt_bytes(b1, 32, (double)prog),
+          vms_fmt_bytes(b1, 32, (double)prog),
           prog ? (double)(c->bytes_read + c->bytes_written) / (double)prog : 0.0);
     y += lh;
     double tp = c->time_ns ? (double)prog / ((double)c->time_ns * 1e-9) : 0;
     if (c->time_ns)
         textf(v, F_NORMAL, C_TEXT, x, y, 0, "simulated %s  throughput %s/s",
-              fmt_time(b3, 32, c->time_ns), fmt_bytes(b4, 32, tp));
+              vms_fmt_time(b3, 32, c->time_ns, VMS_TIME_FINE), vms_fmt_bytes(b4, 32, tp));
     else
         text(v, F_NORMAL, C_DIM, x, y, 0, "simulated time 0 (ideal ram backend)");
     y += lh;
@@ -1186,7 +1150,7 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
     else
         snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = %llu pages (%s)",
                  (unsigned long long)r->npages, (unsigned long long)p->pages_per_cell,
-                 fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
+                 vms_fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
     int tw = p->map.h >= 4 ? text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg) : 0;
     int lx = p->map.x + p->map.w, ly = p->map.y - map_title;
     int room = p->map.w - tw - 12;
@@ -1198,7 +1162,7 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
     }
     if (room > 150) {
         /* The heat ramp, from one load to the most loads of a cell. */
-        snprintf(msg, sizeof msg, "%s loads", fmt_count(b2, 32, r->heat_max));
+        snprintf(msg, sizeof msg, "%s loads", vms_fmt_count(b2, 32, r->heat_max));
         lx -= text(v, F_SMALL, C_DIM, lx, ly, 1, msg) + 4;
         for (int i = 0; i < 40; i++) fill(v, lx - 40 + i, ly + 3, 1, 9, heat_color(i / 39.0));
         text(v, F_SMALL, C_DIM, lx - 44, ly, 1, "1");
@@ -1246,16 +1210,16 @@ static void draw_race(struct vmv_view *v, SDL_Rect a)
         textf(v, F_NORMAL, C_HIT, x, y + 1, 0, "hit %.1f%%", hr);
         x += a.w * 9 / 100;
         textf(v, F_NORMAL, c->misses == best ? C_HIT : C_MISS, x, y + 1, 0, "misses %s",
-              fmt_count(b1, 32, c->misses));
+              vms_fmt_count(b1, 32, c->misses));
         if (a.w < 1000) continue; /* narrow: name, progress, hit ratio and misses only */
         x += a.w * 11 / 100;
         if (r->has_opt)
-            textf(v, F_NORMAL, C_OPT, x, y + 1, 0, "opt %s", fmt_count(b2, 32, vmv_opt_so_far(r)));
+            textf(v, F_NORMAL, C_OPT, x, y + 1, 0, "opt %s", vms_fmt_count(b2, 32, vmv_opt_so_far(r)));
         x += a.w * 8 / 100;
         textf(v, F_NORMAL, C_BYTES, x, y + 1, 0, "bus %s",
-              fmt_bytes(b3, 32, (double)(c->bytes_read + c->bytes_written)));
+              vms_fmt_bytes(b3, 32, (double)(c->bytes_read + c->bytes_written)));
         x += a.w * 10 / 100;
-        textf(v, F_NORMAL, C_TEXT, x, y + 1, 0, "%s", fmt_time(b4, 32, c->time_ns));
+        textf(v, F_NORMAL, C_TEXT, x, y + 1, 0, "%s", vms_fmt_time(b4, 32, c->time_ns, VMS_TIME_FINE));
     }
 }
 
@@ -1449,7 +1413,7 @@ void vmv_view_draw(struct vmv_view *v)
         if (v->win && v->frames)
             snprintf(dt, sizeof dt, "   draw %.1f ms", 1e3 * v->draw_recent);
         textf(v, F_SMALL, C_DIM, v->w - 12, ky + 3, 1, "op %s / %s   bucket = %llu ops%s",
-              fmt_count(b1, 32, sel->ops), sel->op_total ? fmt_count(b2, 32, sel->op_total) : "?",
+              vms_fmt_count(b1, 32, sel->ops), sel->op_total ? vms_fmt_count(b2, 32, sel->op_total) : "?",
               (unsigned long long)m->bucket_ops, dt);
     }
     draw_tooltip(v);
