@@ -13,7 +13,7 @@
 #include "vmt_internal.h"
 
 #define QN 64
-#define HASH_DRY_RUN_MAX (1u << 20) /* hash_table lookups counted at open */
+#define HASH_COUNT_MAX (1u << 20) /* hash_table lookups counted at open */
 
 enum gtype { G_SEQ, G_STRIDED, G_REVERSE, G_UNIFORM, G_ZIPF, G_WSET, G_BENCH, G_SENSOR, G_IMAGE,
              G_HASH, G_LIST, G_COUNT };
@@ -433,6 +433,40 @@ static int gen_reset(struct gen_source *g)
 
 static int gen_rewind(struct vmt_source *s) { return gen_reset((struct gen_source *)s); }
 
+/* The ops of a hash_table generator, counted without walking the chains
+ * (a dry run costs lookups x chain length): the inserts are 3 ops each; a
+ * lookup of the record at position p of its chain (0: the newest) is the
+ * bucket read and 2 ops per node up to and including it, 2p + 3; the keys
+ * are drawn as gen_fill draws them (same generator, same order); one phase
+ * op per stage. 0, or -1 with a message. */
+static int hash_count(struct gen_source *g, uint64_t *out, const char *where, char *err,
+                      size_t errlen)
+{
+    uint32_t *pos = malloc(g->records * sizeof *pos);
+    uint64_t i, b, n;
+    if (!pos) return vmt_errf(err, errlen, "%s: out of memory", where);
+    gen_reset(g);
+    for (i = 0; i < g->records; i++) { /* the chains, as the inserts build them */
+        b = hash32(i, g->seed) % g->buckets;
+        g->next[i] = g->head[b];
+        g->head[b] = (uint32_t)i;
+    }
+    for (b = 0; b < g->buckets; b++) {
+        uint32_t p = 0, j;
+        for (j = g->head[b]; j != UINT32_MAX; j = g->next[j]) pos[j] = p++;
+    }
+    n = 1 + 3 * g->records + (g->lookups ? 1 : 0);
+    for (i = 0; i < g->lookups; i++) {
+        uint64_t k = g->key_zipf ? zipf_item(g) : vmt_rng_below(&g->rng, g->records);
+        n += 2 * (uint64_t)pos[k] + 3;
+        (void)pick_rw(g);
+    }
+    free(pos);
+    gen_reset(g);
+    *out = n;
+    return 0;
+}
+
 static void gen_close(struct vmt_source *s)
 {
     struct gen_source *g = (struct gen_source *)s;
@@ -558,7 +592,6 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
         return 0;
     }
     case G_SENSOR: {
-        uint64_t i;
         if (gu(spec, "record", 16, 1, 4096, &g->record, where, err, errlen) < 0) return -1;
         if (gu(spec, "ring", 8192, g->record, 0x40000000, &g->ring, where, err, errlen) < 0) return -1;
         if (gu(spec, "records", 10000, 1, (uint64_t)1 << 40, &g->records, where, err, errlen) < 0) return -1;
@@ -567,9 +600,14 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
         if (gu(spec, "read_back", 10, 0, QN - 8, &g->read_back, where, err, errlen) < 0) return -1;
         if (fits(g, 16 + g->ring / g->record * g->record, "the ring", where, err, errlen) < 0) return -1;
         g->base.info.op_count = 1 + 2 * g->records + (g->flush_every ? g->records / g->flush_every : 0);
-        if (g->read_every)
-            for (i = g->read_every; i <= g->records; i += g->read_every)
-                g->base.info.op_count += 1 + (g->read_back < i ? g->read_back : i);
+        if (g->read_every) {
+            /* A read-back after record i (every read_every-th) is 1 + min(read_back, i)
+             * ops: summed in closed form (a loop costs records / read_every). */
+            uint64_t reads = g->records / g->read_every, m = g->read_back / g->read_every;
+            if (m > reads) m = reads;
+            g->base.info.op_count += reads + g->read_every * (m * (m + 1) / 2) +
+                                     (reads - m) * g->read_back;
+        }
         return 0;
     }
     case G_IMAGE: {
@@ -589,7 +627,6 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
     }
     case G_HASH: {
         const cJSON *k = cJSON_GetObjectItemCaseSensitive(spec, "keys");
-        struct vmt_op op;
         uint64_t n = 0;
         if (gu(spec, "buckets", 1024, 1, 1u << 24, &g->buckets, where, err, errlen) < 0) return -1;
         if (gu(spec, "records", 2000, 1, 1u << 24, &g->records, where, err, errlen) < 0) return -1;
@@ -605,13 +642,10 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
         g->next = malloc(g->records * sizeof *g->next);
         if (!g->head || !g->next) return vmt_errf(err, errlen, "%s: out of memory", where);
         if (g->key_zipf && make_zipf(g, g->records, where, err, errlen) < 0) return -1;
-        /* The op count depends on the chains: count by a dry run when the
-         * lookups are few enough for that to be quick; beyond, the count is
-         * unknown (0) rather than opening taking as long as the workload. */
-        if (g->lookups <= HASH_DRY_RUN_MAX) {
-            gen_reset(g);
-            while (gen_next(&g->base, &op) == 1) n++;
-        }
+        /* The op count depends on the chains and the keys drawn: counted
+         * when the lookups are few enough for that to be quick; beyond, the
+         * count is unknown (0) rather than opening taking long. */
+        if (g->lookups <= HASH_COUNT_MAX && hash_count(g, &n, where, err, errlen) < 0) return -1;
         g->base.info.op_count = n;
         return 0;
     }
@@ -697,7 +731,7 @@ struct vmt_source *vmt_open_generator_at(const cJSON *spec, const char *where, u
      * nearly proportional to the parameter; unknown (0) means plenty). */
     while (g->base.info.op_count && g->base.info.op_count < ops) {
         uint64_t have = g->base.info.op_count, cur = length_of(g), max = length_max[g->type];
-        uint64_t mult = ops / have + 1, next = cur > max / mult ? max : cur * mult;
+        uint64_t mult = ops / have + 1, next = cur > max / mult ? max : cur ? cur * mult : 1;
         if (next <= cur) {
             vmt_errf(err, errlen, "%s: a %s generator gives at most %llu ops here (%s at most %llu), "
                      "fewer than %llu", where, gnames[g->type], (unsigned long long)have,

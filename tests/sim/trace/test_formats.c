@@ -200,6 +200,12 @@ static const char *const gen_specs[] = {
     "{\"type\": \"image_filter\", \"width\": 64, \"height\": 32, \"passes\": 2}",
     "{\"type\": \"hash_table\", \"buckets\": 64, \"records\": 300, \"lookups\": 500, \"keys\": \"zipf\", \"write_ratio\": 0.2}",
     "{\"type\": \"linked_list\", \"nodes\": 200, \"node\": 24, \"passes\": 3, \"write_ratio\": 0.1}",
+    /* op counts computed at open, not by a dry run: long chains, no lookups,
+     * read-backs longer and shorter than the gap between them */
+    "{\"type\": \"hash_table\", \"buckets\": 1, \"records\": 120, \"lookups\": 300, \"write_ratio\": 0.5}",
+    "{\"type\": \"hash_table\", \"buckets\": 7, \"records\": 50, \"lookups\": 0}",
+    "{\"type\": \"sensor_log\", \"records\": 300, \"ring\": 1024, \"read_every\": 3, \"read_back\": 7}",
+    "{\"type\": \"sensor_log\", \"records\": 100, \"ring\": 256, \"read_every\": 1, \"read_back\": 20}",
 };
 #define N_GEN (int)(sizeof gen_specs / sizeof gen_specs[0])
 
@@ -276,6 +282,34 @@ START_TEST(generator_many_lookups_open_fast)
     ck_assert_msg(g != NULL, "%s", err);
     ck_assert_uint_eq(vmt_info(g)->op_count, 0);
     vmt_close(g);
+}
+END_TEST
+
+/* Regression (found by fuzz-scenario): a hash table with few buckets
+ * counted its ops at open by a dry run costing lookups x chain length, and a
+ * sensor log summed its read-backs one by one (records / read_every). Both
+ * are computed now (checked exact by generator_binary_round_trip); these
+ * open at once instead of hanging. */
+START_TEST(generator_counts_open_fast)
+{
+    static const char *const specs[] = {
+        "{\"type\": \"hash_table\", \"pool_size\": 4194304, \"buckets\": 1, \"records\": 65536, "
+        "\"lookups\": 1048576}",
+        "{\"type\": \"sensor_log\", \"records\": 1099511627776, \"read_every\": 1}",
+    };
+    alarm(20);
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        char err[600];
+        cJSON *spec = cJSON_Parse(specs[i]);
+        struct vmt_source *g;
+        ck_assert_ptr_nonnull(spec);
+        g = vmt_open_generator(spec, "gen.json", err, sizeof err);
+        cJSON_Delete(spec);
+        ck_assert_msg(g != NULL, "%s", err);
+        ck_assert_uint_gt(vmt_info(g)->op_count, 1048576);
+        vmt_close(g);
+    }
+    alarm(0);
 }
 END_TEST
 
@@ -798,6 +832,7 @@ int main(void)
     tcase_add_test(tc, generator_empty_key_refused);
     tcase_add_loop_test(tc, generator_exact_ops, 0, N_GEN);
     tcase_add_test(tc, generator_many_lookups_open_fast);
+    tcase_add_test(tc, generator_counts_open_fast);
     tcase_add_test(tc, generator_seed_matters);
     tcase_add_test(tc, virtmem_bench_shape);
     tcase_add_test(tc, binary_payloads_across_refills);
