@@ -773,7 +773,7 @@ static uint64_t packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint6
     for (k = 0; k < n; k++) {
         unsigned kind, len;
         uint64_t a;
-        if (!vmt_pack_plain(w[k], &kind, &len, &a) || a + len > r->pool) break;
+        if (!vmt_pack_plain(w[k], &kind, &len, &a) || len > r->pool || a > r->pool - len) break;
         int rc = plain_op(&r->vm, kind, len, (vm_addr_t)a, *idx, ard, awr);
         if (rc < 0) {
             struct vmt_op op;

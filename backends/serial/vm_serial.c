@@ -312,11 +312,20 @@ int vm_serial_ping(struct vm_serial *s, const uint8_t *data, uint16_t n)
 
 int vm_serial_console(struct vm_serial *s, const char *text, uint16_t n)
 {
-    uint8_t st = 0;
-    int got = 0, r;
-    if (n > s->max_data) n = s->max_data;
-    r = exchange(s, VM_SP_CONSOLE, (const uint8_t *)text, n, NULL, 0, &st, NULL, 0, &got);
-    return r != VM_OK ? r : status_to_err(s, st);
+    /* Text longer than a frame goes as several, in order: never cut short
+     * (max_data is at least 16 once configured). */
+    do {
+        uint8_t st = 0;
+        int got = 0, r;
+        uint16_t k = n < s->max_data ? n : s->max_data;
+        r = exchange(s, VM_SP_CONSOLE, (const uint8_t *)text, k, NULL, 0, &st, NULL, 0, &got);
+        if (r != VM_OK) return r;
+        r = status_to_err(s, st);
+        if (r != VM_OK) return r;
+        text += k;
+        n = (uint16_t)(n - k);
+    } while (n > 0);
+    return VM_OK;
 }
 
 int vm_serial_read(void *ctx, vm_addr_t addr, void *buf, size_t len)

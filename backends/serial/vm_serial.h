@@ -102,7 +102,8 @@ int vm_serial_hello(struct vm_serial *s);
 /* Round trip of n (<= max_data) bytes that the host echoes back. */
 int vm_serial_ping(struct vm_serial *s, const uint8_t *data, uint16_t n);
 
-/* Send console text to the host (shown by vmserve), acknowledged. */
+/* Send console text to the host (shown by vmserve), acknowledged; text
+ * longer than max_data goes as several frames, in order. */
 int vm_serial_console(struct vm_serial *s, const char *text, uint16_t n);
 
 /* The backend operations (ctx is the struct vm_serial). Ranges longer than

@@ -187,9 +187,9 @@ static int fold_piece(struct text_source *t, struct raw *r, struct vmt_op *op)
         addr = r->addr;
         piece = r->len;
         if (t->prescan) {
+            if (piece > UINT64_MAX - addr) return tx_err(t, "address range overflows");
             if (addr + piece > t->max_end) t->max_end = addr + piece;
-            if (t->max_end < addr) return tx_err(t, "address range overflows");
-        } else if (addr + piece > t->base.info.pool_size) {
+        } else if (piece > t->base.info.pool_size || addr > t->base.info.pool_size - piece) {
             return tx_err(t, "address outside the pool (fold none: give a larger pool_size)");
         }
     }

@@ -52,6 +52,15 @@ uint64_t rig_now(const struct rig *r)
     return vm_simclock_now(&r->clock);
 }
 
+static void rig_console(void *ctx, const uint8_t *buf, size_t n)
+{
+    struct rig *r = ctx;
+    size_t room = sizeof r->console - r->console_len;
+    if (n > room) n = room;
+    memcpy(r->console + r->console_len, buf, n);
+    r->console_len += n;
+}
+
 void rig_open(struct rig *r, const struct rig_opts *o)
 {
     struct vm_serial_link_config lc;
@@ -85,6 +94,8 @@ void rig_open(struct rig *r, const struct rig_opts *o)
     hc.send_ctx = &r->link;
     hc.trace = rig_trace;
     hc.trace_ctx = r;
+    hc.console = rig_console;
+    hc.console_ctx = r;
     r->host = vm_serial_host_new(&hc);
     ck_assert_ptr_nonnull(r->host);
     vm_serial_link_attach(&r->link, r->host);

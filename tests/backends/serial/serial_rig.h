@@ -29,6 +29,8 @@ struct rig {
     struct vm_slot *slots;
     uint8_t *bounce;
     uint8_t *ref;           /* what the pool should hold */
+    uint8_t console[512];   /* console text the host received (the first 512 bytes) */
+    size_t console_len;
     /* trace hook, called on each request the host handles */
     void (*on_request)(struct rig *r, uint8_t type, int duplicate);
 };

@@ -160,6 +160,27 @@ START_TEST(frame_size_negotiated_and_split)
 }
 END_TEST
 
+/* Console text longer than a frame arrives whole, in order, in several
+ * frames (it was cut to max_data). */
+START_TEST(console_text_split_never_cut)
+{
+    struct rig_opts o;
+    struct rig r;
+    char text[100];
+    uint64_t before;
+    memset(&o, 0, sizeof o);
+    o.board_max = 16;
+    rig_open(&r, &o);
+    for (size_t i = 0; i < sizeof text; i++) text[i] = (char)('a' + i % 26);
+    before = vm_serial_host_stats(r.host)->frames;
+    ck_assert_int_eq(vm_serial_console(&r.drv, text, sizeof text), VM_OK);
+    ck_assert_uint_eq(vm_serial_host_stats(r.host)->frames - before, 7);
+    ck_assert_uint_eq(r.console_len, sizeof text);
+    ck_assert_mem_eq(r.console, text, sizeof text);
+    rig_close(&r);
+}
+END_TEST
+
 START_TEST(init_rejects_bad_config)
 {
     struct vm_serial s;
@@ -564,6 +585,7 @@ int main(void)
     int failed;
     tcase_add_loop_test(tc, every_profile_round_trip, 0, 4);
     tcase_add_test(tc, frame_size_negotiated_and_split);
+    tcase_add_test(tc, console_text_split_never_cut);
     tcase_add_test(tc, init_rejects_bad_config);
     tcase_add_test(tc, model_latency);
     tcase_add_test(tc, baud_changes_uart_not_cdc);

@@ -650,6 +650,9 @@ START_TEST(text_invalid)
     o.fold = VMT_FOLD_NONE;
     o.pool_size = 4096;
     tt_open_fails(tt_write_str("b5.din", "r 100 4\nw ffff 4\n"), "din", &o, "beyond the pool_size");
+    /* an access whose end wraps past 2^64 */
+    tt_open_fails(tt_write_str("b7.din", "r fffffffffffffffe 4\n"), "din", &o, "b7.din:1: address range overflows");
+    tt_open_fails(tt_write_str("b8.lackey", " S fffffffffffffffc,8\n"), "lackey", &o, "b8.lackey:1: address range overflows");
     o.fold = VMT_FOLD_MOD;
     o.pool_size = 0;
     tt_open_fails(tt_write_str("b6.din", "r 100 4\n"), "din", &o, "needs a pool_size");
