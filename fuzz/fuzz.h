@@ -30,4 +30,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * on first use, removed at exit) and returns its path. */
 const char *fuzz_file(const char *name, const uint8_t *data, size_t size);
 
+/* Generator specs whose open would allocate or compute in proportion to a
+ * large parameter (a Zipf table over millions of items, a hash table of
+ * millions of chains): 1 when a parameter that sizes them, or any number,
+ * is above what a target opens (fuzz_spec.c). The targets do not open
+ * those, so that an execution stays in the milliseconds: the same code runs
+ * with smaller values, and the range checks of the larger ones are plain
+ * comparisons. fuzz_costly_json: the text of a spec, or of a file with a
+ * "generator" object. */
+struct cJSON;
+int fuzz_costly_spec(const struct cJSON *spec);
+int fuzz_costly_json(const uint8_t *data, size_t size);
+
 #endif /* FUZZ_H */

@@ -5,8 +5,9 @@
  * The input is a scenario file's text, parsed as if it lived in the
  * repository's scenarios/ folder (FUZZ_SCENARIOS), so the relative trace
  * paths of the shipped scenarios resolve. Each workload is opened and read
- * a little; the first runs are built (backend stack, pager) and replay a
- * few hundred ops.
+ * a little (but costly generators and large trace files: skip_workload);
+ * the first runs are built (backend stack, pager) and replay a few hundred
+ * ops.
  *
  * Properties checked, besides the sanitizers: every failure has a message
  * naming the file; a run built from a parsed scenario never reports a
@@ -14,6 +15,7 @@
  * data unless the scenario injects faults or its trace expects data.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fuzz.h"
 #include "vmr_replay.h"
@@ -32,6 +34,18 @@
 
 static const char *const file = FUZZ_SCENARIOS "/fuzz-input.json";
 
+/* Workloads a target does not open: costly generator specs (fuzz.h), and
+ * trace files larger than this (a shipped trace read whole at every
+ * execution; fuzz-trace-* fuzz the readers). */
+#define TRACE_CAP (64u << 10)
+
+static int skip_workload(const struct vms_workload *w)
+{
+    struct stat st;
+    if (w->generator) return fuzz_costly_spec(w->generator);
+    return w->path && stat(w->path, &st) == 0 && st.st_size > (off_t)TRACE_CAP;
+}
+
 static void need_message(const char *err, const char *what)
 {
     if (!err[0]) fuzz_fail("%s failed without a message", what);
@@ -40,6 +54,7 @@ static void need_message(const char *err, const char *what)
 static void run_one(const struct vms_scenario *sc, const struct vms_run *run)
 {
     char err[512] = "";
+    if (skip_workload(&sc->workloads[run->workload_index])) return;
     struct vmt_source *s = vms_open_workload(sc, run->workload_index, err, sizeof err);
     if (!s) {
         need_message(err, "vms_open_workload");
@@ -81,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     for (size_t w = 0; w < sc.nworkloads && w < MAX_WORKLOADS; w++) {
+        if (skip_workload(&sc.workloads[w])) continue;
         struct vmt_source *s = vms_open_workload(&sc, w, err, sizeof err);
         struct vmt_op op;
         if (!s) {

@@ -102,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[600];
     struct vmt_open_opts o;
+    if (!strcmp(FUZZ_FORMAT, "json") && fuzz_costly_json(data, size)) return 0;
     memset(&o, 0, sizeof o);
     o.fold = (uint8_t)(size % 3u);
     if (o.fold == VMT_FOLD_MOD) o.pool_size = 65536;
