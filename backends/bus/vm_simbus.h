@@ -95,18 +95,6 @@ void vm_simbus_reset_counters(struct vm_simbus *bus);
 /* Wire-limited time of n bytes at the current SCK, in ns. */
 uint64_t vm_simbus_wire_ns(const struct vm_simbus *bus, uint64_t n);
 
-/* A recorder that appends the bus to a text log, for tests:
- * "S0 " at CS0 falling, "U0 " at rising, and each byte as "hh " (MOSI) or,
- * with miso set, "hh/hh " (MOSI/MISO). Truncates silently at cap - 1. */
-struct vm_simbus_log {
-    char *buf;
-    size_t cap;
-    size_t len;
-    int miso;
-};
-void vm_simbus_log_fn(void *ctx, const struct vm_simbus_ev *ev);
-void vm_simbus_log_clear(struct vm_simbus_log *log);
-
 #ifdef __cplusplus
 }
 #endif

@@ -222,7 +222,7 @@ const char *vmt_format_from_name(const char *path);
 /* --------------------------------------------------------------------------
  * Page touches: the expansion of an op into the pages it touches, in the
  * order given above for vmt_opt_misses. Shared by OPT and the naive
- * reference simulators (vmt_naive.h), so all of them count what the core
+ * reference simulators (tests/sim/trace/vmt_naive.h), so all of them count what the core
  * counts (struct vm_stats: one hit or miss per page touched).
  * -------------------------------------------------------------------------- */
 #define VMT_TOUCH_INVALIDATE UINT64_MAX /* passed to the callback for INVALIDATE */

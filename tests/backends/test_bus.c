@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simbus_log.h"
 #include "vm_simbus.h"
 
 /* A device that answers MOSI + 1 and counts what it sees. */

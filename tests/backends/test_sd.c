@@ -14,6 +14,7 @@
 #include "be_diff.h"
 #include "vm_sd.h"
 #include "vm_sd_model.h"
+#include "simbus_log.h"
 #include "vm_simbus.h"
 #include "vm_sram.h"
 #include "vm_sram_model.h"

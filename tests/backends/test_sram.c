@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "be_diff.h"
+#include "simbus_log.h"
 #include "vm_simbus.h"
 #include "vm_sram.h"
 #include "vm_sram_model.h"
