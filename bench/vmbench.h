@@ -35,6 +35,7 @@ struct point {
     char error[200];
     uint64_t ops, touches, hits, misses, opt_misses, writebacks, bytes_read, bytes_written;
     uint64_t access_bytes, time_ns;
+    uint64_t pager_ns, program_ns, transfer_ns, wait_ns; /* where time_ns went */
     int has_opt;
 };
 

@@ -138,6 +138,15 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
     }
     describe(sw, &sw->pts[an->best], line, sizeof line);
     fprintf(f, "%sBest:%s %s%s%s\n", bold, off, green, line, off);
+    {
+        const struct point *b = &sw->pts[an->best];
+        if (b->time_ns) {
+            double t = (double)b->time_ns / 100.0;
+            fprintf(f, "  time: pager CPU %.1f%%, program CPU %.1f%%, bus transfer %.1f%%, device wait %.1f%%\n",
+                    (double)b->pager_ns / t, (double)b->program_ns / t, (double)b->transfer_ns / t,
+                    (double)b->wait_ns / t);
+        }
+    }
     if (an->second >= 0) {
         describe(sw, &sw->pts[an->second], line, sizeof line);
         fprintf(f, "%sRunner-up (another geometry):%s %s\n  the best is %.1f%% better on %s\n", bold, off, line,
@@ -177,6 +186,10 @@ static cJSON *point_json(const struct sweep *sw, const struct point *p)
     cJSON_AddNumberToObject(o, "bytes_written", (double)p->bytes_written);
     cJSON_AddNumberToObject(o, "access_bytes", (double)p->access_bytes);
     cJSON_AddNumberToObject(o, "time_ns", (double)p->time_ns);
+    cJSON_AddNumberToObject(o, "pager_cpu_ns", (double)p->pager_ns);
+    cJSON_AddNumberToObject(o, "program_cpu_ns", (double)p->program_ns);
+    cJSON_AddNumberToObject(o, "transfer_ns", (double)p->transfer_ns);
+    cJSON_AddNumberToObject(o, "device_wait_ns", (double)p->wait_ns);
     cJSON_AddNumberToObject(o, "throughput_kib_s", kib_s(p));
     return o;
 }

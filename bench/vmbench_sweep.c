@@ -167,6 +167,10 @@ static void store_result(struct point *p, const struct vms_result *r)
     p->bytes_written = c->bytes_written;
     p->access_bytes = c->access_read + c->access_written;
     p->time_ns = c->time_ns;
+    p->pager_ns = c->pager_ns;
+    p->program_ns = c->program_ns;
+    p->transfer_ns = c->transfer_ns;
+    p->wait_ns = c->wait_ns;
     p->has_opt = r->has_opt;
     p->opt_misses = r->opt_misses;
     if (r->r.ram_cost) p->ram_cost = r->r.ram_cost;
@@ -313,7 +317,8 @@ static int load_point(struct sweep *sw, const cJSON *p, const char *path)
         fprintf(stderr, "vmbench: %s: point %u appears in two shards\n", path, q->index);
         return -1;
     }
-#define U64(k) ((uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, k)))
+#define U64(k) (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, k)) \
+                    ? (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, k)) : 0u)
     q->measured = 1;
     q->ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "ok"));
     snprintf(q->error, sizeof q->error, "%s", str_or(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "error")), ""));
@@ -328,6 +333,10 @@ static int load_point(struct sweep *sw, const cJSON *p, const char *path)
     q->bytes_written = U64("bytes_written");
     q->access_bytes = U64("access_bytes");
     q->time_ns = U64("time_ns");
+    q->pager_ns = U64("pager_cpu_ns");
+    q->program_ns = U64("program_cpu_ns");
+    q->transfer_ns = U64("transfer_ns");
+    q->wait_ns = U64("device_wait_ns");
     q->ram_cost = (size_t)U64("ram_cost");
 #undef U64
     return 0;

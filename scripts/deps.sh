@@ -7,7 +7,7 @@ pkgs=(
   check libcjson-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
   valgrind xvfb xauth imagemagick help2man
   gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev
-  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
   dosfstools mtools
 )
 missing=()

@@ -21,23 +21,29 @@
 #define FAST_MEMO_LEN 8192u
 
 struct vmr_fast {
-    struct vmr_stack probe;     /* the exact stack: prices calls, holds no data we use */
+    struct vmr_stack *probe;    /* the exact stack: prices calls, holds no data we use */
     struct vm_backend be;       /* what the pager talks to */
     struct vm_simclock clock;   /* the run's clock */
     uint8_t *mem;               /* the pool's bytes */
     uint64_t pool;
     uint64_t split;             /* calls crossing a multiple of this are priced each time; 0: none */
     uint64_t memo[2][FAST_MEMO_LEN + 1]; /* [write][len]: ns + 1, 0 unpriced */
+    uint64_t memo_xfer[2][FAST_MEMO_LEN + 1]; /* [write][len]: the part moving bytes */
     uint64_t sync_ns;           /* ns + 1, 0 unpriced */
+    uint64_t sync_xfer;
+    uint64_t transfer;          /* time moving bytes so far (vmr_stack_transfer_ns) */
     uint8_t *scratch;
     size_t scratch_size;
 };
 
-/* What the probe's clock moves for one call. */
-static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+/* What the probe's clock moves for one call; *xfer: the part of it moving
+ * bytes (vmr_stack_transfer_ns). */
+static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, uint64_t *xfer)
 {
-    const struct vm_backend *pb = f->probe.s.backend;
-    uint64_t t0 = vm_simclock_now(f->probe.s.clock);
+    const struct vm_backend *pb = f->probe->s.backend;
+    uint64_t t0 = vm_simclock_now(f->probe->s.clock);
+    uint64_t x0 = vmr_stack_transfer_ns(f->probe);
+    *xfer = 0;
     if (len > f->scratch_size) {
         uint8_t *g = realloc(f->scratch, len);
         if (!g) return 0;
@@ -48,17 +54,24 @@ static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
         (void)pb->write(pb->ctx, a, f->scratch, len);
     else
         (void)pb->read(pb->ctx, a, f->scratch, len);
-    return vm_simclock_now(f->probe.s.clock) - t0;
+    *xfer = vmr_stack_transfer_ns(f->probe) - x0;
+    return vm_simclock_now(f->probe->s.clock) - t0;
 }
 
-static uint64_t price(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+/* Advance the run's clock by what the call costs. */
+static void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
 {
-    uint64_t *m;
-    if (len > FAST_MEMO_LEN || (f->split && a / f->split != (a + len - 1) / f->split))
-        return probe(f, write, a, len);
-    m = &f->memo[write][len];
-    if (!*m) *m = probe(f, write, a, len) + 1;
-    return *m - 1;
+    uint64_t ns, xfer;
+    if (len > FAST_MEMO_LEN || (f->split && a / f->split != (a + len - 1) / f->split)) {
+        ns = probe(f, write, a, len, &xfer);
+    } else {
+        uint64_t *m = &f->memo[write][len];
+        if (!*m) *m = probe(f, write, a, len, &f->memo_xfer[write][len]) + 1;
+        ns = *m - 1;
+        xfer = f->memo_xfer[write][len];
+    }
+    f->transfer += xfer;
+    vm_simclock_advance(&f->clock, ns);
 }
 
 static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
@@ -66,7 +79,7 @@ static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
     struct vmr_fast *f = ctx;
     if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
     memcpy(buf, f->mem + a, len);
-    if (len) vm_simclock_advance(&f->clock, price(f, 0, a, len));
+    if (len) charge(f, 0, a, len);
     return VM_OK;
 }
 
@@ -75,7 +88,7 @@ static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
     struct vmr_fast *f = ctx;
     if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
     memcpy(f->mem + a, buf, len);
-    if (len) vm_simclock_advance(&f->clock, price(f, 1, a, len));
+    if (len) charge(f, 1, a, len);
     return VM_OK;
 }
 
@@ -83,16 +96,19 @@ static int fast_sync(void *ctx)
 {
     struct vmr_fast *f = ctx;
     if (!f->sync_ns) {
-        const struct vm_backend *pb = f->probe.s.backend;
-        uint64_t t0 = vm_simclock_now(f->probe.s.clock);
+        const struct vm_backend *pb = f->probe->s.backend;
+        uint64_t t0 = vm_simclock_now(f->probe->s.clock);
+        uint64_t x0 = vmr_stack_transfer_ns(f->probe);
         (void)pb->sync(pb->ctx);
-        f->sync_ns = vm_simclock_now(f->probe.s.clock) - t0 + 1;
+        f->sync_ns = vm_simclock_now(f->probe->s.clock) - t0 + 1;
+        f->sync_xfer = vmr_stack_transfer_ns(f->probe) - x0;
     }
+    f->transfer += f->sync_xfer;
     vm_simclock_advance(&f->clock, f->sync_ns - 1);
     return VM_OK;
 }
 
-int vmr_fast_open(struct vmr_stack *st, const struct vmr_stack *exact, uint64_t split,
+int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
                   uint64_t pool, char *err, size_t errlen)
 {
     struct vmr_fast *f = calloc(1, sizeof *f);
@@ -102,7 +118,7 @@ int vmr_fast_open(struct vmr_stack *st, const struct vmr_stack *exact, uint64_t 
         snprintf(err, errlen, "out of memory for a %llu-byte pool", (unsigned long long)pool);
         return -1;
     }
-    f->probe = *exact;
+    f->probe = exact;
     f->pool = pool;
     f->split = split;
     f->be.read = fast_read;
@@ -114,8 +130,9 @@ int vmr_fast_open(struct vmr_stack *st, const struct vmr_stack *exact, uint64_t 
     st->s.backend = &f->be;
     st->s.clock = &f->clock;
     st->t0 = 0;
-    st->hit_ns = exact->hit_ns;
-    st->miss_ns = exact->miss_ns;
+    st->plat = exact->plat;
+    st->cost = exact->cost;
+    st->cpu_hz = exact->cpu_hz;
     st->fast = f;
     return 0;
 }
@@ -124,9 +141,16 @@ void vmr_fast_close(struct vmr_stack *st)
 {
     struct vmr_fast *f = st->fast;
     if (!f) return;
-    vmr_stack_close(&f->probe);
+    vmr_stack_close(f->probe);
+    free(f->probe);
     free(f->mem);
     free(f->scratch);
     free(f);
     st->fast = NULL;
+}
+
+uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st)
+{
+    const struct vmr_fast *f = st->fast;
+    return f->transfer;
 }

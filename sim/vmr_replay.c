@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vm_simbus.h"
 #include "vmr_stack.h"
 
 struct vmr_region {
@@ -25,6 +26,7 @@ struct vmr_region {
 struct vmr_held {
     uint32_t id;
     struct vm_lock lk;
+    uint8_t bounced; /* the lock took the bounce buffer */
 };
 
 struct vmr_run {
@@ -60,6 +62,14 @@ struct vmr_run {
     uint64_t op_index;
     uint64_t access_read, access_written, verified, op_errors;
 
+    /* CPU on the simulated clock (1/100 cycles; NULL cost: not charged) */
+    const struct vm_cpu_costs *cost;
+    uint32_t cpu_hz;
+    uint64_t pager_cc, program_cc;   /* charged so far */
+    uint64_t pager_ns, program_ns;   /* of which on the clock */
+    uint64_t program_extra_ns;       /* COMPUTE ops given in ns */
+    struct vm_simclock own_clock;    /* for stacks without a clock */
+
     int failed;
     int ended;
     int flushed;
@@ -84,9 +94,12 @@ int vmr_policy_from_name(const char *name)
 
 /* --------------------------------------------------------- counting layer */
 
+static void cpu_sync(struct vmr_run *r);
+
 static int cnt_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
     struct vmr_run *r = ctx;
+    cpu_sync(r);
     int rc = r->inner->read(r->inner->ctx, a, buf, len);
     r->be_reads++;
     r->be_bread_try += len;
@@ -100,6 +113,8 @@ static int cnt_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 static int cnt_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     struct vmr_run *r = ctx;
+    if (r->cost) r->pager_cc += r->cost->writeback;
+    cpu_sync(r);
     int rc = r->inner->write(r->inner->ctx, a, buf, len);
     r->be_writes++;
     r->be_bwritten_try += len;
@@ -113,6 +128,7 @@ static int cnt_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 static int cnt_sync(void *ctx)
 {
     struct vmr_run *r = ctx;
+    cpu_sync(r);
     return r->inner->sync ? r->inner->sync(r->inner->ctx) : VM_OK;
 }
 
@@ -122,12 +138,100 @@ static void on_core_event(void *ctx, const struct vm_event *ev)
     r->cfg.observer->on_event(r->cfg.observer->ctx, ev);
 }
 
+/* ------------------------------------------------------------ CPU cost */
+
+/* Put the CPU charged so far on the clock: the board computed before this
+ * point in the program, so a device's busy time runs on meanwhile. */
+static void cpu_sync(struct vmr_run *r)
+{
+    if (!r->cpu_hz) return;
+    uint64_t p = vm_cpu_cc_ns(r->pager_cc, r->cpu_hz);
+    uint64_t q = vm_cpu_cc_ns(r->program_cc, r->cpu_hz) + r->program_extra_ns;
+    uint64_t d = (p - r->pager_ns) + (q - r->program_ns);
+    r->pager_ns = p;
+    r->program_ns = q;
+    if (!d) return;
+    if (r->stack.s.clock)
+        vmr_stack_busy(&r->stack, d);
+    else
+        vm_simclock_advance(&r->own_clock, d);
+}
+
+/* Which paths a call took: the core's path counters (vm_stats()->path,
+ * VM_CONFIG_PATHS) copied before the call and compared after. */
+struct cost_mark {
+    vm_count_t hot, touch_hit, touch_miss, lock_bounce;
+};
+
+static inline void cost_mark(const struct vmr_run *r, struct cost_mark *m)
+{
+#if VM_CONFIG_PATHS
+    const vm_count_t *p = r->vm.stats.path;
+    m->hot = p[VM_PATH_GET_HOT] + p[VM_PATH_SET_HOT] + p[VM_PATH_SET_GROW];
+    m->touch_hit = p[VM_PATH_TOUCH_HIT];
+    m->touch_miss = p[VM_PATH_TOUCH_MISS];
+    m->lock_bounce = p[VM_PATH_LOCK_BOUNCE];
+#else
+    (void)r;
+    memset(m, 0, sizeof *m);
+#endif
+}
+
+/* Charge a slow-path call: per page touch (hit or miss) and per byte
+ * copied. Write-backs are charged at the backend seam (cnt_write). */
+static inline void cost_touches(struct vmr_run *r, const struct cost_mark *m, uint64_t rd_bytes,
+                                uint64_t wr_bytes, int write)
+{
+    const struct vm_cpu_costs *c = r->cost;
+    struct cost_mark n;
+    cost_mark(r, &n);
+    uint64_t h = (uint64_t)(n.touch_hit - m->touch_hit), mi = (uint64_t)(n.touch_miss - m->touch_miss);
+    r->pager_cc += h * (write ? c->slow_set : c->slow_hit) + mi * c->miss +
+                   rd_bytes * c->read_byte + wr_bytes * c->write_byte;
+}
+
+static inline uint32_t fast_cost(const struct vm_cpu_costs *c, unsigned len, int write)
+{
+    switch (len) {
+    case 1: return write ? c->fast_set8 : c->fast_get8;
+    case 2: return write ? c->fast_set16 : c->fast_get16;
+    default: return write ? c->fast_set32 : c->fast_get32;
+    }
+}
+
+/* A typed access after which the core says whether it was served inline. */
+static inline void typed_cost(struct vmr_run *r, const struct cost_mark *m, unsigned len,
+                              int write)
+{
+#if VM_CONFIG_PATHS
+    const vm_count_t *p = r->vm.stats.path;
+    if (p[VM_PATH_GET_HOT] + p[VM_PATH_SET_HOT] + p[VM_PATH_SET_GROW] != m->hot) {
+        r->pager_cc += fast_cost(r->cost, len, write);
+        return;
+    }
+#endif
+    cost_touches(r, m, 0, 0, write);
+}
+
+/* One typed access (1, 2 or 4 bytes) about to be made, and its cost. */
+#define TYPED_COST(r, a, len, write, call)                                     \
+    do {                                                                       \
+        if (!(r)->cost) {                                                      \
+            call;                                                              \
+        } else {                                                               \
+            struct cost_mark cm_;                                              \
+            cost_mark((r), &cm_);                                              \
+            call;                                                              \
+            typed_cost((r), &cm_, (len), (write));                             \
+        }                                                                      \
+    } while (0)
+
 /* ------------------------------------------------------------- failures */
 
 static const char *kind_name(unsigned k)
 {
     static const char *const n[] = {"read", "write", "lock", "unlock", "memset", "memcpy",
-                                    "flush", "invalidate", "alloc", "free", "phase"};
+                                    "flush", "invalidate", "alloc", "free", "phase", "compute"};
     return k < sizeof n / sizeof n[0] ? n[k] : "?";
 }
 
@@ -278,6 +382,29 @@ static inline int resolve(struct vmr_run *r, const struct vmt_op *op, uint16_t r
 
 /* ---------------------------------------------------------------- locks */
 
+static void lock_cost(struct vmr_run *r, const struct cost_mark *m, size_t n, unsigned mode,
+                      int bounced)
+{
+    const struct vm_cpu_costs *c = r->cost;
+    struct cost_mark now;
+    cost_mark(r, &now);
+    r->pager_cc += (uint64_t)(now.touch_miss - m->touch_miss) * c->miss;
+    if (bounced)
+        r->pager_cc += c->lock_bounce + (mode != VM_LOCK_WO ? (uint64_t)n * c->read_byte : 0);
+    else
+        r->pager_cc += c->lock;
+}
+
+/* Write-backs the unlock causes are charged at the backend seam. */
+static void unlock_cost(struct vmr_run *r, size_t n, unsigned mode, int bounced)
+{
+    const struct vm_cpu_costs *c = r->cost;
+    if (bounced)
+        r->pager_cc += c->unlock_bounce + (mode != VM_LOCK_RO ? (uint64_t)n * c->write_byte : 0);
+    else
+        r->pager_cc += c->unlock;
+}
+
 static struct vmr_held *find_lock(struct vmr_run *r, uint32_t id)
 {
     for (size_t i = 0; i < r->nheld; i++)
@@ -303,10 +430,21 @@ static int do_lock(struct vmr_run *r, const struct vmt_op *op)
      * the same program, byte for byte. */
     struct vm_lock lk;
     uint32_t done = 0;
+    int bounced = 0;
     for (;;) {
+        struct cost_mark cm;
+        cost_mark(r, &cm);
         int rc = vm_lock(&r->vm, a + done, op->len - done, mode, &lk);
         if (rc < 0) return op_failed(r, op, rc);
         size_t n = lk.len;
+        {
+            struct cost_mark after;
+            cost_mark(r, &after);
+            bounced = after.lock_bounce != cm.lock_bounce;
+        }
+        if (r->cost) lock_cost(r, &cm, n, mode, bounced);
+        /* the program's own work on the bytes it locked */
+        r->program_cc += (uint64_t)op->work * n * 100u;
         uint8_t *p = lk.ptr;
         vm_addr_t at = a + done;
         if (mode != VM_LOCK_WO) {
@@ -326,6 +464,7 @@ static int do_lock(struct vmr_run *r, const struct vmt_op *op)
         }
         done += (uint32_t)n;
         if (done >= op->len) break;
+        if (r->cost) unlock_cost(r, n, mode, bounced);
         rc = vm_unlock(&r->vm, &lk);
         if (rc < 0) {
             if (r->shadow && mode != VM_LOCK_RO) mark_unknown(r, lk.addr, lk.len, 1);
@@ -341,6 +480,7 @@ static int do_lock(struct vmr_run *r, const struct vmt_op *op)
     }
     r->held[r->nheld].id = op->id;
     r->held[r->nheld].lk = lk;
+    r->held[r->nheld].bounced = (uint8_t)bounced;
     r->nheld++;
     return 0;
 }
@@ -351,6 +491,7 @@ static int do_unlock(struct vmr_run *r, const struct vmt_op *op)
     if (!h)
         return fail(r, "op %llu: unlock of lock id %lu, which is not held",
                     (unsigned long long)r->op_index, (unsigned long)op->id);
+    if (r->cost) unlock_cost(r, h->lk.len, h->lk.mode, h->bounced);
     int rc = vm_unlock(&r->vm, &h->lk);
     for (int tries = 0; rc < 0 && rc != VM_ERR_NOTLOCKED && tries < 8; tries++)
         rc = vm_unlock(&r->vm, &h->lk); /* a failed bounce write-back keeps it held */
@@ -362,6 +503,7 @@ static int do_unlock(struct vmr_run *r, const struct vmt_op *op)
 
 /* ------------------------------------------------------------- counters */
 
+static void cpu_sync(struct vmr_run *r);
 static void snapshot(struct vmr_run *r, struct vmr_counters *c)
 {
 #if VM_CONFIG_STATS
@@ -385,7 +527,14 @@ static void snapshot(struct vmr_run *r, struct vmr_counters *c)
     c->access_read = r->access_read;
     c->access_written = r->access_written;
     c->verified = r->verified;
+    cpu_sync(r);
     c->time_ns = vmr_time_ns(r);
+    c->pager_ns = r->pager_ns;
+    c->program_ns = r->program_ns;
+    uint64_t cpu = c->pager_ns + c->program_ns, rest = c->time_ns > cpu ? c->time_ns - cpu : 0;
+    c->transfer_ns = vmr_stack_transfer_ns(&r->stack);
+    if (c->transfer_ns > rest) c->transfer_ns = rest; /* a link's wire overlaps its wait */
+    c->wait_ns = rest - c->transfer_ns;
 }
 
 static void counters_sub(struct vmr_counters *d, const struct vmr_counters *a,
@@ -456,7 +605,10 @@ static int do_phase(struct vmr_run *r, const struct vmt_op *op)
 static int do_read_slow(struct vmr_run *r, const struct vmt_op *op, vm_addr_t a)
 {
     if (grow_scratch(r, op->len)) return -1;
+    struct cost_mark cm;
+    cost_mark(r, &cm);
     int rc = vm_read(&r->vm, r->scratch, a, op->len);
+    if (r->cost) cost_touches(r, &cm, op->len, 0, 0);
     if (rc < 0) return op_failed(r, op, rc);
     return r->check ? check_bytes(r, op, a, r->scratch, op->len) : 0;
 }
@@ -469,7 +621,10 @@ static int do_write_slow(struct vmr_run *r, const struct vmt_op *op, vm_addr_t a
         fill_pattern(r->scratch, a, op->len, r->op_index);
         src = r->scratch;
     }
+    struct cost_mark cm;
+    cost_mark(r, &cm);
     int rc = vm_write(&r->vm, a, src, op->len);
+    if (r->cost) cost_touches(r, &cm, 0, op->len, 1);
     if (r->shadow) {
         memcpy(r->shadow + a, src, op->len);
         mark_unknown(r, a, op->len, rc < 0);
@@ -485,42 +640,38 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
     case VMT_READ:
         if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
         r->access_read += op->len;
-        if (!r->check) {
-            union { uint8_t u8; uint16_t u16; uint32_t u32; } v;
+        {
+            /* 1, 2 and 4 bytes go through the typed accessors, as the
+             * program's own loads do, checked or not: the path (and so the
+             * CPU the clock charges) is the program's. */
+            union { uint8_t u8; uint16_t u16; uint32_t u32; uint8_t b[4]; } v;
             switch (op->len) {
-            case 1: rc = vm_get8(&r->vm, a, &v.u8); break;
-            case 2: rc = vm_get16(&r->vm, a, &v.u16); break;
-            case 4: rc = vm_get32(&r->vm, a, &v.u32); break;
+            case 1: TYPED_COST(r, a, 1, 0, rc = vm_get8(&r->vm, a, &v.u8)); break;
+            case 2: TYPED_COST(r, a, 2, 0, rc = vm_get16(&r->vm, a, &v.u16)); break;
+            case 4: TYPED_COST(r, a, 4, 0, rc = vm_get32(&r->vm, a, &v.u32)); break;
             case 0: return 0;
             default: return do_read_slow(r, op, a);
             }
-            return rc < 0 ? op_failed(r, op, rc) : 0;
+            if (rc < 0) return op_failed(r, op, rc);
+            return r->check ? check_bytes(r, op, a, v.b, op->len) : 0;
         }
-        return op->len ? do_read_slow(r, op, a) : 0;
     case VMT_WRITE:
         if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
         r->access_written += op->len;
-        if (!r->shadow && !op->data) {
+        if (op->len == 1 || op->len == 2 || op->len == 4) {
+            /* typed stores, as the program's own (see VMT_READ) */
+            union { uint8_t u8; uint16_t u16; uint32_t u32; uint8_t b[4]; } v;
             uint64_t i = r->op_index;
+            for (unsigned k = 0; k < op->len; k++)
+                v.b[k] = op->data ? op->data[k] : pattern(a + k, i);
             switch (op->len) {
-            case 1: rc = vm_set8(&r->vm, a, pattern(a, i)); break;
-            case 2: {
-                uint8_t bb[2] = {pattern(a, i), pattern(a + 1u, i)};
-                uint16_t v;
-                memcpy(&v, bb, 2);
-                rc = vm_set16(&r->vm, a, v);
-                break;
+            case 1: TYPED_COST(r, a, 1, 1, rc = vm_set8(&r->vm, a, v.u8)); break;
+            case 2: TYPED_COST(r, a, 2, 1, rc = vm_set16(&r->vm, a, v.u16)); break;
+            default: TYPED_COST(r, a, 4, 1, rc = vm_set32(&r->vm, a, v.u32)); break;
             }
-            case 4: {
-                uint8_t bb[4] = {pattern(a, i), pattern(a + 1u, i), pattern(a + 2u, i),
-                                 pattern(a + 3u, i)};
-                uint32_t v;
-                memcpy(&v, bb, 4);
-                rc = vm_set32(&r->vm, a, v);
-                break;
-            }
-            case 0: return 0;
-            default: return do_write_slow(r, op, a);
+            if (r->shadow) {
+                memcpy(r->shadow + a, v.b, op->len);
+                mark_unknown(r, a, op->len, rc < 0);
             }
             return rc < 0 ? op_failed(r, op, rc) : 0;
         }
@@ -530,7 +681,12 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
     case VMT_MEMSET:
         if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
         r->access_written += op->len;
-        rc = vm_memset(&r->vm, a, op->value, op->len);
+        {
+            struct cost_mark cm;
+            cost_mark(r, &cm);
+            rc = vm_memset(&r->vm, a, op->value, op->len);
+            if (r->cost) cost_touches(r, &cm, 0, op->len, 1);
+        }
         if (r->shadow) {
             memset(r->shadow + a, op->value, op->len);
             mark_unknown(r, a, op->len, rc < 0);
@@ -541,16 +697,23 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
         if (resolve(r, op, op->src_region, op->src, op->len, &b)) return -1;
         r->access_read += op->len;
         r->access_written += op->len;
-        rc = vm_memmove(&r->vm, a, b, op->len);
+        {
+            struct cost_mark cm;
+            cost_mark(r, &cm);
+            rc = vm_memmove(&r->vm, a, b, op->len);
+            if (r->cost) cost_touches(r, &cm, op->len, op->len, 0);
+        }
         if (r->shadow) {
             memmove(r->shadow + a, r->shadow + b, op->len);
             mark_unknown(r, a, op->len, rc < 0);
         }
         return rc < 0 ? op_failed(r, op, rc) : 0;
     case VMT_FLUSH:
+        if (r->cost) r->pager_cc += r->cost->slow_hit; /* the walk over the slots */
         rc = vm_flush(&r->vm);
         return rc < 0 ? op_failed(r, op, rc) : 0;
     case VMT_INVALIDATE:
+        if (r->cost) r->pager_cc += r->cost->slow_hit; /* the walk over the slots */
         rc = vm_invalidate(&r->vm);
         return rc < 0 ? op_failed(r, op, rc) : 0;
     case VMT_ALLOC: {
@@ -591,6 +754,12 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
         r->regions[op->id].base = VM_NULL;
         return rc < 0 ? op_failed(r, op, rc) : 0;
     case VMT_PHASE: return do_phase(r, op);
+    case VMT_COMPUTE:
+        if (op->mode == VMT_COMPUTE_NS)
+            r->program_extra_ns += op->len;
+        else
+            r->program_cc += (uint64_t)op->len * 100u;
+        return 0;
     default:
         return fail(r, "op %llu: unknown op kind %u", (unsigned long long)r->op_index,
                     (unsigned)op->kind);
@@ -666,6 +835,12 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     vc.heap = r->heap;
     vc.heap_blocks = (uint16_t)hb;
 #endif
+    r->cost = r->stack.cost;
+    r->cpu_hz = r->stack.cpu_hz;
+    if (!r->cpu_hz) r->cost = NULL;
+#if !VM_CONFIG_PATHS
+    r->cost = NULL; /* the path each call took is known only from the core's path counters */
+#endif
 #if VM_CONFIG_EVENTS
     if (cfg->observer && cfg->observer->on_event) {
         vc.event = on_core_event;
@@ -719,34 +894,41 @@ fail:
 /* A plain read or write of 1, 2 or 4 bytes through the core's inline
  * accessors; writes store the deterministic pattern. PLAIN_OTHER: not one. */
 #define PLAIN_OTHER 1
-static inline int plain_op(struct vm *vm, unsigned kind, unsigned len, vm_addr_t a, uint64_t idx,
-                           uint64_t *ard, uint64_t *awr)
+static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_addr_t a,
+                           uint64_t idx, uint64_t *ard, uint64_t *awr)
 {
+    struct vm *vm = &r->vm;
+    int rc;
     switch (kind << 3 | len) {
     case VMT_READ << 3 | 1: {
         uint8_t v;
         *ard += 1;
-        return vm_get8(vm, a, &v);
+        TYPED_COST(r, a, 1, 0, rc = vm_get8(vm, a, &v));
+        return rc;
     }
     case VMT_READ << 3 | 2: {
         uint16_t v;
         *ard += 2;
-        return vm_get16(vm, a, &v);
+        TYPED_COST(r, a, 2, 0, rc = vm_get16(vm, a, &v));
+        return rc;
     }
     case VMT_READ << 3 | 4: {
         uint32_t v;
         *ard += 4;
-        return vm_get32(vm, a, &v);
+        TYPED_COST(r, a, 4, 0, rc = vm_get32(vm, a, &v));
+        return rc;
     }
     case VMT_WRITE << 3 | 1:
         *awr += 1;
-        return vm_set8(vm, a, pattern(a, idx));
+        TYPED_COST(r, a, 1, 1, rc = vm_set8(vm, a, pattern(a, idx)));
+        return rc;
     case VMT_WRITE << 3 | 2: {
         uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
         uint16_t v;
         memcpy(&v, bb, 2);
         *awr += 2;
-        return vm_set16(vm, a, v);
+        TYPED_COST(r, a, 2, 1, rc = vm_set16(vm, a, v));
+        return rc;
     }
     case VMT_WRITE << 3 | 4: {
         uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
@@ -754,7 +936,8 @@ static inline int plain_op(struct vm *vm, unsigned kind, unsigned len, vm_addr_t
         uint32_t v;
         memcpy(&v, bb, 4);
         *awr += 4;
-        return vm_set32(vm, a, v);
+        TYPED_COST(r, a, 4, 1, rc = vm_set32(vm, a, v));
+        return rc;
     }
     default: return PLAIN_OTHER;
     }
@@ -774,7 +957,7 @@ static uint64_t packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint6
         unsigned kind, len;
         uint64_t a;
         if (!vmt_pack_plain(w[k], &kind, &len, &a) || len > r->pool || a > r->pool - len) break;
-        int rc = plain_op(&r->vm, kind, len, (vm_addr_t)a, *idx, ard, awr);
+        int rc = plain_op(r, kind, len, (vm_addr_t)a, *idx, ard, awr);
         if (rc < 0) {
             struct vmt_op op;
             memset(&op, 0, sizeof op);
@@ -847,7 +1030,7 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
         }
         if (fast && op.region == 0 && op.len - 1u < 4u && op.data == NULL &&
             op.len <= pool && op.addr <= pool - op.len) {
-            int rc = plain_op(&r->vm, op.kind, op.len, (vm_addr_t)op.addr, idx, &ard, &awr);
+            int rc = plain_op(r, op.kind, op.len, (vm_addr_t)op.addr, idx, &ard, &awr);
             if (rc == PLAIN_OTHER) goto slow;
             if (rc < 0) {
                 r->op_index = idx;
@@ -878,12 +1061,8 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
 
 uint64_t vmr_time_ns(const struct vmr_run *r)
 {
-    uint64_t t = r->stack.s.clock ? vm_simclock_now(r->stack.s.clock) - r->stack.t0 : 0;
-#if VM_CONFIG_STATS
-    const struct vm_stats *s = vm_stats(&r->vm);
-    t += (uint64_t)s->hits * r->stack.hit_ns + (uint64_t)s->misses * r->stack.miss_ns;
-#endif
-    return t;
+    return r->stack.s.clock ? vm_simclock_now(r->stack.s.clock) - r->stack.t0
+                          : vm_simclock_now(&r->own_clock);
 }
 
 const struct vmr_counters *vmr_counters(struct vmr_run *r)

@@ -16,8 +16,13 @@
  *
  * Time: simulated nanoseconds come only from the bus and device models
  * (which charge the platform profile's per-byte and per-transaction CPU
- * costs) plus the profile's hit_ns / miss_ns per page touch. The ram backend
- * is ideal: zero time. Nothing adds a guessed per-page cost.
+ * costs), the pager's CPU per core path (the profile's generated cost
+ * table, struct vm_cpu_costs), and the program's own CPU (compute ops, the
+ * per-byte work inside locks), all on one clock in program order: CPU time
+ * is put on the clock before each backend call, so it overlaps a device's
+ * busy time as it would on the board. The path each call took is read from
+ * the core's statistics around the call. The ram backend is ideal: zero
+ * time. Nothing adds a guessed per-page cost.
  *
  * Bytes: every backend byte is counted once, by a counting layer wrapped
  * around the stack's struct vm_backend, and cross-checked against vm_stats at
@@ -100,6 +105,11 @@ struct vmr_counters {
     uint64_t locks;           /* successful locks */
     uint64_t time_ns;         /* simulated time */
     uint64_t verified;        /* bytes checked against expected data */
+    /* Where time_ns went (they add up to it): */
+    uint64_t pager_ns;        /* the pager's own CPU (per-path cost table) */
+    uint64_t program_ns;      /* the program's own CPU (compute ops, lock work) */
+    uint64_t transfer_ns;     /* moving bytes: wire time and the driver's CPU */
+    uint64_t wait_ns;         /* waiting for the device: access delay, busy, link latency */
 };
 
 /* Per-phase totals, merged by name in order of first appearance. */

@@ -94,15 +94,34 @@ int vmr_profile_pick(char *profile, size_t n, char *err, size_t errlen)
     return 0;
 }
 
-/* The platform profile named by d (NULL when none is named). */
-static int find_platform(const struct vm_device_desc *d, const struct vm_platform **out,
-                         char *err, size_t errlen)
+/* The platform profile named by d at the CPU clock d asks for, copied into
+ * buf (NULL when none is named). */
+static int find_platform(const struct vm_device_desc *d, struct vm_platform *buf,
+                         const struct vm_platform **out, char *err, size_t errlen)
 {
     const char *canon;
     *out = NULL;
-    if (!d->profile[0]) return 0;
+    if (!d->profile[0]) {
+        if (d->cpu_hz) {
+            snprintf(err, errlen, "cpu_mhz %lu needs a platform profile",
+                     (unsigned long)(d->cpu_hz / 1000000u));
+            return -1;
+        }
+        return 0;
+    }
     if (vm_device_pick(profile_at, "platform profile", d->profile, &canon, err, errlen)) return -1;
-    *out = vm_platform_find(canon);
+    const struct vm_platform *p = vm_platform_find(canon);
+    if (vm_platform_at(p, d->cpu_hz, buf) != 0) {
+        char list[96];
+        int n = snprintf(list, sizeof list, "%lu", (unsigned long)(p->cpu_hz / 1000000u));
+        for (unsigned i = 0; i < VM_PLATFORM_CLOCKS && p->clocks[i].cpu_hz; i++)
+            n += snprintf(list + (size_t)n, sizeof list - (size_t)n, ", %lu",
+                          (unsigned long)(p->clocks[i].cpu_hz / 1000000u));
+        snprintf(err, errlen, "profile %s cannot run at %lu MHz (MHz: %s)", p->name,
+                 (unsigned long)(d->cpu_hz / 1000000u), list);
+        return -1;
+    }
+    *out = buf;
     return 0;
 }
 
@@ -116,17 +135,18 @@ static int open_exact(struct vmr_stack *st, const struct vm_device_desc *d, uint
         return -1;
     }
     const struct vm_platform *plat;
-    if (find_platform(d, &plat, err, errlen)) return -1;
+    if (find_platform(d, &st->plat, &plat, err, errlen)) return -1;
     if (st->dev->open(&st->s, d, plat, pool, err, errlen)) {
         vmr_stack_close(st);
         return -1;
     }
-    struct vm_device_costs c = {plat ? plat->hit_ns : 0, plat ? plat->miss_ns : 0};
+    struct vm_device_costs c = {plat ? &plat->cost : NULL, plat ? plat->cpu_hz : 0};
     if (st->dev->costs) st->dev->costs(d, plat, &c);
-    st->hit_ns = c.hit_ns;
-    st->miss_ns = c.miss_ns;
+    st->cost = c.cpu_hz ? c.table : NULL;
+    st->cpu_hz = c.cpu_hz;
     /* Setting up the device (SD init, HELLO) is not part of the run. */
     st->t0 = st->s.clock ? vm_simclock_now(st->s.clock) : 0;
+    st->transfer0 = st->dev->transfer_ns ? st->dev->transfer_ns(&st->s) : 0;
     return 0;
 }
 
@@ -134,17 +154,43 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
                    int exact, char *err, size_t errlen)
 {
     const struct vm_device *dev = vmr_device(d->type);
-    struct vmr_stack probe;
+    struct vmr_stack *probe;
     uint64_t split = 0;
-    if (exact || !dev || !dev->fast || !dev->fast(d, &split))
+    /* a device that works while the board computes (busy) keeps state
+     * between calls: the exact stack */
+    if (exact || !dev || !dev->fast || dev->busy || !dev->fast(d, &split))
         return open_exact(st, d, pool, err, errlen);
-    if (open_exact(&probe, d, pool, err, errlen)) return -1;
+    probe = malloc(sizeof *probe);
+    if (!probe) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (open_exact(probe, d, pool, err, errlen)) {
+        free(probe);
+        return -1;
+    }
     memset(st, 0, sizeof *st);
-    if (vmr_fast_open(st, &probe, split, pool, err, errlen)) {
-        vmr_stack_close(&probe);
+    if (vmr_fast_open(st, probe, split, pool, err, errlen)) {
+        vmr_stack_close(probe);
+        free(probe);
         return -1;
     }
     return 0;
+}
+
+void vmr_stack_busy(struct vmr_stack *st, uint64_t ns)
+{
+    if (!st->s.clock || !ns) return;
+    if (st->dev->busy)
+        st->dev->busy(&st->s, ns);
+    else
+        vm_simclock_advance(st->s.clock, ns);
+}
+
+uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st)
+{
+    if (st->fast) return vmr_fast_transfer_ns(st);
+    return st->dev && st->dev->transfer_ns ? st->dev->transfer_ns(&st->s) - st->transfer0 : 0;
 }
 
 void vmr_stack_close(struct vmr_stack *st)

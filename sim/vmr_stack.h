@@ -49,12 +49,17 @@ const struct vm_device_key *vmr_device_key_any(const char *name);
  * until it returns NULL. */
 const struct vm_device_key *vmr_device_key_at(unsigned i);
 
+#include "vm_simbus.h"
+
 struct vmr_stack {
     const struct vm_device *dev;
     struct vm_device_stack s;         /* backend, clock, device state */
-    uint32_t hit_ns, miss_ns;         /* cost hook: pager CPU per touch */
+    struct vm_platform plat;          /* the profile at the asked CPU clock */
+    const struct vm_cpu_costs *cost;  /* cost hook: pager CPU per path; NULL free */
+    uint32_t cpu_hz;                  /* the clock the table's cycles run at */
     uint64_t t0;                      /* clock after set-up: a run's time 0 */
     void *fast;                       /* the fast path (vmr_fast.c), or NULL */
+    uint64_t transfer0;               /* transfer time spent by set-up */
 };
 
 /* 0 on success; -1 with a message naming the setting otherwise. exact = 0
@@ -68,6 +73,12 @@ void vmr_stack_close(struct vmr_stack *st);
  * letter case and rewritten in its canonical spelling: 0 ("" is none), or -1
  * with "unknown platform profile ... (known: ...)" in err. */
 int vmr_profile_pick(char *profile, size_t n, char *err, size_t errlen);
+/* The board computes for ns (pager or program CPU): the clock moves on, and
+ * a link's far side keeps working meanwhile. */
+void vmr_stack_busy(struct vmr_stack *st, uint64_t ns);
+/* Time moving bytes since set-up (wire and driver CPU); the rest of the
+ * clock that is not pager or program CPU is waiting for the device. */
+uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st);
 
 /* RAM a geometry costs on the board: page buffers plus the core's metadata,
  * with the struct sizes of the profile's MCU (the README's size table,

@@ -303,6 +303,23 @@ int vms_report_table(FILE *f, const struct vms_scenario *sc, const struct vms_re
         fprintf(f, "%s%s / %s / %s: %s%s\n", red, x->run->backend, x->run->pager,
                 x->run->workload, x->r.ok ? x->expect_msg : x->r.error, off);
     }
+    /* Where the time went, per run with a clock. */
+    int any = 0;
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        const struct vmr_counters *c = &x->r.total;
+        if (!c->time_ns) continue;
+        if (!any)
+            fprintf(f, "%s%-*s  %-*s  %-*s  %9s  %9s  %9s  %9s%s\n", bold, (int)wb, "time split",
+                    (int)wp, "pager", (int)ww, "workload", "pager CPU", "prog CPU", "transfer",
+                    "dev wait", off);
+        any = 1;
+        double t = (double)c->time_ns / 100.0;
+        fprintf(f, "%-*s  %-*s  %-*s  %8.1f%%  %8.1f%%  %8.1f%%  %8.1f%%\n", (int)wb,
+                x->run->backend, (int)wp, x->run->pager, (int)ww, x->run->workload,
+                (double)c->pager_ns / t, (double)c->program_ns / t, (double)c->transfer_ns / t,
+                (double)c->wait_ns / t);
+    }
     fprintf(f, "%zu runs, %s%zu failed%s\n", sc->nruns, failed ? red : "", failed, off);
     return ferror(f) ? -1 : 0;
 }
@@ -335,12 +352,14 @@ static void json_counters(FILE *f, const struct vmr_counters *c, const char *ind
         "ops",          "touches",        "hits",          "misses",         "loads",
         "fills",        "evictions",      "writebacks",    "bytes_read",     "bytes_written",
         "backend_reads", "backend_writes", "backend_errors", "op_errors",     "access_read",
-        "access_written", "locks",        "time_ns",       "verified_bytes"};
+        "access_written", "locks",        "time_ns",       "verified_bytes", "pager_cpu_ns",
+        "program_cpu_ns", "transfer_ns",  "device_wait_ns"};
     const uint64_t v[] = {c->ops,           c->touches,       c->hits,          c->misses,
                           c->loads,         c->fills,         c->evictions,     c->writebacks,
                           c->bytes_read,    c->bytes_written, c->backend_reads, c->backend_writes,
                           c->backend_errors, c->op_errors,    c->access_read,   c->access_written,
-                          c->locks,         c->time_ns,       c->verified};
+                          c->locks,         c->time_ns,       c->verified,      c->pager_ns,
+                          c->program_ns,    c->transfer_ns,   c->wait_ns};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         fprintf(f, "%s\"%s\": %llu,\n", ind, names[i], (unsigned long long)v[i]);
     fprintf(f, "%s\"hit_ratio\": ", ind);
@@ -433,7 +452,8 @@ int vms_report_csv(FILE *f, const struct vms_scenario *sc, const struct vms_resu
     fprintf(f, "backend,backend_type,profile,pager,page_size,page_count,policy,workload,ok,"
                "ops,touches,hits,misses,opt_misses,hit_ratio,loads,evictions,writebacks,"
                "bytes_read,bytes_written,access_read,access_written,traffic_ratio,time_ns,"
-               "throughput_kib_s,ram_cost,error\n");
+               "throughput_kib_s,ram_cost,pager_cpu_ns,program_cpu_ns,transfer_ns,device_wait_ns,"
+               "error\n");
     for (size_t i = 0; i < sc->nruns; i++) {
         const struct vms_result *x = &res[i];
         const struct vms_run *r = x->run;
@@ -457,7 +477,9 @@ int vms_report_csv(FILE *f, const struct vms_scenario *sc, const struct vms_resu
                 (unsigned long long)c->access_written, x->traffic_ratio,
                 (unsigned long long)c->time_ns);
         if (c->time_ns) fprintf(f, "%.6g", throughput_kib(c));
-        fprintf(f, ",%lu,", (unsigned long)x->r.ram_cost);
+        fprintf(f, ",%lu,%llu,%llu,%llu,%llu,", (unsigned long)x->r.ram_cost,
+                (unsigned long long)c->pager_ns, (unsigned long long)c->program_ns,
+                (unsigned long long)c->transfer_ns, (unsigned long long)c->wait_ns);
         csv_field(f, x->r.ok ? x->expect_msg : x->r.error);
         fputc('\n', f);
     }

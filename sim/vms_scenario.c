@@ -178,6 +178,7 @@ static const char *const *backend_keys(void)
         const struct vm_device_key *k;
         keys[n++] = "type";
         keys[n++] = "profile";
+        keys[n++] = "cpu_mhz";
         keys[n++] = "spi_hz";
         for (unsigned i = 0; (k = vmr_device_key_at(i)) && n + 3 < sizeof keys / sizeof keys[0]; i++)
             keys[n++] = k->name;
@@ -283,6 +284,9 @@ static int parse_backend(struct ctx *c, const cJSON *o, const char *path,
             return perr(c, p, "%s", msg);
         }
     }
+    u = d->cpu_hz / 1000000u;
+    if (opt_uint(c, o, "cpu_mhz", path, 1, 1000, &u)) return -1;
+    d->cpu_hz = (uint32_t)u * 1000000u;
     u = d->spi_hz;
     if (opt_uint(c, o, "spi_hz", path, 1000, 100000000, &u)) return -1;
     d->spi_hz = (uint32_t)u;

@@ -65,6 +65,7 @@ static const char usage_text[] =
     "run-trace / bench options:\n"
     "  --backend TYPE   ram (default), sram, sd, serial or fram\n"
     "  --profile NAME   platform profile (atmega328p, teensy32, ...)\n"
+    "  --cpu-mhz N      the board's CPU clock (teensy32: 72, 96, 120 or 144)\n"
     "  --spi-hz N       SPI clock the driver asks for\n"
     "  --KEY VALUE      a device setting, as in scenarios (docs/scenario-format.md):\n"
     "                   --chip C --chips N (sram), --card C --sdhc B --image F\n"
@@ -180,7 +181,7 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
         else if (strcmp(a, "--to") == 0) str = &o->to;
         else if (strcmp(a, "--profile") == 0) field = o->be.profile, fieldn = sizeof o->be.profile;
         else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--backend") == 0 ||
-                 strcmp(a, "--spi-hz") == 0) {
+                 strcmp(a, "--spi-hz") == 0 || strcmp(a, "--cpu-mhz") == 0) {
             if (i + 1 >= argc) return usage_error("%s needs a value", a);
             const char *v = argv[++i];
             unsigned long long n;
@@ -193,6 +194,9 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
                     return EXIT_USAGE;
                 }
                 o->be.type = (uint8_t)t;
+            } else if (strcmp(a, "--cpu-mhz") == 0) {
+                if (parse_uint_arg(v, 1000, &n) || n < 1) return usage_error("--cpu-mhz: expected 1..1000, got \"%s\"", v);
+                o->be.cpu_hz = (uint32_t)n * 1000000u;
             } else if (strcmp(a, "--spi-hz") == 0) {
                 if (parse_uint_arg(v, 100000000, &n)) return usage_error("--spi-hz: bad number \"%s\"", v);
                 o->be.spi_hz = (uint32_t)n;

@@ -35,6 +35,7 @@ struct vm_platform; /* backends/platform/vm_platform.h */
 struct vm_device_desc {
     uint8_t type;         /* index of the device in the simulator's table */
     char profile[32];     /* platform profile ("atmega328p", "teensy32"); "" none */
+    uint32_t cpu_hz;      /* the board's CPU clock; 0: the profile's default */
     uint32_t spi_hz;      /* SPI clock asked for by the driver; 0: profile's */
     uint32_t fault_seed;  /* fault injection seed; 0: faults off */
     double read_fail;     /* chance a backend read fails (ram) / faults (models) */
@@ -80,9 +81,13 @@ struct vm_device_stack {
     void *state;               /* the device's own; freed by close */
 };
 
-/* Per-touch pager CPU, charged on top of the clock (nanoseconds). */
+struct vm_cpu_costs; /* backends/bus/vm_simbus.h */
+
+/* The pager's CPU on this stack: the cost table per core path and the CPU
+ * clock that turns its cycles into time (docs/fidelity.md). */
 struct vm_device_costs {
-    uint32_t hit_ns, miss_ns;
+    const struct vm_cpu_costs *table; /* NULL: the pager's CPU is free */
+    uint32_t cpu_hz;
 };
 
 struct vm_device {
@@ -97,10 +102,16 @@ struct vm_device {
                 const struct vm_platform *plat, uint64_t pool_size, char *err, size_t errlen);
     void (*close)(struct vm_device_stack *st);
 
-    /* Cost hooks. costs: the pager's CPU per page touch on this stack;
-     * NULL means the platform profile's hit_ns / miss_ns (none: 0). */
+    /* Cost hooks. costs: the pager's CPU on this stack; NULL means the
+     * platform profile's table at its clock (none: free). */
     void (*costs)(const struct vm_device_desc *d, const struct vm_platform *plat,
                   struct vm_device_costs *out);
+    /* Optional: the board computes for ns; the device's far side (a serial
+     * host) keeps working meanwhile. NULL: the clock simply advances. */
+    void (*busy)(struct vm_device_stack *st, uint64_t ns);
+    /* Optional: time so far spent moving bytes (wire time plus the
+     * driver's CPU per byte and per transaction). NULL: 0. */
+    uint64_t (*transfer_ns)(const struct vm_device_stack *st);
     /* Optional: check the settings before any run (files they name exist and
      * hold what they should): 0, or -1 with a message in err. NULL: none. */
     int (*check)(const struct vm_device_desc *d, char *err, size_t errlen);

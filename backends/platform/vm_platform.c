@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vm_cpu_costs.h"
+
 const struct vm_platform vm_platforms[] = {
     {
         .name = "atmega328p",
@@ -27,11 +29,10 @@ const struct vm_platform vm_platforms[] = {
                                      a 512-byte SPDR loop ~820 us
                                      (forum.arduino.cc topic 126827) [D] */
         .xfer_ns = 60u,           /* 6.46 us - 4 x 1.6 us, same transaction [D] */
-        .hit_ns = 3694u,          /* 59 cycles, an unlocked 1-byte hot-page hit */
-        .miss_ns = 128019u,       /* 2048 cycles, the pager's own work on a miss
-                                     (32 B page, sieve, backend transfer
-                                     excluded); both measured on a simulated
-                                     atmega328p: target/avr-cycles.txt */
+        .cost = VM_CPU_COSTS_ATMEGA328P, /* simavr cycles: target/cpu-costs.txt */
+        /* serial protocol CPU, backends/serial/tools/serial-avr-cycles.sh:
+           60.9 and 40.2 cycles a byte, read_16 less 16 bytes a request */
+        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u,
         .slot_bytes = 28u,
         .vm_bytes = 167u,
         .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
@@ -52,8 +53,13 @@ const struct vm_platform vm_platforms[] = {
                                      time (see "due"), taken for the faster
                                      Cortex-M4 too [D] */
         .xfer_ns = 0u,            /* no published per-transaction figure */
-        .hit_ns = 0u,             /* not measured (no Cortex-M cycle source yet) */
-        .miss_ns = 0u,
+        .cost = VM_CPU_COSTS_CORTEX_M4, /* qemu instructions x CPI: target/cpu-costs.txt */
+        /* serial protocol CPU: the AVR's cycle counts (the CRC is a
+           table-driven byte loop on both cores) [D] */
+        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u,
+        /* Teensyduino's other F_CPU choices and F_BUS for each
+           (PaulStoffregen/cores teensy3/kinetis.h) */
+        .clocks = {{72000000u, 36000000u}, {120000000u, 60000000u}, {144000000u, 48000000u}},
         .slot_bytes = 28u,
         .vm_bytes = 200u,
         .source = "PaulStoffregen/SPI SPI.h, PaulStoffregen/cores teensy3/kinetis.h; "
@@ -75,8 +81,8 @@ const struct vm_platform vm_platforms[] = {
                                      (github.com/arduino/ArduinoCore-renesas/
                                      issues/45) [D] */
         .xfer_ns = 0u,            /* no published per-transaction figure */
-        .hit_ns = 0u,             /* not measured (no Cortex-M cycle source yet) */
-        .miss_ns = 0u,
+        .cost = VM_CPU_COSTS_CORTEX_M3, /* qemu instructions x CPI: target/cpu-costs.txt */
+        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u, /* as teensy32 [D] */
         .slot_bytes = 28u,        /* Cortex-M3 taken as the Cortex-M4 row */
         .vm_bytes = 200u,
         .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
@@ -93,6 +99,23 @@ const struct vm_platform *vm_platform_find(const char *name)
     for (p = vm_platforms; p->name != NULL; p++)
         if (strcasecmp(p->name, name) == 0) return p;
     return NULL;
+}
+
+int vm_platform_at(const struct vm_platform *p, uint32_t hz, struct vm_platform *out)
+{
+    unsigned i;
+    *out = *p;
+    if (hz == 0u || hz == p->cpu_hz) return 0;
+    for (i = 0; i < VM_PLATFORM_CLOCKS; i++) {
+        if (p->clocks[i].cpu_hz != hz) continue;
+        out->cpu_hz = hz;
+        out->sck_base_hz = p->clocks[i].sck_base_hz;
+        /* per-byte and per-transaction CPU time scale with the CPU clock */
+        out->byte_ns = (uint32_t)((uint64_t)p->byte_ns * p->cpu_hz / hz);
+        out->xfer_ns = (uint32_t)((uint64_t)p->xfer_ns * p->cpu_hz / hz);
+        return 0;
+    }
+    return -1;
 }
 
 uint32_t vm_platform_sck(const struct vm_platform *p, uint32_t hz)

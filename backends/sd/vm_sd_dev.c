@@ -175,6 +175,12 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
     return 0;
 }
 
+static uint64_t sd_transfer(const struct vm_device_stack *st)
+{
+    const struct sd_state *s = st->state;
+    return s->bus.wire_ns + s->bus.cpu_ns;
+}
+
 static void sd_close(struct vm_device_stack *st)
 {
     struct sd_state *s = st->state;
@@ -185,4 +191,5 @@ static void sd_close(struct vm_device_stack *st)
 const struct vm_device vm_sd_device = {
     .name = "sd",
     .help = "SD card driver + model on the simulated SPI bus",
-    .keys = sd_keys, .open = sd_open, .close = sd_close, .costs = NULL, .check = sd_check};
+    .keys = sd_keys, .open = sd_open, .close = sd_close, .costs = NULL,
+    .transfer_ns = sd_transfer, .check = sd_check};

@@ -14,6 +14,7 @@
 #include "vm_serial.h"
 #include "vm_serial_host.h"
 #include "vm_serial_link.h"
+#include "vm_simbus.h"
 
 struct serial_settings {
     char link[32]; /* link profile ("ftdi-16ms", "ftdi-1ms" default, "cdc") */
@@ -64,7 +65,6 @@ static int serial_host(struct serial_state *s, char *err, size_t errlen)
 static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *d,
                        const struct vm_platform *plat, uint64_t pool, char *err, size_t errlen)
 {
-    (void)plat;
     const struct serial_settings *set = vm_device_settings_c(d);
     const char *link = set->link[0] ? set->link : "ftdi-1ms";
     const struct vm_serial_profile *prof = vm_serial_profile_find(link);
@@ -86,6 +86,12 @@ static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *
     lc.clock = &s->clock;
     lc.profile = prof;
     lc.baud = set->baud;
+    if (plat) {
+        /* the board's protocol CPU, 1/100 cycles -> ns at its clock */
+        lc.cpu.rx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_rx_byte, plat->cpu_hz);
+        lc.cpu.tx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_tx_byte, plat->cpu_hz);
+        lc.cpu.request_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_request, plat->cpu_hz);
+    }
     if (vm_serial_link_init(&s->link, &lc) != VM_OK) {
         snprintf(err, errlen, "serial: link set-up failed (baud %lu)", (unsigned long)set->baud);
         return -1;
@@ -115,6 +121,18 @@ static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *
     return 0;
 }
 
+static void serial_busy(struct vm_device_stack *st, uint64_t ns)
+{
+    struct serial_state *s = st->state;
+    vm_serial_link_run_until(&s->link, vm_simclock_now(&s->clock) + ns);
+}
+
+static uint64_t serial_transfer(const struct vm_device_stack *st)
+{
+    const struct serial_state *s = st->state;
+    return s->link.stats.wire_ns + s->link.stats.cpu_ns;
+}
+
 static void serial_close(struct vm_device_stack *st)
 {
     struct serial_state *s = st->state;
@@ -127,4 +145,5 @@ static void serial_close(struct vm_device_stack *st)
 const struct vm_device vm_serial_device = {
     .name = "serial",
     .help = "serial driver + host over the modelled UART link",
-    .keys = serial_keys, .open = serial_open, .close = serial_close, .costs = NULL};
+    .keys = serial_keys, .open = serial_open, .close = serial_close, .costs = NULL,
+    .busy = serial_busy, .transfer_ns = serial_transfer};

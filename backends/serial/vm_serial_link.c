@@ -102,6 +102,7 @@ static void lane_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint8_
     }
     end = t0 + l->byte_ns;
     q->wire_free = end;
+    l->stats.wire_ns += l->byte_ns;
 
     if (chance(l, l->faults.drop)) {
         l->stats.dropped++;
@@ -212,6 +213,7 @@ void vm_serial_link_host_send(void *link, const uint8_t *buf, size_t n)
 /* The board computes for ns: time passes, and the host goes on meanwhile. */
 static void board_busy(struct vm_serial_link *l, uint64_t ns)
 {
+    l->stats.cpu_ns += ns;
     if (ns) vm_serial_link_run_until(l, vm_simclock_now(l->clock) + ns);
 }
 

@@ -87,6 +87,8 @@ struct vm_serial_link_stats {
     uint64_t inserted;
     uint64_t late;       /* replies delayed */
     uint64_t lost;       /* bytes sent while the host was gone */
+    uint64_t wire_ns;    /* wire time of every byte, both directions */
+    uint64_t cpu_ns;     /* the board's protocol CPU charged */
 };
 
 /* The board's own CPU time for the protocol (copying, CRCs, frame set-up),

@@ -123,6 +123,12 @@ static int sram_fast(const struct vm_device_desc *d, uint64_t *split)
     return d->fault_seed == 0;
 }
 
+static uint64_t sram_transfer(const struct vm_device_stack *st)
+{
+    const struct sram_state *s = st->state;
+    return s->bus.wire_ns + s->bus.cpu_ns;
+}
+
 static void sram_close(struct vm_device_stack *st)
 {
     struct sram_state *s = st->state;
@@ -134,4 +140,4 @@ const struct vm_device vm_sram_device = {
     .name = "sram",
     .help = "23LC1024-family driver + model on the simulated SPI bus",
     .keys = sram_keys, .open = sram_open, .close = sram_close, .costs = NULL,
-    .fast = sram_fast};
+    .transfer_ns = sram_transfer, .fast = sram_fast};

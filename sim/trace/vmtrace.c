@@ -72,7 +72,7 @@ const char *vmt_kind_name(unsigned kind)
 {
     static const char *const names[VMT_KIND_COUNT] = {
         "read", "write", "lock", "unlock", "memset", "memcpy",
-        "flush", "invalidate", "alloc", "free", "phase"};
+        "flush", "invalidate", "alloc", "free", "phase", "compute"};
     return kind < VMT_KIND_COUNT ? names[kind] : "?";
 }
 

@@ -27,8 +27,8 @@ extern "C" {
 #endif
 
 enum vmt_kind { VMT_READ, VMT_WRITE, VMT_LOCK, VMT_UNLOCK, VMT_MEMSET, VMT_MEMCPY,
-                VMT_FLUSH, VMT_INVALIDATE, VMT_ALLOC, VMT_FREE, VMT_PHASE };
-#define VMT_KIND_COUNT 11
+                VMT_FLUSH, VMT_INVALIDATE, VMT_ALLOC, VMT_FREE, VMT_PHASE, VMT_COMPUTE };
+#define VMT_KIND_COUNT 12
 
 /* One operation. Fields a kind does not use are zero. */
 struct vmt_op {
@@ -40,7 +40,9 @@ struct vmt_op {
     uint32_t id;         /* LOCK/UNLOCK: lock id; ALLOC/FREE: allocation id (= region numbers); PHASE: phase index */
     uint64_t addr;       /* READ/WRITE/LOCK/MEMSET/MEMCPY destination */
     uint64_t src;        /* MEMCPY source */
-    uint32_t len;        /* bytes (ALLOC: size) */
+    uint32_t len;        /* bytes (ALLOC: size; COMPUTE: the amount, in `mode` units) */
+    uint32_t work;       /* LOCK: the program's own CPU cycles per byte of the locked
+                            range (the work done inside the lock); 0: none */
     const uint8_t *data; /* optional, valid until the next vmt_next: WRITE payload (NULL: the
                             replay writes a deterministic pattern derived from addr), READ expected bytes */
     const char *name;    /* PHASE: its name, valid until vmt_close */
@@ -50,6 +52,12 @@ struct vmt_op {
 #define VMT_LOCK_RO 1u
 #define VMT_LOCK_WO 2u
 #define VMT_LOCK_RW 3u
+
+/* COMPUTE: the program computes between accesses for `len` units of `mode`:
+ * CPU cycles of the board (the platform profile's clock turns them into
+ * time) or nanoseconds. */
+#define VMT_COMPUTE_CYCLES 0u
+#define VMT_COMPUTE_NS 1u
 
 /* Name of a kind ("read", "write", ... as in JSON traces), or "?". */
 const char *vmt_kind_name(unsigned kind);

@@ -57,28 +57,64 @@ START_TEST(test_platform_sck)
     ck_assert_uint_eq(vm_platform_sck(t3, 50000000u), 24000000u);
     ck_assert_uint_eq(vm_platform_sck(t3, 20000000u), 16000000u);
     ck_assert_uint_eq(vm_platform_sck(t3, 400000u), 400000u);
-    /* The atmega328p profile's pager costs are the ones measured on a
-     * simulated atmega328p (target/avr-cycles.sh writes them). */
+    /* The atmega328p profile's cost table is the one measured on a
+     * simulated atmega328p (target/cpu-costs.sh writes both files), and no
+     * profile ships a zero for a path. */
     {
-        const char *path = getenv("VM_AVR_CYCLES");
+        static const char *const names[] = {
+            "fast_get8", "fast_get16", "fast_get32", "fast_set8", "fast_set16", "fast_set32",
+            "slow_hit", "slow_set", "read_byte", "write_byte", "lock", "unlock",
+            "lock_bounce", "unlock_bounce", "miss", "writeback"};
+        const uint32_t *tab = (const uint32_t *)&avr->cost;
+        const char *path = getenv("VM_CPU_COSTS");
         FILE *f = path ? fopen(path, "r") : NULL;
-        char key[64];
-        double v;
-        unsigned long hit = 0, miss = 0;
-        ck_assert_msg(f != NULL, "VM_AVR_CYCLES names no readable file");
-        while (fscanf(f, "%63s", key) == 1) {
+        char key[96];
+        unsigned long v, seen = 0;
+        const struct vm_platform *p;
+        ck_assert_uint_eq(sizeof avr->cost, sizeof names / sizeof names[0] * sizeof(uint32_t));
+        ck_assert_msg(f != NULL, "VM_CPU_COSTS names no readable file");
+        while (fscanf(f, "%95s", key) == 1) {
             if (key[0] == '#') {
                 int c;
                 while ((c = fgetc(f)) != EOF && c != '\n') {}
                 continue;
             }
-            if (fscanf(f, "%lf", &v) != 1) break;
-            if (!strcmp(key, "atmega328p.hit_ns")) hit = (unsigned long)v;
-            if (!strcmp(key, "atmega328p.miss_ns")) miss = (unsigned long)v;
+            if (fscanf(f, "%lu", &v) != 1) break;
+            for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+                char want[96];
+                snprintf(want, sizeof want, "atmega328p.cycles.%s", names[i]);
+                if (!strcmp(key, want)) {
+                    ck_assert_msg(tab[i] == v, "%s: profile %lu, measured %lu", names[i],
+                                  (unsigned long)tab[i], v);
+                    seen++;
+                }
+            }
         }
         fclose(f);
-        ck_assert_uint_eq(avr->hit_ns, hit);
-        ck_assert_uint_eq(avr->miss_ns, miss);
+        ck_assert_uint_eq(seen, sizeof names / sizeof names[0]);
+        for (p = vm_platforms; p->name; p++) {
+            tab = (const uint32_t *)&p->cost;
+            for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+                ck_assert_msg(tab[i] > 0, "%s ships a zero for %s", p->name, names[i]);
+            ck_assert_uint_gt(p->serial_rx_byte, 0);
+            ck_assert_uint_gt(p->serial_request, 0);
+        }
+    }
+    /* The CPU clock is a setting: a Teensy 3.2 at 144 MHz has F_BUS 48 MHz,
+     * at 120 MHz 60 MHz; the Uno has no other clock. */
+    {
+        struct vm_platform at;
+        ck_assert_int_eq(vm_platform_at(t3, 144000000u, &at), 0);
+        ck_assert_uint_eq(at.cpu_hz, 144000000u);
+        ck_assert_uint_eq(vm_platform_sck(&at, 50000000u), 24000000u);
+        ck_assert_int_eq(vm_platform_at(t3, 120000000u, &at), 0);
+        ck_assert_uint_eq(vm_platform_sck(&at, 50000000u), 30000000u);
+        ck_assert_int_eq(vm_platform_at(t3, 100000000u, &at), -1);
+        ck_assert_int_eq(vm_platform_at(avr, 20000000u, &at), -1);
+        ck_assert_int_eq(vm_platform_at(avr, 0u, &at), 0);
+        ck_assert_uint_eq(at.cpu_hz, 16000000u);
+        /* 1/100 cycles to ns: 5402 hundredths at 16 MHz = 3376 ns */
+        ck_assert_uint_eq(vm_cpu_cc_ns(5402u, 16000000u), 3376u);
     }
     ck_assert_ptr_nonnull(avr->source);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "vmr_replay.h"
+#include "vm_simbus.h"
 #include "vmtrace.h"
 
 static char err[512];
@@ -500,6 +501,54 @@ START_TEST(no_wrapped_pointers_in_the_tools)
 }
 END_TEST
 
+/* ------------------------------------------------------------ CPU cost */
+
+/* 64 one-byte reads of one 64-byte page on an ATmega328P: one miss, then 63
+ * hits that the core serves inline. The pager's CPU is exactly the miss and
+ * 63 fast hits of the profile's cost table, on the same clock as the bus,
+ * and the time split adds up to the run's time. */
+START_TEST(cpu_cost_per_path_on_the_clock)
+{
+    struct vmr_config c;
+    struct vmr_result res;
+    config(&c, VMR_BE_SRAM, "atmega328p", 64, 1, VM_POLICY_FIFO, VMR_VERIFY_OFF);
+    struct vmt_source *s = open_gen("{\"type\": \"sequential\", \"pool_size\": 4096, \"size\": 64, "
+                                    "\"ops\": 64, \"access\": 1}");
+    ck_assert_int_eq(vmr_replay(&c, s, &res), 0);
+    vmt_close(s);
+    const struct vm_platform *avr = vm_platform_find("atmega328p");
+    uint64_t cc = avr->cost.miss + 63u * (uint64_t)avr->cost.fast_get8;
+    ck_assert_uint_eq(res.total.misses, 1);
+    ck_assert_uint_eq(res.total.hits, 63);
+    ck_assert_uint_eq(res.total.pager_ns, vm_cpu_cc_ns(cc, avr->cpu_hz));
+    ck_assert_uint_eq(res.total.program_ns, 0);
+    ck_assert_uint_gt(res.total.transfer_ns, 64u * 1000u); /* 64 bytes at 8 MHz and more */
+    ck_assert_uint_eq(res.total.pager_ns + res.total.program_ns + res.total.transfer_ns +
+                          res.total.wait_ns,
+                      res.total.time_ns);
+
+    /* At 144 MHz a Teensy 3.2 spends less on the same path than at 72. */
+    uint64_t t[2];
+    for (int i = 0; i < 2; i++) {
+        config(&c, VMR_BE_SRAM, "teensy32", 64, 1, VM_POLICY_FIFO, VMR_VERIFY_OFF);
+        c.backend.cpu_hz = i ? 144000000u : 72000000u;
+        s = open_gen("{\"type\": \"sequential\", \"pool_size\": 4096, \"ops\": 20000, \"access\": 1}");
+        ck_assert_int_eq(vmr_replay(&c, s, &res), 0);
+        vmt_close(s);
+        t[i] = res.total.pager_ns;
+        ck_assert_uint_gt(t[i], 0);
+    }
+    ck_assert_uint_eq(t[0] / 2u, t[1]);
+    /* A board without such a clock is refused, naming the choices. */
+    config(&c, VMR_BE_SRAM, "teensy32", 64, 1, VM_POLICY_FIFO, VMR_VERIFY_OFF);
+    c.backend.cpu_hz = 100000000u;
+    s = open_gen("{\"type\": \"sequential\", \"pool_size\": 4096, \"ops\": 10}");
+    ck_assert_int_eq(vmr_replay(&c, s, &res), -1);
+    ck_assert_msg(strstr(res.error, "72, 120, 144") != NULL, "%s", res.error);
+    vmt_close(s);
+}
+END_TEST
+
 START_TEST(bad_config_is_refused)
 {
     struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
@@ -530,6 +579,7 @@ int main(void)
     tcase_add_test(tc, wrapping_offsets_are_refused);
     tcase_add_test(tc, no_wrapped_pointers_in_the_tools);
     tcase_add_test(tc, bad_config_is_refused);
+    tcase_add_test(tc, cpu_cost_per_path_on_the_clock);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
