@@ -2,14 +2,12 @@
  * cycles.c - CPU cycles of the pager's accesses on an AVR (atmega328p, 16 MHz),
  * measured on the target (in simavr, which counts instruction cycles).
  *
- * Method. Timer1 runs at the CPU clock (no prescaler); its overflow
- * interrupt extends it to 32 bits. Each figure times a loop of N iterations
- * by reading the counter before and after, and subtracts the same loop with
+ * Method. Each figure times a loop of N iterations by reading a 32-bit
+ * cycle counter (target/dt_ticks.h) before and after, and subtracts the same loop with
  * the access replaced by nothing but the address computation and a store to
  * a volatile sink. Every iteration has a compiler barrier, so nothing of the
  * pager's state stays in registers across iterations: this is the cost of
- * one access in the middle of real code, not of a hoisted loop. (The
- * overflow interrupt, about 30 cycles per 65536, adds < 0.1% to a figure.)
+ * one access in the middle of real code, not of a hoisted loop.
  *
  * Figures (cycles per access, after the baseline is subtracted):
  *   hit_get8      vm_get8 on the hot page (the inline fast path)
@@ -36,6 +34,7 @@
  * Output over the UART, one "key value" per line, then "ops=<n> PASS".
  */
 #include "dt_platform.h"
+#include "dt_ticks.h"
 #include "vm.h"
 #include "vm_ram.h"
 
@@ -69,67 +68,21 @@ static uint32_t measurements;
  * its caller, so each figure's code does not depend on the others. */
 #define NOINLINE __attribute__((noinline, noclone))
 
-/* A 32-bit cycle counter: Timer1 at clk/1, free running (never written,
- * which also avoids a simavr quirk with TOV1 after TCNT1 writes), plus its
- * overflows counted by interrupt. */
-static volatile uint16_t timer_overflows;
-
-ISR(TIMER1_OVF_vect) { timer_overflows++; }
-
-static void timer_init(void)
-{
-    TCCR1A = 0;
-    TCCR1B = (uint8_t)(1u << CS10);
-    TIMSK1 = (uint8_t)(1u << TOIE1);
-    sei();
-}
-
-static uint32_t cycles_now(void)
-{
-    uint8_t sreg = SREG;
-    uint16_t t, o;
-    cli();
-    t = TCNT1;
-    o = timer_overflows;
-    if ((TIFR1 & (1u << TOV1)) && t < 0x8000u) o++; /* overflow not yet served */
-    SREG = sreg;
-    return ((uint32_t)o << 16) | t;
-}
-
-static void put_str(const char *s)
-{
-    char c;
-    while ((c = dt_strc(s++)) != 0)
-        dt_putc(c);
-}
-
-static void put_u32(uint32_t v)
-{
-    char d[11];
-    uint8_t n = 0;
-    do {
-        d[n++] = (char)('0' + (uint8_t)(v % 10u));
-        v /= 10u;
-    } while (v);
-    while (n)
-        dt_putc(d[--n]);
-}
-
 /* "key value" with value = total / n, to one decimal. */
 static void report(const char *key, const char *suffix, int32_t total, uint16_t n)
 {
     uint32_t t10;
-    put_str(key);
-    put_str(suffix);
+    dt_put_str(key);
+    dt_put_str(suffix);
     dt_putc(' ');
     if (total < 0) {
         dt_putc('-');
         total = -total;
     }
     t10 = ((uint32_t)total * 10u + n / 2u) / n;
-    put_u32(t10 / 10u);
+    dt_put_u32(t10 / 10u);
     dt_putc('.');
-    put_u32(t10 % 10u);
+    dt_put_u32(t10 % 10u);
     dt_putc('\n');
     measurements++;
 }
@@ -162,7 +115,7 @@ static int setup(uint16_t page_size, uint8_t policy)
         vm_addr_t a = base;                                                    \
         uint8_t v = 0;                                                         \
         (void)v;                                                               \
-        t0 = cycles_now();                                                     \
+        t0 = dt_ticks();                                                     \
         for (i = 0; i < n; i++) {                                              \
             barrier;                                                           \
             body;                                                              \
@@ -173,7 +126,7 @@ static int setup(uint16_t page_size, uint8_t policy)
                 a = base + ((i + 1u) & 31u);                                   \
             }                                                                  \
         }                                                                      \
-        return cycles_now() - t0;                                              \
+        return dt_ticks() - t0;                                              \
     }
 
 DEFINE_LOOP(loop_none, sink = (uint8_t)a)
@@ -238,21 +191,21 @@ static void hits(void)
         uint32_t body, none;
         uint16_t j;
         vm_addr_t a;
-        body = cycles_now();
+        body = dt_ticks();
         for (j = 0, a = 0; j < N_SLOW; j++) {
             BARRIER();
             vm_get8(&vm, a, &v);
             sink = v;
             a ^= 32u;
         }
-        body = cycles_now() - body;
-        none = cycles_now();
+        body = dt_ticks() - body;
+        none = dt_ticks();
         for (j = 0, a = 0; j < N_SLOW; j++) {
             BARRIER();
             sink = (uint8_t)a;
             a ^= 32u;
         }
-        none = cycles_now() - none;
+        none = dt_ticks() - none;
         report(DT_STR("hit_slow_get8"), DT_STR(""), (int32_t)body - (int32_t)none, N_SLOW);
     }
 }
@@ -286,9 +239,9 @@ static void misses(uint16_t ps)
         setup(ps, p);
         loop_set8(0, ps, N_MISS);
         s = net(loop_set8, 0, ps, N_MISS);
-        put_str(DT_STR("# policy"));
-        put_str(policy_name(p));
-        put_str(sfx);
+        dt_put_str(DT_STR("# policy"));
+        dt_put_str(policy_name(p));
+        dt_put_str(sfx);
         dt_putc('\n');
         report(DT_STR("miss_get8"), sfx, g, N_MISS);
         report(DT_STR("miss_get8_core"), sfx, g - rd, N_MISS);
@@ -301,22 +254,22 @@ int main(void)
 {
     uint16_t i;
     dt_init();
-    timer_init();
+    dt_ticks_init();
     for (i = 0; i < sizeof plain; i++)
         plain[i] = (uint8_t)i;
     for (i = 0; i < POOL; i++)
         backing[i] = (uint8_t)(i * 7u);
-    put_str(DT_STR("# cycles per access, " MCU_NAME ", 16 MHz; stats="));
-    put_u32(VM_CONFIG_STATS);
-    put_str(DT_STR(" policy_config="));
-    put_u32(VM_CONFIG_POLICY);
+    dt_put_str(DT_STR("# cycles per access, " MCU_NAME ", 16 MHz; stats="));
+    dt_put_u32(VM_CONFIG_STATS);
+    dt_put_str(DT_STR(" policy_config="));
+    dt_put_u32(VM_CONFIG_POLICY);
     dt_putc('\n');
     hits();
     misses(32);
     misses(64);
-    put_str(DT_STR("ops="));
-    put_u32(measurements);
-    put_str(DT_STR(" PASS\n"));
+    dt_put_str(DT_STR("ops="));
+    dt_put_u32(measurements);
+    dt_put_str(DT_STR(" PASS\n"));
     dt_exit(0);
     return 0;
 }

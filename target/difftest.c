@@ -119,40 +119,20 @@ static struct {
 
 /* ---- output ------------------------------------------------------------ */
 
-/* s is a DT_STR (in flash on AVR). */
-static void put_str(const char *s)
-{
-    char c;
-    while ((c = dt_strc(s++)) != 0)
-        dt_putc(c);
-}
-
-static void put_u32(uint32_t v)
-{
-    char d[11];
-    uint8_t n = 0;
-    do {
-        d[n++] = (char)('0' + (uint8_t)(v % 10u));
-        v /= 10u;
-    } while (v);
-    while (n)
-        dt_putc(d[--n]);
-}
-
 static void put_i(int v)
 {
     if (v < 0) {
         dt_putc('-');
-        put_u32((uint32_t)(-(long)v));
+        dt_put_u32((uint32_t)(-(long)v));
     } else {
-        put_u32((uint32_t)v);
+        dt_put_u32((uint32_t)v);
     }
 }
 
 static void put_kv(const char *k, uint32_t v)
 {
-    put_str(k);
-    put_u32(v);
+    dt_put_str(k);
+    dt_put_u32(v);
 }
 
 /* ---- randomness -------------------------------------------------------- */
@@ -652,12 +632,12 @@ static int one_op(void)
 
 static void put_case(void)
 {
-    put_str(S("case "));
+    dt_put_str(S("case "));
     switch (tc.policy) {
-    case VM_POLICY_FIFO: put_str(S("fifo")); break;
-    case VM_POLICY_LRU: put_str(S("lru")); break;
-    case VM_POLICY_CLOCK: put_str(S("clock")); break;
-    default: put_str(S("sieve")); break;
+    case VM_POLICY_FIFO: dt_put_str(S("fifo")); break;
+    case VM_POLICY_LRU: dt_put_str(S("lru")); break;
+    case VM_POLICY_CLOCK: dt_put_str(S("clock")); break;
+    default: dt_put_str(S("sieve")); break;
     }
     put_kv(S(" page="), tc.page_size);
     put_kv(S(" count="), tc.page_count);
@@ -756,10 +736,10 @@ int main(void)
     int failed = 0;
 
     dt_init();
-    put_str(S("difftest: pool="));
-    put_u32(DT_POOL);
-    put_str(S(" ops/case="));
-    put_u32(DT_OPS);
+    dt_put_str(S("difftest: pool="));
+    dt_put_u32(DT_POOL);
+    dt_put_str(S(" ops/case="));
+    dt_put_u32(DT_OPS);
     dt_putc('\n');
     for (f = 0; f <= (DT_FAULTS ? 1u : 0u) && !failed; f++) {
         for (si = 0; si < sizeof sizes / sizeof sizes[0] && !failed; si++) {
@@ -777,19 +757,19 @@ int main(void)
                     put_case();
                     if (run_case()) {
                         failed = 1;
-                        put_str(S(" FAILED\n"));
-                        put_str(S("failure: "));
-                        put_str(failed_what);
+                        dt_put_str(S(" FAILED\n"));
+                        dt_put_str(S("failure: "));
+                        dt_put_str(failed_what);
                         put_kv(S(" op="), tc.op);
                         put_kv(S(" addr="), failed_addr);
                         put_kv(S(" len="), failed_len);
-                        put_str(S(" err="));
+                        dt_put_str(S(" err="));
                         put_i(failed_err);
                         dt_putc('\n');
                     } else {
                         put_kv(S(" faults_injected="), (uint32_t)ram.faults);
                         seen.injected_errors += (uint32_t)ram.faults;
-                        put_str(S(" ok\n"));
+                        dt_put_str(S(" ok\n"));
                     }
                 }
             }
@@ -810,13 +790,13 @@ int main(void)
         put_kv(S("stack: unused RAM above .bss="), margin);
         dt_putc('\n');
         if (margin < 16u) {
-            put_str(S("failure: the stack came within 16 bytes of .bss\n"));
+            dt_put_str(S("failure: the stack came within 16 bytes of .bss\n"));
             failed = 1;
         }
     }
 #endif
     put_kv(S("ops="), ops_total);
-    put_str(failed ? S(" FAIL\n") : S(" PASS\n"));
+    dt_put_str(failed ? S(" FAIL\n") : S(" PASS\n"));
     dt_exit(failed);
     return failed;
 }

@@ -7,7 +7,11 @@
  * the fastest keeps the simulated time short). dt_exit waits for the last
  * byte to leave, then sleeps with interrupts off, which makes simavr stop.
  * dt_stack_margin tells how close the stack came to .bss.
+ * Cortex-M under QEMU's mps2 boards (target/qemu): the CMSDK APB UART0
+ * (ARM DDI 0479C, section 4.2) at 0x40004000, polled; dt_exit is the
+ * semihosting SYS_EXIT call, which ends qemu-system-arm -semihosting.
  * Host: stdio and exit(), for debugging the same code natively.
+ * dt_put_str/dt_put_u32 print text constants and numbers on any of them.
  */
 #ifndef DT_PLATFORM_H
 #define DT_PLATFORM_H
@@ -80,6 +84,40 @@ static inline void dt_exit(int code)
         sleep_cpu();
 }
 
+#elif defined(__arm__)
+
+#define DT_STR(s) (s)
+static inline char dt_strc(const char *p) { return *p; }
+
+#define DT_UART_DATA (*(volatile uint32_t *)0x40004000u)
+#define DT_UART_STATE (*(volatile uint32_t *)0x40004004u)
+#define DT_UART_CTRL (*(volatile uint32_t *)0x40004008u)
+#define DT_UART_BAUDDIV (*(volatile uint32_t *)0x40004010u)
+
+static inline void dt_init(void)
+{
+    DT_UART_BAUDDIV = 16u;
+    DT_UART_CTRL = 1u; /* TX enable */
+}
+
+static inline void dt_putc(char c)
+{
+    while (DT_UART_STATE & 1u) { /* TX buffer full */
+    }
+    DT_UART_DATA = (uint8_t)c;
+}
+
+static inline void dt_exit(int code)
+{
+    /* Semihosting SYS_EXIT (0x18) with ADP_Stopped_ApplicationExit (0x20026). */
+    register uint32_t r0 __asm__("r0") = 0x18u;
+    register uint32_t r1 __asm__("r1") = 0x20026u;
+    (void)code;
+    __asm__ __volatile__("bkpt 0xab" : : "r"(r0), "r"(r1) : "memory");
+    for (;;) {
+    }
+}
+
 #else
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,5 +133,25 @@ static inline void dt_exit(int code)
     exit(code);
 }
 #endif
+
+/* s is a DT_STR (in flash on AVR). */
+static inline void dt_put_str(const char *s)
+{
+    char c;
+    while ((c = dt_strc(s++)) != 0)
+        dt_putc(c);
+}
+
+static inline void dt_put_u32(uint32_t v)
+{
+    char d[11];
+    uint8_t n = 0;
+    do {
+        d[n++] = (char)('0' + (uint8_t)(v % 10u));
+        v /= 10u;
+    } while (v);
+    while (n)
+        dt_putc(d[--n]);
+}
 
 #endif /* DT_PLATFORM_H */

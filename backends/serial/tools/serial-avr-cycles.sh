@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -Os -Wall -Wextra \
   -ffunction-sections -fdata-sections -Wl,--gc-sections \
-  -I"$root/backends/serial" -I"$root/backends/bus" -I"$root/core" \
+  -I"$root/backends/serial" -I"$root/backends/bus" -I"$root/core" -I"$root/target" \
   "$@" "$here/serial_avr_cycles.c" "$root/backends/serial/vm_serial.c" \
   "$root/backends/serial/vm_serial_proto.c" -o "$tmp/fw.elf"
 avr-size "$tmp/fw.elf" >&2

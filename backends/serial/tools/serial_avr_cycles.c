@@ -4,7 +4,7 @@
  *
  * Build and run: backends/serial/tools/serial-avr-cycles.sh
  *
- * Figures (cycles, Timer1 at clk/1 plus an overflow count):
+ * Figures (cycles, target/dt_ticks.h):
  *   crc32_per_byte   vm_sp_crc32_update over 256 bytes, per byte
  *   crc8_header      vm_sp_crc8 over the 4 header bytes
  *   read_256         vm_serial_read of 256 bytes: build and CRC the request,
@@ -16,57 +16,19 @@
  * then per_byte_read / per_byte_write = (x_256 - x_16) / 240: the marginal
  * cost of one more payload byte.
  */
-#include <avr/interrupt.h>
-#include <avr/io.h>
-#include <avr/sleep.h>
 #include <string.h>
 
+#include "dt_platform.h"
+#include "dt_ticks.h"
 #include "vm_serial.h"
 
-static volatile uint16_t overflows;
-ISR(TIMER1_OVF_vect) { overflows++; }
-
-static uint32_t cycles(void)
-{
-    uint8_t sreg = SREG;
-    uint16_t t, o;
-    cli();
-    t = TCNT1;
-    o = overflows;
-    if ((TIFR1 & (1u << TOV1)) && t < 0x8000u) o++;
-    SREG = sreg;
-    return ((uint32_t)o << 16) | t;
-}
-
-static void putc_(char c)
-{
-    while (!(UCSR0A & (1u << UDRE0))) {
-    }
-    UDR0 = (uint8_t)c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s) putc_(*s++);
-}
-
-static void put_u32(uint32_t v)
-{
-    char d[11];
-    uint8_t n = 0;
-    do {
-        d[n++] = (char)('0' + (uint8_t)(v % 10u));
-        v /= 10u;
-    } while (v);
-    while (n) putc_(d[--n]);
-}
-
+/* key is a DT_STR (in flash). */
 static void report(const char *key, uint32_t v)
 {
-    puts_(key);
-    putc_(' ');
-    put_u32(v);
-    putc_('\n');
+    dt_put_str(key);
+    dt_putc(' ');
+    dt_put_u32(v);
+    dt_putc('\n');
 }
 
 /* A uart over RAM: writes are dropped; once the request is written, reads
@@ -115,9 +77,9 @@ static uint32_t time_read(uint16_t n, int *ok)
     payload[0] = VM_SP_OK;
     memset(payload + 1, 0x5A, n);
     arm(VM_SP_READ, payload, (uint16_t)(1u + n));
-    t0 = cycles();
+    t0 = dt_ticks();
     *ok &= vm_serial_read(&drv, 0, data, n) == VM_OK;
-    t1 = cycles();
+    t1 = dt_ticks();
     *ok &= data[n - 1u] == 0x5A;
     return t1 - t0;
 }
@@ -127,9 +89,9 @@ static uint32_t time_write(uint16_t n, int *ok)
     uint32_t t0, t1;
     payload[0] = VM_SP_OK;
     arm(VM_SP_WRITE, payload, 1);
-    t0 = cycles();
+    t0 = dt_ticks();
     *ok &= vm_serial_write(&drv, 0, data, n) == VM_OK;
-    t1 = cycles();
+    t1 = dt_ticks();
     return t1 - t0;
 }
 
@@ -141,24 +103,17 @@ int main(void)
     uint8_t hello[8];
     int ok = 1;
 
-    UCSR0A = (uint8_t)(1u << U2X0);
-    UBRR0H = 0;
-    UBRR0L = 0;
-    UCSR0C = (uint8_t)((1u << UCSZ01) | (1u << UCSZ00));
-    UCSR0B = (uint8_t)(1u << TXEN0);
-    TCCR1A = 0;
-    TCCR1B = (uint8_t)(1u << CS10);
-    TIMSK1 = (uint8_t)(1u << TOIE1);
-    sei();
+    dt_init();
+    dt_ticks_init();
 
-    t0 = cycles();
-    base = cycles() - t0;
-    t0 = cycles();
+    t0 = dt_ticks();
+    base = dt_ticks() - t0;
+    t0 = dt_ticks();
     c32 = vm_sp_crc32_update(VM_SP_CRC32_INIT, data, sizeof data);
-    c32 = cycles() - t0 - base + (c32 & 0u);
-    t0 = cycles();
+    c32 = dt_ticks() - t0 - base + (c32 & 0u);
+    t0 = dt_ticks();
     c8 = vm_sp_crc8(0, data, 4);
-    c8 = cycles() - t0 - base + (c8 & 0u);
+    c8 = dt_ticks() - t0 - base + (c8 & 0u);
 
     u.write = mem_write;
     u.read = mem_read;
@@ -180,23 +135,16 @@ int main(void)
     w16 = time_write(16, &ok) - base;
     w256 = time_write(256, &ok) - base;
 
-    report("crc32_per_byte_x10", c32 * 10u / sizeof data);
-    report("crc8_header", c8);
-    report("read_16", r16);
-    report("read_256", r256);
-    report("write_16", w16);
-    report("write_256", w256);
-    report("per_byte_read_x10", (r256 - r16) * 10u / 240u);
-    report("per_byte_write_x10", (w256 - w16) * 10u / 240u);
-    report("sizeof_vm_serial", sizeof(struct vm_serial));
-    puts_(ok ? "ops=6 PASS\n" : "ops=6 FAIL\n");
-
-    UCSR0A |= (uint8_t)(1u << TXC0);
-    putc_('\n');
-    while (!(UCSR0A & (1u << TXC0))) {
-    }
-    cli();
-    set_sleep_mode(SLEEP_MODE_PWR_DOWN);
-    sleep_enable();
-    for (;;) sleep_cpu();
+    report(DT_STR("crc32_per_byte_x10"), c32 * 10u / sizeof data);
+    report(DT_STR("crc8_header"), c8);
+    report(DT_STR("read_16"), r16);
+    report(DT_STR("read_256"), r256);
+    report(DT_STR("write_16"), w16);
+    report(DT_STR("write_256"), w256);
+    report(DT_STR("per_byte_read_x10"), (r256 - r16) * 10u / 240u);
+    report(DT_STR("per_byte_write_x10"), (w256 - w16) * 10u / 240u);
+    report(DT_STR("sizeof_vm_serial"), sizeof(struct vm_serial));
+    dt_put_str(ok ? DT_STR("ops=6 PASS\n") : DT_STR("ops=6 FAIL\n"));
+    dt_exit(0);
+    return 0;
 }
