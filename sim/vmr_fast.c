@@ -5,11 +5,17 @@
  * backend call comes from the byte-exact stack itself. A call of a given
  * kind and length is priced once, by making it on a private exact stack (the
  * probe) and reading how far the probe's clock moved; the price is kept and
- * charged to every later call of that kind and length. That is exact for a
- * device whose cost per call does not depend on what came before, which the
- * device declares (the `fast` hook of struct vm_device) and tests/sim/test_fastcost.sh
- * checks on every scenario. Calls that cross a declared boundary (an SRAM
- * chip edge: two transactions) are priced at their address, every time.
+ * charged to every later call of that kind and length. Before a call the
+ * probe's clock moves on by as much as the run's did since the previous call
+ * (the pager's and the program's CPU), so the probe sees the same pauses.
+ * That is exact for a device whose cost per call depends on what came before
+ * only through a pause shorter than `settle` (an SPI chip select's minimum
+ * high time), which the device declares (the `fast` hook of struct
+ * vm_device) and tests/sim/test_fastcost.sh checks on every scenario: a
+ * shape has two prices, right after a call and after a pause of settle or
+ * more; calls after a shorter pause, and calls that cross a declared
+ * boundary (an SRAM chip edge: two transactions), are priced at their
+ * address and moment, every time.
  */
 #include "vmr_fast.h"
 
@@ -27,22 +33,39 @@ struct vmr_fast {
     uint8_t *mem;               /* the pool's bytes */
     uint64_t pool;
     uint64_t split;             /* calls crossing a multiple of this are priced each time; 0: none */
-    uint64_t memo[2][FAST_MEMO_LEN + 1]; /* [write][len]: ns + 1, 0 unpriced */
-    uint64_t memo_xfer[2][FAST_MEMO_LEN + 1]; /* [write][len]: the part moving bytes */
-    uint64_t sync_ns;           /* ns + 1, 0 unpriced */
-    uint64_t sync_xfer;
+    uint64_t settle;            /* pauses of this or more are all alike */
+    uint64_t last_end;          /* the run's clock when the previous call ended */
+    int probe_current;          /* the probe's last call was the run's previous one */
+    /* [settled][write][len]: ns + 1, 0 unpriced; settled: after a pause of
+     * settle or more, else right after a call */
+    uint64_t memo[2][2][FAST_MEMO_LEN + 1];
+    uint64_t memo_xfer[2][2][FAST_MEMO_LEN + 1]; /* the part moving bytes */
+    uint64_t sync_ns[2];        /* [settled]: ns + 1, 0 unpriced */
+    uint64_t sync_xfer[2];
     uint64_t transfer;          /* time moving bytes so far (vmr_stack_transfer_ns) */
     uint8_t *scratch;
     size_t scratch_size;
 };
 
-/* What the probe's clock moves for one call; *xfer: the part of it moving
- * bytes (vmr_stack_transfer_ns). */
-static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, uint64_t *xfer)
+/* The probe's clock to the moment of a call made pause ns after the run's
+ * previous call. A pause shorter than settle counts from the end of that
+ * call: if the probe did not make it (it was charged from a price), a
+ * one-byte read at a stands in for it. */
+static void probe_pause(struct vmr_fast *f, vm_addr_t a, uint64_t pause)
 {
     const struct vm_backend *pb = f->probe->s.backend;
-    uint64_t t0 = vm_simclock_now(f->probe->s.clock);
-    uint64_t x0 = vmr_stack_transfer_ns(f->probe);
+    if (pause < f->settle && !f->probe_current) (void)pb->read(pb->ctx, a, f->scratch, 1);
+    vm_simclock_advance(f->probe->s.clock, pause);
+    f->probe_current = 1;
+}
+
+/* What the probe's clock moves for one call pause ns after the previous;
+ * *xfer: the part of it moving bytes (vmr_stack_transfer_ns). */
+static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, uint64_t pause,
+                      uint64_t *xfer)
+{
+    const struct vm_backend *pb = f->probe->s.backend;
+    uint64_t t0, x0;
     *xfer = 0;
     if (len > f->scratch_size) {
         uint8_t *g = realloc(f->scratch, len);
@@ -50,6 +73,9 @@ static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, ui
         f->scratch = g;
         f->scratch_size = len;
     }
+    probe_pause(f, a, pause);
+    t0 = vm_simclock_now(f->probe->s.clock);
+    x0 = vmr_stack_transfer_ns(f->probe);
     if (write)
         (void)pb->write(pb->ctx, a, f->scratch, len);
     else
@@ -62,16 +88,24 @@ static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, ui
 static void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
 {
     uint64_t ns, xfer;
-    if (len > FAST_MEMO_LEN || (f->split && a / f->split != (a + len - 1) / f->split)) {
-        ns = probe(f, write, a, len, &xfer);
+    uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
+    int settled = pause >= f->settle;
+    if (len > FAST_MEMO_LEN || (pause && !settled) ||
+        (f->split && a / f->split != (a + len - 1) / f->split)) {
+        ns = probe(f, write, a, len, pause, &xfer);
     } else {
-        uint64_t *m = &f->memo[write][len];
-        if (!*m) *m = probe(f, write, a, len, &f->memo_xfer[write][len]) + 1;
+        uint64_t *m = &f->memo[settled][write][len];
+        if (*m) {
+            f->probe_current = 0;
+        } else {
+            *m = probe(f, write, a, len, pause, &f->memo_xfer[settled][write][len]) + 1;
+        }
         ns = *m - 1;
-        xfer = f->memo_xfer[write][len];
+        xfer = f->memo_xfer[settled][write][len];
     }
     f->transfer += xfer;
     vm_simclock_advance(&f->clock, ns);
+    f->last_end = vm_simclock_now(&f->clock);
 }
 
 static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
@@ -95,25 +129,44 @@ static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 static int fast_sync(void *ctx)
 {
     struct vmr_fast *f = ctx;
-    if (!f->sync_ns) {
-        const struct vm_backend *pb = f->probe->s.backend;
-        uint64_t t0 = vm_simclock_now(f->probe->s.clock);
-        uint64_t x0 = vmr_stack_transfer_ns(f->probe);
+    const struct vm_backend *pb = f->probe->s.backend;
+    uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
+    int settled = pause >= f->settle;
+    uint64_t ns, xfer;
+    if (!f->sync_ns[settled] || (pause && !settled)) {
+        uint64_t t0, x0;
+        probe_pause(f, 0, pause);
+        t0 = vm_simclock_now(f->probe->s.clock);
+        x0 = vmr_stack_transfer_ns(f->probe);
         (void)pb->sync(pb->ctx);
-        f->sync_ns = vm_simclock_now(f->probe->s.clock) - t0 + 1;
-        f->sync_xfer = vmr_stack_transfer_ns(f->probe) - x0;
+        ns = vm_simclock_now(f->probe->s.clock) - t0;
+        xfer = vmr_stack_transfer_ns(f->probe) - x0;
+        if (!pause || settled) {
+            f->sync_ns[settled] = ns + 1;
+            f->sync_xfer[settled] = xfer;
+        }
+    } else {
+        ns = f->sync_ns[settled] - 1;
+        xfer = f->sync_xfer[settled];
+        f->probe_current = 0;
     }
-    f->transfer += f->sync_xfer;
-    vm_simclock_advance(&f->clock, f->sync_ns - 1);
+    f->transfer += xfer;
+    vm_simclock_advance(&f->clock, ns);
+    f->last_end = vm_simclock_now(&f->clock);
     return VM_OK;
 }
 
-int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
+int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
                   uint64_t pool, char *err, size_t errlen)
 {
     struct vmr_fast *f = calloc(1, sizeof *f);
     if (f) f->mem = calloc((size_t)pool, 1);
-    if (!f || !f->mem) {
+    if (f) f->scratch = malloc(f->scratch_size = 64);
+    if (!f || !f->mem || !f->scratch) {
+        if (f) {
+            free(f->mem);
+            free(f->scratch);
+        }
         free(f);
         snprintf(err, errlen, "out of memory for a %llu-byte pool", (unsigned long long)pool);
         return -1;
@@ -121,6 +174,8 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     f->probe = exact;
     f->pool = pool;
     f->split = split;
+    f->settle = settle;
+    f->probe_current = 1;
     f->be.read = fast_read;
     f->be.write = fast_write;
     f->be.sync = exact->s.backend->sync ? fast_sync : NULL;

@@ -19,9 +19,10 @@
 /* Make st the fast path over exact, an open byte-exact stack in heap memory
  * (a device may keep pointers into it) that st takes over: it prices calls
  * and is closed and freed with st. Calls that cross a multiple
- * of split bytes (0: none) are priced at their address each time. 0, or -1
+ * of split bytes (0: none), or after a pause shorter than settle ns, are
+ * priced at their address and moment each time. 0, or -1
  * with a message (exact is then still the caller's). */
-int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
+int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
                   uint64_t pool, char *err, size_t errlen);
 void vmr_fast_close(struct vmr_stack *st);
 /* Time the run's calls spent moving bytes (as the exact stack counts it). */

@@ -155,10 +155,10 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
 {
     const struct vm_device *dev = vmr_device(d->type);
     struct vmr_stack *probe;
-    uint64_t split = 0;
+    uint64_t split = 0, settle = 0;
     /* a device that works while the board computes (busy) keeps state
      * between calls: the exact stack */
-    if (exact || !dev || !dev->fast || dev->busy || !dev->fast(d, &split))
+    if (exact || !dev || !dev->fast || dev->busy || !dev->fast(d, &split, &settle))
         return open_exact(st, d, pool, err, errlen);
     probe = malloc(sizeof *probe);
     if (!probe) {
@@ -170,7 +170,7 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
         return -1;
     }
     memset(st, 0, sizeof *st);
-    if (vmr_fast_open(st, probe, split, pool, err, errlen)) {
+    if (vmr_fast_open(st, probe, split, settle, pool, err, errlen)) {
         vmr_stack_close(probe);
         free(probe);
         return -1;

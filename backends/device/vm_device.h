@@ -117,12 +117,16 @@ struct vm_device {
     int (*check)(const struct vm_device_desc *d, char *err, size_t errlen);
 
     /* Fast path (sim/vmr_fast.h): 1 if on the stack d describes, the time
-     * of a backend call depends only on read or write and its length, so
-     * each shape is priced once on the byte-exact stack and charged from
-     * then on; calls crossing a multiple of *split bytes (0: none) are
-     * priced at their address. NULL or 0: the byte-exact stack always (the
-     * device keeps state between calls, or draws random delays). */
-    int (*fast)(const struct vm_device_desc *d, uint64_t *split);
+     * of a backend call depends only on read or write, its length and how
+     * long the board computed since the previous call, and on that only
+     * below *settle ns (an SPI chip select's minimum high time): each shape
+     * is priced once on the byte-exact stack for a call right after another
+     * and once for one after settle ns or more, and charged from then on;
+     * calls crossing a multiple of *split bytes (0: none) or after a pause
+     * shorter than settle are priced at their address and moment. NULL or
+     * 0: the byte-exact stack always (the device keeps state between calls,
+     * or draws random delays). */
+    int (*fast)(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle);
 };
 
 /* The device's settings inside d. */

@@ -112,10 +112,12 @@ static int sram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
 }
 
 /* A call is one transaction per chip it touches: CS edges, the header and
- * the bytes at a fixed SCK, none of it depending on earlier calls. Injected
- * bit flips change data, so faults keep the byte-exact models. */
-static int sram_fast(const struct vm_device_desc *d, uint64_t *split)
+ * the bytes at a fixed SCK; of earlier calls only the last deselect counts
+ * (CS stays high tCSD before the next select). Injected bit flips change
+ * data, so faults keep the byte-exact models. */
+static int sram_fast(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle)
 {
+    *settle = VM_SIMBUS_CS_DISABLE_NS;
     const struct sram_settings *set = vm_device_settings_c(d);
     unsigned part;
     if (sram_part(set->chip[0] ? set->chip : "23lc1024", &part)) return 0;
