@@ -2,21 +2,57 @@
  * vm.c - the pager: lookup, replacement, loading, write-back, access, locks,
  * flush.
  *
- * Design notes
+ * Design notes (for the next maintainer)
  *  1. Pages are aligned (base = addr & ~page_mask), so a range never maps to
  *     two slots and a reverse scan costs what a forward one does.
  *  2. Each slot keeps one valid range and one dirty range (dirty within
  *     valid). Writes that grow the valid range never fetch; a read fetches
  *     the whole rest of the page at once (one backend transaction).
- *  3. A "touch" is one access to one page. The slow path (vm__touch) updates
- *     the policy; afterwards the page becomes the hot page if a second touch
- *     would change no policy state (always for FIFO/LRU; for CLOCK/SIEVE once
- *     its reference bit is set). The inline fast path in vm.h serves the hot
- *     page without touching policy state, so every policy stays exact.
- *  4. Replacement: an empty slot if any, else the policy's victim among
+ *  3. A "touch" is one access to one page. The slow path (vm__touch) finds
+ *     the page or loads it and updates the policy. Every public access is,
+ *     for the policy, one touch per page it covers, in address order,
+ *     whether it was served inline or not: the policies are exact
+ *     (tests/core/test_policy.c and test_kernels.c feed a naive model the
+ *     same touches and compare misses, write-backs and slots each access).
+ *  4. The hit path. vm.h serves vm_get8/16/32 and vm_set8/16/32 inline from
+ *     two hot entries (struct vm_hot, VM_HOT_COUNT = 2, so that a copy loop
+ *     between two pages and a read-modify-write of two pages stay inline):
+ *       - base: the page's address when it is fully valid (reads may be
+ *         served), else VM_NO_PAGE;
+ *       - wbase: the page's address when it is dirty and a whole page of the
+ *         pool (writes may be served), else VM_NO_PAGE. An inline write
+ *         (vm__set_hot) widens the dirty range and grows the valid range
+ *         when the value starts inside it or right after its end (or ends
+ *         right at its start): filling a page that was never read stays
+ *         inline, ascending or descending. A gap would need a fetch: the
+ *         slow path does it.
+ *     A value that straddles a page, a page that is not hot, a bounced or a
+ *     wrapped address goes to vm__get_slow/vm__set_slow.
+ *     vm__done() makes the page of the latest touch hot (its own entry, else
+ *     a free one, else the one not used last), only when a second touch
+ *     would change no policy state: always for FIFO; for CLOCK and SIEVE once
+ *     the reference bit is set (an inline hit would have set it);
+ *     for LRU see 5.
+ *  5. LRU without a list move per hit. An inline hit stores only its entry
+ *     number (hot_last). Both hot pages are the two newest in the LRU list,
+ *     so the page of the latest inline hit belongs at the head: hot_settle()
+ *     moves it there before anything reads or changes the order (a touch, a
+ *     victim query, vm__cool). Before a touch, hot_before_touch() keeps only
+ *     the head's entry hot (the touch may move another page between them).
+ *     CLOCK and SIEVE clear reference bits while they pick a victim:
+ *     hot_recheck() drops the entries whose bit went.
+ *  6. Entries are cleared wherever their premise breaks: eviction or drop
+ *     (hot_forget), write-back (wbase only: the page is clean), a bounced
+ *     lock over the page, an RW lock's unlock (re-arms wbase).
+ *  7. Replacement: an empty slot if any, else the policy's victim among
  *     unlocked slots. Loading does not set the CLOCK/SIEVE bit; a hit does.
- *  5. Errors: a failed fetch of a fresh page empties the slot again; a failed
+ *     VM_CLEAN_FIRST (clean_first) may take a clean, unreferenced slot from
+ *     the older half of the scan order instead of a dirty victim.
+ *  8. Errors: a failed fetch of a fresh page empties the slot again; a failed
  *     write-back leaves the victim resident and dirty and the miss fails.
+ *  9. Every path is counted (VM_CONFIG_PATHS, enum vm_path in vm.h) so that
+ *     tests can require each one taken (test_kernels.c every_path) and
+ *     bench/kernels.sh can explain a figure.
  */
 #include "vm_internal.h"
 

@@ -54,7 +54,29 @@ unsigned long tc_scaled(unsigned long count, unsigned long min)
     unsigned long n = count / 100ul * scale + count % 100ul * scale / 100ul;
     if (soak > 1)
         n *= soak;
-    return n < min ? min : n;
+    if (n < min)
+        n = min;
+    if (n == 0)
+        ck_abort_msg("VM_TEST_SCALE=%lu VM_TEST_SOAK=%lu leave 0 operations: nothing would be tested",
+                     scale, soak);
+    return n;
+}
+
+int tc_run(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    int failed, run;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    run = srunner_ntests_run(sr);
+    srunner_free(sr);
+    if (run == 0) {
+        const char *c = getenv("CK_RUN_CASE"), *su = getenv("CK_RUN_SUITE");
+        fprintf(stderr, "no test ran (CK_RUN_SUITE=%s CK_RUN_CASE=%s select nothing): failing\n",
+                su ? su : "", c ? c : "");
+        return 1;
+    }
+    return failed == 0 ? 0 : 1;
 }
 
 uint64_t tc_seed(uint64_t def)

@@ -57,8 +57,14 @@ uint32_t tc_rng_range(struct tc_rng *r, uint32_t lo, uint32_t hi);
 /* 1 with chance num/den. */
 int tc_rng_chance(struct tc_rng *r, uint32_t num, uint32_t den);
 
+/* Run every test of s (CK_RUN_SUITE / CK_RUN_CASE select) and return the
+ * process's exit status: 1 if a test failed, and also if no test ran at all
+ * (a selection that matches nothing is an error, never "Checks: 0"). */
+int tc_run(Suite *s);
+
 /* Test scale: VM_TEST_SCALE percent (default 100) times VM_TEST_SOAK
- * (default 1). Applied to an operation count; never returns less than min. */
+ * (default 1). Applied to an operation count; never returns less than min.
+ * A count of 0 (min 0 and a scale of 0) fails the calling test. */
 unsigned long tc_scaled(unsigned long count, unsigned long min);
 /* VM_TEST_SEED (decimal or 0x hex) if set, else def. */
 uint64_t tc_seed(uint64_t def);

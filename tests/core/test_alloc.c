@@ -363,8 +363,6 @@ int main(void)
 {
     Suite *s = suite_create("unit-alloc");
     TCase *tc = tcase_create("alloc");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, alloc_random_workload, 0, 2);
     tcase_add_test(tc, alloc_errors_and_table_full);
@@ -372,9 +370,5 @@ int main(void)
     tcase_add_test(tc, heap_bounds_config);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

@@ -1291,8 +1291,6 @@ int main(void)
 {
     Suite *s = suite_create("unit-api");
     TCase *tc;
-    SRunner *sr;
-    int failed;
 
     tc = tcase_create("init");
     tcase_add_checked_fixture(tc, NULL, teardown);
@@ -1342,9 +1340,5 @@ int main(void)
     tcase_add_test(tc, instances_independent);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

@@ -1019,8 +1019,6 @@ int main(void)
 {
     Suite *s = suite_create("diff");
     TCase *tc;
-    SRunner *sr;
-    int failed;
 
     tc = tcase_create("fifo");
     tcase_add_loop_test(tc, diff_fifo, 0, DIFF_CASES_PER_POLICY);
@@ -1035,9 +1033,5 @@ int main(void)
     tcase_add_loop_test(tc, diff_sieve, 0, DIFF_CASES_PER_POLICY);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

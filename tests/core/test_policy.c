@@ -3,167 +3,23 @@
  *
  * Small independent models of FIFO, LRU, CLOCK and SIEVE, written from the
  * documented semantics, run beside the pager on random single-byte vm_get8
- * traces; after every step the miss count and the slot of every resident
- * page must agree. Documented semantics:
- *  - an empty slot (lowest index first) is used before any eviction;
- *  - loading a page does not set its reference/visited bit; a hit sets it;
- *  - FIFO evicts the oldest load, LRU the least recently touched page;
- *  - CLOCK: the circle is slot order; from the hand, a set bit is cleared
- *    and passed, the first clear one is the victim; the new page goes into
- *    its slot and the hand moves to the slot after it;
- *  - SIEVE: a queue in load order, new pages at the head; the hand starts at
- *    the tail and moves toward the head, clearing and passing visited pages;
- *    it evicts the first unvisited one and stays at the next page toward the
- *    head (wrapping to the tail past the head);
- *  - locked slots are skipped by every policy without changing their bits.
+ * traces; after every step the miss count, the write-back count and the
+ * slot of every resident page must agree. The model and the semantics it is
+ * written from are in tc_model.h.
  * A lock that the pager counts as a touch (stats) is a touch in the model.
+ *
+ * VM_CLEAN_FIRST on its own: traces with writes, so that victims are dirty,
+ * against the model's own clean-first rule (it never calls the core's).
  *
  * vm_next_victim is checked against what the next miss really evicts, over
  * random traces with writes, locks and VM_CLEAN_FIRST.
  */
 #include "tc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-#define MAXS 254
-
-struct model {
-    int policy;
-    unsigned n;
-    vm_addr_t page[MAXS]; /* VM_NO_PAGE: empty */
-    int ref[MAXS];
-    int locks[MAXS];
-    unsigned long stamp[MAXS]; /* FIFO: load time; LRU: last touch */
-    unsigned long now;
-    unsigned hand;  /* CLOCK */
-    int q[MAXS];    /* SIEVE: slots from the tail (oldest) to the head */
-    unsigned qn;
-    int shand;      /* SIEVE: slot at the hand, or -1 for the tail */
-    unsigned long misses;
-};
-
-static void model_init(struct model *m, int policy, unsigned n)
-{
-    unsigned i;
-    memset(m, 0, sizeof *m);
-    m->policy = policy;
-    m->n = n;
-    m->shand = -1;
-    for (i = 0; i < n; i++)
-        m->page[i] = VM_NO_PAGE;
-}
-
-static int model_find(const struct model *m, vm_addr_t page)
-{
-    unsigned i;
-    for (i = 0; i < m->n; i++)
-        if (m->page[i] == page)
-            return (int)i;
-    return -1;
-}
-
-static int sieve_pos(const struct model *m, int slot)
-{
-    unsigned p;
-    for (p = 0; p < m->qn; p++)
-        if (m->q[p] == slot)
-            return (int)p;
-    return -1;
-}
-
-/* The victim the policy picks now (updating bits and hands as it goes), or
- * -1 when every slot is locked. */
-static int model_victim(struct model *m)
-{
-    unsigned i, k;
-    int best = -1;
-    switch (m->policy) {
-    case VM_POLICY_FIFO:
-    case VM_POLICY_LRU:
-        for (i = 0; i < m->n; i++)
-            if (m->locks[i] == 0 && (best < 0 || m->stamp[i] < m->stamp[best]))
-                best = (int)i;
-        return best;
-    case VM_POLICY_CLOCK: {
-        unsigned start = m->hand;
-        for (k = 0; k < 2u * m->n + 1u; k++) {
-            i = m->hand;
-            if (m->locks[i] == 0) {
-                if (!m->ref[i]) {
-                    m->hand = (i + 1u) % m->n;
-                    return (int)i;
-                }
-                m->ref[i] = 0;
-            }
-            m->hand = (i + 1u) % m->n;
-        }
-        m->hand = start; /* every slot locked: a failed miss moves nothing */
-        return -1;
-    }
-    default: { /* SIEVE */
-        int p = m->shand >= 0 ? sieve_pos(m, m->shand) : 0;
-        TC_ASSERT_GE(p, 0);
-        for (k = 0; k < 2u * m->qn + 1u; k++) {
-            int s = m->q[p];
-            if (m->locks[s] == 0) {
-                if (!m->ref[s]) {
-                    m->shand = (unsigned)p + 1u < m->qn ? m->q[p + 1] : -1;
-                    return s;
-                }
-                m->ref[s] = 0;
-            }
-            p = (unsigned)p + 1u < m->qn ? p + 1 : 0;
-        }
-        return -1;
-    }
-    }
-}
-
-/* Like model_victim, without changing anything. */
-static int model_peek_victim(const struct model *m)
-{
-    struct model c = *m;
-    unsigned i;
-    for (i = 0; i < m->n; i++)
-        if (m->page[i] == VM_NO_PAGE)
-            return (int)i;
-    return model_victim(&c);
-}
-
-/* One touch of page. Returns 0 on a hit, 1 on a miss, -1 when busy. */
-static int model_touch(struct model *m, vm_addr_t page)
-{
-    int s = model_find(m, page);
-    unsigned i;
-    if (s >= 0) {
-        m->ref[s] = 1;
-        if (m->policy == VM_POLICY_LRU)
-            m->stamp[s] = ++m->now;
-        return 0;
-    }
-    for (i = 0; i < m->n && s < 0; i++)
-        if (m->page[i] == VM_NO_PAGE)
-            s = (int)i;
-    if (s < 0) {
-        s = model_victim(m);
-        if (s < 0) {
-            m->misses++; /* a touch of a page not resident, even if it fails */
-            return -1;
-        }
-        if (m->policy == VM_POLICY_SIEVE) {
-            int p = sieve_pos(m, s);
-            memmove(&m->q[p], &m->q[p + 1], (m->qn - (unsigned)p - 1u) * sizeof m->q[0]);
-            m->qn--;
-        }
-    }
-    m->misses++;
-    m->page[s] = page;
-    m->ref[s] = 0;
-    m->stamp[s] = ++m->now;
-    if (m->policy == VM_POLICY_SIEVE)
-        m->q[m->qn++] = s;
-    return 1;
-}
+#include "tc_model.h"
 
 static void compare(const struct tc *t, const struct model *m, unsigned long step,
                     const char *what)
@@ -174,6 +30,9 @@ static void compare(const struct tc *t, const struct model *m, unsigned long ste
     TC_ASSERT_MSG(vm_stats(&t->vm)->misses == m->misses,
                   "%s step %lu: %lu misses, model %lu", what, step,
                   (unsigned long)vm_stats(&t->vm)->misses, m->misses);
+    TC_ASSERT_MSG(vm_stats(&t->vm)->writebacks == m->writebacks,
+                  "%s step %lu: %lu write-backs, model %lu", what, step,
+                  (unsigned long)vm_stats(&t->vm)->writebacks, m->writebacks);
     for (i = 0; i < m->n; i++) {
         if (m->page[i] == VM_NO_PAGE)
             continue;
@@ -190,12 +49,28 @@ static void compare(const struct tc *t, const struct model *m, unsigned long ste
 
 static const uint8_t geo_counts[7] = {1, 2, 3, 4, 8, 16, 254};
 
+/* A fixture of pc pages of 16 bytes over a pool of `pool` bytes. */
+static struct tc *new16(int policy, unsigned pc, int clean, vm_addr_t pool, uint64_t fill)
+{
+    struct tc_geom g;
+    struct tc *t;
+    memset(&g, 0, sizeof g);
+    g.page_size = 16;
+    g.page_count = (uint8_t)pc;
+    g.pool_size = pool;
+    g.policy = (uint8_t)policy;
+    g.flags = clean ? VM_CLEAN_FIRST : 0;
+    g.fill_seed = fill;
+    t = tc_new(&g);
+    t->log_events = 0;
+    return t;
+}
+
 /* _i: policy (4) x clean-first (2) x page count (7); with_locks as given. */
 static void run_exact(int i, int with_locks)
 {
     int policy = i % 4 + 1, clean = (i / 4) % 2;
     unsigned pc = geo_counts[i / 8];
-    struct tc_geom g;
     struct tc *t;
     struct model m;
     struct tc_rng r;
@@ -209,16 +84,8 @@ static void run_exact(int i, int with_locks)
 
     snprintf(what, sizeof what, "%s%s pc %u%s", vm_policy_name((unsigned)policy),
              clean ? "+clean" : "", pc, with_locks ? " locks" : "");
-    memset(&g, 0, sizeof g);
-    g.page_size = 16;
-    g.page_count = (uint8_t)pc;
-    g.pool_size = 16u * 1024u;
-    g.policy = (uint8_t)policy;
-    g.flags = clean ? VM_CLEAN_FIRST : 0;
-    g.fill_seed = 3;
-    t = tc_new(&g);
-    t->log_events = 0;
-    model_init(&m, policy, pc);
+    t = new16(policy, pc, clean, 16u * 1024u, 3);
+    model_init(&m, policy, pc, clean);
     tc_rng_seed(&r, tc_seed(0xC0FFEEull) + (uint64_t)i * 7919u + (uint64_t)with_locks);
 
     for (step = 0; step < steps; step++) {
@@ -252,7 +119,7 @@ static void run_exact(int i, int with_locks)
                                   "%s: a lock must touch its page once", what);
                     if (after == before + 1u) {
                         int was_resident = model_find(&m, page) >= 0;
-                        TC_ASSERT_EQ(model_touch(&m, page), was_resident ? 0 : 1);
+                        TC_ASSERT_EQ(model_touch(&m, page, 0), was_resident ? 0 : 1);
                     }
                     s = model_find(&m, page);
                     TC_ASSERT_GE(s, 0);
@@ -280,7 +147,7 @@ static void run_exact(int i, int with_locks)
             a = 0;
         last = a;
         page = a & ~(vm_addr_t)15u;
-        want = model_touch(&m, page);
+        want = model_touch(&m, page, 0);
         rc = vm_get8(&t->vm, a, &v);
         if (want < 0) {
             TC_ASSERT_MSG(rc == VM_ERR_BUSY, "%s step %lu: all locked, got %s", what, step,
@@ -310,6 +177,79 @@ END_TEST
 START_TEST(policy_exact_with_locks)
 {
     run_exact(_i, 1);
+}
+END_TEST
+
+/* VM_CLEAN_FIRST with dirty pages. _i: policy (4) x flag off/on (2) x page
+ * count (4). Random 8/16/32-bit reads and writes inside pages (a third
+ * writes) over a few more pages than slots; after every step the pager and
+ * the model (tc_model.c, its own clean-first rule) agree on misses,
+ * write-backs and slots, and every read returns the mirrored bytes. With the
+ * flag on, the rule must have changed victims, as often as the core counts
+ * VM_PATH_CLEAN_VICTIM; with it off, never. */
+START_TEST(clean_first_dirty)
+{
+    static const uint8_t counts[4] = {4, 5, 8, 16};
+    int policy = _i % 4 + 1, clean = (_i / 4) % 2;
+    unsigned pc = counts[_i / 8], npages = pc + pc / 2u + 1u;
+    vm_addr_t pool = 16u * 64u;
+    struct tc *t;
+    static struct model m;
+    struct tc_rng r;
+    uint8_t *ref;
+    unsigned long step, steps = tc_scaled(20000, 2000);
+    char what[64];
+
+    snprintf(what, sizeof what, "clean-first %s%s pc %u", vm_policy_name((unsigned)policy),
+             clean ? "+clean" : "", pc);
+    t = new16(policy, pc, clean, pool, 5);
+    ref = malloc(pool);
+    ck_assert_ptr_nonnull(ref);
+    memcpy(ref, t->mem, pool);
+    model_init(&m, policy, pc, clean);
+    tc_rng_seed(&r, tc_seed(0xC1EAull) + (uint64_t)_i);
+    for (step = 0; step < steps; step++) {
+        unsigned w = 1u << tc_rng_below(&r, 3);
+        vm_addr_t a = 16u * tc_rng_below(&r, npages) + tc_rng_below(&r, 16u - w + 1u);
+        int write = tc_rng_chance(&r, 1, 3), rc;
+        uint32_t v = (uint32_t)tc_rng_next(&r), got = 0;
+        model_touch(&m, a & ~(vm_addr_t)15u, write);
+        if (write) {
+            if (w == 1) rc = vm_set8(&t->vm, a, (uint8_t)v);
+            else if (w == 2) rc = vm_set16(&t->vm, a, (uint16_t)v);
+            else rc = vm_set32(&t->vm, a, v);
+            TC_ASSERT_EQ(rc, VM_OK);
+            if (w == 1) { uint8_t x = (uint8_t)v; memcpy(ref + a, &x, 1); }
+            else if (w == 2) { uint16_t x = (uint16_t)v; memcpy(ref + a, &x, 2); }
+            else memcpy(ref + a, &v, 4);
+        } else {
+            uint8_t x8 = 0;
+            uint16_t x16 = 0;
+            if (w == 1) { rc = vm_get8(&t->vm, a, &x8); memcpy(&got, &x8, 1); }
+            else if (w == 2) { rc = vm_get16(&t->vm, a, &x16); memcpy(&got, &x16, 2); }
+            else rc = vm_get32(&t->vm, a, &got);
+            TC_ASSERT_EQ(rc, VM_OK);
+            TC_ASSERT_MSG(memcmp(&got, ref + a, w) == 0, "%s step %lu: read at %lu differs",
+                          what, step, (unsigned long)a);
+        }
+        compare(t, &m, step, what);
+    }
+    if (clean)
+        TC_ASSERT_MSG(m.clean_picks > 0, "%s: no dirty victim was ever spared", what);
+    else
+        TC_ASSERT_EQ(m.clean_picks, 0);
+#if VM_CONFIG_PATHS
+    TC_ASSERT_EQ(vm_stats(&t->vm)->path[VM_PATH_CLEAN_VICTIM], m.clean_picks);
+#endif
+    TC_ASSERT_EQ(vm_flush(&t->vm), VM_OK);
+    model_flush(&m);
+    compare(t, &m, step, what);
+    TC_ASSERT_MSG(memcmp(t->mem, ref, pool) == 0, "%s: backend differs after flush", what);
+    if (getenv("VM_TEST_VERBOSE") != NULL)
+        printf("%-32s misses %lu write-backs %lu clean picks %lu\n", what, m.misses,
+               m.writebacks, m.clean_picks);
+    free(ref);
+    tc_free(t);
 }
 END_TEST
 
@@ -471,8 +411,6 @@ int main(void)
 {
     Suite *s = suite_create("unit-policy");
     TCase *tc;
-    SRunner *sr;
-    int failed;
 
     tc = tcase_create("exact");
     tcase_add_loop_test(tc, policy_exact, 0, 56);
@@ -481,13 +419,13 @@ int main(void)
     tcase_add_test(tc, sieve_worked_example);
     suite_add_tcase(s, tc);
 
+    tc = tcase_create("clean-first");
+    tcase_add_loop_test(tc, clean_first_dirty, 0, 32);
+    suite_add_tcase(s, tc);
+
     tc = tcase_create("victim");
     tcase_add_loop_test(tc, next_victim_is_real, 0, 16);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

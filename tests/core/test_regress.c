@@ -283,8 +283,6 @@ int main(void)
 {
     Suite *s = suite_create("regress");
     TCase *tc = tcase_create("virtmem");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, item1_reverse_scan, 0, 4);
     tcase_add_loop_test(tc, item2_alternating_regions, 0, 8);
@@ -295,9 +293,5 @@ int main(void)
     tcase_add_loop_test(tc, item7_small_lock_one_slot, 0, 4);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

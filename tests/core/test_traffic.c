@@ -370,8 +370,6 @@ int main(void)
 {
     Suite *s = suite_create("unit-traffic");
     TCase *tc = tcase_create("traffic");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_loop_test(tc, only_dirty_pages_written, 0, 4);
@@ -384,9 +382,5 @@ int main(void)
     tcase_add_loop_test(tc, failed_read_installs_nothing, 0, 4);
     suite_add_tcase(s, tc);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return tc_run(s);
 }

@@ -7,7 +7,9 @@
  * p->member through the pinning proxy, p.member(), RAII locks, the C library
  * overloads in every virtual/raw combination) against a plain array that
  * mirrors the pool, for several geometries; afterwards the flushed backend
- * must equal the array. Then: sticky errors, newClass/deleteClass, wrapped
+ * must equal the array. The kernel shapes of bench/vm_kernels.c through
+ * p[i], with the core's path counts printed and every typed path required
+ * (run_kernels). Then: sticky errors, newClass/deleteClass, wrapped
  * pointers mixed with virtual ones, and a second, explicit instance.
  * Built with -fno-exceptions -fno-rtti, as on a board.
  */
@@ -326,10 +328,128 @@ template <class Store> static void run_diff(Store &st, uint32_t seed)
     CHECK(memcmp(st.memory(), ref, POOL) == 0);
 }
 
+/* The loops users write, through p[i] (the shapes of bench/vm_kernels.c):
+ * fill of never-read pages ascending and descending, read-back, copy,
+ * fields straddling page ends, a strided walk over the resident pages,
+ * random typed access inside the working set; checked against the mirror
+ * and the flushed backend. The core's path counts over the run are printed,
+ * and every inline and out-of-line typed path must have been taken. */
+template <class T> static void k_fill(vmem::Addr a, unsigned n, bool down)
+{
+    VPtr<T> p = VPtr<T>::at(a);
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = down ? n - 1u - k : k;
+        T v = static_cast<T>(rnd());
+        p[i] = v;
+        memcpy(ref + a + i * sizeof(T), &v, sizeof(T));
+    }
+}
+template <class T> static void k_read(vmem::Addr a, unsigned n)
+{
+    VPtr<T> p = VPtr<T>::at(a);
+    for (unsigned i = 0; i < n; i++) {
+        T v = p[i];
+        CHECK(memcmp(&v, ref + a + i * sizeof(T), sizeof(T)) == 0);
+    }
+}
+template <class T> static void k_copy(vmem::Addr dst, vmem::Addr src, unsigned n)
+{
+    VPtr<T> d = VPtr<T>::at(dst), s = VPtr<T>::at(src);
+    for (unsigned i = 0; i < n; i++) {
+        d[i] = static_cast<T>(s[i]);
+        memmove(ref + dst + i * sizeof(T), ref + src + i * sizeof(T), sizeof(T));
+    }
+}
+
+template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned pc)
+{
+    CHECK(st.start() == VM_OK);
+    rng = 99u;
+    for (vmem::Addr k = 0; k < POOL; k++)
+        ref[k] = st.memory()[k] = static_cast<uint8_t>(rnd());
+    const unsigned ws = ps * pc, big = ps * (pc + 2u);
+#if VM_CONFIG_PATHS
+    vm_count_t before[VM_PATH_COUNT];
+    memcpy(before, vm_stats(st.vm())->path, sizeof before);
+#endif
+    k_fill<uint8_t>(0, big, false);
+    k_read<uint8_t>(0, big);
+    k_fill<uint16_t>(1024, big / 2u, false);
+    k_read<uint16_t>(1024, big / 2u);
+    k_fill<uint32_t>(2048, big / 4u, true);
+    k_read<uint32_t>(2048, big / 4u);
+    k_fill<uint8_t>(3072, big, true);
+    k_copy<uint8_t>(4096, 0, big);
+    k_copy<uint16_t>(4096 + 1024, 1024, big / 2u);
+    k_copy<uint32_t>(4096, 2048, big / 4u);
+    /* Packed {u8; u16; u32} records every 7 bytes from a page end - 3. */
+    for (unsigned r = 0; r < big / 7u; r++) {
+        vmem::Addr a = 6144 + ps - 3u + 7u * r;
+        VPtr<uint32_t> b = VPtr<uint32_t>::at(a + 3u);
+        VPtr<uint16_t> f = VPtr<uint16_t>::at(a + 1u);
+        uint32_t x = b[0];
+        uint16_t y = f[0];
+        CHECK(memcmp(&x, ref + a + 3u, 4) == 0 && memcmp(&y, ref + a + 1u, 2) == 0);
+        x += 1u;
+        y = static_cast<uint16_t>(y ^ 0x5A5Au);
+        b[0] = x;
+        f[0] = y;
+        memcpy(ref + a + 3u, &x, 4);
+        memcpy(ref + a + 1u, &y, 2);
+    }
+    /* Strided: byte j of every resident page in turn. */
+    VPtr<uint8_t> s8 = VPtr<uint8_t>::at(0);
+    for (unsigned j = 0; j < ps; j++)
+        for (unsigned p = 0; p < pc; p++) {
+            unsigned i = p * ps + j;
+            uint8_t v = s8[i];
+            CHECK(v == ref[i]);
+            s8[i] = static_cast<uint8_t>(v + 1u);
+            ref[i] = static_cast<uint8_t>(v + 1u);
+        }
+    /* Random typed access inside the working set. */
+    for (unsigned k = 0; k < 4000; k++) {
+        unsigned w = 1u << below(3);
+        vmem::Addr a = 2048 + below(ws - w + 1u);
+        if (below(3) == 0) {
+            uint32_t v = rnd();
+            if (w == 1) VPtr<uint8_t>::at(a)[0] = static_cast<uint8_t>(v);
+            else if (w == 2) VPtr<uint16_t>::at(a)[0] = static_cast<uint16_t>(v);
+            else VPtr<uint32_t>::at(a)[0] = v;
+            memcpy(ref + a, &v, w); /* little-endian host: the low bytes */
+        } else {
+            uint32_t v = 0;
+            if (w == 1) v = VPtr<uint8_t>::at(a)[0];
+            else if (w == 2) v = VPtr<uint16_t>::at(a)[0];
+            else v = VPtr<uint32_t>::at(a)[0];
+            CHECK(memcmp(&v, ref + a, w) == 0);
+        }
+    }
+    CHECK(vmem::pool().error() == VM_OK);
+    CHECK(vm_check(st.vm()) == VM_OK);
+#if VM_CONFIG_PATHS
+    const vm_count_t *after = vm_stats(st.vm())->path;
+    printf("VPtr kernels, %u x %u B pages: paths taken\n", pc, ps);
+    for (unsigned p = 0; p < VM_PATH_COUNT; p++)
+        printf("  %-14s %8lu\n", vm_path_name(p), static_cast<unsigned long>(after[p] - before[p]));
+    static const unsigned must[] = {VM_PATH_GET_HOT, VM_PATH_SET_HOT, VM_PATH_SET_GROW,
+                                    VM_PATH_GET_SLOW, VM_PATH_SET_SLOW, VM_PATH_READ,
+                                    VM_PATH_TOUCH_HIT, VM_PATH_TOUCH_MISS};
+    for (unsigned p : must) {
+        if (after[p] == before[p])
+            fprintf(stderr, "VPtr kernels never took path %s\n", vm_path_name(p));
+        CHECK(after[p] > before[p]);
+    }
+#endif
+    CHECK(vm_flush(st.vm()) == VM_OK);
+    CHECK(memcmp(st.memory(), ref, POOL) == 0);
+}
+
 static vmem::RamStore<POOL, 16, 3> store16;
 static vmem::RamStore<POOL, 64, 4> store64;
 static vmem::RamStore<POOL, 256, 2> store256;
 static vmem::RamStore<POOL, 32, 8> store_b;
+static vmem::RamStore<POOL, 64, 4> store_k;
 
 static int handler_calls;
 static void on_error(int, vmem::Addr) { handler_calls++; }
@@ -657,6 +777,7 @@ int main()
     run_diff(store64, 2u);
     run_diff(store256, 3u);
     run_diff(store_b, 4u);
+    run_kernels(store_k, 64, 4);
     test_errors();
     test_faults();
     test_objects();
