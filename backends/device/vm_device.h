@@ -28,8 +28,11 @@ extern "C" {
 
 struct vm_platform; /* backends/platform/vm_platform.h */
 
-/* Room for one device's own settings in a description. */
-#define VM_DEVICE_SETTINGS_MAX 320
+/* Room for one device's own settings in a description. A device checks its
+ * settings struct fits with VM_DEVICE_SETTINGS_FIT(struct ...). */
+#define VM_DEVICE_SETTINGS_MAX 384
+#define VM_DEVICE_SETTINGS_FIT(type)                                           \
+    typedef char vm_device_settings_fit_[sizeof(type) <= VM_DEVICE_SETTINGS_MAX ? 1 : -1]
 
 /* One backend: what a scenario's "backends" entry or vmsim's options say. */
 struct vm_device_desc {

@@ -340,18 +340,20 @@ int vm_sd_read_blocks(struct vm_sd *sd, uint32_t block, uint8_t *dst, uint32_t n
     if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
     err = prepare(sd);
     if (err) return err;
-    if (n == 1u && (sd->flags & VM_SD_SINGLE_READ)) {
-        /* one block, one command, nothing to stop */
+    if ((n == 1u && (sd->flags & VM_SD_SINGLE_READ)) || (sd->flags & VM_SD_BLOCKWISE)) {
+        /* one block per command, nothing to stop */
         err = end_stream(sd, sd->state);
         sd->state = ST_IDLE;
         if (err) return fail(sd, err);
-        r = command(sd, VM_SD_CMD17, card_addr(sd, block));
-        if (r != 0u) return fail(sd, r1_err(r));
-        sd->state = ST_READ; /* a failure below needs CMD12 to end it */
-        err = read_data(sd, dst);
-        if (err) return fail(sd, err);
-        sd->state = ST_IDLE;
-        if (sd->flags & VM_SD_SHARED) spi_stop(sd);
+        for (; n > 0u; n--, block++, dst += VM_SD_BLOCK) {
+            r = command(sd, VM_SD_CMD17, card_addr(sd, block));
+            if (r != 0u) return fail(sd, r1_err(r));
+            sd->state = ST_READ; /* a failure below needs CMD12 to end it */
+            err = read_data(sd, dst);
+            if (err) return fail(sd, err);
+            sd->state = ST_IDLE;
+            if (sd->flags & (VM_SD_SHARED | VM_SD_BLOCKWISE)) spi_stop(sd);
+        }
         return VM_OK;
     }
     if (!(sd->state == ST_READ && sd->stream_next == block && !(sd->flags & VM_SD_SHARED))) {
@@ -398,25 +400,35 @@ int vm_sd_write_blocks(struct vm_sd *sd, uint32_t block, const uint8_t *src, uin
     if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
     err = prepare(sd);
     if (err) return err;
-    if (sd->flags & VM_SD_SHARED) {
+    if ((sd->flags & (VM_SD_SHARED | VM_SD_BLOCKWISE)) || (n == 1u && (sd->flags & VM_SD_PRE_ERASE))) {
+        err = end_stream(sd, sd->state);
+        sd->state = ST_IDLE;
+        if (err) return fail(sd, err);
         for (i = 0; i < n; i++) {
             r = command(sd, VM_SD_CMD24, card_addr(sd, block + i));
             if (r != 0u) return fail(sd, r1_err(r));
             err = write_data(sd, VM_SD_TOKEN_START, src + i * VM_SD_BLOCK);
             if (err) return fail(sd, err);
             if (wait_ready(sd, VM_SD_WRITE_TIMEOUT) != VM_OK) return fail(sd, VM_ERR_TIMEOUT);
-            /* SdFat's flash-programming check: CMD13 and R2's second byte */
-            r = command(sd, VM_SD_CMD13, 0);
-            if (spi_byte(sd, 0xFF) != 0u || r != 0u) return fail(sd, r & 0x80u ? VM_ERR_TIMEOUT : VM_ERR_IO);
-            spi_stop(sd);
+            if (sd->flags & (VM_SD_SHARED | VM_SD_STATUS)) {
+                /* the flash-programming check: CMD13 and R2's second byte */
+                r = command(sd, VM_SD_CMD13, 0);
+                if (spi_byte(sd, 0xFF) != 0u || r != 0u)
+                    return fail(sd, r & 0x80u ? VM_ERR_TIMEOUT : VM_ERR_IO);
+            }
+            if (sd->flags & (VM_SD_SHARED | VM_SD_BLOCKWISE)) spi_stop(sd);
         }
         buf_update(sd, block, src, n);
         return VM_OK;
     }
-    if (!(sd->state == ST_WRITE && sd->stream_next == block)) {
+    if (!(sd->state == ST_WRITE && sd->stream_next == block) || (sd->flags & VM_SD_PRE_ERASE)) {
         err = end_stream(sd, sd->state);
         sd->state = ST_IDLE;
         if (err) return fail(sd, err);
+        if (sd->flags & VM_SD_PRE_ERASE) {
+            r = app_command(sd, VM_SD_ACMD23, n);
+            if (r != 0u) return fail(sd, r1_err(r));
+        }
         r = command(sd, VM_SD_CMD25, card_addr(sd, block));
         if (r != 0u) return fail(sd, r1_err(r));
         sd->state = ST_WRITE;
@@ -429,6 +441,11 @@ int vm_sd_write_blocks(struct vm_sd *sd, uint32_t block, const uint8_t *src, uin
     }
     /* the last block is programmed before we report success */
     if (wait_ready(sd, VM_SD_WRITE_TIMEOUT) != VM_OK) return fail(sd, VM_ERR_TIMEOUT);
+    if (sd->flags & VM_SD_PRE_ERASE) { /* the erase count was for this call */
+        err = end_stream(sd, ST_WRITE);
+        sd->state = ST_IDLE;
+        if (err) return fail(sd, err);
+    }
     buf_update(sd, block, src, n);
     return VM_OK;
 }

@@ -19,7 +19,18 @@
  *          DEDICATED_SPI): CS stays low and open CMD18/CMD25 streams are
  *          continued by the next sequential call.
  *   single VM_SD_SINGLE_READ: a one-block read is CMD17 + 0xFE block;
- *          SdFat never does this; it saves a one-block CMD18's CMD12.
+ *          SdFat 2.x never does this; it saves a one-block CMD18's CMD12.
+ *   blockwise VM_SD_BLOCKWISE: block by block, as the Arduino SD library
+ *          (utility/Sd2Card.cpp readBlock/writeBlock) and SdFat 1.x
+ *          (SdSpiCard::readBlock/writeBlock) drive a card: every block read
+ *          is CMD17, every block write CMD24 + 0xFE block, then the
+ *          programming busy is polled before the call returns; CS is
+ *          released after each block. With VM_SD_STATUS each write is then
+ *          checked with CMD13 (both libraries' flash-programming check).
+ *   pre-erase VM_SD_PRE_ERASE: a write of n > 1 whole blocks is ACMD23(n)
+ *          (SET_WR_BLK_ERASE_COUNT), CMD25, the blocks and the stop token,
+ *          closed before the call returns (SdFat 1.x writeStart(block,
+ *          eraseCount)); a one-block write is CMD24 + busy.
  *   crc    VM_SD_CRC sends CMD59(1) at init; commands then carry a real CRC7
  *          and data blocks a real CRC16, which the driver checks on reads.
  * Timeouts are SdFat's: init 2000, command 300, read 300, write 600 ms,
@@ -74,6 +85,7 @@ extern "C" {
 #define VM_SD_CMD55 55u
 #define VM_SD_CMD58 58u
 #define VM_SD_CMD59 59u
+#define VM_SD_ACMD23 23u
 #define VM_SD_ACMD41 41u
 /* Tokens and R1 bits (SD Physical Layer Simplified Specification v4.10, 7.3.2 and 7.3.3). */
 #define VM_SD_TOKEN_START 0xFEu       /* CMD17/18/24 data block */
@@ -101,6 +113,9 @@ extern "C" {
 #define VM_SD_CRC 0x01u    /* CMD59 CRC on; check read CRC16 */
 #define VM_SD_SHARED 0x02u /* SdFat SHARED_SPI patterns, CS released per call */
 #define VM_SD_SINGLE_READ 0x04u /* single-block reads with CMD17 (no CMD12 after) */
+#define VM_SD_BLOCKWISE 0x08u   /* every block alone: CMD17 reads, CMD24 writes + busy */
+#define VM_SD_STATUS 0x10u      /* with VM_SD_BLOCKWISE: CMD13 after each block write */
+#define VM_SD_PRE_ERASE 0x20u   /* ACMD23 before each multi-block CMD25, closed per call */
 
 struct vm_sd_config {
     const struct vm_spi *spi;

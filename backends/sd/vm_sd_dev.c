@@ -26,7 +26,40 @@ struct sd_settings {
                            read only, the run changes a copy in memory */
     char pool_file[16]; /* the pool is this file on the image's FAT file
                            system ("" the card's first blocks) */
+    char access[16];    /* the driver's access mode ("" single) */
 };
+VM_DEVICE_SETTINGS_FIT(struct sd_settings);
+
+/* The driver's access modes (vm_sd.h), by scenario/CLI name. The default is
+ * what an Arduino user gets from the SD library or SdFat 1.x: block by
+ * block, each write checked with CMD13. */
+static const struct {
+    const char *name;
+    uint8_t flags;
+} sd_modes[] = {
+    {"single", VM_SD_BLOCKWISE | VM_SD_STATUS},
+    {"single-nostatus", VM_SD_BLOCKWISE},
+    {"stream", 0},
+    {"pre-erase", VM_SD_PRE_ERASE},
+};
+
+static const char *mode_at(unsigned i)
+{
+    return i < sizeof sd_modes / sizeof sd_modes[0] ? sd_modes[i].name : NULL;
+}
+
+/* 0 and the flags of the mode called name ("" the default), or -1. */
+static int sd_mode(const char *name, uint8_t *flags)
+{
+    size_t i;
+    if (!name[0]) name = sd_modes[0].name;
+    for (i = 0; i < sizeof sd_modes / sizeof sd_modes[0]; i++)
+        if (strcmp(sd_modes[i].name, name) == 0) {
+            *flags = sd_modes[i].flags;
+            return 0;
+        }
+    return -1;
+}
 
 static const char *card_at(unsigned i)
 {
@@ -44,6 +77,10 @@ static const struct vm_device_key sd_keys[] = {
      "the card starts as this disk image (e.g. mkfs.fat + mcopy); the file is not written", NULL},
     {"pool_file", VM_DEVICE_STR, offsetof(struct sd_settings, pool_file), 16, 0, 0,
      "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system", NULL},
+    {"access", VM_DEVICE_STR, offsetof(struct sd_settings, access), 16, 0, 0,
+     "single (default: CMD17 reads, CMD24 writes + busy + CMD13, as the Arduino SD library "
+     "and SdFat 1.x), single-nostatus (no CMD13), stream (CMD18/CMD25 streams kept open, "
+     "SdFat 2.x dedicated SPI), pre-erase (ACMD23 + CMD25 per multi-block write)", mode_at},
     {NULL, 0, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -66,6 +103,13 @@ static int sd_check(const struct vm_device_desc *d, char *err, size_t errlen)
     struct vm_fat_file ff;
     FILE *f;
     int e;
+    uint8_t flags;
+    if (sd_mode(set->access, &flags) != 0) {
+        snprintf(err, errlen,
+                 "access: unknown SD access mode \"%s\" (single, single-nostatus, stream, pre-erase)",
+                 set->access);
+        return -1;
+    }
     if (set->pool_file[0] && vm_fat_name83(set->pool_file, n83) != 0) {
         snprintf(err, errlen, "pool_file: \"%s\" is not an 8.3 file name (NAME.EXT)", set->pool_file);
         return -1;
@@ -109,8 +153,13 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
     const struct sd_settings *set = vm_device_settings_c(d);
     const char *card = set->card[0] ? set->card : "typical";
     const struct vm_sd_profile *prof = vm_sd_profile_find(card);
+    uint8_t flags;
     if (!prof) {
         snprintf(err, errlen, "sd: unknown card profile \"%s\"", card);
+        return -1;
+    }
+    if (sd_mode(set->access, &flags) != 0) {
+        snprintf(err, errlen, "sd: unknown access mode \"%s\"", set->access);
         return -1;
     }
     struct sd_state *s = calloc(1, sizeof *s);
@@ -150,6 +199,7 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
     c.spi = &s->bus.spi;
     c.cs = 0;
     c.clock_hz = d->spi_hz;
+    c.flags = flags;
     c.first_block = 0;
     c.block_count = blocks;
     int rc = vm_sd_begin(&s->drv, &c);

@@ -15,12 +15,14 @@
  * period; it also discards a half-received write block. Until ACMD41
  * completes only CMD0, 8, 55, 41, 58 and 59 are legal. SDSC cards (SD1: no
  * CMD8; SD2) take byte addresses that must be block-aligned, SDHC block
- * numbers. A command while busy, a token while busy, or any other misuse
- * is ignored and counted in `violations`.
+ * numbers. ACMD23 (SET_WR_BLK_ERASE_COUNT) before a CMD25 is answered and
+ * counted; its pre-erase does not change the busy times (no published
+ * measurement separates them). A command while busy, a token while busy, or
+ * any other misuse is ignored and counted in `violations`.
  *
  * Timing: NAC, the further blocks of CMD18 and each block's programming
- * busy are drawn from the card profile with a seeded generator, with rare
- * long stalls. Faults: a dead card (no answer at all, transfer state lost),
+ * busy (a CMD24 block's and a CMD25 block's apart) are drawn from the card
+ * profile with a seeded generator, with rare long stalls. Faults: a dead card (no answer at all, transfer state lost),
  * a card stuck busy, and per-event probabilities (per million) of a read
  * error token, a read that never sends its token, a CRC-error or
  * write-error data response, and single-bit flips on MOSI/MISO bytes.
@@ -45,9 +47,14 @@ struct vm_sd_profile {
     uint32_t next_min_ns, next_max_ns;   /* each further block of CMD18 */
     uint32_t rstall_ppm;                 /* read stalls */
     uint32_t rstall_min_ns, rstall_max_ns;
-    uint32_t busy_min_ns, busy_max_ns;   /* programming busy per block */
-    uint32_t stall_ppm;                  /* write stalls */
+    uint32_t busy_min_ns, busy_max_ns;   /* programming busy per CMD25 block */
+    uint32_t stall_ppm;                  /* write stalls in a CMD25 stream */
     uint32_t stall_min_ns, stall_max_ns;
+    /* programming busy of a single-block write (CMD24), and its stalls:
+     * cards program a lone block much slower than a streamed one */
+    uint32_t single_min_ns, single_max_ns;
+    uint32_t single_stall_ppm;
+    uint32_t single_stall_min_ns, single_stall_max_ns;
     uint8_t ncr_min, ncr_max;            /* fill bytes before a response */
     uint8_t acmd41_polls;                /* ACMD41s answered "idle" first */
     const char *source;
@@ -100,9 +107,12 @@ struct vm_sd_model {
     uint32_t read_error_ppm, no_token_ppm, write_crc_ppm, write_error_ppm, flip_ppm;
     /* counters */
     uint64_t commands, blocks_read, blocks_written;
+    uint64_t pre_erase;  /* ACMD23s answered */
+    uint32_t erase_count; /* the last ACMD23's block count */
     uint64_t violations, crc_errors, overspeed, init_overspeed, flips;
     uint64_t faults;     /* injected error tokens / responses / lost tokens */
-    struct vm_sd_lat nac, next, busy;
+    struct vm_sd_lat nac, next, busy; /* busy: CMD25 blocks */
+    struct vm_sd_lat single;          /* busy of CMD24 blocks */
 };
 
 /* Allocate blocks x 512 bytes (zeroed) of card kind with profile (NULL:

@@ -427,6 +427,66 @@ START_TEST(test_driver_patterns)
 }
 END_TEST
 
+/* The access modes vmsim offers (backends/sd/vm_sd_dev.c): block by block
+ * with and without the CMD13 check, and pre-erased multi-block writes. */
+START_TEST(test_access_modes)
+{
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 64, "typical", 1, NULL);
+    static uint8_t b[3 * 512], in[3 * 512];
+    fill(b, sizeof b, 5);
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_BLOCKWISE | VM_SD_STATUS), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 4, b, 2), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 04 87")); /* CMD24 each block */
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 05 87"));
+    ck_assert_ptr_null(strstr(r->text, "59 00 00 00 04"));
+    ck_assert_ptr_nonnull(strstr(strstr(r->text, "4D 00 00 00 00 87") + 1, "4D 00 00 00 00 87"));
+    ck_assert_uint_eq(r->card.single.n, 2); /* single-block busy, twice */
+    ck_assert_uint_eq(r->card.busy.n, 0);
+    ck_assert_uint_ge(r->card.single.min_ns, r->prof.single_min_ns);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 4, in, 2), VM_OK);
+    ck_assert_mem_eq(in, b, 1024);
+    ck_assert_ptr_nonnull(strstr(r->text, "51 00 00 00 04 87")); /* CMD17 each block */
+    ck_assert_ptr_nonnull(strstr(r->text, "51 00 00 00 05 87"));
+    ck_assert_ptr_null(strstr(r->text, "52 00 00 00 04"));
+    ck_assert_ptr_null(strstr(r->text, "4C 00 00 00 00")); /* nothing to stop */
+    ck_assert_uint_eq(r->card.violations, 0);
+
+    /* without the status check */
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_BLOCKWISE), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 7, b, 1), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 07 87"));
+    ck_assert_ptr_null(strstr(r->text, "4D 00"));
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 7, in, 1), VM_OK);
+    ck_assert_mem_eq(in, b, 512);
+
+    /* pre-erase: CMD55 + ACMD23(n) before each multi-block CMD25, stopped
+     * at the end of the call; one block is CMD24 */
+    ck_assert_int_eq(rig_begin(r, 0, 64, VM_SD_PRE_ERASE), VM_OK);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 8, b, 3), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "77 00 00 00 00 87"));
+    ck_assert_ptr_nonnull(strstr(r->text, "57 00 00 00 03 87"));
+    ck_assert_ptr_nonnull(strstr(r->text, "59 00 00 00 08 87"));
+    ck_assert_ptr_nonnull(strstr(r->text, " FD FF ")); /* stopped in the call */
+    ck_assert_uint_eq(r->card.pre_erase, 1);
+    ck_assert_uint_eq(r->card.erase_count, 3);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 11, b, 2), VM_OK); /* next blocks: a new count */
+    ck_assert_uint_eq(r->card.pre_erase, 2);
+    ck_assert_uint_eq(r->card.erase_count, 2);
+    record(r, 0);
+    ck_assert_int_eq(vm_sd_write_blocks(&r->sd, 20, b, 1), VM_OK);
+    ck_assert_ptr_nonnull(strstr(r->text, "58 00 00 00 14 87"));
+    ck_assert_uint_eq(r->card.pre_erase, 2);
+    ck_assert_int_eq(vm_sd_read_blocks(&r->sd, 8, in, 3), VM_OK);
+    ck_assert_mem_eq(in, b, sizeof b);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(test_block_buffer)
 {
     struct rig *r = rig_new(VM_SD_TYPE_SD2, 64, "typical", 0, NULL);
@@ -511,6 +571,21 @@ START_TEST(test_latency_statistics)
     ck_assert_uint_ge(r->clk.ns - t0, r->card.busy.sum_ns);
     check_lat(&r->card.busy, p->busy_min_ns, p->busy_max_ns, p->stall_ppm / 1e6,
               p->stall_min_ns, p->stall_max_ns);
+    ck_assert_uint_eq(r->card.violations, 0);
+    rig_free(r);
+
+    /* block by block: the single-block busy */
+    r = rig_new(VM_SD_TYPE_SDHC, 4096, profs[_i], 0, vm_platform_find("atmega328p"));
+    p = &r->prof;
+    ck_assert_int_eq(rig_begin(r, 0, 4096, VM_SD_BLOCKWISE | VM_SD_STATUS), VM_OK);
+    t0 = r->clk.ns;
+    for (i = 0; i < nwrite; i++)
+        ck_assert_int_eq(vm_sd_write_blocks(&r->sd, i % 4096u, b, 1), VM_OK);
+    ck_assert_uint_eq(r->card.single.n, nwrite);
+    ck_assert_uint_eq(r->card.busy.n, 0);
+    ck_assert_uint_ge(r->clk.ns - t0, r->card.single.sum_ns);
+    check_lat(&r->card.single, p->single_min_ns, p->single_max_ns, p->single_stall_ppm / 1e6,
+              p->single_stall_min_ns, p->single_stall_max_ns);
     ck_assert_uint_eq(r->card.violations, 0);
     rig_free(r);
 }
@@ -669,13 +744,15 @@ static void sd_off(void *ctx)
     (void)ctx;
 }
 
-static const uint16_t diff_pages[] = {64, 512, 2048};
+static const uint16_t diff_pages[] = {64, 512, 2048, 128, 1024};
+static const uint8_t diff_flags[] = {0, VM_SD_SHARED, 0, VM_SD_BLOCKWISE | VM_SD_STATUS,
+                                     VM_SD_PRE_ERASE};
 START_TEST(test_pager_differential)
 {
     struct rig *r = rig_new(VM_SD_TYPE_SDHC, 512, "typical", 0, vm_platform_find("teensy32"));
     struct be_diff_opts o;
     struct be_diff_result res;
-    ck_assert_int_eq(rig_begin(r, 100, 256, _i == 1 ? VM_SD_SHARED : 0), VM_OK);
+    ck_assert_int_eq(rig_begin(r, 100, 256, diff_flags[_i]), VM_OK);
     memset(&o, 0, sizeof o);
     o.be = vm_sd_backend(&r->sd);
     o.pool = o.be->size;
@@ -712,12 +789,13 @@ int main(void)
     tcase_add_test(tc, test_model_rules);
     tcase_add_test(tc, test_busy_and_stream_end);
     tcase_add_test(tc, test_driver_patterns);
+    tcase_add_test(tc, test_access_modes);
     tcase_add_test(tc, test_block_buffer);
     tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_wire_corruption);
     tcase_add_test(tc, test_shared_bus_with_sram);
-    tcase_add_loop_test(tc, test_pager_differential, 0, 3);
+    tcase_add_loop_test(tc, test_pager_differential, 0, 5);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -37,9 +37,9 @@ BACKENDS = [
     ("sram", ["-DWL_SRAM"], ["--sram", "cs=PB2"],
      {"type": "sram", "profile": MCU, "chip": "23lc1024"}),
     ("sd-stream", ["-DWL_SD", "-DWL_SD_FLAGS=0"], ["--sd", "cs=PD4"],
-     {"type": "sd", "profile": MCU}),
-    ("sd-single", ["-DWL_SD", "-DWL_SD_FLAGS=VM_SD_SINGLE_READ"], ["--sd", "cs=PD4"],
-     {"type": "sd", "profile": MCU}),
+     {"type": "sd", "profile": MCU, "access": "stream"}),
+    ("sd-single", ["-DWL_SD", "-DWL_SD_FLAGS=(VM_SD_BLOCKWISE|VM_SD_STATUS)"], ["--sd", "cs=PD4"],
+     {"type": "sd", "profile": MCU, "access": "single"}),
     ("serial", ["-DWL_SERIAL"], ["--serial"],
      {"type": "serial", "profile": MCU, "link": "ftdi-1ms", "baud": 115200}),
 ]
