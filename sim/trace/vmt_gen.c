@@ -193,6 +193,214 @@ static void emit_phase(struct gen_source *g, uint32_t idx, const char *name)
     op->name = name;
 }
 
+static int gen_fill(struct gen_source *g);
+
+/* One access of the single-access patterns (sequential .. working_set). */
+static int fill_access(struct gen_source *g)
+{
+    uint64_t slot, i = g->i;
+    uint8_t kind;
+    if (i >= g->ops) return 0;
+    switch (g->type) {
+    case G_SEQ: slot = i % g->nslots; break;
+    case G_STRIDED: {
+        uint64_t ss = g->stride / g->access ? g->stride / g->access : 1, k = i % g->nslots * ss;
+        slot = (k + (i / g->nslots) + k / g->nslots) % g->nslots;
+        break;
+    }
+    case G_REVERSE: slot = g->nslots - 1 - i % g->nslots; break;
+    case G_UNIFORM: slot = vmt_rng_below(&g->rng, g->nslots); break;
+    case G_ZIPF: slot = zipf_item(g); break;
+    default: {
+        uint64_t w = (i / g->shift_every) * g->shift_by / g->access, ws = g->set_size / g->access;
+        slot = (w + vmt_rng_below(&g->rng, ws ? ws : 1)) % g->nslots;
+    }
+    }
+    kind = pick_rw(g);
+    emit_rw(g, kind, g->gbase + slot * g->access, g->access);
+    g->i++;
+    return 1;
+}
+
+/* virtmem_bench: stage 0 alloc; then per phase p = i: stage 1 name, 2 body, 3 invalidate. */
+static int fill_bench(struct gen_source *g)
+{
+    struct vmt_op *op;
+    int ph;
+    if (g->stage == 0) {
+        op = emit(g, VMT_ALLOC);
+        op->id = 1;
+        op->len = (uint32_t)g->size;
+        g->stage = 1;
+        g->i = 0;
+        return 1;
+    }
+    if (g->i >= (uint64_t)g->nphases) return 0;
+    ph = g->phases[g->i];
+    if (g->stage == 1) {
+        emit_phase(g, (uint32_t)ph, bench_phase_names[ph]);
+        g->stage = 2;
+        g->r = g->j = 0;
+        return 1;
+    }
+    if (g->stage == 3) {
+        emit(g, VMT_INVALIDATE);
+        g->stage = 1;
+        g->i++;
+        return 1;
+    }
+    /* body: batches of up to QN/2 units */
+    while (g->qn < QN - 1 && g->r < g->reps) {
+        if (ph <= 1) {
+            op = emit(g, ph == 0 ? VMT_WRITE : VMT_READ);
+            op->region = 1;
+            op->addr = g->j;
+            op->len = 1;
+            g->qdata[g->qn - 1] = (uint8_t)g->j;
+            if (ph == 0 || g->verify) op->data = &g->qdata[g->qn - 1];
+            g->j++;
+            if (g->j == g->size) g->j = 0, g->r++;
+        } else {
+            uint64_t c = g->size - g->j < g->chunk ? g->size - g->j : g->chunk;
+            op = emit(g, VMT_LOCK);
+            op->region = 1;
+            op->addr = g->j;
+            op->len = (uint32_t)c;
+            op->id = 1;
+            op->mode = ph == 2 ? VMT_LOCK_WO : VMT_LOCK_RO;
+            op = emit(g, VMT_UNLOCK);
+            op->id = 1;
+            g->j += c;
+            if (g->j == g->size) g->j = 0, g->r++;
+        }
+    }
+    if (g->r >= g->reps) g->stage = 3;
+    if (g->qn == 0) return gen_fill(g);
+    return 1;
+}
+
+/* sensor_log: one record into the ring, the header, flushes and read-backs. */
+static int fill_sensor(struct gen_source *g)
+{
+    uint64_t nrec = g->ring / g->record, ring_base = g->gbase + 16, i = g->i, b, nb;
+    if (i >= g->records) return 0;
+    if (i == 0) emit_phase(g, 0, "log");
+    emit_rw(g, VMT_WRITE, ring_base + (i % nrec) * g->record, g->record);
+    emit_rw(g, VMT_WRITE, g->gbase, 8);
+    if (g->flush_every && (i + 1) % g->flush_every == 0) emit(g, VMT_FLUSH);
+    if (g->read_every && (i + 1) % g->read_every == 0) {
+        emit_rw(g, VMT_READ, g->gbase, 8);
+        nb = g->read_back < i + 1 ? g->read_back : i + 1;
+        if (nb > (uint64_t)(QN - g->qn)) nb = (uint64_t)(QN - g->qn);
+        for (b = 0; b < nb; b++) emit_rw(g, VMT_READ, ring_base + ((i - b) % nrec) * g->record, g->record);
+    }
+    g->i++;
+    return 1;
+}
+
+/* image_filter: capture rows, then 3x3 filter passes by row or by pixel. */
+static int fill_image(struct gen_source *g)
+{
+    /* stage 0: capture rows (i = row); stage 1: filter (pass, i = row, j = column) */
+    uint64_t row = g->width * g->bpp, dst = g->gbase + row * g->height, y = g->i;
+    if (g->stage == 0) {
+        if (y == 0) emit_phase(g, 0, "capture");
+        emit_rw(g, VMT_WRITE, g->gbase + y * row, row);
+        if (++g->i == g->height) g->stage = 1, g->i = 0, g->pass = 0;
+        return 1;
+    }
+    if (g->pass >= g->passes) return 0;
+    if (y == 0 && g->j == 0 && g->pass == 0) emit_phase(g, 1, "filter");
+    {
+        uint64_t ys[3];
+        int a, bq;
+        ys[0] = y ? y - 1 : 0;
+        ys[1] = y;
+        ys[2] = y + 1 < g->height ? y + 1 : y;
+        if (!g->pixel_mode) {
+            for (a = 0; a < 3; a++) emit_rw(g, VMT_READ, g->gbase + ys[a] * row, row);
+            emit_rw(g, VMT_WRITE, dst + y * row, row);
+            g->i++;
+        } else {
+            uint64_t x = g->j, xs[3];
+            xs[0] = x ? x - 1 : 0;
+            xs[1] = x;
+            xs[2] = x + 1 < g->width ? x + 1 : x;
+            for (a = 0; a < 3; a++)
+                for (bq = 0; bq < 3; bq++)
+                    emit_rw(g, VMT_READ, g->gbase + ys[a] * row + xs[bq] * g->bpp, g->bpp);
+            emit_rw(g, VMT_WRITE, dst + y * row + x * g->bpp, g->bpp);
+            if (++g->j == g->width) g->j = 0, g->i++;
+        }
+        if (g->i == g->height) g->i = 0, g->pass++;
+    }
+    return 1;
+}
+
+/* hash_table: inserts, then lookups walking a bucket's chain. */
+static int fill_hash(struct gen_source *g)
+{
+    uint64_t recs = g->gbase + g->buckets * 4;
+    if (g->stage == 0) { /* insert record i */
+        uint64_t i = g->i, b = hash32(i, g->seed) % g->buckets;
+        if (i == 0) emit_phase(g, 0, "insert");
+        emit_rw(g, VMT_READ, g->gbase + b * 4, 4);
+        emit_rw(g, VMT_WRITE, recs + i * g->record, g->record);
+        emit_rw(g, VMT_WRITE, g->gbase + b * 4, 4);
+        g->next[i] = g->head[b];
+        g->head[b] = (uint32_t)i;
+        if (++g->i == g->records) g->stage = 1, g->i = 0;
+        return 1;
+    }
+    if (g->stage == 1) { /* lookup: bucket, then the chain up to the key */
+        uint64_t k, b;
+        if (g->i >= g->lookups) return 0;
+        if (g->i == 0) emit_phase(g, 1, "lookup");
+        k = g->key_zipf ? zipf_item(g) : vmt_rng_below(&g->rng, g->records);
+        b = hash32(k, g->seed) % g->buckets;
+        emit_rw(g, VMT_READ, g->gbase + b * 4, 4);
+        g->r = k;
+        g->j = g->head[b];
+        g->stage = 2;
+        g->i++;
+        return 1;
+    }
+    /* stage 2: walk the chain, a few nodes per fill */
+    while (g->qn < QN - 4) {
+        uint64_t n = g->j, at = recs + n * g->record;
+        emit_rw(g, VMT_READ, at, 4); /* key */
+        if (n == g->r) {
+            emit_rw(g, pick_rw(g), at + 8, g->record - 8);
+            g->stage = 1;
+            break;
+        }
+        emit_rw(g, VMT_READ, at + 4, 4); /* next */
+        g->j = g->next[n];
+    }
+    return 1;
+}
+
+/* linked_list: build in permuted order, then traversal passes. */
+static int fill_list(struct gen_source *g)
+{
+    uint64_t i = g->i;
+    if (g->stage == 0) {
+        if (i == 0) emit_phase(g, 0, "build");
+        emit_rw(g, VMT_WRITE, g->gbase + (uint64_t)g->perm[i] * g->node, g->node);
+        if (++g->i == g->nodes) g->stage = 1, g->i = 0, g->pass = 0;
+        return 1;
+    }
+    if (g->pass >= g->passes) return 0;
+    if (i == 0 && g->pass == 0) emit_phase(g, 1, "traverse");
+    {
+        uint64_t at = g->gbase + (uint64_t)g->perm[i] * g->node;
+        emit_rw(g, pick_rw(g), at + 4, g->node - 4);
+        emit_rw(g, VMT_READ, at, 4);
+    }
+    if (++g->i == g->nodes) g->i = 0, g->pass++;
+    return 1;
+}
+
 /* Fills the queue with the next unit. Returns 0 at the end. */
 static int gen_fill(struct gen_source *g)
 {
@@ -203,197 +411,13 @@ static int gen_fill(struct gen_source *g)
     case G_REVERSE:
     case G_UNIFORM:
     case G_ZIPF:
-    case G_WSET: {
-        uint64_t slot, i = g->i;
-        uint8_t kind;
-        if (i >= g->ops) return 0;
-        switch (g->type) {
-        case G_SEQ: slot = i % g->nslots; break;
-        case G_STRIDED: {
-            uint64_t ss = g->stride / g->access ? g->stride / g->access : 1, k = i % g->nslots * ss;
-            slot = (k + (i / g->nslots) + k / g->nslots) % g->nslots;
-            break;
-        }
-        case G_REVERSE: slot = g->nslots - 1 - i % g->nslots; break;
-        case G_UNIFORM: slot = vmt_rng_below(&g->rng, g->nslots); break;
-        case G_ZIPF: slot = zipf_item(g); break;
-        default: {
-            uint64_t w = (i / g->shift_every) * g->shift_by / g->access, ws = g->set_size / g->access;
-            slot = (w + vmt_rng_below(&g->rng, ws ? ws : 1)) % g->nslots;
-        }
-        }
-        kind = pick_rw(g);
-        emit_rw(g, kind, g->gbase + slot * g->access, g->access);
-        g->i++;
-        return 1;
-    }
-    case G_BENCH: {
-        /* stage 0: alloc; then per phase p = i: stage 1 name, 2 body, 3 invalidate */
-        struct vmt_op *op;
-        int ph;
-        if (g->stage == 0) {
-            op = emit(g, VMT_ALLOC);
-            op->id = 1;
-            op->len = (uint32_t)g->size;
-            g->stage = 1;
-            g->i = 0;
-            return 1;
-        }
-        if (g->i >= (uint64_t)g->nphases) return 0;
-        ph = g->phases[g->i];
-        if (g->stage == 1) {
-            emit_phase(g, (uint32_t)ph, bench_phase_names[ph]);
-            g->stage = 2;
-            g->r = g->j = 0;
-            return 1;
-        }
-        if (g->stage == 3) {
-            emit(g, VMT_INVALIDATE);
-            g->stage = 1;
-            g->i++;
-            return 1;
-        }
-        /* body: batches of up to QN/2 units */
-        while (g->qn < QN - 1 && g->r < g->reps) {
-            if (ph <= 1) {
-                op = emit(g, ph == 0 ? VMT_WRITE : VMT_READ);
-                op->region = 1;
-                op->addr = g->j;
-                op->len = 1;
-                g->qdata[g->qn - 1] = (uint8_t)g->j;
-                if (ph == 0 || g->verify) op->data = &g->qdata[g->qn - 1];
-                g->j++;
-                if (g->j == g->size) g->j = 0, g->r++;
-            } else {
-                uint64_t c = g->size - g->j < g->chunk ? g->size - g->j : g->chunk;
-                op = emit(g, VMT_LOCK);
-                op->region = 1;
-                op->addr = g->j;
-                op->len = (uint32_t)c;
-                op->id = 1;
-                op->mode = ph == 2 ? VMT_LOCK_WO : VMT_LOCK_RO;
-                op = emit(g, VMT_UNLOCK);
-                op->id = 1;
-                g->j += c;
-                if (g->j == g->size) g->j = 0, g->r++;
-            }
-        }
-        if (g->r >= g->reps) g->stage = 3;
-        if (g->qn == 0) return gen_fill(g);
-        return 1;
-    }
-    case G_SENSOR: {
-        uint64_t nrec = g->ring / g->record, ring_base = g->gbase + 16, i = g->i, b, nb;
-        if (i >= g->records) return 0;
-        if (i == 0) emit_phase(g, 0, "log");
-        emit_rw(g, VMT_WRITE, ring_base + (i % nrec) * g->record, g->record);
-        emit_rw(g, VMT_WRITE, g->gbase, 8);
-        if (g->flush_every && (i + 1) % g->flush_every == 0) emit(g, VMT_FLUSH);
-        if (g->read_every && (i + 1) % g->read_every == 0) {
-            emit_rw(g, VMT_READ, g->gbase, 8);
-            nb = g->read_back < i + 1 ? g->read_back : i + 1;
-            if (nb > (uint64_t)(QN - g->qn)) nb = (uint64_t)(QN - g->qn);
-            for (b = 0; b < nb; b++) emit_rw(g, VMT_READ, ring_base + ((i - b) % nrec) * g->record, g->record);
-        }
-        g->i++;
-        return 1;
-    }
-    case G_IMAGE: {
-        /* stage 0: capture rows (i = row); stage 1: filter (pass, i = row, j = column) */
-        uint64_t row = g->width * g->bpp, dst = g->gbase + row * g->height, y = g->i;
-        if (g->stage == 0) {
-            if (y == 0) emit_phase(g, 0, "capture");
-            emit_rw(g, VMT_WRITE, g->gbase + y * row, row);
-            if (++g->i == g->height) g->stage = 1, g->i = 0, g->pass = 0;
-            return 1;
-        }
-        if (g->pass >= g->passes) return 0;
-        if (y == 0 && g->j == 0 && g->pass == 0) emit_phase(g, 1, "filter");
-        {
-            uint64_t ys[3];
-            int a, bq;
-            ys[0] = y ? y - 1 : 0;
-            ys[1] = y;
-            ys[2] = y + 1 < g->height ? y + 1 : y;
-            if (!g->pixel_mode) {
-                for (a = 0; a < 3; a++) emit_rw(g, VMT_READ, g->gbase + ys[a] * row, row);
-                emit_rw(g, VMT_WRITE, dst + y * row, row);
-                g->i++;
-            } else {
-                uint64_t x = g->j, xs[3];
-                xs[0] = x ? x - 1 : 0;
-                xs[1] = x;
-                xs[2] = x + 1 < g->width ? x + 1 : x;
-                for (a = 0; a < 3; a++)
-                    for (bq = 0; bq < 3; bq++)
-                        emit_rw(g, VMT_READ, g->gbase + ys[a] * row + xs[bq] * g->bpp, g->bpp);
-                emit_rw(g, VMT_WRITE, dst + y * row + x * g->bpp, g->bpp);
-                if (++g->j == g->width) g->j = 0, g->i++;
-            }
-            if (g->i == g->height) g->i = 0, g->pass++;
-        }
-        return 1;
-    }
-    case G_HASH: {
-        uint64_t recs = g->gbase + g->buckets * 4;
-        if (g->stage == 0) { /* insert record i */
-            uint64_t i = g->i, b = hash32(i, g->seed) % g->buckets;
-            if (i == 0) emit_phase(g, 0, "insert");
-            emit_rw(g, VMT_READ, g->gbase + b * 4, 4);
-            emit_rw(g, VMT_WRITE, recs + i * g->record, g->record);
-            emit_rw(g, VMT_WRITE, g->gbase + b * 4, 4);
-            g->next[i] = g->head[b];
-            g->head[b] = (uint32_t)i;
-            if (++g->i == g->records) g->stage = 1, g->i = 0;
-            return 1;
-        }
-        if (g->stage == 1) { /* lookup: bucket, then the chain up to the key */
-            uint64_t k, b;
-            if (g->i >= g->lookups) return 0;
-            if (g->i == 0) emit_phase(g, 1, "lookup");
-            k = g->key_zipf ? zipf_item(g) : vmt_rng_below(&g->rng, g->records);
-            b = hash32(k, g->seed) % g->buckets;
-            emit_rw(g, VMT_READ, g->gbase + b * 4, 4);
-            g->r = k;
-            g->j = g->head[b];
-            g->stage = 2;
-            g->i++;
-            return 1;
-        }
-        /* stage 2: walk the chain, a few nodes per fill */
-        while (g->qn < QN - 4) {
-            uint64_t n = g->j, at = recs + n * g->record;
-            emit_rw(g, VMT_READ, at, 4); /* key */
-            if (n == g->r) {
-                emit_rw(g, pick_rw(g), at + 8, g->record - 8);
-                g->stage = 1;
-                break;
-            }
-            emit_rw(g, VMT_READ, at + 4, 4); /* next */
-            g->j = g->next[n];
-        }
-        return 1;
-    }
-    case G_LIST: {
-        uint64_t i = g->i;
-        if (g->stage == 0) {
-            if (i == 0) emit_phase(g, 0, "build");
-            emit_rw(g, VMT_WRITE, g->gbase + (uint64_t)g->perm[i] * g->node, g->node);
-            if (++g->i == g->nodes) g->stage = 1, g->i = 0, g->pass = 0;
-            return 1;
-        }
-        if (g->pass >= g->passes) return 0;
-        if (i == 0 && g->pass == 0) emit_phase(g, 1, "traverse");
-        {
-            uint64_t at = g->gbase + (uint64_t)g->perm[i] * g->node;
-            emit_rw(g, pick_rw(g), at + 4, g->node - 4);
-            emit_rw(g, VMT_READ, at, 4);
-        }
-        if (++g->i == g->nodes) g->i = 0, g->pass++;
-        return 1;
-    }
-    default:
-        return 0;
+    case G_WSET: return fill_access(g);
+    case G_BENCH: return fill_bench(g);
+    case G_SENSOR: return fill_sensor(g);
+    case G_IMAGE: return fill_image(g);
+    case G_HASH: return fill_hash(g);
+    case G_LIST: return fill_list(g);
+    default: return 0;
     }
 }
 
@@ -500,11 +524,154 @@ static int fits(struct gen_source *g, uint64_t need, const char *what, const cha
     return 0;
 }
 
+/* The single-access patterns (sequential .. working_set) parameters. */
+static int spec_access(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    if (fits(g, g->size, "size", where, err, errlen) < 0) return -1;
+    if (g->access > g->size) return vmt_errf(err, errlen, "%s: access: larger than size", where);
+    g->nslots = g->size / g->access;
+    if (gu(spec, "ops", g->nslots, 0, (uint64_t)1 << 50, &g->ops, where, err, errlen) < 0) return -1;
+    if (gu(spec, "stride", 64, 1, g->size, &g->stride, where, err, errlen) < 0) return -1;
+    if (gd(spec, "alpha", 0.99, 0.0, 10.0, &g->alpha, where, err, errlen) < 0) return -1;
+    if (gu(spec, "set_size", 4096 < g->size ? 4096 : g->size, g->access, g->size, &g->set_size, where, err,
+           errlen) < 0)
+        return -1;
+    if (gu(spec, "shift_every", 10000, 1, (uint64_t)1 << 50, &g->shift_every, where, err, errlen) < 0)
+        return -1;
+    if (gu(spec, "shift_by", g->set_size / 2 ? g->set_size / 2 : 1, 0, g->size, &g->shift_by, where, err,
+           errlen) < 0)
+        return -1;
+    if (g->type == G_ZIPF && make_zipf(g, g->nslots, where, err, errlen) < 0) return -1;
+    g->base.info.op_count = g->ops;
+    return 0;
+}
+
+/* The virtmem_bench parameters. */
+static int spec_bench(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    const cJSON *ph = cJSON_GetObjectItemCaseSensitive(spec, "phases");
+    uint64_t n = 0;
+    int wseen = 0, t;
+    uint64_t v;
+    if (gu(spec, "reps", 5, 1, 1u << 20, &g->reps, where, err, errlen) < 0) return -1;
+    if (gu(spec, "chunk", 1024, 1, 4096, &g->chunk, where, err, errlen) < 0) return -1;
+    if (gu(spec, "verify", 1, 0, 1, &v, where, err, errlen) < 0) return -1;
+    if (g->size > 0xffffffffu) return vmt_errf(err, errlen, "%s: size: at most 4294967295", where);
+    if (g->size + 4 > g->pool)
+        return vmt_errf(err, errlen, "%s: size: the buffer (%llu bytes, from address 4) does not fit "
+                        "pool_size %llu", where, (unsigned long long)g->size, (unsigned long long)g->pool);
+    if (ph) {
+        const cJSON *e;
+        size_t idx = 0;
+        if (!cJSON_IsArray(ph))
+            return vmt_errf(err, errlen, "%s: phases: expected an array of \"W\", \"R\", \"W+lock\", \"R+lock\"", where);
+        cJSON_ArrayForEach(e, ph) {
+            int p;
+            for (p = 0; p < 4 && !(cJSON_IsString(e) && !strcmp(e->valuestring, bench_phase_names[p])); p++) {}
+            if (p == 4 || g->nphases == 4)
+                return vmt_errf(err, errlen, "%s: phases[%zu]: expected \"W\", \"R\", \"W+lock\" or \"R+lock\" "
+                                "(at most 4)", where, idx);
+            g->phases[g->nphases++] = p;
+            idx++;
+        }
+    } else {
+        g->nphases = 4;
+        g->phases[0] = 0, g->phases[1] = 1, g->phases[2] = 2, g->phases[3] = 3;
+    }
+    for (t = 0; t < g->nphases; t++) {
+        if (g->phases[t] == 0) wseen = 1;
+        if (g->phases[t] == 1) g->verify = (int)v && wseen;
+        n += 2 + (g->phases[t] <= 1 ? g->reps * g->size
+                                    : g->reps * 2 * ((g->size + g->chunk - 1) / g->chunk));
+    }
+    g->base.info.op_count = 1 + n;
+    return 0;
+}
+
+/* The sensor_log parameters. */
+static int spec_sensor(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    if (gu(spec, "record", 16, 1, 4096, &g->record, where, err, errlen) < 0) return -1;
+    if (gu(spec, "ring", 8192, g->record, 0x40000000, &g->ring, where, err, errlen) < 0) return -1;
+    if (gu(spec, "records", 10000, 1, (uint64_t)1 << 40, &g->records, where, err, errlen) < 0) return -1;
+    if (gu(spec, "flush_every", 0, 0, (uint64_t)1 << 40, &g->flush_every, where, err, errlen) < 0) return -1;
+    if (gu(spec, "read_every", 100, 0, (uint64_t)1 << 40, &g->read_every, where, err, errlen) < 0) return -1;
+    if (gu(spec, "read_back", 10, 0, QN - 8, &g->read_back, where, err, errlen) < 0) return -1;
+    if (fits(g, 16 + g->ring / g->record * g->record, "the ring", where, err, errlen) < 0) return -1;
+    g->base.info.op_count = 1 + 2 * g->records + (g->flush_every ? g->records / g->flush_every : 0);
+    if (g->read_every) {
+        /* A read-back after record i (every read_every-th) is 1 + min(read_back, i)
+         * ops: summed in closed form (a loop costs records / read_every). */
+        uint64_t reads = g->records / g->read_every, m = g->read_back / g->read_every;
+        if (m > reads) m = reads;
+        g->base.info.op_count += reads + g->read_every * (m * (m + 1) / 2) +
+                                 (reads - m) * g->read_back;
+    }
+    return 0;
+}
+
+/* The image_filter parameters. */
+static int spec_image(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(spec, "mode");
+    if (gu(spec, "width", 160, 1, 65536, &g->width, where, err, errlen) < 0) return -1;
+    if (gu(spec, "height", 120, 1, 65536, &g->height, where, err, errlen) < 0) return -1;
+    if (gu(spec, "bpp", 1, 1, 16, &g->bpp, where, err, errlen) < 0) return -1;
+    if (gu(spec, "passes", 1, 1, 1u << 20, &g->passes, where, err, errlen) < 0) return -1;
+    if (m && !(cJSON_IsString(m) && (!strcmp(m->valuestring, "row") || !strcmp(m->valuestring, "pixel"))))
+        return vmt_errf(err, errlen, "%s: mode: expected \"row\" or \"pixel\"", where);
+    g->pixel_mode = m && !strcmp(m->valuestring, "pixel");
+    if (fits(g, 2 * g->width * g->height * g->bpp, "two images (width*height*bpp each)", where, err, errlen) < 0)
+        return -1;
+    g->base.info.op_count = 2 + g->height +
+                            g->passes * g->height * (g->pixel_mode ? g->width * 10 : 4);
+    return 0;
+}
+
+/* The hash_table parameters. */
+static int spec_hash(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(spec, "keys");
+    uint64_t n = 0;
+    if (gu(spec, "buckets", 1024, 1, 1u << 24, &g->buckets, where, err, errlen) < 0) return -1;
+    if (gu(spec, "records", 2000, 1, 1u << 24, &g->records, where, err, errlen) < 0) return -1;
+    if (gu(spec, "record", 32, 12, 4096, &g->record, where, err, errlen) < 0) return -1;
+    if (gu(spec, "lookups", 20000, 0, (uint64_t)1 << 40, &g->lookups, where, err, errlen) < 0) return -1;
+    if (gd(spec, "alpha", 0.99, 0.0, 10.0, &g->alpha, where, err, errlen) < 0) return -1;
+    if (k && !(cJSON_IsString(k) && (!strcmp(k->valuestring, "uniform") || !strcmp(k->valuestring, "zipf"))))
+        return vmt_errf(err, errlen, "%s: keys: expected \"uniform\" or \"zipf\"", where);
+    g->key_zipf = k && !strcmp(k->valuestring, "zipf");
+    if (fits(g, g->buckets * 4 + g->records * g->record, "buckets*4 + records*record", where, err, errlen) < 0)
+        return -1;
+    g->head = malloc(g->buckets * sizeof *g->head);
+    g->next = malloc(g->records * sizeof *g->next);
+    if (!g->head || !g->next) return vmt_errf(err, errlen, "%s: out of memory", where);
+    if (g->key_zipf && make_zipf(g, g->records, where, err, errlen) < 0) return -1;
+    /* The op count depends on the chains and the keys drawn: counted
+     * when the lookups are few enough for that to be quick; beyond, the
+     * count is unknown (0) rather than opening taking long. */
+    if (g->lookups <= HASH_COUNT_MAX && hash_count(g, &n, where, err, errlen) < 0) return -1;
+    g->base.info.op_count = n;
+    return 0;
+}
+
+/* The linked_list parameters. */
+static int spec_list(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
+{
+    if (gu(spec, "nodes", 1000, 1, 1u << 26, &g->nodes, where, err, errlen) < 0) return -1;
+    if (gu(spec, "node", 16, 8, 4096, &g->node, where, err, errlen) < 0) return -1;
+    if (gu(spec, "passes", 10, 1, (uint64_t)1 << 30, &g->passes, where, err, errlen) < 0) return -1;
+    if (fits(g, g->nodes * g->node, "nodes*node", where, err, errlen) < 0) return -1;
+    g->perm = malloc(g->nodes * sizeof *g->perm);
+    if (!g->perm) return vmt_errf(err, errlen, "%s: out of memory", where);
+    g->base.info.op_count = 2 + g->nodes + 2 * g->passes * g->nodes;
+    return 0;
+}
+
 static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where, char *err, size_t errlen)
 {
     const cJSON *c, *ty = cJSON_GetObjectItemCaseSensitive(spec, "type");
     int t;
-    uint64_t v;
     if (!cJSON_IsObject(spec)) return vmt_errf(err, errlen, "%s: expected a generator object", where);
     if (!cJSON_IsString(ty))
         return vmt_errf(err, errlen, "%s: type: expected one of sequential, strided, reverse, uniform, zipf, "
@@ -535,129 +702,12 @@ static int parse_spec(struct gen_source *g, const cJSON *spec, const char *where
     case G_REVERSE:
     case G_UNIFORM:
     case G_ZIPF:
-    case G_WSET:
-        if (fits(g, g->size, "size", where, err, errlen) < 0) return -1;
-        if (g->access > g->size) return vmt_errf(err, errlen, "%s: access: larger than size", where);
-        g->nslots = g->size / g->access;
-        if (gu(spec, "ops", g->nslots, 0, (uint64_t)1 << 50, &g->ops, where, err, errlen) < 0) return -1;
-        if (gu(spec, "stride", 64, 1, g->size, &g->stride, where, err, errlen) < 0) return -1;
-        if (gd(spec, "alpha", 0.99, 0.0, 10.0, &g->alpha, where, err, errlen) < 0) return -1;
-        if (gu(spec, "set_size", 4096 < g->size ? 4096 : g->size, g->access, g->size, &g->set_size, where, err,
-               errlen) < 0)
-            return -1;
-        if (gu(spec, "shift_every", 10000, 1, (uint64_t)1 << 50, &g->shift_every, where, err, errlen) < 0)
-            return -1;
-        if (gu(spec, "shift_by", g->set_size / 2 ? g->set_size / 2 : 1, 0, g->size, &g->shift_by, where, err,
-               errlen) < 0)
-            return -1;
-        if (t == G_ZIPF && make_zipf(g, g->nslots, where, err, errlen) < 0) return -1;
-        g->base.info.op_count = g->ops;
-        return 0;
-    case G_BENCH: {
-        const cJSON *ph = cJSON_GetObjectItemCaseSensitive(spec, "phases");
-        uint64_t n = 0;
-        int wseen = 0;
-        if (gu(spec, "reps", 5, 1, 1u << 20, &g->reps, where, err, errlen) < 0) return -1;
-        if (gu(spec, "chunk", 1024, 1, 4096, &g->chunk, where, err, errlen) < 0) return -1;
-        if (gu(spec, "verify", 1, 0, 1, &v, where, err, errlen) < 0) return -1;
-        if (g->size > 0xffffffffu) return vmt_errf(err, errlen, "%s: size: at most 4294967295", where);
-        if (g->size + 4 > g->pool)
-            return vmt_errf(err, errlen, "%s: size: the buffer (%llu bytes, from address 4) does not fit "
-                            "pool_size %llu", where, (unsigned long long)g->size, (unsigned long long)g->pool);
-        if (ph) {
-            const cJSON *e;
-            size_t idx = 0;
-            if (!cJSON_IsArray(ph))
-                return vmt_errf(err, errlen, "%s: phases: expected an array of \"W\", \"R\", \"W+lock\", \"R+lock\"", where);
-            cJSON_ArrayForEach(e, ph) {
-                int p;
-                for (p = 0; p < 4 && !(cJSON_IsString(e) && !strcmp(e->valuestring, bench_phase_names[p])); p++) {}
-                if (p == 4 || g->nphases == 4)
-                    return vmt_errf(err, errlen, "%s: phases[%zu]: expected \"W\", \"R\", \"W+lock\" or \"R+lock\" "
-                                    "(at most 4)", where, idx);
-                g->phases[g->nphases++] = p;
-                idx++;
-            }
-        } else {
-            g->nphases = 4;
-            g->phases[0] = 0, g->phases[1] = 1, g->phases[2] = 2, g->phases[3] = 3;
-        }
-        for (t = 0; t < g->nphases; t++) {
-            if (g->phases[t] == 0) wseen = 1;
-            if (g->phases[t] == 1) g->verify = (int)v && wseen;
-            n += 2 + (g->phases[t] <= 1 ? g->reps * g->size
-                                        : g->reps * 2 * ((g->size + g->chunk - 1) / g->chunk));
-        }
-        g->base.info.op_count = 1 + n;
-        return 0;
-    }
-    case G_SENSOR: {
-        if (gu(spec, "record", 16, 1, 4096, &g->record, where, err, errlen) < 0) return -1;
-        if (gu(spec, "ring", 8192, g->record, 0x40000000, &g->ring, where, err, errlen) < 0) return -1;
-        if (gu(spec, "records", 10000, 1, (uint64_t)1 << 40, &g->records, where, err, errlen) < 0) return -1;
-        if (gu(spec, "flush_every", 0, 0, (uint64_t)1 << 40, &g->flush_every, where, err, errlen) < 0) return -1;
-        if (gu(spec, "read_every", 100, 0, (uint64_t)1 << 40, &g->read_every, where, err, errlen) < 0) return -1;
-        if (gu(spec, "read_back", 10, 0, QN - 8, &g->read_back, where, err, errlen) < 0) return -1;
-        if (fits(g, 16 + g->ring / g->record * g->record, "the ring", where, err, errlen) < 0) return -1;
-        g->base.info.op_count = 1 + 2 * g->records + (g->flush_every ? g->records / g->flush_every : 0);
-        if (g->read_every) {
-            /* A read-back after record i (every read_every-th) is 1 + min(read_back, i)
-             * ops: summed in closed form (a loop costs records / read_every). */
-            uint64_t reads = g->records / g->read_every, m = g->read_back / g->read_every;
-            if (m > reads) m = reads;
-            g->base.info.op_count += reads + g->read_every * (m * (m + 1) / 2) +
-                                     (reads - m) * g->read_back;
-        }
-        return 0;
-    }
-    case G_IMAGE: {
-        const cJSON *m = cJSON_GetObjectItemCaseSensitive(spec, "mode");
-        if (gu(spec, "width", 160, 1, 65536, &g->width, where, err, errlen) < 0) return -1;
-        if (gu(spec, "height", 120, 1, 65536, &g->height, where, err, errlen) < 0) return -1;
-        if (gu(spec, "bpp", 1, 1, 16, &g->bpp, where, err, errlen) < 0) return -1;
-        if (gu(spec, "passes", 1, 1, 1u << 20, &g->passes, where, err, errlen) < 0) return -1;
-        if (m && !(cJSON_IsString(m) && (!strcmp(m->valuestring, "row") || !strcmp(m->valuestring, "pixel"))))
-            return vmt_errf(err, errlen, "%s: mode: expected \"row\" or \"pixel\"", where);
-        g->pixel_mode = m && !strcmp(m->valuestring, "pixel");
-        if (fits(g, 2 * g->width * g->height * g->bpp, "two images (width*height*bpp each)", where, err, errlen) < 0)
-            return -1;
-        g->base.info.op_count = 2 + g->height +
-                                g->passes * g->height * (g->pixel_mode ? g->width * 10 : 4);
-        return 0;
-    }
-    case G_HASH: {
-        const cJSON *k = cJSON_GetObjectItemCaseSensitive(spec, "keys");
-        uint64_t n = 0;
-        if (gu(spec, "buckets", 1024, 1, 1u << 24, &g->buckets, where, err, errlen) < 0) return -1;
-        if (gu(spec, "records", 2000, 1, 1u << 24, &g->records, where, err, errlen) < 0) return -1;
-        if (gu(spec, "record", 32, 12, 4096, &g->record, where, err, errlen) < 0) return -1;
-        if (gu(spec, "lookups", 20000, 0, (uint64_t)1 << 40, &g->lookups, where, err, errlen) < 0) return -1;
-        if (gd(spec, "alpha", 0.99, 0.0, 10.0, &g->alpha, where, err, errlen) < 0) return -1;
-        if (k && !(cJSON_IsString(k) && (!strcmp(k->valuestring, "uniform") || !strcmp(k->valuestring, "zipf"))))
-            return vmt_errf(err, errlen, "%s: keys: expected \"uniform\" or \"zipf\"", where);
-        g->key_zipf = k && !strcmp(k->valuestring, "zipf");
-        if (fits(g, g->buckets * 4 + g->records * g->record, "buckets*4 + records*record", where, err, errlen) < 0)
-            return -1;
-        g->head = malloc(g->buckets * sizeof *g->head);
-        g->next = malloc(g->records * sizeof *g->next);
-        if (!g->head || !g->next) return vmt_errf(err, errlen, "%s: out of memory", where);
-        if (g->key_zipf && make_zipf(g, g->records, where, err, errlen) < 0) return -1;
-        /* The op count depends on the chains and the keys drawn: counted
-         * when the lookups are few enough for that to be quick; beyond, the
-         * count is unknown (0) rather than opening taking long. */
-        if (g->lookups <= HASH_COUNT_MAX && hash_count(g, &n, where, err, errlen) < 0) return -1;
-        g->base.info.op_count = n;
-        return 0;
-    }
-    case G_LIST:
-        if (gu(spec, "nodes", 1000, 1, 1u << 26, &g->nodes, where, err, errlen) < 0) return -1;
-        if (gu(spec, "node", 16, 8, 4096, &g->node, where, err, errlen) < 0) return -1;
-        if (gu(spec, "passes", 10, 1, (uint64_t)1 << 30, &g->passes, where, err, errlen) < 0) return -1;
-        if (fits(g, g->nodes * g->node, "nodes*node", where, err, errlen) < 0) return -1;
-        g->perm = malloc(g->nodes * sizeof *g->perm);
-        if (!g->perm) return vmt_errf(err, errlen, "%s: out of memory", where);
-        g->base.info.op_count = 2 + g->nodes + 2 * g->passes * g->nodes;
-        return 0;
+    case G_WSET: return spec_access(g, spec, where, err, errlen);
+    case G_BENCH: return spec_bench(g, spec, where, err, errlen);
+    case G_SENSOR: return spec_sensor(g, spec, where, err, errlen);
+    case G_IMAGE: return spec_image(g, spec, where, err, errlen);
+    case G_HASH: return spec_hash(g, spec, where, err, errlen);
+    case G_LIST: return spec_list(g, spec, where, err, errlen);
     default:
         return -1;
     }

@@ -211,13 +211,145 @@ struct regions {
 static const char *const op_keys[] = {"op", "addr", "len", "region", "data", "id", "mode", "value",
                                       "src", "src_region", "size", "name", "comment", NULL};
 
+/* An op's "data": hex byte pairs appended to the blob (at *doff); sets op->len. */
+static int parse_data(struct json_source *j, const cJSON *it, const cJSON *data, struct vmt_op *op,
+                  size_t *doff, const char *where, const char *path, char *err, size_t errlen)
+{
+    uint64_t v;
+    size_t n, q;
+    if (!cJSON_IsString(data) || (strlen(data->valuestring) & 1))
+        return vmt_errf(err, errlen, "%s: %s.data: expected a string of hex byte pairs", where, path);
+    n = strlen(data->valuestring) / 2;
+    if (n == 0) return vmt_errf(err, errlen, "%s: %s.data: empty", where, path);
+    if (get_int(it, "len", where, path, n, n, 0, n, &v, err, errlen) < 0) return -1;
+    op->len = (uint32_t)n;
+    *doff = j->blob_n;
+    for (q = 0; q < n; q++) {
+        int hi = hexval(data->valuestring[2 * q]), lo2 = hexval(data->valuestring[2 * q + 1]);
+        uint8_t byte;
+        if (hi < 0 || lo2 < 0)
+            return vmt_errf(err, errlen, "%s: %s.data: character %zu: expected a hex digit",
+                            where, path, 2 * q + (hi < 0 ? 0 : 1));
+        byte = (uint8_t)(hi * 16 + lo2);
+        if (add_blob(j, &byte, 1) < 0) return vmt_errf(err, errlen, "%s: out of memory", where);
+    }
+    return 0;
+}
+
+/* The range an access covers lies in a live allocation or in the pool. */
+static int check_range(const struct regions *rg, uint64_t pool, const struct vmt_op *op,
+                       const char *where, const char *path, char *err, size_t errlen)
+{
+    uint64_t end = op->addr + op->len;
+    if (op->region) {
+        if (!rg->live[op->region])
+            return vmt_errf(err, errlen, "%s: %s.region: allocation %u is not live here", where,
+                            path, op->region);
+        if (end > rg->size[op->region])
+            return vmt_errf(err, errlen, "%s: %s: range [%llu, %llu) leaves allocation %u (%llu bytes)",
+                            where, path, (unsigned long long)op->addr, (unsigned long long)end,
+                            op->region, (unsigned long long)rg->size[op->region]);
+    } else if (end > pool) {
+        return vmt_errf(err, errlen, "%s: %s: range [%llu, %llu) leaves the pool (%llu bytes)", where,
+                        path, (unsigned long long)op->addr, (unsigned long long)end,
+                        (unsigned long long)pool);
+    }
+    return 0;
+}
+
+/* The fields of lock (mode, id), memset (value) and memcpy (source). */
+static int parse_extras(const struct regions *rg, uint64_t pool, const cJSON *it, unsigned kind,
+                        struct vmt_op *op, const char *where, const char *path, char *err, size_t errlen)
+{
+    const cJSON *k;
+    uint64_t v, end;
+    if (kind == VMT_LOCK) {
+        k = cJSON_GetObjectItemCaseSensitive(it, "mode");
+        if (!cJSON_IsString(k) || (strcmp(k->valuestring, "ro") && strcmp(k->valuestring, "rw") &&
+                                   strcmp(k->valuestring, "wo")))
+            return vmt_errf(err, errlen, "%s: %s.mode: expected \"ro\", \"rw\" or \"wo\"", where, path);
+        op->mode = k->valuestring[0] == 'w' ? VMT_LOCK_WO
+                   : k->valuestring[1] == 'o' ? VMT_LOCK_RO : VMT_LOCK_RW;
+        if (get_int(it, "id", where, path, 0, UINT32_MAX, 0, 0, &v, err, errlen) < 0) return -1;
+        op->id = (uint32_t)v;
+    }
+    if (kind == VMT_MEMSET) {
+        if (get_int(it, "value", where, path, 0, 255, 0, 0, &v, err, errlen) < 0) return -1;
+        op->value = (uint8_t)v;
+    }
+    if (kind == VMT_MEMCPY) {
+        if (get_int(it, "src_region", where, path, 1, 65535, 0, 0, &v, err, errlen) < 0) return -1;
+        op->src_region = (uint16_t)v;
+        if (get_int(it, "src", where, path, 0, UINT32_MAX, 1, 0, &op->src, err, errlen) < 0) return -1;
+        end = op->src + op->len;
+        if (op->src_region) {
+            if (!rg->live[op->src_region])
+                return vmt_errf(err, errlen, "%s: %s.src_region: allocation %u is not live here",
+                                where, path, op->src_region);
+            if (end > rg->size[op->src_region])
+                return vmt_errf(err, errlen, "%s: %s: source range leaves allocation %u", where, path,
+                                op->src_region);
+        } else if (end > pool) {
+            return vmt_errf(err, errlen, "%s: %s: source range [%llu, %llu) leaves the pool", where,
+                            path, (unsigned long long)op->src, (unsigned long long)end);
+        }
+    }
+    return 0;
+}
+
+/* read, write, lock, memset, memcpy: region, addr, len or data, and their extras. */
+static int parse_access(struct json_source *j, const struct regions *rg, const cJSON *it, unsigned kind,
+                        struct vmt_op *op, size_t *doff, const char *where, const char *path,
+                        char *err, size_t errlen)
+{
+    uint64_t v, pool = j->base.info.pool_size;
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(it, "data");
+    uint64_t lo = (kind == VMT_MEMSET || kind == VMT_MEMCPY) ? 0 : 1;
+    if (get_int(it, "region", where, path, 1, 65535, 0, 0, &v, err, errlen) < 0) return -1;
+    op->region = (uint16_t)v;
+    if (get_int(it, "addr", where, path, 0, UINT32_MAX, 1, 0, &op->addr, err, errlen) < 0) return -1;
+    if (data && kind != VMT_READ && kind != VMT_WRITE)
+        return vmt_errf(err, errlen, "%s: %s.data: only read and write carry data", where, path);
+    if (data) {
+        if (parse_data(j, it, data, op, doff, where, path, err, errlen) < 0) return -1;
+    } else {
+        if (get_int(it, "len", where, path, lo, UINT32_MAX, 1, 0, &v, err, errlen) < 0) return -1;
+        op->len = (uint32_t)v;
+    }
+    if (check_range(rg, pool, op, where, path, err, errlen) < 0) return -1;
+    return parse_extras(rg, pool, it, kind, op, where, path, err, errlen);
+}
+
+/* A phase's name, interned in j->names. */
+static int parse_phase(struct json_source *j, const cJSON *it, struct vmt_op *op, const char *where,
+                       const char *path, char *err, size_t errlen)
+{
+    const cJSON *k;
+    size_t q;
+    k = cJSON_GetObjectItemCaseSensitive(it, "name");
+    if (!cJSON_IsString(k) || !k->valuestring[0])
+        return vmt_errf(err, errlen, "%s: %s.name: expected a non-empty string", where, path);
+    for (q = 0; q < j->names_n && strcmp(j->names[q], k->valuestring); q++) {}
+    if (q == j->names_n) {
+        char **nn = realloc(j->names, (j->names_n + 1) * sizeof *nn);
+        if (!nn) return vmt_errf(err, errlen, "%s: out of memory", where);
+        j->names = nn;
+        if (!(j->names[j->names_n] = vmt_strdup(k->valuestring)))
+            return vmt_errf(err, errlen, "%s: out of memory", where);
+        j->names_n++;
+    }
+    op->id = (uint32_t)q;
+    op->name = j->names[q];
+    return 0;
+}
+
 static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, size_t idx,
                     const char *where, char *err, size_t errlen)
 {
     char path[64];
-    const cJSON *k, *opn, *c;
+    const cJSON *opn, *c;
     struct vmt_op op;
-    uint64_t v, pool = j->base.info.pool_size;
+    uint64_t v;
     size_t doff = SIZE_MAX;
     unsigned kind;
     memset(&op, 0, sizeof op);
@@ -242,83 +374,9 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
     case VMT_WRITE:
     case VMT_LOCK:
     case VMT_MEMSET:
-    case VMT_MEMCPY: {
-        const cJSON *data = cJSON_GetObjectItemCaseSensitive(it, "data");
-        uint64_t lo = (kind == VMT_MEMSET || kind == VMT_MEMCPY) ? 0 : 1, end;
-        if (get_int(it, "region", where, path, 1, 65535, 0, 0, &v, err, errlen) < 0) return -1;
-        op.region = (uint16_t)v;
-        if (get_int(it, "addr", where, path, 0, UINT32_MAX, 1, 0, &op.addr, err, errlen) < 0) return -1;
-        if (data && kind != VMT_READ && kind != VMT_WRITE)
-            return vmt_errf(err, errlen, "%s: %s.data: only read and write carry data", where, path);
-        if (data) {
-            size_t n, q;
-            if (!cJSON_IsString(data) || (strlen(data->valuestring) & 1))
-                return vmt_errf(err, errlen, "%s: %s.data: expected a string of hex byte pairs", where, path);
-            n = strlen(data->valuestring) / 2;
-            if (n == 0) return vmt_errf(err, errlen, "%s: %s.data: empty", where, path);
-            if (get_int(it, "len", where, path, n, n, 0, n, &v, err, errlen) < 0) return -1;
-            op.len = (uint32_t)n;
-            doff = j->blob_n;
-            for (q = 0; q < n; q++) {
-                int hi = hexval(data->valuestring[2 * q]), lo2 = hexval(data->valuestring[2 * q + 1]);
-                uint8_t byte;
-                if (hi < 0 || lo2 < 0)
-                    return vmt_errf(err, errlen, "%s: %s.data: character %zu: expected a hex digit",
-                                    where, path, 2 * q + (hi < 0 ? 0 : 1));
-                byte = (uint8_t)(hi * 16 + lo2);
-                if (add_blob(j, &byte, 1) < 0) return vmt_errf(err, errlen, "%s: out of memory", where);
-            }
-        } else {
-            if (get_int(it, "len", where, path, lo, UINT32_MAX, 1, 0, &v, err, errlen) < 0) return -1;
-            op.len = (uint32_t)v;
-        }
-        end = op.addr + op.len;
-        if (op.region) {
-            if (!rg->live[op.region])
-                return vmt_errf(err, errlen, "%s: %s.region: allocation %u is not live here", where,
-                                path, op.region);
-            if (end > rg->size[op.region])
-                return vmt_errf(err, errlen, "%s: %s: range [%llu, %llu) leaves allocation %u (%llu bytes)",
-                                where, path, (unsigned long long)op.addr, (unsigned long long)end,
-                                op.region, (unsigned long long)rg->size[op.region]);
-        } else if (end > pool) {
-            return vmt_errf(err, errlen, "%s: %s: range [%llu, %llu) leaves the pool (%llu bytes)", where,
-                            path, (unsigned long long)op.addr, (unsigned long long)end,
-                            (unsigned long long)pool);
-        }
-        if (kind == VMT_LOCK) {
-            k = cJSON_GetObjectItemCaseSensitive(it, "mode");
-            if (!cJSON_IsString(k) || (strcmp(k->valuestring, "ro") && strcmp(k->valuestring, "rw") &&
-                                       strcmp(k->valuestring, "wo")))
-                return vmt_errf(err, errlen, "%s: %s.mode: expected \"ro\", \"rw\" or \"wo\"", where, path);
-            op.mode = k->valuestring[0] == 'w' ? VMT_LOCK_WO
-                      : k->valuestring[1] == 'o' ? VMT_LOCK_RO : VMT_LOCK_RW;
-            if (get_int(it, "id", where, path, 0, UINT32_MAX, 0, 0, &v, err, errlen) < 0) return -1;
-            op.id = (uint32_t)v;
-        }
-        if (kind == VMT_MEMSET) {
-            if (get_int(it, "value", where, path, 0, 255, 0, 0, &v, err, errlen) < 0) return -1;
-            op.value = (uint8_t)v;
-        }
-        if (kind == VMT_MEMCPY) {
-            if (get_int(it, "src_region", where, path, 1, 65535, 0, 0, &v, err, errlen) < 0) return -1;
-            op.src_region = (uint16_t)v;
-            if (get_int(it, "src", where, path, 0, UINT32_MAX, 1, 0, &op.src, err, errlen) < 0) return -1;
-            end = op.src + op.len;
-            if (op.src_region) {
-                if (!rg->live[op.src_region])
-                    return vmt_errf(err, errlen, "%s: %s.src_region: allocation %u is not live here",
-                                    where, path, op.src_region);
-                if (end > rg->size[op.src_region])
-                    return vmt_errf(err, errlen, "%s: %s: source range leaves allocation %u", where, path,
-                                    op.src_region);
-            } else if (end > pool) {
-                return vmt_errf(err, errlen, "%s: %s: source range [%llu, %llu) leaves the pool", where,
-                                path, (unsigned long long)op.src, (unsigned long long)end);
-            }
-        }
+    case VMT_MEMCPY:
+        if (parse_access(j, rg, it, kind, &op, &doff, where, path, err, errlen) < 0) return -1;
         break;
-    }
     case VMT_UNLOCK:
         if (get_int(it, "id", where, path, 0, UINT32_MAX, 0, 0, &v, err, errlen) < 0) return -1;
         op.id = (uint32_t)v;
@@ -340,24 +398,9 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
             return vmt_errf(err, errlen, "%s: %s.id: allocation %u is not live", where, path, op.id);
         rg->live[op.id] = 0;
         break;
-    case VMT_PHASE: {
-        size_t q;
-        k = cJSON_GetObjectItemCaseSensitive(it, "name");
-        if (!cJSON_IsString(k) || !k->valuestring[0])
-            return vmt_errf(err, errlen, "%s: %s.name: expected a non-empty string", where, path);
-        for (q = 0; q < j->names_n && strcmp(j->names[q], k->valuestring); q++) {}
-        if (q == j->names_n) {
-            char **nn = realloc(j->names, (j->names_n + 1) * sizeof *nn);
-            if (!nn) return vmt_errf(err, errlen, "%s: out of memory", where);
-            j->names = nn;
-            if (!(j->names[j->names_n] = vmt_strdup(k->valuestring)))
-                return vmt_errf(err, errlen, "%s: out of memory", where);
-            j->names_n++;
-        }
-        op.id = (uint32_t)q;
-        op.name = j->names[q];
+    case VMT_PHASE:
+        if (parse_phase(j, it, &op, where, path, err, errlen) < 0) return -1;
         break;
-    }
     default:
         break;
     }
