@@ -221,47 +221,40 @@ static uint8_t block_arg(struct vm_sd_model *m, uint32_t arg, uint32_t *blk)
     return 0;
 }
 
-static void do_command(struct vm_sd_model *m, uint64_t now)
+/* Whether the card takes a command now: powered up, in SPI mode, not busy,
+ * and not in the middle of a transfer (there only CMD12 and CMD0 count). A
+ * refused command is a protocol violation. */
+static int accepts_command(struct vm_sd_model *m, uint8_t c, int crc_ok, uint64_t now)
 {
-    uint8_t c = (uint8_t)(m->cmd[0] & 0x3Fu);
-    uint32_t arg = ((uint32_t)m->cmd[1] << 24) | ((uint32_t)m->cmd[2] << 16) |
-                   ((uint32_t)m->cmd[3] << 8) | m->cmd[4];
-    int crc_ok = vm_sd_crc7(m->cmd, 5) == m->cmd[5];
-    uint8_t app, r1, err, b[5];
-
     if (m->idle_clocks < 74u) { /* not powered up: >= 74 clocks first */
         m->violations++;
-        return;
+        return 0;
     }
     if (!m->spi) { /* SD mode: only a CMD0 with a valid CRC gets us to SPI */
         if (c != VM_SD_CMD0 || !crc_ok) {
             m->violations++;
-            return;
+            return 0;
         }
         m->spi = 1;
     }
     if (now < m->busy_until) { /* host must wait for ready */
         m->violations++;
-        return;
+        return 0;
     }
     if ((m->phase == P_READ_WAIT || m->phase == P_READ_DATA || m->phase == P_READ_HALT ||
          m->phase == P_WRITE_TOKEN) &&
         c != VM_SD_CMD12 && c != VM_SD_CMD0) {
         m->violations++;
-        return;
+        return 0;
     }
-    m->commands++;
-    if ((m->crc_on || c == VM_SD_CMD0 || c == VM_SD_CMD8) && !crc_ok) {
-        m->crc_errors++;
-        m->app = 0;
-        respond1(m, (uint8_t)((m->idle ? 1u : 0u) | VM_SD_R1_CRC));
-        return;
-    }
-    app = m->app;
-    m->app = 0;
-    r1 = m->idle ? 1u : 0u;
+    return 1;
+}
 
-    if (app && c == VM_SD_ACMD41) {
+/* ACMD41, ACMD23 and an unknown ACMDn after CMD55; returns 1 when it was one
+ * of them (a repeated CMD55 is just CMD55). */
+static int app_command(struct vm_sd_model *m, uint8_t c, uint32_t arg, uint8_t r1)
+{
+    if (c == VM_SD_ACMD41) {
         if (m->kind == VM_SD_TYPE_SDHC && !(arg & 0x40000000ul)) {
             respond1(m, 1); /* an SDHC card never leaves idle without HCS */
         } else if (m->acmd41_left > 0) {
@@ -271,23 +264,43 @@ static void do_command(struct vm_sd_model *m, uint64_t now)
             m->idle = 0;
             respond1(m, 0);
         }
-        return;
+        return 1;
     }
-    if (app && c == 23u && !m->idle) { /* ACMD23 SET_WR_BLK_ERASE_COUNT (spec 4.3.4) */
+    if (c == 23u && !m->idle) { /* ACMD23 SET_WR_BLK_ERASE_COUNT (spec 4.3.4) */
         m->pre_erase++;
         m->erase_count = arg & 0x7FFFFFul;
         respond1(m, 0);
-        return;
+        return 1;
     }
-    if (app && c != VM_SD_CMD55) { /* a repeated CMD55 is just CMD55 */
+    if (c != VM_SD_CMD55) { /* a repeated CMD55 is just CMD55 */
         respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        return 1;
+    }
+    return 0;
+}
+
+/* CMD17/CMD18 (read one block/stream), CMD24/CMD25 (write one block/stream). */
+static void block_command(struct vm_sd_model *m, uint8_t c, uint32_t arg, uint8_t r1, uint64_t now)
+{
+    uint8_t err = block_arg(m, arg, &m->blk);
+    if (err) {
+        respond1(m, (uint8_t)(r1 | err));
         return;
     }
-    if (m->idle && c != VM_SD_CMD0 && c != 1u && c != VM_SD_CMD8 && c != VM_SD_CMD55 &&
-        c != VM_SD_CMD58 && c != VM_SD_CMD59) {
-        respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
-        return;
+    respond1(m, 0);
+    if (c == VM_SD_CMD17 || c == VM_SD_CMD18) {
+        m->multi = c == VM_SD_CMD18;
+        start_read_block(m, now, 1);
+    } else {
+        m->multi = c == VM_SD_CMD25;
+        m->phase = P_WRITE_TOKEN;
     }
+}
+
+/* The other commands in SPI mode, r1 the idle bit of the reply. */
+static void spi_command(struct vm_sd_model *m, uint8_t c, uint32_t arg, uint8_t r1, uint64_t now)
+{
+    uint8_t b[5];
     switch (c) {
     case VM_SD_CMD0:
         m->idle = 1;
@@ -332,25 +345,9 @@ static void do_command(struct vm_sd_model *m, uint64_t now)
         break;
     case VM_SD_CMD17:
     case VM_SD_CMD18:
-        err = block_arg(m, arg, &m->blk);
-        if (err) {
-            respond1(m, (uint8_t)(r1 | err));
-            break;
-        }
-        respond1(m, 0);
-        m->multi = c == VM_SD_CMD18;
-        start_read_block(m, now, 1);
-        break;
     case VM_SD_CMD24:
     case VM_SD_CMD25:
-        err = block_arg(m, arg, &m->blk);
-        if (err) {
-            respond1(m, (uint8_t)(r1 | err));
-            break;
-        }
-        respond1(m, 0);
-        m->multi = c == VM_SD_CMD25;
-        m->phase = P_WRITE_TOKEN;
+        block_command(m, c, arg, r1, now);
         break;
     case VM_SD_CMD55:
         m->app = 1;
@@ -374,6 +371,34 @@ static void do_command(struct vm_sd_model *m, uint64_t now)
         respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
         break;
     }
+}
+
+static void do_command(struct vm_sd_model *m, uint64_t now)
+{
+    uint8_t c = (uint8_t)(m->cmd[0] & 0x3Fu);
+    uint32_t arg = ((uint32_t)m->cmd[1] << 24) | ((uint32_t)m->cmd[2] << 16) |
+                   ((uint32_t)m->cmd[3] << 8) | m->cmd[4];
+    int crc_ok = vm_sd_crc7(m->cmd, 5) == m->cmd[5];
+    uint8_t app, r1;
+
+    if (!accepts_command(m, c, crc_ok, now)) return;
+    m->commands++;
+    if ((m->crc_on || c == VM_SD_CMD0 || c == VM_SD_CMD8) && !crc_ok) {
+        m->crc_errors++;
+        m->app = 0;
+        respond1(m, (uint8_t)((m->idle ? 1u : 0u) | VM_SD_R1_CRC));
+        return;
+    }
+    app = m->app;
+    m->app = 0;
+    r1 = m->idle ? 1u : 0u;
+    if (app && app_command(m, c, arg, r1)) return;
+    if (m->idle && c != VM_SD_CMD0 && c != 1u && c != VM_SD_CMD8 && c != VM_SD_CMD55 &&
+        c != VM_SD_CMD58 && c != VM_SD_CMD59) {
+        respond1(m, (uint8_t)(r1 | VM_SD_R1_ILLEGAL));
+        return;
+    }
+    spi_command(m, c, arg, r1, now);
 }
 
 /* What the card drives on MISO for this byte, from its state before it. */

@@ -222,41 +222,32 @@ static int bin_next(struct vmt_source *s, struct vmt_op *op)
     return bin_next_slow(b, op);
 }
 
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int bin_next_slow(struct bin_source *b, struct vmt_op *op)
+/* The END record at rec (its tag read; p after it): the count checks, then
+ * nothing may follow. Returns 0 (the end) or -1. */
+static int bin_end(struct bin_source *b, const uint8_t *rec, const uint8_t *p)
 {
-    struct vmt_source *s = &b->base;
-    const uint8_t *p, *rec;
-    unsigned tag, kind, flags;
-    if (b->done) return 0;
-    if ((size_t)(b->end - b->p) < VMT_BIN_PAD && bin_fill(b, VMT_BIN_PAD) < 0) return -1;
-    rec = p = b->p;
-    if (p >= b->end) return bin_bad(b, rec, "truncated: no END record");
-    tag = *p++;
-    kind = tag & 15u;
-    flags = tag & 0xf0u;
-    if (kind == TAG_END) {
-        uint64_t n;
-        if (b->end - p < 8) return bin_bad(b, rec, "truncated END record");
-        n = vmt_get_le(p, 8);
-        p += 8;
-        if (n != b->count) return bin_bad(b, rec, "END record's op count does not match the ops read");
-        if (b->base.info.op_count && n != b->base.info.op_count)
-            return bin_bad(b, rec, "header's op count does not match the ops read");
-        b->p = p;
-        if (p != b->end || !b->eof) {
-            if (bin_fill(b, 1) < 0) return -1;
-            if (b->p != b->end) return bin_bad(b, b->p, "data after the END record");
-        }
-        b->done = 1;
-        return 0;
+    uint64_t n;
+    if (b->end - p < 8) return bin_bad(b, rec, "truncated END record");
+    n = vmt_get_le(p, 8);
+    p += 8;
+    if (n != b->count) return bin_bad(b, rec, "END record's op count does not match the ops read");
+    if (b->base.info.op_count && n != b->base.info.op_count)
+        return bin_bad(b, rec, "header's op count does not match the ops read");
+    b->p = p;
+    if (p != b->end || !b->eof) {
+        if (bin_fill(b, 1) < 0) return -1;
+        if (b->p != b->end) return bin_bad(b, b->p, "data after the END record");
     }
-    if (kind >= VMT_KIND_COUNT) return bin_bad(b, rec, "unknown record kind");
-    if (flags & ~allowed_flags[kind]) return bin_bad(b, rec, "flags not allowed for this kind");
-    memset(op, 0, sizeof *op);
-    op->kind = (uint8_t)kind;
+    b->done = 1;
+    return 0;
+}
+
+/* A record's fields after its tag (p after the tag, *pp advanced): lock mode
+ * and id, memset value, ids, region, address, memcpy source and length. */
+static int bin_fields(struct bin_source *b, struct vmt_op *op, unsigned kind, unsigned flags,
+                      const uint8_t *rec, const uint8_t **pp)
+{
+    const uint8_t *p = *pp;
     switch (kind) {
     case VMT_LOCK:
         op->mode = *p++;
@@ -310,58 +301,95 @@ static int bin_next_slow(struct bin_source *b, struct vmt_op *op)
     default:
         break;
     }
+    *pp = p;
+    return 0;
+}
+
+/* Makes the n bytes at *p readable, keeping the record that starts at *rec
+ * with them in the buffer (a refill moves both pointers). Returns 1 when
+ * they are, 0 when the file ends first, -1 on a read error. */
+static int bin_keep(struct bin_source *b, const uint8_t **rec, const uint8_t **p, size_t n)
+{
+    size_t used = (size_t)(*p - *rec);
+    if ((size_t)(b->end - *p) >= n) return 1;
+    b->p = *rec;
+    if (bin_fill(b, used + n) < 0) return -1;
+    *rec = b->p;
+    *p = *rec + used;
+    return (size_t)(b->end - *p) >= n;
+}
+
+/* A phase record's name (p at its length), interned in b->names. */
+static int bin_phase_name(struct bin_source *b, struct vmt_op *op, const uint8_t *rec, const uint8_t **pp)
+{
+    struct vmt_source *s = &b->base;
+    const uint8_t *p = *pp;
+    uint64_t nl = get_varint(&p);
+    int k;
+    if (p > b->end) return bin_bad(b, rec, "truncated record");
+    if (op->id >= VMT_BIN_PHASES_MAX) return bin_bad(b, rec, "phase index above 65535");
+    if (nl > 4096) return bin_bad(b, rec, "phase name longer than 4096 bytes");
+    if ((k = bin_keep(b, &rec, &p, (size_t)nl)) < 0) return -1;
+    if (!k) return bin_bad(b, rec, "truncated phase name");
+    if (op->id >= b->names_cap) {
+        size_t nc = b->names_cap ? b->names_cap : 16, i;
+        char **nn;
+        while (nc <= op->id) nc *= 2;
+        nn = realloc(b->names, nc * sizeof *nn);
+        if (!nn) return vmt_fail(s, "%s: out of memory", s->path);
+        for (i = b->names_cap; i < nc; i++) nn[i] = NULL;
+        b->names = nn;
+        b->names_cap = nc;
+    }
+    if (!b->names[op->id]) {
+        char *nm;
+        if (nl == 0) return bin_bad(b, rec, "phase has no name");
+        if (memchr(p, 0, (size_t)nl)) return bin_bad(b, rec, "phase name contains a NUL byte");
+        nm = malloc((size_t)nl + 1);
+        if (!nm) return vmt_fail(s, "%s: out of memory", s->path);
+        memcpy(nm, p, (size_t)nl);
+        nm[nl] = 0;
+        b->names[op->id] = nm;
+    }
+    op->name = b->names[op->id];
+    p += nl;
+    *pp = p;
+    return 0;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int bin_next_slow(struct bin_source *b, struct vmt_op *op)
+{
+    const uint8_t *p, *rec;
+    unsigned tag, kind, flags;
+    int k;
+    if (b->done) return 0;
+    if ((size_t)(b->end - b->p) < VMT_BIN_PAD && bin_fill(b, VMT_BIN_PAD) < 0) return -1;
+    rec = p = b->p;
+    if (p >= b->end) return bin_bad(b, rec, "truncated: no END record");
+    tag = *p++;
+    kind = tag & 15u;
+    flags = tag & 0xf0u;
+    if (kind == TAG_END) return bin_end(b, rec, p);
+    if (kind >= VMT_KIND_COUNT) return bin_bad(b, rec, "unknown record kind");
+    if (flags & ~allowed_flags[kind]) return bin_bad(b, rec, "flags not allowed for this kind");
+    memset(op, 0, sizeof *op);
+    op->kind = (uint8_t)kind;
+    if (bin_fields(b, op, kind, flags, rec, &p) < 0) return -1;
     if (kind == VMT_LOCK && (op->mode < VMT_LOCK_RO || op->mode > VMT_LOCK_RW))
         return bin_bad(b, rec, "lock mode not 1 (ro), 2 (wo) or 3 (rw)");
     if (p > b->end) return bin_bad(b, rec, "truncated record");
     if (flags & F_DATA) {
-        size_t used = (size_t)(p - rec);
         if (op->len > VMT_BIN_PAYLOAD_MAX) return bin_bad(b, rec, "payload above 64 MiB");
-        if ((size_t)(b->end - p) < op->len) {
-            /* Keep the record and its payload together in the buffer. */
-            b->p = rec;
-            if (bin_fill(b, used + op->len) < 0) return -1;
-            rec = b->p;
-            p = rec + used;
-            if ((size_t)(b->end - p) < op->len) return bin_bad(b, rec, "truncated payload");
-        }
+        /* Keep the record and its payload together in the buffer. */
+        if ((k = bin_keep(b, &rec, &p, op->len)) < 0) return -1;
+        if (!k) return bin_bad(b, rec, "truncated payload");
         op->data = p;
         p += op->len;
     } else if (kind == VMT_PHASE) {
-        uint64_t nl = get_varint(&p);
-        size_t used;
-        if (p > b->end) return bin_bad(b, rec, "truncated record");
-        if (op->id >= VMT_BIN_PHASES_MAX) return bin_bad(b, rec, "phase index above 65535");
-        if (nl > 4096) return bin_bad(b, rec, "phase name longer than 4096 bytes");
-        used = (size_t)(p - rec);
-        if ((size_t)(b->end - p) < nl) {
-            b->p = rec;
-            if (bin_fill(b, used + (size_t)nl) < 0) return -1;
-            rec = b->p;
-            p = rec + used;
-            if ((size_t)(b->end - p) < nl) return bin_bad(b, rec, "truncated phase name");
-        }
-        if (op->id >= b->names_cap) {
-            size_t nc = b->names_cap ? b->names_cap : 16, i;
-            char **nn;
-            while (nc <= op->id) nc *= 2;
-            nn = realloc(b->names, nc * sizeof *nn);
-            if (!nn) return vmt_fail(s, "%s: out of memory", s->path);
-            for (i = b->names_cap; i < nc; i++) nn[i] = NULL;
-            b->names = nn;
-            b->names_cap = nc;
-        }
-        if (!b->names[op->id]) {
-            char *nm;
-            if (nl == 0) return bin_bad(b, rec, "phase has no name");
-            if (memchr(p, 0, (size_t)nl)) return bin_bad(b, rec, "phase name contains a NUL byte");
-            nm = malloc((size_t)nl + 1);
-            if (!nm) return vmt_fail(s, "%s: out of memory", s->path);
-            memcpy(nm, p, (size_t)nl);
-            nm[nl] = 0;
-            b->names[op->id] = nm;
-        }
-        op->name = b->names[op->id];
-        p += nl;
+        if (bin_phase_name(b, op, rec, &p) < 0) return -1;
     }
     b->p = p;
     b->count++;
