@@ -878,6 +878,126 @@ static void line_col(const char *text, const char *at, int *line, int *col)
     }
 }
 
+/* The scenario's name (the file's name up to its first dot unless given),
+ * description, "opt" and the top-level run settings. */
+static int parse_head(struct ctx *c, const cJSON *root, const char *path, struct vms_scenario *sc,
+                      struct settings *top)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (opt_str(c, root, "name", "$", sc->name, sizeof sc->name)) return -1;
+    if (!sc->name[0]) { /* the file's name up to its first dot */
+        size_t n = strcspn(base, ".");
+        if (n >= sizeof sc->name) {
+            perr(c, "$", "the file name is too long for the scenario's name (at most %u "
+                 "characters): give a \"name\"", (unsigned)sizeof sc->name - 1);
+            return -1;
+        }
+        snprintf(sc->name, sizeof sc->name, "%.*s", (int)n, base);
+    }
+    if (opt_str(c, root, "description", "$", sc->description, sizeof sc->description)) return -1;
+    if (opt_bool(c, root, "opt", "$", &sc->opt)) return -1;
+    if (parse_settings(c, root, "$", top)) return -1;
+    return 0;
+}
+
+/* The named backends, pagers and workloads the runs refer to. */
+static int parse_tables(struct ctx *c, const cJSON *root, struct vms_scenario *sc, struct tables *tb)
+{
+    char p[256];
+    const char *sect[3] = {"backends", "pagers", "workloads"};
+    const cJSON *sj[3];
+    for (int i = 0; i < 3; i++) {
+        sj[i] = cJSON_GetObjectItemCaseSensitive(root, sect[i]);
+        join(p, sizeof p, "$", sect[i]);
+        if (!sj[i]) {
+            perr(c, "$", "missing key \"%s\"", sect[i]);
+            return -1;
+        }
+        if (!cJSON_IsObject(sj[i]) || cJSON_GetArraySize(sj[i]) == 0) {
+            perr(c, p, "expected an object of named %s, got %s", sect[i],
+                 cJSON_IsObject(sj[i]) ? "an empty object" : type_name(sj[i]));
+            return -1;
+        }
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, sj[0])
+    {
+        join(p, sizeof p, "$.backends", it->string);
+        struct named_backend *g = realloc(tb->be, (tb->nbe + 1) * sizeof *g);
+        if (!g) return -1;
+        tb->be = g;
+        memset(&g[tb->nbe], 0, sizeof g[tb->nbe]);
+        if (strlen(it->string) >= sizeof g[tb->nbe].name) {
+            perr(c, p, "name too long (at most %u characters)",
+                 (unsigned)sizeof g[tb->nbe].name - 1);
+            return -1;
+        }
+        snprintf(g[tb->nbe].name, sizeof g[tb->nbe].name, "%s", it->string);
+        if (parse_backend(c, it, p, &g[tb->nbe].d, &g[tb->nbe].tolerate, 1)) return -1;
+        tb->nbe++;
+    }
+    cJSON_ArrayForEach(it, sj[1])
+    {
+        join(p, sizeof p, "$.pagers", it->string);
+        if (parse_pager(c, it->string, it, p, &tb->pg, &tb->npg)) return -1;
+    }
+    cJSON_ArrayForEach(it, sj[2])
+    {
+        join(p, sizeof p, "$.workloads", it->string);
+        struct vms_workload *g = realloc(sc->workloads, (sc->nworkloads + 1) * sizeof *g);
+        if (!g) return -1;
+        sc->workloads = g;
+        memset(&g[sc->nworkloads], 0, sizeof g[sc->nworkloads]);
+        sc->nworkloads++;
+        if (parse_workload(c, it->string, it, p, &g[sc->nworkloads - 1])) return -1;
+    }
+    return 0;
+}
+
+/* What to run: "matrix" (one or a list) and "runs"; at least one run. */
+static int parse_selection(struct ctx *c, const cJSON *root, struct vms_scenario *sc,
+                           struct tables *tb, const struct settings *top)
+{
+    char p[256];
+    const cJSON *it;
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "matrix");
+    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
+    if (!m && !runs) {
+        perr(c, "$", "missing key \"matrix\" or \"runs\" (what to run)");
+        return -1;
+    }
+    if (m) {
+        if (cJSON_IsArray(m)) {
+            int i = 0;
+            cJSON_ArrayForEach(it, m)
+            {
+                join_i(p, sizeof p, "$.matrix", i++);
+                if (parse_matrix(c, sc, tb, it, p, top)) return -1;
+            }
+        } else if (parse_matrix(c, sc, tb, m, "$.matrix", top)) {
+            return -1;
+        }
+    }
+    if (runs) {
+        if (!cJSON_IsArray(runs)) {
+            perr(c, "$.runs", "expected a list of runs, got %s", type_name(runs));
+            return -1;
+        }
+        int i = 0;
+        cJSON_ArrayForEach(it, runs)
+        {
+            join_i(p, sizeof p, "$.runs", i++);
+            if (parse_run(c, sc, tb, it, p, top)) return -1;
+        }
+    }
+    if (sc->nruns == 0) {
+        perr(c, "$", "the scenario selects no runs");
+        return -1;
+    }
+    return 0;
+}
+
 int vms_parse(const char *text, size_t len, const char *path, struct vms_scenario *sc, char *err,
               size_t errlen)
 {
@@ -885,7 +1005,6 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
     struct tables tb = {NULL, 0, NULL, 0};
     struct settings top;
     int rc = -1;
-    char p[256];
     memset(sc, 0, sizeof *sc);
     memset(&top, 0, sizeof top);
     top.verify = VMR_VERIFY_AUTO;
@@ -908,103 +1027,9 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
         goto out;
     }
     if (check_keys(&c, root, "$", top_keys)) goto out;
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    if (opt_str(&c, root, "name", "$", sc->name, sizeof sc->name)) goto out;
-    if (!sc->name[0]) { /* the file's name up to its first dot */
-        size_t n = strcspn(base, ".");
-        if (n >= sizeof sc->name) {
-            perr(&c, "$", "the file name is too long for the scenario's name (at most %u "
-                 "characters): give a \"name\"", (unsigned)sizeof sc->name - 1);
-            goto out;
-        }
-        snprintf(sc->name, sizeof sc->name, "%.*s", (int)n, base);
-    }
-    if (opt_str(&c, root, "description", "$", sc->description, sizeof sc->description)) goto out;
-    if (opt_bool(&c, root, "opt", "$", &sc->opt)) goto out;
-    if (parse_settings(&c, root, "$", &top)) goto out;
-
-    const char *sect[3] = {"backends", "pagers", "workloads"};
-    const cJSON *sj[3];
-    for (int i = 0; i < 3; i++) {
-        sj[i] = cJSON_GetObjectItemCaseSensitive(root, sect[i]);
-        join(p, sizeof p, "$", sect[i]);
-        if (!sj[i]) {
-            perr(&c, "$", "missing key \"%s\"", sect[i]);
-            goto out;
-        }
-        if (!cJSON_IsObject(sj[i]) || cJSON_GetArraySize(sj[i]) == 0) {
-            perr(&c, p, "expected an object of named %s, got %s", sect[i],
-                 cJSON_IsObject(sj[i]) ? "an empty object" : type_name(sj[i]));
-            goto out;
-        }
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, sj[0])
-    {
-        join(p, sizeof p, "$.backends", it->string);
-        struct named_backend *g = realloc(tb.be, (tb.nbe + 1) * sizeof *g);
-        if (!g) goto out;
-        tb.be = g;
-        memset(&g[tb.nbe], 0, sizeof g[tb.nbe]);
-        if (strlen(it->string) >= sizeof g[tb.nbe].name) {
-            perr(&c, p, "name too long (at most %u characters)",
-                 (unsigned)sizeof g[tb.nbe].name - 1);
-            goto out;
-        }
-        snprintf(g[tb.nbe].name, sizeof g[tb.nbe].name, "%s", it->string);
-        if (parse_backend(&c, it, p, &g[tb.nbe].d, &g[tb.nbe].tolerate, 1)) goto out;
-        tb.nbe++;
-    }
-    cJSON_ArrayForEach(it, sj[1])
-    {
-        join(p, sizeof p, "$.pagers", it->string);
-        if (parse_pager(&c, it->string, it, p, &tb.pg, &tb.npg)) goto out;
-    }
-    cJSON_ArrayForEach(it, sj[2])
-    {
-        join(p, sizeof p, "$.workloads", it->string);
-        struct vms_workload *g = realloc(sc->workloads, (sc->nworkloads + 1) * sizeof *g);
-        if (!g) goto out;
-        sc->workloads = g;
-        memset(&g[sc->nworkloads], 0, sizeof g[sc->nworkloads]);
-        sc->nworkloads++;
-        if (parse_workload(&c, it->string, it, p, &g[sc->nworkloads - 1])) goto out;
-    }
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "matrix");
-    const cJSON *runs = cJSON_GetObjectItemCaseSensitive(root, "runs");
-    if (!m && !runs) {
-        perr(&c, "$", "missing key \"matrix\" or \"runs\" (what to run)");
+    if (parse_head(&c, root, path, sc, &top) || parse_tables(&c, root, sc, &tb) ||
+        parse_selection(&c, root, sc, &tb, &top))
         goto out;
-    }
-    if (m) {
-        if (cJSON_IsArray(m)) {
-            int i = 0;
-            cJSON_ArrayForEach(it, m)
-            {
-                join_i(p, sizeof p, "$.matrix", i++);
-                if (parse_matrix(&c, sc, &tb, it, p, &top)) goto out;
-            }
-        } else if (parse_matrix(&c, sc, &tb, m, "$.matrix", &top)) {
-            goto out;
-        }
-    }
-    if (runs) {
-        if (!cJSON_IsArray(runs)) {
-            perr(&c, "$.runs", "expected a list of runs, got %s", type_name(runs));
-            goto out;
-        }
-        int i = 0;
-        cJSON_ArrayForEach(it, runs)
-        {
-            join_i(p, sizeof p, "$.runs", i++);
-            if (parse_run(&c, sc, &tb, it, p, &top)) goto out;
-        }
-    }
-    if (sc->nruns == 0) {
-        perr(&c, "$", "the scenario selects no runs");
-        goto out;
-    }
     rc = 0;
 out:
     free(tb.be);

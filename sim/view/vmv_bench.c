@@ -102,73 +102,67 @@ static struct vmv_view *open_view(const struct vms_scenario *sc, int window, int
     return v;
 }
 
-int main(int argc, char **argv)
+struct bench_opts {
+    const char *path;
+    unsigned long run_k;
+    int w, h, window, repeat, frames;
+};
+
+/* Reads the command line into o; returns -1 when it is good, else the exit code. */
+static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
-    const char *path = NULL;
-    unsigned long run_k = 1;
-    int w = 1280, h = 800, window = 0, repeat = 3, frames = 120;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--window") == 0) {
-            window = 1;
+            o->window = 1;
         } else if (strcmp(a, "--run") == 0 || strcmp(a, "--size") == 0 ||
                    strcmp(a, "--repeat") == 0 || strcmp(a, "--frames") == 0) {
             if (i + 1 >= argc) return usage("%s needs a value", a);
             const char *val = argv[++i];
             char x;
             if (strcmp(a, "--size") == 0) {
-                if (sscanf(val, "%d%c%d", &w, &x, &h) != 3 || x != 'x' || w < 320 || h < 240)
+                if (sscanf(val, "%d%c%d", &o->w, &x, &o->h) != 3 || x != 'x' || o->w < 320 || o->h < 240)
                     return usage("--size: expected WIDTHxHEIGHT, got \"%s\"", val);
             } else {
                 char *end;
                 long n = strtol(val, &end, 10);
                 if (*end || n < 1 || n > 100000) return usage("%s: expected a positive number", a);
-                if (strcmp(a, "--run") == 0) run_k = (unsigned long)n;
-                else if (strcmp(a, "--repeat") == 0) repeat = (int)n;
-                else frames = (int)n;
+                if (strcmp(a, "--run") == 0) o->run_k = (unsigned long)n;
+                else if (strcmp(a, "--repeat") == 0) o->repeat = (int)n;
+                else o->frames = (int)n;
             }
         } else if (a[0] == '-') {
             return usage("unknown option %s", a);
-        } else if (!path) {
-            path = a;
+        } else if (!o->path) {
+            o->path = a;
         } else {
             return usage("unexpected argument \"%s\"", a);
         }
     }
-    if (!path) return usage("no SCENARIO given%s", "");
-    if (repeat > 15) repeat = 15;
+    if (!o->path) return usage("no SCENARIO given%s", "");
+    if (o->repeat > 15) o->repeat = 15;
+    return -1;
+}
+
+/* Run K of sc (one = a scenario of that run alone) headless, observed and
+ * viewed, alternated o->repeat times; prints the medians. Returns 0 or 1. */
+static int measure_replay(const struct vms_scenario *sc, const struct vms_scenario *one,
+                          const struct bench_opts *o)
+{
     char err[512];
-    struct vms_scenario sc;
-    if (vms_load(path, &sc, err, sizeof err)) {
-        fprintf(stderr, "vmview-bench: %s\n", err);
-        return 2;
-    }
-    if (run_k > sc.nruns) {
-        fprintf(stderr, "vmview-bench: %s: --run %lu: the scenario has %zu runs\n", path, run_k,
-                sc.nruns);
-        vms_free(&sc);
-        return 2;
-    }
-    if (SDL_Init(window ? SDL_INIT_VIDEO : 0) < 0 || TTF_Init() < 0) {
-        fprintf(stderr, "vmview-bench: SDL: %s\n", SDL_GetError());
-        return 1;
-    }
-    /* A one-run scenario for the replay measurements. */
-    struct vms_scenario one = sc;
-    one.runs = &sc.runs[run_k - 1];
-    one.nruns = 1;
-    const struct vms_run *run = one.runs;
+    const struct vms_run *run = one->runs;
+    int repeat = o->repeat;
     double th[16], to[16], tv[16], ch[16], co[16], cv[16];
     uint64_t ops = 0, vframes = 0;
     double vdraw = 0;
     for (int k = 0; k < repeat; k++) {
-        th[k] = run_headless(&sc, run, &ops, &ch[k]);
+        th[k] = run_headless(sc, run, &ops, &ch[k]);
         if (th[k] < 0) {
-            fprintf(stderr, "vmview-bench: run %lu cannot be replayed\n", run_k);
+            fprintf(stderr, "vmview-bench: run %lu cannot be replayed\n", o->run_k);
             return 1;
         }
         struct vmv_model m;
-        if (vmv_model_open(&m, &one, 0, err, sizeof err)) {
+        if (vmv_model_open(&m, one, 0, err, sizeof err)) {
             fprintf(stderr, "vmview-bench: %s\n", err);
             return 1;
         }
@@ -177,7 +171,7 @@ int main(int argc, char **argv)
         to[k] = now_s() - t0;
         co[k] = cpu_s() - c0;
         vmv_model_close(&m);
-        struct vmv_view *v = open_view(&one, window, w, h);
+        struct vmv_view *v = open_view(one, o->window, o->w, o->h);
         if (!v) return 1;
         t0 = now_s();
         c0 = cpu_s();
@@ -185,7 +179,7 @@ int main(int argc, char **argv)
         while (vmv_model_live(vm)) {
             vmv_view_advance(v, 1.0 / 60, 0.011);
             vmv_view_draw(v);
-            if (window) vmv_view_pump(v);
+            if (o->window) vmv_view_pump(v);
         }
         tv[k] = now_s() - t0;
         cv[k] = cpu_s() - c0;
@@ -198,10 +192,11 @@ int main(int argc, char **argv)
     }
     double mh = median(th, repeat), mo = median(to, repeat), mv = median(tv, repeat);
     double mch = median(ch, repeat), mco = median(co, repeat), mcv = median(cv, repeat);
-    printf("vmview-bench %s, run %lu: %s / %s / %s\n", path, run_k, run->backend, run->pager,
+    printf("vmview-bench %s, run %lu: %s / %s / %s\n", o->path, o->run_k, run->backend, run->pager,
            run->workload);
     printf("  %llu ops, %d repetitions alternated, medians; drawing %s %dx%d\n",
-           (unsigned long long)ops, repeat, window ? "to a window" : "offscreen (software)", w, h);
+           (unsigned long long)ops, repeat, o->window ? "to a window" : "offscreen (software)", o->w,
+           o->h);
     printf("  %-34s %9s %12s %9s %10s\n", "", "wall s", "ops/s", "CPU s", "CPU ratio");
     printf("  %-34s %9.3f %12.0f %9.3f %9.2fx\n", "headless (no observer)", mh, (double)ops / mh,
            mch, 1.0);
@@ -212,9 +207,14 @@ int main(int argc, char **argv)
     printf("  view frames: %llu, mean draw %.2f ms (one run)\n",
            (unsigned long long)(vframes / (uint64_t)repeat),
            vframes ? 1e3 * vdraw / (double)vframes : 0.0);
+    return 0;
+}
 
-    /* Frame time of the whole scenario, half-way through the trace. */
-    struct vmv_view *v = open_view(&sc, window, w, h);
+/* Frame time of the whole scenario, half-way through the trace. Returns 0 or 1. */
+static int measure_frames(const struct vms_scenario *sc, const struct bench_opts *o)
+{
+    int frames = o->frames;
+    struct vmv_view *v = open_view(sc, o->window, o->w, o->h);
     if (!v) return 1;
     struct vmv_model *m = vmv_view_model(v);
     uint64_t half = m->runs[0].op_total ? m->runs[0].op_total / 2 : 10000;
@@ -226,7 +226,7 @@ int main(int argc, char **argv)
         double t0 = now_s();
         vmv_view_set_now(v, (uint64_t)i * 16);
         vmv_view_draw(v);
-        if (window) vmv_view_pump(v);
+        if (o->window) vmv_view_pump(v);
         ft[i] = now_s() - t0;
     }
     double sum = 0;
@@ -238,6 +238,35 @@ int main(int argc, char **argv)
            1e3 * ft[frames - 1], frames);
     free(ft);
     vmv_view_free(v);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct bench_opts o = {NULL, 1, 1280, 800, 0, 3, 120};
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0) return rc;
+    char err[512];
+    struct vms_scenario sc;
+    if (vms_load(o.path, &sc, err, sizeof err)) {
+        fprintf(stderr, "vmview-bench: %s\n", err);
+        return 2;
+    }
+    if (o.run_k > sc.nruns) {
+        fprintf(stderr, "vmview-bench: %s: --run %lu: the scenario has %zu runs\n", o.path, o.run_k,
+                sc.nruns);
+        vms_free(&sc);
+        return 2;
+    }
+    if (SDL_Init(o.window ? SDL_INIT_VIDEO : 0) < 0 || TTF_Init() < 0) {
+        fprintf(stderr, "vmview-bench: SDL: %s\n", SDL_GetError());
+        return 1;
+    }
+    /* A one-run scenario for the replay measurements. */
+    struct vms_scenario one = sc;
+    one.runs = &sc.runs[o.run_k - 1];
+    one.nruns = 1;
+    if (measure_replay(&sc, &one, &o) || measure_frames(&sc, &o)) return 1;
     vms_free(&sc);
     TTF_Quit();
     SDL_Quit();
