@@ -195,6 +195,84 @@ static void console_out(struct vm_serial_host *h, const uint8_t *p, size_t n)
     }
 }
 
+/* HELLO: versions and the largest data size; opens the session. */
+static uint8_t serve_hello(struct vm_serial_host *h, const uint8_t *in, uint16_t len, uint8_t *out,
+                           uint16_t *olen)
+{
+    if (len != 4) return VM_SP_E_LEN;
+    if (in[0] > VM_SP_VERSION || in[1] < VM_SP_VERSION) return VM_SP_E_VERSION;
+    uint16_t want = vm_sp_get16(in + 2);
+    uint16_t md = want < h->max_data ? want : h->max_data;
+    out[1] = VM_SP_VERSION;
+    vm_sp_put16(out + 2, md);
+    vm_sp_put32(out + 4, h->cfg.store->size);
+    *olen = 8;
+    h->ready = 1;
+    h->last_valid = 0; /* new session: forget old requests */
+    return VM_SP_OK;
+}
+
+/* READ addr, n: n bytes of the store after the status byte. */
+static uint8_t serve_read(struct vm_serial_host *h, const uint8_t *in, uint16_t len, uint8_t *out,
+                          uint16_t *olen, vm_addr_t *addr, uint16_t *n)
+{
+    const struct vm_backend *store = h->cfg.store;
+    if (len != 6) return VM_SP_E_LEN;
+    *addr = vm_sp_get32(in);
+    *n = vm_sp_get16(in + 4);
+    if (*n == 0 || *n > h->max_data) return VM_SP_E_LEN;
+    if ((uint64_t)*addr + *n > store->size) return VM_SP_E_RANGE;
+    if (store->read(store->ctx, *addr, out + 1, *n) != VM_OK) return VM_SP_E_IO;
+    *olen = (uint16_t)(1u + *n);
+    h->stats.bytes_read += *n;
+    return VM_SP_OK;
+}
+
+/* WRITE addr, data: into the store. */
+static uint8_t serve_write(struct vm_serial_host *h, const uint8_t *in, uint16_t len, vm_addr_t *addr,
+                           uint16_t *n)
+{
+    const struct vm_backend *store = h->cfg.store;
+    if (len < 5 || len - 4u > h->max_data) return VM_SP_E_LEN;
+    *addr = vm_sp_get32(in);
+    *n = (uint16_t)(len - 4u);
+    if ((uint64_t)*addr + *n > store->size) return VM_SP_E_RANGE;
+    if (store->write(store->ctx, *addr, in + 4, *n) != VM_OK) return VM_SP_E_IO;
+    h->stats.writes++;
+    h->stats.bytes_written += *n;
+    return VM_SP_OK;
+}
+
+/* Serves one request of a session: the reply payload after the status byte
+ * goes to out (olen bytes in all); addr and n tell the trace what moved.
+ * Returns the status. */
+static uint8_t serve(struct vm_serial_host *h, uint8_t type, const uint8_t *in, uint16_t len,
+                     uint8_t *out, uint16_t *olen, vm_addr_t *addr, uint16_t *n)
+{
+    const struct vm_backend *store = h->cfg.store;
+    switch (type) {
+    case VM_SP_HELLO: return serve_hello(h, in, len, out, olen);
+    case VM_SP_READ: return serve_read(h, in, len, out, olen, addr, n);
+    case VM_SP_WRITE: return serve_write(h, in, len, addr, n);
+    case VM_SP_SYNC_CMD:
+        if (len != 0) return VM_SP_E_LEN;
+        if (store->sync && store->sync(store->ctx) != VM_OK) return VM_SP_E_IO;
+        return VM_SP_OK;
+    case VM_SP_PING:
+        /* The echo follows the status byte: at most max_data bytes, so
+         * the reply stays within the largest frame (max_data + 4). */
+        if (len > h->max_data) return VM_SP_E_LEN;
+        memcpy(out + 1, in, len);
+        *olen = (uint16_t)(1u + len);
+        return VM_SP_OK;
+    case VM_SP_CONSOLE:
+        if (h->cfg.console && len) h->cfg.console(h->cfg.console_ctx, in, len);
+        return VM_SP_OK;
+    default:
+        return VM_SP_E_TYPE;
+    }
+}
+
 /* Handle one well-formed request frame f (payload length len, CRC crc). */
 static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uint32_t crc)
 {
@@ -205,7 +283,6 @@ static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uin
     uint8_t st = VM_SP_OK;
     vm_addr_t addr = 0;
     uint16_t n = 0;
-    const struct vm_backend *store = h->cfg.store;
 
     if (type & VM_SP_REPLY) { /* a reply never travels this way: noise */
         h->stats.bad_header++;
@@ -222,82 +299,10 @@ static void handle(struct vm_serial_host *h, const uint8_t *f, uint16_t len, uin
         return;
     }
 
-    if (!h->ready && type != VM_SP_HELLO && type != VM_SP_PING && type != VM_SP_CONSOLE) {
+    if (!h->ready && type != VM_SP_HELLO && type != VM_SP_PING && type != VM_SP_CONSOLE)
         st = VM_SP_E_NOTREADY;
-    } else {
-        switch (type) {
-        case VM_SP_HELLO:
-            if (len != 4) {
-                st = VM_SP_E_LEN;
-            } else if (in[0] > VM_SP_VERSION || in[1] < VM_SP_VERSION) {
-                st = VM_SP_E_VERSION;
-            } else {
-                uint16_t want = vm_sp_get16(in + 2);
-                uint16_t md = want < h->max_data ? want : h->max_data;
-                out[1] = VM_SP_VERSION;
-                vm_sp_put16(out + 2, md);
-                vm_sp_put32(out + 4, store->size);
-                olen = 8;
-                h->ready = 1;
-                h->last_valid = 0; /* new session: forget old requests */
-            }
-            break;
-        case VM_SP_READ:
-            if (len != 6) {
-                st = VM_SP_E_LEN;
-                break;
-            }
-            addr = vm_sp_get32(in);
-            n = vm_sp_get16(in + 4);
-            if (n == 0 || n > h->max_data) {
-                st = VM_SP_E_LEN;
-            } else if ((uint64_t)addr + n > store->size) {
-                st = VM_SP_E_RANGE;
-            } else if (store->read(store->ctx, addr, out + 1, n) != VM_OK) {
-                st = VM_SP_E_IO;
-            } else {
-                olen = (uint16_t)(1u + n);
-                h->stats.bytes_read += n;
-            }
-            break;
-        case VM_SP_WRITE:
-            if (len < 5 || len - 4u > h->max_data) {
-                st = VM_SP_E_LEN;
-                break;
-            }
-            addr = vm_sp_get32(in);
-            n = (uint16_t)(len - 4u);
-            if ((uint64_t)addr + n > store->size) {
-                st = VM_SP_E_RANGE;
-            } else if (store->write(store->ctx, addr, in + 4, n) != VM_OK) {
-                st = VM_SP_E_IO;
-            } else {
-                h->stats.writes++;
-                h->stats.bytes_written += n;
-            }
-            break;
-        case VM_SP_SYNC_CMD:
-            if (len != 0) st = VM_SP_E_LEN;
-            else if (store->sync && store->sync(store->ctx) != VM_OK) st = VM_SP_E_IO;
-            break;
-        case VM_SP_PING:
-            /* The echo follows the status byte: at most max_data bytes, so
-             * the reply stays within the largest frame (max_data + 4). */
-            if (len > h->max_data) {
-                st = VM_SP_E_LEN;
-                break;
-            }
-            memcpy(out + 1, in, len);
-            olen = (uint16_t)(1u + len);
-            break;
-        case VM_SP_CONSOLE:
-            if (h->cfg.console && len) h->cfg.console(h->cfg.console_ctx, in, len);
-            break;
-        default:
-            st = VM_SP_E_TYPE;
-            break;
-        }
-    }
+    else
+        st = serve(h, type, in, len, out, &olen, &addr, &n);
     if (olen > payload_max(h)) st = VM_SP_E_LEN; /* never sent past the buffer */
     if (st != VM_SP_OK) {
         olen = 1;
