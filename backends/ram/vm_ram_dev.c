@@ -2,7 +2,8 @@
  * vm_ram_dev.c - the "ram" device for the simulator: the core's vm_ram over
  * a calloc'd array. Ideal: no clock, zero time, no pager CPU charged.
  * Faults: each read or write fails with the chance read_fail / write_fail,
- * drawn from the fault seed.
+ * drawn from the fault seed by the counting and fault-injecting layer
+ * (backends/wrap/vm_wrap.h) around the vm_ram.
  */
 #include "vm_ram_dev.h"
 
@@ -10,18 +11,13 @@
 #include <stdlib.h>
 
 #include "vm_ram.h"
+#include "vm_wrap.h"
 
 struct ram_state {
     struct vm_ram ram;
+    struct vm_wrap faulty; /* around ram when faults are on */
     uint8_t *mem;
 };
-
-static uint16_t chance16(double p)
-{
-    if (p <= 0) return 0;
-    if (p >= 1) return 65535;
-    return (uint16_t)(p * 65536.0);
-}
 
 static int ram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
                     const struct vm_platform *plat, uint64_t pool, char *err, size_t errlen)
@@ -36,9 +32,13 @@ static int ram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
         return -1;
     }
     vm_ram_init(&s->ram, s->mem, (vm_addr_t)pool);
-    if (d->fault_seed && (d->read_fail > 0 || d->write_fail > 0))
-        vm_ram_faults(&s->ram, d->fault_seed, chance16(d->read_fail), chance16(d->write_fail));
     st->backend = &s->ram.backend;
+    if (d->fault_seed && (d->read_fail > 0 || d->write_fail > 0)) {
+        vm_wrap_init(&s->faulty, &s->ram.backend);
+        vm_wrap_faults(&s->faulty, d->fault_seed, vm_wrap_chance(d->read_fail),
+                       vm_wrap_chance(d->write_fail));
+        st->backend = &s->faulty.backend;
+    }
     st->clock = NULL;
     st->state = s;
     return 0;

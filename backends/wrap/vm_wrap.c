@@ -1,0 +1,102 @@
+/*
+ * vm_wrap.c - the counting and fault-injecting backend layer (see vm_wrap.h).
+ */
+#include "vm_wrap.h"
+
+#include <string.h>
+
+#include "vm_rng.h"
+
+/* 1 when this call is to fail: a draw below the chance (top 16 bits). */
+static int fault(struct vm_wrap *w, uint16_t chance)
+{
+    if (!w->rng || !chance) return 0;
+    return (uint16_t)(vm_rng_xorshift32(&w->rng) >> 16) < chance;
+}
+
+static int in_range(const struct vm_wrap *w, vm_addr_t addr, size_t len)
+{
+    return addr <= w->backend.size && len <= w->backend.size - addr;
+}
+
+static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+{
+    struct vm_wrap *w = (struct vm_wrap *)ctx;
+    int rc;
+    if (w->before) w->before(w->before_ctx, VM_WRAP_READ);
+    w->n.reads++;
+    w->n.read_asked += len;
+    if (!in_range(w, addr, len)) {
+        rc = VM_ERR_RANGE;
+    } else if (fault(w, w->read_fail)) {
+        w->n.faults++;
+        memset(buf, 0xA5, len); /* garbage the pager must never use */
+        rc = VM_ERR_IO;
+    } else {
+        rc = w->inner->read(w->inner->ctx, addr, buf, len);
+    }
+    if (rc == VM_OK)
+        w->n.bytes_read += len;
+    else
+        w->n.errors++;
+    return rc;
+}
+
+static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
+{
+    struct vm_wrap *w = (struct vm_wrap *)ctx;
+    int rc;
+    if (w->before) w->before(w->before_ctx, VM_WRAP_WRITE);
+    w->n.writes++;
+    w->n.write_asked += len;
+    if (!in_range(w, addr, len)) {
+        rc = VM_ERR_RANGE;
+    } else if (fault(w, w->write_fail)) {
+        w->n.faults++;
+        if (len / 2u) (void)w->inner->write(w->inner->ctx, addr, buf, len / 2u); /* a torn write */
+        rc = VM_ERR_IO;
+    } else {
+        rc = w->inner->write(w->inner->ctx, addr, buf, len);
+    }
+    if (rc == VM_OK)
+        w->n.bytes_written += len;
+    else
+        w->n.errors++;
+    return rc;
+}
+
+static int wrap_sync(void *ctx)
+{
+    struct vm_wrap *w = (struct vm_wrap *)ctx;
+    int rc;
+    if (w->before) w->before(w->before_ctx, VM_WRAP_SYNC);
+    w->n.syncs++;
+    rc = w->inner->sync ? w->inner->sync(w->inner->ctx) : VM_OK;
+    if (rc != VM_OK) w->n.errors++;
+    return rc;
+}
+
+void vm_wrap_init(struct vm_wrap *w, const struct vm_backend *inner)
+{
+    memset(w, 0, sizeof *w);
+    w->inner = inner;
+    w->backend.read = wrap_read;
+    w->backend.write = wrap_write;
+    w->backend.sync = wrap_sync;
+    w->backend.ctx = w;
+    w->backend.size = inner->size;
+}
+
+void vm_wrap_faults(struct vm_wrap *w, uint32_t seed, uint16_t read_fail, uint16_t write_fail)
+{
+    w->rng = seed;
+    w->read_fail = read_fail;
+    w->write_fail = write_fail;
+}
+
+uint16_t vm_wrap_chance(double p)
+{
+    if (p <= 0) return 0;
+    if (p >= 1) return 65535;
+    return (uint16_t)(p * 65536.0);
+}
