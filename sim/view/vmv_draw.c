@@ -202,15 +202,11 @@ struct walk_ctx {
     uint64_t ppc;
 };
 
-static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
-                      const struct vm_slot_info *in, int compact)
+/* The tile's colour: a hit/miss flash, bright for 400 ms after the touch;
+ * the slots the latest op touched stay tinted so a paused frame shows them. */
+static struct rgb tile_color(const struct vmv_view *v, const struct vmv_run *r,
+                             const struct vm_slot_info *in, struct rgb bg)
 {
-    struct vmv_tile_geom *g = &p->tile[in->index];
-    SDL_Rect t = g->tile;
-    int empty = in->base == VM_NO_PAGE;
-    struct rgb bg = empty ? C_EMPTY : C_TILE;
-    /* Hit/miss flash: bright for 400 ms after the touch, then the slots the
-     * latest op touched stay tinted so a paused frame still shows them. */
     if (r->flash[in->index] != VMV_NONE) {
         double k = 0;
         uint64_t age = v->now_ms - r->flash_ms[in->index];
@@ -219,12 +215,13 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
         if (r->flash_op[in->index] == r->ops && k < 0.45) k = 0.45;
         bg = mix(bg, r->flash[in->index] == VMV_HIT ? C_HIT : C_MISS, k);
     }
-    fill(v, t.x, t.y, t.w, t.h, bg);
-    frame_rect(v, t, 1, C_EDGE);
-    int pad = compact ? 3 : 6;
-    int lh = compact ? 12 : 15;
-    int y = t.y + pad - 1;
-    /* Header: slot index and the page's address range. */
+    return bg;
+}
+
+/* Header: slot index and the page's address range. */
+static void tile_header(struct vmv_view *v, SDL_Rect t, const struct vm_slot_info *in, int empty,
+                        int compact, int pad, int y)
+{
     int iw = textf(v, compact ? F_SMALL : F_BOLD, C_TEXT, t.x + pad, y, 0, "#%u", in->index);
     if (!empty && t.w >= 96) {
         char a[64], af[64];
@@ -236,7 +233,13 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
         int f = compact ? F_SMALL : F_MONO;
         text(v, f, C_DIM, t.x + pad + iw + 6, y + 1, 0, fit(v, f, a, room, af, sizeof af));
     }
-    /* The page's bytes: invalid (dark), valid (blue-grey), dirty (orange). */
+}
+
+/* The page's bytes: invalid (dark), valid (blue-grey), dirty (orange). */
+static SDL_Rect tile_bar(struct vmv_view *v, struct vmv_tile_geom *g, SDL_Rect t,
+                         const struct vm_slot_info *in, int empty, int compact, int pad, int y,
+                         int lh)
+{
     int bar_h = compact ? 6 : t.h < 56 ? 8 : 12;
     SDL_Rect bar = {t.x + pad, y + lh + 3, t.w - 2 * pad, bar_h};
     if (t.h < 30) bar.y = t.y + t.h - bar_h - 3;
@@ -256,7 +259,13 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
             fill(v, d.x, d.y, d.w, d.h, C_DIRTY);
         }
     }
-    /* Next victim: a thick yellow frame and a badge. */
+    return bar;
+}
+
+/* Next victim: a thick yellow frame and a badge. */
+static void tile_victim(struct vmv_view *v, struct vmv_tile_geom *g, SDL_Rect t,
+                        const struct vm_slot_info *in, int compact)
+{
     g->victim.w = 0;
     if (in->next_victim) {
         frame_rect(v, t, compact ? 2 : 3, C_VICTIM);
@@ -266,10 +275,13 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
         fill(v, b.x, b.y, b.w, b.h, C_VICTIM);
         if (!compact) text(v, F_SMALL, C_BG, b.x + b.w / 2, b.y, 2, "victim");
     }
-    if (compact || t.h < 45) {
-        if (in->locks) fill(v, t.x + t.w - 8, t.y + t.h - 8, 5, 5, C_LOCK);
-        return;
-    }
+}
+
+/* Below the bar: clean or dirty range, reference bit, eviction position,
+ * locks and (with slot statistics) loads, evictions, write-backs. */
+static void tile_details(struct vmv_view *v, struct vmv_run *r, SDL_Rect t,
+                         const struct vm_slot_info *in, int empty, SDL_Rect bar, int pad)
+{
     int y2 = bar.y + bar.h + (t.h < 56 ? 1 : 3);
     int x = t.x + pad;
     if (empty) {
@@ -306,6 +318,28 @@ static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
               vms_fmt_count(c, sizeof c, in->writebacks));
     }
 #endif
+}
+
+static void draw_tile(struct vmv_view *v, struct vmv_run *r, struct panel *p,
+                      const struct vm_slot_info *in, int compact)
+{
+    struct vmv_tile_geom *g = &p->tile[in->index];
+    SDL_Rect t = g->tile;
+    int empty = in->base == VM_NO_PAGE;
+    struct rgb bg = tile_color(v, r, in, empty ? C_EMPTY : C_TILE);
+    fill(v, t.x, t.y, t.w, t.h, bg);
+    frame_rect(v, t, 1, C_EDGE);
+    int pad = compact ? 3 : 6;
+    int lh = compact ? 12 : 15;
+    int y = t.y + pad - 1;
+    tile_header(v, t, in, empty, compact, pad, y);
+    SDL_Rect bar = tile_bar(v, g, t, in, empty, compact, pad, y, lh);
+    tile_victim(v, g, t, in, compact);
+    if (compact || t.h < 45) {
+        if (in->locks) fill(v, t.x + t.w - 8, t.y + t.h - 8, 5, 5, C_LOCK);
+        return;
+    }
+    tile_details(v, r, t, in, empty, bar, pad);
 }
 
 static void walk_tile(void *ctx, const struct vm_slot_info *in)
@@ -634,23 +668,12 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 
 /* ------------------------------------------------------------ panels */
 
-static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
+#define MAP_TITLE 16 /* the memory map's title line */
+
+/* Where the tiles, the map, the counters and the plots go inside `in`: side
+ * by side when the panel is wide, otherwise stacked. */
+static void layout_panel(struct panel *p, const struct vmv_run *r, SDL_Rect in)
 {
-    struct vmv_run *r = &v->m.runs[ri];
-    struct panel *p = &v->panels[ri];
-    p->shown = 1;
-    p->all = a;
-    fill(v, a.x, a.y, a.w, a.h, C_PANEL);
-    if (ri == v->m.sel && v->m.nruns > 1) frame_rect(v, a, 1, C_RESIDENT);
-    /* Title: the run, its policy and geometry. */
-    struct vm *vm = vmr_vm(r->run);
-    char t[300], tf[300];
-    snprintf(t, sizeof t, "%u. %s", (unsigned)ri + 1, r->title);
-    text(v, F_BOLD, C_TEXT, a.x + 8, a.y + 5, 0, fit(v, F_BOLD, t, a.w - 16, tf, sizeof tf));
-    textf(v, F_SMALL, C_DIM, a.x + 8, a.y + 23, 0, "%s, %u pages of %u B, pool %llu B",
-          vm_policy_name(vm_policy(vm)), r->page_count, r->page_size, (unsigned long long)r->pool);
-    int top = a.y + 42;
-    SDL_Rect in = {a.x + 8, top, a.w - 16, a.y + a.h - top - 8};
     int wide = in.w >= 860;
     SDL_Rect left = in, right = in;
     if (wide) {
@@ -658,12 +681,11 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         right.x = left.x + left.w + 12;
         right.w = in.w - left.w - 12;
     }
-    int map_title = 16;
     if (wide) {
         p->tiles = left;
         p->tiles.h = left.h * 62 / 100;
         p->map = left;
-        p->map.y = p->tiles.y + p->tiles.h + 8 + map_title;
+        p->map.y = p->tiles.y + p->tiles.h + 8 + MAP_TITLE;
         p->map.h = left.y + left.h - p->map.y;
         p->counters = right;
         p->counters.h = 150;
@@ -693,20 +715,13 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         p->map.h = map_h;
         p->map.y = p->counters.y - (counters_h ? 8 : 0) - map_h;
         p->tiles = in;
-        p->tiles.h = p->map.y - (map_h ? map_title + 6 : 0) - in.y;
+        p->tiles.h = p->map.y - (map_h ? MAP_TITLE + 6 : 0) - in.y;
     }
-    layout_tiles(p, r->page_count);
-    layout_map(p, r);
-    if (v->marks_cap < p->ncells) {
-        free(v->marks);
-        v->marks = malloc((size_t)p->ncells);
-        v->marks_cap = v->marks ? (size_t)p->ncells : 0;
-    }
-    if (v->marks) memset(v->marks, 0, (size_t)p->ncells);
-    struct walk_ctx w = {v, r, p, 0, v->marks, p->pages_per_cell};
-    w.compact = p->ntiles > 0 && (p->tile[0].tile.w < 118 || p->tile[0].tile.h < 46);
-    vm_walk(vm, walk_tile, &w);
-    /* Memory map, with its scale. */
+}
+
+/* The memory map's title (its scale) and legend (resident, dirty, heat). */
+static void draw_map_legend(struct vmv_view *v, const struct vmv_run *r, const struct panel *p)
+{
     char b1[32], b2[32], msg[160];
     if (p->pages_per_cell == 1)
         snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = 1 page (%u B)",
@@ -715,8 +730,8 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         snprintf(msg, sizeof msg, "memory map: %llu pages, 1 cell = %llu pages (%s)",
                  (unsigned long long)r->npages, (unsigned long long)p->pages_per_cell,
                  vms_fmt_bytes(b1, 32, (double)p->pages_per_cell * r->page_size));
-    int tw = p->map.h >= 4 ? text(v, F_SMALL, C_DIM, p->map.x, p->map.y - map_title, 0, msg) : 0;
-    int lx = p->map.x + p->map.w, ly = p->map.y - map_title;
+    int tw = p->map.h >= 4 ? text(v, F_SMALL, C_DIM, p->map.x, p->map.y - MAP_TITLE, 0, msg) : 0;
+    int lx = p->map.x + p->map.w, ly = p->map.y - MAP_TITLE;
     int room = p->map.w - tw - 12;
     if (p->map.h < 4) room = 0;
     if (room > text_width(v, F_SMALL, "resident dirty") + 30) {
@@ -731,6 +746,38 @@ static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
         for (int i = 0; i < 40; i++) fill(v, lx - 40 + i, ly + 3, 1, 9, heat_color(i / 39.0));
         text(v, F_SMALL, C_DIM, lx - 44, ly, 1, "1");
     }
+}
+
+static void draw_panel(struct vmv_view *v, size_t ri, SDL_Rect a)
+{
+    struct vmv_run *r = &v->m.runs[ri];
+    struct panel *p = &v->panels[ri];
+    p->shown = 1;
+    p->all = a;
+    fill(v, a.x, a.y, a.w, a.h, C_PANEL);
+    if (ri == v->m.sel && v->m.nruns > 1) frame_rect(v, a, 1, C_RESIDENT);
+    /* Title: the run, its policy and geometry. */
+    struct vm *vm = vmr_vm(r->run);
+    char t[300], tf[300];
+    snprintf(t, sizeof t, "%u. %s", (unsigned)ri + 1, r->title);
+    text(v, F_BOLD, C_TEXT, a.x + 8, a.y + 5, 0, fit(v, F_BOLD, t, a.w - 16, tf, sizeof tf));
+    textf(v, F_SMALL, C_DIM, a.x + 8, a.y + 23, 0, "%s, %u pages of %u B, pool %llu B",
+          vm_policy_name(vm_policy(vm)), r->page_count, r->page_size, (unsigned long long)r->pool);
+    int top = a.y + 42;
+    SDL_Rect in = {a.x + 8, top, a.w - 16, a.y + a.h - top - 8};
+    layout_panel(p, r, in);
+    layout_tiles(p, r->page_count);
+    layout_map(p, r);
+    if (v->marks_cap < p->ncells) {
+        free(v->marks);
+        v->marks = malloc((size_t)p->ncells);
+        v->marks_cap = v->marks ? (size_t)p->ncells : 0;
+    }
+    if (v->marks) memset(v->marks, 0, (size_t)p->ncells);
+    struct walk_ctx w = {v, r, p, 0, v->marks, p->pages_per_cell};
+    w.compact = p->ntiles > 0 && (p->tile[0].tile.w < 118 || p->tile[0].tile.h < 46);
+    vm_walk(vm, walk_tile, &w);
+    draw_map_legend(v, r, p);
     if (v->marks) draw_map(v, r, p);
     if (p->counters.h > 0) draw_counters(v, r, p->counters);
     if (p->plots.h > 60) draw_plots(v, r, p->plots);

@@ -293,9 +293,83 @@ static void screenshot_key(struct vmv_view *v)
     set_status(v, msg);
 }
 
-void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
+/* N: steps to the selected run's next miss, in chunks for at most a quarter
+ * of a second so the window stays live. */
+static void next_miss(struct vmv_view *v)
+{
+    v->paused = 1;
+    struct vmv_run *s = &v->m.runs[v->m.sel];
+    uint64_t n = 0;
+    double t0 = vmv_wall_s();
+    int found = 0;
+    while (s->state == 1 && vmv_wall_s() - t0 < 0.25) {
+        uint64_t k = vmv_model_step_to_miss(&v->m, 4096);
+        n += k;
+        if (k == 0 || s->last_op_missed) {
+            found = k > 0 && s->last_op_missed;
+            break;
+        }
+    }
+    char msg[96];
+    if (found)
+        snprintf(msg, sizeof msg, "next miss after %llu ops", (unsigned long long)n);
+    else
+        snprintf(msg, sizeof msg, "no miss in %llu ops%s", (unsigned long long)n,
+                 s->state == 1 ? " (N again to go on)" : "");
+    set_status(v, msg);
+}
+
+static void key_down(struct vmv_view *v, const SDL_KeyboardEvent *key)
 {
     char err[256];
+    SDL_Keycode k = key->keysym.sym;
+    int shift = (key->keysym.mod & KMOD_SHIFT) != 0;
+    if (k == SDLK_SPACE || k == SDLK_p) {
+        v->paused = !v->paused;
+        set_status(v, v->paused ? "paused" : "running");
+    } else if (k == SDLK_RIGHT || k == SDLK_PERIOD) {
+        v->paused = 1;
+        vmv_model_step(&v->m, 1);
+    } else if (k == SDLK_n) {
+        next_miss(v);
+    } else if (k == SDLK_UP || k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS) {
+        if (v->speed < NSPEEDS - 1) v->speed++;
+        set_status(v, speeds[v->speed].name);
+    } else if (k == SDLK_DOWN || k == SDLK_MINUS || k == SDLK_KP_MINUS) {
+        if (v->speed > 0) v->speed--;
+        set_status(v, speeds[v->speed].name);
+    } else if (k == SDLK_HOME) {
+        v->speed = SPEED_REAL;
+        set_status(v, speeds[v->speed].name);
+    } else if (k == SDLK_END) {
+        v->speed = SPEED_MAX;
+        set_status(v, speeds[v->speed].name);
+    } else if (k == SDLK_r) {
+        if (vmv_model_restart(&v->m, err, sizeof err) < 0)
+            set_status(v, err);
+        else
+            set_status(v, "restarted");
+    } else if (k == SDLK_TAB) {
+        size_t n = v->m.nruns;
+        select_run(v, (v->m.sel + (shift ? n - 1 : 1)) % n);
+    } else if (k >= SDLK_1 && k <= SDLK_9) {
+        select_run(v, (size_t)(k - SDLK_1));
+    } else if (k == SDLK_f) {
+        v->focus = !v->focus;
+    } else if (k == SDLK_s || k == SDLK_F12) {
+        screenshot_key(v);
+    } else if (k == SDLK_h || k == SDLK_F1 || k == SDLK_QUESTION || k == SDLK_SLASH) {
+        v->help = !v->help;
+    } else if (k == SDLK_q || k == SDLK_ESCAPE) {
+        if (v->help && k == SDLK_ESCAPE)
+            v->help = 0;
+        else
+            v->quit = 1;
+    }
+}
+
+void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
+{
     switch (ev->type) {
     case SDL_QUIT:
         v->quit = 1;
@@ -314,73 +388,9 @@ void vmv_view_event(struct vmv_view *v, const SDL_Event *ev)
             ev->button.y < v->race.y + v->race.h && v->race_row_h > 0)
             select_run(v, v->race_first + (size_t)((ev->button.y - v->race.y) / v->race_row_h));
         break;
-    case SDL_KEYDOWN: {
-        SDL_Keycode k = ev->key.keysym.sym;
-        int shift = (ev->key.keysym.mod & KMOD_SHIFT) != 0;
-        if (k == SDLK_SPACE || k == SDLK_p) {
-            v->paused = !v->paused;
-            set_status(v, v->paused ? "paused" : "running");
-        } else if (k == SDLK_RIGHT || k == SDLK_PERIOD) {
-            v->paused = 1;
-            vmv_model_step(&v->m, 1);
-        } else if (k == SDLK_n) {
-            v->paused = 1;
-            /* In chunks, for at most a quarter of a second: the window stays live. */
-            struct vmv_run *s = &v->m.runs[v->m.sel];
-            uint64_t n = 0;
-            double t0 = vmv_wall_s();
-            int found = 0;
-            while (s->state == 1 && vmv_wall_s() - t0 < 0.25) {
-                uint64_t k = vmv_model_step_to_miss(&v->m, 4096);
-                n += k;
-                if (k == 0 || s->last_op_missed) {
-                    found = k > 0 && s->last_op_missed;
-                    break;
-                }
-            }
-            char msg[96];
-            if (found)
-                snprintf(msg, sizeof msg, "next miss after %llu ops", (unsigned long long)n);
-            else
-                snprintf(msg, sizeof msg, "no miss in %llu ops%s", (unsigned long long)n,
-                         s->state == 1 ? " (N again to go on)" : "");
-            set_status(v, msg);
-        } else if (k == SDLK_UP || k == SDLK_PLUS || k == SDLK_EQUALS || k == SDLK_KP_PLUS) {
-            if (v->speed < NSPEEDS - 1) v->speed++;
-            set_status(v, speeds[v->speed].name);
-        } else if (k == SDLK_DOWN || k == SDLK_MINUS || k == SDLK_KP_MINUS) {
-            if (v->speed > 0) v->speed--;
-            set_status(v, speeds[v->speed].name);
-        } else if (k == SDLK_HOME) {
-            v->speed = SPEED_REAL;
-            set_status(v, speeds[v->speed].name);
-        } else if (k == SDLK_END) {
-            v->speed = SPEED_MAX;
-            set_status(v, speeds[v->speed].name);
-        } else if (k == SDLK_r) {
-            if (vmv_model_restart(&v->m, err, sizeof err) < 0)
-                set_status(v, err);
-            else
-                set_status(v, "restarted");
-        } else if (k == SDLK_TAB) {
-            size_t n = v->m.nruns;
-            select_run(v, (v->m.sel + (shift ? n - 1 : 1)) % n);
-        } else if (k >= SDLK_1 && k <= SDLK_9) {
-            select_run(v, (size_t)(k - SDLK_1));
-        } else if (k == SDLK_f) {
-            v->focus = !v->focus;
-        } else if (k == SDLK_s || k == SDLK_F12) {
-            screenshot_key(v);
-        } else if (k == SDLK_h || k == SDLK_F1 || k == SDLK_QUESTION || k == SDLK_SLASH) {
-            v->help = !v->help;
-        } else if (k == SDLK_q || k == SDLK_ESCAPE) {
-            if (v->help && k == SDLK_ESCAPE)
-                v->help = 0;
-            else
-                v->quit = 1;
-        }
+    case SDL_KEYDOWN:
+        key_down(v, &ev->key);
         break;
-    }
     default:
         break;
     }
