@@ -1,7 +1,10 @@
 /*
  * vmr_fast.c - the fast path of a backend stack (see vmr_fast.h).
  *
- * The pager talks to a plain array for its data; the simulated time of each
+ * The pager talks to a plain array for its data (or to nothing at all when
+ * the run never looks at what it reads back: no trace data, no shadow, no
+ * view; then a read leaves the page buffer as it was, and only the counts
+ * and the clock move); the simulated time of each
  * backend call comes from the byte-exact stack itself. A call of a given
  * kind and length is priced once, by making it on a private exact stack (the
  * probe) and reading how far the probe's clock moved; the price is kept and
@@ -30,8 +33,9 @@ struct vmr_fast {
     struct vmr_stack *probe;    /* the exact stack: prices calls, holds no data we use */
     struct vm_backend be;       /* what the pager talks to */
     struct vm_simclock clock;   /* the run's clock */
-    uint8_t *mem;               /* the pool's bytes */
+    uint8_t *mem;               /* the pool's bytes; NULL: the run never looks at data */
     uint64_t pool;
+    int clocked;                /* 0: the device has no clock (ideal ram): no time */
     uint64_t split;             /* calls crossing a multiple of this are priced each time; 0: none */
     uint64_t settle;            /* pauses of this or more are all alike */
     uint64_t last_end;          /* the run's clock when the previous call ended */
@@ -112,8 +116,8 @@ static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
     if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
-    memcpy(buf, f->mem + a, len);
-    if (len) charge(f, 0, a, len);
+    if (f->mem) memcpy(buf, f->mem + a, len);
+    if (len && f->clocked) charge(f, 0, a, len);
     return VM_OK;
 }
 
@@ -121,14 +125,15 @@ static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
     if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
-    memcpy(f->mem + a, buf, len);
-    if (len) charge(f, 1, a, len);
+    if (f->mem) memcpy(f->mem + a, buf, len);
+    if (len && f->clocked) charge(f, 1, a, len);
     return VM_OK;
 }
 
 static int fast_sync(void *ctx)
 {
     struct vmr_fast *f = ctx;
+    if (!f->clocked) return VM_OK;
     const struct vm_backend *pb = f->probe->s.backend;
     uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
     int settled = pause >= f->settle;
@@ -157,12 +162,12 @@ static int fast_sync(void *ctx)
 }
 
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
-                  uint64_t pool, char *err, size_t errlen)
+                  uint64_t pool, int keep_data, char *err, size_t errlen)
 {
     struct vmr_fast *f = calloc(1, sizeof *f);
-    if (f) f->mem = calloc((size_t)pool, 1);
+    if (f && keep_data) f->mem = calloc((size_t)pool, 1);
     if (f) f->scratch = malloc(f->scratch_size = 64);
-    if (!f || !f->mem || !f->scratch) {
+    if (!f || (keep_data && !f->mem) || !f->scratch) {
         if (f) {
             free(f->mem);
             free(f->scratch);
@@ -173,6 +178,7 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     }
     f->probe = exact;
     f->pool = pool;
+    f->clocked = exact->s.clock != NULL;
     f->split = split;
     f->settle = settle;
     f->probe_current = 1;
@@ -183,7 +189,7 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     f->be.size = exact->s.backend->size;
     st->dev = exact->dev;
     st->s.backend = &f->be;
-    st->s.clock = &f->clock;
+    st->s.clock = f->clocked ? &f->clock : NULL;
     st->t0 = 0;
     st->plat = exact->plat;
     st->cost = exact->cost;

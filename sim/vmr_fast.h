@@ -1,6 +1,7 @@
 /*
  * vmr_fast.h - the fast path of a backend stack: the pager's data in a plain
- * array, each backend call's simulated time priced on the byte-exact stack
+ * array (or nowhere, when the run never reads it back), each backend call's
+ * simulated time priced on the byte-exact stack
  * once per (read or write, length) and charged from then on.
  *
  * Private to the replay engine (vmr_stack.c builds it when a run does not
@@ -20,10 +21,12 @@
  * (a device may keep pointers into it) that st takes over: it prices calls
  * and is closed and freed with st. Calls that cross a multiple
  * of split bytes (0: none), or after a pause shorter than settle ns, are
- * priced at their address and moment each time. 0, or -1
- * with a message (exact is then still the caller's). */
+ * priced at their address and moment each time. keep_data 0: the pool's
+ * bytes are not kept (reads leave the buffer as it was), for a run that
+ * never looks at them. 0, or -1 with a message (exact is then still the
+ * caller's). */
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
-                  uint64_t pool, char *err, size_t errlen);
+                  uint64_t pool, int keep_data, char *err, size_t errlen);
 void vmr_fast_close(struct vmr_stack *st);
 /* Time the run's calls spent moving bytes (as the exact stack counts it). */
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st);

@@ -50,6 +50,7 @@ struct vmr_run {
     uint8_t *shadow;   /* the program's view of the pool; NULL: not kept */
     uint8_t *unknown;  /* bitmap of shadow bytes a failed op left undefined */
     int check;         /* any checking at all (shadow or trace data) */
+    int nodata;        /* the fast path keeps no data: write values do not matter */
 
     uint8_t *scratch;
     size_t scratch_size;
@@ -662,8 +663,8 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
             /* typed stores, as the program's own (see VMT_READ) */
             union { uint8_t u8; uint16_t u16; uint32_t u32; uint8_t b[4]; } v;
             uint64_t i = r->op_index;
-            for (unsigned k = 0; k < op->len; k++)
-                v.b[k] = op->data ? op->data[k] : pattern(a + k, i);
+            for (unsigned k = 0; k < sizeof v.b; k++) /* a constant bound: gcc -O3 sees it */
+                v.b[k] = k >= op->len ? 0 : op->data ? op->data[k] : pattern(a + k, i);
             switch (op->len) {
             case 1: TYPED_COST(r, a, 1, 1, rc = vm_set8(&r->vm, a, v.u8)); break;
             case 2: TYPED_COST(r, a, 2, 1, rc = vm_set16(&r->vm, a, v.u16)); break;
@@ -768,6 +769,15 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
 
 /* ------------------------------------------------------------- the run */
 
+/* 1 if a trace of this kind can carry the data a read should return. */
+static int carries_data(const struct vmt_info *info)
+{
+    const char *fmt = info ? info->format : NULL;
+    return !(fmt && (strcmp(fmt, "binary") == 0 || strcmp(fmt, "lackey") == 0 ||
+                     strcmp(fmt, "din") == 0 || strcmp(fmt, "txt") == 0 ||
+                     strcmp(fmt, "generator") == 0));
+}
+
 struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src, char *err,
                            size_t errlen)
 {
@@ -797,7 +807,13 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         snprintf(err, errlen, "page_count %u: must be 1..%u", pc, VM_PAGE_COUNT_MAX);
         goto fail;
     }
-    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, err, errlen)) goto fail;
+    /* Nothing looks at the pool's bytes (no shadow, no trace data, no
+     * view): the fast path may drop them, and writes need no pattern. */
+    const int keep_data = cfg->observer || cfg->verify == VMR_VERIFY_ON ||
+                          (cfg->verify == VMR_VERIFY_AUTO && carries_data(info));
+    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, keep_data, err, errlen))
+        goto fail;
+    r->nodata = !keep_data && r->stack.fast;
     r->inner = r->stack.s.backend;
     r->counted.read = cnt_read;
     r->counted.write = cnt_write;
@@ -805,7 +821,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     r->counted.ctx = r;
     r->counted.size = r->inner->size;
 
-    r->pages = malloc((size_t)ps * pc); /* malloc aligns for any type: >= 4 bytes */
+    r->pages = calloc(pc, ps); /* aligned for any type: >= 4 bytes; defined even unread */
     r->slots = calloc(pc, sizeof *r->slots);
     unsigned bsz = pd->bounce_size ? pd->bounce_size : ps;
     r->bounce = malloc(bsz);
@@ -872,12 +888,8 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         r->check = 0;
     else if (r->shadow)
         r->check = 1;
-    else {
-        const char *fmt = info ? info->format : NULL;
-        r->check = !(fmt && (strcmp(fmt, "binary") == 0 || strcmp(fmt, "lackey") == 0 ||
-                             strcmp(fmt, "din") == 0 || strcmp(fmt, "txt") == 0 ||
-                             strcmp(fmt, "generator") == 0));
-    }
+    else
+        r->check = carries_data(info);
     return r;
 
 fail_stack:
@@ -892,10 +904,11 @@ fail:
 }
 
 /* A plain read or write of 1, 2 or 4 bytes through the core's inline
- * accessors; writes store the deterministic pattern. PLAIN_OTHER: not one. */
+ * accessors; writes store the deterministic pattern (with data 0, for a run
+ * that keeps no data, any value: zero). PLAIN_OTHER: not one. */
 #define PLAIN_OTHER 1
 static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_addr_t a,
-                           uint64_t idx, uint64_t *ard, uint64_t *awr)
+                           uint64_t idx, uint64_t *ard, uint64_t *awr, const int data)
 {
     struct vm *vm = &r->vm;
     int rc;
@@ -920,21 +933,25 @@ static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_ad
     }
     case VMT_WRITE << 3 | 1:
         *awr += 1;
-        TYPED_COST(r, a, 1, 1, rc = vm_set8(vm, a, pattern(a, idx)));
+        TYPED_COST(r, a, 1, 1, rc = vm_set8(vm, a, data ? pattern(a, idx) : 0));
         return rc;
     case VMT_WRITE << 3 | 2: {
-        uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
-        uint16_t v;
-        memcpy(&v, bb, 2);
+        uint16_t v = 0;
+        if (data) {
+            uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
+            memcpy(&v, bb, 2);
+        }
         *awr += 2;
         TYPED_COST(r, a, 2, 1, rc = vm_set16(vm, a, v));
         return rc;
     }
     case VMT_WRITE << 3 | 4: {
-        uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
-                         pattern(a + 3u, idx)};
-        uint32_t v;
-        memcpy(&v, bb, 4);
+        uint32_t v = 0;
+        if (data) {
+            uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
+                             pattern(a + 3u, idx)};
+            memcpy(&v, bb, 4);
+        }
         *awr += 4;
         TYPED_COST(r, a, 4, 1, rc = vm_set32(vm, a, v));
         return rc;
@@ -945,9 +962,10 @@ static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_ad
 
 /* Plain ops straight from a packed trace (vmt_pack_words), at most max of
  * them, stopping before anything else. Returns how many were replayed, or
- * UINT64_MAX after a failure. */
-static uint64_t packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint64_t *ard,
-                           uint64_t *awr)
+ * UINT64_MAX after a failure. Inlined twice: with and without data. */
+static inline __attribute__((always_inline)) uint64_t
+packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint64_t *ard, uint64_t *awr,
+           const int data)
 {
     uint64_t n, k;
     const uint32_t *w = vmt_pack_words(r->src, &n);
@@ -957,7 +975,7 @@ static uint64_t packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint6
         unsigned kind, len;
         uint64_t a;
         if (!vmt_pack_plain(w[k], &kind, &len, &a) || len > r->pool || a > r->pool - len) break;
-        int rc = plain_op(r, kind, len, (vm_addr_t)a, *idx, ard, awr);
+        int rc = plain_op(r, kind, len, (vm_addr_t)a, *idx, ard, awr, data);
         if (rc < 0) {
             struct vmt_op op;
             memset(&op, 0, sizeof op);
@@ -1008,7 +1026,8 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
     const int packed = fast && vmt_pack_words(r->src, &avail) != NULL;
     while (max_ops) {
         if (packed) {
-            uint64_t k = packed_ops(r, max_ops, &idx, &ard, &awr);
+            uint64_t k = r->nodata ? packed_ops(r, max_ops, &idx, &ard, &awr, 0)
+                                   : packed_ops(r, max_ops, &idx, &ard, &awr, 1);
             if (k == UINT64_MAX) {
                 ret = -1;
                 break;
@@ -1030,7 +1049,7 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
         }
         if (fast && op.region == 0 && op.len - 1u < 4u && op.data == NULL &&
             op.len <= pool && op.addr <= pool - op.len) {
-            int rc = plain_op(r, op.kind, op.len, (vm_addr_t)op.addr, idx, &ard, &awr);
+            int rc = plain_op(r, op.kind, op.len, (vm_addr_t)op.addr, idx, &ard, &awr, 1);
             if (rc == PLAIN_OTHER) goto slow;
             if (rc < 0) {
                 r->op_index = idx;

@@ -151,7 +151,7 @@ static int open_exact(struct vmr_stack *st, const struct vm_device_desc *d, uint
 }
 
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
-                   int exact, char *err, size_t errlen)
+                   int exact, int keep_data, char *err, size_t errlen)
 {
     const struct vm_device *dev = vmr_device(d->type);
     struct vmr_stack *probe;
@@ -170,7 +170,7 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
         return -1;
     }
     memset(st, 0, sizeof *st);
-    if (vmr_fast_open(st, probe, split, settle, pool, err, errlen)) {
+    if (vmr_fast_open(st, probe, split, settle, pool, keep_data, err, errlen)) {
         vmr_stack_close(probe);
         free(probe);
         return -1;

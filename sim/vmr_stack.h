@@ -64,9 +64,10 @@ struct vmr_stack {
 
 /* 0 on success; -1 with a message naming the setting otherwise. exact = 0
  * asks for the fast path (vmr_fast.h) where the device allows it: the same
- * numbers, without clocking every bus byte. */
+ * numbers, without clocking every bus byte; keep_data = 0 lets the fast
+ * path drop the pool's bytes (for a run that never reads them back). */
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool_size,
-                   int exact, char *err, size_t errlen);
+                   int exact, int keep_data, char *err, size_t errlen);
 void vmr_stack_close(struct vmr_stack *st);
 
 /* A platform profile's name (profile, a buffer of n bytes), matched in any
