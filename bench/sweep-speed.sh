@@ -5,6 +5,8 @@
 # sram:atmega328p and on ram, with --jobs 1 and --jobs 2; also `vmsim bench`
 # replay speed on one trace. Reports wall and CPU seconds (user + sys), and
 # checks that both builds give the same misses, bytes and simulated ns.
+# Prints the load average before and after (the machine may be shared) and
+# how much of the --jobs 1 wall time --jobs 2 takes.
 #
 #   bench/sweep-speed.sh BEFORE_BUILD AFTER_BUILD [OPS]
 # e.g. bench/sweep-speed.sh /path/to/old/build build        (OPS: 1000000)
@@ -16,12 +18,18 @@ cat > "$t/z.json" <<J
 J
 sweep=(--gen "$t/z.json" --page-sizes 16-512 --page-counts 1,2,3,4,6,8,12,16 --quiet)
 
-measure() { # measure LABEL OUT CMD...: prints "LABEL wall_s cpu_s"
+measure() { # measure LABEL OUT CMD...: prints "LABEL wall_s cpu_s peak_rss_kb"
   local label=$1 out=$2; shift 2
-  /usr/bin/time -f "%e %U %S" -o "$t/time" "$@" >"$out" 2>/dev/null
-  read -r wall usr sys < "$t/time"
-  printf '%-34s %8.2f %8.2f\n' "$label" "$wall" "$(echo "$usr + $sys" | bc)"
+  /usr/bin/time -f "%e %U %S %M" -o "$t/time" "$@" >"$out" 2>/dev/null
+  read -r wall usr sys rss < "$t/time"
+  printf '%-34s %8.2f %8.2f %9d\n' "$label" "$wall" "$(echo "$usr + $sys" | bc)" "$rss"
+  echo "$wall" > "$t/wall-${label// /_}"
 }
+ratio() { # ratio LABEL_J2 LABEL_J1: wall time of --jobs 2 over --jobs 1
+  printf '  %s: --jobs 2 takes %.2fx the --jobs 1 wall time\n' "$1" \
+    "$(echo "$(cat "$t/wall-${1// /_}_--jobs_2") / $(cat "$t/wall-${1// /_}_--jobs_1")" | bc -l)"
+}
+load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"; }
 
 same() { # same A.json B.json: identical misses, bytes and simulated ns per point
   python3 - "$1" "$2" <<'P'
@@ -37,14 +45,17 @@ P
 }
 
 echo "vmbench README sweep, $ops ops, 192 points: before = $before, after = $after"
-printf '%-34s %8s %8s\n' "run" "wall s" "cpu s"
+load
+printf '%-34s %8s %8s %9s\n' "run" "wall s" "cpu s" "rss KB"
 for be in sram:atmega328p ram; do
   for j in 1 2; do
     measure "before $be --jobs $j" /dev/null "$before/bench/vmbench" "${sweep[@]}" --backend "$be" --jobs "$j" --json "$t/before-$be-$j.json"
     measure "after  $be --jobs $j" /dev/null "$after/bench/vmbench" "${sweep[@]}" --backend "$be" --jobs "$j" --json "$t/after-$be-$j.json"
     same "$t/before-$be-$j.json" "$t/after-$be-$j.json"
   done
+  ratio "after  $be"
 done
+load
 
 echo "vmsim bench (replay speed, ram backend, $ops-op trace, pages 4 and 16, lru and sieve):"
 "$after/sim/vmsim" gen "$t/z.json" "$t/z.vmt" >/dev/null
