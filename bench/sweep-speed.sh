@@ -4,7 +4,8 @@
 # (6 page sizes x 8 page counts x 4 policies = 192 points, 1 M-op Zipf) on
 # sram:atmega328p and on ram, with --jobs 1 and --jobs 2; also `vmsim bench`
 # replay speed on one trace. Reports wall and CPU seconds (user + sys), and
-# checks that both builds give the same misses, bytes and simulated ns.
+# checks that both builds give the same misses and bytes (simulated ns too,
+# unless the clock's costs changed between them).
 # Prints the load average before and after (the machine may be shared) and
 # how much of the --jobs 1 wall time --jobs 2 takes.
 #
@@ -31,16 +32,19 @@ ratio() { # ratio LABEL_J2 LABEL_J1: wall time of --jobs 2 over --jobs 1
 }
 load() { echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"; }
 
-same() { # same A.json B.json: identical misses, bytes and simulated ns per point
+same() { # same A.json B.json: identical misses and bytes per point; simulated ns compared
   python3 - "$1" "$2" <<'P'
 import json, sys
 a, b = (json.load(open(f))["points"] for f in sys.argv[1:3])
-keys = ("misses", "opt_misses", "writebacks", "bytes_read", "bytes_written", "time_ns")
+keys = ("misses", "opt_misses", "writebacks", "bytes_read", "bytes_written")
 assert len(a) == len(b)
 for p, q in zip(a, b):
     for k in keys:
         assert p[k] == q[k], (p["index"], k, p[k], q[k])
-print("  same misses, bytes and simulated ns at all %d points" % len(a))
+nd = sum(p["time_ns"] != q["time_ns"] for p, q in zip(a, b))
+print("  same misses and bytes at all %d points; simulated ns %s" % (len(a),
+      "the same" if not nd else "differ at %d points (the clock's platform costs changed "
+      "between the builds; tests/sim/test_fastcost.sh checks fast == exact)" % nd))
 P
 }
 
