@@ -133,11 +133,98 @@ static void touch_range(uint64_t a, uint64_t len, unsigned shift, vmt_touch_fn f
     for (p = a >> shift; p <= last; p++) fn(ctx, p);
 }
 
+/* VMT_LOCK, as vm_lock: a range inside one page touches it; a straddling
+ * range that fits the bounce buffer is read into it (ro, rw: both pages now)
+ * and written back at the last unlock (wo, rw: both pages then); a longer
+ * one is trimmed to its first page. */
+static int touch_lock(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size, unsigned shift,
+                      vmt_touch_fn fn, void *ctx)
+{
+    uint64_t a, mask = (uint64_t)page_size - 1;
+    uint64_t bounce = h && h->bounce ? h->bounce : page_size;
+    if (bounce > page_size) bounce = page_size;
+    if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0) return -1;
+    if (!op->len) return 0;
+    if ((a & mask) + op->len <= page_size || op->len > bounce) {
+        fn(ctx, a >> shift);
+        return 0;
+    }
+    if (op->mode & VMT_LOCK_RO) touch_range(a, op->len, shift, fn, ctx);
+    if ((op->mode & VMT_LOCK_WO) && h) {
+        if (h->nheld == h->capheld) {
+            size_t nc = h->capheld ? h->capheld * 2 : 8;
+            struct vmt_held *nh = realloc(h->held, nc * sizeof *nh);
+            if (!nh) return -1;
+            h->held = nh;
+            h->capheld = nc;
+        }
+        h->held[h->nheld].id = op->id;
+        h->held[h->nheld].addr = a;
+        h->held[h->nheld].len = op->len;
+        h->nheld++;
+    }
+    return 0;
+}
+
+/* VMT_UNLOCK: the last unlock writes a held bounce range back. */
+static int touch_unlock(struct vmt_heap *h, const struct vmt_op *op, unsigned shift, vmt_touch_fn fn,
+                        void *ctx)
+{
+    size_t i;
+    if (!h) return 0;
+    for (i = h->nheld; i-- > 0;) {
+        if (h->held[i].id == op->id) {
+            touch_range(h->held[i].addr, h->held[i].len, shift, fn, ctx);
+            h->held[i] = h->held[--h->nheld];
+            break;
+        }
+    }
+    return 0;
+}
+
+/* VMT_MEMCPY, as vm_memmove: source and destination page by page, from the
+ * end for an overlapping move to a higher address. */
+static int touch_memcpy(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size, unsigned shift,
+                        vmt_touch_fn fn, void *ctx)
+{
+    uint64_t a, s, mask = (uint64_t)page_size - 1;
+    uint64_t left = op->len;
+    if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0 ||
+        vmt_heap_resolve(h, op->src_region, op->src, &s) < 0)
+        return -1;
+    if (a == s) return 0; /* vm_memmove does nothing */
+    if (a > s && a < s + left) { /* overlapping move to a higher address: from the end */
+        uint64_t se = s + left, de = a + left;
+        while (left) {
+            uint64_t c = ((se - 1) & mask) + 1, c2 = ((de - 1) & mask) + 1;
+            if (c2 < c) c = c2;
+            if (left < c) c = left;
+            fn(ctx, (se - 1) >> shift);
+            fn(ctx, (de - 1) >> shift);
+            se -= c;
+            de -= c;
+            left -= c;
+        }
+    } else {
+        while (left) {
+            uint64_t c = page_size - (s & mask), c2 = page_size - (a & mask);
+            if (c2 < c) c = c2;
+            if (left < c) c = left;
+            fn(ctx, s >> shift);
+            fn(ctx, a >> shift);
+            s += c;
+            a += c;
+            left -= c;
+        }
+    }
+    return 0;
+}
+
 int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size, vmt_touch_fn fn,
                 void *ctx)
 {
     unsigned shift = 0;
-    uint64_t a, s, mask = (uint64_t)page_size - 1;
+    uint64_t a;
     while ((1ULL << shift) < page_size) shift++;
     switch (op->kind) {
     case VMT_READ:
@@ -146,79 +233,9 @@ int vmt_touches(struct vmt_heap *h, const struct vmt_op *op, uint32_t page_size,
         if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0) return -1;
         touch_range(a, op->len, shift, fn, ctx);
         return 0;
-    case VMT_LOCK: {
-        /* As vm_lock: a range inside one page touches it; a straddling range
-         * that fits the bounce buffer is read into it (ro, rw: both pages now)
-         * and written back at the last unlock (wo, rw: both pages then); a
-         * longer one is trimmed to its first page. */
-        uint64_t bounce = h && h->bounce ? h->bounce : page_size;
-        if (bounce > page_size) bounce = page_size;
-        if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0) return -1;
-        if (!op->len) return 0;
-        if ((a & mask) + op->len <= page_size || op->len > bounce) {
-            fn(ctx, a >> shift);
-            return 0;
-        }
-        if (op->mode & VMT_LOCK_RO) touch_range(a, op->len, shift, fn, ctx);
-        if ((op->mode & VMT_LOCK_WO) && h) {
-            if (h->nheld == h->capheld) {
-                size_t nc = h->capheld ? h->capheld * 2 : 8;
-                struct vmt_held *nh = realloc(h->held, nc * sizeof *nh);
-                if (!nh) return -1;
-                h->held = nh;
-                h->capheld = nc;
-            }
-            h->held[h->nheld].id = op->id;
-            h->held[h->nheld].addr = a;
-            h->held[h->nheld].len = op->len;
-            h->nheld++;
-        }
-        return 0;
-    }
-    case VMT_UNLOCK: {
-        size_t i;
-        if (!h) return 0;
-        for (i = h->nheld; i-- > 0;) {
-            if (h->held[i].id == op->id) {
-                touch_range(h->held[i].addr, h->held[i].len, shift, fn, ctx);
-                h->held[i] = h->held[--h->nheld];
-                break;
-            }
-        }
-        return 0;
-    }
-    case VMT_MEMCPY: {
-        uint64_t left = op->len;
-        if (vmt_heap_resolve(h, op->region, op->addr, &a) < 0 ||
-            vmt_heap_resolve(h, op->src_region, op->src, &s) < 0)
-            return -1;
-        if (a == s) return 0; /* vm_memmove does nothing */
-        if (a > s && a < s + left) { /* overlapping move to a higher address: from the end */
-            uint64_t se = s + left, de = a + left;
-            while (left) {
-                uint64_t c = ((se - 1) & mask) + 1, c2 = ((de - 1) & mask) + 1;
-                if (c2 < c) c = c2;
-                if (left < c) c = left;
-                fn(ctx, (se - 1) >> shift);
-                fn(ctx, (de - 1) >> shift);
-                se -= c;
-                de -= c;
-                left -= c;
-            }
-        } else {
-            while (left) {
-                uint64_t c = page_size - (s & mask), c2 = page_size - (a & mask);
-                if (c2 < c) c = c2;
-                if (left < c) c = left;
-                fn(ctx, s >> shift);
-                fn(ctx, a >> shift);
-                s += c;
-                a += c;
-                left -= c;
-            }
-        }
-        return 0;
-    }
+    case VMT_LOCK: return touch_lock(h, op, page_size, shift, fn, ctx);
+    case VMT_UNLOCK: return touch_unlock(h, op, shift, fn, ctx);
+    case VMT_MEMCPY: return touch_memcpy(h, op, page_size, shift, fn, ctx);
     case VMT_INVALIDATE:
         fn(ctx, VMT_TOUCH_INVALIDATE);
         return 0;

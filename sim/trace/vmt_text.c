@@ -255,12 +255,66 @@ static size_t tx_memory(const struct vmt_source *s)
 
 static const struct vmt_source_ops tx_ops = {tx_next, tx_rewind, tx_close, tx_memory};
 
+/* The open options as this format reads them: fold mode, pool size, and
+ * the block (txt: bytes per page id; lackey, din: the fold block). */
+static int text_options(struct text_source *t, const char *path, char *err, size_t errlen)
+{
+    if (t->opts.fold > VMT_FOLD_MOD)
+        return vmt_errf(err, errlen, "%s: unknown fold mode %u", path, t->opts.fold);
+    if (t->opts.fold == VMT_FOLD_MOD && t->opts.pool_size == 0)
+        return vmt_errf(err, errlen, "%s: fold \"mod\" needs a pool_size", path);
+    if (t->opts.pool_size > VMT_POOL_MAX)
+        return vmt_errf(err, errlen, "%s: pool_size above 2 GiB", path);
+    if (t->fmt == FMT_TXT) {
+        t->block = t->opts.id_bytes ? t->opts.id_bytes : 64;
+    } else {
+        t->block = t->opts.fold_block ? t->opts.fold_block : 4096;
+    }
+    if (t->block < 1 || (t->block & (t->block - 1)) || t->block > (1u << 30))
+        return vmt_errf(err, errlen, "%s: %s must be a power of two", path,
+                        t->fmt == FMT_TXT ? "id_bytes" : "fold_block");
+    while ((1ULL << t->shift) < t->block) t->shift++;
+    return 0;
+}
+
+/* The pool the prescan's addresses need under the fold mode (*pool). */
+static int text_pool(const struct text_source *t, const char *path, uint64_t *out, char *err,
+                     size_t errlen)
+{
+    uint64_t pool;
+    if (t->opts.fold == VMT_FOLD_COMPACT) {
+        pool = (uint64_t)t->map.count * t->block;
+        if (pool < t->opts.pool_size) pool = t->opts.pool_size;
+        if (pool == 0) pool = t->block;
+        if (t->opts.pool_size && pool > t->opts.pool_size)
+            return vmt_errf(err, errlen, "%s: the trace touches %llu bytes of distinct blocks, more than the pool_size %llu",
+                            path, (unsigned long long)pool, (unsigned long long)t->opts.pool_size);
+    } else if (t->opts.fold == VMT_FOLD_NONE && t->fmt != FMT_TXT) {
+        pool = t->opts.pool_size ? t->opts.pool_size : (t->max_end + 4095) & ~(uint64_t)4095;
+        if (pool == 0) pool = 4096;
+        if (t->max_end > pool)
+            return vmt_errf(err, errlen, "%s: addresses reach %llu, beyond the pool_size %llu", path,
+                            (unsigned long long)t->max_end, (unsigned long long)pool);
+    } else if (t->opts.fold == VMT_FOLD_NONE) { /* txt: ids times page size */
+        pool = t->opts.pool_size;
+        if (!pool)
+            return vmt_errf(err, errlen, "%s: fold \"none\" on a txt trace needs a pool_size", path);
+    } else {
+        pool = t->opts.pool_size;
+    }
+    if (pool > VMT_POOL_MAX)
+        return vmt_errf(err, errlen, "%s: the folded pool would be %llu bytes, above 2 GiB (try a smaller fold_block)",
+                        path, (unsigned long long)pool);
+    *out = pool;
+    return 0;
+}
+
 struct vmt_source *vmt_open_text(const char *path, const char *format,
                                  const struct vmt_open_opts *opts, char *err, size_t errlen)
 {
     struct text_source *t;
     struct vmt_op op;
-    uint64_t count = 0, pool;
+    uint64_t count = 0, pool = 0;
     int rc;
     const char *fname = !strcmp(format, "lackey") ? "lackey" : !strcmp(format, "din") ? "din" : "txt";
     t = (struct text_source *)vmt_source_new(sizeof *t, &tx_ops, path, fname);
@@ -270,29 +324,7 @@ struct vmt_source *vmt_open_text(const char *path, const char *format,
     }
     t->fmt = fname[0] == 'l' ? FMT_LACKEY : fname[0] == 'd' ? FMT_DIN : FMT_TXT;
     if (opts) t->opts = *opts;
-    if (t->opts.fold > VMT_FOLD_MOD) {
-        vmt_errf(err, errlen, "%s: unknown fold mode %u", path, t->opts.fold);
-        goto fail;
-    }
-    if (t->opts.fold == VMT_FOLD_MOD && t->opts.pool_size == 0) {
-        vmt_errf(err, errlen, "%s: fold \"mod\" needs a pool_size", path);
-        goto fail;
-    }
-    if (t->opts.pool_size > VMT_POOL_MAX) {
-        vmt_errf(err, errlen, "%s: pool_size above 2 GiB", path);
-        goto fail;
-    }
-    if (t->fmt == FMT_TXT) {
-        t->block = t->opts.id_bytes ? t->opts.id_bytes : 64;
-    } else {
-        t->block = t->opts.fold_block ? t->opts.fold_block : 4096;
-    }
-    if (t->block < 1 || (t->block & (t->block - 1)) || t->block > (1u << 30)) {
-        vmt_errf(err, errlen, "%s: %s must be a power of two", path,
-                 t->fmt == FMT_TXT ? "id_bytes" : "fold_block");
-        goto fail;
-    }
-    while ((1ULL << t->shift) < t->block) t->shift++;
+    if (text_options(t, path, err, errlen) < 0) goto fail;
     t->f = fopen(path, "rb");
     if (!t->f) {
         vmt_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -307,37 +339,7 @@ struct vmt_source *vmt_open_text(const char *path, const char *format,
         goto fail;
     }
     t->prescan = 0;
-    if (t->opts.fold == VMT_FOLD_COMPACT) {
-        pool = (uint64_t)t->map.count * t->block;
-        if (pool < t->opts.pool_size) pool = t->opts.pool_size;
-        if (pool == 0) pool = t->block;
-        if (t->opts.pool_size && pool > t->opts.pool_size) {
-            vmt_errf(err, errlen, "%s: the trace touches %llu bytes of distinct blocks, more than the pool_size %llu",
-                     path, (unsigned long long)pool, (unsigned long long)t->opts.pool_size);
-            goto fail;
-        }
-    } else if (t->opts.fold == VMT_FOLD_NONE && t->fmt != FMT_TXT) {
-        pool = t->opts.pool_size ? t->opts.pool_size : (t->max_end + 4095) & ~(uint64_t)4095;
-        if (pool == 0) pool = 4096;
-        if (t->max_end > pool) {
-            vmt_errf(err, errlen, "%s: addresses reach %llu, beyond the pool_size %llu", path,
-                     (unsigned long long)t->max_end, (unsigned long long)pool);
-            goto fail;
-        }
-    } else if (t->opts.fold == VMT_FOLD_NONE) { /* txt: ids times page size */
-        pool = t->opts.pool_size;
-        if (!pool) {
-            vmt_errf(err, errlen, "%s: fold \"none\" on a txt trace needs a pool_size", path);
-            goto fail;
-        }
-    } else {
-        pool = t->opts.pool_size;
-    }
-    if (pool > VMT_POOL_MAX) {
-        vmt_errf(err, errlen, "%s: the folded pool would be %llu bytes, above 2 GiB (try a smaller fold_block)",
-                 path, (unsigned long long)pool);
-        goto fail;
-    }
+    if (text_pool(t, path, &pool, err, errlen) < 0) goto fail;
     t->base.info.pool_size = pool;
     t->base.info.op_count = count;
     vmt_map_clear(&t->map); /* rebuilt in the same order on each pass */
