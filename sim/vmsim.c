@@ -140,6 +140,33 @@ static int apply_device_opts(struct opts *o)
     return 0;
 }
 
+/* --backend, --cpu-mhz, --spi-hz, --jobs: checked as they are read. Returns
+ * 0, or the exit code of a usage error. */
+static int value_opt(struct opts *o, const char *a, const char *v)
+{
+    unsigned long long n;
+    if (strcmp(a, "--backend") == 0) {
+        char names[128];
+        int t = vmr_backend_type_from_name(v);
+        if (t < 0) {
+            fprintf(stderr, "vmsim: --backend: expected %s, got \"%s\"\n(vmsim --help for usage)\n",
+                    vmr_backend_names(names, sizeof names, "", ", ", " or "), v);
+            return EXIT_USAGE;
+        }
+        o->be.type = (uint8_t)t;
+    } else if (strcmp(a, "--cpu-mhz") == 0) {
+        if (parse_uint_arg(v, 1000, &n) || n < 1) return usage_error("--cpu-mhz: expected 1..1000, got \"%s\"", v);
+        o->be.cpu_hz = (uint32_t)n * 1000000u;
+    } else if (strcmp(a, "--spi-hz") == 0) {
+        if (parse_uint_arg(v, 100000000, &n)) return usage_error("--spi-hz: bad number \"%s\"", v);
+        o->be.spi_hz = (uint32_t)n;
+    } else {
+        if (parse_uint_arg(v, 256, &n) || n < 1) return usage_error("--jobs: expected 1..256, got \"%s\"", v);
+        o->jobs = (int)n;
+    }
+    return 0;
+}
+
 static int parse_opts(int argc, char **argv, int first, struct opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -183,27 +210,8 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
         else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--backend") == 0 ||
                  strcmp(a, "--spi-hz") == 0 || strcmp(a, "--cpu-mhz") == 0) {
             if (i + 1 >= argc) return usage_error("%s needs a value", a);
-            const char *v = argv[++i];
-            unsigned long long n;
-            if (strcmp(a, "--backend") == 0) {
-                char names[128];
-                int t = vmr_backend_type_from_name(v);
-                if (t < 0) {
-                    fprintf(stderr, "vmsim: --backend: expected %s, got \"%s\"\n(vmsim --help for usage)\n",
-                            vmr_backend_names(names, sizeof names, "", ", ", " or "), v);
-                    return EXIT_USAGE;
-                }
-                o->be.type = (uint8_t)t;
-            } else if (strcmp(a, "--cpu-mhz") == 0) {
-                if (parse_uint_arg(v, 1000, &n) || n < 1) return usage_error("--cpu-mhz: expected 1..1000, got \"%s\"", v);
-                o->be.cpu_hz = (uint32_t)n * 1000000u;
-            } else if (strcmp(a, "--spi-hz") == 0) {
-                if (parse_uint_arg(v, 100000000, &n)) return usage_error("--spi-hz: bad number \"%s\"", v);
-                o->be.spi_hz = (uint32_t)n;
-            } else {
-                if (parse_uint_arg(v, 256, &n) || n < 1) return usage_error("--jobs: expected 1..256, got \"%s\"", v);
-                o->jobs = (int)n;
-            }
+            int rc = value_opt(o, a, argv[++i]);
+            if (rc) return rc;
             continue;
         } else if (strncmp(a, "--", 2) == 0 && device_key(a + 2)) {
             if (i + 1 >= argc) return usage_error("%s needs a value", a);
@@ -388,6 +396,54 @@ static int split_list(const char *s, unsigned long long max, unsigned long long 
     return n;
 }
 
+/* One timed replay of src at (policy, count pages of ps bytes): a row of the
+ * table. Returns 0 (a run that failed still prints its row: 1) or, negated,
+ * the exit code of an error that stops the table. */
+static int bench_one(const struct opts *o, struct vmt_source *src, unsigned long long ps, int policy,
+                     unsigned long long count)
+{
+    char err[256];
+    struct vmr_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.backend = o->be;
+    cfg.pager.page_size = (uint16_t)ps;
+    cfg.pager.page_count = (uint8_t)count;
+    cfg.pager.policy = (uint8_t)policy;
+    cfg.verify = VMR_VERIFY_OFF;
+    cfg.exact = (uint8_t)o->exact;
+    if (vmt_rewind(src) < 0) {
+        fprintf(stderr, "vmsim: %s: cannot rewind: %s\n", o->pos[0], vmt_error(src));
+        return -EXIT_USAGE;
+    }
+    struct vmr_run *run = vmr_create(&cfg, src, err, sizeof err);
+    if (!run) {
+        fprintf(stderr, "vmsim: %s\n", err);
+        return -EXIT_RUNFAIL;
+    }
+    struct timespec t0, t1, c0, c1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    int st;
+    while ((st = vmr_step(run, 1u << 24)) > 0) {
+    }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    struct vmr_result res;
+    vmr_finish(run, &res);
+    vmr_destroy(run);
+    double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
+    const struct vmr_counters *c = &res.total;
+    printf("%-7s %6llu %12llu %10.3f %12.1f %12.1f %9.2f%s%s\n", vm_policy_name((unsigned)policy),
+           count, (unsigned long long)c->ops, wall,
+           wall > 0 ? (double)c->ops / wall / 1e6 : 0.0,
+           cpu > 0 ? (double)c->ops / cpu / 1e6 : 0.0,
+           c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0.0,
+           res.ok ? "" : "  FAIL: ", res.ok ? "" : res.error);
+    fflush(stdout);
+    return res.ok ? 0 : 1;
+}
+
 static int cmd_bench(const struct opts *o)
 {
     if (o->npos != 1) return usage_error("bench needs exactly one TRACE%s", "");
@@ -430,47 +486,12 @@ static int cmd_bench(const struct opts *o)
     int rc = 0;
     for (int p = 0; p < np; p++)
         for (int k = 0; k < nc; k++) {
-            struct vmr_config cfg;
-            memset(&cfg, 0, sizeof cfg);
-            cfg.backend = o->be;
-            cfg.pager.page_size = (uint16_t)ps;
-            cfg.pager.page_count = (uint8_t)counts[k];
-            cfg.pager.policy = (uint8_t)pols[p];
-            cfg.verify = VMR_VERIFY_OFF;
-            cfg.exact = (uint8_t)o->exact;
-            if (vmt_rewind(src) < 0) {
-                fprintf(stderr, "vmsim: %s: cannot rewind: %s\n", o->pos[0], vmt_error(src));
+            int r1 = bench_one(o, src, ps, pols[p], counts[k]);
+            if (r1 < 0) {
                 vmt_close(src);
-                return EXIT_USAGE;
+                return -r1;
             }
-            struct vmr_run *run = vmr_create(&cfg, src, err, sizeof err);
-            if (!run) {
-                fprintf(stderr, "vmsim: %s\n", err);
-                vmt_close(src);
-                return EXIT_RUNFAIL;
-            }
-            struct timespec t0, t1, c0, c1;
-            clock_gettime(CLOCK_MONOTONIC, &t0);
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
-            int st;
-            while ((st = vmr_step(run, 1u << 24)) > 0) {
-            }
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
-            clock_gettime(CLOCK_MONOTONIC, &t1);
-            struct vmr_result res;
-            vmr_finish(run, &res);
-            vmr_destroy(run);
-            double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-            double cpu = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
-            const struct vmr_counters *c = &res.total;
-            printf("%-7s %6llu %12llu %10.3f %12.1f %12.1f %9.2f%s%s\n", vm_policy_name((unsigned)pols[p]),
-                   counts[k], (unsigned long long)c->ops, wall,
-                   wall > 0 ? (double)c->ops / wall / 1e6 : 0.0,
-                   cpu > 0 ? (double)c->ops / cpu / 1e6 : 0.0,
-                   c->touches ? 100.0 * (double)c->hits / (double)c->touches : 0.0,
-                   res.ok ? "" : "  FAIL: ", res.ok ? "" : res.error);
-            fflush(stdout);
-            if (!res.ok) rc = EXIT_RUNFAIL;
+            if (r1) rc = EXIT_RUNFAIL;
         }
     vmt_close(src);
     return rc;

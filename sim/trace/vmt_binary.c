@@ -432,12 +432,40 @@ static size_t bin_memory(const struct vmt_source *s)
 
 static const struct vmt_source_ops bin_ops = {bin_next, bin_rewind, bin_close, bin_memory};
 
+/* The header h of the file at path: magic, version, header size, flags. */
+static int check_header(const uint8_t *h, const char *path, char *err, size_t errlen)
+{
+    unsigned version = (unsigned)vmt_get_le(h + 8, 2), hsize = (unsigned)vmt_get_le(h + 10, 2);
+    if (memcmp(h, VMT_BIN_MAGIC, 8))
+        return vmt_errf(err, errlen, "%s: byte 0: not a vmtrace binary file (bad magic)", path);
+    if (version != VMT_BIN_VERSION)
+        return vmt_errf(err, errlen, "%s: byte 8: unsupported version %u (this reader knows %u)", path,
+                        version, VMT_BIN_VERSION);
+    if (hsize != VMT_BIN_HEADER || vmt_get_le(h + 12, 4) != 0)
+        return vmt_errf(err, errlen, "%s: byte 10: bad header size or flags", path);
+    return 0;
+}
+
+/* A file (not a pipe) is checked whole at open, as the text formats are: a
+ * malformed record is an error before any work starts, and the op count is
+ * known even when the header leaves it 0. */
+static int prescan(struct bin_source *b, char *err, size_t errlen)
+{
+    struct vmt_op op;
+    int rc;
+    uint64_t n = 0;
+    while ((rc = bin_next(&b->base, &op)) == 1) n++;
+    if (rc < 0) return vmt_errf(err, errlen, "%s", b->base.err);
+    b->base.info.op_count = n;
+    if (bin_rewind(&b->base) < 0) return vmt_errf(err, errlen, "%s", b->base.err);
+    return 0;
+}
+
 struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
 {
     uint8_t h[VMT_BIN_HEADER];
     struct bin_source *b;
     FILE *f = fopen(path, "rb");
-    unsigned version, hsize;
     size_t cap;
     struct stat st;
     int regular;
@@ -450,21 +478,7 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
         fclose(f);
         return NULL;
     }
-    if (memcmp(h, VMT_BIN_MAGIC, 8)) {
-        vmt_errf(err, errlen, "%s: byte 0: not a vmtrace binary file (bad magic)", path);
-        fclose(f);
-        return NULL;
-    }
-    version = (unsigned)vmt_get_le(h + 8, 2);
-    hsize = (unsigned)vmt_get_le(h + 10, 2);
-    if (version != VMT_BIN_VERSION) {
-        vmt_errf(err, errlen, "%s: byte 8: unsupported version %u (this reader knows %u)", path,
-                 version, VMT_BIN_VERSION);
-        fclose(f);
-        return NULL;
-    }
-    if (hsize != VMT_BIN_HEADER || vmt_get_le(h + 12, 4) != 0) {
-        vmt_errf(err, errlen, "%s: byte 10: bad header size or flags", path);
+    if (check_header(h, path, err, errlen) < 0) {
         fclose(f);
         return NULL;
     }
@@ -493,25 +507,9 @@ struct vmt_source *vmt_open_binary(const char *path, char *err, size_t errlen)
         vmt_close(&b->base);
         return NULL;
     }
-    /* A file (not a pipe) is checked whole at open, as the text formats
-     * are: a malformed record is an error before any work starts, and the
-     * op count is known even when the header leaves it 0. */
-    if (regular) {
-        struct vmt_op op;
-        int rc;
-        uint64_t n = 0;
-        while ((rc = bin_next(&b->base, &op)) == 1) n++;
-        if (rc < 0) {
-            vmt_errf(err, errlen, "%s", b->base.err);
-            vmt_close(&b->base);
-            return NULL;
-        }
-        b->base.info.op_count = n;
-        if (bin_rewind(&b->base) < 0) {
-            vmt_errf(err, errlen, "%s", b->base.err);
-            vmt_close(&b->base);
-            return NULL;
-        }
+    if (regular && prescan(b, err, errlen) < 0) {
+        vmt_close(&b->base);
+        return NULL;
     }
     return &b->base;
 }
@@ -562,23 +560,10 @@ static int bw_raw(struct bin_writer *b, const void *data, size_t len)
     return 0;
 }
 
-static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
+/* A record's fields after its tag, from p (the mirror of bin_fields);
+ * returns the end, with the flags they need in *flags. */
+static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t *p, unsigned *flags)
 {
-    struct bin_writer *b = (struct bin_writer *)w;
-    uint8_t *p, *tagp;
-    unsigned flags = 0;
-    if (!op) { /* header; op count patched at close */
-        uint8_t h[VMT_BIN_HEADER];
-        memset(h, 0, sizeof h);
-        memcpy(h, VMT_BIN_MAGIC, 8);
-        vmt_put_le(h + 8, VMT_BIN_VERSION, 2);
-        vmt_put_le(h + 10, VMT_BIN_HEADER, 2);
-        vmt_put_le(h + 16, w->pool_size, 8);
-        return bw_raw(b, h, sizeof h);
-    }
-    if (b->n + VMT_BIN_PAD > VMT_BIN_BUF && bw_flush(b) < 0) return -1;
-    tagp = p = b->buf + b->n;
-    p++;
     switch (op->kind) {
     case VMT_LOCK:
         *p++ = op->mode;
@@ -603,14 +588,14 @@ static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
     case VMT_MEMSET:
     case VMT_MEMCPY:
         if (op->region) {
-            flags |= F_REGION;
+            *flags |= F_REGION;
             p = put_varint(p, op->region);
         }
         p = put_varint(p, zigzag((int64_t)(op->addr - b->prev_addr)));
         b->prev_addr = op->addr;
         if (op->kind == VMT_MEMCPY) {
             if (op->src_region) {
-                flags |= F_SRC_REGION;
+                *flags |= F_SRC_REGION;
                 p = put_varint(p, op->src_region);
             }
             p = put_varint(p, zigzag((int64_t)(op->src - op->addr)));
@@ -618,7 +603,7 @@ static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
         /* fall through */
     case VMT_ALLOC:
         if (b->have_len && op->len == b->prev_len) {
-            flags |= F_SAME_LEN;
+            *flags |= F_SAME_LEN;
         } else {
             p = put_varint(p, op->len);
             b->prev_len = op->len;
@@ -628,6 +613,30 @@ static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
     default:
         break;
     }
+    return p;
+}
+
+static int bw_header(struct vmt_writer *w)
+{
+    struct bin_writer *b = (struct bin_writer *)w;
+    uint8_t h[VMT_BIN_HEADER]; /* the op count is patched at close */
+    memset(h, 0, sizeof h);
+    memcpy(h, VMT_BIN_MAGIC, 8);
+    vmt_put_le(h + 8, VMT_BIN_VERSION, 2);
+    vmt_put_le(h + 10, VMT_BIN_HEADER, 2);
+    vmt_put_le(h + 16, w->pool_size, 8);
+    return bw_raw(b, h, sizeof h);
+}
+
+static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
+{
+    struct bin_writer *b = (struct bin_writer *)w;
+    uint8_t *p, *tagp;
+    unsigned flags = 0;
+    if (!op) return bw_header(w);
+    if (b->n + VMT_BIN_PAD > VMT_BIN_BUF && bw_flush(b) < 0) return -1;
+    tagp = p = b->buf + b->n;
+    p = bw_fields(b, op, p + 1, &flags);
     if ((op->kind == VMT_READ || op->kind == VMT_WRITE) && op->data && !w->opts.drop_data)
         flags |= F_DATA;
     *tagp = (uint8_t)(op->kind | flags);

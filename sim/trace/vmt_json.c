@@ -408,33 +408,72 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
     return 0;
 }
 
-static struct vmt_source *open_trace(const cJSON *root, const char *where, char *err, size_t errlen)
+/* The top level: known fields only, version 1, format "vmtrace". */
+static int check_top(const cJSON *root, const char *where, char *err, size_t errlen)
 {
-    struct json_source *j;
-    struct regions *rg;
-    const cJSON *c, *ops, *allocs;
-    size_t i;
+    const cJSON *c;
     static const char *const top_keys[] = {"format", "version", "pool_size", "allocations", "ops",
                                            "description", "comment", NULL};
     for (c = root->child; c; c = c->next) {
         size_t q;
         for (q = 0; top_keys[q] && strcmp(top_keys[q], c->string); q++) {}
         if (!top_keys[q]) {
-            vmt_errf(err, errlen, "%s: unknown top-level field \"%s\" (expected pool_size, allocations, ops, "
-                     "format, version, description)", where, c->string);
-            return NULL;
+            return vmt_errf(err, errlen, "%s: unknown top-level field \"%s\" (expected pool_size, allocations, "
+                            "ops, format, version, description)", where, c->string);
         }
     }
     c = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (c && (!cJSON_IsNumber(c) || c->valuedouble != 1)) {
-        vmt_errf(err, errlen, "%s: version: expected 1", where);
-        return NULL;
+        return vmt_errf(err, errlen, "%s: version: expected 1", where);
     }
     c = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (c && (!cJSON_IsString(c) || strcmp(c->valuestring, "vmtrace"))) {
-        vmt_errf(err, errlen, "%s: format: expected \"vmtrace\"", where);
-        return NULL;
+        return vmt_errf(err, errlen, "%s: format: expected \"vmtrace\"", where);
     }
+    return 0;
+}
+
+/* "allocations": regions live from the start, each an alloc op. */
+static int parse_allocations(struct json_source *j, struct regions *rg, const cJSON *allocs,
+                             const char *where, char *err, size_t errlen)
+{
+    const cJSON *c;
+    size_t i = 0;
+    if (!cJSON_IsArray(allocs))
+        return vmt_errf(err, errlen, "%s: allocations: expected an array of {\"id\", \"size\"}", where);
+    cJSON_ArrayForEach(c, allocs) {
+        char path[48];
+        struct vmt_op op;
+        uint64_t v;
+        snprintf(path, sizeof path, "allocations[%zu]", i++);
+        memset(&op, 0, sizeof op);
+        op.kind = VMT_ALLOC;
+        if (!cJSON_IsObject(c)) {
+            return vmt_errf(err, errlen, "%s: %s: expected an object {\"id\", \"size\"}", where, path);
+        }
+        if (get_int(c, "id", where, path, 1, 65535, 1, 0, &v, err, errlen) < 0) return -1;
+        op.id = (uint32_t)v;
+        if (rg->live[op.id]) {
+            return vmt_errf(err, errlen, "%s: %s.id: allocation %u twice", where, path, op.id);
+        }
+        if (get_int(c, "size", where, path, 1, UINT32_MAX, 1, 0, &v, err, errlen) < 0) return -1;
+        op.len = (uint32_t)v;
+        rg->live[op.id] = 1;
+        rg->size[op.id] = v;
+        if (push_op(j, &op, SIZE_MAX) < 0) {
+            return vmt_errf(err, errlen, "%s: out of memory", where);
+        }
+    }
+    return 0;
+}
+
+static struct vmt_source *open_trace(const cJSON *root, const char *where, char *err, size_t errlen)
+{
+    struct json_source *j;
+    struct regions *rg;
+    const cJSON *c, *ops, *allocs;
+    size_t i;
+    if (check_top(root, where, err, errlen) < 0) return NULL;
     j = (struct json_source *)vmt_source_new(sizeof *j, &js_ops, where, "json");
     rg = calloc(1, sizeof *rg);
     if (!j || !rg) {
@@ -445,39 +484,7 @@ static struct vmt_source *open_trace(const cJSON *root, const char *where, char 
                 errlen) < 0)
         goto fail;
     allocs = cJSON_GetObjectItemCaseSensitive(root, "allocations");
-    if (allocs) {
-        if (!cJSON_IsArray(allocs)) {
-            vmt_errf(err, errlen, "%s: allocations: expected an array of {\"id\", \"size\"}", where);
-            goto fail;
-        }
-        i = 0;
-        cJSON_ArrayForEach(c, allocs) {
-            char path[48];
-            struct vmt_op op;
-            uint64_t v;
-            snprintf(path, sizeof path, "allocations[%zu]", i++);
-            memset(&op, 0, sizeof op);
-            op.kind = VMT_ALLOC;
-            if (!cJSON_IsObject(c)) {
-                vmt_errf(err, errlen, "%s: %s: expected an object {\"id\", \"size\"}", where, path);
-                goto fail;
-            }
-            if (get_int(c, "id", where, path, 1, 65535, 1, 0, &v, err, errlen) < 0) goto fail;
-            op.id = (uint32_t)v;
-            if (rg->live[op.id]) {
-                vmt_errf(err, errlen, "%s: %s.id: allocation %u twice", where, path, op.id);
-                goto fail;
-            }
-            if (get_int(c, "size", where, path, 1, UINT32_MAX, 1, 0, &v, err, errlen) < 0) goto fail;
-            op.len = (uint32_t)v;
-            rg->live[op.id] = 1;
-            rg->size[op.id] = v;
-            if (push_op(j, &op, SIZE_MAX) < 0) {
-                vmt_errf(err, errlen, "%s: out of memory", where);
-                goto fail;
-            }
-        }
-    }
+    if (allocs && parse_allocations(j, rg, allocs, where, err, errlen) < 0) goto fail;
     ops = cJSON_GetObjectItemCaseSensitive(root, "ops");
     if (!cJSON_IsArray(ops)) {
         vmt_errf(err, errlen, "%s: ops: expected an array of operations", where);
