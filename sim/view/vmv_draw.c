@@ -583,6 +583,37 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 
 /* ------------------------------------------------------------ counters */
 
+/* The latest op, for single stepping: what it did, hit or miss, and the
+ * page a miss pushed out when there is room before `right`. */
+static void draw_last_op(struct vmv_view *v, const struct vmv_run *r, int x, int y, int right)
+{
+    char what[96];
+    unsigned k = r->last_kind;
+    int touches = !(k == VMT_FLUSH || k == VMT_INVALIDATE || k == VMT_PHASE ||
+                    k == VMT_UNLOCK || k == VMT_FREE || k == VMT_ALLOC);
+    if (!touches)
+        snprintf(what, sizeof what, "last op: %s", vmt_kind_name(k));
+    else if (r->last_region)
+        snprintf(what, sizeof what, "last op: %s region %u +0x%llX, %lu B", vmt_kind_name(k),
+                 r->last_region, (unsigned long long)r->last_addr, (unsigned long)r->last_len);
+    else
+        snprintf(what, sizeof what, "last op: %s 0x%llX, %lu B", vmt_kind_name(k),
+                 (unsigned long long)r->last_addr, (unsigned long)r->last_len);
+    int tw = text(v, F_NORMAL, C_DIM, x, y, 0, what);
+    if (touches)
+        tw += 8 + text(v, F_BOLD, r->last_op_missed ? C_MISS : C_HIT, x + tw + 8, y, 0,
+                       r->last_op_missed ? "miss" : "hit");
+    /* What the miss cost, when there is room: the page it pushed out. */
+    if (touches && r->first_evict >= 0) {
+        snprintf(what, sizeof what, "evicted 0x%lX from #%d%s",
+                 (unsigned long)r->first_evict_page, r->first_evict,
+                 r->last_writebacks ? ", written back" : "");
+        if (x + tw + 10 + text_width(v, F_SMALL, what) <= right)
+            text(v, F_SMALL, r->last_writebacks ? C_DIRTY : C_DIM, x + tw + 10, y + 2, 0,
+                 what);
+    }
+}
+
 static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 {
     const struct vmr_counters *c = vmr_counters(r->run);
@@ -631,32 +662,7 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
         textf(v, F_NORMAL, C_MISS, x, y, 0, "errors: backend %llu, ops %llu",
               (unsigned long long)c->backend_errors, (unsigned long long)c->op_errors);
     } else if (r->ops) {
-        /* The latest op, for single stepping. */
-        char what[96];
-        unsigned k = r->last_kind;
-        int touches = !(k == VMT_FLUSH || k == VMT_INVALIDATE || k == VMT_PHASE ||
-                        k == VMT_UNLOCK || k == VMT_FREE || k == VMT_ALLOC);
-        if (!touches)
-            snprintf(what, sizeof what, "last op: %s", vmt_kind_name(k));
-        else if (r->last_region)
-            snprintf(what, sizeof what, "last op: %s region %u +0x%llX, %lu B", vmt_kind_name(k),
-                     r->last_region, (unsigned long long)r->last_addr, (unsigned long)r->last_len);
-        else
-            snprintf(what, sizeof what, "last op: %s 0x%llX, %lu B", vmt_kind_name(k),
-                     (unsigned long long)r->last_addr, (unsigned long)r->last_len);
-        int tw = text(v, F_NORMAL, C_DIM, x, y, 0, what);
-        if (touches)
-            tw += 8 + text(v, F_BOLD, r->last_op_missed ? C_MISS : C_HIT, x + tw + 8, y, 0,
-                           r->last_op_missed ? "miss" : "hit");
-        /* What the miss cost, when there is room: the page it pushed out. */
-        if (touches && r->first_evict >= 0) {
-            snprintf(what, sizeof what, "evicted 0x%lX from #%d%s",
-                     (unsigned long)r->first_evict_page, r->first_evict,
-                     r->last_writebacks ? ", written back" : "");
-            if (x + tw + 10 + text_width(v, F_SMALL, what) <= a.x + a.w - 4)
-                text(v, F_SMALL, r->last_writebacks ? C_DIRTY : C_DIM, x + tw + 10, y + 2, 0,
-                     what);
-        }
+        draw_last_op(v, r, x, y, a.x + a.w - 4);
     }
     if (r->phase[0] && r->state >= 0) {
         char ph[64];
