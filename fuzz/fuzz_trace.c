@@ -53,6 +53,7 @@ static uint64_t digest(struct vmt_source *s, unsigned n)
         MIX(op.addr);
         MIX(op.src);
         MIX(op.len);
+        MIX(op.work);
         if (op.data)
             for (uint32_t i = 0; i < op.len && i < 4096; i++) MIX(op.data[i]);
         if (op.name)

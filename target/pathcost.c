@@ -31,6 +31,13 @@
  *                    vm_ram backend read: the pager's own work on a miss
  *   writeback        vm_flush of one page holding one dirty byte, less the
  *                    vm_ram backend write: the pager's own work per write-back
+ *   bench_loop       not the pager's: the original benchmark's own byte loop
+ *                    (github.com/rhelmus/virtmem, benchmark/benchmark.h:
+ *                    for (VPtrNum j = 0; j < bufsize; ++j) buf[j] = (char)j,
+ *                    a 32-bit index) with the pager access replaced by a
+ *                    store to RAM, per byte: what the program spends around
+ *                    each access. virtmem_bench's loop_cycles takes it by CPU
+ *                    name (docs/trace-format.md).
  * Output over the UART, then "ops=<n> PASS".
  */
 #include <stdint.h>
@@ -178,6 +185,16 @@ static NOINLINE uint32_t unlock_n(uint16_t n)
     return dt_ticks() - t0;
 }
 
+static NOINLINE uint32_t bench_loop_n(uint32_t n)
+{
+    uint32_t j, t0 = dt_ticks();
+    for (j = 0; j < n; j++) {
+        BARRIER();
+        buf[j & (PAGE - 1u)] = (uint8_t)j;
+    }
+    return dt_ticks() - t0;
+}
+
 static NOINLINE uint32_t empty_n(uint16_t n)
 {
     uint16_t i;
@@ -298,6 +315,10 @@ int main(void)
         int32_t f = (int32_t)flush_n(N) - (int32_t)stamp_n(N);
         int32_t wr = (int32_t)ramwrite1_stride(N) - none;
         report(DT_STR("writeback"), f - wr, N);
+    }
+    {
+        int32_t t = (int32_t)bench_loop_n(16u * N) - (int32_t)stamp_n(1u);
+        report(DT_STR("bench_loop"), t, 16u * N);
     }
     dt_put_str(DT_STR("ops="));
     dt_put_u32(measurements);

@@ -36,6 +36,7 @@ struct vmrec {
     uint32_t next_lock;
     char **phases;
     size_t nphases;
+    uint32_t lock_work; /* vmrec_lock_work: cycles per byte noted on each lock */
     int failed;
 };
 
@@ -102,6 +103,23 @@ void vmrec_phase(struct vmrec *r, const char *name)
     op.name = r->phases[i];
     put(r, &op);
 }
+
+void vmrec_compute(struct vmrec *r, unsigned unit, uint32_t amount)
+{
+    struct vmt_op op;
+    if (!amount) return;
+    if (unit > VMT_COMPUTE_NS) {
+        r->unrecorded++;
+        return;
+    }
+    memset(&op, 0, sizeof op);
+    op.kind = VMT_COMPUTE;
+    op.mode = (uint8_t)unit;
+    op.len = amount;
+    put(r, &op);
+}
+
+void vmrec_lock_work(struct vmrec *r, uint32_t cycles_per_byte) { r->lock_work = cycles_per_byte; }
 
 /* The live allocation holding [a, a+len), or NULL. */
 static const struct rec_alloc *holder(const struct vmrec *r, vm_addr_t a, uint64_t len)
@@ -260,6 +278,7 @@ void vmrec__note_lock(struct vmrec *r, const struct vm_lock *lk)
     op.mode = lk->mode;
     op.id = r->locks[r->nlocks].id;
     op.len = (uint32_t)lk->len;
+    op.work = r->lock_work;
     r->nlocks++;
     vmrec__note(r, &op, lk->addr, 0);
 }

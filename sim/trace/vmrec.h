@@ -51,6 +51,15 @@ struct vmrec *vmrec_open(const char *path, const char *format, const struct vm *
 int vmrec_close(struct vmrec *r, char *err, size_t errlen);
 /* Marks the start of a named phase (the replay report breaks phases out). */
 void vmrec_phase(struct vmrec *r, const char *name);
+/* The program's own work, which no core call shows: vmrec_compute notes
+ * `amount` CPU cycles (unit VMT_COMPUTE_CYCLES, turned into time by the
+ * replay's platform clock) or nanoseconds (VMT_COMPUTE_NS) spent between the
+ * calls around it (a compute op; 0 notes nothing). vmrec_lock_work sets the
+ * cycles per locked byte noted on every lock recorded from now on (the
+ * lock's `work`: the loop the program runs over the bytes it locked; 0, the
+ * default: none). */
+void vmrec_compute(struct vmrec *r, unsigned unit, uint32_t amount);
+void vmrec_lock_work(struct vmrec *r, uint32_t cycles_per_byte);
 /* Ops recorded so far, and calls that could not be recorded. */
 uint64_t vmrec_count(const struct vmrec *r);
 uint64_t vmrec_unrecorded(const struct vmrec *r);

@@ -27,12 +27,13 @@
 #define F_DATA 0x20u
 #define F_REGION 0x40u
 #define F_SRC_REGION 0x80u
+#define F_WORK 0x20u /* LOCK: a varint of work cycles per byte follows (the bit of DATA) */
 
 /* Flags each kind may carry. */
 static const uint8_t allowed_flags[VMT_KIND_COUNT] = {
     /* READ */ F_SAME_LEN | F_DATA | F_REGION,
     /* WRITE */ F_SAME_LEN | F_DATA | F_REGION,
-    /* LOCK */ F_SAME_LEN | F_REGION,
+    /* LOCK */ F_SAME_LEN | F_REGION | F_WORK,
     /* UNLOCK */ 0,
     /* MEMSET */ F_SAME_LEN | F_REGION,
     /* MEMCPY */ F_SAME_LEN | F_REGION | F_SRC_REGION,
@@ -40,7 +41,8 @@ static const uint8_t allowed_flags[VMT_KIND_COUNT] = {
     /* INVALIDATE */ 0,
     /* ALLOC */ F_SAME_LEN,
     /* FREE */ 0,
-    /* PHASE */ 0};
+    /* PHASE */ 0,
+    /* COMPUTE */ 0};
 
 /* ---- reader ------------------------------------------------------------- */
 
@@ -262,6 +264,15 @@ static int bin_fields(struct bin_source *b, struct vmt_op *op, unsigned kind, un
     case VMT_PHASE:
         op->id = (uint32_t)get_varint(&p);
         break;
+    case VMT_COMPUTE: {
+        uint64_t n;
+        op->mode = *p++;
+        n = get_varint(&p);
+        if (op->mode > VMT_COMPUTE_NS) return bin_bad(b, rec, "compute unit not 0 (cycles) or 1 (ns)");
+        if (n > UINT32_MAX) return bin_bad(b, rec, "compute amount above 2^32-1");
+        op->len = (uint32_t)n;
+        break;
+    }
     default:
         break;
     }
@@ -296,6 +307,11 @@ static int bin_fields(struct bin_source *b, struct vmt_op *op, unsigned kind, un
             uint64_t l = get_varint(&p);
             if (l > UINT32_MAX) return bin_bad(b, rec, "length above 2^32-1");
             op->len = b->prev_len = (uint32_t)l;
+        }
+        if (kind == VMT_LOCK && (flags & F_WORK)) {
+            uint64_t w = get_varint(&p);
+            if (w > VMT_WORK_MAX) return bin_bad(b, rec, "lock work above 65535 cycles per byte");
+            op->work = (uint32_t)w;
         }
         break;
     default:
@@ -381,7 +397,7 @@ static int bin_next_slow(struct bin_source *b, struct vmt_op *op)
     if (kind == VMT_LOCK && (op->mode < VMT_LOCK_RO || op->mode > VMT_LOCK_RW))
         return bin_bad(b, rec, "lock mode not 1 (ro), 2 (wo) or 3 (rw)");
     if (p > b->end) return bin_bad(b, rec, "truncated record");
-    if (flags & F_DATA) {
+    if ((flags & F_DATA) && kind != VMT_LOCK) {
         if (op->len > VMT_BIN_PAYLOAD_MAX) return bin_bad(b, rec, "payload above 64 MiB");
         /* Keep the record and its payload together in the buffer. */
         if ((k = bin_keep(b, &rec, &p, op->len)) < 0) return -1;
@@ -578,6 +594,10 @@ static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t
     case VMT_PHASE:
         p = put_varint(p, op->id);
         break;
+    case VMT_COMPUTE:
+        *p++ = op->mode;
+        p = put_varint(p, op->len);
+        break;
     default:
         break;
     }
@@ -608,6 +628,10 @@ static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t
             p = put_varint(p, op->len);
             b->prev_len = op->len;
             b->have_len = 1;
+        }
+        if (op->kind == VMT_LOCK && op->work) {
+            *flags |= F_WORK;
+            p = put_varint(p, op->work);
         }
         break;
     default:
@@ -652,7 +676,7 @@ static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
         return bw_raw(b, nm, nl);
     }
     b->n = (size_t)(p - b->buf);
-    if (flags & F_DATA) return bw_raw(b, op->data, op->len);
+    if ((flags & F_DATA) && op->kind != VMT_LOCK) return bw_raw(b, op->data, op->len);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "vmt_internal.h"
+#include "vm_cpu_costs.h" /* VM_BENCH_LOOP_*: loop_cycles by CPU name */
 
 #define QN 64
 #define HASH_COUNT_MAX (1u << 20) /* hash_table lookups counted at open */
@@ -25,7 +26,7 @@ static const char *const gnames[G_COUNT] = {
 /* Type-specific keys (the common ones are accepted by all). */
 static const char *const gkeys[G_COUNT] = {
     "", "stride", "", "", "alpha", "set_size shift_every shift_by",
-    "reps chunk phases verify", "record ring records flush_every read_every read_back",
+    "reps chunk phases verify loop_cycles", "record ring records flush_every read_every read_back",
     "width height bpp mode passes", "buckets records record lookups keys alpha", "nodes node passes"};
 static const char *const common_keys =
     "type seed pool_size base size access write_ratio ops name description comment";
@@ -42,7 +43,7 @@ struct gen_source {
     /* specific parameters */
     uint64_t stride, set_size, shift_every, shift_by;
     double alpha;
-    uint64_t reps, chunk;
+    uint64_t reps, chunk, loop_cycles;
     int phases[4], nphases, verify;
     uint64_t record, ring, records, flush_every, read_every, read_back;
     uint64_t width, height, bpp, passes;
@@ -258,6 +259,11 @@ static int fill_bench(struct gen_source *g)
             op->len = 1;
             g->qdata[g->qn - 1] = (uint8_t)g->j;
             if (ph == 0 || g->verify) op->data = &g->qdata[g->qn - 1];
+            if (g->loop_cycles) { /* the loop's own work on this byte */
+                op = emit(g, VMT_COMPUTE);
+                op->mode = VMT_COMPUTE_CYCLES;
+                op->len = (uint32_t)g->loop_cycles;
+            }
             g->j++;
             if (g->j == g->size) g->j = 0, g->r++;
         } else {
@@ -268,6 +274,7 @@ static int fill_bench(struct gen_source *g)
             op->len = (uint32_t)c;
             op->id = 1;
             op->mode = ph == 2 ? VMT_LOCK_WO : VMT_LOCK_RO;
+            op->work = (uint32_t)g->loop_cycles; /* the loop over the locked bytes */
             op = emit(g, VMT_UNLOCK);
             op->id = 1;
             g->j += c;
@@ -513,6 +520,35 @@ static size_t gen_memory(const struct vmt_source *s)
 
 static const struct vmt_source_ops gen_ops = {gen_next, gen_rewind, gen_close, gen_memory};
 
+/* virtmem_bench's loop_cycles: the board's CPU cycles per byte spent by the
+ * benchmark's own loop (its counter, compare and address arithmetic, and
+ * in the lock phases the loop over the locked bytes), around the pager's
+ * work. A number, or a CPU name for the figure measured on it by
+ * target/cpu-costs.sh (target/pathcost.c, "bench_loop": the original
+ * benchmark's byte loop with the pager access taken out), rounded to whole
+ * cycles. Default 0: the program's own work is not in the trace. */
+static int bench_loop_cycles(struct gen_source *g, const cJSON *spec, const char *where, char *err,
+                             size_t errlen)
+{
+    static const struct {
+        const char *cpu;
+        uint32_t cc100; /* 1/100 cycles */
+    } measured[] = {{"atmega328p", VM_BENCH_LOOP_ATMEGA328P},
+                    {"cortex-m4", VM_BENCH_LOOP_CORTEX_M4},
+                    {"cortex-m3", VM_BENCH_LOOP_CORTEX_M3}};
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(spec, "loop_cycles");
+    size_t i;
+    if (!cJSON_IsString(it))
+        return gu(spec, "loop_cycles", 0, 0, VMT_WORK_MAX, &g->loop_cycles, where, err, errlen);
+    for (i = 0; i < sizeof measured / sizeof measured[0]; i++)
+        if (!strcmp(it->valuestring, measured[i].cpu)) {
+            g->loop_cycles = (measured[i].cc100 + 50u) / 100u;
+            return 0;
+        }
+    return vmt_errf(err, errlen, "%s: loop_cycles: expected an integer 0..65535 or one of "
+                    "\"atmega328p\", \"cortex-m4\", \"cortex-m3\" (the cycles measured there)", where);
+}
+
 /* Checks that [gbase, gbase + need) fits in the pool. */
 static int fits(struct gen_source *g, uint64_t need, const char *what, const char *where, char *err,
                 size_t errlen)
@@ -556,6 +592,7 @@ static int spec_bench(struct gen_source *g, const cJSON *spec, const char *where
     if (gu(spec, "reps", 5, 1, 1u << 20, &g->reps, where, err, errlen) < 0) return -1;
     if (gu(spec, "chunk", 1024, 1, 4096, &g->chunk, where, err, errlen) < 0) return -1;
     if (gu(spec, "verify", 1, 0, 1, &v, where, err, errlen) < 0) return -1;
+    if (bench_loop_cycles(g, spec, where, err, errlen) < 0) return -1;
     if (g->size > 0xffffffffu) return vmt_errf(err, errlen, "%s: size: at most 4294967295", where);
     if (g->size + 4 > g->pool)
         return vmt_errf(err, errlen, "%s: size: the buffer (%llu bytes, from address 4) does not fit "
@@ -581,7 +618,7 @@ static int spec_bench(struct gen_source *g, const cJSON *spec, const char *where
     for (t = 0; t < g->nphases; t++) {
         if (g->phases[t] == 0) wseen = 1;
         if (g->phases[t] == 1) g->verify = (int)v && wseen;
-        n += 2 + (g->phases[t] <= 1 ? g->reps * g->size
+        n += 2 + (g->phases[t] <= 1 ? g->reps * g->size * (g->loop_cycles ? 2 : 1)
                                     : g->reps * 2 * ((g->size + g->chunk - 1) / g->chunk));
     }
     g->base.info.op_count = 1 + n;

@@ -209,7 +209,8 @@ struct regions {
 };
 
 static const char *const op_keys[] = {"op", "addr", "len", "region", "data", "id", "mode", "value",
-                                      "src", "src_region", "size", "name", "comment", NULL};
+                                      "src", "src_region", "size", "name", "work", "cycles", "ns",
+                                      "comment", NULL};
 
 /* An op's "data": hex byte pairs appended to the blob (at *doff); sets op->len. */
 static int parse_data(struct json_source *j, const cJSON *it, const cJSON *data, struct vmt_op *op,
@@ -272,6 +273,8 @@ static int parse_extras(const struct regions *rg, uint64_t pool, const cJSON *it
                    : k->valuestring[1] == 'o' ? VMT_LOCK_RO : VMT_LOCK_RW;
         if (get_int(it, "id", where, path, 0, UINT32_MAX, 0, 0, &v, err, errlen) < 0) return -1;
         op->id = (uint32_t)v;
+        if (get_int(it, "work", where, path, 0, VMT_WORK_MAX, 0, 0, &v, err, errlen) < 0) return -1;
+        op->work = (uint32_t)v;
     }
     if (kind == VMT_MEMSET) {
         if (get_int(it, "value", where, path, 0, 255, 0, 0, &v, err, errlen) < 0) return -1;
@@ -321,6 +324,22 @@ static int parse_access(struct json_source *j, const struct regions *rg, const c
 }
 
 /* A phase's name, interned in j->names. */
+/* A compute op: exactly one of "cycles" (of the board) and "ns". */
+static int parse_compute(const cJSON *it, struct vmt_op *op, const char *where, const char *path,
+                         char *err, size_t errlen)
+{
+    uint64_t v;
+    int cy = cJSON_GetObjectItemCaseSensitive(it, "cycles") != NULL;
+    int ns = cJSON_GetObjectItemCaseSensitive(it, "ns") != NULL;
+    if (cy == ns)
+        return vmt_errf(err, errlen, "%s: %s: compute needs one of \"cycles\" or \"ns\"", where, path);
+    if (get_int(it, cy ? "cycles" : "ns", where, path, 0, UINT32_MAX, 1, 0, &v, err, errlen) < 0)
+        return -1;
+    op->mode = cy ? VMT_COMPUTE_CYCLES : VMT_COMPUTE_NS;
+    op->len = (uint32_t)v;
+    return 0;
+}
+
 static int parse_phase(struct json_source *j, const cJSON *it, struct vmt_op *op, const char *where,
                        const char *path, char *err, size_t errlen)
 {
@@ -363,11 +382,12 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
     opn = cJSON_GetObjectItemCaseSensitive(it, "op");
     if (!cJSON_IsString(opn))
         return vmt_errf(err, errlen, "%s: %s.op: expected one of read, write, lock, unlock, memset, "
-                        "memcpy, flush, invalidate, alloc, free, phase", where, path);
+                        "memcpy, flush, invalidate, alloc, free, phase, compute", where, path);
     for (kind = 0; kind < VMT_KIND_COUNT && strcmp(vmt_kind_name(kind), opn->valuestring); kind++) {}
     if (kind == VMT_KIND_COUNT)
         return vmt_errf(err, errlen, "%s: %s.op: unknown op \"%s\" (expected read, write, lock, unlock, "
-                        "memset, memcpy, flush, invalidate, alloc, free, phase)", where, path, opn->valuestring);
+                        "memset, memcpy, flush, invalidate, alloc, free, phase, compute)", where, path,
+                        opn->valuestring);
     op.kind = (uint8_t)kind;
     switch (kind) {
     case VMT_READ:
@@ -401,9 +421,17 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
     case VMT_PHASE:
         if (parse_phase(j, it, &op, where, path, err, errlen) < 0) return -1;
         break;
+    case VMT_COMPUTE:
+        if (parse_compute(it, &op, where, path, err, errlen) < 0) return -1;
+        break;
     default:
         break;
     }
+    if (kind != VMT_LOCK && cJSON_GetObjectItemCaseSensitive(it, "work"))
+        return vmt_errf(err, errlen, "%s: %s.work: only lock carries work", where, path);
+    if (kind != VMT_COMPUTE && (cJSON_GetObjectItemCaseSensitive(it, "cycles") ||
+                                cJSON_GetObjectItemCaseSensitive(it, "ns")))
+        return vmt_errf(err, errlen, "%s: %s: only compute carries cycles or ns", where, path);
     if (push_op(j, &op, doff) < 0) return vmt_errf(err, errlen, "%s: out of memory", where);
     return 0;
 }
@@ -582,6 +610,7 @@ static int jw_put(struct vmt_writer *w, const struct vmt_op *op)
                                           modes[op->mode & 3]);
         if (op->region) fprintf(f, ", \"region\": %u", op->region);
         fprintf(f, ", \"addr\": %llu, \"len\": %lu", (unsigned long long)op->addr, (unsigned long)op->len);
+        if (op->kind == VMT_LOCK && op->work) fprintf(f, ", \"work\": %lu", (unsigned long)op->work);
         if (op->kind == VMT_MEMSET) fprintf(f, ", \"value\": %u", op->value);
         if (op->kind == VMT_MEMCPY) {
             if (op->src_region) fprintf(f, ", \"src_region\": %u", op->src_region);
@@ -607,6 +636,9 @@ static int jw_put(struct vmt_writer *w, const struct vmt_op *op)
     case VMT_PHASE:
         fputs(", \"name\": ", f);
         put_json_string(f, op->name && op->name[0] ? op->name : "phase");
+        break;
+    case VMT_COMPUTE:
+        fprintf(f, ", \"%s\": %lu", op->mode == VMT_COMPUTE_NS ? "ns" : "cycles", (unsigned long)op->len);
         break;
     default:
         break;

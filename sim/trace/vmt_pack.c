@@ -6,6 +6,9 @@
  *   0..5  a plain read (0..2) or write (3..5) of 1, 2 or 4 bytes at an
  *         absolute address below 2^29 (the low 29 bits), with no payload:
  *         what generators and address traces are made of;
+ *   6     a compute op in cycles below 2^29 (the low 29 bits): generators
+ *         interleave one with every access when they model the program's
+ *         own loop (virtmem_bench loop_cycles);
  *   7     anything else: the low 29 bits index a full struct vmt_op kept
  *         aside, with its payload and name copied into the pack.
  * A packed op reads back field for field as the source gave it.
@@ -14,6 +17,7 @@
 
 #define PACK_SHIFT VMT_PACK_SHIFT
 #define PACK_ADDR_MASK ((1u << PACK_SHIFT) - 1u)
+#define PACK_COMPUTE 6u
 #define PACK_ESCAPE 7u
 
 struct vmt_pack {
@@ -38,6 +42,8 @@ struct pack_reader {
 static uint32_t plain_word(const struct vmt_op *op)
 {
     unsigned li;
+    if (op->kind == VMT_COMPUTE && op->mode == VMT_COMPUTE_CYCLES && op->len <= PACK_ADDR_MASK)
+        return PACK_COMPUTE << PACK_SHIFT | op->len;
     if ((op->kind != VMT_READ && op->kind != VMT_WRITE) || op->region || op->data || op->mode ||
         op->value || op->src_region || op->id || op->src || op->name || op->addr > PACK_ADDR_MASK)
         return 0xFFFFFFFFu;
@@ -156,6 +162,13 @@ static int reader_next(struct vmt_source *s, struct vmt_op *op)
     if (r->next >= r->p->nwords) return 0;
     w = r->p->words[r->next++];
     if (!vmt_pack_plain(w, &kind, &len, &addr)) {
+        if (w >> PACK_SHIFT == PACK_COMPUTE) {
+            memset(op, 0, sizeof *op);
+            op->kind = VMT_COMPUTE;
+            op->mode = VMT_COMPUTE_CYCLES;
+            op->len = w & PACK_ADDR_MASK;
+            return 1;
+        }
         *op = r->p->esc[w & PACK_ADDR_MASK];
         return 1;
     }

@@ -76,6 +76,23 @@ static int at_end(const char *p)
     return *p == 0 || *p == '\n' || *p == '\r';
 }
 
+/* A din comment "# compute N cycles" or "# compute N ns" (what the din
+ * writer makes of a compute op; other tools skip it as a comment). */
+static int parse_compute(struct text_source *t, const char *p, struct raw *out)
+{
+    uint64_t n;
+    p = parse_num(skip_ws(p), 10, &n);
+    if (!p || (*p != ' ' && *p != '\t')) return tx_err(t, "compute: expected a decimal amount then a unit");
+    if (n > UINT32_MAX) return tx_err(t, "compute: amount above 2^32-1");
+    p = skip_ws(p);
+    if (!strncmp(p, "cycles", 6) && at_end(p + 6)) out[0].addr = VMT_COMPUTE_CYCLES;
+    else if (!strncmp(p, "ns", 2) && at_end(p + 2)) out[0].addr = VMT_COMPUTE_NS;
+    else return tx_err(t, "compute: expected the unit \"cycles\" or \"ns\" at the end of the line");
+    out[0].kind = VMT_COMPUTE;
+    out[0].len = n;
+    return 1;
+}
+
 /* Parses one line into 0..2 accesses. Returns the count, or -1. */
 static int parse_line(struct text_source *t, const char *ln, struct raw *out)
 {
@@ -109,6 +126,8 @@ static int parse_line(struct text_source *t, const char *ln, struct raw *out)
         return 1;
     }
     p = skip_ws(ln);
+    if (t->fmt == FMT_DIN && !strncmp(p, "# compute", 9) && (p[9] == ' ' || p[9] == '\t'))
+        return parse_compute(t, p + 10, out);
     if (at_end(p) || *p == '#') return 0;
     if (t->fmt == FMT_DIN) {
         char lab = *p++;
@@ -208,6 +227,12 @@ static int tx_next(struct vmt_source *s, struct vmt_op *op)
             struct raw *r = &t->pend[t->ipend];
             memset(op, 0, sizeof *op);
             op->kind = r->kind;
+            if (r->kind == VMT_COMPUTE) { /* no address: addr holds the unit */
+                op->mode = (uint8_t)r->addr;
+                op->len = (uint32_t)r->len;
+                t->ipend++;
+                return 1;
+            }
             if (fold_piece(t, r, op) < 0) return -1;
             if (r->len == 0) t->ipend++;
             return 1;
@@ -431,6 +456,10 @@ static int tw_put(struct vmt_writer *w, const struct vmt_op *op)
     case VMT_ALLOC:
     case VMT_FREE:
         vmt_heap_apply(tw->heap, op);
+        break;
+    case VMT_COMPUTE: /* a comment to other din readers */
+        fprintf(w->f, "# compute %lu %s\n", (unsigned long)op->len,
+                op->mode == VMT_COMPUTE_NS ? "ns" : "cycles");
         break;
     default:
         break;

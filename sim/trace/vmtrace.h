@@ -42,7 +42,8 @@ struct vmt_op {
     uint64_t src;        /* MEMCPY source */
     uint32_t len;        /* bytes (ALLOC: size; COMPUTE: the amount, in `mode` units) */
     uint32_t work;       /* LOCK: the program's own CPU cycles per byte of the locked
-                            range (the work done inside the lock); 0: none */
+                            range (the work done inside the lock); 0: none; at most
+                            VMT_WORK_MAX */
     const uint8_t *data; /* optional, valid until the next vmt_next: WRITE payload (NULL: the
                             replay writes a deterministic pattern derived from addr), READ expected bytes */
     const char *name;    /* PHASE: its name, valid until vmt_close */
@@ -58,6 +59,9 @@ struct vmt_op {
  * time) or nanoseconds. */
 #define VMT_COMPUTE_CYCLES 0u
 #define VMT_COMPUTE_NS 1u
+/* The most a lock's work may be, in cycles per byte (the readers refuse
+ * more): a program-CPU sum stays far from 2^64 over any trace. */
+#define VMT_WORK_MAX 65535u
 
 /* Name of a kind ("read", "write", ... as in JSON traces), or "?". */
 const char *vmt_kind_name(unsigned kind);

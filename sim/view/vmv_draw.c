@@ -583,6 +583,32 @@ static void draw_plots(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
 
 /* ------------------------------------------------------------ counters */
 
+/* Where the simulated time went (the split of vmsim's report): a bar in
+ * four colours and their shares. Returns the next line's y. */
+static int draw_time_split(struct vmv_view *v, const struct vmr_counters *c, int x, int y, int w)
+{
+    const uint64_t part[4] = {c->pager_ns, c->program_ns, c->transfer_ns, c->wait_ns};
+    static const char *const name[4] = {"pager CPU", "program CPU", "transfer", "wait"};
+    const struct rgb col[4] = {C_MISS, C_LOCK, C_BYTES, C_DIM};
+    uint64_t sum = part[0] + part[1] + part[2] + part[3], upto = 0;
+    int bx = x, i, tx = x;
+    if (!sum) return y;
+    for (i = 0; i < 4; i++) { /* the bar */
+        int end;
+        upto += part[i];
+        end = x + (int)((double)w * (double)upto / (double)sum + 0.5);
+        if (end > bx) fill(v, bx, y + 1, end - bx, 4, col[i]);
+        bx = end;
+    }
+    y += 7;
+    for (i = 0; i < 4; i++) { /* the shares */
+        char t[40];
+        snprintf(t, sizeof t, "%s %.0f%%", name[i], 100.0 * (double)part[i] / (double)sum);
+        tx += text(v, F_SMALL, col[i], tx, y, 0, t) + 10;
+    }
+    return y + 13;
+}
+
 /* The latest op, for single stepping: what it did, hit or miss, and the
  * page a miss pushed out when there is room before `right`. */
 static void draw_last_op(struct vmv_view *v, const struct vmv_run *r, int x, int y, int right)
@@ -590,8 +616,11 @@ static void draw_last_op(struct vmv_view *v, const struct vmv_run *r, int x, int
     char what[96];
     unsigned k = r->last_kind;
     int touches = !(k == VMT_FLUSH || k == VMT_INVALIDATE || k == VMT_PHASE ||
-                    k == VMT_UNLOCK || k == VMT_FREE || k == VMT_ALLOC);
-    if (!touches)
+                    k == VMT_UNLOCK || k == VMT_FREE || k == VMT_ALLOC || k == VMT_COMPUTE);
+    if (k == VMT_COMPUTE)
+        snprintf(what, sizeof what, "last op: compute %lu %s", (unsigned long)r->last_len,
+                 r->last_mode == VMT_COMPUTE_NS ? "ns" : "cycles");
+    else if (!touches)
         snprintf(what, sizeof what, "last op: %s", vmt_kind_name(k));
     else if (r->last_region)
         snprintf(what, sizeof what, "last op: %s region %u +0x%llX, %lu B", vmt_kind_name(k),
@@ -658,6 +687,7 @@ static void draw_counters(struct vmv_view *v, struct vmv_run *r, SDL_Rect a)
     else
         text(v, F_NORMAL, C_DIM, x, y, 0, "simulated time 0 (ideal ram backend)");
     y += lh;
+    if (c->time_ns) y = draw_time_split(v, c, x, y, a.x + a.w - 6 - x);
     if (c->backend_errors || c->op_errors) {
         textf(v, F_NORMAL, C_MISS, x, y, 0, "errors: backend %llu, ops %llu",
               (unsigned long long)c->backend_errors, (unsigned long long)c->op_errors);
@@ -694,10 +724,10 @@ static void layout_panel(struct panel *p, const struct vmv_run *r, SDL_Rect in)
         p->map.y = p->tiles.y + p->tiles.h + 8 + MAP_TITLE;
         p->map.h = left.y + left.h - p->map.y;
         p->counters = right;
-        p->counters.h = 150;
+        p->counters.h = 170;
         p->plots = right;
-        p->plots.y = right.y + 158;
-        p->plots.h = right.h - 158;
+        p->plots.y = right.y + 178;
+        p->plots.h = right.h - 178;
     } else {
         /* Stacked: counters and plots keep a fixed share while there is room
          * (plots go first when the panel is short, then the counters, then
@@ -705,7 +735,7 @@ static void layout_panel(struct panel *p, const struct vmv_run *r, SDL_Rect in)
          * the tiles get the rest. */
         int h = in.h;
         int plots_h = h >= 520 ? (h * 24 / 100 < 126 ? 126 : h * 24 / 100) : h >= 430 ? 96 : 0;
-        int counters_h = h >= 300 ? 130 : 0;
+        int counters_h = h >= 300 ? 150 : 0;
         int cols = in.w / 9 > 0 ? in.w / 9 : 1;
         int need = (int)((r->npages + (uint64_t)cols - 1) / (uint64_t)cols) * 9;
         int map_h = need < h * 14 / 100 ? need : h * 14 / 100;

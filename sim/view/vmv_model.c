@@ -69,6 +69,7 @@ static void on_op(void *ctx, uint64_t index, const struct vmt_op *op, int rc)
     struct vm *vm = vmr_vm(r->run);
     r->ops = index + 1;
     r->last_kind = op->kind;
+    r->last_mode = op->mode;
     r->last_addr = op->addr;
     r->last_len = op->len;
     r->last_region = op->region;

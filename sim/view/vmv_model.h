@@ -73,6 +73,7 @@ struct vmv_run {
     uint32_t last_len;
     uint16_t last_region;
     uint8_t last_kind;
+    uint8_t last_mode;                     /* its mode (COMPUTE: the unit) */
     struct vmt_heap *heap;                 /* resolves region-relative addresses */
     uint64_t prev_hits, prev_misses;
     char phase[48];

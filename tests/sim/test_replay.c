@@ -549,6 +549,78 @@ START_TEST(cpu_cost_per_path_on_the_clock)
 }
 END_TEST
 
+/* The program's own work: compute ops (cycles through the profile's clock,
+ * or ns) and a lock's per-byte work are program CPU, on the clock in
+ * program order: the phase that holds them is charged, not the run's end,
+ * and a page load after them starts that much later. */
+static struct vmt_source *open_json_text(const char *text)
+{
+    char path[] = "/tmp/vmsim_compute_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (int)strlen(text));
+    close(fd);
+    struct vmt_source *s = vmt_open(path, "json", NULL, err, sizeof err);
+    unlink(path);
+    ck_assert_msg(s != NULL, "%s", err);
+    return s;
+}
+
+START_TEST(program_cpu_on_the_clock)
+{
+    struct vmr_config c;
+    struct vmr_result res, base;
+    const struct vm_platform *avr = vm_platform_find("atmega328p");
+    static const char with[] =
+        "{\"pool_size\": 4096, \"ops\": ["
+        " {\"op\": \"phase\", \"name\": \"think\"},"
+        " {\"op\": \"compute\", \"cycles\": 1600}, {\"op\": \"compute\", \"ns\": 5000},"
+        " {\"op\": \"lock\", \"id\": 1, \"addr\": 0, \"len\": 64, \"mode\": \"ro\", \"work\": 10},"
+        " {\"op\": \"unlock\", \"id\": 1},"
+        " {\"op\": \"phase\", \"name\": \"load\"},"
+        " {\"op\": \"read\", \"addr\": 1024, \"len\": 1}]}";
+    static const char without[] =
+        "{\"pool_size\": 4096, \"ops\": ["
+        " {\"op\": \"phase\", \"name\": \"think\"},"
+        " {\"op\": \"lock\", \"id\": 1, \"addr\": 0, \"len\": 64, \"mode\": \"ro\"},"
+        " {\"op\": \"unlock\", \"id\": 1},"
+        " {\"op\": \"phase\", \"name\": \"load\"},"
+        " {\"op\": \"read\", \"addr\": 1024, \"len\": 1}]}";
+    for (int fast = 0; fast < 2; fast++) { /* the per-op loop and the observed one */
+        config(&c, VMR_BE_SRAM, "atmega328p", 64, 1, VM_POLICY_FIFO, fast ? VMR_VERIFY_OFF : VMR_VERIFY_AUTO);
+        struct vmt_source *s = open_json_text(with);
+        ck_assert_int_eq(vmr_replay(&c, s, &res), 0);
+        vmt_close(s);
+        s = open_json_text(without);
+        ck_assert_int_eq(vmr_replay(&c, s, &base), 0);
+        vmt_close(s);
+        uint64_t want = vm_cpu_cc_ns((1600u + 64u * 10u) * 100u, avr->cpu_hz) + 5000u;
+        ck_assert_uint_eq(res.total.program_ns, want);
+        ck_assert_uint_eq(base.total.program_ns, 0);
+        ck_assert_uint_eq(res.total.pager_ns, base.total.pager_ns);
+        /* the compute adds its time, less what it overlaps: the SRAM's chip
+         * select minimum high time (tCSD, 25 ns) before the next command */
+        ck_assert_uint_le(res.total.time_ns, base.total.time_ns + want);
+        ck_assert_uint_ge(res.total.time_ns + 50u, base.total.time_ns + want);
+        ck_assert_uint_eq(res.total.pager_ns + res.total.program_ns + res.total.transfer_ns +
+                              res.total.wait_ns,
+                          res.total.time_ns);
+        /* in program order: the phase that computes is charged */
+        int think = -1, load = -1;
+        for (uint32_t i = 0; i < res.phase_count; i++) {
+            if (!strcmp(res.phases[i].name, "think")) think = (int)i;
+            if (!strcmp(res.phases[i].name, "load")) load = (int)i;
+        }
+        ck_assert_int_ge(think, 0);
+        ck_assert_int_ge(load, 0);
+        ck_assert_uint_eq(res.phases[think].c.program_ns, want);
+        ck_assert_uint_eq(res.phases[load].c.program_ns, 0);
+        ck_assert_uint_le(res.phases[load].c.time_ns, base.phases[load].c.time_ns);
+        ck_assert_uint_ge(res.phases[load].c.time_ns + 50u, base.phases[load].c.time_ns);
+    }
+}
+END_TEST
+
 START_TEST(bad_config_is_refused)
 {
     struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
@@ -580,6 +652,7 @@ int main(void)
     tcase_add_test(tc, no_wrapped_pointers_in_the_tools);
     tcase_add_test(tc, bad_config_is_refused);
     tcase_add_test(tc, cpu_cost_per_path_on_the_clock);
+    tcase_add_test(tc, program_cpu_on_the_clock);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

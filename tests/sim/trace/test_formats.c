@@ -4,6 +4,7 @@
  * naming the file), round trips, and the streaming memory bound.
  */
 #include "tt_util.h"
+#include "vm_cpu_costs.h" /* VM_BENCH_LOOP_ATMEGA328P */
 
 static const char json_all[] =
     "{\"format\": \"vmtrace\", \"version\": 1, \"pool_size\": 4096,\n"
@@ -117,6 +118,16 @@ static const struct {
     {"{\"type\": \"uniform\", \"colour\": 1}", "unknown field \"colour\""},
     {"{\"type\": \"sequential\", \"pool_size\": 1024, \"base\": 1000, \"size\": 100}", "more than pool_size"},
     {"{\"type\": \"virtmem_bench\", \"phases\": [\"W\", \"X\"]}", "phases[1]"},
+    {"{\"type\": \"virtmem_bench\", \"loop_cycles\": \"z80\"}", "loop_cycles: expected an integer"},
+    {"{\"type\": \"virtmem_bench\", \"loop_cycles\": -1}", "loop_cycles: expected an integer"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"compute\"}]}", "ops[0]: compute needs one of \"cycles\" or \"ns\""},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"compute\", \"cycles\": 1, \"ns\": 2}]}", "ops[0]: compute needs one of"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"compute\", \"ns\": 4294967296}]}", "ops[0].ns: expected an integer 0..4294967295"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"compute\", \"cycles\": 1.5}]}", "ops[0].cycles"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": 0, \"len\": 1, \"cycles\": 3}]}", "ops[0]: only compute carries cycles or ns"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"read\", \"addr\": 0, \"len\": 1, \"work\": 3}]}", "ops[0].work: only lock carries work"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"lock\", \"addr\": 0, \"len\": 1, \"mode\": \"ro\", \"work\": -3}]}", "ops[0].work: expected an integer"},
+    {"{\"pool_size\": 64, \"ops\": [{\"op\": \"lock\", \"addr\": 0, \"len\": 1, \"mode\": \"ro\", \"work\": 65536}]}", "ops[0].work: expected an integer 0..65535"},
 };
 
 START_TEST(json_invalid)
@@ -141,7 +152,7 @@ static void same_ops(struct vmt_source *a, struct vmt_source *b, int check_data)
         if (ra != 1) break;
         ck_assert_msg(x.kind == y.kind && x.mode == y.mode && x.value == y.value && x.region == y.region &&
                       x.src_region == y.src_region && x.id == y.id && x.addr == y.addr && x.src == y.src &&
-                      x.len == y.len, "op %ld differs (%s vs %s)", n, vmt_kind_name(x.kind), vmt_kind_name(y.kind));
+                      x.len == y.len && x.work == y.work, "op %ld differs (%s vs %s)", n, vmt_kind_name(x.kind), vmt_kind_name(y.kind));
         if (x.kind == VMT_PHASE) ck_assert_str_eq(x.name, y.name);
         if (check_data) {
             ck_assert((x.data == NULL) == (y.data == NULL));
@@ -150,6 +161,29 @@ static void same_ops(struct vmt_source *a, struct vmt_source *b, int check_data)
         n++;
     }
     ck_assert_int_eq(ra, 0);
+}
+
+/* s1 (from its start) against its conversions: b (binary) and j2 (b to
+ * JSON) read the same ops, and b2 (j2 back to binary) is b byte for byte. */
+static void same_as_converted(struct vmt_source *s1, const char *b, const char *j2, const char *b2)
+{
+    char err[600];
+    size_t n1, n2;
+    unsigned char *d1, *d2;
+    const char *paths[2] = {b, j2};
+    for (int i = 0; i < 2; i++) {
+        struct vmt_source *s2 = vmt_open(paths[i], NULL, NULL, err, sizeof err);
+        ck_assert_msg(s2 != NULL, "%s", err);
+        vmt_rewind(s1);
+        same_ops(s1, s2, 1);
+        vmt_close(s2);
+    }
+    d1 = tt_read(b, &n1);
+    d2 = tt_read(b2, &n2);
+    ck_assert_uint_eq(n1, n2);
+    ck_assert_int_eq(memcmp(d1, d2, n1), 0);
+    free(d1);
+    free(d2);
 }
 
 START_TEST(json_binary_round_trip)
@@ -167,22 +201,8 @@ START_TEST(json_binary_round_trip)
     ck_assert_str_eq(vmt_info(s2)->format, "binary");
     ck_assert_uint_eq(vmt_info(s2)->op_count, 15);
     ck_assert_uint_eq(vmt_info(s2)->pool_size, 4096);
-    same_ops(s1, s2, 1);
     vmt_close(s2);
-    vmt_rewind(s1);
-    s2 = vmt_open(j2, NULL, NULL, err, sizeof err);
-    ck_assert_msg(s2 != NULL, "%s", err);
-    same_ops(s1, s2, 1);
-    vmt_close(s2);
-    /* binary -> json -> binary is byte-identical */
-    {
-        size_t n1, n2;
-        unsigned char *d1 = tt_read(b, &n1), *d2 = tt_read(b2, &n2);
-        ck_assert_uint_eq(n1, n2);
-        ck_assert_int_eq(memcmp(d1, d2, n1), 0);
-        free(d1);
-        free(d2);
-    }
+    same_as_converted(s1, b, j2, b2);
     vmt_close(s1);
 }
 END_TEST
@@ -452,6 +472,197 @@ START_TEST(binary_payloads_across_refills)
     ck_assert_int_eq(vmt_next(s, &op), 0);
     vmt_close(s);
     free(data);
+}
+END_TEST
+
+/* ---- the program's own work: compute ops and lock work ------------------ */
+
+static const char json_compute[] =
+    "{\"pool_size\": 4096, \"ops\": [\n"
+    "  {\"op\": \"compute\", \"cycles\": 120},\n"
+    "  {\"op\": \"read\", \"addr\": 10, \"len\": 1},\n"
+    "  {\"op\": \"compute\", \"ns\": 4294967295},\n"
+    "  {\"op\": \"lock\", \"id\": 1, \"addr\": 64, \"len\": 32, \"mode\": \"rw\", \"work\": 10},\n"
+    "  {\"op\": \"unlock\", \"id\": 1},\n"
+    "  {\"op\": \"lock\", \"id\": 2, \"addr\": 96, \"len\": 32, \"mode\": \"ro\"},\n"
+    "  {\"op\": \"unlock\", \"id\": 2},\n"
+    "  {\"op\": \"compute\", \"cycles\": 0},\n"
+    "  {\"op\": \"compute\", \"cycles\": 536870911},\n"
+    "  {\"op\": \"compute\", \"cycles\": 536870912}\n"
+    " ]}\n";
+
+START_TEST(compute_round_trip)
+{
+    /* JSON -> binary -> JSON -> binary, din (fold none) and a pack keep
+     * every compute op (unit and amount) and every lock's work. */
+    char err[600];
+    struct vmt_op op;
+    struct vmt_open_opts o;
+    const char *j = tt_write_str("cp.json", json_compute);
+    const char *b = tt_path("cp.vmt"), *j2 = tt_path("cp2.json"), *b2 = tt_path("cp2.vmt");
+    const char *d = tt_path("cp.din"), *b3 = tt_path("cp3.vmt");
+    struct vmt_source *s1 = vmt_open(j, NULL, NULL, err, sizeof err), *s2;
+    ck_assert_msg(s1 != NULL, "%s", err);
+    ck_assert_int_eq(vmt_next(s1, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_COMPUTE);
+    ck_assert_uint_eq(op.mode, VMT_COMPUTE_CYCLES);
+    ck_assert_uint_eq(op.len, 120);
+    ck_assert_int_eq(vmt_next(s1, &op), 1);
+    ck_assert_int_eq(vmt_next(s1, &op), 1);
+    ck_assert_uint_eq(op.mode, VMT_COMPUTE_NS);
+    ck_assert_uint_eq(op.len, 4294967295u);
+    ck_assert_int_eq(vmt_next(s1, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_LOCK);
+    ck_assert_uint_eq(op.work, 10);
+    vmt_rewind(s1);
+    ck_assert_msg(vmt_convert(j, NULL, b, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(vmt_convert(b, NULL, j2, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(vmt_convert(j2, NULL, b2, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    same_as_converted(s1, b, j2, b2);
+    /* A pack (one word per compute op in cycles below 2^29) reads back the same. */
+    {
+        struct vmt_pack *pk;
+        vmt_rewind(s1);
+        pk = vmt_pack_new(s1, 1u << 20);
+        ck_assert_ptr_nonnull(pk);
+        s2 = vmt_pack_open(pk);
+        vmt_rewind(s1);
+        same_ops(s1, s2, 1);
+        vmt_close(s2);
+        vmt_pack_free(pk);
+    }
+    /* din keeps compute ops as "# compute N cycles|ns" lines, locks become accesses. */
+    ck_assert_msg(vmt_convert(j, NULL, d, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    {
+        size_t n;
+        unsigned char *t = tt_read(d, &n);
+        t[n] = 0;
+        ck_assert_str_eq((char *)t, "# compute 120 cycles\nr a 1\n# compute 4294967295 ns\nw 40 20\n"
+                                    "r 60 20\n# compute 0 cycles\n# compute 536870911 cycles\n"
+                                    "# compute 536870912 cycles\n");
+        free(t);
+    }
+    memset(&o, 0, sizeof o);
+    o.fold = VMT_FOLD_NONE;
+    o.pool_size = 4096;
+    ck_assert_msg(vmt_convert(d, NULL, b3, NULL, &o, err, sizeof err) == 0, "%s", err);
+    s2 = vmt_open(b3, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s2 != NULL, "%s", err);
+    vmt_rewind(s1);
+    {
+        struct vmt_op x;
+        int n = 0;
+        while (vmt_next(s1, &x) == 1) {
+            if (x.kind != VMT_COMPUTE) continue;
+            do ck_assert_int_eq(vmt_next(s2, &op), 1);
+            while (op.kind != VMT_COMPUTE);
+            ck_assert_uint_eq(op.mode, x.mode);
+            ck_assert_uint_eq(op.len, x.len);
+            n++;
+        }
+        ck_assert_int_eq(n, 5);
+    }
+    vmt_close(s2);
+    vmt_close(s1);
+    /* din compute lines that are not right name the line */
+    tt_open_fails(tt_write_str("bc1.din", "r 1 1\n# compute 12\n"), NULL, NULL, "bc1.din:2: compute: expected a decimal amount");
+    tt_open_fails(tt_write_str("bc2.din", "# compute 12 ms\n"), NULL, NULL, "bc2.din:1: compute: expected the unit");
+    tt_open_fails(tt_write_str("bc3.din", "# compute 4294967296 ns\n"), NULL, NULL, "bc3.din:1: compute: amount above");
+    /* other comments stay comments */
+    s1 = vmt_open(tt_write_str("cm.din", "# computed by hand\n#compute 3 ns\nr 1 1\n"), NULL, NULL, err, sizeof err);
+    ck_assert_msg(s1 != NULL, "%s", err);
+    ck_assert_uint_eq(vmt_info(s1)->op_count, 1);
+    vmt_close(s1);
+}
+END_TEST
+
+START_TEST(compute_binary_invalid)
+{
+    /* Record bytes: tag 11 (compute), unit, varint amount. */
+    char err[600];
+    const char *b = tt_path("cb.vmt");
+    size_t n;
+    unsigned char *d;
+    ck_assert_msg(vmt_convert(tt_write_str("cb.json",
+                                           "{\"pool_size\": 64, \"ops\": [{\"op\": \"compute\", \"ns\": 5}]}"),
+                              NULL, b, NULL, NULL, err, sizeof err) == 0, "%s", err);
+    d = tt_read(b, &n);
+    ck_assert_uint_eq(d[32], 11);
+    ck_assert_uint_eq(d[33], 1);
+    ck_assert_uint_eq(d[34], 5);
+    d[33] = 2;
+    tt_open_fails(tt_write("cu.vmt", d, n), NULL, NULL, "byte 32 (op 0): compute unit not 0 (cycles) or 1 (ns)");
+    d[33] = 1;
+    d[32] = 11 | 0x10;
+    tt_open_fails(tt_write("cf.vmt", d, n), NULL, NULL, "byte 32 (op 0): flags not allowed for this kind");
+    free(d);
+    /* a lock's work above VMT_WORK_MAX (a writer does not check it; the reader does) */
+    {
+        struct vmt_writer *w = vmt_writer_open(tt_path("wk.vmt"), "binary", 64, NULL, err, sizeof err);
+        struct vmt_op op;
+        ck_assert_ptr_nonnull(w);
+        memset(&op, 0, sizeof op);
+        op.kind = VMT_LOCK;
+        op.mode = VMT_LOCK_RO;
+        op.len = 4;
+        op.work = VMT_WORK_MAX + 1u;
+        ck_assert_int_eq(vmt_writer_put(w, &op), 0);
+        ck_assert_int_eq(vmt_writer_close(w, err, sizeof err), 0);
+        tt_open_fails(tt_path("wk.vmt"), NULL, NULL, "wk.vmt: byte 32 (op 0): lock work above 65535 cycles per byte");
+    }
+    /* an amount above 2^32-1: 5 varint bytes 0x80 0x80 0x80 0x80 0x10 = 2^32 */
+    {
+        unsigned char e[32 + 7 + 9];
+        d = tt_read(b, &n);
+        memcpy(e, d, 32);
+        e[32] = 11, e[33] = 0, e[34] = 0x80, e[35] = 0x80, e[36] = 0x80, e[37] = 0x80, e[38] = 0x10;
+        memcpy(e + 39, d + 35, 9);
+        tt_open_fails(tt_write("cbig.vmt", e, sizeof e), NULL, NULL, "byte 32 (op 0): compute amount above 2^32-1");
+        free(d);
+    }
+}
+END_TEST
+
+START_TEST(virtmem_bench_loop_cycles)
+{
+    /* loop_cycles: a compute op after every byte of W and R, and the work of
+     * every lock; by CPU name, the figure measured there (vm_cpu_costs.h). */
+    char err[600];
+    struct vmt_op op;
+    unsigned long kinds[VMT_KIND_COUNT] = {0}, ops = 0;
+    struct vmt_source *s = open_spec("{\"type\": \"virtmem_bench\", \"reps\": 1, \"size\": 1000, "
+                                     "\"chunk\": 100, \"loop_cycles\": 7}", "vl.json");
+    int prev = -1;
+    while (vmt_next(s, &op) == 1) {
+        kinds[op.kind]++;
+        ops++;
+        if (op.kind == VMT_COMPUTE) {
+            ck_assert_uint_eq(op.mode, VMT_COMPUTE_CYCLES);
+            ck_assert_uint_eq(op.len, 7);
+            ck_assert(prev == VMT_READ || prev == VMT_WRITE);
+        }
+        if (op.kind == VMT_LOCK) ck_assert_uint_eq(op.work, 7);
+        prev = op.kind;
+    }
+    ck_assert_uint_eq(kinds[VMT_COMPUTE], 2000);
+    ck_assert_uint_eq(kinds[VMT_LOCK], 20);
+    ck_assert_uint_eq(vmt_info(s)->op_count, ops);
+    vmt_close(s);
+    s = open_spec("{\"type\": \"virtmem_bench\", \"reps\": 1, \"size\": 100, \"loop_cycles\": \"atmega328p\"}",
+                  "vl2.json");
+    while (vmt_next(s, &op) == 1)
+        if (op.kind == VMT_COMPUTE) break;
+    ck_assert_uint_eq(op.kind, VMT_COMPUTE);
+    ck_assert_uint_eq(op.len, (VM_BENCH_LOOP_ATMEGA328P + 50u) / 100u);
+    vmt_close(s);
+    /* without it, no compute op and no work: the trace as before */
+    s = open_spec("{\"type\": \"virtmem_bench\", \"reps\": 1, \"size\": 100}", "vl3.json");
+    while (vmt_next(s, &op) == 1) {
+        ck_assert_uint_ne(op.kind, VMT_COMPUTE);
+        ck_assert_uint_eq(op.work, 0);
+    }
+    vmt_close(s);
+    (void)err;
 }
 END_TEST
 
@@ -840,6 +1051,9 @@ int main(void)
     tcase_add_test(tc, virtmem_bench_shape);
     tcase_add_test(tc, binary_payloads_across_refills);
     tcase_add_test(tc, binary_invalid);
+    tcase_add_test(tc, compute_round_trip);
+    tcase_add_test(tc, compute_binary_invalid);
+    tcase_add_test(tc, virtmem_bench_loop_cycles);
     tcase_add_test(tc, fuzz_binary);
     tcase_add_test(tc, fuzz_json);
     tcase_add_test(tc, lackey_valid);

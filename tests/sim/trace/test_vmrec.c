@@ -222,6 +222,63 @@ static void record_and_replay(const char *name)
     ck_assert_int_eq(memcmp(g.mem, h.mem, POOL), 0); /* the backing store ends up the same */
 }
 
+/* The program's own work, which no core call shows: vmrec_compute notes a
+ * compute op (0 notes nothing), vmrec_lock_work the work of the locks after
+ * it; both formats keep them. */
+static void record_compute(const char *name)
+{
+    static struct rig g;
+    char err[600];
+    struct vm_lock lk;
+    struct vmt_op op;
+    struct vmt_source *s;
+    const char *path = tt_path(name);
+    struct vmrec *r;
+    rig_init(&g);
+    r = vmrec_open(path, NULL, &g.vm, 0, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    vmrec_compute(r, VMT_COMPUTE_CYCLES, 300);
+    vmrec_lock_work(r, 12);
+#ifdef VMREC_TEST_WRAP
+    vmrec_attach(r, &g.vm);
+    ck_assert_int_eq(vm_lock(&g.vm, 100, 16, VM_LOCK_RW, &lk), VM_OK);
+    ck_assert_int_eq(vm_unlock(&g.vm, &lk), VM_OK);
+#else
+    ck_assert_int_eq(vmrec_lock(r, &g.vm, 100, 16, VM_LOCK_RW, &lk), VM_OK);
+    ck_assert_int_eq(vmrec_unlock(r, &g.vm, &lk), VM_OK);
+#endif
+    vmrec_compute(r, VMT_COMPUTE_NS, 0);
+    vmrec_compute(r, VMT_COMPUTE_NS, 77);
+    vmrec_compute(r, 9, 1); /* no such unit: counted as unrecorded */
+    ck_assert_uint_eq(vmrec_count(r), 4);
+    ck_assert_uint_eq(vmrec_unrecorded(r), 1);
+    ck_assert_int_eq(vmrec_close(r, err, sizeof err), 0);
+    s = vmt_open(path, NULL, NULL, err, sizeof err);
+    ck_assert_msg(s != NULL, "%s", err);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_COMPUTE);
+    ck_assert_uint_eq(op.mode, VMT_COMPUTE_CYCLES);
+    ck_assert_uint_eq(op.len, 300);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_LOCK);
+    ck_assert_uint_eq(op.len, 16);
+    ck_assert_uint_eq(op.work, 12);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_UNLOCK);
+    ck_assert_int_eq(vmt_next(s, &op), 1);
+    ck_assert_uint_eq(op.kind, VMT_COMPUTE);
+    ck_assert_uint_eq(op.mode, VMT_COMPUTE_NS);
+    ck_assert_uint_eq(op.len, 77);
+    ck_assert_int_eq(vmt_next(s, &op), 0);
+    vmt_close(s);
+}
+
+START_TEST(record_compute_binary) { record_compute("cpu.vmt"); }
+END_TEST
+
+START_TEST(record_compute_json) { record_compute("cpu.json"); }
+END_TEST
+
 START_TEST(record_binary) { record_and_replay("rec.vmt"); }
 END_TEST
 
@@ -261,6 +318,8 @@ int main(void)
     SRunner *sr;
     int failed;
     tcase_add_test(tc, record_binary);
+    tcase_add_test(tc, record_compute_binary);
+    tcase_add_test(tc, record_compute_json);
     tcase_add_test(tc, record_json);
     tcase_add_test(tc, record_relative_to_allocations);
     suite_add_tcase(s, tc);
