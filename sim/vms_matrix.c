@@ -6,7 +6,9 @@
  * is streamed by each run from its own source. Runs share nothing they
  * write, so they can go to worker threads in any order. The optimum is computed once per
  * (workload, page size) for every page count used with them, in one pass
- * (OPT is a stack algorithm; vmt_opt_misses does all counts at once).
+ * (OPT is a stack algorithm; vmt_opt_misses does all counts at once), as a
+ * task of the same worker pool, queued just before the first run of its
+ * group: a run that starts has had its optimum started before it.
  */
 #include "vms_matrix.h"
 #include "vms_units.h"
@@ -107,27 +109,59 @@ static void run_one(const struct vms_scenario *sc, const struct packs *pk, struc
     check_expect(run, res);
 }
 
+/* The optimum of one (workload, page size): every page count its runs use. */
+struct opt_group {
+    size_t first;       /* its first run */
+    uint32_t *counts;   /* page counts, nc of them */
+    uint64_t *misses;   /* misses at each, once computed */
+    size_t nc;
+    int rc;             /* 0 computed; -1 failed (err); 1 not computed */
+    char err[160];
+};
+
+/* A task of the pool: run i (i < nruns), or the optimum of group i - nruns. */
 struct pool {
     const struct vms_scenario *sc;
     const struct packs *pk;
     struct vms_result *res;
+    size_t *order;              /* tasks in the order they are taken */
+    size_t ntasks;
+    struct opt_group *groups;
+    size_t ngroups;
     size_t next, done;
     pthread_mutex_t mu;
     const struct vms_run_opts *o;
 };
 
+static void opt_one(const struct vms_scenario *sc, const struct packs *pk, struct opt_group *g)
+{
+    const struct vms_run *r = &sc->runs[g->first];
+    struct vmt_source *src = open_workload(sc, pk, r->workload_index, g->err, sizeof g->err);
+    g->rc = -1;
+    if (!src) return;
+    g->rc = vmt_opt_misses(src, r->cfg.pager.page_size, g->counts, g->nc, g->misses, g->err,
+                           sizeof g->err) < 0 ? -1 : 0;
+    vmt_close(src);
+}
+
 static void *worker(void *arg)
 {
     struct pool *p = arg;
+    const size_t nruns = p->sc->nruns;
     for (;;) {
         pthread_mutex_lock(&p->mu);
-        size_t i = p->o->stop && *p->o->stop ? p->sc->nruns : p->next++;
+        size_t k = p->o->stop && *p->o->stop ? p->ntasks : p->next++;
         pthread_mutex_unlock(&p->mu);
-        if (i >= p->sc->nruns) return NULL;
+        if (k >= p->ntasks) return NULL;
+        size_t i = p->order[k];
+        if (i >= nruns) {
+            opt_one(p->sc, p->pk, &p->groups[i - nruns]);
+            continue;
+        }
         run_one(p->sc, p->pk, &p->res[i]);
         pthread_mutex_lock(&p->mu);
         p->done++;
-        if (p->o->progress) p->o->progress(p->o->pctx, p->done, p->sc->nruns, &p->res[i]);
+        if (p->o->progress) p->o->progress(p->o->pctx, p->done, nruns, &p->res[i]);
         pthread_mutex_unlock(&p->mu);
     }
 }
@@ -139,51 +173,58 @@ static int same_group(const struct vms_run *a, const struct vms_run *b)
            a->cfg.pager.page_size == b->cfg.pager.page_size;
 }
 
-static void add_opt(const struct vms_scenario *sc, const struct packs *pk, struct vms_result *res)
+/* The pool's tasks: every run in order and, with the optimum, each group's
+ * optimum just before its first run. group_of[i]: run i's group. */
+static int plan_tasks(struct pool *p, size_t *group_of)
 {
+    const struct vms_scenario *sc = p->sc;
     size_t n = sc->nruns;
-    char *doneflag = calloc(n, 1);
-    uint32_t *counts = malloc(n * sizeof *counts);
-    uint64_t *misses = malloc(n * sizeof *misses);
-    if (!doneflag || !counts || !misses) goto out;
+    p->order = malloc((2 * n + 1) * sizeof *p->order);
+    p->groups = calloc(n + 1, sizeof *p->groups);
+    if (!p->order || !p->groups) return -1;
+    p->ntasks = 0;
     for (size_t i = 0; i < n; i++) {
-        if (doneflag[i] || !res[i].started) continue;
-        const struct vms_run *ri = res[i].run;
-        size_t nc = 0;
-        for (size_t j = i; j < n; j++) {
-            const struct vms_run *rj = res[j].run;
-            if (!same_group(ri, rj) || !res[j].started) continue;
-            size_t k;
-            for (k = 0; k < nc; k++)
-                if (counts[k] == rj->cfg.pager.page_count) break;
-            if (k == nc) counts[nc++] = rj->cfg.pager.page_count;
-        }
-        char err[160] = "";
-        struct vmt_source *src = open_workload(sc, pk, ri->workload_index, err, sizeof err);
-        int rc = -1;
-        if (src) {
-            rc = vmt_opt_misses(src, ri->cfg.pager.page_size, counts, nc, misses, err, sizeof err);
-            vmt_close(src);
-        }
-        for (size_t j = i; j < n; j++) {
-            const struct vms_run *rj = res[j].run;
-            if (!same_group(ri, rj) || !res[j].started) continue;
-            doneflag[j] = 1;
-            if (rc < 0) {
-                snprintf(res[j].opt_error, sizeof res[j].opt_error, "%s", err);
-                continue;
+        size_t g = 0;
+        if (sc->opt) {
+            while (g < p->ngroups && !same_group(&sc->runs[p->groups[g].first], &sc->runs[i]))
+                g++;
+            if (g == p->ngroups) {
+                struct opt_group *og = &p->groups[p->ngroups++];
+                og->first = i;
+                og->rc = 1;
+                og->counts = malloc(n * sizeof *og->counts);
+                og->misses = calloc(n, sizeof *og->misses);
+                if (!og->counts || !og->misses) return -1;
+                p->order[p->ntasks++] = n + g;
             }
-            for (size_t k = 0; k < nc; k++)
-                if (counts[k] == rj->cfg.pager.page_count) {
-                    res[j].has_opt = 1;
-                    res[j].opt_misses = misses[k];
-                }
+            struct opt_group *og = &p->groups[g];
+            size_t k = 0;
+            while (k < og->nc && og->counts[k] != sc->runs[i].cfg.pager.page_count) k++;
+            if (k == og->nc) og->counts[og->nc++] = sc->runs[i].cfg.pager.page_count;
         }
+        group_of[i] = g;
+        p->order[p->ntasks++] = i;
     }
-out:
-    free(doneflag);
-    free(counts);
-    free(misses);
+    return 0;
+}
+
+/* Each run that started gets its group's optimum at its page count. */
+static void add_opt(const struct pool *p, const size_t *group_of)
+{
+    for (size_t i = 0; i < p->sc->nruns; i++) {
+        struct vms_result *r = &p->res[i];
+        const struct opt_group *g = &p->groups[group_of[i]];
+        if (!r->started || g->rc > 0) continue;
+        if (g->rc < 0) {
+            snprintf(r->opt_error, sizeof r->opt_error, "%s", g->err);
+            continue;
+        }
+        for (size_t k = 0; k < g->nc; k++)
+            if (g->counts[k] == r->run->cfg.pager.page_count) {
+                r->has_opt = 1;
+                r->opt_misses = g->misses[k];
+            }
+    }
 }
 
 size_t vms_run(const struct vms_scenario *sc, struct vms_result *res,
@@ -201,9 +242,14 @@ size_t vms_run(const struct vms_scenario *sc, struct vms_result *res,
     p.pk = &pk;
     p.res = res;
     p.o = opts;
+    size_t *group_of = calloc(sc->nruns + 1, sizeof *group_of);
+    if (!group_of || plan_tasks(&p, group_of)) {
+        /* out of memory: no run starts, each is reported as not run */
+        p.ntasks = 0;
+    }
     pthread_mutex_init(&p.mu, NULL);
     if (jobs < 1) jobs = 1;
-    if ((size_t)jobs > sc->nruns) jobs = (int)sc->nruns;
+    if ((size_t)jobs > p.ntasks) jobs = (int)p.ntasks;
     pthread_t *th = jobs > 1 ? calloc((size_t)jobs, sizeof *th) : NULL;
     int started = 0;
     if (th)
@@ -213,7 +259,14 @@ size_t vms_run(const struct vms_scenario *sc, struct vms_result *res,
     for (int i = 0; i < started; i++) pthread_join(th[i], NULL);
     free(th);
     pthread_mutex_destroy(&p.mu);
-    if (sc->opt) add_opt(sc, &pk, res);
+    if (sc->opt && p.ntasks) add_opt(&p, group_of);
+    for (size_t g = 0; g < p.ngroups; g++) {
+        free(p.groups[g].counts);
+        free(p.groups[g].misses);
+    }
+    free(p.groups);
+    free(p.order);
+    free(group_of);
     free_packs(&pk);
     size_t failed = 0;
     for (size_t i = 0; i < sc->nruns; i++)
