@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "vm_simbus.h"
+#include "vm_wrap.h"
 #include "vmr_stack.h"
 
 struct vmr_region {
@@ -34,12 +35,7 @@ struct vmr_run {
     struct vmr_config cfg;
     struct vmt_source *src;
     struct vmr_stack stack;
-    struct vm_backend counted; /* counting layer around stack.backend */
-    const struct vm_backend *inner;
-
-    /* counted at the ops seam */
-    uint64_t be_reads, be_writes, be_bread, be_bwritten, be_errors;
-    uint64_t be_bread_try, be_bwritten_try;
+    struct vm_wrap counted; /* counting layer around stack.backend (backends/wrap) */
 
     uint8_t *pages;
     struct vm_slot *slots;
@@ -97,40 +93,13 @@ int vmr_policy_from_name(const char *name)
 
 static void cpu_sync(struct vmr_run *r);
 
-static int cnt_read(void *ctx, vm_addr_t a, void *buf, size_t len)
+/* Ahead of every backend call: the write-back's CPU, then the clock catches
+ * up with the pager's CPU so far. */
+static void before_backend(void *ctx, int call)
 {
     struct vmr_run *r = ctx;
+    if (call == VM_WRAP_WRITE && r->cost) r->pager_cc += r->cost->writeback;
     cpu_sync(r);
-    int rc = r->inner->read(r->inner->ctx, a, buf, len);
-    r->be_reads++;
-    r->be_bread_try += len;
-    if (rc == VM_OK)
-        r->be_bread += len;
-    else
-        r->be_errors++;
-    return rc;
-}
-
-static int cnt_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
-{
-    struct vmr_run *r = ctx;
-    if (r->cost) r->pager_cc += r->cost->writeback;
-    cpu_sync(r);
-    int rc = r->inner->write(r->inner->ctx, a, buf, len);
-    r->be_writes++;
-    r->be_bwritten_try += len;
-    if (rc == VM_OK)
-        r->be_bwritten += len;
-    else
-        r->be_errors++;
-    return rc;
-}
-
-static int cnt_sync(void *ctx)
-{
-    struct vmr_run *r = ctx;
-    cpu_sync(r);
-    return r->inner->sync ? r->inner->sync(r->inner->ctx) : VM_OK;
 }
 
 static void on_core_event(void *ctx, const struct vm_event *ev)
@@ -179,7 +148,7 @@ static inline void cost_mark(const struct vmr_run *r, struct cost_mark *m)
 }
 
 /* Charge a slow-path call: per page touch (hit or miss) and per byte
- * copied. Write-backs are charged at the backend seam (cnt_write). */
+ * copied. Write-backs are charged at the backend seam (before_backend). */
 static inline void cost_touches(struct vmr_run *r, const struct cost_mark *m, uint64_t rd_bytes,
                                 uint64_t wr_bytes, int write)
 {
@@ -226,6 +195,39 @@ static inline void typed_cost(struct vmr_run *r, const struct cost_mark *m, unsi
             typed_cost((r), &cm_, (len), (write));                             \
         }                                                                      \
     } while (0)
+
+/* The bytes of a typed access of 1, 2 or 4 bytes. */
+union vmr_word {
+    uint8_t u8;
+    uint16_t u16;
+    uint32_t u32;
+    uint8_t b[4];
+};
+
+/* The one typed-access dispatch: a load (into v) or a store (from v) of len
+ * = 1, 2 or 4 bytes at a through the core's inline accessors, as the
+ * program's own loads and stores, with the CPU the clock charges for the
+ * path it took. Returns the core's result. */
+static inline __attribute__((always_inline)) int typed_access(struct vmr_run *r, vm_addr_t a,
+                                                              unsigned len, int write,
+                                                              union vmr_word *v)
+{
+    int rc;
+    if (write) {
+        switch (len) {
+        case 1: TYPED_COST(r, a, 1, 1, rc = vm_set8(&r->vm, a, v->u8)); break;
+        case 2: TYPED_COST(r, a, 2, 1, rc = vm_set16(&r->vm, a, v->u16)); break;
+        default: TYPED_COST(r, a, 4, 1, rc = vm_set32(&r->vm, a, v->u32)); break;
+        }
+    } else {
+        switch (len) {
+        case 1: TYPED_COST(r, a, 1, 0, rc = vm_get8(&r->vm, a, &v->u8)); break;
+        case 2: TYPED_COST(r, a, 2, 0, rc = vm_get16(&r->vm, a, &v->u16)); break;
+        default: TYPED_COST(r, a, 4, 0, rc = vm_get32(&r->vm, a, &v->u32)); break;
+        }
+    }
+    return rc;
+}
 
 /* ------------------------------------------------------------- failures */
 
@@ -519,11 +521,11 @@ static void snapshot(struct vmr_run *r, struct vmr_counters *c)
 #endif
     c->touches = c->hits + c->misses;
     c->ops = r->op_index;
-    c->bytes_read = r->be_bread;
-    c->bytes_written = r->be_bwritten;
-    c->backend_reads = r->be_reads;
-    c->backend_writes = r->be_writes;
-    c->backend_errors = r->be_errors;
+    c->bytes_read = r->counted.n.bytes_read;
+    c->bytes_written = r->counted.n.bytes_written;
+    c->backend_reads = r->counted.n.reads;
+    c->backend_writes = r->counted.n.writes;
+    c->backend_errors = r->counted.n.errors;
     c->op_errors = r->op_errors;
     c->access_read = r->access_read;
     c->access_written = r->access_written;
@@ -645,14 +647,10 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
             /* 1, 2 and 4 bytes go through the typed accessors, as the
              * program's own loads do, checked or not: the path (and so the
              * CPU the clock charges) is the program's. */
-            union { uint8_t u8; uint16_t u16; uint32_t u32; uint8_t b[4]; } v;
-            switch (op->len) {
-            case 1: TYPED_COST(r, a, 1, 0, rc = vm_get8(&r->vm, a, &v.u8)); break;
-            case 2: TYPED_COST(r, a, 2, 0, rc = vm_get16(&r->vm, a, &v.u16)); break;
-            case 4: TYPED_COST(r, a, 4, 0, rc = vm_get32(&r->vm, a, &v.u32)); break;
-            case 0: return 0;
-            default: return do_read_slow(r, op, a);
-            }
+            union vmr_word v;
+            if (op->len == 0) return 0;
+            if (op->len != 1 && op->len != 2 && op->len != 4) return do_read_slow(r, op, a);
+            rc = typed_access(r, a, op->len, 0, &v);
             if (rc < 0) return op_failed(r, op, rc);
             return r->check ? check_bytes(r, op, a, v.b, op->len) : 0;
         }
@@ -661,15 +659,11 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
         r->access_written += op->len;
         if (op->len == 1 || op->len == 2 || op->len == 4) {
             /* typed stores, as the program's own (see VMT_READ) */
-            union { uint8_t u8; uint16_t u16; uint32_t u32; uint8_t b[4]; } v;
+            union vmr_word v;
             uint64_t i = r->op_index;
             for (unsigned k = 0; k < sizeof v.b; k++) /* a constant bound: gcc -O3 sees it */
                 v.b[k] = k >= op->len ? 0 : op->data ? op->data[k] : pattern(a + k, i);
-            switch (op->len) {
-            case 1: TYPED_COST(r, a, 1, 1, rc = vm_set8(&r->vm, a, v.u8)); break;
-            case 2: TYPED_COST(r, a, 2, 1, rc = vm_set16(&r->vm, a, v.u16)); break;
-            default: TYPED_COST(r, a, 4, 1, rc = vm_set32(&r->vm, a, v.u32)); break;
-            }
+            rc = typed_access(r, a, op->len, 1, &v);
             if (r->shadow) {
                 memcpy(r->shadow + a, v.b, op->len);
                 mark_unknown(r, a, op->len, rc < 0);
@@ -814,12 +808,9 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, keep_data, err, errlen))
         goto fail;
     r->nodata = !keep_data && r->stack.fast;
-    r->inner = r->stack.s.backend;
-    r->counted.read = cnt_read;
-    r->counted.write = cnt_write;
-    r->counted.sync = cnt_sync;
-    r->counted.ctx = r;
-    r->counted.size = r->inner->size;
+    vm_wrap_init(&r->counted, r->stack.s.backend);
+    r->counted.before = before_backend;
+    r->counted.before_ctx = r;
 
     r->pages = calloc(pc, ps); /* aligned for any type: >= 4 bytes; defined even unread */
     r->slots = calloc(pc, sizeof *r->slots);
@@ -833,7 +824,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     }
     struct vm_config vc;
     memset(&vc, 0, sizeof vc);
-    vc.backend = &r->counted;
+    vc.backend = &r->counted.backend;
     vc.pool_size = (vm_addr_t)r->pool;
     vc.page_size = (uint16_t)ps;
     vc.page_count = (uint8_t)pc;
@@ -903,6 +894,17 @@ fail:
     return NULL;
 }
 
+/* A store of the deterministic pattern (len a constant where it is inlined). */
+static inline __attribute__((always_inline)) int plain_store(struct vmr_run *r, vm_addr_t a,
+                                                             unsigned len, uint64_t idx, int data)
+{
+    union vmr_word v;
+    v.u32 = 0;
+    if (data)
+        for (unsigned k = 0; k < len; k++) v.b[k] = pattern(a + k, idx);
+    return typed_access(r, a, len, 1, &v);
+}
+
 /* A plain read or write of 1, 2 or 4 bytes through the core's inline
  * accessors; writes store the deterministic pattern (with data 0, for a run
  * that keeps no data, any value: zero). PLAIN_OTHER: not one. */
@@ -910,52 +912,14 @@ fail:
 static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_addr_t a,
                            uint64_t idx, uint64_t *ard, uint64_t *awr, const int data)
 {
-    struct vm *vm = &r->vm;
-    int rc;
+    union vmr_word v;
     switch (kind << 3 | len) {
-    case VMT_READ << 3 | 1: {
-        uint8_t v;
-        *ard += 1;
-        TYPED_COST(r, a, 1, 0, rc = vm_get8(vm, a, &v));
-        return rc;
-    }
-    case VMT_READ << 3 | 2: {
-        uint16_t v;
-        *ard += 2;
-        TYPED_COST(r, a, 2, 0, rc = vm_get16(vm, a, &v));
-        return rc;
-    }
-    case VMT_READ << 3 | 4: {
-        uint32_t v;
-        *ard += 4;
-        TYPED_COST(r, a, 4, 0, rc = vm_get32(vm, a, &v));
-        return rc;
-    }
-    case VMT_WRITE << 3 | 1:
-        *awr += 1;
-        TYPED_COST(r, a, 1, 1, rc = vm_set8(vm, a, data ? pattern(a, idx) : 0));
-        return rc;
-    case VMT_WRITE << 3 | 2: {
-        uint16_t v = 0;
-        if (data) {
-            uint8_t bb[2] = {pattern(a, idx), pattern(a + 1u, idx)};
-            memcpy(&v, bb, 2);
-        }
-        *awr += 2;
-        TYPED_COST(r, a, 2, 1, rc = vm_set16(vm, a, v));
-        return rc;
-    }
-    case VMT_WRITE << 3 | 4: {
-        uint32_t v = 0;
-        if (data) {
-            uint8_t bb[4] = {pattern(a, idx), pattern(a + 1u, idx), pattern(a + 2u, idx),
-                             pattern(a + 3u, idx)};
-            memcpy(&v, bb, 4);
-        }
-        *awr += 4;
-        TYPED_COST(r, a, 4, 1, rc = vm_set32(vm, a, v));
-        return rc;
-    }
+    case VMT_READ << 3 | 1: *ard += 1; return typed_access(r, a, 1, 0, &v);
+    case VMT_READ << 3 | 2: *ard += 2; return typed_access(r, a, 2, 0, &v);
+    case VMT_READ << 3 | 4: *ard += 4; return typed_access(r, a, 4, 0, &v);
+    case VMT_WRITE << 3 | 1: *awr += 1; return plain_store(r, a, 1, idx, data);
+    case VMT_WRITE << 3 | 2: *awr += 2; return plain_store(r, a, 2, idx, data);
+    case VMT_WRITE << 3 | 4: *awr += 4; return plain_store(r, a, 4, idx, data);
     default: return PLAIN_OTHER;
     }
 }
@@ -1117,12 +1081,13 @@ int vmr_finish(struct vmr_run *r, struct vmr_result *res)
     snapshot(r, &res->total);
 #if VM_CONFIG_STATS
     const struct vm_stats *s = vm_stats(&r->vm);
-    if (!r->failed && s->bytes_read != r->be_bread && s->bytes_read != r->be_bread_try)
+    const struct vm_wrap_counts *n = &r->counted.n;
+    if (!r->failed && s->bytes_read != n->bytes_read && s->bytes_read != n->read_asked)
         fail(r, "byte counts disagree: vm_stats says %llu bytes read, the backend seam counted %llu",
-             (unsigned long long)s->bytes_read, (unsigned long long)r->be_bread);
-    if (!r->failed && s->bytes_written != r->be_bwritten && s->bytes_written != r->be_bwritten_try)
+             (unsigned long long)s->bytes_read, (unsigned long long)n->bytes_read);
+    if (!r->failed && s->bytes_written != n->bytes_written && s->bytes_written != n->write_asked)
         fail(r, "byte counts disagree: vm_stats says %llu bytes written, the backend seam counted %llu",
-             (unsigned long long)s->bytes_written, (unsigned long long)r->be_bwritten);
+             (unsigned long long)s->bytes_written, (unsigned long long)n->bytes_written);
 #endif
 #if VM_CONFIG_WALK
     vm_walk(&r->vm, sum_dirty, &res->dirty_at_end);

@@ -24,9 +24,10 @@
  * the core's statistics around the call. The ram backend is ideal: zero
  * time. Nothing adds a guessed per-page cost.
  *
- * Bytes: every backend byte is counted once, by a counting layer wrapped
- * around the stack's struct vm_backend, and cross-checked against vm_stats at
- * vmr_finish (a disagreement fails the run).
+ * Bytes: every backend byte is counted once, by the counting layer
+ * (backends/wrap/vm_wrap.h) wrapped around the stack's struct vm_backend,
+ * and cross-checked against vm_stats at vmr_finish (a disagreement fails
+ * the run).
  */
 #ifndef VMR_REPLAY_H
 #define VMR_REPLAY_H
