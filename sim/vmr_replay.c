@@ -635,9 +635,93 @@ static int do_write_slow(struct vmr_run *r, const struct vmt_op *op, vm_addr_t a
     return rc < 0 ? op_failed(r, op, rc) : 0;
 }
 
-static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
+static int do_memset(struct vmr_run *r, const struct vmt_op *op)
+{
+    vm_addr_t a = 0;
+    int rc;
+    if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+    r->access_written += op->len;
+    {
+        struct cost_mark cm;
+        cost_mark(r, &cm);
+        rc = vm_memset(&r->vm, a, op->value, op->len);
+        if (r->cost) cost_touches(r, &cm, 0, op->len, 1);
+    }
+    if (r->shadow) {
+        memset(r->shadow + a, op->value, op->len);
+        mark_unknown(r, a, op->len, rc < 0);
+    }
+    return rc < 0 ? op_failed(r, op, rc) : 0;
+}
+
+static int do_memcpy(struct vmr_run *r, const struct vmt_op *op)
 {
     vm_addr_t a = 0, b = 0;
+    int rc;
+    if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
+    if (resolve(r, op, op->src_region, op->src, op->len, &b)) return -1;
+    r->access_read += op->len;
+    r->access_written += op->len;
+    {
+        struct cost_mark cm;
+        cost_mark(r, &cm);
+        rc = vm_memmove(&r->vm, a, b, op->len);
+        if (r->cost) cost_touches(r, &cm, op->len, op->len, 0);
+    }
+    if (r->shadow) {
+        memmove(r->shadow + a, r->shadow + b, op->len);
+        mark_unknown(r, a, op->len, rc < 0);
+    }
+    return rc < 0 ? op_failed(r, op, rc) : 0;
+}
+
+/* VMT_ALLOC: a region from vm_alloc under the trace's id (1..65535). */
+static int do_alloc(struct vmr_run *r, const struct vmt_op *op)
+{
+    if (op->id == 0 || op->id > 65535u)
+        return fail(r, "op %llu: allocation id %lu must be 1..65535",
+                    (unsigned long long)r->op_index, (unsigned long)op->id);
+    if (op->id >= r->nregions) {
+        size_t n = r->nregions ? r->nregions : 16;
+        while (n <= op->id) n *= 2;
+        struct vmr_region *g = realloc(r->regions, n * sizeof *g);
+        if (!g) return fail(r, "out of memory for allocations");
+        memset(g + r->nregions, 0, (n - r->nregions) * sizeof *g);
+        r->regions = g;
+        r->nregions = n;
+    }
+    if (r->regions[op->id].base != VM_NULL)
+        return fail(r, "op %llu: allocation %lu is already live",
+                    (unsigned long long)r->op_index, (unsigned long)op->id);
+    vm_addr_t p = vm_alloc(&r->vm, op->len);
+    if (p == VM_NULL) {
+        if (r->cfg.tolerate_errors) {
+            r->op_errors++;
+            return 0;
+        }
+        return fail(r, "op %llu: vm_alloc(%lu) for allocation %lu failed (heap full)",
+                    (unsigned long long)r->op_index, (unsigned long)op->len,
+                    (unsigned long)op->id);
+    }
+    r->regions[op->id].base = p;
+    r->regions[op->id].size = op->len;
+    return 0;
+}
+
+static int do_free(struct vmr_run *r, const struct vmt_op *op)
+{
+    int rc;
+    if (op->id >= r->nregions || r->regions[op->id].base == VM_NULL)
+        return fail(r, "op %llu: free of allocation %lu, which is not live",
+                    (unsigned long long)r->op_index, (unsigned long)op->id);
+    rc = vm_free(&r->vm, r->regions[op->id].base);
+    r->regions[op->id].base = VM_NULL;
+    return rc < 0 ? op_failed(r, op, rc) : 0;
+}
+
+static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
+{
+    vm_addr_t a = 0;
     int rc;
     switch (op->kind) {
     case VMT_READ:
@@ -673,36 +757,8 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
         return op->len ? do_write_slow(r, op, a) : 0;
     case VMT_LOCK: return do_lock(r, op);
     case VMT_UNLOCK: return do_unlock(r, op);
-    case VMT_MEMSET:
-        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
-        r->access_written += op->len;
-        {
-            struct cost_mark cm;
-            cost_mark(r, &cm);
-            rc = vm_memset(&r->vm, a, op->value, op->len);
-            if (r->cost) cost_touches(r, &cm, 0, op->len, 1);
-        }
-        if (r->shadow) {
-            memset(r->shadow + a, op->value, op->len);
-            mark_unknown(r, a, op->len, rc < 0);
-        }
-        return rc < 0 ? op_failed(r, op, rc) : 0;
-    case VMT_MEMCPY:
-        if (resolve(r, op, op->region, op->addr, op->len, &a)) return -1;
-        if (resolve(r, op, op->src_region, op->src, op->len, &b)) return -1;
-        r->access_read += op->len;
-        r->access_written += op->len;
-        {
-            struct cost_mark cm;
-            cost_mark(r, &cm);
-            rc = vm_memmove(&r->vm, a, b, op->len);
-            if (r->cost) cost_touches(r, &cm, op->len, op->len, 0);
-        }
-        if (r->shadow) {
-            memmove(r->shadow + a, r->shadow + b, op->len);
-            mark_unknown(r, a, op->len, rc < 0);
-        }
-        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_MEMSET: return do_memset(r, op);
+    case VMT_MEMCPY: return do_memcpy(r, op);
     case VMT_FLUSH:
         if (r->cost) r->pager_cc += r->cost->slow_hit; /* the walk over the slots */
         rc = vm_flush(&r->vm);
@@ -711,43 +767,8 @@ static inline int replay_one(struct vmr_run *r, const struct vmt_op *op)
         if (r->cost) r->pager_cc += r->cost->slow_hit; /* the walk over the slots */
         rc = vm_invalidate(&r->vm);
         return rc < 0 ? op_failed(r, op, rc) : 0;
-    case VMT_ALLOC: {
-        if (op->id == 0 || op->id > 65535u)
-            return fail(r, "op %llu: allocation id %lu must be 1..65535",
-                        (unsigned long long)r->op_index, (unsigned long)op->id);
-        if (op->id >= r->nregions) {
-            size_t n = r->nregions ? r->nregions : 16;
-            while (n <= op->id) n *= 2;
-            struct vmr_region *g = realloc(r->regions, n * sizeof *g);
-            if (!g) return fail(r, "out of memory for allocations");
-            memset(g + r->nregions, 0, (n - r->nregions) * sizeof *g);
-            r->regions = g;
-            r->nregions = n;
-        }
-        if (r->regions[op->id].base != VM_NULL)
-            return fail(r, "op %llu: allocation %lu is already live",
-                        (unsigned long long)r->op_index, (unsigned long)op->id);
-        vm_addr_t p = vm_alloc(&r->vm, op->len);
-        if (p == VM_NULL) {
-            if (r->cfg.tolerate_errors) {
-                r->op_errors++;
-                return 0;
-            }
-            return fail(r, "op %llu: vm_alloc(%lu) for allocation %lu failed (heap full)",
-                        (unsigned long long)r->op_index, (unsigned long)op->len,
-                        (unsigned long)op->id);
-        }
-        r->regions[op->id].base = p;
-        r->regions[op->id].size = op->len;
-        return 0;
-    }
-    case VMT_FREE:
-        if (op->id >= r->nregions || r->regions[op->id].base == VM_NULL)
-            return fail(r, "op %llu: free of allocation %lu, which is not live",
-                        (unsigned long long)r->op_index, (unsigned long)op->id);
-        rc = vm_free(&r->vm, r->regions[op->id].base);
-        r->regions[op->id].base = VM_NULL;
-        return rc < 0 ? op_failed(r, op, rc) : 0;
+    case VMT_ALLOC: return do_alloc(r, op);
+    case VMT_FREE: return do_free(r, op);
     case VMT_PHASE: return do_phase(r, op);
     case VMT_COMPUTE:
         if (op->mode == VMT_COMPUTE_NS)
@@ -772,46 +793,36 @@ static int carries_data(const struct vmt_info *info)
                      strcmp(fmt, "generator") == 0));
 }
 
-struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src, char *err,
-                           size_t errlen)
+/* The pool (from the config or the trace) and the page geometry. */
+static int check_geometry(struct vmr_run *r, const struct vmr_config *cfg, const struct vmt_info *info,
+                          char *err, size_t errlen)
 {
-    struct vmr_run *r = calloc(1, sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    r->cfg = *cfg;
-    r->src = src;
-    r->cur_phase = -1;
-    const struct vmt_info *info = vmt_info(src);
     r->pool = cfg->pool_size ? cfg->pool_size : (info ? info->pool_size : 0);
     if (r->pool == 0 || r->pool > 0x80000000u) {
         snprintf(err, errlen, "pool size %llu: must be 1..2147483648 bytes",
                  (unsigned long long)r->pool);
-        goto fail;
+        return -1;
     }
     const struct vmr_pager_desc *pd = &cfg->pager;
     unsigned ps = pd->page_size, pc = pd->page_count;
     if (!VM_PAGE_SIZE_OK(ps)) {
         snprintf(err, errlen, "page_size %u: must be a power of two from %u to %u", ps,
                  VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
-        goto fail;
+        return -1;
     }
     if (pc < 1 || pc > VM_PAGE_COUNT_MAX) {
         snprintf(err, errlen, "page_count %u: must be 1..%u", pc, VM_PAGE_COUNT_MAX);
-        goto fail;
+        return -1;
     }
-    /* Nothing looks at the pool's bytes (no shadow, no trace data, no
-     * view): the fast path may drop them, and writes need no pattern. */
-    const int keep_data = cfg->observer || cfg->verify == VMR_VERIFY_ON ||
-                          (cfg->verify == VMR_VERIFY_AUTO && carries_data(info));
-    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, keep_data, err, errlen))
-        goto fail;
-    r->nodata = !keep_data && r->stack.fast;
-    vm_wrap_init(&r->counted, r->stack.s.backend);
-    r->counted.before = before_backend;
-    r->counted.before_ctx = r;
+    return 0;
+}
 
+/* The pager over the counting layer: page buffers, slots, bounce buffer,
+ * heap, the observer's events; then vm_init. */
+static int start_pager(struct vmr_run *r, const struct vmr_config *cfg, char *err, size_t errlen)
+{
+    const struct vmr_pager_desc *pd = &cfg->pager;
+    unsigned ps = pd->page_size, pc = pd->page_count;
     r->pages = calloc(pc, ps); /* aligned for any type: >= 4 bytes; defined even unread */
     r->slots = calloc(pc, sizeof *r->slots);
     unsigned bsz = pd->bounce_size ? pd->bounce_size : ps;
@@ -820,7 +831,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     r->heap = calloc(hb, sizeof *r->heap);
     if (!r->pages || !r->slots || !r->bounce || !r->heap) {
         snprintf(err, errlen, "out of memory for the pager's buffers");
-        goto fail_stack;
+        return -1;
     }
     struct vm_config vc;
     memset(&vc, 0, sizeof vc);
@@ -842,12 +853,6 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     vc.heap = r->heap;
     vc.heap_blocks = (uint16_t)hb;
 #endif
-    r->cost = r->stack.cost;
-    r->cpu_hz = r->stack.cpu_hz;
-    if (!r->cpu_hz) r->cost = NULL;
-#if !VM_CONFIG_PATHS
-    r->cost = NULL; /* the path each call took is known only from the core's path counters */
-#endif
 #if VM_CONFIG_EVENTS
     if (cfg->observer && cfg->observer->on_event) {
         vc.event = on_core_event;
@@ -857,9 +862,17 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     int rc = vm_init(&r->vm, &vc);
     if (rc < 0) {
         snprintf(err, errlen, "vm_init: %s (%d)", err_text(rc), rc);
-        goto fail_stack;
+        return -1;
     }
     r->pool = vm_pool_size(&r->vm);
+    return 0;
+}
+
+/* A shadow of the pool (verify on, within the limit) and whether reads are
+ * checked. */
+static int start_checking(struct vmr_run *r, const struct vmr_config *cfg, const struct vmt_info *info,
+                          char *err, size_t errlen)
+{
     if (cfg->verify == VMR_VERIFY_ON) {
         uint64_t lim = cfg->shadow_limit ? cfg->shadow_limit : (256u << 20);
         if (r->pool <= lim) {
@@ -869,7 +882,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
             if (!r->shadow) {
                 snprintf(err, errlen, "out of memory for a %llu-byte shadow",
                          (unsigned long long)r->pool);
-                goto fail_stack;
+                return -1;
             }
         }
     }
@@ -881,6 +894,40 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         r->check = 1;
     else
         r->check = carries_data(info);
+    return 0;
+}
+
+struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src, char *err,
+                           size_t errlen)
+{
+    struct vmr_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->cfg = *cfg;
+    r->src = src;
+    r->cur_phase = -1;
+    const struct vmt_info *info = vmt_info(src);
+    if (check_geometry(r, cfg, info, err, errlen)) goto fail;
+    /* Nothing looks at the pool's bytes (no shadow, no trace data, no
+     * view): the fast path may drop them, and writes need no pattern. */
+    const int keep_data = cfg->observer || cfg->verify == VMR_VERIFY_ON ||
+                          (cfg->verify == VMR_VERIFY_AUTO && carries_data(info));
+    if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, keep_data, err, errlen))
+        goto fail;
+    r->nodata = !keep_data && r->stack.fast;
+    vm_wrap_init(&r->counted, r->stack.s.backend);
+    r->counted.before = before_backend;
+    r->counted.before_ctx = r;
+
+    r->cost = r->stack.cost;
+    r->cpu_hz = r->stack.cpu_hz;
+    if (!r->cpu_hz) r->cost = NULL;
+#if !VM_CONFIG_PATHS
+    r->cost = NULL; /* the path each call took is known only from the core's path counters */
+#endif
+    if (start_pager(r, cfg, err, errlen) || start_checking(r, cfg, info, err, errlen)) goto fail_stack;
     return r;
 
 fail_stack:
