@@ -14,19 +14,32 @@ static int fault(struct vm_wrap *w, uint16_t chance)
     return (uint16_t)(vm_rng_xorshift32(&w->rng) >> 16) < chance;
 }
 
-static int in_range(const struct vm_wrap *w, vm_addr_t addr, size_t len)
+/* A call starts: the hook, the call and the bytes it asks for are counted.
+ * Returns 1 when the range lies inside the backend. */
+static int begin(struct vm_wrap *w, int call, vm_count_t *calls, vm_count_t *asked, vm_addr_t addr,
+                 size_t len)
 {
+    if (w->before) w->before(w->before_ctx, call);
+    (*calls)++;
+    *asked += len;
     return addr <= w->backend.size && len <= w->backend.size - addr;
+}
+
+/* A call ends with rc: its bytes count when it succeeded, else an error. */
+static int end(struct vm_wrap *w, int rc, vm_count_t *bytes, size_t len)
+{
+    if (rc == VM_OK)
+        *bytes += len;
+    else
+        w->n.errors++;
+    return rc;
 }
 
 static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
 {
     struct vm_wrap *w = (struct vm_wrap *)ctx;
     int rc;
-    if (w->before) w->before(w->before_ctx, VM_WRAP_READ);
-    w->n.reads++;
-    w->n.read_asked += len;
-    if (!in_range(w, addr, len)) {
+    if (!begin(w, VM_WRAP_READ, &w->n.reads, &w->n.read_asked, addr, len)) {
         rc = VM_ERR_RANGE;
     } else if (fault(w, w->read_fail)) {
         w->n.faults++;
@@ -35,21 +48,14 @@ static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
     } else {
         rc = w->inner->read(w->inner->ctx, addr, buf, len);
     }
-    if (rc == VM_OK)
-        w->n.bytes_read += len;
-    else
-        w->n.errors++;
-    return rc;
+    return end(w, rc, &w->n.bytes_read, len);
 }
 
 static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 {
     struct vm_wrap *w = (struct vm_wrap *)ctx;
     int rc;
-    if (w->before) w->before(w->before_ctx, VM_WRAP_WRITE);
-    w->n.writes++;
-    w->n.write_asked += len;
-    if (!in_range(w, addr, len)) {
+    if (!begin(w, VM_WRAP_WRITE, &w->n.writes, &w->n.write_asked, addr, len)) {
         rc = VM_ERR_RANGE;
     } else if (fault(w, w->write_fail)) {
         w->n.faults++;
@@ -58,11 +64,7 @@ static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
     } else {
         rc = w->inner->write(w->inner->ctx, addr, buf, len);
     }
-    if (rc == VM_OK)
-        w->n.bytes_written += len;
-    else
-        w->n.errors++;
-    return rc;
+    return end(w, rc, &w->n.bytes_written, len);
 }
 
 static int wrap_sync(void *ctx)
