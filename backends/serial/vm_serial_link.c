@@ -16,11 +16,11 @@
 #include "vm_rng.h"
 
 static const struct vm_serial_profile profiles[] = {
-    /* name        rate      bits pkt ovh ign flush */
-    {"ftdi-16ms", 115200ul, 10, 62, 0, 0, 16000000ul},
-    {"ftdi-1ms", 115200ul, 10, 62, 0, 0, 1000000ul},
-    {"uno-8u2", 115200ul, 10, 64, 0, 0, 4100000ul},
-    {"cdc", 12000000ul, 8, 64, 15, 1, 0},
+    /* name        rate      bits pkt ovh ign flush      tick      fill frame */
+    {"ftdi-16ms", 115200ul, 10, 62, 0, 0, 16000000ul, 0, 0, 0},
+    {"ftdi-1ms", 115200ul, 10, 62, 0, 0, 1000000ul, 0, 0, 0},
+    {"uno-8u2", 115200ul, 10, 64, 0, 0, 0, 4096000ul, 96, 0},
+    {"cdc", 12000000ul, 8, 64, 15, 1, 0, 0, 0, 1000000ul},
 };
 
 const struct vm_serial_profile *vm_serial_profile_at(unsigned i)
@@ -118,6 +118,35 @@ static void lane_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint8_
     }
     if (lane_reserve(q) != 0) return; /* out of memory: the byte is lost */
     q->byte[q->tail] = b;
+    if (up && p->tick_ns) {
+        /* 8U2/16U2 bridge: bytes wait in its ring buffer for the next
+         * overflow of a free-running timer (ticks at multiples of tick_ns
+         * on the shared clock, whatever the traffic), or all go at once
+         * when more than tick_fill are buffered. A group is the bytes
+         * buffered since the last flush. */
+        uint64_t tick = (end / p->tick_ns + 1u) * p->tick_ns;
+        if (!q->pkt_open || q->pkt_first != tick) {
+            q->pkt_open = 1;
+            q->pkt_first = tick;
+            q->pkt_start = q->tail;
+            q->pkt_fill = 0;
+        }
+        q->at[q->tail++] = tick;
+        if (++q->pkt_fill > p->tick_fill) { /* nearly full: flushed now */
+            size_t i;
+            for (i = q->pkt_start > q->head ? q->pkt_start : q->head; i < q->tail; i++)
+                q->at[i] = end;
+            q->pkt_open = 0;
+        }
+        return;
+    }
+    if (up && p->frame_ns) {
+        /* native USB: the host learns of an IN transfer at the end of the
+         * 1 ms frame that carried it (its done queue is written back once
+         * per frame), so a byte becomes visible at the next frame start */
+        q->at[q->tail++] = (end + p->frame_ns - 1u) / p->frame_ns * p->frame_ns;
+        return;
+    }
     if (up && p->packet_overhead == 0 && p->flush_ns > 0) {
         /* UART bridge: IN packets of packet_data bytes; a partial packet
          * goes when the latency timer (flush_ns after its first byte) fires */

@@ -17,19 +17,33 @@
  *    packet_data bytes (FTDI: 64-byte packets, 62 data + 2 status; Arduino
  *    forum topic 96). A full packet goes at once; a partial one waits for
  *    the bridge's latency timer, flush_ns after its first byte (FTDI default
- *    16 ms, 1 ms low latency: ftdichip.com knowledgebase, Linux ftdi_sio;
- *    Uno 8U2: 4.1 ms, forum topic 96). That full packets go at once is
- *    FTDI's AN232B-04 ("Small Amounts of Data and End of Buffer Conditions":
- *    sent when 62 user bytes are buffered, or when the timer expires). The
- *    real timer runs from the last packet sent, so its phase is random; we
- *    take the worst case, a whole period. USB time itself is not added: at
- *    <= 1 Mbaud the UART is 10x slower than USB full speed.
+ *    16 ms, 1 ms low latency: ftdichip.com knowledgebase, Linux ftdi_sio).
+ *    That full packets go at once is FTDI's AN232B-04 ("Small Amounts of
+ *    Data and End of Buffer Conditions": sent when 62 user bytes are
+ *    buffered, or when the timer expires). The real timer runs from the
+ *    last packet sent, so its phase is random; we take the worst case, a
+ *    whole period. USB time itself is not added: at <= 1 Mbaud the UART is
+ *    10x slower than USB full speed.
+ *  - Uno/Mega ATmega8U2/16U2 bridge (firmware Arduino-usbserial,
+ *    github.com/arduino/ArduinoCore-avr firmwares/atmegaxxu2/arduino-usbserial:
+ *    Arduino-usbserial.c, Lib/LightweightRingBuff.h): received UART bytes
+ *    go into a 128-byte ring; the main loop moves them all to the USB IN
+ *    endpoint when Timer0 overflows (TCCR0B = 1 << CS02: 16 MHz / 256 /
+ *    256 = every 4.096 ms, free-running: its phase does not depend on the
+ *    traffic) or when more than BUFFER_NEARLY_FULL = 96 bytes wait. The
+ *    model ticks at multiples of tick_ns on the simulated clock.
  *  - Native USB CDC (Teensy, Leonardo, Due): the baud setting is ignored
  *    (pjrc.com/teensy/td_serial.html); both directions run at 12 Mbit/s,
  *    8 bits a byte, plus packet_overhead byte times per 64-byte packet, which
  *    caps it at 19 packets per 1 ms frame, 1216 KB/s (measured: Teensy 3.0
  *    1088 KB/s, forum topic 132811). The board glue flushes after each frame
- *    (Teensy send_now), so no flush timer.
+ *    (Teensy send_now), so no flush timer. Full speed runs in 1 ms frames
+ *    (USB 2.0 specification, section 8.4.3.1: a start-of-frame every
+ *    1.000 ms); the host controller reports completed transfers to its
+ *    driver once per frame (OHCI 1.0a, section 4.5 and HcInterruptStatus
+ *    WritebackDoneHead: the done queue is written back at a frame's end), so
+ *    board bytes reach the host at the next frame boundary (frame_ns), and
+ *    the reply leaves after the host's turnaround from there.
  *  - Host turnaround: the PC's time from a request's arrival to its reply
  *    leaving, a parameter (default 300 us: heavydeck.net measured a 1309 us
  *    echo with a 1 ms FTDI timer, so about 0.3 ms is the host's share).
@@ -60,6 +74,9 @@ struct vm_serial_profile {
     uint8_t packet_overhead; /* byte times of USB overhead per packet (CDC) */
     uint8_t baud_ignored;    /* native USB: a requested baud changes nothing */
     uint32_t flush_ns;       /* the bridge's latency timer for a partial packet */
+    uint32_t tick_ns;        /* free-running flush tick (8U2/16U2), 0: none */
+    uint8_t tick_fill;       /* with tick_ns: more buffered bytes than this flush at once */
+    uint32_t frame_ns;       /* USB frame (native USB): the host sees board data at frame ends */
 };
 
 /* Named profiles: "ftdi-16ms", "ftdi-1ms", "uno-8u2", "cdc" (any letter case).

@@ -195,7 +195,8 @@ START_TEST(init_rejects_bad_config)
 END_TEST
 
 /* The model's latency: a small round trip costs the bridge's latency timer
- * (board -> PC) plus wire time plus the host's turnaround; a 1 KiB page
+ * (board -> PC; the 8U2's free-running tick: up to 4.096 ms; CDC: the rest
+ * of the 1 ms frame) plus wire time plus the host's turnaround; a 1 KiB page
  * costs at least its wire time. Simulated time, exact and deterministic. */
 START_TEST(model_latency)
 {
@@ -204,7 +205,7 @@ START_TEST(model_latency)
         uint64_t lo_us, hi_us;
     } want[] = {
         {"ftdi-16ms", 16000, 19000}, {"ftdi-1ms", 1000, 4000},
-        {"uno-8u2", 4100, 7000},     {"cdc", 300, 500},
+        {"uno-8u2", 300, 6000},      {"cdc", 900, 1500},
     };
     unsigned i;
     for (i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -289,6 +290,96 @@ START_TEST(board_cpu_overlaps_wire)
     rig_close(&r);
     ck_assert_uint_gt(avr, bare);
     ck_assert_uint_lt(avr - bare, 1024u * 3806u / 4u);
+}
+END_TEST
+
+/* A link alone, no host: what the board writes stays on the up lane, where
+ * the time each byte reaches the host can be read. */
+static void bare_link(struct vm_serial_link *l, struct vm_simclock *c, const char *profile,
+                      uint32_t baud)
+{
+    struct vm_serial_link_config cfg;
+    memset(c, 0, sizeof *c);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.clock = c;
+    cfg.baud = baud;
+    cfg.profile = vm_serial_profile_find(profile);
+    ck_assert_ptr_nonnull(cfg.profile);
+    ck_assert_int_eq(vm_serial_link_init(l, &cfg), VM_OK);
+}
+
+/* The 8U2/16U2 bridge flushes on a free-running 4.096 ms tick (Timer0
+ * overflow), not on a timer started by the request: a request reaches the
+ * host at the first tick after its last byte, wherever the request falls;
+ * more than 96 buffered bytes go at once. */
+START_TEST(bridge_8u2_free_running_tick)
+{
+    static const uint64_t starts[] = {0, 1234567, 4095000, 4096000, 9900000, 20000001};
+    struct vm_serial_link l;
+    struct vm_simclock c;
+    uint8_t buf[300];
+    size_t i, k;
+    memset(buf, 0x55, sizeof buf);
+    bare_link(&l, &c, "uno-8u2", 0);
+    ck_assert_uint_eq(l.profile.tick_ns, 4096000u);
+    for (k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+        size_t first = l.up.head == l.up.tail ? 0 : l.up.tail; /* an empty lane starts over */
+        uint64_t end;
+        vm_simclock_until(&c, starts[k] > vm_simclock_now(&c) ? starts[k] : vm_simclock_now(&c));
+        ck_assert_int_eq(l.uart.write(l.uart.ctx, buf, 5), VM_OK);
+        end = l.up.wire_free; /* the last byte's end on the wire */
+        ck_assert_uint_eq(l.up.tail - first, 5);
+        for (i = first; i < l.up.tail; i++) {
+            ck_assert_uint_eq(l.up.at[i] % 4096000u, 0);
+            ck_assert_uint_eq(l.up.at[i], (end / 4096000u + 1u) * 4096000u);
+        }
+        vm_simclock_until(&c, l.up.at[l.up.tail - 1]); /* the host took them */
+        l.up.head = l.up.tail;
+    }
+    /* a burst at 1 Mbaud (410 bytes a tick): the 97th byte flushes the 97 at its
+     * arrival, the rest wait for a tick */
+    vm_serial_link_free(&l);
+    bare_link(&l, &c, "uno-8u2", 1000000);
+    vm_simclock_until(&c, 100000);
+    {
+        size_t first = l.up.head == l.up.tail ? 0 : l.up.tail;
+        ck_assert_int_eq(l.uart.write(l.uart.ctx, buf, 150), VM_OK);
+        ck_assert_uint_eq(l.up.tail - first, 150);
+        ck_assert_uint_ne(l.up.at[first] % 4096000u, 0);
+        for (i = first; i < first + 97; i++) ck_assert_uint_eq(l.up.at[i], l.up.at[first + 96]);
+        ck_assert_uint_eq(l.up.at[first + 97] % 4096000u, 0);
+        ck_assert_uint_eq(l.up.at[first + 149], l.up.at[first + 97]);
+    }
+    vm_serial_link_free(&l);
+}
+END_TEST
+
+/* Native USB CDC: board bytes reach the host at the end of the 1 ms frame
+ * that carried them, in 64-byte packets at 12 Mbit/s (at most 19 a frame). */
+START_TEST(cdc_one_ms_frames)
+{
+    struct vm_serial_link l;
+    struct vm_simclock c;
+    uint8_t buf[2000];
+    size_t i, first;
+    memset(buf, 0xAA, sizeof buf);
+    bare_link(&l, &c, "cdc", 0);
+    ck_assert_uint_eq(l.profile.frame_ns, 1000000u);
+    vm_simclock_until(&c, 250000);
+    ck_assert_int_eq(l.uart.write(l.uart.ctx, buf, 3), VM_OK);
+    for (i = 0; i < 3; i++) ck_assert_uint_eq(l.up.at[i], 1000000u);
+    vm_simclock_until(&c, 2500000);
+    first = l.up.tail;
+    ck_assert_int_eq(l.uart.write(l.uart.ctx, buf, sizeof buf), VM_OK);
+    for (i = first; i < l.up.tail; i++) {
+        ck_assert_uint_eq(l.up.at[i] % 1000000u, 0);
+        if (i > first) ck_assert_uint_ge(l.up.at[i], l.up.at[i - 1]);
+    }
+    /* 2000 bytes: 32 packets of 64 + 15 byte times at 12 Mbit/s = 1.69 ms: frames 3 and 4 carry
+     * them, the host has the first at 3 ms and the last at 5 ms */
+    ck_assert_uint_eq(l.up.at[first], 3000000u);
+    ck_assert_uint_eq(l.up.at[l.up.tail - 1], 5000000u);
+    vm_serial_link_free(&l);
 }
 END_TEST
 
@@ -589,6 +680,8 @@ int main(void)
     tcase_add_test(tc, init_rejects_bad_config);
     tcase_add_test(tc, model_latency);
     tcase_add_test(tc, baud_changes_uart_not_cdc);
+    tcase_add_test(tc, bridge_8u2_free_running_tick);
+    tcase_add_test(tc, cdc_one_ms_frames);
     tcase_add_test(tc, padding_beats_latency_timer);
     tcase_add_test(tc, board_cpu_overlaps_wire);
     tcase_add_loop_test(tc, pager_workload_clean, 0, 4);
