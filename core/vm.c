@@ -15,8 +15,15 @@
  *     (tests/core/test_policy.c and test_kernels.c feed a naive model the
  *     same touches and compare misses, write-backs and slots each access).
  *  4. The hit path. vm.h serves vm_get8/16/32 and vm_set8/16/32 inline from
- *     two hot entries (struct vm_hot, VM_HOT_COUNT = 2, so that a copy loop
- *     between two pages and a read-modify-write of two pages stay inline):
+ *     a small set-associative table of hot pages (VM_HOT_COUNT entries, kept
+ *     as parallel arrays hot_base/hot_wbase/hot_adj/hot_slot in struct vm):
+ *     VM_CONFIG_HOT_SETS sets of two ways. A page's set is the low bits of
+ *     its page number (VM__HOT_SET: an AND for two sets, a shift for more),
+ *     so an access tests two entries whatever the table's size, and a walk
+ *     over consecutive pages (strided, random in a working set, a list)
+ *     finds each page in its own set. Two ways keep a copy loop between two
+ *     arrays whose pages share a set, and a read-modify-write of two pages,
+ *     inline. Per entry:
  *       - base: the page's address when it is fully valid (reads may be
  *         served), else VM_NO_PAGE;
  *       - wbase: the page's address when it is dirty and a whole page of the
@@ -25,22 +32,27 @@
  *         when the value starts inside it or right after its end (or ends
  *         right at its start): filling a page that was never read stays
  *         inline, ascending or descending. A gap would need a fetch: the
- *         slow path does it.
+ *         slow path does it;
+ *       - adj: the buffer's address less base, so the byte of address a is
+ *         at adj + a (no offset to mask on a read);
+ *       - slot: the page's record.
  *     A value that straddles a page, a page that is not hot, a bounced or a
  *     wrapped address goes to vm__get_slow/vm__set_slow.
- *     vm__done() makes the page of the latest touch hot (its own entry, else
- *     a free one, else the one not used last), only when a second touch
- *     would change no policy state: always for FIFO; for CLOCK and SIEVE once
- *     the reference bit is set (an inline hit would have set it);
- *     for LRU see 5.
+ *     vm__done() makes the page of the latest touch hot (in its set: its own
+ *     entry, else a free one, else the way not used last), only when a
+ *     second touch would change no policy state: always for FIFO; for CLOCK
+ *     and SIEVE once the reference bit is set (an inline hit would have set
+ *     it, so a hit costs no policy store at all); for LRU see 5.
  *  5. LRU without a list move per hit. An inline hit stores only its entry
- *     number (hot_last). Both hot pages are the two newest in the LRU list,
- *     so the page of the latest inline hit belongs at the head: hot_settle()
- *     moves it there before anything reads or changes the order (a touch, a
- *     victim query, vm__cool). Before a touch, hot_before_touch() keeps only
- *     the head's entry hot (the touch may move another page between them).
- *     CLOCK and SIEVE clear reference bits while they pick a victim:
- *     hot_recheck() drops the entries whose bit went.
+ *     number (hot_last). Under LRU at most two entries are live, and they
+ *     hold the two newest pages in the LRU list, so the page of the latest
+ *     inline hit belongs at the head: hot_settle() moves it there before
+ *     anything reads or changes the order (a touch, a victim query,
+ *     vm__cool). Before a touch, hot_before_touch() keeps only the head's
+ *     entry (the touch may move another page between them), so LRU serves
+ *     at most two pages inline: a walk over more pages takes the slow path,
+ *     which keeps the list exact. CLOCK and SIEVE clear reference bits while
+ *     they pick a victim: hot_recheck() drops the entries whose bit went.
  *  6. Entries are cleared wherever their premise breaks: eviction or drop
  *     (hot_forget), write-back (wbase only: the page is clean), a bounced
  *     lock over the page, an RW lock's unlock (re-arms wbase).
@@ -82,7 +94,7 @@ void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr
 /* Stop serving entry e inline. Its slot is kept, for hot_settle. */
 static void hot_clear(struct vm *vm, unsigned e)
 {
-    vm->hot[e].base = vm->hot[e].wbase = VM_NO_PAGE;
+    vm->hot_base[e] = vm->hot_wbase[e] = VM_NO_PAGE;
 }
 
 /* Slot s leaves the pager: forget it in every entry. */
@@ -90,9 +102,9 @@ static void hot_forget(struct vm *vm, const struct vm_slot *s)
 {
     unsigned e;
     for (e = 0; e < VM_HOT_COUNT; e++)
-        if (vm->hot[e].slot == s) {
+        if (vm->hot_slot[e] == s) {
             hot_clear(vm, e);
-            vm->hot[e].slot = NULL;
+            vm->hot_slot[e] = NULL;
         }
 }
 
@@ -107,7 +119,7 @@ static void hot_settle(struct vm *vm)
     const struct vm_slot *s;
     unsigned i;
     if (!IS(vm, VM_POLICY_LRU) || vm->hot_last >= VM_HOT_COUNT) return;
-    s = vm->hot[vm->hot_last].slot;
+    s = vm->hot_slot[vm->hot_last];
     if (!s) return;
     i = (unsigned)(s - vm->slots);
     if (vm->head != i) {
@@ -127,9 +139,9 @@ static void hot_before_touch(struct vm *vm)
     hot_settle(vm);
     vm->hot_last = VM_NIL; /* consumed: the touch moves its own page */
     for (e = 0; e < VM_HOT_COUNT; e++)
-        if (vm->hot[e].slot && (unsigned)(vm->hot[e].slot - vm->slots) != vm->head) {
+        if (vm->hot_slot[e] && (unsigned)(vm->hot_slot[e] - vm->slots) != vm->head) {
             hot_clear(vm, e);
-            vm->hot[e].slot = NULL;
+            vm->hot_slot[e] = NULL;
         }
 }
 
@@ -139,7 +151,7 @@ static void hot_recheck(struct vm *vm)
     unsigned e;
     if (!IS(vm, VM_POLICY_CLOCK) && !IS(vm, VM_POLICY_SIEVE)) return;
     for (e = 0; e < VM_HOT_COUNT; e++)
-        if (vm->hot[e].slot && !(vm->hot[e].slot->flags & VM_SLOT_REF)) hot_clear(vm, e);
+        if (vm->hot_slot[e] && !(vm->hot_slot[e]->flags & VM_SLOT_REF)) hot_clear(vm, e);
 }
 
 void vm__cool(struct vm *vm)
@@ -148,7 +160,7 @@ void vm__cool(struct vm *vm)
     hot_settle(vm);
     for (e = 0; e < VM_HOT_COUNT; e++) {
         hot_clear(vm, e);
-        vm->hot[e].slot = NULL;
+        vm->hot_slot[e] = NULL;
     }
 }
 
@@ -226,7 +238,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->head = vm->tail = VM_NIL;
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
-    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot[i].base = vm->hot[i].wbase = VM_NO_PAGE;
+    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_NO_PAGE;
     vm->hot_last = VM_NIL;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
@@ -290,7 +302,7 @@ static int writeback(struct vm *vm, unsigned i)
     {
         unsigned e;
         for (e = 0; e < VM_HOT_COUNT; e++)
-            if (vm->hot[e].slot == s) vm->hot[e].wbase = VM_NO_PAGE;
+            if (vm->hot_slot[e] == s) vm->hot_wbase[e] = VM_NO_PAGE;
     }
     VM__STAT(vm, writebacks);
     VM__STAT_ADD(vm, bytes_written, len);
@@ -608,7 +620,7 @@ void vm__done(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
     vm_addr_t rb, wb;
-    unsigned e, pick = VM_HOT_COUNT;
+    unsigned e, set, pick = VM_HOT_COUNT;
     if (i != vm->last_touch) return; /* another page was touched since */
     if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
     if (vm__bounced(vm, s->base, vm->page_size)) return;
@@ -617,16 +629,18 @@ void vm__done(struct vm *vm, unsigned i)
     rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_NO_PAGE;
     wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_NO_PAGE;
     if (rb == VM_NO_PAGE && wb == VM_NO_PAGE) return;
-    /* Its own entry, else a free one, else the one not used last. */
-    for (e = 0; e < VM_HOT_COUNT; e++)
-        if (vm->hot[e].slot == s) pick = e;
-    for (e = 0; pick == VM_HOT_COUNT && e < VM_HOT_COUNT; e++)
-        if (vm->hot[e].base == VM_NO_PAGE && vm->hot[e].wbase == VM_NO_PAGE) pick = e;
-    if (pick == VM_HOT_COUNT) pick = vm->hot_last == 0 ? 1u : 0u;
-    vm->hot[pick].base = rb;
-    vm->hot[pick].wbase = wb;
-    vm->hot[pick].data = vm__data(vm, i);
-    vm->hot[pick].slot = s;
+    /* In its set: its own entry, else a free one, else the one not used
+     * last (way 0 when the latest hit was in another set). */
+    set = VM__HOT_SET(vm, s->base);
+    for (e = set; e < set + 2u; e++)
+        if (vm->hot_slot[e] == s) pick = e;
+    for (e = set; pick == VM_HOT_COUNT && e < set + 2u; e++)
+        if (vm->hot_base[e] == VM_NO_PAGE && vm->hot_wbase[e] == VM_NO_PAGE) pick = e;
+    if (pick == VM_HOT_COUNT) pick = vm->hot_last == set ? set + 1u : set;
+    vm->hot_base[pick] = rb;
+    vm->hot_wbase[pick] = wb;
+    vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
+    vm->hot_slot[pick] = s;
     vm->hot_last = (uint8_t)pick;
 }
 
@@ -820,7 +834,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
                 {
                     unsigned e;
                     for (e = 0; e < VM_HOT_COUNT; e++)
-                        if (vm->hot[e].slot && vm__bounced(vm, vm->hot[e].slot->base, vm->page_size))
+                        if (vm->hot_slot[e] && vm__bounced(vm, vm->hot_slot[e]->base, vm->page_size))
                             hot_clear(vm, e);
                 }
             }
@@ -903,7 +917,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         vm__dirty(vm, lk->slot, off, (uint16_t)(off + lk->len));
         unsigned e;
         for (e = 0; e < VM_HOT_COUNT; e++)
-            if (vm->hot[e].slot == s && vm->hot[e].base == s->base) vm->hot[e].wbase = s->base;
+            if (vm->hot_slot[e] == s && vm->hot_base[e] == s->base) vm->hot_wbase[e] = s->base;
     }
     lk->mode = 0;
     VM__STAT(vm, unlocks);
@@ -1104,21 +1118,22 @@ int vm_check(const struct vm *vm)
     if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
     if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && vm->slots[vm->hand].base != VM_NO_PAGE));
     for (i = 0; i < VM_HOT_COUNT; i++) {
-        const struct vm_hot *h = &vm->hot[i];
-        const struct vm_slot *s = h->slot;
+        vm_addr_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
+        const struct vm_slot *s = vm->hot_slot[i];
         unsigned k;
-        if (h->base == VM_NO_PAGE && h->wbase == VM_NO_PAGE) continue;
+        if (hb == VM_NO_PAGE && hw == VM_NO_PAGE) continue;
         REQUIRE(s >= vm->slots && s < vm->slots + n && s->base != VM_NO_PAGE);
-        REQUIRE(h->data == vm__data(vm, (unsigned)(s - vm->slots)));
-        REQUIRE(h->base == VM_NO_PAGE || (h->base == s->base && s->vlo == 0 && s->vhi == vm->page_size));
-        REQUIRE(h->wbase == VM_NO_PAGE || (h->wbase == s->base && s->dlo != s->dhi &&
+        REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, (unsigned)(s - vm->slots)) - (uintptr_t)s->base);
+        REQUIRE(hb == VM_NO_PAGE || (hb == s->base && s->vlo == 0 && s->vhi == vm->page_size));
+        REQUIRE(hw == VM_NO_PAGE || (hw == s->base && s->dlo != s->dhi &&
                                            vm__extent(vm, s->base) == vm->page_size));
         if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
         if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
             REQUIRE(vm->head == (unsigned)(s - vm->slots) || vm->slots[vm->head].next == (unsigned)(s - vm->slots));
         REQUIRE(!vm__bounced(vm, s->base, vm->page_size));
+        REQUIRE(VM__HOT_SET(vm, s->base) == (i & ~1u)); /* in its page's set */
         for (k = i + 1; k < VM_HOT_COUNT; k++)
-            REQUIRE(vm->hot[k].slot != s || (vm->hot[k].base == VM_NO_PAGE && vm->hot[k].wbase == VM_NO_PAGE));
+            REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_NO_PAGE && vm->hot_wbase[k] == VM_NO_PAGE));
     }
 #if VM_CONFIG_BOUNCE
     if (vm->bounce_len) {

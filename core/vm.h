@@ -291,20 +291,22 @@ struct vm_heap_stats {
  * The instance. Public so that it can be placed statically; its fields are
  * private (read them only through the functions below).
  * -------------------------------------------------------------------------- */
-/* A hot page: one the inline accessors serve without a call (design in
- * core/vm.c). base is the page's address when a read may be served (the page
- * is fully valid), else VM_NO_PAGE; wbase likewise for a write (the page is
- * dirty and a whole page of the pool). */
-struct vm_hot {
-    vm_addr_t base;
-    vm_addr_t wbase;
-    uint8_t *data;
-    struct vm_slot *slot;
-};
-#define VM_HOT_COUNT 2 /* the inline accessors test entries 0 and 1 */
+/* Hot pages: the ones the inline accessors serve without a call (design in
+ * core/vm.c). Entry e holds: base, the page's address when a read may be
+ * served (the page is fully valid), else VM_NO_PAGE; wbase likewise for a
+ * write (the page is dirty and a whole page of the pool); adj, its buffer's
+ * address less base (so a byte's address is adj + a: no offset to mask);
+ * slot, its record. Two entries (ways) per set; a page's set is
+ * VM__HOT_SET(). Kept as parallel arrays so that an entry's fields are one
+ * scaled load away. */
+/* Entries: two ways per set. */
+#define VM_HOT_COUNT (2 * VM_CONFIG_HOT_SETS)
 
 struct vm {
-    struct vm_hot hot[VM_HOT_COUNT];
+    vm_addr_t hot_base[VM_HOT_COUNT];
+    vm_addr_t hot_wbase[VM_HOT_COUNT];
+    uintptr_t hot_adj[VM_HOT_COUNT];
+    struct vm_slot *hot_slot[VM_HOT_COUNT];
     uint8_t hot_last; /* entry of the latest inline hit (LRU order), or 0xFF */
     vm_addr_t page_mask; /* page_size - 1 */
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
@@ -448,6 +450,10 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 #define VM__IN_PAGE(vm, a, base) (((a) & (vm)->page_base_mask) == (base))
 #endif
 
+/* The RAM address of byte a of hot entry e's page (integer arithmetic:
+ * the sum wraps back into the buffer). */
+#define VM__HOT_PTR(vm, e, a) ((uint8_t *)((vm)->hot_adj[e] + (uintptr_t)(a)))
+
 /* Typed access, in the pool's native byte order. A value inside a hot page
  * is served inline; anything else goes through vm__get_slow/vm__set_slow. */
 
@@ -455,9 +461,9 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
  * must do it). The write may widen the dirty range, and grow the valid range
  * when it starts inside it or right after it (or ends right at its start):
  * filling a page that was never fetched. A gap needs a fetch: slow path. */
-VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, uint16_t off, const void *v, uint8_t n)
+VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, const void *v, uint8_t n)
 {
-    struct vm_slot *s = vm->hot[e].slot;
+    struct vm_slot *s = vm->hot_slot[e];
     uint16_t end = (uint16_t)(off + n);
 #if VM_CONFIG_PATHS
     unsigned path = VM_PATH_SET_HOT;
@@ -482,39 +488,53 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, uint16_t off, const void *v
 #endif
         }
     }
-    memcpy(vm->hot[e].data + off, v, n);
+    memcpy(VM__HOT_PTR(vm, e, a), v, n);
     vm->hot_last = (uint8_t)e;
     VM__HIT(vm, path);
     return 1;
 }
 
-/* One hot entry's test, written out per entry (-Os does not unroll). */
+/* The first entry (way 0) of the set of the page holding a: the low bits of
+ * the page number. Pages are at most 4 KiB and sets at most 16, so the bits
+ * lie in the low 16 of the address (an unsigned int everywhere). Two sets
+ * need only an AND (page_size is the page number's lowest bit). */
+#if VM_CONFIG_HOT_SETS == 1
+#define VM__HOT_SET(vm, a) 0u
+#elif VM_CONFIG_HOT_SETS == 2
+#define VM__HOT_SET(vm, a) (((unsigned)(a) & (vm)->page_size) ? 2u : 0u)
+#else
+#define VM__HOT_SET(vm, a) ((((unsigned)(a) >> (vm)->page_shift) & (VM_CONFIG_HOT_SETS - 1u)) * 2u)
+#endif
+
+/* One hot entry's test, written out per way (-Os does not unroll). */
 #define VM__GET_FROM(e, bits)                                                  \
-    if (VM__IN_PAGE(vm, a, vm->hot[e].base) &&                                 \
+    if (VM__IN_PAGE(vm, a, vm->hot_base[e]) &&                                 \
         (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof *v))) {    \
-        memcpy(v, vm->hot[e].data + off, sizeof *v);                           \
+        memcpy(v, VM__HOT_PTR(vm, e, a), sizeof *v);                           \
         vm->hot_last = (uint8_t)(e);                                           \
         VM__HIT(vm, VM_PATH_GET_HOT);                                          \
         return VM_OK;                                                          \
     }
 #define VM__SET_TO(e, bits)                                                    \
-    if (VM__IN_PAGE(vm, a, vm->hot[e].wbase) &&                                \
+    if (VM__IN_PAGE(vm, a, vm->hot_wbase[e]) &&                                \
         (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof v)) &&     \
-        vm__set_hot(vm, (e), off, &v, sizeof v))                               \
+        vm__set_hot(vm, (e), a, off, &v, sizeof v))                            \
         return VM_OK;
 #define VM__DEFINE_TYPED(bits)                                                 \
     VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
         uint16_t off = (uint16_t)(a & vm->page_mask);                          \
-        VM__GET_FROM(0, bits)                                                  \
-        VM__GET_FROM(1, bits)                                                  \
+        unsigned e = VM__HOT_SET(vm, a);                                       \
+        VM__GET_FROM(e, bits)                                                  \
+        VM__GET_FROM(e + 1u, bits)                                             \
         return vm__get_slow(vm, a, v, sizeof *v);                              \
     }                                                                          \
     VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v)  \
     {                                                                          \
         uint16_t off = (uint16_t)(a & vm->page_mask);                          \
-        VM__SET_TO(0, bits)                                                    \
-        VM__SET_TO(1, bits)                                                    \
+        unsigned e = VM__HOT_SET(vm, a);                                       \
+        VM__SET_TO(e, bits)                                                    \
+        VM__SET_TO(e + 1u, bits)                                               \
         return vm__set_slow(vm, a, &v, sizeof v);                              \
     }
 VM__DEFINE_TYPED(8)

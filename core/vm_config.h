@@ -113,6 +113,20 @@
 #define VM_CONFIG_HINTS 16
 #endif
 #endif
+/* Hot pages: the typed accessors (vm_get8 ... vm_set32) serve a page without
+ * a call when it is in the hot table, which holds 2 * VM_CONFIG_HOT_SETS
+ * entries: two ways per set, the set chosen by the low bits of the page
+ * number (design in core/vm.c). 1 set is two pages anywhere; 2 sets serve four
+ * consecutive pages (a strided or random walk over four pages stays inline)
+ * for one AND per access; more sets cost a shift per access. Each entry costs
+ * 12 bytes of RAM on AVR, 24 on a 64-bit host. A power of two, 1 to 16. */
+#ifndef VM_CONFIG_HOT_SETS
+#if UINTPTR_MAX > 0xFFFFu
+#define VM_CONFIG_HOT_SETS 4
+#else
+#define VM_CONFIG_HOT_SETS 2
+#endif
+#endif
 /* Programmer-error assertions (an argument that the API documents as a
  * precondition). Runtime faults are always checked, whatever this says. */
 #ifndef VM_ASSERT
@@ -134,6 +148,9 @@
 #endif
 #if VM_CONFIG_HINTS > 256
 #error "VM_CONFIG_HINTS must be at most 256"
+#endif
+#if VM_CONFIG_HOT_SETS < 1 || VM_CONFIG_HOT_SETS > 16 || (VM_CONFIG_HOT_SETS & (VM_CONFIG_HOT_SETS - 1))
+#error "VM_CONFIG_HOT_SETS must be a power of two from 1 to 16"
 #endif
 #if VM_CONFIG_SLOT_STATS && !VM_CONFIG_STATS
 #error "VM_CONFIG_SLOT_STATS needs VM_CONFIG_STATS"
