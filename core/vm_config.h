@@ -116,15 +116,20 @@
 /* Hot pages: the typed accessors (vm_get8 ... vm_set32) serve a page without
  * a call when it is in the hot table, which holds 2 * VM_CONFIG_HOT_SETS
  * entries: two ways per set, the set chosen by the low bits of the page
- * number (design in core/vm.c). 1 set is two pages anywhere; 2 sets serve four
- * consecutive pages (a strided or random walk over four pages stays inline)
- * for one AND per access; more sets cost a shift per access. Each entry costs
- * 12 bytes of RAM on AVR, 24 on a 64-bit host. A power of two, 1 to 16. */
+ * number (design in core/vm.c). One set holds two pages anywhere (a copy
+ * loop, a read-modify-write of two pages); more sets keep a strided or random
+ * walk over that many pairs of consecutive pages inline, at a few
+ * instructions per access for the set (an AND for two sets, a shift for
+ * more). Each entry costs 12 bytes of RAM on AVR, 24 on a 64-bit host.
+ * Default 4 on 32- and 64-bit targets; 1 on 8/16-bit MCUs, where the set's
+ * index arithmetic costs about 33 cycles per hit on an atmega328p (2 sets:
+ * hit_get8 92 cycles instead of 54, target/avr-cycles.sh). A power of two,
+ * 1 to 16. */
 #ifndef VM_CONFIG_HOT_SETS
 #if UINTPTR_MAX > 0xFFFFu
 #define VM_CONFIG_HOT_SETS 4
 #else
-#define VM_CONFIG_HOT_SETS 2
+#define VM_CONFIG_HOT_SETS 1
 #endif
 #endif
 /* Programmer-error assertions (an argument that the API documents as a
