@@ -784,6 +784,27 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
 
 /* ---------------------------------------------------------------- locks -- */
 
+/* A lock of a hot page that needs no state change but its lock count: the
+ * page is fully valid (hot_base), and for a writing lock already dirty in
+ * the hot table (hot_wbase), so the touch is an inline hit and vm__done
+ * would leave the entry as it is. Takes the lock count and returns the slot,
+ * or -1 (the caller takes the general path). */
+static int hot_lock(struct vm *vm, vm_addr_t addr, unsigned mode)
+{
+    vm_addr_t base = addr & vm->page_base_mask;
+    unsigned e = VM__HOT_SET(vm, base);
+    struct vm_slot *s;
+    if (vm->hot_base[e] != base) e++;
+    if (vm->hot_base[e] != base || ((mode & VM_LOCK_WO) && vm->hot_wbase[e] != base)) return -1;
+    s = vm->hot_slot[e];
+    if (s->locks == 255u) return -1;
+    s->locks++;
+    VM__TOUCH_HIT(vm);
+    vm->hot_last = (uint8_t)e;
+    vm->last_touch = (uint8_t)(s - vm->slots);
+    return vm->last_touch;
+}
+
 int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     uint16_t off;
@@ -852,16 +873,22 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
         len = (size_t)(vm->page_size - off); /* trimmed at the page end */
     }
     if (vm__bounced(vm, addr, (vm_addr_t)len)) return VM_ERR_BUSY;
-    i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
-    if (i < 0) return i;
-    s = &vm->slots[i];
-    if (s->locks == 255u) {
+    i = hot_lock(vm, addr, mode);
+    if (i < 0) {
+        i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
+        if (i < 0) return i;
+        s = &vm->slots[i];
+        if (s->locks == 255u) {
+            vm__done(vm, (unsigned)i);
+            return VM_ERR_BUSY;
+        }
+        s->locks++;
+        if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
         vm__done(vm, (unsigned)i);
-        return VM_ERR_BUSY;
+    } else {
+        s = &vm->slots[i];
+        if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
     }
-    s->locks++;
-    if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
-    vm__done(vm, (unsigned)i);
     lk->ptr = vm__data(vm, (unsigned)i) + off;
     lk->len = len;
     lk->addr = addr;
