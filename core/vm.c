@@ -784,28 +784,8 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
 
 /* ---------------------------------------------------------------- locks -- */
 
-/* A lock of a hot page that needs no state change but its lock count: the
- * page is fully valid (hot_base), and for a writing lock already dirty in
- * the hot table (hot_wbase), so the touch is an inline hit and vm__done
- * would leave the entry as it is. Takes the lock count and returns the slot,
- * or -1 (the caller takes the general path). */
-static int hot_lock(struct vm *vm, vm_addr_t addr, unsigned mode)
-{
-    vm_addr_t base = addr & vm->page_base_mask;
-    unsigned e = VM__HOT_SET(vm, base);
-    struct vm_slot *s;
-    if (vm->hot_base[e] != base) e++;
-    if (vm->hot_base[e] != base || ((mode & VM_LOCK_WO) && vm->hot_wbase[e] != base)) return -1;
-    s = vm->hot_slot[e];
-    if (s->locks == 255u) return -1;
-    s->locks++;
-    VM__TOUCH_HIT(vm);
-    vm->hot_last = (uint8_t)e;
-    vm->last_touch = (uint8_t)(s - vm->slots);
-    return vm->last_touch;
-}
-
-int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+/* vm_lock's general path: every mode, wrapped and bounced ranges, misses. */
+static int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     uint16_t off;
     int i;
@@ -873,22 +853,16 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
         len = (size_t)(vm->page_size - off); /* trimmed at the page end */
     }
     if (vm__bounced(vm, addr, (vm_addr_t)len)) return VM_ERR_BUSY;
-    i = hot_lock(vm, addr, mode);
-    if (i < 0) {
-        i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
-        if (i < 0) return i;
-        s = &vm->slots[i];
-        if (s->locks == 255u) {
-            vm__done(vm, (unsigned)i);
-            return VM_ERR_BUSY;
-        }
-        s->locks++;
-        if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
+    i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
+    if (i < 0) return i;
+    s = &vm->slots[i];
+    if (s->locks == 255u) {
         vm__done(vm, (unsigned)i);
-    } else {
-        s = &vm->slots[i];
-        if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
+        return VM_ERR_BUSY;
     }
+    s->locks++;
+    if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
+    vm__done(vm, (unsigned)i);
     lk->ptr = vm__data(vm, (unsigned)i) + off;
     lk->len = len;
     lk->addr = addr;
@@ -897,6 +871,43 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
     VM__EMIT(vm, VM_EV_LOCK, (uint8_t)i, 0, addr, (vm_addr_t)len);
+    return VM_OK;
+}
+
+/*
+ * vm_lock's fast path: a range inside a hot page whose touch changes nothing
+ * but the lock count. The page is fully valid (hot_base) and, for a writing
+ * lock, already dirty in the table (hot_wbase), so the touch is an inline hit
+ * and vm__done would leave the entry as it is. A hot page is a whole page of
+ * the pool (so the range is inside the pool and not wrapped) and never
+ * overlaps the bounce buffer: lock_slow's checks all pass. Anything else,
+ * including every error, goes to lock_slow.
+ */
+int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+{
+    vm_addr_t base = addr & vm->page_base_mask;
+    uint16_t off = (uint16_t)(addr & vm->page_mask);
+    unsigned e = VM__HOT_SET(vm, base);
+    struct vm_slot *s;
+    if (vm->hot_base[e] != base) e++;
+    if (!lk || vm->hot_base[e] != base || len == 0 || len > (size_t)(vm->page_size - off) ||
+        mode < VM_LOCK_RO || mode > VM_LOCK_RW || ((mode & VM_LOCK_WO) && vm->hot_wbase[e] != base) ||
+        vm->hot_slot[e]->locks == 255u)
+        return lock_slow(vm, addr, len, mode, lk);
+    s = vm->hot_slot[e];
+    s->locks++;
+    VM__TOUCH_HIT(vm);
+    vm->hot_last = (uint8_t)e;
+    vm->last_touch = (uint8_t)(s - vm->slots);
+    if (mode & VM_LOCK_WO) vm__dirty(vm, vm->last_touch, off, (uint16_t)(off + len));
+    lk->ptr = VM__HOT_PTR(vm, e, addr);
+    lk->len = len;
+    lk->addr = addr;
+    lk->mode = (uint8_t)mode;
+    lk->slot = vm->last_touch;
+    VM__STAT(vm, locks);
+    VM__PATH(vm, VM_PATH_LOCK);
+    VM__EMIT(vm, VM_EV_LOCK, lk->slot, 0, addr, (vm_addr_t)len);
     return VM_OK;
 }
 
@@ -935,7 +946,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
     if (lk->slot >= vm->page_count) return VM_ERR_NOTLOCKED;
     s = &vm->slots[lk->slot];
     off = (uint16_t)(lk->addr & vm->page_mask);
-    if (s->base != (lk->addr & ~vm->page_mask) || !s->locks ||
+    if (s->base != (lk->addr & vm->page_base_mask) || !s->locks ||
         lk->ptr != (void *)(vm__data(vm, lk->slot) + off) || off + lk->len > vm->page_size)
         return VM_ERR_NOTLOCKED;
     s->locks--;
