@@ -230,6 +230,9 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->slots = cfg->slots;
     vm->page_size = ps;
     vm->page_shift = (uint8_t)shift;
+#if VM_CONFIG_HOT_SETS > 2
+    vm->hot_shift = (uint8_t)(shift - 1u);
+#endif
     vm->page_mask = (vm_addr_t)ps - 1u;
     vm->page_base_mask = ~vm->page_mask;
     vm->page_count = (uint8_t)n;
@@ -1126,6 +1129,9 @@ int vm_check(const struct vm *vm)
     REQUIRE(vm->page_size >= VM_PAGE_SIZE_MIN && vm->page_size <= VM_PAGE_SIZE_MAX);
     REQUIRE((1u << vm->page_shift) == vm->page_size && vm->page_mask == (vm_addr_t)vm->page_size - 1u);
     REQUIRE(vm->page_base_mask == ~vm->page_mask);
+#if VM_CONFIG_HOT_SETS > 2
+    REQUIRE(vm->hot_shift + 1u == vm->page_shift);
+#endif
     REQUIRE(n >= 1 && n <= VM_PAGE_COUNT_MAX);
     for (i = 0; i < n; i++) {
         const struct vm_slot *s = &vm->slots[i];

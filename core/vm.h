@@ -307,6 +307,9 @@ struct vm {
     vm_addr_t hot_wbase[VM_HOT_COUNT];
     uintptr_t hot_adj[VM_HOT_COUNT];
     struct vm_slot *hot_slot[VM_HOT_COUNT];
+#if VM_CONFIG_HOT_SETS > 2
+    uint8_t hot_shift; /* page_shift - 1: a >> hot_shift holds 2 x the set */
+#endif
     uint8_t hot_last; /* entry of the latest inline hit (LRU order), or 0xFF */
     vm_addr_t page_mask; /* page_size - 1 */
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
@@ -497,13 +500,14 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 /* The first entry (way 0) of the set of the page holding a: the low bits of
  * the page number. Pages are at most 4 KiB and sets at most 16, so the bits
  * lie in the low 16 of the address (an unsigned int everywhere). Two sets
- * need only an AND (page_size is the page number's lowest bit). */
+ * need only an AND (page_size is the page number's lowest bit); more, a
+ * shift by page_shift - 1 that leaves the set times two, an entry index. */
 #if VM_CONFIG_HOT_SETS == 1
 #define VM__HOT_SET(vm, a) 0u
 #elif VM_CONFIG_HOT_SETS == 2
 #define VM__HOT_SET(vm, a) (((unsigned)(a) & (vm)->page_size) ? 2u : 0u)
 #else
-#define VM__HOT_SET(vm, a) ((((unsigned)(a) >> (vm)->page_shift) & (VM_CONFIG_HOT_SETS - 1u)) * 2u)
+#define VM__HOT_SET(vm, a) (((unsigned)(a) >> (vm)->hot_shift) & (2u * VM_CONFIG_HOT_SETS - 2u))
 #endif
 
 /* One hot entry's test, written out per way (-Os does not unroll). */
