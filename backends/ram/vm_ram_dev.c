@@ -62,7 +62,7 @@ static void ram_costs(const struct vm_device_desc *d, const struct vm_platform *
 }
 
 /* No time at all, so nothing to price; injected faults (a seeded stream,
- * garbage reads, torn writes) keep the real vm_ram. */
+ * garbage reads, torn writes: vm_wrap around the vm_ram) keep the exact path. */
 static int ram_fast(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle)
 {
     *split = *settle = 0;
