@@ -1,5 +1,6 @@
 /*
- * vm_kernels - the loops users write, for per-access cost measurement.
+ * vm_kernels - the loops users write (bench/vm_kernels.h), for per-access
+ * cost measurement on the desktop.
  *
  *   vm_kernels KERNEL REPS [policy]   run one kernel REPS times
  *   vm_kernels --list                 kernel names and accesses per rep
@@ -7,321 +8,16 @@
  *
  * bench/kernels.sh runs each kernel under callgrind at two REPS and divides
  * the difference in instructions by the difference in accesses, so setup and
- * exit cancel out.
- *
- * Geometry: 4 pages of 512 B over a 256 KiB vm_ram pool. "buffer" kernels
- * (fill, read, copy, bench) walk a 130048-byte block from vm_alloc, as the
- * original library's benchmark does: misses are included, one per 512 B.
- * "resident" kernels work inside 2 KiB (4 pages) that stay in the buffers.
- *
- * Kernels (N = accesses per rep; 8/16/32 = access width):
- *   fill8/16/32     ascending vm_setN over the fresh buffer
- *   read8/16/32     ascending vm_getN over it
- *   copy8/16/32     b[i] = a[i] between two 65024-byte arrays
- *   bench           the original's loop: write the buffer, then read it
- *   struct          read-modify-write of a 16-bit and a 32-bit field of
- *                   12-byte structs, some straddling a page boundary
- *   stride8/32      a walk that moves to the next resident page at every
- *                   access (stride = page + 4)
- *   random8/32      uniform random reads and writes (1 in 4) in 2 KiB
- *   list            a linked list of 8-byte nodes in random order in 2 KiB
- *   ptr8/ptr32      fill then read through VM_PTR typed pointers
- *   lock8           vm_lock (RO) + one read + vm_unlock of 8 bytes
- *   lockpage        the same of a whole 512-byte page
+ * exit cancel out. Geometry: 4 pages of 512 B over a 256 KiB vm_ram pool,
+ * a 130048-byte buffer and a 2 KiB resident set (vm_kernels.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.h"
-#include "vm_ptr.h"
-#include "vm_ram.h"
-
-#define PS 512u
-#define PC 4u
-#define POOL (256u * 1024u)
-#define BUF 130048u
-#define RES 2048u /* resident working set: PC pages */
-
-VM_PTR_DECLARE(u8p, uint8_t);
-VM_PTR_DECLARE(u32p, uint32_t);
+#include "vm_kernels.h"
 
 static uint8_t *store;
-static struct vm vm;
-static struct vm_ram ram;
-static uint32_t page_buf[PS * PC / 4];
-static struct vm_slot slots[PC];
-static uint8_t bounce[PS];
-static struct vm_block heap[8];
-static vm_addr_t buf, res;
-static volatile uint32_t sink;
-static int failed;
-
-#define OK(call)                                                               \
-    do {                                                                       \
-        if ((call) != VM_OK) failed = 1;                                       \
-    } while (0)
-
-static int setup(unsigned policy)
-{
-    struct vm_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    store = calloc(POOL, 1);
-    if (!store) return -1;
-    vm_ram_init(&ram, store, POOL);
-    cfg.backend = &ram.backend;
-    cfg.page_size = PS;
-    cfg.page_count = PC;
-    cfg.policy = (uint8_t)policy;
-    cfg.pages = page_buf;
-    cfg.pages_size = sizeof page_buf;
-    cfg.slots = slots;
-    cfg.slot_count = PC;
-    cfg.bounce = bounce;
-    cfg.bounce_size = sizeof bounce;
-    cfg.heap = heap;
-    cfg.heap_blocks = 8;
-    if (vm_init(&vm, &cfg)) return -1;
-    buf = vm_alloc(&vm, BUF);
-    res = vm_alloc(&vm, RES + PS); /* then aligned to a page below */
-    if (!buf || !res) return -1;
-    res = (res + PS - 1u) & ~(vm_addr_t)(PS - 1u);
-    return 0;
-}
-
-static uint32_t rng = 1;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
-
-/* The resident set: loaded and dirty, so the resident kernels measure hits. */
-static void warm(void)
-{
-    vm_addr_t i;
-    for (i = 0; i < RES; i += 4) OK(vm_set32(&vm, res + i, i * 2654435761u));
-}
-
-struct kernel {
-    const char *name;
-    unsigned long n; /* accesses per rep */
-    void (*run)(void);
-    void (*prep)(void);
-};
-
-#define FILL(bits)                                                             \
-    static void fill##bits(void)                                               \
-    {                                                                          \
-        vm_addr_t i;                                                           \
-        for (i = 0; i < BUF; i += bits / 8)                                    \
-            OK(vm_set##bits(&vm, buf + i, (uint##bits##_t)i));                 \
-    }                                                                          \
-    static void read##bits(void)                                               \
-    {                                                                          \
-        vm_addr_t i;                                                           \
-        uint32_t s = 0;                                                        \
-        uint##bits##_t v;                                                      \
-        for (i = 0; i < BUF; i += bits / 8) {                                  \
-            OK(vm_get##bits(&vm, buf + i, &v));                                \
-            s += v;                                                            \
-        }                                                                      \
-        sink = s;                                                              \
-    }                                                                          \
-    static void copy##bits(void)                                               \
-    {                                                                          \
-        vm_addr_t i;                                                           \
-        uint##bits##_t v;                                                      \
-        for (i = 0; i < BUF / 2; i += bits / 8) {                              \
-            OK(vm_get##bits(&vm, buf + i, &v));                                \
-            OK(vm_set##bits(&vm, buf + BUF / 2 + i, v));                       \
-        }                                                                      \
-    }
-FILL(8)
-FILL(16)
-FILL(32)
-
-static void bench(void)
-{
-    fill8();
-    read8();
-}
-
-/* 12-byte structs from 6 bytes before a page boundary: {u16 a; u16 pad;
- * u32 b; u32 c}, 170 of them over the resident set. */
-#define NSTRUCT 168u
-static void structs(void)
-{
-    unsigned k;
-    for (k = 0; k < NSTRUCT; k++) {
-        vm_addr_t p = res + 2u + 12u * k;
-        uint16_t a;
-        uint32_t b;
-        OK(vm_get16(&vm, p, &a));
-        OK(vm_set16(&vm, p, (uint16_t)(a + 1u)));
-        OK(vm_get32(&vm, p + 4u, &b));
-        OK(vm_set32(&vm, p + 4u, b + a));
-    }
-}
-
-#define NSTRIDE 4096u
-static void stride8(void)
-{
-    unsigned k;
-    vm_addr_t off = 0;
-    uint8_t v;
-    uint32_t s = 0;
-    for (k = 0; k < NSTRIDE; k++) {
-        OK(vm_get8(&vm, res + off, &v));
-        s += v;
-        off += PS + 4u;
-        if (off >= RES) off -= RES;
-    }
-    sink = s;
-}
-
-static void stride32(void)
-{
-    unsigned k;
-    vm_addr_t off = 0;
-    uint32_t v, s = 0;
-    for (k = 0; k < NSTRIDE; k++) {
-        OK(vm_get32(&vm, res + off, &v));
-        s += v;
-        off += PS + 4u;
-        if (off >= RES) off -= RES;
-    }
-    sink = s;
-}
-
-#define NRAND 4096u
-static void random8(void)
-{
-    unsigned k;
-    uint8_t v;
-    for (k = 0; k < NRAND; k++) {
-        uint32_t r = rnd();
-        vm_addr_t a = res + (r >> 8) % RES;
-        if ((r & 3u) == 0) OK(vm_set8(&vm, a, (uint8_t)r));
-        else {
-            OK(vm_get8(&vm, a, &v));
-            sink = v;
-        }
-    }
-}
-
-static void random32(void)
-{
-    unsigned k;
-    uint32_t v;
-    for (k = 0; k < NRAND; k++) {
-        uint32_t r = rnd();
-        vm_addr_t a = res + ((r >> 8) % RES & ~3u);
-        if ((r & 3u) == 0) OK(vm_set32(&vm, a, r));
-        else {
-            OK(vm_get32(&vm, a, &v));
-            sink = v;
-        }
-    }
-}
-
-/* A list of RES/8 nodes {u32 next; u32 value} in a random cyclic order. */
-#define NNODE (RES / 8u)
-static void list_prep(void)
-{
-    static uint16_t order[NNODE];
-    unsigned k;
-    for (k = 0; k < NNODE; k++) order[k] = (uint16_t)k;
-    for (k = NNODE - 1u; k > 0; k--) {
-        unsigned j = rnd() % (k + 1u);
-        uint16_t t = order[k];
-        order[k] = order[j];
-        order[j] = t;
-    }
-    for (k = 0; k < NNODE; k++) {
-        vm_addr_t node = res + 8u * order[k];
-        OK(vm_set32(&vm, node, res + 8u * order[(k + 1u) % NNODE]));
-        OK(vm_set32(&vm, node + 4u, k));
-    }
-}
-
-static void list(void)
-{
-    vm_addr_t p = res;
-    uint32_t s = 0, v;
-    unsigned k;
-    for (k = 0; k < NNODE; k++) {
-        OK(vm_get32(&vm, p + 4u, &v));
-        s += v;
-        OK(vm_get32(&vm, p, &p));
-    }
-    sink = s;
-}
-
-#define NPTR (RES)
-static void ptr8(void)
-{
-    u8p p = u8p_at(res);
-    uint32_t i, s = 0;
-    uint8_t v;
-    for (i = 0; i < NPTR; i++) OK(u8p_set(&vm, p, i, (uint8_t)i));
-    for (i = 0; i < NPTR; i++) {
-        OK(u8p_get(&vm, p, i, &v));
-        s += v;
-    }
-    sink = s;
-}
-
-static void ptr32(void)
-{
-    u32p p = u32p_at(res);
-    uint32_t i, s = 0, v;
-    for (i = 0; i < NPTR / 4u; i++) OK(u32p_set(&vm, p, i, i));
-    for (i = 0; i < NPTR / 4u; i++) {
-        OK(u32p_get(&vm, p, i, &v));
-        s += v;
-    }
-    sink = s;
-}
-
-#define NLOCK 1024u
-static void lock8(void)
-{
-    unsigned k;
-    struct vm_lock lk;
-    for (k = 0; k < NLOCK; k++) {
-        OK(vm_lock(&vm, res + (k * 8u) % RES, 8, VM_LOCK_RO, &lk));
-        sink = ((const uint8_t *)lk.ptr)[0];
-        OK(vm_unlock(&vm, &lk));
-    }
-}
-
-static void lockpage(void)
-{
-    unsigned k;
-    struct vm_lock lk;
-    for (k = 0; k < NLOCK; k++) {
-        OK(vm_lock(&vm, res + (k * PS) % RES, PS, VM_LOCK_RO, &lk));
-        sink = ((const uint8_t *)lk.ptr)[0];
-        OK(vm_unlock(&vm, &lk));
-    }
-}
-
-static const struct kernel kernels[] = {
-    {"fill8", BUF, fill8, NULL},          {"fill16", BUF / 2, fill16, NULL},
-    {"fill32", BUF / 4, fill32, NULL},    {"read8", BUF, read8, fill8},
-    {"read16", BUF / 2, read16, fill8},   {"read32", BUF / 4, read32, fill8},
-    {"copy8", BUF, copy8, fill8},         {"copy16", BUF / 2, copy16, fill8},
-    {"copy32", BUF / 4, copy32, fill8},   {"bench", 2 * BUF, bench, NULL},
-    {"struct", 4 * NSTRUCT, structs, warm}, {"stride8", NSTRIDE, stride8, warm},
-    {"stride32", NSTRIDE, stride32, warm}, {"random8", NRAND, random8, warm},
-    {"random32", NRAND, random32, warm},  {"list", 2 * NNODE, list, list_prep},
-    {"ptr8", 2 * NPTR, ptr8, warm},       {"ptr32", NPTR / 2, ptr32, warm},
-    {"lock8", NLOCK, lock8, warm},        {"lockpage", NLOCK, lockpage, warm},
-};
-#define NK (sizeof kernels / sizeof kernels[0])
 
 static unsigned parse_policy(const char *s)
 {
@@ -338,6 +34,9 @@ int main(int argc, char **argv)
     unsigned long reps, r;
     char *end;
 
+    store = malloc(POOL);
+    if (!store) return 1;
+
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         printf("usage: vm_kernels KERNEL REPS [policy] | --list | --check\n"
                "Per-access costs: bench/kernels.sh (callgrind, and simavr on AVR).\n");
@@ -349,8 +48,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--check")) {
         for (k = 0; k < NK; k++) {
-            free(store);
-            if (setup(VM_DEFAULT_POLICY)) return 1;
+            if (setup(store, VM_DEFAULT_POLICY)) return 1;
             if (kernels[k].prep) kernels[k].prep();
             kernels[k].run();
             kernels[k].run();
@@ -372,7 +70,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (argc > 3) policy = parse_policy(argv[3]);
-    if (setup(policy)) {
+    if (setup(store, policy)) {
         fprintf(stderr, "vm_kernels: setup failed\n");
         return 1;
     }

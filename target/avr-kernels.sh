@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# avr-kernels.sh - cycles per access of the loops users write (bench/vm_kernels.h)
+# on a simulated atmega328p at 16 MHz, as a Markdown table.
+#
+# Builds target/kernels_avr.c (method and geometry in its header comment) with
+# avr-gcc -Os twice: the defaults (one hot set: two pages served inline) and
+# -DVM_CONFIG_HOT_SETS=2 (four), runs each under simavr and prints one row per
+# kernel. Cycles are deterministic: a fresh run gives the same table.
+# Usage: target/avr-kernels.sh                   print the table
+#        target/avr-kernels.sh --update FILE...   rewrite it between the markers
+#        target/avr-kernels.sh --check FILE...    exit 1 if a FILE's table differs
+# Exit 77 if avr-gcc or simavr is missing.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+begin='<!-- avr-kernels:begin -->'
+end='<!-- avr-kernels:end -->'
+mode=print
+case "${1:-}" in
+  --update|--check) mode=${1#--}; shift; [ $# -gt 0 ] || { echo "avr-kernels: --$mode needs a file" >&2; exit 2; } ;;
+  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  "") ;;
+  *) echo "avr-kernels: unknown argument '$1'" >&2; exit 2 ;;
+esac
+for tool in avr-gcc simavr; do
+  command -v "$tool" >/dev/null || { echo "avr-kernels: SKIP: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
+done
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+core=()
+for f in "$root"/core/vm*.c; do core+=("$f"); done
+flags=(-mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -pedantic -Wall -Wextra -Werror -Os
+       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$root/bench" -I"$here"
+       -DVM_CONFIG_STRERROR=0)
+run() { # name extra-flags...
+  local name=$1; shift
+  avr-gcc "${flags[@]}" "$@" "$here/kernels_avr.c" "${core[@]}" -o "$tmp/$name.elf"
+  if ! "$here/simavr-run.sh" atmega328p "$tmp/$name.elf" 120 >"$tmp/$name.txt"; then
+    cat "$tmp/$name.txt" >&2
+    echo "avr-kernels: the $name firmware did not pass" >&2
+    exit 1
+  fi
+  awk '!/^#/ && !/^ops=/ && NF == 2' "$tmp/$name.txt" >"$tmp/$name.rows"
+}
+run default
+run sets2 -DVM_CONFIG_HOT_SETS=2
+{
+  echo "Cycles per access on an atmega328p at 16 MHz (simavr; avr-gcc $(avr-gcc -dumpversion) -Os; default policy;"
+  echo "4 pages of 64 B, a 256-byte buffer and a 256-byte resident set; the loop's own work included)."
+  echo "\`target/avr-kernels.sh\` prints it; \`target/kernels_avr.c\` gives the method."
+  echo
+  echo "| kernel | cycles per access | with \`VM_CONFIG_HOT_SETS=2\` |"
+  echo "|---|---:|---:|"
+  join <(awk '{print NR, $0}' "$tmp/default.rows" | sort -k1,1) <(awk '{print NR, $0}' "$tmp/sets2.rows" | sort -k1,1) |
+    sort -n | awk '$2 != $4 { exit 1 } { printf "| %s | %s | %s |\n", $2, $3, $5 }'
+} >"$tmp/table.md"
+[ "$mode" = print ] && { cat "$tmp/table.md"; exit 0; }
+rc=0
+for f in "$@"; do
+  grep -qxF "$begin" "$f" && grep -qxF "$end" "$f" || { echo "avr-kernels: $f has no $begin ... $end markers" >&2; exit 2; }
+  awk -v b="$begin" -v e="$end" -v t="$tmp/table.md" '
+    $0 == b { print; while ((getline l < t) > 0) print l; skip = 1; next }
+    $0 == e { skip = 0 }
+    !skip { print }' "$f" >"$tmp/new"
+  if [ "$mode" = update ]; then
+    cmp -s "$f" "$tmp/new" || { cp "$tmp/new" "$f"; echo "avr-kernels: updated the table in $f" >&2; }
+  elif ! diff -u "$f" "$tmp/new"; then
+    echo "avr-kernels: $f's table is stale: rerun target/avr-kernels.sh --update $f" >&2
+    rc=1
+  fi
+done
+exit $rc
