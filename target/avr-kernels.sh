@@ -13,8 +13,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-begin='<!-- avr-kernels:begin -->'
-end='<!-- avr-kernels:end -->'
 mode=print
 case "${1:-}" in
   --update|--check) mode=${1#--}; shift; [ $# -gt 0 ] || { echo "avr-kernels: --$mode needs a file" >&2; exit 2; } ;;
@@ -54,18 +52,4 @@ run sets2 -DVM_CONFIG_HOT_SETS=2
     sort -n | awk '$2 != $4 { exit 1 } { printf "| %s | %s | %s |\n", $2, $3, $5 }'
 } >"$tmp/table.md"
 [ "$mode" = print ] && { cat "$tmp/table.md"; exit 0; }
-rc=0
-for f in "$@"; do
-  grep -qxF "$begin" "$f" && grep -qxF "$end" "$f" || { echo "avr-kernels: $f has no $begin ... $end markers" >&2; exit 2; }
-  awk -v b="$begin" -v e="$end" -v t="$tmp/table.md" '
-    $0 == b { print; while ((getline l < t) > 0) print l; skip = 1; next }
-    $0 == e { skip = 0 }
-    !skip { print }' "$f" >"$tmp/new"
-  if [ "$mode" = update ]; then
-    cmp -s "$f" "$tmp/new" || { cp "$tmp/new" "$f"; echo "avr-kernels: updated the table in $f" >&2; }
-  elif ! diff -u "$f" "$tmp/new"; then
-    echo "avr-kernels: $f's table is stale: rerun target/avr-kernels.sh --update $f" >&2
-    rc=1
-  fi
-done
-exit $rc
+HOW="target/avr-kernels.sh --update" "$root/scripts/md-splice.sh" avr-kernels "$mode" "$tmp/table.md" "$@"
