@@ -565,18 +565,33 @@ static void close_phase(struct vmr_run *r)
     r->phase_start = now;
 }
 
+/* A phase's name as the report keeps it: whole if it fits, else its start
+ * and "..." (the trace formats allow 4096 bytes). Phases are told apart by
+ * this key, so every segment of a long-named phase lands in one entry. */
+static void phase_key(char *key, size_t size, const char *name)
+{
+    if (strlen(name) < size) {
+        memcpy(key, name, strlen(name) + 1);
+    } else {
+        memcpy(key, name, size - 4);
+        memcpy(key + size - 4, "...", 4);
+    }
+}
+
 static void enter_phase(struct vmr_run *r, const char *name, int count_segment)
 {
+    char key[sizeof r->phases[0].name];
     uint32_t i;
+    phase_key(key, sizeof key, name);
     for (i = 0; i < r->nphases; i++)
-        if (strcmp(r->phases[i].name, name) == 0) break;
+        if (strcmp(r->phases[i].name, key) == 0) break;
     if (i == r->nphases) {
         if (r->nphases == VMR_MAX_PHASES) {
             r->phases_dropped++;
             i = VMR_MAX_PHASES - 1;
         } else {
             memset(&r->phases[i], 0, sizeof r->phases[i]);
-            snprintf(r->phases[i].name, sizeof r->phases[i].name, "%s", name);
+            memcpy(r->phases[i].name, key, strlen(key) + 1);
             r->nphases++;
         }
     }

@@ -621,6 +621,35 @@ START_TEST(program_cpu_on_the_clock)
 }
 END_TEST
 
+/* A phase name longer than the report's field is shortened with "...",
+ * and its segments still add up in one entry (they used to open a new
+ * entry each time, until the phase table was full). */
+START_TEST(long_phase_names_kept_apart)
+{
+    struct vmr_config c;
+    struct vmr_result res;
+    static const char text[] =
+        "{\"pool_size\": 4096, \"ops\": ["
+        " {\"op\": \"phase\", \"name\": \"a phase name far longer than the forty-seven bytes a report keeps\"},"
+        " {\"op\": \"read\", \"addr\": 0, \"len\": 1},"
+        " {\"op\": \"phase\", \"name\": \"short\"},"
+        " {\"op\": \"read\", \"addr\": 64, \"len\": 1},"
+        " {\"op\": \"phase\", \"name\": \"a phase name far longer than the forty-seven bytes a report keeps\"},"
+        " {\"op\": \"read\", \"addr\": 128, \"len\": 1}]}";
+    config(&c, VMR_BE_RAM, NULL, 64, 4, VM_POLICY_LRU, VMR_VERIFY_AUTO);
+    struct vmt_source *s = open_json_text(text);
+    ck_assert_int_eq(vmr_replay(&c, s, &res), 0);
+    vmt_close(s);
+    ck_assert_uint_eq(res.phase_count, 2);
+    ck_assert_uint_eq(res.phases_dropped, 0);
+    ck_assert_str_eq(res.phases[0].name, "a phase name far longer than the forty-seven...");
+    ck_assert_uint_eq(strlen(res.phases[0].name), sizeof res.phases[0].name - 1);
+    ck_assert_uint_eq(res.phases[0].segments, 2);
+    ck_assert_uint_eq(res.phases[0].c.misses, 2);
+    ck_assert_str_eq(res.phases[1].name, "short");
+}
+END_TEST
+
 START_TEST(bad_config_is_refused)
 {
     struct vmt_source *s = open_gen("{\"type\":\"sequential\",\"pool_size\":4096}");
@@ -653,6 +682,7 @@ int main(void)
     tcase_add_test(tc, bad_config_is_refused);
     tcase_add_test(tc, cpu_cost_per_path_on_the_clock);
     tcase_add_test(tc, program_cpu_on_the_clock);
+    tcase_add_test(tc, long_phase_names_kept_apart);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
