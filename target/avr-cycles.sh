@@ -14,11 +14,27 @@
 #   atmega328p.miss_ns  default.miss_get8_core_32 under the default policy:
 #                       the pager's own cost of a miss, backend transfer
 #                       excluded (the device model adds that)
-# Usage: target/avr-cycles.sh [OUTPUT]   (default target/avr-cycles.txt; - for stdout)
+# It also keeps, made from those figures by scripts/md-splice.sh, the
+# single-path table in README.md and the manual's introduction (markers
+# <!-- avr-cycles:begin/end -->) and the README's figures against their
+# targets (<!-- avr-figures:begin/end -->).
+# Usage: target/avr-cycles.sh            write target/avr-cycles.txt and the two tables
+#        target/avr-cycles.sh OUTPUT     write the figures to OUTPUT only (- for stdout)
+#        target/avr-cycles.sh --check    exit 1 if target/avr-cycles.txt or a table
+#                                        differs from a fresh run (simavr is deterministic)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-out=${1:-$here/avr-cycles.txt}
+txt=$here/avr-cycles.txt
+docs=("$root/README.md" "$root/docs/manual/1-introduction.md")
+mode=update out=$txt
+case ${1:-} in
+  --check) mode=check ;;
+  --help|-h) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  -*) [ "$1" = - ] || { echo "avr-cycles: unknown option '$1' (see --help)" >&2; exit 2; }
+      mode=file out=- ;;
+  ?*) mode=file out=$1 ;;
+esac
 for tool in avr-gcc simavr; do
   command -v "$tool" >/dev/null || { echo "avr-cycles: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
 done
@@ -70,4 +86,65 @@ miss=$(awk -v k="default.miss_get8_core_32.$policy" '$1 == k { print $2 }' "$tmp
   echo "# For a platform profile (ns at 16 MHz; miss = default policy $policy, 32-byte page, core only):"
   awk -v h="$hit" -v m="$miss" 'BEGIN { printf "atmega328p.hit_ns %d\natmega328p.miss_ns %d\n", h * 62.5 + 0.5, m * 62.5 + 0.5 }'
 } >"$tmp/final.txt"
-if [ "$out" = - ]; then cat "$tmp/final.txt"; else cp "$tmp/final.txt" "$out"; echo "avr-cycles: wrote $out" >&2; fi
+# The docs' tables, from the figures (cycles): WHAT=table is the single-path
+# table (hits, a lock pair, and the pager's own cost of a miss over every
+# policy, lowest-highest); WHAT=figures is the README's figures against their
+# targets (the original library took several hundred cycles per unlocked byte).
+tables() { # table|figures figures-file
+  awk -v what="$1" '
+       function r(x) { return sprintf("%.0f", x) }
+       function met(x, t) { return x + 0 <= t ? "" : " (not met)" }
+       function row(a, b, c, d) { printf "| %s | %s | %s |%s\n", a, b, c, d == "" ? "" : " " d " |" }
+       /^#/ { next }
+       { split($1, k, "."); v[k[1], k[2]] = $2
+         if (k[2] == "miss_get8_core_32") {
+           if (!((k[1], "lo") in v) || $2 + 0 < v[k[1], "lo"]) v[k[1], "lo"] = $2
+           if (!((k[1], "hi") in v) || $2 + 0 > v[k[1], "hi"]) v[k[1], "hi"] = $2 } }
+       END {
+         cmd = "`target/avr-cycles.sh -`"
+         if (what == "figures") {
+           print "| figure | result | target | command |"
+           print "|---|---|---|---|"
+           h = v["default", "hit_get8"]; l = v["default", "lock_unlock_ro8"]; m = v["default", "hi"]
+           row("cycles per unlocked 1-byte hit (`vm_get8`)",
+               "**" r(h) "**" met(h, 60) " (" r(v["nostats", "hit_get8"]) " without stats); " r(v["default", "hit_slow_get8"]) " on another resident page",
+               "<= 60 (original: several hundred)", cmd)
+           row("cycles per miss, 32-byte page, pager only (transfer excluded)",
+               r(v["default", "lo"]) "-" r(m) " by policy" met(m, 800), "<= 800", cmd)
+           row("cycles per 8-byte read-only lock + one read + unlock, resident page",
+               r(l) " (" r(v["nostats", "lock_unlock_ro8"]) " without stats)" met(l, 400), "<= 400", cmd)
+           exit
+         }
+         print "| access | defaults | `VM_CONFIG_STATS=0` |"
+         print "|---|---:|---:|"
+         row("`vm_get8` / `vm_set8` hit on the hot page (inline)",
+             r(v["default", "hit_get8"]) " / " r(v["default", "hit_set8"]),
+             r(v["nostats", "hit_get8"]) " / " r(v["nostats", "hit_set8"]))
+         row("`vm_get8` hit on another resident page", r(v["default", "hit_slow_get8"]), r(v["nostats", "hit_slow_get8"]))
+         row("`vm_lock` + `vm_unlock`, 8 bytes, resident page", r(v["default", "lock_unlock_ro8"]), r(v["nostats", "lock_unlock_ro8"]))
+         row("`vm_get8` miss, 32-byte page, pager only, over every policy",
+             r(v["default", "lo"]) "-" r(v["default", "hi"]), r(v["nostats", "lo"]) "-" r(v["nostats", "hi"]))
+         print ""
+         print "A plain array read is " r(v["default", "array_get8"]) " cycles in the same loop."
+       }' "$2"
+}
+case $mode in
+  file)
+    if [ "$out" = - ]; then cat "$tmp/final.txt"; else cp "$tmp/final.txt" "$out"; echo "avr-cycles: wrote $out" >&2; fi ;;
+  update)
+    cp "$tmp/final.txt" "$txt"; echo "avr-cycles: wrote $txt" >&2
+    tables table "$txt" >"$tmp/table.md"
+    "$root/scripts/md-splice.sh" avr-cycles update "$tmp/table.md" "${docs[@]}"
+    tables figures "$txt" >"$tmp/figures.md"
+    "$root/scripts/md-splice.sh" avr-figures update "$tmp/figures.md" "$root/README.md" ;;
+  check)
+    rc=0
+    if ! diff -u <(grep -v '^#' "$txt") <(grep -v '^#' "$tmp/final.txt"); then
+      echo "avr-cycles: $txt is stale: rerun target/avr-cycles.sh" >&2; rc=1
+    fi
+    tables table "$tmp/final.txt" >"$tmp/table.md"
+    HOW="target/avr-cycles.sh, which rewrites" "$root/scripts/md-splice.sh" avr-cycles check "$tmp/table.md" "${docs[@]}" || rc=1
+    tables figures "$tmp/final.txt" >"$tmp/figures.md"
+    HOW="target/avr-cycles.sh, which rewrites" "$root/scripts/md-splice.sh" avr-figures check "$tmp/figures.md" "$root/README.md" || rc=1
+    exit $rc ;;
+esac
