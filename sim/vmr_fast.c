@@ -45,6 +45,7 @@ struct vmr_fast {
     uint64_t sync_ns[2];        /* [settled]: ns + 1, 0 unpriced */
     uint64_t sync_xfer[2];
     uint64_t transfer;          /* time moving bytes so far (vmr_stack_transfer_ns) */
+    uint64_t fast_calls;        /* calls answered without the probe (vmr_fast_calls) */
     uint8_t *scratch;
     size_t scratch_size;
     /* [settled][write][len]; settled: after a pause of settle or more,
@@ -113,6 +114,7 @@ static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len
         struct fast_price *m = &f->memo[settled][write][len];
         if (m->ns) {
             f->probe_current = 0;
+            f->fast_calls++;
         } else {
             m->ns = probe(f, write, a, len, pause, &m->xfer) + 1;
         }
@@ -134,7 +136,10 @@ static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
     struct vmr_fast *f = ctx;
     if (!in_pool(f, a, len)) return VM_ERR_RANGE;
     if (f->mem) memcpy(buf, f->mem + a, len);
-    if (len && f->clocked) charge(f, 0, a, len);
+    if (len && f->clocked)
+        charge(f, 0, a, len);
+    else
+        f->fast_calls++;
     return VM_OK;
 }
 
@@ -143,21 +148,27 @@ static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
     struct vmr_fast *f = ctx;
     if (!in_pool(f, a, len)) return VM_ERR_RANGE;
     if (f->mem) memcpy(f->mem + a, buf, len);
-    if (len && f->clocked) charge(f, 1, a, len);
+    if (len && f->clocked)
+        charge(f, 1, a, len);
+    else
+        f->fast_calls++;
     return VM_OK;
 }
 
 /* No clock and no data (ideal ram in a sweep): only the range is checked. */
 static int bare_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
+    struct vmr_fast *f = ctx;
     (void)buf;
-    return in_pool(ctx, a, len) ? VM_OK : VM_ERR_RANGE;
+    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
+    f->fast_calls++;
+    return VM_OK;
 }
 
 static int bare_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     (void)buf;
-    return in_pool(ctx, a, len) ? VM_OK : VM_ERR_RANGE;
+    return bare_read(ctx, a, NULL, len);
 }
 
 static int fast_sync(void *ctx)
@@ -184,6 +195,7 @@ static int fast_sync(void *ctx)
         ns = f->sync_ns[settled] - 1;
         xfer = f->sync_xfer[settled];
         f->probe_current = 0;
+        f->fast_calls++;
     }
     f->transfer += xfer;
     vm_simclock_advance(&f->clock, ns);
@@ -241,6 +253,12 @@ void vmr_fast_close(struct vmr_stack *st)
     free(f->scratch);
     free(f);
     st->fast = NULL;
+}
+
+uint64_t vmr_fast_calls(const struct vmr_stack *st)
+{
+    const struct vmr_fast *f = st->fast;
+    return f->fast_calls;
 }
 
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st)

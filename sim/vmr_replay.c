@@ -539,6 +539,7 @@ static void snapshot(struct vmr_run *r, struct vmr_counters *c)
     c->transfer_ns = vmr_stack_transfer_ns(&r->stack);
     if (c->transfer_ns > rest) c->transfer_ns = rest; /* a link's wire overlaps its wait */
     c->wait_ns = rest - c->transfer_ns;
+    c->fast_calls = vmr_stack_fast_calls(&r->stack);
 }
 
 static void counters_sub(struct vmr_counters *d, const struct vmr_counters *a,
