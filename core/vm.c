@@ -89,6 +89,13 @@ void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr
 }
 #endif
 
+#if VM_CONFIG_BOUNCE
+int vm__bounced_range(const struct vm *vm, vm_addr_t a, vm_addr_t n)
+{
+    return a < vm->bounce_addr + vm->bounce_len && vm->bounce_addr < a + n;
+}
+#endif
+
 /* ----------------------------------------------------------- hot pages -- */
 
 /* Stop serving entry e inline. Its slot is kept, for hot_settle. */
@@ -274,18 +281,19 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 
 /* ------------------------------------------------------------- backend -- */
 
-static int be_read(struct vm *vm, unsigned i, vm_addr_t addr, uint8_t *buf, uint16_t len)
+/* A backend call for slot i at [addr, addr+len) returned err (nonzero):
+ * count and report it; returns it as a vm_err. Out of line: it is rare, and
+ * its event call would make its callers save registers on every call. */
+static VM_NOINLINE int be_error(struct vm *vm, unsigned i, int err, vm_addr_t addr, uint16_t len)
 {
-    int err = vm->be.read(vm->be.ctx, addr, buf, len);
-    if (err) {
-        if (err > 0) err = VM_ERR_IO;
-        VM__STAT(vm, errors);
-        VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
-        return err;
-    }
-    VM__STAT_ADD(vm, bytes_read, len);
+    if (err > 0) err = VM_ERR_IO;
+    VM__STAT(vm, errors);
+    VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
+    (void)vm;
     (void)i;
-    return VM_OK;
+    (void)addr;
+    (void)len;
+    return err;
 }
 
 /* Write back slot i's dirty bytes. On failure the slot stays dirty. */
@@ -295,12 +303,7 @@ static int writeback(struct vm *vm, unsigned i)
     uint16_t len = (uint16_t)(s->dhi - s->dlo);
     vm_addr_t addr = s->base + s->dlo;
     int err = vm->be.write(vm->be.ctx, addr, vm__data(vm, i) + s->dlo, len);
-    if (err) {
-        if (err > 0) err = VM_ERR_IO;
-        VM__STAT(vm, errors);
-        VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
-        return err;
-    }
+    if (err) return be_error(vm, i, err, addr, len);
     s->dlo = s->dhi = 0;
     {
         unsigned e;
@@ -345,7 +348,7 @@ static void list_push_head(struct vm *vm, unsigned i)
 /* The next slot in a policy's scan order after i. */
 static unsigned scan_next(const struct vm *vm, unsigned i)
 {
-    if (IS(vm, VM_POLICY_CLOCK)) return (i + 1u) % vm->page_count;
+    if (IS(vm, VM_POLICY_CLOCK)) return i + 1u < vm->page_count ? i + 1u : 0u; /* no division */
     if (IS(vm, VM_POLICY_SIEVE)) return vm->slots[i].prev != VM_NIL ? vm->slots[i].prev : vm->tail;
     return vm->slots[i].prev; /* FIFO, LRU: toward the head; VM_NIL at the end */
 }
@@ -386,7 +389,7 @@ static int policy_pick(struct vm *vm, int commit, int *swept, unsigned *from)
             for (i = start; i != (unsigned)victim; i = scan_next(vm, i))
                 if (!vm->slots[i].locks) vm->slots[i].flags &= (uint8_t)~VM_SLOT_REF;
         }
-        if (commit) vm->hand = (uint8_t)(IS(vm, VM_POLICY_CLOCK) ? ((unsigned)victim + 1u) % n : (unsigned)victim);
+        if (commit) vm->hand = (uint8_t)(IS(vm, VM_POLICY_CLOCK) ? scan_next(vm, (unsigned)victim) : (unsigned)victim);
         return victim;
     }
     /* FIFO and LRU: the oldest unlocked slot in the list. */
@@ -447,21 +450,36 @@ int vm_next_victim(const struct vm *vm)
 
 /* ------------------------------------------------------------- lookup -- */
 
-static int find(struct vm *vm, vm_addr_t base)
-{
-    unsigned i;
 #if VM_CONFIG_HINTS
-    unsigned h = (unsigned)(base >> vm->page_shift) & (VM_CONFIG_HINTS - 1u);
-    i = vm->hints[h];
-    if (i < vm->page_count && vm->slots[i].base == base) return (int)i;
+/* The hint entry of the page at base: the low bits of its page number. With
+ * at most 16 entries they lie in the address's low 16 bits (pages are at
+ * most 4 KiB), so a 16-bit-int MCU shifts 16 bits, not 32. */
+#if VM_CONFIG_HINTS <= 16 || UINT_MAX > 0xFFFFu
+#define HINT(vm, base) (((unsigned)(base) >> (vm)->page_shift) & (VM_CONFIG_HINTS - 1u))
+#else
+#define HINT(vm, base) ((unsigned)((base) >> (vm)->page_shift) & (VM_CONFIG_HINTS - 1u))
 #endif
-    for (i = 0; i < vm->page_count; i++)
-        if (vm->slots[i].base == base) {
+#else
+#define HINT(vm, base) 0u
+#endif
+
+/* The slot holding the page at base, or -1. h = HINT(vm, base). */
+static int find(struct vm *vm, vm_addr_t base, unsigned h)
+{
+    const struct vm_slot *s = vm->slots;
+    unsigned i, n = vm->page_count;
+#if VM_CONFIG_HINTS
+    i = vm->hints[h];
+    if (i < n && s[i].base == base) return (int)i;
+#endif
+    for (i = 0; i < n; i++, s++)
+        if (s->base == base) {
 #if VM_CONFIG_HINTS
             vm->hints[h] = (uint8_t)i;
 #endif
             return (int)i;
         }
+    (void)h;
     return -1;
 }
 
@@ -474,10 +492,13 @@ int vm_slot_of(const struct vm *vm, vm_addr_t addr)
     return -1;
 }
 
-/* Empty slot i (its page has no dirty bytes left, or is dropped on purpose). */
-static void drop(struct vm *vm, unsigned i)
+/* Empty slot i. With evicted, its page leaves the pager (no dirty bytes
+ * left): an eviction, counted and reported; without, it is a page whose
+ * load failed and was never installed. */
+static void drop(struct vm *vm, unsigned i, int evicted)
 {
     struct vm_slot *s = &vm->slots[i];
+    vm_addr_t base = s->base;
     if (LISTED(vm)) {
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
         list_unlink(vm, i);
@@ -488,102 +509,127 @@ static void drop(struct vm *vm, unsigned i)
     s->vlo = s->vhi = s->dlo = s->dhi = 0;
     s->flags = 0;
     vm->used--;
-}
-
-static void evict(struct vm *vm, unsigned i)
-{
-    vm_addr_t base = vm->slots[i].base;
-    drop(vm, i);
+    if (!evicted) return;
     VM__STAT(vm, evictions);
 #if VM_CONFIG_SLOT_STATS
-    vm->slots[i].evictions++;
+    s->evictions++;
 #endif
     VM__EMIT(vm, VM_EV_EVICT, (uint8_t)i, 0, base, 0);
     (void)base;
 }
 
+/* ------------------------------------------------------------- touches -- */
+
+/* A touch of resident slot i: the policy's update. */
+static void touch_hit(struct vm *vm, unsigned i)
+{
+    VM__TOUCH_HIT(vm);
+    if (IS(vm, VM_POLICY_LRU) && vm->head != i) {
+        list_unlink(vm, i);
+        list_push_head(vm, i);
+    }
+    if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) vm->slots[i].flags |= VM_SLOT_REF;
+}
+
+/* A miss: the slot the page at base goes to, a free one or else the policy's
+ * victim (written back, then evicted), installed in the policy's order with
+ * nothing valid yet. Returns the slot, or a negative vm_err. */
+static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
+{
+    struct vm_slot *s;
+    int i, err;
+    VM__STAT(vm, misses);
+    VM__PATH(vm, VM_PATH_TOUCH_MISS);
+    i = vm->used < vm->page_count ? find_empty(vm) : -1;
+    if (i < 0) {
+        int swept;
+        unsigned from;
+        i = policy_pick(vm, 1, &swept, &from);
+        hot_recheck(vm);
+        if (i < 0) return VM_ERR_BUSY;
+        if (vm->flags & VM_CLEAN_FIRST) {
+            int v = clean_first(vm, i, swept, from);
+            if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
+            i = v;
+        }
+        s = &vm->slots[i];
+        if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
+        drop(vm, (unsigned)i, 1);
+    }
+    s = &vm->slots[i];
+    s->base = base; /* flags are 0 in an empty slot */
+    vm->used++;
+    if (LISTED(vm)) list_push_head(vm, (unsigned)i);
+#if VM_CONFIG_HINTS
+    vm->hints[h] = (uint8_t)i;
+#endif
+    (void)h;
+    return i;
+}
+
 /* Fetch [lo, hi) of slot i from the backend (bytes outside the valid range). */
 static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 {
-    struct vm_slot *s = &vm->slots[i];
-    return lo < hi ? be_read(vm, i, s->base + lo, vm__data(vm, i) + lo, (uint16_t)(hi - lo)) : VM_OK;
+    vm_addr_t addr;
+    int err;
+    if (lo >= hi) return VM_OK;
+    addr = vm->slots[i].base + lo;
+    err = vm->be.read(vm->be.ctx, addr, vm__data(vm, i) + lo, (uint16_t)(hi - lo));
+    if (err) return be_error(vm, i, err, addr, (uint16_t)(hi - lo));
+    VM__STAT_ADD(vm, bytes_read, (uint16_t)(hi - lo));
+    return VM_OK;
 }
 
-/* ------------------------------------------------------------- touches -- */
+/* Make valid the bytes [lo, hi) of slot s (index i) that a touch of kind how
+ * needs: a read fetches every byte of the page not yet valid (before and
+ * after the valid range); a write that neither joins nor fills the valid
+ * range fetches the gap between them. Returns VM_OK or a vm_err, and the
+ * bytes fetched in *got. */
+static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo, uint16_t hi, int how,
+                      uint16_t *got)
+{
+    int err = VM_OK;
+    if (how == VM__READ) {
+        if (s->vlo == s->vhi) {
+            uint16_t ext = vm__extent(vm, s->base);
+            err = fetch(vm, i, 0, ext);
+            if (err == VM_OK) { *got = ext; s->vlo = 0; s->vhi = ext; }
+        } else if (lo < s->vlo || hi > s->vhi) {
+            uint16_t ext = vm__extent(vm, s->base);
+            err = fetch(vm, i, 0, s->vlo);
+            if (err == VM_OK) err = fetch(vm, i, s->vhi, ext);
+            if (err == VM_OK) { *got = (uint16_t)(s->vlo + ext - s->vhi); s->vlo = 0; s->vhi = ext; }
+        }
+    } else if (s->vlo == s->vhi || (hi >= s->vlo && lo <= s->vhi)) {
+        /* the write joins or fills the valid range: vm__dirty grows it */
+    } else if (hi < s->vlo) {
+        err = fetch(vm, i, hi, s->vlo);
+        if (err == VM_OK) { *got = (uint16_t)(s->vlo - hi); s->vlo = hi; }
+    } else {
+        err = fetch(vm, i, s->vhi, lo);
+        if (err == VM_OK) { *got = (uint16_t)(lo - s->vhi); s->vhi = lo; }
+    }
+    return err;
+}
 
 int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
 {
-    vm_addr_t base = addr & ~vm->page_mask;
+    vm_addr_t base = addr & vm->page_base_mask;
     uint16_t lo = (uint16_t)(addr & vm->page_mask), hi = (uint16_t)(lo + len);
+    unsigned h = HINT(vm, base);
     struct vm_slot *s;
-    int i, err, fresh = 0;
+    int i, err, fresh;
     uint16_t got = 0;
 
     hot_before_touch(vm);
-    i = find(vm, base);
-    if (i >= 0) {
-        s = &vm->slots[i];
-        VM__TOUCH_HIT(vm);
-        if (IS(vm, VM_POLICY_LRU) && vm->head != (uint8_t)i) {
-            list_unlink(vm, (unsigned)i);
-            list_push_head(vm, (unsigned)i);
-        }
-        if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) s->flags |= VM_SLOT_REF;
-    } else {
-        int swept = 0;
-        unsigned from;
-        VM__STAT(vm, misses);
-        VM__PATH(vm, VM_PATH_TOUCH_MISS);
-        i = find_empty(vm);
-        if (i < 0) {
-            i = policy_pick(vm, 1, &swept, &from);
-            hot_recheck(vm);
-            if (i < 0) return VM_ERR_BUSY;
-            {
-                int v = clean_first(vm, i, swept, from);
-                if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
-                i = v;
-            }
-            s = &vm->slots[i];
-            if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
-            evict(vm, (unsigned)i);
-        }
-        s = &vm->slots[i];
-        s->base = base;
-        s->flags = 0;
-        vm->used++;
-        if (LISTED(vm)) list_push_head(vm, (unsigned)i);
-#if VM_CONFIG_HINTS
-        vm->hints[(unsigned)(base >> vm->page_shift) & (VM_CONFIG_HINTS - 1u)] = (uint8_t)i;
-#endif
-        fresh = 1;
-    }
-
-    /* Make the needed bytes valid. */
-    if (how == VM__READ) {
-        if (s->vlo == s->vhi) {
-            got = vm__extent(vm, base);
-            err = fetch(vm, (unsigned)i, 0, got);
-            if (err == VM_OK) { s->vlo = 0; s->vhi = got; }
-        } else if (lo < s->vlo || hi > s->vhi) {
-            uint16_t ext = vm__extent(vm, base);
-            err = fetch(vm, (unsigned)i, 0, s->vlo);
-            if (err == VM_OK) err = fetch(vm, (unsigned)i, s->vhi, ext);
-            if (err == VM_OK) { got = (uint16_t)(s->vlo + ext - s->vhi); s->vlo = 0; s->vhi = ext; }
-        } else {
-            err = VM_OK;
-        }
-    } else if (s->vlo == s->vhi || (hi >= s->vlo && lo <= s->vhi)) {
-        err = VM_OK; /* the write joins or fills the valid range: vm__dirty grows it */
-    } else if (hi < s->vlo) {
-        err = fetch(vm, (unsigned)i, hi, s->vlo);
-        if (err == VM_OK) { got = (uint16_t)(s->vlo - hi); s->vlo = hi; }
-    } else {
-        err = fetch(vm, (unsigned)i, s->vhi, lo);
-        if (err == VM_OK) { got = (uint16_t)(lo - s->vhi); s->vhi = lo; }
-    }
+    i = find(vm, base, h);
+    fresh = i < 0;
+    if (!fresh) touch_hit(vm, (unsigned)i);
+    else if ((i = load_slot(vm, base, h)) < 0) return i;
+    s = &vm->slots[i];
+    err = make_valid(vm, s, (unsigned)i, lo, hi, how, &got);
     if (err != VM_OK) {
-        if (fresh) drop(vm, (unsigned)i); /* a failed read never installs a page */
+        if (fresh) drop(vm, (unsigned)i, 0); /* a failed read never installs a page */
         return err;
     }
     vm->last_touch = (uint8_t)i;
@@ -619,13 +665,13 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
     }
 }
 
-void vm__done(struct vm *vm, unsigned i)
+/* vm__done's second half: make slot s (index i) hot in its page's set, if
+ * it may be served inline. Out of line, so that vm__done's frequent early
+ * returns save no registers. */
+static VM_NOINLINE void hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
 {
-    struct vm_slot *s = &vm->slots[i];
-    vm_addr_t rb, wb;
     unsigned e, set, pick = VM_HOT_COUNT;
-    if (i != vm->last_touch) return; /* another page was touched since */
-    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
+    vm_addr_t rb, wb;
     if (vm__bounced(vm, s->base, vm->page_size)) return;
     /* Reads need the whole page valid; writes a dirty page that is a whole
      * page of the pool (the inline write checks no range). */
@@ -645,6 +691,14 @@ void vm__done(struct vm *vm, unsigned i)
     vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
     vm->hot_slot[pick] = s;
     vm->hot_last = (uint8_t)pick;
+}
+
+void vm__done(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (i != vm->last_touch) return; /* another page was touched since */
+    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
+    hot_insert(vm, s, i);
 }
 
 /* --------------------------------------------------------------- access -- */
@@ -787,8 +841,24 @@ int vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
 
 /* ---------------------------------------------------------------- locks -- */
 
-/* vm_lock's general path: every mode, wrapped and bounced ranges, misses. */
-static int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+/* A lock's or unlock's event, from the handle (slot, addr, len): out of
+ * line, so that the lock paths pass no 32-bit arguments. */
+#if VM_CONFIG_EVENTS
+static VM_NOINLINE void lock_event(struct vm *vm, uint8_t type, const struct vm_lock *lk)
+{
+    vm__emit(vm, type, lk->slot, 0, lk->addr, (vm_addr_t)lk->len);
+}
+#define LOCK_EVENT(vm, type, lk)                                               \
+    do {                                                                       \
+        if ((vm)->event) lock_event((vm), (type), (lk));                       \
+    } while (0)
+#else
+#define LOCK_EVENT(vm, type, lk) ((void)0)
+#endif
+
+/* vm_lock's general path: every mode, wrapped and bounced ranges, misses.
+ * Out of line, so that vm_lock's fast path saves no registers for it. */
+static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     uint16_t off;
     int i;
@@ -824,8 +894,8 @@ static int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, s
             } else {
                 /* Neither page may hold other locks: their pointers would
                  * not see the bounced copy. */
-                a = find(vm, base);
-                b = find(vm, base + vm->page_size);
+                a = vm_slot_of(vm, base);
+                b = vm_slot_of(vm, base + vm->page_size);
                 if ((a >= 0 && vm->slots[a].locks) || (b >= 0 && vm->slots[b].locks)) return VM_ERR_BUSY;
                 if (mode & VM_LOCK_RO) {
                     int err = vm_read(vm, vm->bounce, addr, len);
@@ -849,7 +919,7 @@ static int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, s
             lk->slot = VM_BOUNCE_SLOT;
             VM__STAT(vm, locks);
             VM__PATH(vm, VM_PATH_LOCK_BOUNCE);
-            VM__EMIT(vm, VM_EV_LOCK, VM_BOUNCE_SLOT, 0, addr, (vm_addr_t)len);
+            LOCK_EVENT(vm, VM_EV_LOCK, lk);
             return VM_OK;
         }
 #endif
@@ -873,7 +943,7 @@ static int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, s
     lk->slot = (uint8_t)i;
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
-    VM__EMIT(vm, VM_EV_LOCK, (uint8_t)i, 0, addr, (vm_addr_t)len);
+    LOCK_EVENT(vm, VM_EV_LOCK, lk);
     return VM_OK;
 }
 
@@ -910,7 +980,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     lk->slot = vm->last_touch;
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
-    VM__EMIT(vm, VM_EV_LOCK, lk->slot, 0, addr, (vm_addr_t)len);
+    LOCK_EVENT(vm, VM_EV_LOCK, lk);
     return VM_OK;
 }
 
@@ -942,7 +1012,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         lk->mode = 0;
         VM__STAT(vm, unlocks);
         VM__PATH(vm, VM_PATH_UNLOCK);
-        VM__EMIT(vm, VM_EV_UNLOCK, VM_BOUNCE_SLOT, 0, lk->addr, (vm_addr_t)lk->len);
+        LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
         return VM_OK;
     }
 #endif
@@ -963,7 +1033,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
     lk->mode = 0;
     VM__STAT(vm, unlocks);
     VM__PATH(vm, VM_PATH_UNLOCK);
-    VM__EMIT(vm, VM_EV_UNLOCK, (uint8_t)(s - vm->slots), 0, lk->addr, (vm_addr_t)lk->len);
+    LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
     return VM_OK;
 }
 
@@ -999,9 +1069,7 @@ int vm_flush(struct vm *vm)
     if (vm->be.sync) {
         err = vm->be.sync(vm->be.ctx);
         if (err) {
-            if (err > 0) err = VM_ERR_IO;
-            VM__STAT(vm, errors);
-            VM__EMIT(vm, VM_EV_ERROR, VM_NIL, err, 0, 0);
+            err = be_error(vm, VM_NIL, err, 0, 0);
             if (first == VM_OK) first = err;
         }
     }
@@ -1014,7 +1082,7 @@ int vm_invalidate(struct vm *vm)
     unsigned i;
     for (i = 0; i < vm->page_count; i++) {
         struct vm_slot *s = &vm->slots[i];
-        if (s->base != VM_NO_PAGE && !s->locks && s->dlo == s->dhi) evict(vm, i);
+        if (s->base != VM_NO_PAGE && !s->locks && s->dlo == s->dhi) drop(vm, i, 1);
     }
     return err;
 }

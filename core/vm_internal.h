@@ -6,6 +6,13 @@
 
 #include "vm.h"
 
+/* A function the compiler must not inline (it keeps its caller's frame small). */
+#if defined(__GNUC__) || defined(__clang__)
+#define VM_NOINLINE __attribute__((noinline))
+#else
+#define VM_NOINLINE
+#endif
+
 #define VM_NIL 0xFFu       /* no slot (lists, hints, SIEVE hand) */
 #define VM_WRAP_SLOT 0xFEu /* vm_lock.slot of a lock on a wrapped pointer */
 
@@ -41,9 +48,15 @@ void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr
 #define VM__EMIT(vm, type, slot, err, addr, len) ((void)0)
 #endif
 
+/* Slot i's page buffer. On 16-bit-int MCUs a multiply (two cycles per MUL
+ * on AVR) is cheaper than a shift by page_shift, which is a loop there. */
 static inline uint8_t *vm__data(const struct vm *vm, unsigned i)
 {
+#if UINT_MAX <= 0xFFFFu
+    return vm->pages + (size_t)i * vm->page_size;
+#else
     return vm->pages + ((size_t)i << vm->page_shift);
+#endif
 }
 
 /* Bytes of the page at base that lie inside the pool. */
@@ -70,19 +83,12 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi);
 void vm__done(struct vm *vm, unsigned i);
 
 #if VM_CONFIG_BOUNCE
-/* 1 if [a, a+n) overlaps the range held in the bounce buffer. */
-static inline int vm__bounced(const struct vm *vm, vm_addr_t a, vm_addr_t n)
-{
-    return vm->bounce_len && a < vm->bounce_addr + vm->bounce_len && vm->bounce_addr < a + n;
-}
+/* 1 if [a, a+n) overlaps the range held in the bounce buffer (the test of
+ * an idle buffer inline, the address compares out of line). */
+int vm__bounced_range(const struct vm *vm, vm_addr_t a, vm_addr_t n);
+#define vm__bounced(vm, a, n) ((vm)->bounce_len && vm__bounced_range((vm), (a), (n)))
 #else
-static inline int vm__bounced(const struct vm *vm, vm_addr_t a, vm_addr_t n)
-{
-    (void)vm;
-    (void)a;
-    (void)n;
-    return 0;
-}
+#define vm__bounced(vm, a, n) ((void)(vm), (void)(a), (void)(n), 0)
 #endif
 
 #endif /* VM_INTERNAL_H */
