@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_ram.hpp"
+#include "vm.hpp"
 
 using vmem::VPtr;
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm_ram.hpp"
+#include "vm.hpp"
 
 #define CHECK(c)                                                               \
     do {                                                                       \
