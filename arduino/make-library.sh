@@ -25,8 +25,10 @@ url=${VMEM_URL:-https://example.invalid/vmem}
 
 # The portable sources: everything here must build with avr-gcc and no OS.
 portable=(
-  core/vm.h core/vm_config.h core/vm_internal.h core/vm_ram.h core/vm_ptr.h core/vm.hpp core/vm_pool.h
-  core/vm.c core/vm_bulk.c core/vm_alloc.c core/vm_ram.c
+  core/vm.h core/vm_config.h core/vm_internal.h core/vm_ptr.h core/vm.hpp core/vm_pool.h
+  core/vm.c core/vm_bulk.c core/vm_alloc.c
+  backends/ram/vm_ram.h backends/ram/vm_ram.c backends/ram/vm_ram_pool.h backends/ram/vm_ram_pool.c
+  backends/ram/vm_ram.hpp
   backends/bus/vm_bus.h
   backends/sram/vm_sram.h backends/sram/vm_sram.c
   backends/sram/vm_sram_pool.h backends/sram/vm_sram_pool.c

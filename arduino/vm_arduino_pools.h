@@ -2,7 +2,7 @@
  * vm_arduino_pools.h - the device pools for sketches: a pager on SPI SRAM,
  * on an SD card's FAT file system, or in a PC's RAM over a serial port, each
  * in one object and one start() call. (RamPool, which needs no device, is in
- * vm_pool.hpp; the common methods are in its PoolBase.)
+ * vm_ram.hpp; the common methods are in vm_pool.hpp's PoolBase.)
  *
  *   vmem::SdPool<> vpool(4);                    // CS pin 4, RAMFILE.VM, 1 MiB
  *   vmem::SramPool<64, 4> vpool(9);             // a 23LC1024 on CS pin 9

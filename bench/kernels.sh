@@ -23,7 +23,8 @@ done
 command -v valgrind >/dev/null || { echo "kernels.sh: valgrind not installed" >&2; exit 77; }
 cc=${CC:-cc}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ram=$(find "$core_root/core" "$core_root/backends" -name vm_ram.c 2>/dev/null | head -1)
+# The RAM backend: in backends/ram/, or in core/ in trees before it moved.
+ram=$(find "$core_root/backends/ram" "$core_root/core" -name vm_ram.c 2>/dev/null | head -1)
 inc=(-I"$core_root/core")
 [ -n "$ram" ] && inc+=(-I"$(dirname "$ram")")
 srcs=()

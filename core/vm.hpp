@@ -11,7 +11,8 @@
  *
  * Builds with avr-g++ -std=c++11 -Os -fno-exceptions -fno-rtti: it uses no
  * exceptions, no RTTI and no C++ library header (<new>, <utility> are not on
- * the AVR); only vm.h, vm_ptr.h (and vm_ram.h for RamStore).
+ * the AVR); only vm.h and vm_ptr.h. A ready pool in a RAM array (RamStore)
+ * is in the RAM backend's vm_ram.hpp.
  *
  * Instances. A VPtr<T, B> names its instance through the binding B, a type
  * with `static Pool &pool()`. vmem::Instance<N> is a ready binding with its
@@ -61,7 +62,6 @@
 
 #include "vm.h"
 #include "vm_ptr.h"
-#include "vm_ram.h"
 
 /* How the element proxies' read and write are inlined: by default always,
  * like vm_ptr.h's loaders, so p[i] costs what vm_get8/vm_set8 cost. At -Os
@@ -625,58 +625,6 @@ typename detail::EnableIf<detail::IsChar<C>::value, char *>::type strcpy(char *d
         pl.check(vm_read(pl.vm(), d, s.addr(), n + 1u), s.addr());
     return d;
 }
-
-/* A pool in a RAM array (vm_ram backend) with its page buffers, slots,
- * bounce buffer and allocator table, all static: a ready instance for tests,
- * desktop programs and boards with a large but slowly addressed RAM. */
-template <Addr PoolBytes, uint16_t PageSize = 64, uint8_t PageCount = 4, uint16_t HeapBlocks = 16>
-class RamStore {
-public:
-    /* Set up the pager and bind it to pool (the default instance unless
-     * told otherwise). Returns VM_OK or the error of vm_init. */
-    int start(Pool &p = vmem::pool())
-    {
-        struct vm_config cfg;
-        ::memset(&cfg, 0, sizeof cfg);
-        vm_ram_init(&ram_, mem_, PoolBytes);
-        cfg.backend = &ram_.backend;
-        cfg.page_size = PageSize;
-        cfg.page_count = PageCount;
-        cfg.pages = pages_;
-        cfg.pages_size = sizeof pages_;
-        cfg.slots = slots_;
-        cfg.slot_count = PageCount;
-#if VM_CONFIG_BOUNCE
-        cfg.bounce = bounce_;
-        cfg.bounce_size = sizeof bounce_;
-#endif
-#if VM_CONFIG_ALLOC
-        cfg.heap = heap_;
-        cfg.heap_blocks = HeapBlocks;
-#endif
-        int e = vm_init(&vm_, &cfg);
-        if (e == VM_OK)
-            p.bind(&vm_);
-        return p.check(e, VM_NULL);
-    }
-    struct vm *vm() { return &vm_; }
-    struct vm_ram *backend() { return &ram_; }
-    /* The backing array (what a flushed pool holds). */
-    uint8_t *memory() { return mem_; }
-
-private:
-    struct vm vm_;
-    struct vm_ram ram_;
-    uint32_t pages_[(static_cast<uint32_t>(PageSize) * PageCount + 3u) / 4u];
-    struct vm_slot slots_[PageCount];
-#if VM_CONFIG_BOUNCE
-    uint32_t bounce_[(PageSize + 3u) / 4u]; /* aligned like the pages */
-#endif
-#if VM_CONFIG_ALLOC
-    struct vm_block heap_[HeapBlocks];
-#endif
-    uint8_t mem_[PoolBytes];
-};
 
 } // namespace vmem
 

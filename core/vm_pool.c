@@ -53,9 +53,3 @@ int vm_pool_started(struct vm_pool *p, int err)
     }
     return err;
 }
-
-int vm_ram_pool_start(struct vm_ram_pool *p)
-{
-    vm_ram_init(&p->dev, p->mem, p->size);
-    return vm_pool_started(&p->pool, vm_pool_start(&p->pool, &p->dev.backend, 0));
-}

@@ -7,7 +7,8 @@
  *   if (vm_ram_pool_start(&pool) != VM_OK) ...
  *   vm_addr_t a = vm_alloc(&pool.pool.vm, 100);
  *
- * The device backends have the same shape (vm_sram_pool.h, vm_sd_pool.h,
+ * This header holds what every pool shares; each backend defines its own
+ * pool on it (vm_ram_pool.h, vm_sram_pool.h, vm_sd_pool.h,
  * vm_serial_pool.h): one macro, one start call. Nothing is allocated at run
  * time; the RAM a pool costs is sizeof the objects the macro defines, which
  * VM_POOL_RAM_COST gives at compile time. The allocator's table holds
@@ -23,7 +24,6 @@
 #define VM_POOL_H
 
 #include "vm.h"
-#include "vm_ram.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,15 +58,6 @@ int vm_pool_start(struct vm_pool *p, const struct vm_backend *be, vm_addr_t pool
  * each access (and from the C++ wrapper's sticky error) instead of using
  * an uninitialised pager. */
 int vm_pool_started(struct vm_pool *p, int err);
-
-/* A pool in a RAM array (the vm_ram backend). */
-struct vm_ram_pool {
-    struct vm_pool pool;
-    struct vm_ram dev;
-    uint8_t *mem;
-    uint32_t size;
-};
-int vm_ram_pool_start(struct vm_ram_pool *p);
 
 /* ---- the macros' parts ---------------------------------------------------- */
 
@@ -112,14 +103,6 @@ int vm_ram_pool_start(struct vm_ram_pool *p);
 #define VM_POOL_RAM_COST(T_, page_size_, pages_)                                   \
     (sizeof(T_) + (((size_t)(page_size_) * (pages_) + 3u) / 4u) * 4u +             \
      (size_t)(pages_) * sizeof(struct vm_slot) + VM_POOL_HEAP_BYTES)
-
-/* A pool of size bytes in a static RAM array. */
-#define VM_RAM_POOL(name, size_, page_size_, pages_)                               \
-    VM_POOL_STORAGE_(name, page_size_, pages_)                                    \
-    static uint8_t name##_mem[size_];                                            \
-    static struct vm_ram_pool name = { VM_F_(pool, VM_POOL_INIT_(name, page_size_, pages_)) \
-                                       VM_F0_(dev) VM_F_(mem, name##_mem)       \
-                                       VM_F_(size, (uint32_t)(size_)) }
 
 #ifdef __cplusplus
 }

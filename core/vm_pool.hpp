@@ -7,15 +7,17 @@
  *   vpool.start();                              // returns VM_OK or an error
  *   vmem::VPtr<char> str = str.alloc(10000);
  *
- * Each class owns its page buffers, slots and allocator table as members,
- * sized by its template arguments, so a global pool object is all the RAM
- * the pager costs and sizeof tells it at compile time. start() does the
- * whole setup (device, file system, pager) and returns VM_OK or an error; it
- * also records a failure in the Pool's sticky error, and even then binds a
- * pager whose every access fails with that error, so code that goes on
- * regardless gets errors, never a crash. The classes wrap the C pools of
- * vm_pool.h (and vm_sram_pool.h, vm_sd_pool.h, vm_serial_pool.h for the
- * device pools in vm_arduino_pools.h): one implementation, two languages.
+ * This header holds PoolBase, what every pool class shares; the classes
+ * live with their backends (RamPool in vm_ram.hpp; SramPool, SdPool and
+ * SerialPool in vm_arduino_pools.h). Each class owns its page buffers, slots
+ * and allocator table as members, sized by its template arguments, so a
+ * global pool object is all the RAM the pager costs and sizeof tells it at
+ * compile time. start() does the whole setup (device, file system, pager)
+ * and returns VM_OK or an error; it also records a failure in the Pool's
+ * sticky error, and even then binds a pager whose every access fails with
+ * that error, so code that goes on regardless gets errors, never a crash.
+ * The classes wrap the C pools (vm_ram_pool.h, vm_sram_pool.h, vm_sd_pool.h,
+ * vm_serial_pool.h): one implementation, two languages.
  *
  * Header-only, C++11, no exceptions, RTTI or C++ library headers.
  */
@@ -81,25 +83,6 @@ private:
 #if VM_CONFIG_ALLOC
     struct vm_block heap_[HeapBlocks];
 #endif
-};
-
-/* A pool of Size bytes in a RAM array (vm_ram backend). */
-template <uint32_t Size, uint16_t PageSize = 64, uint8_t Pages = 4,
-          uint16_t HeapBlocks = VM_POOL_HEAP_BLOCKS>
-class RamPool : public PoolBase<struct vm_ram_pool, PageSize, Pages, HeapBlocks> {
-public:
-    int start(Pool &p = vmem::pool())
-    {
-        this->wire();
-        this->c_.mem = mem_;
-        this->c_.size = Size;
-        return this->started(vm_ram_pool_start(&this->c_), p);
-    }
-    /* The backing array (what a flushed pool holds). */
-    uint8_t *memory() { return mem_; }
-
-private:
-    uint8_t mem_[Size];
 };
 
 } // namespace vmem

@@ -37,18 +37,24 @@ struct vmr_fast {
     uint64_t pool;
     int clocked;                /* 0: the device has no clock (ideal ram): no time */
     uint64_t split;             /* calls crossing a multiple of this are priced each time; 0: none */
+    uint64_t split_bit;         /* split a power of two (or none: 2^63): crossing it is a
+                                   differing address bit at or above it; UINT64_MAX: divide */
     uint64_t settle;            /* pauses of this or more are all alike */
     uint64_t last_end;          /* the run's clock when the previous call ended */
     int probe_current;          /* the probe's last call was the run's previous one */
-    /* [settled][write][len]: ns + 1, 0 unpriced; settled: after a pause of
-     * settle or more, else right after a call */
-    uint64_t memo[2][2][FAST_MEMO_LEN + 1];
-    uint64_t memo_xfer[2][2][FAST_MEMO_LEN + 1]; /* the part moving bytes */
     uint64_t sync_ns[2];        /* [settled]: ns + 1, 0 unpriced */
     uint64_t sync_xfer[2];
     uint64_t transfer;          /* time moving bytes so far (vmr_stack_transfer_ns) */
+    uint64_t fast_calls;        /* calls answered without the probe (vmr_fast_calls) */
     uint8_t *scratch;
     size_t scratch_size;
+    /* [settled][write][len]; settled: after a pause of settle or more,
+     * else right after a call. Last: a stack without a clock (nothing to
+     * price) allocates the struct without it. */
+    struct fast_price {
+        uint64_t ns;   /* ns + 1, 0 unpriced */
+        uint64_t xfer; /* the part moving bytes */
+    } memo[2][2][FAST_MEMO_LEN + 1];
 };
 
 /* The probe's clock to the moment of a call made pause ns after the run's
@@ -88,46 +94,81 @@ static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, ui
     return vm_simclock_now(f->probe->s.clock) - t0;
 }
 
+/* 1 if a call of len >= 1 bytes at a crosses a multiple of split. */
+static inline int crosses(const struct vmr_fast *f, vm_addr_t a, size_t len)
+{
+    uint64_t last = (uint64_t)a + len - 1;
+    if (f->split_bit != UINT64_MAX) return (a ^ last) >= f->split_bit; /* a differing bit at or above it */
+    return a / f->split != last / f->split;
+}
+
 /* Advance the run's clock by what the call costs. */
-static void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
 {
     uint64_t ns, xfer;
     uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
     int settled = pause >= f->settle;
-    if (len > FAST_MEMO_LEN || (pause && !settled) ||
-        (f->split && a / f->split != (a + len - 1) / f->split)) {
+    if (len > FAST_MEMO_LEN || (pause && !settled) || crosses(f, a, len)) {
         ns = probe(f, write, a, len, pause, &xfer);
     } else {
-        uint64_t *m = &f->memo[settled][write][len];
-        if (*m) {
+        struct fast_price *m = &f->memo[settled][write][len];
+        if (m->ns) {
             f->probe_current = 0;
+            f->fast_calls++;
         } else {
-            *m = probe(f, write, a, len, pause, &f->memo_xfer[settled][write][len]) + 1;
+            m->ns = probe(f, write, a, len, pause, &m->xfer) + 1;
         }
-        ns = *m - 1;
-        xfer = f->memo_xfer[settled][write][len];
+        ns = m->ns - 1;
+        xfer = m->xfer;
     }
     f->transfer += xfer;
     vm_simclock_advance(&f->clock, ns);
     f->last_end = vm_simclock_now(&f->clock);
 }
 
+static inline int in_pool(const struct vmr_fast *f, vm_addr_t a, size_t len)
+{
+    return a <= f->pool && len <= f->pool - a;
+}
+
 static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
-    if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
+    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
     if (f->mem) memcpy(buf, f->mem + a, len);
-    if (len && f->clocked) charge(f, 0, a, len);
+    if (len && f->clocked)
+        charge(f, 0, a, len);
+    else
+        f->fast_calls++;
     return VM_OK;
 }
 
 static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
-    if (a > f->pool || len > f->pool - a) return VM_ERR_RANGE;
+    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
     if (f->mem) memcpy(f->mem + a, buf, len);
-    if (len && f->clocked) charge(f, 1, a, len);
+    if (len && f->clocked)
+        charge(f, 1, a, len);
+    else
+        f->fast_calls++;
     return VM_OK;
+}
+
+/* No clock and no data (ideal ram in a sweep): only the range is checked. */
+static int bare_read(void *ctx, vm_addr_t a, void *buf, size_t len)
+{
+    struct vmr_fast *f = ctx;
+    (void)buf;
+    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
+    f->fast_calls++;
+    return VM_OK;
+}
+
+static int bare_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
+{
+    (void)buf;
+    return bare_read(ctx, a, NULL, len);
 }
 
 static int fast_sync(void *ctx)
@@ -154,6 +195,7 @@ static int fast_sync(void *ctx)
         ns = f->sync_ns[settled] - 1;
         xfer = f->sync_xfer[settled];
         f->probe_current = 0;
+        f->fast_calls++;
     }
     f->transfer += xfer;
     vm_simclock_advance(&f->clock, ns);
@@ -164,7 +206,8 @@ static int fast_sync(void *ctx)
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
                   uint64_t pool, int keep_data, char *err, size_t errlen)
 {
-    struct vmr_fast *f = calloc(1, sizeof *f);
+    int clocked = exact->s.clock != NULL;
+    struct vmr_fast *f = calloc(1, clocked ? sizeof *f : offsetof(struct vmr_fast, memo));
     if (f && keep_data) f->mem = calloc((size_t)pool, 1);
     if (f) f->scratch = malloc(f->scratch_size = 64);
     if (!f || (keep_data && !f->mem) || !f->scratch) {
@@ -178,12 +221,14 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     }
     f->probe = exact;
     f->pool = pool;
-    f->clocked = exact->s.clock != NULL;
+    f->clocked = clocked;
     f->split = split;
+    /* no split: a bit no address has; a split not a power of two: divide */
+    f->split_bit = !split ? (uint64_t)1 << 63 : (split & (split - 1)) == 0 ? split : UINT64_MAX;
     f->settle = settle;
     f->probe_current = 1;
-    f->be.read = fast_read;
-    f->be.write = fast_write;
+    f->be.read = clocked || f->mem ? fast_read : bare_read;
+    f->be.write = clocked || f->mem ? fast_write : bare_write;
     f->be.sync = exact->s.backend->sync ? fast_sync : NULL;
     f->be.ctx = f;
     f->be.size = exact->s.backend->size;
@@ -208,6 +253,12 @@ void vmr_fast_close(struct vmr_stack *st)
     free(f->scratch);
     free(f);
     st->fast = NULL;
+}
+
+uint64_t vmr_fast_calls(const struct vmr_stack *st)
+{
+    const struct vmr_fast *f = st->fast;
+    return f->fast_calls;
 }
 
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st)

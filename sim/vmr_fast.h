@@ -28,6 +28,9 @@
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
                   uint64_t pool, int keep_data, char *err, size_t errlen);
 void vmr_fast_close(struct vmr_stack *st);
+/* Backend calls answered without the byte-exact stack: charged at a known
+ * price, or (no clock) nothing to price. The rest were priced on it. */
+uint64_t vmr_fast_calls(const struct vmr_stack *st);
 /* Time the run's calls spent moving bytes (as the exact stack counts it). */
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st);
 

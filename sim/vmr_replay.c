@@ -64,6 +64,7 @@ struct vmr_run {
     uint32_t cpu_hz;
     uint64_t pager_cc, program_cc;   /* charged so far */
     uint64_t pager_ns, program_ns;   /* of which on the clock */
+    struct vm_cpu_ns pager_conv, program_conv; /* cc -> ns, one step per sync */
     uint64_t program_extra_ns;       /* COMPUTE ops given in ns */
     struct vm_simclock own_clock;    /* for stacks without a clock */
 
@@ -115,8 +116,8 @@ static void on_core_event(void *ctx, const struct vm_event *ev)
 static void cpu_sync(struct vmr_run *r)
 {
     if (!r->cpu_hz) return;
-    uint64_t p = vm_cpu_cc_ns(r->pager_cc, r->cpu_hz);
-    uint64_t q = vm_cpu_cc_ns(r->program_cc, r->cpu_hz) + r->program_extra_ns;
+    uint64_t p = vm_cpu_ns_at(&r->pager_conv, r->pager_cc);
+    uint64_t q = vm_cpu_ns_at(&r->program_conv, r->program_cc) + r->program_extra_ns;
     uint64_t d = (p - r->pager_ns) + (q - r->program_ns);
     r->pager_ns = p;
     r->program_ns = q;
@@ -538,6 +539,7 @@ static void snapshot(struct vmr_run *r, struct vmr_counters *c)
     c->transfer_ns = vmr_stack_transfer_ns(&r->stack);
     if (c->transfer_ns > rest) c->transfer_ns = rest; /* a link's wire overlaps its wait */
     c->wait_ns = rest - c->transfer_ns;
+    c->fast_calls = vmr_stack_fast_calls(&r->stack);
 }
 
 static void counters_sub(struct vmr_counters *d, const struct vmr_counters *a,
@@ -933,11 +935,14 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
         goto fail;
     r->nodata = !keep_data && r->stack.fast;
     vm_wrap_init(&r->counted, r->stack.s.backend);
-    r->counted.before = before_backend;
-    r->counted.before_ctx = r;
-
     r->cost = r->stack.cost;
     r->cpu_hz = r->stack.cpu_hz;
+    if (r->cpu_hz) { /* else the CPU is not on the clock: the hook has nothing to do */
+        r->counted.before = before_backend;
+        r->counted.before_ctx = r;
+    }
+    vm_cpu_ns_init(&r->pager_conv, r->cpu_hz);
+    vm_cpu_ns_init(&r->program_conv, r->cpu_hz);
     if (!r->cpu_hz) r->cost = NULL;
 #if !VM_CONFIG_PATHS
     r->cost = NULL; /* the path each call took is known only from the core's path counters */

@@ -111,6 +111,10 @@ struct vmr_counters {
     uint64_t program_ns;      /* the program's own CPU (compute ops, lock work) */
     uint64_t transfer_ns;     /* moving bytes: wire time and the driver's CPU */
     uint64_t wait_ns;         /* waiting for the device: access delay, busy, link latency */
+    /* Backend calls the fast path answered without clocking the device
+     * models (0 with --exact or on a device without a fast path): how a
+     * test knows the fast path ran. The numbers above do not depend on it. */
+    uint64_t fast_calls;
 };
 
 /* Per-phase totals, merged by name in order of first appearance. */

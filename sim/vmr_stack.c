@@ -150,16 +150,27 @@ static int open_exact(struct vmr_stack *st, const struct vm_device_desc *d, uint
     return 0;
 }
 
+/* 1 if the stack d describes has a fast path: split and settle set. */
+static int fast_ok(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle)
+{
+    const struct vm_device *dev = vmr_device(d->type);
+    /* a device that works while the board computes (busy) keeps state
+     * between calls: the exact stack */
+    return dev && dev->fast && !dev->busy && dev->fast(d, split, settle);
+}
+
+int vmr_stack_has_fast(const struct vm_device_desc *d)
+{
+    uint64_t split = 0, settle = 0;
+    return fast_ok(d, &split, &settle);
+}
+
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
                    int exact, int keep_data, char *err, size_t errlen)
 {
-    const struct vm_device *dev = vmr_device(d->type);
     struct vmr_stack *probe;
     uint64_t split = 0, settle = 0;
-    /* a device that works while the board computes (busy) keeps state
-     * between calls: the exact stack */
-    if (exact || !dev || !dev->fast || dev->busy || !dev->fast(d, &split, &settle))
-        return open_exact(st, d, pool, err, errlen);
+    if (exact || !fast_ok(d, &split, &settle)) return open_exact(st, d, pool, err, errlen);
     probe = malloc(sizeof *probe);
     if (!probe) {
         snprintf(err, errlen, "out of memory");
@@ -191,6 +202,11 @@ uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st)
 {
     if (st->fast) return vmr_fast_transfer_ns(st);
     return st->dev && st->dev->transfer_ns ? st->dev->transfer_ns(&st->s) - st->transfer0 : 0;
+}
+
+uint64_t vmr_stack_fast_calls(const struct vmr_stack *st)
+{
+    return st->fast ? vmr_fast_calls(st) : 0;
 }
 
 void vmr_stack_close(struct vmr_stack *st)

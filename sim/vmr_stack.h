@@ -69,6 +69,9 @@ struct vmr_stack {
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool_size,
                    int exact, int keep_data, char *err, size_t errlen);
 void vmr_stack_close(struct vmr_stack *st);
+/* 1 if vmr_stack_open without exact gives the stack d describes the fast
+ * path (its device's `fast` hook allows it), 0 if it is byte-exact anyway. */
+int vmr_stack_has_fast(const struct vm_device_desc *d);
 
 /* A platform profile's name (profile, a buffer of n bytes), matched in any
  * letter case and rewritten in its canonical spelling: 0 ("" is none), or -1
@@ -80,6 +83,9 @@ void vmr_stack_busy(struct vmr_stack *st, uint64_t ns);
 /* Time moving bytes since set-up (wire and driver CPU); the rest of the
  * clock that is not pager or program CPU is waiting for the device. */
 uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st);
+/* Backend calls the fast path answered without clocking the device models
+ * (vmr_fast_calls); 0 on a byte-exact stack. */
+uint64_t vmr_stack_fast_calls(const struct vmr_stack *st);
 
 /* RAM a geometry costs on the board: page buffers plus the core's metadata,
  * with the struct sizes of the profile's MCU (the README's size table,

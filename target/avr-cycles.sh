@@ -43,8 +43,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 core=()
 for f in "$root"/core/vm*.c; do core+=("$f"); done
+core+=("$root/backends/ram/vm_ram.c")
 flags=(-mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -pedantic -Wall -Wextra -Os
-       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$here"
+       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$root/backends/ram" -I"$here"
        -DVM_CONFIG_STRERROR=0)
 
 measure() { # name extra-flags...

@@ -26,8 +26,9 @@ done
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 core=()
 for f in "$root"/core/vm*.c; do core+=("$f"); done
+core+=("$root/backends/ram/vm_ram.c")
 flags=(-mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -pedantic -Wall -Wextra -Werror -Os
-       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$root/bench" -I"$here"
+       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$root/backends/ram" -I"$root/bench" -I"$here"
        -DVM_CONFIG_STRERROR=0)
 run() { # name extra-flags...
   local name=$1; shift

@@ -28,9 +28,9 @@ for tool in avr-gcc simavr arm-none-eabi-gcc qemu-system-arm; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-core=("$root"/core/vm*.c)
+core=("$root"/core/vm*.c "$root/backends/ram/vm_ram.c")
 common=(-std=c99 -Wall -Wextra -Werror -Os -ffunction-sections -fdata-sections -Wl,--gc-sections
-        -I"$root/core" -I"$here" -DVM_CONFIG_STRERROR=0)
+        -I"$root/core" -I"$root/backends/ram" -I"$here" -DVM_CONFIG_STRERROR=0)
 
 run_avr() {
   avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -pedantic "${common[@]}" "$here/pathcost.c" "${core[@]}" -o "$tmp/avr.elf"

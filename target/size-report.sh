@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # size-report.sh - code, static RAM and stack of the pager core on small targets.
 #
-# Compiles the core (every core/vm*.c except the vm_ram backend and vm_pool.c) for the atmega328p (avr-gcc) and Cortex-M0+/M4
+# Compiles the core (every core/vm*.c except vm_pool.c) for the atmega328p (avr-gcc) and Cortex-M0+/M4
 # (arm-none-eabi-gcc, newlib-nano), each with -std=c99 -pedantic -Wall -Wextra
 # -Werror -Os, in three configurations, and prints a Markdown table:
 #   code        .text the core adds to a linked firmware (target/size_probe.c
@@ -43,7 +43,7 @@ done
 
 core_src=()
 for f in "$root"/core/vm*.c; do
-  case ${f##*/} in vm_ram.c|vm_pool.c) continue ;; esac  # a backend and the pool layer
+  [ "${f##*/}" = vm_pool.c ] && continue  # the pool layer
   [ -f "$f" ] && core_src+=("${f##*/}")
 done
 [ "${#core_src[@]}" -gt 0 ] || { echo "size-report: no core/vm*.c sources in $root/core" >&2; exit 1; }

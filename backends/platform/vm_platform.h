@@ -85,4 +85,54 @@ static inline uint64_t vm_cpu_cc_ns(uint64_t cc, uint32_t hz)
     return cc / hz * 10000000ull + cc % hz * 10000000ull / hz;
 }
 
+/* vm_cpu_cc_ns of a count that only grows, kept up without a division per
+ * step (the simulator converts the pager's CPU before every backend call):
+ * cc * 10^7 = ns * hz + rem, 0 <= rem < hz. vm_cpu_ns_at(c, cc) returns
+ * exactly vm_cpu_cc_ns(cc, hz) for any cc not below the previous one. */
+struct vm_cpu_ns {
+    uint64_t cc, ns, rem;
+    uint32_t hz;
+    uint64_t inv; /* floor((2^64 - 1) / hz): x / hz by a multiply */
+};
+
+static inline void vm_cpu_ns_init(struct vm_cpu_ns *c, uint32_t hz)
+{
+    c->cc = c->ns = c->rem = 0;
+    c->hz = hz;
+    c->inv = hz ? UINT64_MAX / hz : 0;
+}
+
+/* A step of at most this many hundredths of a cycle keeps step * 10^7 +
+ * rem below 2^64; a longer one is converted from scratch. */
+#define VM_CPU_NS_STEP_MAX ((UINT64_MAX - UINT32_MAX) / 10000000ull)
+
+static inline uint64_t vm_cpu_ns_at(struct vm_cpu_ns *c, uint64_t cc)
+{
+    uint64_t d = cc - c->cc, x, q, r;
+    if (!d) return c->ns;
+    c->cc = cc;
+    if (d > VM_CPU_NS_STEP_MAX) {
+        c->ns = vm_cpu_cc_ns(cc, c->hz);
+        c->rem = cc % c->hz * 10000000ull % c->hz;
+        return c->ns;
+    }
+    x = d * 10000000ull + c->rem;
+#ifdef __SIZEOF_INT128__
+    /* q undershoots x / hz by at most 2: inv is within 1 of 2^64 / hz */
+    __extension__ typedef unsigned __int128 vm_u128;
+    q = (uint64_t)(((vm_u128)x * c->inv) >> 64);
+    r = x - q * c->hz;
+    while (r >= c->hz) {
+        r -= c->hz;
+        q++;
+    }
+#else
+    q = x / c->hz;
+    r = x % c->hz;
+#endif
+    c->ns += q;
+    c->rem = r;
+    return c->ns;
+}
+
 #endif /* VM_PLATFORM_H */

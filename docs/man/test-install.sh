@@ -28,6 +28,7 @@ done
 if [ -x "$build/vmavr/vmavr" ]; then need "$bindir/vmavr"; need "$mandir/man1/vmavr.1"; fi
 for h in vm.h vm_config.h vm_ram.h vm_ptr.h; do need "$incdir/vmem/$h"; done
 need "$libdir/libvmcore.a"
+need "$libdir/libvmram.a"
 need "$libdir/pkgconfig/vmem.pc"
 need "$datadir/vmem/scenarios/matrix.json"
 need "$datadir/vmem/scenarios/workloads/zipf.json"

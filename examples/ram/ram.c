@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "vm.h"
-#include "vm_pool.h"
+#include "vm_ram_pool.h"
 #include "vm_ptr.h"
 
 struct my_struct { int x, y; };

@@ -6,7 +6,7 @@
  * examples/demo/demo.ino. tests/ptr runs it on the host and checks the pool.
  */
 #include <Arduino.h>
-#include <vm_pool.hpp>
+#include <vm_ram.hpp>
 
 // Simplify vmem usage
 using namespace vmem;

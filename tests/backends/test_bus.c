@@ -120,6 +120,44 @@ START_TEST(test_platform_sck)
 }
 END_TEST
 
+/* The running conversion gives vm_cpu_cc_ns at every step: random steps
+ * (small ones, as between two backend calls, and huge ones, past the
+ * one-multiply range), at every profile's clocks and at awkward ones, while
+ * cc / hz stays within 10^12 (vm_cpu_cc_ns's own range: no overflow). */
+START_TEST(test_cpu_ns_running)
+{
+    uint32_t hz[16] = {1u, 3u, 7u, 1000000u, 999999937u, 4294967295u, 4294967291u, 2147483648u};
+    unsigned nhz = 8;
+    for (const struct vm_platform *p = vm_platforms; p->name && nhz < 16; p++) hz[nhz++] = p->cpu_hz;
+    uint64_t rng = 88172645463325252ull;
+    for (unsigned h = 0; h < nhz; h++) {
+        struct vm_cpu_ns c;
+        uint64_t cc = 0;
+        vm_cpu_ns_init(&c, hz[h]);
+        ck_assert_uint_eq(vm_cpu_ns_at(&c, 0), 0);
+        for (unsigned i = 0; i < 20000; i++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            uint64_t step;
+            switch (rng >> 61) {
+            case 0: step = 0; break;
+            case 1: step = VM_CPU_NS_STEP_MAX - (rng & 3u) + 1u; break; /* at the edge */
+            case 2: step = rng >> 20; break;                            /* huge */
+            default: step = rng >> (40 + (rng & 15u)); break;           /* a miss or so */
+            }
+            if ((cc + step) / hz[h] > 1000000000000ull) { /* past vm_cpu_cc_ns's range: restart */
+                cc = 0;
+                vm_cpu_ns_init(&c, hz[h]);
+                continue;
+            }
+            cc += step;
+            ck_assert_uint_eq(vm_cpu_ns_at(&c, cc), vm_cpu_cc_ns(cc, hz[h]));
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_time_per_byte_and_edge)
 {
     struct vm_simclock clk = {0};
@@ -234,6 +272,7 @@ int main(void)
     int failed;
     tcase_add_test(tc, test_platform_sck);
     tcase_add_test(tc, test_time_per_byte_and_edge);
+    tcase_add_test(tc, test_cpu_ns_running);
     tcase_add_test(tc, test_routing_and_idle_clocks);
     tcase_add_test(tc, test_recorder);
     suite_add_tcase(s, tc);

@@ -249,7 +249,7 @@ PRELUDE = '''#include <stdint.h>
 def check_code(blocks, args, work):
     fails, compiled, ran, skipped, frags, cpp = [], 0, 0, 0, 0, 0
     incs = []
-    for d in ['core', 'backends/bus', 'backends/platform', 'backends/sram', 'backends/sd',
+    for d in ['core', 'backends/ram', 'backends/bus', 'backends/platform', 'backends/sram', 'backends/sd',
               'backends/file', 'backends/serial', 'backends/fram', 'sim/trace']:
         incs += ['-I', os.path.join(args.src, d)]
     incs += ['-I', work]  # files saved by <!-- file: NAME --> blocks

@@ -118,12 +118,12 @@ def avr_build(src, out, defines):
     cc = ["avr-gcc", "-mmcu=" + MCU, "-DF_CPU=%dUL" % F_CPU, "-std=c99", "-pedantic",
           "-Wall", "-Wextra", "-Werror", "-Os", "-ffunction-sections", "-fdata-sections",
           "-Wl,--gc-sections", "-DVM_CONFIG_STRERROR=0"]
-    for d in ["core", "backends/bus", "backends/sram", "backends/sd", "backends/serial", "target"]:
+    for d in ["core", "backends/ram", "backends/bus", "backends/sram", "backends/sd", "backends/serial", "target"]:
         cc.append("-I" + os.path.join(src, d))
     files = [os.path.join(src, "target/workloads.c")]
     files += sorted(glob.glob(os.path.join(src, "core/vm*.c")))
     files += [os.path.join(src, f) for f in [
-        "backends/sram/vm_sram.c", "backends/sd/vm_sd.c", "backends/sd/vm_sd_crc.c",
+        "backends/ram/vm_ram.c", "backends/sram/vm_sram.c", "backends/sd/vm_sd.c", "backends/sd/vm_sd_crc.c",
         "backends/serial/vm_serial.c", "backends/serial/vm_serial_proto.c"]]
     run(cc + defines + files + ["-o", out])
 

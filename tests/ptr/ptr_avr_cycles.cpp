@@ -15,6 +15,7 @@
  */
 #include "dt_platform.h"
 #include "vm.hpp"
+#include "vm_ram.h"
 
 #if !defined(__AVR__)
 #error "ptr_avr_cycles.cpp measures AVR cycles: build it with avr-g++"

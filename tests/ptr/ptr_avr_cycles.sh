@@ -27,8 +27,8 @@ done
 [ -x "$root/target/simavr-run.sh" ] || { echo "target/simavr-run.sh not found: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-common="-mmcu=atmega328p -DF_CPU=16000000UL -Os -Wall -Wextra -ffunction-sections -fdata-sections -I$root/core -I$root/target -DVM_CONFIG_STRERROR=0"
-for f in "$root"/core/vm*.c; do
+common="-mmcu=atmega328p -DF_CPU=16000000UL -Os -Wall -Wextra -ffunction-sections -fdata-sections -I$root/core -I$root/backends/ram -I$root/target -DVM_CONFIG_STRERROR=0"
+for f in "$root"/core/vm*.c "$root/backends/ram/vm_ram.c"; do
     avr-gcc $common -std=c99 -c "$f" -o "$tmp/$(basename "$f" .c).o"
 done
 run() { # name extra-flags

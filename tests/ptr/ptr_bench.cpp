@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.hpp"
+#include "vm_ram.hpp"
 
 using vmem::VPtr;
 

@@ -4,7 +4,7 @@
  * Built as a library, never run: wrap/alloc/newClass must vanish and the
  * rest must compile without a warning.
  */
-#include "vm.hpp"
+#include "vm_ram.hpp"
 
 #if VM_CONFIG_WRAP || VM_CONFIG_ALLOC || VM_CONFIG_BOUNCE
 #error "ptr_minimal_cpp.cpp must be built with VM_CONFIG_WRAP/ALLOC/BOUNCE=0"

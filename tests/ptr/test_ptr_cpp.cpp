@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.hpp"
+#include "vm_ram.hpp"
 
 #define CHECK(c)                                                               \
     do {                                                                       \

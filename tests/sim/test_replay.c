@@ -154,6 +154,54 @@ START_TEST(verify_every_backend)
 }
 END_TEST
 
+/* The fast path is taken where a device offers it, and gives the byte-exact
+ * stack's numbers: every counter of the run equal, with and without
+ * `exact`, on a write-heavy Zipf workload at a small and a large page (the
+ * shell test fastcost does the same on every scenario and a sweep, through
+ * the tools). ram and sram (no faults) have a fast path; a device without
+ * one answers every call on its exact stack. */
+START_TEST(fast_path_taken_and_exact)
+{
+    static const char *const profiles[VMR_BE_COUNT] = {NULL, "atmega328p", "teensy32", "teensy32",
+                                                       "atmega328p"};
+    unsigned type = (unsigned)_i;
+    if (!vmr_backend_available(type)) return;
+    for (unsigned ps = 16; ps <= 512; ps *= 32) {
+        struct vmr_result res[2];
+        struct vmr_config c;
+        config(&c, type, profiles[type], ps, 3, VM_POLICY_LRU, VMR_VERIFY_AUTO);
+        int fast = vmr_stack_has_fast(&c.backend);
+        if (type == VMR_BE_RAM || type == VMR_BE_SRAM) ck_assert_msg(fast, "%s: no fast path",
+                                                                     vmr_backend_type_name(type));
+        for (unsigned exact = 0; exact < 2; exact++) {
+            struct vmt_source *s = open_gen("{\"type\":\"zipf\",\"seed\":3,\"pool_size\":32768,"
+                                            "\"ops\":3000,\"alpha\":0.8,\"access\":4,"
+                                            "\"write_ratio\":0.4}");
+            c.exact = (uint8_t)exact;
+            ck_assert_msg(vmr_replay(&c, s, &res[exact]) == 0, "%s", res[exact].error);
+            vmt_close(s);
+        }
+        const struct vmr_counters *f = &res[0].total, *x = &res[1].total;
+        uint64_t calls = f->backend_reads + f->backend_writes;
+        ck_assert_uint_eq(x->fast_calls, 0);
+        if (fast) {
+            /* most calls charged at a known price (ram: nothing to price) */
+            ck_assert_msg(f->fast_calls > calls / 2 && f->fast_calls <= calls,
+                          "%s %u B: %llu of %llu calls fast", vmr_backend_type_name(type), ps,
+                          (unsigned long long)f->fast_calls, (unsigned long long)calls);
+        } else {
+            ck_assert_uint_eq(f->fast_calls, 0);
+        }
+        ck_assert_uint_gt(f->misses, 100);
+        struct vmr_counters a = *f, b = *x;
+        a.fast_calls = b.fast_calls = 0;
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "%s %u B: fast and exact counters differ",
+                      vmr_backend_type_name(type), ps);
+        ck_assert_uint_eq(res[0].phase_count, res[1].phase_count);
+    }
+}
+END_TEST
+
 START_TEST(wrong_expected_data_fails_with_op_index)
 {
     char *path = make_trace(99, 8192, 400, 50);
@@ -671,6 +719,7 @@ int main(void)
     Suite *s = suite_create("replay");
     TCase *tc = tcase_create("replay");
     tcase_add_loop_test(tc, verify_every_backend, 0, VMR_BE_COUNT);
+    tcase_add_loop_test(tc, fast_path_taken_and_exact, 0, VMR_BE_COUNT);
     tcase_add_test(tc, wrong_expected_data_fails_with_op_index);
     tcase_add_test(tc, shadow_catches_silent_corruption);
     tcase_add_test(tc, tolerated_faults_never_wrong);

@@ -11,8 +11,8 @@ out=${3:?usage: examples.sh VMAVR SRCDIR BUILDDIR}/examples-avr
 command -v avr-gcc >/dev/null || { echo "SKIP: avr-gcc not found (scripts/deps.sh installs it)"; exit 77; }
 mkdir -p "$out"
 inc=()
-for d in core backends/bus backends/sram backends/sd backends/serial target; do inc+=(-I"$src/$d"); done
-drivers=("$src"/core/vm*.c "$src/backends/sram/vm_sram.c" "$src/backends/sd/vm_sd.c"
+for d in core backends/ram backends/bus backends/sram backends/sd backends/serial target; do inc+=(-I"$src/$d"); done
+drivers=("$src"/core/vm*.c "$src/backends/ram/vm_ram.c" "$src/backends/sram/vm_sram.c" "$src/backends/sd/vm_sd.c"
          "$src/backends/sd/vm_sd_crc.c" "$src/backends/serial/vm_serial.c"
          "$src/backends/serial/vm_serial_proto.c")
 n=0 failed=0
