@@ -40,7 +40,7 @@ static int setup(unsigned policy, unsigned ps, unsigned pc, vm_addr_t pool)
     vm_ram_init(&ram, store, pool);
     cfg.backend = &ram.backend;
     cfg.page_size = (uint16_t)ps;
-    cfg.page_count = (uint8_t)pc;
+    cfg.page_count = (vm_slot_t)pc;
     cfg.policy = (uint8_t)policy;
     cfg.pages = page_buf;
     cfg.pages_size = sizeof page_buf;

@@ -77,7 +77,7 @@
 #define LISTED(vm) (IS(vm, VM_POLICY_FIFO) || IS(vm, VM_POLICY_LRU) || IS(vm, VM_POLICY_SIEVE))
 
 #if VM_CONFIG_EVENTS
-void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr, vm_addr_t len)
+void vm__emit(struct vm *vm, uint8_t type, vm_slot_t slot, int err, vm_addr_t addr, vm_addr_t len)
 {
     struct vm_event ev;
     ev.type = type;
@@ -144,7 +144,7 @@ static void hot_before_touch(struct vm *vm)
     unsigned e;
     if (!IS(vm, VM_POLICY_LRU)) return;
     hot_settle(vm);
-    vm->hot_last = VM_NIL; /* consumed: the touch moves its own page */
+    vm->hot_last = VM_HOT_NONE; /* consumed: the touch moves its own page */
     for (e = 0; e < VM_HOT_COUNT; e++)
         if (vm->hot_slot[e] && (unsigned)(vm->hot_slot[e] - vm->slots) != vm->head) {
             hot_clear(vm, e);
@@ -242,14 +242,14 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 #endif
     vm->page_mask = (vm_addr_t)ps - 1u;
     vm->page_base_mask = ~vm->page_mask;
-    vm->page_count = (uint8_t)n;
+    vm->page_count = (vm_slot_t)n;
     vm->policy = policy;
     vm->flags = cfg->flags;
     vm->head = vm->tail = VM_NIL;
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
     for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_NO_PAGE;
-    vm->hot_last = VM_NIL;
+    vm->hot_last = VM_HOT_NONE;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
         memset(s, 0, sizeof *s);
@@ -257,7 +257,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
         s->prev = s->next = VM_NIL;
     }
 #if VM_CONFIG_HINTS
-    memset(vm->hints, VM_NIL, sizeof vm->hints);
+    memset(vm->hints, 0xFF, sizeof vm->hints); /* all ones: VM_NIL at either width */
 #endif
 #if VM_CONFIG_BOUNCE
     vm->bounce = (uint8_t *)cfg->bounce;
@@ -288,7 +288,7 @@ static VM_NOINLINE int be_error(struct vm *vm, unsigned i, int err, vm_addr_t ad
 {
     if (err > 0) err = VM_ERR_IO;
     VM__STAT(vm, errors);
-    VM__EMIT(vm, VM_EV_ERROR, (uint8_t)i, err, addr, len);
+    VM__EMIT(vm, VM_EV_ERROR, (vm_slot_t)i, err, addr, len);
     (void)vm;
     (void)i;
     (void)addr;
@@ -315,7 +315,7 @@ static int writeback(struct vm *vm, unsigned i)
 #if VM_CONFIG_SLOT_STATS
     s->writebacks++;
 #endif
-    VM__EMIT(vm, VM_EV_WRITEBACK, (uint8_t)i, 0, addr, len);
+    VM__EMIT(vm, VM_EV_WRITEBACK, (vm_slot_t)i, 0, addr, len);
     return VM_OK;
 }
 
@@ -338,9 +338,9 @@ static void list_push_head(struct vm *vm, unsigned i)
     struct vm_slot *s = &vm->slots[i];
     s->prev = VM_NIL;
     s->next = vm->head;
-    if (vm->head != VM_NIL) vm->slots[vm->head].prev = (uint8_t)i;
-    else vm->tail = (uint8_t)i;
-    vm->head = (uint8_t)i;
+    if (vm->head != VM_NIL) vm->slots[vm->head].prev = (vm_slot_t)i;
+    else vm->tail = (vm_slot_t)i;
+    vm->head = (vm_slot_t)i;
 }
 
 /* ------------------------------------------------------------- victims -- */
@@ -389,7 +389,7 @@ static int policy_pick(struct vm *vm, int commit, int *swept, unsigned *from)
             for (i = start; i != (unsigned)victim; i = scan_next(vm, i))
                 if (!vm->slots[i].locks) vm->slots[i].flags &= (uint8_t)~VM_SLOT_REF;
         }
-        if (commit) vm->hand = (uint8_t)(IS(vm, VM_POLICY_CLOCK) ? scan_next(vm, (unsigned)victim) : (unsigned)victim);
+        if (commit) vm->hand = (vm_slot_t)(IS(vm, VM_POLICY_CLOCK) ? scan_next(vm, (unsigned)victim) : (unsigned)victim);
         return victim;
     }
     /* FIFO and LRU: the oldest unlocked slot in the list. */
@@ -475,7 +475,7 @@ static int find(struct vm *vm, vm_addr_t base, unsigned h)
     for (i = 0; i < n; i++, s++)
         if (s->base == base) {
 #if VM_CONFIG_HINTS
-            vm->hints[h] = (uint8_t)i;
+            vm->hints[h] = (vm_slot_t)i;
 #endif
             return (int)i;
         }
@@ -514,7 +514,7 @@ static void drop(struct vm *vm, unsigned i, int evicted)
 #if VM_CONFIG_SLOT_STATS
     s->evictions++;
 #endif
-    VM__EMIT(vm, VM_EV_EVICT, (uint8_t)i, 0, base, 0);
+    VM__EMIT(vm, VM_EV_EVICT, (vm_slot_t)i, 0, base, 0);
     (void)base;
 }
 
@@ -561,7 +561,7 @@ static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
     vm->used++;
     if (LISTED(vm)) list_push_head(vm, (unsigned)i);
 #if VM_CONFIG_HINTS
-    vm->hints[h] = (uint8_t)i;
+    vm->hints[h] = (vm_slot_t)i;
 #endif
     (void)h;
     return i;
@@ -632,17 +632,17 @@ int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
         if (fresh) drop(vm, (unsigned)i, 0); /* a failed read never installs a page */
         return err;
     }
-    vm->last_touch = (uint8_t)i;
+    vm->last_touch = (vm_slot_t)i;
     if (fresh) {
-        vm->last_loaded = (uint8_t)i;
+        vm->last_loaded = (vm_slot_t)i;
         VM__STAT(vm, loads);
 #if VM_CONFIG_SLOT_STATS
         s->loads++;
 #endif
-        VM__EMIT(vm, VM_EV_LOAD, (uint8_t)i, 0, base, got);
+        VM__EMIT(vm, VM_EV_LOAD, (vm_slot_t)i, 0, base, got);
     } else if (got) {
         VM__STAT(vm, fills);
-        VM__EMIT(vm, VM_EV_FILL, (uint8_t)i, 0, base, got);
+        VM__EMIT(vm, VM_EV_FILL, (vm_slot_t)i, 0, base, got);
     }
     return i;
 }
@@ -658,7 +658,7 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
     if (s->dlo == s->dhi) {
         s->dlo = lo;
         s->dhi = hi;
-        VM__EMIT(vm, VM_EV_DIRTY, (uint8_t)i, 0, s->base + lo, (vm_addr_t)(hi - lo));
+        VM__EMIT(vm, VM_EV_DIRTY, (vm_slot_t)i, 0, s->base + lo, (vm_addr_t)(hi - lo));
     } else {
         if (lo < s->dlo) s->dlo = lo;
         if (hi > s->dhi) s->dhi = hi;
@@ -940,7 +940,7 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
     lk->len = len;
     lk->addr = addr;
     lk->mode = (uint8_t)mode;
-    lk->slot = (uint8_t)i;
+    lk->slot = (vm_slot_t)i;
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
     LOCK_EVENT(vm, VM_EV_LOCK, lk);
@@ -971,7 +971,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     s->locks++;
     VM__TOUCH_HIT(vm);
     vm->hot_last = (uint8_t)e;
-    vm->last_touch = (uint8_t)(s - vm->slots);
+    vm->last_touch = (vm_slot_t)(s - vm->slots);
     if (mode & VM_LOCK_WO) vm__dirty(vm, vm->last_touch, off, (uint16_t)(off + len));
     lk->ptr = VM__HOT_PTR(vm, e, addr);
     lk->len = len;
@@ -1136,36 +1136,46 @@ const char *vm_policy_name(unsigned policy)
 /* ------------------------------------------------------------ observe -- */
 
 #if VM_CONFIG_WALK
-void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
+/* The ages wait on the stack: all of them at once with 8-bit slot indices
+ * (254 bytes), a chunk of 128 at a time with 16-bit ones (the list is then
+ * walked once per chunk). */
+#if VM_PAGE_COUNT_MAX <= 255u
+#define WALK_CHUNK VM_PAGE_COUNT_MAX
+#else
+#define WALK_CHUNK 128u
+#endif
+
+/* Report slots [lo, lo + m) in index order, each with its age: its position
+ * in the policy's scan order, from the CLOCK hand or along the list (which
+ * is walked whole; i - lo < m picks the chunk's slots). */
+VM_INLINE void walk_chunk(const struct vm *vm, vm_walk_fn fn, void *ctx, int victim, unsigned lo, unsigned m)
 {
     unsigned i, k, n = vm->page_count;
-    int victim = vm_next_victim(vm); /* settles the LRU list first */
-    uint8_t age[VM_PAGE_COUNT_MAX];
+    vm_slot_t age[WALK_CHUNK];
 
-    /* Position of each slot in the policy's scan order. */
-    memset(age, 0xFF, n);
+    memset(age, 0xFF, m * sizeof *age); /* all ones: VM_SLOT_NONE */
     if (IS(vm, VM_POLICY_CLOCK)) {
-        for (i = 0; i < n; i++)
-            if (vm->slots[i].base != VM_NO_PAGE) age[i] = (uint8_t)((i + n - vm->hand) % n);
+        for (i = lo; i < lo + m; i++)
+            if (vm->slots[i].base != VM_NO_PAGE) age[i - lo] = (vm_slot_t)((i + n - vm->hand) % n);
     } else if (vm->tail != VM_NIL) {
         unsigned start = vm->tail;
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand != VM_NIL) start = vm->hand;
         for (i = start, k = 0; k < vm->used; k++) {
-            age[i] = (uint8_t)k;
+            if (i - lo < m) age[i - lo] = (vm_slot_t)k;
             i = scan_next(vm, i);
             if (i == VM_NIL) break;
         }
     }
-    for (i = 0; i < n; i++) {
+    for (i = lo; i < lo + m; i++) {
         const struct vm_slot *s = &vm->slots[i];
         struct vm_slot_info info;
         memset(&info, 0, sizeof info);
-        info.index = (uint8_t)i;
+        info.index = (vm_slot_t)i;
         info.base = s->base;
         info.locks = s->locks;
         info.ref = (uint8_t)(s->flags & VM_SLOT_REF);
         info.next_victim = (uint8_t)(victim == (int)i);
-        info.age = age[i];
+        info.age = age[i - lo];
         info.extent = s->base == VM_NO_PAGE ? 0 : vm__extent(vm, s->base);
         info.vlo = s->vlo;
         info.vhi = s->vhi;
@@ -1179,6 +1189,18 @@ void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
 #endif
         fn(ctx, &info);
     }
+}
+
+void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
+{
+    int victim = vm_next_victim(vm); /* settles the LRU list first */
+#if WALK_CHUNK == VM_PAGE_COUNT_MAX
+    walk_chunk(vm, fn, ctx, victim, 0, vm->page_count);
+#else
+    unsigned lo, n = vm->page_count;
+    for (lo = 0; lo < n; lo += WALK_CHUNK)
+        walk_chunk(vm, fn, ctx, victim, lo, n - lo < WALK_CHUNK ? n - lo : WALK_CHUNK);
+#endif
 }
 #endif
 

@@ -77,7 +77,24 @@ typedef VM_COUNT_T vm_count_t;
  * check: the tools and the scenario loader use it too. */
 #define VM_PAGE_SIZE_OK(ps) \
     ((ps) >= VM_PAGE_SIZE_MIN && (ps) <= VM_PAGE_SIZE_MAX && ((ps) & ((ps) - 1u)) == 0)
+
+/* A slot index, or a page count: VM_CONFIG_SLOT_BITS wide. VM_SLOT_NONE (all
+ * ones) means "no slot"; the value below it is reserved too (a lock on a
+ * wrapped pointer), so at most VM_PAGE_COUNT_MAX pages. Slot indices also
+ * travel in an int, which limits them to 32767 where int is 16 bits. */
+#if VM_CONFIG_SLOT_BITS == 8
+typedef uint8_t vm_slot_t;
+#define VM_SLOT_NONE 0xFFu
 #define VM_PAGE_COUNT_MAX 254u
+#else
+typedef uint16_t vm_slot_t;
+#define VM_SLOT_NONE 0xFFFFu
+#if INT_MAX <= 0x7FFF
+#define VM_PAGE_COUNT_MAX 32767u
+#else
+#define VM_PAGE_COUNT_MAX 65534u
+#endif
+#endif
 
 /* Error codes. Every function that can fail returns one of these. */
 enum vm_err {
@@ -126,8 +143,8 @@ struct vm_slot {
     uint16_t dhi;
     uint8_t locks;    /* number of locks held on this page */
     uint8_t flags;    /* policy bits (VM_SLOT_REF) */
-    uint8_t prev;     /* policy order list (FIFO, LRU, SIEVE) */
-    uint8_t next;
+    vm_slot_t prev;   /* policy order list (FIFO, LRU, SIEVE) */
+    vm_slot_t next;
 #if VM_CONFIG_SLOT_STATS
     vm_count_t loads;      /* pages loaded into this slot */
     vm_count_t evictions;  /* pages evicted from this slot */
@@ -206,7 +223,7 @@ enum vm_event_type {
 
 struct vm_event {
     uint8_t type; /* enum vm_event_type */
-    uint8_t slot; /* slot index, or VM_BOUNCE_SLOT */
+    vm_slot_t slot; /* slot index, or VM_BOUNCE_SLOT */
     int err;      /* for VM_EV_ERROR */
     vm_addr_t addr;
     vm_addr_t len;
@@ -214,7 +231,7 @@ struct vm_event {
 
 typedef void (*vm_event_fn)(void *ctx, const struct vm_event *ev);
 
-#define VM_BOUNCE_SLOT 0xFFu
+#define VM_BOUNCE_SLOT VM_SLOT_NONE
 
 /* --------------------------------------------------------------------------
  * Configuration. A zeroed field means its default.
@@ -225,14 +242,15 @@ struct vm_config {
     const struct vm_backend *backend; /* required; copied by vm_init */
     vm_addr_t pool_size;  /* 0: backend->size. Must be <= backend->size. */
     uint16_t page_size;   /* 0: VM_DEFAULT_PAGE_SIZE. Power of two, 16..4096. */
-    uint8_t page_count;   /* 0: as many as pages and slots hold (<= 254) */
+    vm_slot_t page_count; /* 0: as many as pages and slots hold
+                             (<= VM_PAGE_COUNT_MAX) */
     uint8_t policy;       /* VM_POLICY_*; 0: VM_DEFAULT_POLICY */
     uint8_t flags;        /* VM_CLEAN_FIRST */
     void *pages;          /* required: page buffers, 4-byte aligned (any
                              alignment on 8/16-bit MCUs, which have none) */
     size_t pages_size;    /* bytes at pages: >= page_size * page_count */
     struct vm_slot *slots;/* required: one per page */
-    uint8_t slot_count;   /* records at slots */
+    vm_slot_t slot_count; /* records at slots */
 #if VM_CONFIG_BOUNCE
     void *bounce;         /* optional: buffer for locks straddling two pages */
     uint16_t bounce_size; /* bytes at bounce; at most page_size are used */
@@ -258,9 +276,11 @@ struct vm_config {
 #else
 #define VM_ALIGN4
 #endif
+/* More pages than the build's slot index allows (VM_PAGE_COUNT_MAX) fail to
+ * compile: name_slots gets a negative size. */
 #define VM_STORAGE(storage, name, page_size, page_count)                       \
     storage uint32_t name##_pages[((uint32_t)(page_size) * (page_count) + 3u) / 4u] VM_ALIGN4; \
-    storage struct vm_slot name##_slots[page_count]
+    storage struct vm_slot name##_slots[(page_count) <= VM_PAGE_COUNT_MAX ? (long)(page_count) : -1L]
 
 /* Bytes of RAM a geometry costs: page buffers plus metadata. */
 #define VM_SLOT_BYTES (sizeof(struct vm_slot))
@@ -323,17 +343,17 @@ struct vm {
     struct vm_slot *slots;
     uint16_t page_size;
     uint8_t page_shift;
-    uint8_t page_count;
+    vm_slot_t page_count;
     uint8_t policy;
     uint8_t flags;
-    uint8_t head; /* newest in the policy list */
-    uint8_t tail; /* oldest */
-    uint8_t hand; /* CLOCK hand (slot index), SIEVE hand (slot, or 0xFF) */
-    uint8_t used; /* slots holding a page */
-    uint8_t last_touch; /* slot of the latest vm__touch: only it may become hot */
-    uint8_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
+    vm_slot_t head; /* newest in the policy list */
+    vm_slot_t tail; /* oldest */
+    vm_slot_t hand; /* CLOCK hand (slot index), SIEVE hand (slot, or VM_SLOT_NONE) */
+    vm_slot_t used; /* slots holding a page */
+    vm_slot_t last_touch; /* slot of the latest vm__touch: only it may become hot */
+    vm_slot_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
 #if VM_CONFIG_HINTS
-    uint8_t hints[VM_CONFIG_HINTS];
+    vm_slot_t hints[VM_CONFIG_HINTS];
 #endif
 #if VM_CONFIG_BOUNCE
     uint8_t *bounce;
@@ -372,7 +392,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg);
 
 /* The geometry in force after vm_init. */
 static inline uint16_t vm_page_size(const struct vm *vm) { return vm->page_size; }
-static inline uint8_t vm_page_count(const struct vm *vm) { return vm->page_count; }
+static inline vm_slot_t vm_page_count(const struct vm *vm) { return vm->page_count; }
 static inline vm_addr_t vm_pool_size(const struct vm *vm) { return vm->pool_size; }
 static inline uint8_t vm_policy(const struct vm *vm) { return vm->policy; }
 
@@ -598,7 +618,7 @@ struct vm_lock {
     size_t len;     /* bytes locked: <= the length asked for */
     vm_addr_t addr; /* virtual address of ptr[0] */
     uint8_t mode;   /* VM_LOCK_* of this lock; 0 when not held */
-    uint8_t slot;   /* private: slot index, or VM_BOUNCE_SLOT */
+    vm_slot_t slot; /* private: slot index, or VM_BOUNCE_SLOT */
 };
 
 int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
@@ -690,13 +710,13 @@ int vm_slot_of(const struct vm *vm, vm_addr_t addr);
 
 #if VM_CONFIG_WALK
 struct vm_slot_info {
-    uint8_t index;
+    vm_slot_t index;
     uint8_t locks;
     uint8_t ref;         /* CLOCK reference / SIEVE visited bit */
     uint8_t next_victim; /* 1 on the slot the next miss would evict */
-    uint8_t age;         /* position in the policy's order: 0 = next to go
+    vm_slot_t age;       /* position in the policy's order: 0 = next to go
                             (FIFO/LRU/SIEVE list from the tail; CLOCK from
-                            the hand); 0xFF for an empty slot */
+                            the hand); VM_SLOT_NONE for an empty slot */
     uint16_t extent;     /* bytes of the page inside the pool */
     vm_addr_t base;      /* VM_NO_PAGE when empty */
     uint16_t vlo, vhi;   /* valid range */

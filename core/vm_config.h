@@ -132,6 +132,23 @@
 #define VM_CONFIG_HOT_SETS 1
 #endif
 #endif
+/* Width of a slot index, in bits: 8 or 16. It bounds the page count
+ * (VM_PAGE_COUNT_MAX in vm.h: 254 with 8 bits; with 16, 65534, or 32767
+ * where int is 16 bits) and sizes every field that holds a slot index or a
+ * page count (struct vm_slot's list links, the policy state, the hint table,
+ * vm_config.page_count/slot_count, events, locks, vm_walk's records). 8 bits
+ * costs nothing on an 8/16-bit MCU, whose RAM holds at most a few hundred
+ * page buffers anyway; 16 bits lets a 32-bit MCU (ESP32, Teensy 4) or the
+ * desktop tools use 1000+ pages, for 2 more bytes per slot record (struct
+ * vm_slot: 16 -> 20 B on Cortex-M without per-slot statistics).
+ * Default 16 on 32- and 64-bit targets, 8 on 8/16-bit MCUs. */
+#ifndef VM_CONFIG_SLOT_BITS
+#if UINTPTR_MAX > 0xFFFFu
+#define VM_CONFIG_SLOT_BITS 16
+#else
+#define VM_CONFIG_SLOT_BITS 8
+#endif
+#endif
 /* Programmer-error assertions (an argument that the API documents as a
  * precondition). Runtime faults are always checked, whatever this says. */
 #ifndef VM_ASSERT
@@ -156,6 +173,9 @@
 #endif
 #if VM_CONFIG_HOT_SETS < 1 || VM_CONFIG_HOT_SETS > 16 || (VM_CONFIG_HOT_SETS & (VM_CONFIG_HOT_SETS - 1))
 #error "VM_CONFIG_HOT_SETS must be a power of two from 1 to 16"
+#endif
+#if VM_CONFIG_SLOT_BITS != 8 && VM_CONFIG_SLOT_BITS != 16
+#error "VM_CONFIG_SLOT_BITS must be 8 or 16"
 #endif
 #if VM_CONFIG_SLOT_STATS && !VM_CONFIG_STATS
 #error "VM_CONFIG_SLOT_STATS needs VM_CONFIG_STATS"

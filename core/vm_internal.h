@@ -13,8 +13,9 @@
 #define VM_NOINLINE
 #endif
 
-#define VM_NIL 0xFFu       /* no slot (lists, hints, SIEVE hand) */
-#define VM_WRAP_SLOT 0xFEu /* vm_lock.slot of a lock on a wrapped pointer */
+#define VM_NIL VM_SLOT_NONE               /* no slot (lists, hints, SIEVE hand) */
+#define VM_WRAP_SLOT (VM_SLOT_NONE - 1u) /* vm_lock.slot of a lock on a wrapped pointer */
+#define VM_HOT_NONE 0xFFu                /* vm.hot_last: no entry */
 
 /* How a touch uses the bytes it names (vm__touch). */
 #define VM__READ 0  /* the bytes must be valid: fetch what is missing */
@@ -39,7 +40,7 @@
 #endif
 
 #if VM_CONFIG_EVENTS
-void vm__emit(struct vm *vm, uint8_t type, uint8_t slot, int err, vm_addr_t addr, vm_addr_t len);
+void vm__emit(struct vm *vm, uint8_t type, vm_slot_t slot, int err, vm_addr_t addr, vm_addr_t len);
 #define VM__EMIT(vm, type, slot, err, addr, len)                               \
     do {                                                                       \
         if ((vm)->event) vm__emit((vm), (type), (slot), (err), (addr), (len)); \

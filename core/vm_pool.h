@@ -44,7 +44,7 @@ struct vm_pool {
     uint32_t pages_size;
     uint16_t page_size;
     uint16_t heap_blocks;
-    uint8_t page_count;
+    vm_slot_t page_count;
     int8_t error;          /* what start returned (0 once started) */
     struct vm_backend failed; /* see vm_pool_started */
 };
@@ -96,7 +96,7 @@ int vm_pool_started(struct vm_pool *p, int err);
       VM_F_(pages_size, (uint32_t)sizeof name##_pages)                          \
       VM_F_(page_size, (uint16_t)(page_size_))                                   \
       VM_F_(heap_blocks, (uint16_t)VM_POOL_HEAP_BLOCKS)                         \
-      VM_F_(page_count, (uint8_t)(pages_)) VM_F0_(error) VM_F0_(failed) }
+      VM_F_(page_count, (vm_slot_t)(pages_)) VM_F0_(error) VM_F0_(failed) }
 
 /* Bytes of RAM a pool of struct type T costs: T itself, its page buffers,
  * slots and allocator table. */

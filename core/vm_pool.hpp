@@ -32,12 +32,12 @@ namespace vmem {
 /* The buffers of a pool and the code every pool class shares. C is the C
  * pool struct (struct vm_ram_pool, ...), whose first member is the struct
  * vm_pool. */
-template <class C, uint16_t PageSize, uint8_t Pages, uint16_t HeapBlocks = VM_POOL_HEAP_BLOCKS>
+template <class C, uint16_t PageSize, vm_slot_t Pages, uint16_t HeapBlocks = VM_POOL_HEAP_BLOCKS>
 class PoolBase {
     static_assert(PageSize >= VM_PAGE_SIZE_MIN && PageSize <= VM_PAGE_SIZE_MAX &&
                       (PageSize & (PageSize - 1u)) == 0,
                   "PageSize: a power of two from 16 to 4096");
-    static_assert(Pages >= 1 && Pages <= VM_PAGE_COUNT_MAX, "Pages: 1 to 254");
+    static_assert(Pages >= 1 && Pages <= VM_PAGE_COUNT_MAX, "Pages: 1 to VM_PAGE_COUNT_MAX (VM_CONFIG_SLOT_BITS)");
 
 public:
     /* The pager, for the C API (vm_stats, vm_flush, ...). */

@@ -828,7 +828,8 @@ static int check_geometry(struct vmr_run *r, const struct vmr_config *cfg, const
         return -1;
     }
     if (pc < 1 || pc > VM_PAGE_COUNT_MAX) {
-        snprintf(err, errlen, "page_count %u: must be 1..%u", pc, VM_PAGE_COUNT_MAX);
+        snprintf(err, errlen, "page_count %u: must be 1..%u (%d-bit slot index)", pc, VM_PAGE_COUNT_MAX,
+                 VM_CONFIG_SLOT_BITS);
         return -1;
     }
     return 0;
@@ -855,13 +856,13 @@ static int start_pager(struct vmr_run *r, const struct vmr_config *cfg, char *er
     vc.backend = &r->counted.backend;
     vc.pool_size = (vm_addr_t)r->pool;
     vc.page_size = (uint16_t)ps;
-    vc.page_count = (uint8_t)pc;
+    vc.page_count = (vm_slot_t)pc;
     vc.policy = pd->policy;
     vc.flags = pd->flags;
     vc.pages = r->pages;
     vc.pages_size = (size_t)ps * pc;
     vc.slots = r->slots;
-    vc.slot_count = (uint8_t)pc;
+    vc.slot_count = (vm_slot_t)pc;
 #if VM_CONFIG_BOUNCE
     vc.bounce = r->bounce;
     vc.bounce_size = (uint16_t)bsz;

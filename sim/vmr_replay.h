@@ -47,7 +47,7 @@ extern "C" {
 /* The pager's configuration for a run. */
 struct vmr_pager_desc {
     uint16_t page_size;
-    uint8_t page_count;
+    vm_slot_t page_count;  /* 1..VM_PAGE_COUNT_MAX */
     uint8_t policy;        /* VM_POLICY_* */
     uint8_t flags;         /* VM_CLEAN_FIRST */
     uint16_t bounce_size;  /* bounce buffer for straddling locks; 0: page_size */

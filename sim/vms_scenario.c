@@ -325,8 +325,8 @@ static int check_geometry(struct ctx *c, const char *path, uint64_t ps, uint64_t
         return perr(c, path, "page_size %llu: expected a power of two from %u to %u",
                     (unsigned long long)ps, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX);
     if (pc < 1 || pc > VM_PAGE_COUNT_MAX)
-        return perr(c, path, "page_count %llu: expected 1 to %u", (unsigned long long)pc,
-                    VM_PAGE_COUNT_MAX);
+        return perr(c, path, "page_count %llu: expected 1 to %u (the most a %d-bit slot index allows)",
+                    (unsigned long long)pc, VM_PAGE_COUNT_MAX, VM_CONFIG_SLOT_BITS);
     return 0;
 }
 
@@ -446,7 +446,7 @@ static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const ch
         if (get_uint(c, jb, p, VM_PAGE_SIZE_MIN, 1u << 20, &budget)) return -1;
     } else if (jc) {
         join(p, sizeof p, path, "page_count");
-        if (uint_list(c, jc, p, 1, VM_PAGE_COUNT_MAX, counts, &nc)) return -1;
+        if (uint_list(c, jc, p, 1, UINT32_MAX, counts, &nc)) return -1; /* limit: check_geometry */
     } else {
         return perr(c, path, "missing key \"page_count\" (or \"ram_budget\")");
     }
@@ -468,7 +468,7 @@ static int parse_pager(struct ctx *c, const char *name, const cJSON *o, const ch
                 memset(&np_, 0, sizeof np_);
                 np_.d = base;
                 np_.d.page_size = (uint16_t)sizes[i];
-                np_.d.page_count = (uint8_t)pc;
+                np_.d.page_count = (vm_slot_t)pc;
                 np_.d.policy = (uint8_t)pols[q];
                 snprintf(np_.base, sizeof np_.base, "%s", name);
                 if (multi)
@@ -659,10 +659,10 @@ static int add_run(struct ctx *c, struct vms_scenario *sc, const struct named_ba
             if (pager_scalars(c, op, q, &r.cfg.pager)) return -1;
             uint64_t ps = r.cfg.pager.page_size, pc = r.cfg.pager.page_count;
             if (opt_uint(c, op, "page_size", q, VM_PAGE_SIZE_MIN, VM_PAGE_SIZE_MAX, &ps)) return -1;
-            if (opt_uint(c, op, "page_count", q, 1, VM_PAGE_COUNT_MAX, &pc)) return -1;
+            if (opt_uint(c, op, "page_count", q, 1, UINT32_MAX, &pc)) return -1; /* limit: check_geometry */
             if (check_geometry(c, q, ps, pc)) return -1;
             r.cfg.pager.page_size = (uint16_t)ps;
-            r.cfg.pager.page_count = (uint8_t)pc;
+            r.cfg.pager.page_count = (vm_slot_t)pc;
             const cJSON *pol = cJSON_GetObjectItemCaseSensitive(op, "policy");
             if (pol) {
                 char qq[256];

@@ -313,6 +313,17 @@ static int run_scenario(struct vms_scenario *sc, const struct opts *o)
 
 /* ------------------------------------------------------------ commands */
 
+/* "--pages: expected 1..N" with the core's limit, VM_PAGE_COUNT_MAX, which
+ * the width of its slot index sets (VM_CONFIG_SLOT_BITS). */
+static int pages_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "vmsim: --pages: expected %s1..%u%s, got \"%s\"\n", what, (unsigned)VM_PAGE_COUNT_MAX,
+            VM_CONFIG_SLOT_BITS == 8 ? " (an 8-bit slot index; built with -DVM_CONFIG_SLOT_BITS=16, 65534)" : "",
+            arg);
+    fprintf(stderr, "(vmsim --help for usage)\n");
+    return EXIT_USAGE;
+}
+
 static int parse_geometry(const struct opts *o, struct vmr_pager_desc *p)
 {
     unsigned long long v;
@@ -327,8 +338,8 @@ static int parse_geometry(const struct opts *o, struct vmr_pager_desc *p)
     }
     if (o->pages) {
         if (parse_uint_arg(o->pages, VM_PAGE_COUNT_MAX, &v) || v < 1)
-            return usage_error("--pages: expected 1..254, got \"%s\"", o->pages);
-        p->page_count = (uint8_t)v;
+            return pages_error("", o->pages);
+        p->page_count = (vm_slot_t)v;
     }
     if (o->policy) {
         int pol = vmr_policy_from_name(o->policy);
@@ -407,7 +418,7 @@ static int bench_one(const struct opts *o, struct vmt_source *src, unsigned long
     memset(&cfg, 0, sizeof cfg);
     cfg.backend = o->be;
     cfg.pager.page_size = (uint16_t)ps;
-    cfg.pager.page_count = (uint8_t)count;
+    cfg.pager.page_count = (vm_slot_t)count;
     cfg.pager.policy = (uint8_t)policy;
     cfg.verify = VMR_VERIFY_OFF;
     cfg.exact = (uint8_t)o->exact;
@@ -449,7 +460,7 @@ static int cmd_bench(const struct opts *o)
     if (o->npos != 1) return usage_error("bench needs exactly one TRACE%s", "");
     unsigned long long counts[16];
     int nc = split_list(o->pages ? o->pages : "4,8,16,64", VM_PAGE_COUNT_MAX, counts, 16);
-    if (nc <= 0) return usage_error("--pages: expected a comma list of 1..254, got \"%s\"", o->pages);
+    if (nc <= 0) return pages_error("a comma list of ", o->pages);
     int pols[8], np = 0;
     const char *pl = o->policy ? o->policy : "all";
     if (strcmp(pl, "all") == 0) {

@@ -60,8 +60,8 @@ const struct vm_platform vm_platforms[] = {
         /* Teensyduino's other F_CPU choices and F_BUS for each
            (PaulStoffregen/cores teensy3/kinetis.h) */
         .clocks = {{72000000u, 36000000u}, {120000000u, 60000000u}, {144000000u, 48000000u}},
-        .slot_bytes = 28u,
-        .vm_bytes = 296u,
+        .slot_bytes = 32u,
+        .vm_bytes = 320u,
         .source = "PaulStoffregen/SPI SPI.h, PaulStoffregen/cores teensy3/kinetis.h; "
                   "per-byte cost as due (github.com/arduino/ArduinoCore-renesas/issues/45)",
         .size_target = "cortex-m4",
@@ -83,8 +83,8 @@ const struct vm_platform vm_platforms[] = {
         .xfer_ns = 0u,            /* no published per-transaction figure */
         .cost = VM_CPU_COSTS_CORTEX_M3, /* qemu instructions x CPI: target/cpu-costs.txt */
         .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u, /* as teensy32 [D] */
-        .slot_bytes = 28u,        /* Cortex-M3 taken as the Cortex-M4 row */
-        .vm_bytes = 296u,
+        .slot_bytes = 32u,        /* Cortex-M3 taken as the Cortex-M4 row */
+        .vm_bytes = 320u,
         .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
                   "README.md; github.com/arduino/ArduinoCore-renesas/issues/45",
         .size_target = "cortex-m4",

@@ -21,7 +21,7 @@ namespace vmem {
 /* A pool in a RAM array (vm_ram backend) with its page buffers, slots,
  * bounce buffer and allocator table, all static: a ready instance for tests,
  * desktop programs and boards with a large but slowly addressed RAM. */
-template <Addr PoolBytes, uint16_t PageSize = 64, uint8_t PageCount = 4, uint16_t HeapBlocks = 16>
+template <Addr PoolBytes, uint16_t PageSize = 64, vm_slot_t PageCount = 4, uint16_t HeapBlocks = 16>
 class RamStore {
 public:
     /* Set up the pager and bind it to pool (the default instance unless
@@ -71,7 +71,7 @@ private:
 };
 
 /* A pool of Size bytes in a RAM array (vm_ram backend). */
-template <uint32_t Size, uint16_t PageSize = 64, uint8_t Pages = 4,
+template <uint32_t Size, uint16_t PageSize = 64, vm_slot_t Pages = 4,
           uint16_t HeapBlocks = VM_POOL_HEAP_BLOCKS>
 class RamPool : public PoolBase<struct vm_ram_pool, PageSize, Pages, HeapBlocks> {
 public:

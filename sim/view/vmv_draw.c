@@ -303,7 +303,7 @@ static void tile_details(struct vmv_view *v, struct vmv_run *r, SDL_Rect t,
         }
         /* Position in the policy's eviction order: 0 goes first. */
         if (in->locks) right -= 46;
-        if (in->age != 0xFF) {
+        if (in->age != VM_SLOT_NONE) {
             snprintf(buf, sizeof buf, "pos %u", in->age);
             if (x + text_width(v, F_SMALL, buf) <= right)
                 x += text(v, F_SMALL, C_DIM, x, y2, 0, buf) + 8;

@@ -152,6 +152,13 @@ static int run_open(struct vmv_model *m, struct vmv_run *r, char *err, size_t er
     struct vm *vm = vmr_vm(r->run);
     r->page_size = vm_page_size(vm);
     r->page_count = vm_page_count(vm);
+    if (r->page_count > VMV_SLOTS_MAX) {
+        snprintf(err, errlen, "%s / %s / %s: %u page buffers: the view shows at most %u (run without --view)",
+                 r->desc->backend, r->desc->pager, r->desc->workload, (unsigned)r->page_count,
+                 (unsigned)VMV_SLOTS_MAX);
+        run_close(r);
+        return -1;
+    }
     r->pool = vm_pool_size(vm);
     r->npages = (r->pool + r->page_size - 1) / r->page_size;
     r->heap = vmt_heap_new(VM_ALLOC_ALIGN, r->pool, VM_ALLOC_ALIGN);

@@ -37,6 +37,10 @@ struct vmv_bucket {
     uint64_t time_ns;    /* simulated time spent in the bucket */
 };
 
+/* The most page buffers a run may have to be shown: one tile each (more
+ * would not be readable; the pager allows VM_PAGE_COUNT_MAX). */
+#define VMV_SLOTS_MAX (VM_PAGE_COUNT_MAX < 4096u ? VM_PAGE_COUNT_MAX : 4096u)
+
 struct vmv_run {
     const struct vms_run *desc;
     char title[232];
@@ -48,7 +52,7 @@ struct vmv_run {
     uint64_t ops;         /* ops replayed */
     uint64_t op_total;    /* ops in the trace, 0 when unknown */
     uint16_t page_size;
-    uint8_t page_count;
+    vm_slot_t page_count;
     uint64_t pool;
     uint64_t npages;      /* pages in the pool (the last may be partial) */
 
@@ -59,11 +63,11 @@ struct vmv_run {
     uint32_t heat_max;
 
     /* The latest op: its touches per slot and when they happened. */
-    uint8_t loaded_now[VM_PAGE_COUNT_MAX]; /* slot loaded during the current op */
+    uint8_t loaded_now[VMV_SLOTS_MAX];    /* slot loaded during the current op */
     uint8_t loaded_any;                    /* some loaded_now[] is set */
-    uint8_t flash[VM_PAGE_COUNT_MAX];      /* enum vmv_touch of the slot's last touch */
-    uint64_t flash_op[VM_PAGE_COUNT_MAX];  /* op index of that touch */
-    uint64_t flash_ms[VM_PAGE_COUNT_MAX];  /* model clock (wall ms) of that touch */
+    uint8_t flash[VMV_SLOTS_MAX];          /* enum vmv_touch of the slot's last touch */
+    uint64_t flash_op[VMV_SLOTS_MAX];      /* op index of that touch */
+    uint64_t flash_ms[VMV_SLOTS_MAX];      /* model clock (wall ms) of that touch */
     int last_op_missed;                    /* the latest op missed at least once */
     int first_evict;                       /* slot of the latest op's first eviction, or -1 */
     int evicting;                          /* the same, while the op runs */

@@ -23,7 +23,7 @@ struct text_entry {
 struct panel {
     int shown;
     SDL_Rect all, tiles, map, counters, plots;
-    struct vmv_tile_geom tile[VM_PAGE_COUNT_MAX];
+    struct vmv_tile_geom tile[VMV_SLOTS_MAX];
     int ntiles;
     /* memory map cells */
     int cell, cols, rows, mx, my;

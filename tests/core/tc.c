@@ -157,7 +157,7 @@ struct tc *tc_new(const struct tc_geom *g)
 {
     struct tc *t = calloc(1, sizeof *t);
     uint16_t ps = g->page_size ? g->page_size : 64;
-    uint8_t pc = g->page_count ? g->page_count : 4;
+    vm_slot_t pc = g->page_count ? g->page_count : 4;
     vm_addr_t pool = g->pool_size ? g->pool_size : (vm_addr_t)ps * 16u;
     uint16_t hb = g->heap_blocks ? g->heap_blocks : 64;
     int rc;
@@ -247,7 +247,7 @@ unsigned tc_count_events(const struct tc *t, unsigned type)
 static void walk_cb(void *ctx, const struct vm_slot_info *info)
 {
     struct tc_walk *w = ctx;
-    TC_ASSERT(info->index < VM_PAGE_COUNT_MAX);
+    TC_ASSERT(info->index < TC_WALK_MAX);
     w->s[info->index] = *info;
     w->n++;
 }

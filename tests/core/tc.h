@@ -114,7 +114,7 @@ struct tc {
 struct tc_geom {
     vm_addr_t pool_size;
     uint16_t page_size;
-    uint8_t page_count;
+    vm_slot_t page_count;
     uint8_t policy;
     uint8_t flags;
     uint16_t heap_blocks;
@@ -134,10 +134,12 @@ unsigned tc_count_events(const struct tc *t, unsigned type);
 /* vm_check must hold (fails the test otherwise). */
 #define TC_CHECK(t) ck_assert_int_eq(vm_check(&(t)->vm), VM_OK)
 
-/* A snapshot of every slot through vm_walk, indexed by slot. */
+/* A snapshot of every slot through vm_walk, indexed by slot (fixtures of
+ * up to TC_WALK_MAX pages). */
+#define TC_WALK_MAX (VM_PAGE_COUNT_MAX < 1024u ? VM_PAGE_COUNT_MAX : 1024u)
 struct tc_walk {
     unsigned n;
-    struct vm_slot_info s[VM_PAGE_COUNT_MAX];
+    struct vm_slot_info s[TC_WALK_MAX];
 };
 void tc_walk(const struct tc *t, struct tc_walk *w);
 

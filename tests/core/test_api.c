@@ -21,7 +21,7 @@ static void teardown(void)
     }
 }
 
-static struct tc *mk(uint16_t ps, uint8_t pc, vm_addr_t pool, uint8_t policy)
+static struct tc *mk(uint16_t ps, vm_slot_t pc, vm_addr_t pool, uint8_t policy)
 {
     struct tc_geom g;
     memset(&g, 0, sizeof g);
@@ -39,7 +39,7 @@ static struct tc *mk(uint16_t ps, uint8_t pc, vm_addr_t pool, uint8_t policy)
 
 static struct vm_ram cfg_ram;
 static uint32_t cfg_pages[(1024 * 8 + 4) / 4 + 1];
-static struct vm_slot cfg_slots[255];
+static struct vm_slot cfg_slots[VM_PAGE_COUNT_MAX + 1u];
 static uint8_t cfg_mem[64 * 1024];
 
 /* A valid configuration: 4 x 64-byte pages over 64 KiB. */
@@ -59,14 +59,14 @@ static void good_cfg(struct vm_config *c)
 enum bad_kind {
     BAD_NULL_BACKEND, BAD_NULL_PAGES, BAD_NULL_SLOTS, BAD_PS_24, BAD_PS_8, BAD_PS_8192,
     BAD_PS_4097, BAD_PS_100, BAD_PAGES_SMALL, BAD_SLOTS_FEW, BAD_POOL_BIG, BAD_ALIGN_1,
-    BAD_ALIGN_2, BAD_COUNT_255, BAD_POLICY, BAD_WRAP_POOL, BAD_HEAP_RANGE, BAD_NULL_READ,
+    BAD_ALIGN_2, BAD_COUNT_OVER, BAD_POLICY, BAD_WRAP_POOL, BAD_HEAP_RANGE, BAD_NULL_READ,
     BAD_COUNT
 };
 static const char *const bad_names[BAD_COUNT] = {
     "NULL backend", "NULL pages", "NULL slots", "page size 24", "page size 8",
     "page size 8192", "page size 4097", "page size 100", "pages_size too small",
     "slot_count < page_count", "pool larger than backend", "pages misaligned by 1",
-    "pages misaligned by 2", "page_count 255", "unknown policy", "pool above 2 GiB (wrap)",
+    "pages misaligned by 2", "page_count VM_PAGE_COUNT_MAX + 1", "unknown policy", "pool above 2 GiB (wrap)",
     "heap_end beyond the pool", "backend without read",
 };
 
@@ -90,8 +90,9 @@ START_TEST(init_rejects_bad_config)
     case BAD_POOL_BIG: c.pool_size = sizeof cfg_mem + 1; break;
     case BAD_ALIGN_1: c.pages = (uint8_t *)cfg_pages + 1; break;
     case BAD_ALIGN_2: c.pages = (uint8_t *)cfg_pages + 2; break;
-    case BAD_COUNT_255:
-        c.page_size = 16; c.page_count = 255; c.pages_size = 16 * 255; c.slot_count = 255;
+    case BAD_COUNT_OVER: /* 255 with 8-bit slot indices */
+        c.page_size = 16; c.page_count = VM_PAGE_COUNT_MAX + 1u;
+        c.pages_size = 16u * (VM_PAGE_COUNT_MAX + 1u); c.slot_count = VM_PAGE_COUNT_MAX + 1u;
         break;
     case BAD_POLICY: c.policy = VM_POLICY_COUNT + 3; break;
     case BAD_WRAP_POOL:
@@ -115,6 +116,42 @@ START_TEST(init_rejects_bad_config)
     ck_assert_msg(vm_init(&vm, &c) == VM_ERR_INVAL, "vm_init accepted: %s", bad_names[_i]);
     ck_assert_uint_eq(cfg_ram.reads, 0);
     ck_assert_uint_eq(cfg_ram.writes, 0);
+}
+END_TEST
+
+/* The slot index's width (VM_CONFIG_SLOT_BITS) sets the page count limit:
+ * 254 with 8 bits, 65534 with 16 (32767 where int is 16 bits). The largest
+ * count works end to end: every slot loads, and the last one is found. */
+START_TEST(init_page_count_limit)
+{
+    static uint32_t pages[(16u * VM_PAGE_COUNT_MAX + 3u) / 4u];
+    struct vm_config c;
+    struct vm vm;
+    vm_addr_t a;
+    uint8_t v;
+#if VM_CONFIG_SLOT_BITS == 8
+    ck_assert_uint_eq(VM_PAGE_COUNT_MAX, 254);
+    ck_assert_uint_eq(sizeof(vm_slot_t), 1);
+#else
+    ck_assert_uint_eq(VM_PAGE_COUNT_MAX, INT_MAX > 0x7FFF ? 65534u : 32767u);
+    ck_assert_uint_eq(sizeof(vm_slot_t), 2);
+#endif
+    good_cfg(&c);
+    c.page_size = 16;
+    c.page_count = VM_PAGE_COUNT_MAX;
+    c.pages = pages;
+    c.pages_size = sizeof pages;
+    c.slot_count = VM_PAGE_COUNT_MAX;
+    ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
+    ck_assert_uint_eq(vm_page_count(&vm), VM_PAGE_COUNT_MAX);
+    for (a = 0; a < 16u * VM_PAGE_COUNT_MAX && a < sizeof cfg_mem; a += 16u)
+        ck_assert_int_eq(vm_get8(&vm, a, &v), VM_OK);
+    ck_assert_int_eq(vm_check(&vm), VM_OK);
+    ck_assert_int_eq(vm_slot_of(&vm, a - 16u), (int)(a / 16u) - 1);
+    c.page_count = VM_PAGE_COUNT_MAX + 1u; /* one more: refused */
+    c.slot_count = VM_PAGE_COUNT_MAX + 1u;
+    c.pages_size = 16u * (VM_PAGE_COUNT_MAX + 1u);
+    ck_assert_int_eq(vm_init(&vm, &c), VM_ERR_INVAL);
 }
 END_TEST
 
@@ -144,8 +181,8 @@ START_TEST(init_defaults)
     ck_assert_uint_eq(vm_policy(&vm), VM_POLICY_SIEVE);
 
     c.page_size = 16; /* never more than VM_PAGE_COUNT_MAX */
-    c.pages_size = 16 * 255;
-    c.slot_count = 255;
+    c.pages_size = 16u * (VM_PAGE_COUNT_MAX + 1u);
+    c.slot_count = VM_PAGE_COUNT_MAX + 1u;
     ck_assert_int_eq(vm_init(&vm, &c), VM_OK);
     ck_assert_uint_eq(vm_page_count(&vm), VM_PAGE_COUNT_MAX);
     ck_assert_int_eq(vm_check(&vm), VM_OK);
@@ -749,7 +786,7 @@ static void expect_events(const struct want_ev *want, unsigned n, const char *st
             const struct vm_event *e = &T->ev[j];
             if (used[j] || e->type != want[i].type)
                 continue;
-            if (want[i].slot >= 0 && e->slot != (uint8_t)want[i].slot)
+            if (want[i].slot >= 0 && e->slot != (vm_slot_t)want[i].slot)
                 continue;
             if (want[i].addr != ANY && e->addr != want[i].addr)
                 continue;
@@ -933,7 +970,7 @@ START_TEST(walk_reports_slots)
     for (k = 0; k < 4; k++) {
         ck_assert_uint_eq(w.s[k].index, k);
         ck_assert_uint_eq(w.s[k].base, VM_NO_PAGE);
-        ck_assert_uint_eq(w.s[k].age, 0xFF);
+        ck_assert_uint_eq(w.s[k].age, VM_SLOT_NONE);
         ck_assert_uint_eq(w.s[k].locks, 0);
     }
     ck_assert_int_eq(vm_next_victim(&T->vm), 0); /* lowest empty slot */
@@ -1296,6 +1333,7 @@ int main(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_loop_test(tc, init_rejects_bad_config, 0, BAD_COUNT);
     tcase_add_test(tc, init_defaults);
+    tcase_add_test(tc, init_page_count_limit);
     tcase_add_test(tc, policy_names);
     tcase_add_test(tc, storage_and_members);
     suite_add_tcase(s, tc);

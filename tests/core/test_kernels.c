@@ -314,7 +314,7 @@ static void run_kernels(int policy, unsigned ps, unsigned pc, int clean, unsigne
     memset(&g, 0, sizeof g);
     g.pool_size = POOL;
     g.page_size = (uint16_t)ps;
-    g.page_count = (uint8_t)pc;
+    g.page_count = (vm_slot_t)pc;
     g.policy = (uint8_t)policy;
     g.flags = clean ? VM_CLEAN_FIRST : 0;
     g.bounce_size = 16;

@@ -113,7 +113,7 @@ static void config(struct vmr_config *c, unsigned type, const char *profile, uns
     c->backend.type = (uint8_t)type;
     if (profile) snprintf(c->backend.profile, sizeof c->backend.profile, "%s", profile);
     c->pager.page_size = (uint16_t)ps;
-    c->pager.page_count = (uint8_t)pc;
+    c->pager.page_count = (vm_slot_t)pc;
     c->pager.policy = (uint8_t)policy;
     c->verify = (uint8_t)verify;
 }
