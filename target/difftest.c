@@ -3,7 +3,8 @@
  *
  * Runs on the target itself (atmega2560, atmega328p under simavr) and, for
  * debugging, on a host. Every case sets up the pager over the vm_ram backend
- * (its memory is the MCU's own RAM) for one policy and geometry, then applies
+ * (its memory is the MCU's own RAM; seeded faults come from the vm_wrap
+ * layer around it) for one policy and geometry, then applies
  * a seeded random sequence of operations both to the pager and to `ref`, a
  * plain array holding what the pool must contain:
  *   vm_read/vm_write, vm_get/set 8/16/32, locks RO/RW/WO (in-page and
@@ -16,7 +17,7 @@
  * a whole-pool read compares everything periodically; at the end of a case a
  * flush must make the backend's memory equal ref byte for byte.
  *
- * With fault injection on (vm_ram_faults), an operation may fail with
+ * With fault injection on (vm_wrap_faults), an operation may fail with
  * VM_ERR_IO. It must then have done a prefix of its range (a suffix for a
  * vm_memmove to a higher overlapping address) and nothing else: the test
  * turns faults off, reads the range back, checks that shape and brings ref
@@ -36,6 +37,7 @@
 #include "dt_platform.h"
 #include "vm.h"
 #include "vm_ram.h"
+#include "vm_wrap.h"
 
 #define S(text) DT_STR(text)
 
@@ -86,6 +88,7 @@ static uint32_t bounce_buf[DT_MAX_PAGE / 4u];
 
 static struct vm vm;
 static struct vm_ram ram;
+static struct vm_wrap wrap; /* around ram: the seeded faults */
 
 #if DT_ALLOC
 #define DT_BLOCKS 6u
@@ -186,14 +189,14 @@ static int fail(const char *what, vm_addr_t addr, uint32_t len, int err)
 
 static void faults_off(void)
 {
-    tc.fault_rng = ram.rng;
-    ram.rng = 0;
+    tc.fault_rng = wrap.rng;
+    wrap.rng = 0;
 }
 
 static void faults_on(void)
 {
     if (tc.faults)
-        ram.rng = tc.fault_rng ? tc.fault_rng : 1u;
+        wrap.rng = tc.fault_rng ? tc.fault_rng : 1u;
 }
 
 /* An error the operation may return: VM_ERR_IO when faults are on. */
@@ -659,7 +662,8 @@ static int run_case(void)
     fill_random(backing, DT_POOL);
     memcpy(ref, backing, DT_POOL);
     vm_ram_init(&ram, backing, DT_POOL);
-    cfg.backend = &ram.backend;
+    vm_wrap_init(&wrap, &ram.backend);
+    cfg.backend = &wrap.backend;
     cfg.page_size = tc.page_size;
     cfg.page_count = tc.page_count;
     cfg.policy = tc.policy;
@@ -686,7 +690,7 @@ static int run_case(void)
     err = vm_init(&vm, &cfg);
     if (err) return fail(S("vm_init"), 0, 0, err);
     tc.fault_rng = tc.seed ^ 0x9E3779B9u;
-    if (tc.faults) vm_ram_faults(&ram, tc.fault_rng, 4096, 4096); /* 1 in 16 */
+    if (tc.faults) vm_wrap_faults(&wrap, tc.fault_rng, 4096, 4096); /* 1 in 16 */
 
     for (i = 0; i < DT_OPS; i++) {
         tc.op = i;
@@ -767,8 +771,8 @@ int main(void)
                         put_i(failed_err);
                         dt_putc('\n');
                     } else {
-                        put_kv(S(" faults_injected="), (uint32_t)ram.faults);
-                        seen.injected_errors += (uint32_t)ram.faults;
+                        put_kv(S(" faults_injected="), (uint32_t)wrap.n.faults);
+                        seen.injected_errors += (uint32_t)wrap.n.faults;
                         dt_put_str(S(" ok\n"));
                     }
                 }

@@ -1,6 +1,7 @@
 /*
  * tc.c - shared fixtures of the core's test suites: generator, scale, a pager
- * over vm_ram with a call-logging spy backend and an event log.
+ * over vm_ram (inside vm_wrap, for seeded faults) with a call-logging spy
+ * backend and an event log.
  */
 #include "tc.h"
 
@@ -87,7 +88,7 @@ uint64_t tc_seed(uint64_t def)
     return strtoull(v, NULL, 0);
 }
 
-/* The spy backend: forwards to vm_ram and logs each call. */
+/* The spy backend: forwards to vm_wrap (around vm_ram) and logs each call. */
 static void log_call(struct tc *t, uint8_t write, int rc, vm_addr_t addr, size_t len)
 {
     if (t->n_calls < TC_CALLS_MAX) {
@@ -111,7 +112,7 @@ static int spy_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
         memset(buf, 0xA5, len);
         rc = t->fail_code ? t->fail_code : VM_ERR_IO;
     } else {
-        rc = t->ram.backend.read(t->ram.backend.ctx, addr, buf, len);
+        rc = t->wrap.backend.read(t->wrap.backend.ctx, addr, buf, len);
     }
     log_call(t, 0, rc, addr, len);
     return rc;
@@ -127,7 +128,7 @@ static int spy_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
     if (t->fail_writes && addr < t->fail_hi && t->fail_lo < addr + len)
         rc = t->fail_code ? t->fail_code : VM_ERR_IO;
     else
-        rc = t->ram.backend.write(t->ram.backend.ctx, addr, buf, len);
+        rc = t->wrap.backend.write(t->wrap.backend.ctx, addr, buf, len);
     log_call(t, 1, rc, addr, len);
     return rc;
 }
@@ -138,9 +139,7 @@ static int spy_sync(void *ctx)
     t->syncs++;
     if (t->sync_code)
         return t->sync_code;
-    if (t->ram.backend.sync)
-        return t->ram.backend.sync(t->ram.backend.ctx);
-    return VM_OK;
+    return t->wrap.backend.sync(t->wrap.backend.ctx);
 }
 
 static void on_event(void *ctx, const struct vm_event *ev)
@@ -176,6 +175,7 @@ struct tc *tc_new(const struct tc_geom *g)
         memset(t->mem, 0, pool);
     }
     vm_ram_init(&t->ram, t->mem, pool);
+    vm_wrap_init(&t->wrap, &t->ram.backend);
     t->spy.read = spy_read;
     t->spy.write = spy_write;
     t->spy.sync = spy_sync;
@@ -232,7 +232,7 @@ void tc_clear_logs(struct tc *t)
     t->n_calls = 0;
     t->ram.reads = 0;
     t->ram.writes = 0;
-    t->ram.faults = 0;
+    t->wrap.n.faults = 0;
 }
 
 unsigned tc_count_events(const struct tc *t, unsigned type)

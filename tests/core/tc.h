@@ -15,6 +15,7 @@
 
 #include "vm.h"
 #include "vm_ram.h"
+#include "vm_wrap.h"
 
 /* Asserts for hot loops. Check's ck_assert* records every passing check
  * (one write to its pipe each), which costs far more than the pager; these
@@ -85,7 +86,8 @@ struct tc {
     struct vm vm;
     struct vm_config cfg;
     struct vm_ram ram;
-    struct vm_backend spy;   /* forwards to ram.backend, logging calls */
+    struct vm_wrap wrap;     /* around ram: seeded faults (vm_wrap_faults) */
+    struct vm_backend spy;   /* forwards to wrap.backend, logging calls */
     uint8_t *mem;            /* backend memory (pool contents) */
     vm_addr_t mem_size;
     uint32_t *pages;         /* page buffers */

@@ -1,7 +1,7 @@
 /*
  * test_api.c - unit tests of every public function of vm.h and vm_ram.h
- * (suite "unit"): configuration, range and lock errors, locks and the bounce
- * buffer, bulk helpers, flush/invalidate, statistics, events, walk,
+ * (suite "unit"; seeded faults from vm_wrap.h around vm_ram): configuration,
+ * range and lock errors, locks and the bounce buffer, bulk helpers, flush/invalidate, statistics, events, walk,
  * vm_check, vm_strerror, wrapped pointers and the RAM backend itself.
  * Allocator, write traffic and policy exactness have their own files.
  */
@@ -713,11 +713,11 @@ START_TEST(stats_counters)
     ck_assert_uint_eq(st->locks, 1);
     ck_assert_uint_eq(st->unlocks, 1);
     ck_assert_uint_eq(st->errors, 0);
-    vm_ram_faults(&T->ram, 1234, 65535, 65535);
+    vm_wrap_faults(&T->wrap, 1234, 65535, 65535);
     ck_assert_int_eq(vm_read(&T->vm, buf, 1000, 1), VM_ERR_IO);
     ck_assert_uint_eq(st->errors, 1);
     ck_assert_uint_eq(st->loads, 3);
-    vm_ram_faults(&T->ram, 0, 0, 0);
+    vm_wrap_faults(&T->wrap, 0, 0, 0);
     {
         struct tc_walk w;
         unsigned k;
@@ -930,7 +930,7 @@ START_TEST(events_sequence)
         expect_events(w, 1, "flush");
     }
     /* A failed read: ERROR, and no LOAD. */
-    vm_ram_faults(&T->ram, 77, 65535, 0);
+    vm_wrap_faults(&T->wrap, 77, 65535, 0);
     ck_assert_int_eq(vm_get8(&T->vm, 200, &v), VM_ERR_IO);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_LOAD), 0);
@@ -942,17 +942,17 @@ START_TEST(events_sequence)
     }
     T->n_ev = 0;
     /* A failed write-back: ERROR, no WRITEBACK, no EVICT. */
-    vm_ram_faults(&T->ram, 0, 0, 0);
+    vm_wrap_faults(&T->wrap, 0, 0, 0);
     ck_assert_int_eq(vm_set8(&T->vm, 100, 1), VM_OK);
     ck_assert_int_eq(vm_set8(&T->vm, 120, 1), VM_OK);
     T->n_ev = 0;
-    vm_ram_faults(&T->ram, 78, 0, 65535);
+    vm_wrap_faults(&T->wrap, 78, 0, 65535);
     ck_assert_int_eq(vm_get8(&T->vm, 150, &v), VM_ERR_IO);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_WRITEBACK), 0);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_EVICT), 0);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_LOAD), 0);
-    vm_ram_faults(&T->ram, 0, 0, 0);
+    vm_wrap_faults(&T->wrap, 0, 0, 0);
 }
 END_TEST
 
@@ -1157,6 +1157,7 @@ START_TEST(ram_backend)
 {
     static uint8_t mem[256];
     struct vm_ram ram;
+    struct vm_wrap w;
     uint8_t buf[16];
     int i, fails = 0, fails2 = 0;
     const struct vm_backend *be = &ram.backend;
@@ -1173,23 +1174,26 @@ START_TEST(ram_backend)
     ck_assert_uint_eq(mem[255], 0xEE);
     ck_assert_uint_eq(ram.reads, 1);
     ck_assert_uint_eq(ram.writes, 1);
-    ck_assert_uint_eq(ram.faults, 0);
     if (be->sync)
         ck_assert_int_eq(be->sync(be->ctx), VM_OK);
 
-    /* Faults: seeded, so the same seed fails the same calls. */
-    vm_ram_faults(&ram, 42, 16384, 16384);
+    /* Faults come from vm_wrap around it: seeded, so the same seed fails the
+     * same calls. */
+    vm_wrap_init(&w, &ram.backend);
+    be = &w.backend;
+    ck_assert_uint_eq(w.n.faults, 0);
+    vm_wrap_faults(&w, 42, 16384, 16384);
     for (i = 0; i < 400; i++)
         fails += be->read(be->ctx, 0, buf, 4) != VM_OK;
     ck_assert_int_gt(fails, 50);  /* about 100 of 400 */
     ck_assert_int_lt(fails, 160);
-    ck_assert_uint_eq(ram.faults, (unsigned)fails);
-    vm_ram_faults(&ram, 42, 16384, 16384);
+    ck_assert_uint_eq(w.n.faults, (unsigned)fails);
+    vm_wrap_faults(&w, 42, 16384, 16384);
     for (i = 0; i < 400; i++)
         fails2 += be->read(be->ctx, 0, buf, 4) != VM_OK;
     ck_assert_int_eq(fails, fails2);
     /* A failed write may tear, but only a prefix reaches memory. */
-    vm_ram_faults(&ram, 9, 0, 65535);
+    vm_wrap_faults(&w, 9, 0, 65535);
     memset(mem, 0, 256);
     memset(buf, 0x7F, 16);
     for (i = 0; i < 10; i++) {
@@ -1207,14 +1211,14 @@ START_TEST(ram_backend)
         memset(mem, 0, 256);
     }
     /* seed 0 or both chances 0: off. */
-    vm_ram_faults(&ram, 0, 65535, 65535);
-    ram.faults = 0;
+    vm_wrap_faults(&w, 0, 65535, 65535);
+    w.n.faults = 0;
     for (i = 0; i < 100; i++)
         ck_assert_int_eq(be->read(be->ctx, 0, buf, 4), VM_OK);
-    vm_ram_faults(&ram, 5, 0, 0);
+    vm_wrap_faults(&w, 5, 0, 0);
     for (i = 0; i < 100; i++)
         ck_assert_int_eq(be->write(be->ctx, 0, buf, 4), VM_OK);
-    ck_assert_uint_eq(ram.faults, 0);
+    ck_assert_uint_eq(w.n.faults, 0);
 }
 END_TEST
 

@@ -89,10 +89,10 @@ struct dstate {
 static void faults_set(struct dstate *d, int on)
 {
     if (on && d->faults)
-        vm_ram_faults(&d->t->ram, (uint32_t)tc_rng_next(&d->rng) | 1u,
-                      DIFF_FAULT_CHANCE, DIFF_FAULT_CHANCE);
+        vm_wrap_faults(&d->t->wrap, (uint32_t)tc_rng_next(&d->rng) | 1u,
+                       DIFF_FAULT_CHANCE, DIFF_FAULT_CHANCE);
     else
-        vm_ram_faults(&d->t->ram, 0, 0, 0);
+        vm_wrap_faults(&d->t->wrap, 0, 0, 0);
     d->faults_on = on && d->faults;
 }
 
@@ -991,7 +991,7 @@ static void run_case(int policy, int i)
     if (vm_check(d->vm) != VM_OK)
         DFAIL(d, "vm_check after the final flush");
     expect_backend_current(d);
-    if (d->faults && ops >= 1000ul && d->t->ram.faults == 0)
+    if (d->faults && ops >= 1000ul && d->t->wrap.n.faults == 0)
         DFAIL(d, "fault case injected no fault");
     if (getenv("VM_TEST_VERBOSE") != NULL)
         printf("%-36s ops %lu  failed-by-fault %lu  busy %lu (bounce-page rule %lu)  "

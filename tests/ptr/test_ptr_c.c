@@ -18,6 +18,7 @@
 #include "vm.h"
 #include "vm_ptr.h"
 #include "vm_ram.h"
+#include "vm_wrap.h"
 
 /* Check's ck_assert_* report every success through a pipe, which costs far
  * more than the operation under test: hot loops use these, which call Check
@@ -60,6 +61,7 @@ VM_PTR_DECLARE(cptr, char);
 
 static struct vm vm;
 static struct vm_ram ram;
+static struct vm_wrap wrap; /* around ram: seeded faults */
 static uint8_t mem[POOL];
 static uint8_t ref[POOL];
 static uint32_t pages[MAX_PAGE * MAX_COUNT / 4];
@@ -103,8 +105,9 @@ static void setup_geom(int g)
     for (i = 0; i < POOL; i++)
         mem[i] = ref[i] = (uint8_t)rnd();
     vm_ram_init(&ram, mem, POOL);
+    vm_wrap_init(&wrap, &ram.backend);
     memset(&cfg, 0, sizeof cfg);
-    cfg.backend = &ram.backend;
+    cfg.backend = &wrap.backend;
     cfg.page_size = geoms[g].page_size;
     cfg.page_count = geoms[g].page_count;
     cfg.pages = pages;
@@ -320,7 +323,7 @@ START_TEST(faults)
     long n, nops = ops();
     int fails = 0;
     setup_geom(_i);
-    vm_ram_faults(&ram, 12345u + (uint32_t)_i, 3000, 3000);
+    vm_wrap_faults(&wrap, 12345u + (uint32_t)_i, 3000, 3000);
     for (n = 0; n < nops; n++) {
         vm_addr_t b = below(POOL - 8u);
         int e;
@@ -350,7 +353,7 @@ START_TEST(faults)
         }
     }
     ck_assert_int_gt(fails, 0);
-    vm_ram_faults(&ram, 0, 0, 0);
+    vm_wrap_faults(&wrap, 0, 0, 0);
     check_pool();
 }
 END_TEST

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "vm_ram.hpp"
+#include "vm_wrap.h"
 
 #define CHECK(c)                                                               \
     do {                                                                       \
@@ -619,15 +620,39 @@ static void test_wrapped()
 }
 
 /* A faulty backend: every failure is recorded in the Pool; a failed read
- * yields T() and a read that succeeds is the true value. */
+ * yields T() and a read that succeeds is the true value. The pager (as
+ * store16's: 3 x 16-byte pages, a bounce buffer) pages a vm_ram through a
+ * vm_wrap that injects the faults. */
 static void test_faults()
 {
-    CHECK(store16.start() == VM_OK);
+    static uint8_t mem[POOL];
+    static uint32_t pages[3 * 16 / 4], bounce[16 / 4];
+    static struct vm_slot slots[3];
+    static struct vm v;
+    static struct vm_ram ram;
+    static struct vm_wrap w;
+    struct vm_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    vm_ram_init(&ram, mem, sizeof mem);
+    vm_wrap_init(&w, &ram.backend);
+    cfg.backend = &w.backend;
+    cfg.page_size = 16;
+    cfg.page_count = 3;
+    cfg.pages = pages;
+    cfg.pages_size = sizeof pages;
+    cfg.slots = slots;
+    cfg.slot_count = 3;
+#if VM_CONFIG_BOUNCE
+    cfg.bounce = bounce;
+    cfg.bounce_size = sizeof bounce;
+#endif
+    CHECK(vm_init(&v, &cfg) == VM_OK);
     vmem::Pool &pl = vmem::pool();
+    pl.bind(&v);
     rng = 99;
     for (vmem::Addr k = 0; k < POOL; k++)
-        ref[k] = store16.memory()[k] = static_cast<uint8_t>(rnd());
-    vm_ram_faults(store16.backend(), 4242u, 4000, 4000);
+        ref[k] = mem[k] = static_cast<uint8_t>(rnd());
+    vm_wrap_faults(&w, 4242u, 4000, 4000);
     int fails = 0;
     for (cur_op = 0; cur_op < 20000; cur_op++) {
         vmem::Addr b = below(POOL - 8u);
@@ -648,9 +673,9 @@ static void test_faults()
     }
     cur_op = -1;
     CHECK(fails > 0);
-    vm_ram_faults(store16.backend(), 0, 0, 0);
-    CHECK(vm_flush(store16.vm()) == VM_OK);
-    CHECK(memcmp(store16.memory(), ref, POOL) == 0);
+    vm_wrap_faults(&w, 0, 0, 0);
+    CHECK(vm_flush(&v) == VM_OK);
+    CHECK(memcmp(mem, ref, POOL) == 0);
 }
 
 /* VPtr<const T>: -> takes read-only locks, so reading never dirties a page;
