@@ -1,7 +1,8 @@
 #!/bin/sh
 # md-splice.sh - keep a generated Markdown table between two HTML comment
 # markers, `<!-- NAME:begin -->` and `<!-- NAME:end -->`, in each FILE.
-# The measuring scripts (target/avr-kernels.sh, tests/ptr/ptr_bench.sh,
+# The measuring scripts (target/avr-cycles.sh, target/avr-kernels.sh,
+# target/size-report.sh, target/pool-ram.sh, bench/kernels.sh, tests/ptr/ptr_bench.sh,
 # tests/ptr/ptr_avr_cycles.sh) print their table to a file and call this.
 # Usage: scripts/md-splice.sh NAME update|check TABLE FILE...
 #   update  rewrite each FILE's text between the markers with TABLE

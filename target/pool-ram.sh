@@ -10,13 +10,11 @@
 # Usage: target/pool-ram.sh                 print the table
 #        target/pool-ram.sh --update FILE   rewrite FILE between the markers
 #        target/pool-ram.sh --check FILE    exit 1 if FILE's table differs
-# Markers: <!-- pool-ram:begin --> and <!-- pool-ram:end -->.
+# Markers: <!-- pool-ram:begin --> and <!-- pool-ram:end --> (scripts/md-splice.sh).
 # Exit 77 when avr-g++ is missing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-begin='<!-- pool-ram:begin -->'
-end='<!-- pool-ram:end -->'
 mode=print file=
 case "${1:-}" in
   --update|--check) mode=${1#--}; file=${2:?"pool-ram: $1 needs a file"} ;;
@@ -63,17 +61,7 @@ table() {
 case $mode in
   print) table ;;
   update|check)
-    [ -f "$file" ] || { echo "pool-ram: $file: no such file" >&2; exit 1; }
     table >"$tmp/table.md"
-    awk -v b="$begin" -v e="$end" -v t="$tmp/table.md" '
-      $0 == b { print; while ((getline l < t) > 0) print l; skip = 1; next }
-      $0 == e { skip = 0 }
-      !skip { print }' "$file" >"$tmp/new"
-    if [ "$mode" = update ]; then
-      cat "$tmp/new" >"$file"
-    elif ! diff -u "$file" "$tmp/new"; then
-      echo "pool-ram: the table in $file is out of date; run: target/pool-ram.sh --update $file" >&2
-      exit 1
-    fi
+    HOW="target/pool-ram.sh --update" "$root/scripts/md-splice.sh" pool-ram "$mode" "$tmp/table.md" "$file"
     ;;
 esac

@@ -16,15 +16,13 @@
 #   4 x 64 B    VM_RAM_COST(64, 4): pages + slots + struct vm
 #
 # Usage: target/size-report.sh               print the table
-#        target/size-report.sh --update FILE  rewrite FILE between the markers
+#        target/size-report.sh --update FILE  rewrite FILE between the size-table markers (scripts/md-splice.sh)
 #        target/size-report.sh --check FILE   exit 1 if FILE's table differs
 # Exit 77 if a cross compiler is missing (used by the `target` test suite).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-begin='<!-- size-table:begin -->'
-end='<!-- size-table:end -->'
 
 mode=print file=
 case "${1:-}" in
@@ -185,28 +183,8 @@ fi
 case $mode in
   print) table ;;
   update|check)
-    [ -f "$file" ] || { echo "size-report: $file: no such file" >&2; exit 1; }
-    nb=$(grep -c -x -F "$begin" "$file" || true)
-    ne=$(grep -c -x -F "$end" "$file" || true)
-    if [ "$nb" != 1 ] || [ "$ne" != 1 ]; then
-      echo "size-report: $file: needs exactly one line '$begin' and one '$end' (found $nb and $ne)" >&2
-      exit 1
-    fi
     table >"$tmp/table.md"
-    awk -v b="$begin" -v e="$end" -v t="$tmp/table.md" '
-      $0 == b { print; while ((getline l < t) > 0) print l; skip = 1; next }
-      $0 == e { skip = 0 }
-      !skip { print }' "$file" >"$tmp/new"
-    if [ "$mode" = update ]; then
-      cat "$tmp/new" >"$file"
-      echo "size-report: updated the table in $file" >&2
-    elif ! diff -u "$file" "$tmp/new" >"$tmp/diff"; then
-      echo "size-report: the size table in $file is out of date; run: target/size-report.sh --update $file" >&2
-      cat "$tmp/diff" >&2
-      exit 1
-    else
-      echo "size-report: $file's size table is current" >&2
-    fi
+    HOW="target/size-report.sh --update" "$root/scripts/md-splice.sh" size-table "$mode" "$tmp/table.md" "$file" || exit $?
     ;;
 esac
 exit "$status"
