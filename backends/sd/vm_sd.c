@@ -259,6 +259,14 @@ static int end_stream(struct vm_sd *sd, uint8_t st)
     return VM_OK;
 }
 
+/* End stream st and leave the driver idle; a failure is recorded (fail). */
+static int close_stream(struct vm_sd *sd, uint8_t st)
+{
+    int err = end_stream(sd, st);
+    sd->state = ST_IDLE;
+    return err ? fail(sd, err) : VM_OK;
+}
+
 /* After a failure: end what may be open, then check the card answers CMD13;
  * if not, initialise it again. */
 static int resync(struct vm_sd *sd)
@@ -288,6 +296,15 @@ static int prepare(struct vm_sd *sd)
     if (sd->state & ST_RESYNC) return resync(sd);
     if (sd->type == 0u) return VM_ERR_NODEV;
     return VM_OK;
+}
+
+/* The start of a block transfer: nothing for n = 0; otherwise the blocks
+ * must lie in the range and the card must be ready. */
+static int begin_blocks(struct vm_sd *sd, uint32_t block, uint32_t n)
+{
+    if (n == 0u) return VM_OK;
+    if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
+    return prepare(sd);
 }
 
 /* Wait for a data token and read one block. */
@@ -334,17 +351,13 @@ static int write_data(struct vm_sd *sd, uint8_t token, const uint8_t *src)
 
 int vm_sd_read_blocks(struct vm_sd *sd, uint32_t block, uint8_t *dst, uint32_t n)
 {
-    int err;
+    int err = begin_blocks(sd, block, n);
     uint8_t r;
-    if (n == 0u) return VM_OK;
-    if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
-    err = prepare(sd);
-    if (err) return err;
+    if (err || n == 0u) return err;
     if ((n == 1u && (sd->flags & VM_SD_SINGLE_READ)) || (sd->flags & VM_SD_BLOCKWISE)) {
         /* one block per command, nothing to stop */
-        err = end_stream(sd, sd->state);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, sd->state);
+        if (err) return err;
         for (; n > 0u; n--, block++, dst += VM_SD_BLOCK) {
             r = command(sd, VM_SD_CMD17, card_addr(sd, block));
             if (r != 0u) return fail(sd, r1_err(r));
@@ -357,9 +370,8 @@ int vm_sd_read_blocks(struct vm_sd *sd, uint32_t block, uint8_t *dst, uint32_t n
         return VM_OK;
     }
     if (!(sd->state == ST_READ && sd->stream_next == block && !(sd->flags & VM_SD_SHARED))) {
-        err = end_stream(sd, sd->state);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, sd->state);
+        if (err) return err;
         r = command(sd, VM_SD_CMD18, card_addr(sd, block));
         if (r != 0u) return fail(sd, r1_err(r));
         sd->state = ST_READ;
@@ -373,9 +385,8 @@ int vm_sd_read_blocks(struct vm_sd *sd, uint32_t block, uint8_t *dst, uint32_t n
         n--;
     }
     if (sd->flags & VM_SD_SHARED) {
-        err = end_stream(sd, ST_READ);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, ST_READ);
+        if (err) return err;
         spi_stop(sd);
     }
     return VM_OK;
@@ -393,17 +404,13 @@ static void buf_update(struct vm_sd *sd, uint32_t block, const uint8_t *src, uin
 
 int vm_sd_write_blocks(struct vm_sd *sd, uint32_t block, const uint8_t *src, uint32_t n)
 {
-    int err;
+    int err = begin_blocks(sd, block, n);
     uint8_t r;
     uint32_t i;
-    if (n == 0u) return VM_OK;
-    if (block >= sd->block_count || n > sd->block_count - block) return VM_ERR_RANGE;
-    err = prepare(sd);
-    if (err) return err;
+    if (err || n == 0u) return err;
     if ((sd->flags & (VM_SD_SHARED | VM_SD_BLOCKWISE)) || (n == 1u && (sd->flags & VM_SD_PRE_ERASE))) {
-        err = end_stream(sd, sd->state);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, sd->state);
+        if (err) return err;
         for (i = 0; i < n; i++) {
             r = command(sd, VM_SD_CMD24, card_addr(sd, block + i));
             if (r != 0u) return fail(sd, r1_err(r));
@@ -422,9 +429,8 @@ int vm_sd_write_blocks(struct vm_sd *sd, uint32_t block, const uint8_t *src, uin
         return VM_OK;
     }
     if (!(sd->state == ST_WRITE && sd->stream_next == block) || (sd->flags & VM_SD_PRE_ERASE)) {
-        err = end_stream(sd, sd->state);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, sd->state);
+        if (err) return err;
         if (sd->flags & VM_SD_PRE_ERASE) {
             r = app_command(sd, VM_SD_ACMD23, n);
             if (r != 0u) return fail(sd, r1_err(r));
@@ -442,9 +448,8 @@ int vm_sd_write_blocks(struct vm_sd *sd, uint32_t block, const uint8_t *src, uin
     /* the last block is programmed before we report success */
     if (wait_ready(sd, VM_SD_WRITE_TIMEOUT) != VM_OK) return fail(sd, VM_ERR_TIMEOUT);
     if (sd->flags & VM_SD_PRE_ERASE) { /* the erase count was for this call */
-        err = end_stream(sd, ST_WRITE);
-        sd->state = ST_IDLE;
-        if (err) return fail(sd, err);
+        err = close_stream(sd, ST_WRITE);
+        if (err) return err;
     }
     buf_update(sd, block, src, n);
     return VM_OK;
@@ -463,80 +468,62 @@ static int load_buf(struct vm_sd *sd, uint32_t b)
     return VM_OK;
 }
 
-int vm_sd_read(struct vm_sd *sd, uint32_t addr, void *buf, size_t len)
+/* Move len bytes at addr between the card and memory: into dst when src is
+ * NULL, from src otherwise. Whole aligned blocks go straight to or from the
+ * card (a write never reads first); part of a block goes through the block
+ * buffer, read-modify-write when writing. */
+static int move_bytes(struct vm_sd *sd, uint32_t addr, uint8_t *dst, const uint8_t *src, size_t len)
 {
-    uint8_t *dst = (uint8_t *)buf;
+    size_t done = 0;
     if (addr >= sd->be.size || len > sd->be.size - addr) return VM_ERR_RANGE;
-    while (len > 0u) {
+    while (done < len) {
         uint32_t b = addr / VM_SD_BLOCK;
         uint16_t off = (uint16_t)(addr % VM_SD_BLOCK);
+        size_t k = len - done;
+        size_t i;
         int err;
-        if (off == 0u && len >= VM_SD_BLOCK) {
-            uint32_t n = (uint32_t)(len / VM_SD_BLOCK);
-            err = vm_sd_read_blocks(sd, b, dst, n);
+        if (off == 0u && k >= VM_SD_BLOCK) {
+            uint32_t n = (uint32_t)(k / VM_SD_BLOCK);
+            err = src ? vm_sd_write_blocks(sd, b, src + done, n) : vm_sd_read_blocks(sd, b, dst + done, n);
             if (err) return err;
-            dst += n * VM_SD_BLOCK;
-            addr += n * VM_SD_BLOCK;
-            len -= (size_t)n * VM_SD_BLOCK;
+            k = (size_t)n * VM_SD_BLOCK;
         } else {
-            size_t k = VM_SD_BLOCK - off;
-            size_t i;
-            if (k > len) k = len;
+            if (k > VM_SD_BLOCK - off) k = VM_SD_BLOCK - off;
             err = load_buf(sd, b);
             if (err) return err;
-            for (i = 0; i < k; i++) dst[i] = sd->buf[off + i];
-            dst += k;
-            addr += (uint32_t)k;
-            len -= k;
+            if (!src) {
+                for (i = 0; i < k; i++) dst[done + i] = sd->buf[off + i];
+            } else {
+                for (i = 0; i < k; i++) sd->buf[off + i] = src[done + i];
+                err = vm_sd_write_blocks(sd, b, sd->buf, 1);
+                if (err) {
+                    sd->buf_valid = 0; /* buf no longer matches the card */
+                    return err;
+                }
+            }
         }
+        done += k;
+        addr += (uint32_t)k;
     }
     return VM_OK;
 }
 
+int vm_sd_read(struct vm_sd *sd, uint32_t addr, void *buf, size_t len)
+{
+    return move_bytes(sd, addr, (uint8_t *)buf, NULL, len);
+}
+
 int vm_sd_write(struct vm_sd *sd, uint32_t addr, const void *buf, size_t len)
 {
-    const uint8_t *src = (const uint8_t *)buf;
-    if (addr >= sd->be.size || len > sd->be.size - addr) return VM_ERR_RANGE;
-    while (len > 0u) {
-        uint32_t b = addr / VM_SD_BLOCK;
-        uint16_t off = (uint16_t)(addr % VM_SD_BLOCK);
-        int err;
-        if (off == 0u && len >= VM_SD_BLOCK) {
-            /* whole blocks: never read first */
-            uint32_t n = (uint32_t)(len / VM_SD_BLOCK);
-            err = vm_sd_write_blocks(sd, b, src, n);
-            if (err) return err;
-            src += n * VM_SD_BLOCK;
-            addr += n * VM_SD_BLOCK;
-            len -= (size_t)n * VM_SD_BLOCK;
-        } else {
-            /* part of a block: read-modify-write through the buffer */
-            size_t k = VM_SD_BLOCK - off;
-            size_t i;
-            if (k > len) k = len;
-            err = load_buf(sd, b);
-            if (err) return err;
-            for (i = 0; i < k; i++) sd->buf[off + i] = src[i];
-            err = vm_sd_write_blocks(sd, b, sd->buf, 1);
-            if (err) {
-                sd->buf_valid = 0; /* buf no longer matches the card */
-                return err;
-            }
-            src += k;
-            addr += (uint32_t)k;
-            len -= k;
-        }
-    }
-    return VM_OK;
+    return move_bytes(sd, addr, NULL, (const uint8_t *)buf, len);
 }
 
 int vm_sd_sync(struct vm_sd *sd)
 {
     int err = prepare(sd);
     if (err) return err;
-    err = end_stream(sd, sd->state);
-    sd->state = ST_IDLE;
-    if (err) return fail(sd, err);
+    err = close_stream(sd, sd->state);
+    if (err) return err;
     spi_stop(sd);
     return VM_OK;
 }
