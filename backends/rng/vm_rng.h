@@ -96,4 +96,20 @@ static inline uint64_t vm_rng_lcg64(uint64_t *s)
     return *s;
 }
 
+/* A seeded wire fault, as the SPI device models inject it into each byte in
+ * each direction: with ppm 0 nothing is drawn and b is returned as is;
+ * otherwise one xorshift64* draw, and when its high 32 bits mod 10^6 fall
+ * below ppm, the bit its low 3 bits name is inverted and *flips counts it. */
+static inline uint8_t vm_rng_flip8(uint64_t *s, uint32_t ppm, uint64_t *flips, uint8_t b)
+{
+    uint64_t r;
+    if (ppm == 0) return b;
+    r = vm_rng_xorshift64s(s);
+    if ((r >> 32) % 1000000u < ppm) {
+        (*flips)++;
+        b ^= (uint8_t)(1u << (r & 7u));
+    }
+    return b;
+}
+
 #endif

@@ -107,18 +107,6 @@ static void lat_add(struct vm_sd_lat *l, uint64_t ns)
     l->n++;
 }
 
-static uint8_t flip(struct vm_sd_model *m, uint8_t b)
-{
-    uint64_t r;
-    if (m->flip_ppm == 0) return b;
-    r = vm_rng_xorshift64s(&m->rng);
-    if ((r >> 32) % 1000000u < m->flip_ppm) {
-        m->flips++;
-        b ^= (uint8_t)(1u << (r & 7u));
-    }
-    return b;
-}
-
 static void respond(struct vm_sd_model *m, const uint8_t *b, uint8_t n, uint8_t extra_fill,
                     uint32_t busy_ns)
 {
@@ -502,13 +490,13 @@ static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
     uint64_t now = vm_simclock_now(bus->clock);
     uint8_t out;
     if (m->dead) return 0xFF;
-    mosi = flip(m, mosi);
+    mosi = vm_rng_flip8(&m->rng, m->flip_ppm, &m->flips, mosi);
     if (bus->sck_hz > m->max_hz) m->overspeed++;
     if ((!m->spi || m->idle) && bus->sck_hz > VM_SD_INIT_HZ) m->init_overspeed++;
     out = output(m, now);
     input(m, mosi, now);
     if (m->stuck_busy) out = 0x00;
-    return flip(m, out);
+    return vm_rng_flip8(&m->rng, m->flip_ppm, &m->flips, out);
 }
 
 static void model_select(void *ctx, struct vm_simbus *bus, int on)
@@ -559,11 +547,7 @@ void vm_sd_model_free(struct vm_sd_model *m)
 
 struct vm_spi_model vm_sd_model_spi(struct vm_sd_model *m)
 {
-    struct vm_spi_model s;
-    s.select = model_select;
-    s.exchange = model_exchange;
-    s.unselected = model_unselected;
-    s.ctx = m;
+    struct vm_spi_model s = { model_select, model_exchange, model_unselected, m };
     return s;
 }
 

@@ -11,18 +11,6 @@
 #define EDIO 0x3Bu /* DS20005142, instruction set */
 #define EQIO 0x38u
 
-static uint8_t maybe_flip(struct vm_sram_model *m, uint8_t b)
-{
-    uint64_t r;
-    if (m->flip_ppm == 0) return b;
-    r = vm_rng_xorshift64s(&m->rng);
-    if ((r >> 32) % 1000000u < m->flip_ppm) {
-        m->flips++;
-        b ^= (uint8_t)(1u << (r & 7u));
-    }
-    return b;
-}
-
 static void advance(struct vm_sram_model *m)
 {
     switch (m->mode & 0xC0u) {
@@ -54,7 +42,7 @@ static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
 
     if (m->fault == VM_SRAM_FAULT_STUCK_FF) return 0xFF;
     if (m->fault == VM_SRAM_FAULT_STUCK_00) return 0x00;
-    mosi = maybe_flip(m, mosi);
+    mosi = vm_rng_flip8(&m->rng, m->flip_ppm, &m->flips, mosi);
     if (bus->sck_hz > m->max_hz) {
         m->overspeed++;
         if (m->strict) m->refused = 1;
@@ -106,7 +94,7 @@ static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
     default:
         break; /* RSTIO and unknown instructions: nothing */
     }
-    return maybe_flip(m, miso);
+    return vm_rng_flip8(&m->rng, m->flip_ppm, &m->flips, miso);
 }
 
 int vm_sram_model_init(struct vm_sram_model *m, unsigned part, uint8_t power_up_mode)
@@ -136,11 +124,7 @@ void vm_sram_model_free(struct vm_sram_model *m)
 
 struct vm_spi_model vm_sram_model_spi(struct vm_sram_model *m)
 {
-    struct vm_spi_model s;
-    s.select = model_select;
-    s.exchange = model_exchange;
-    s.unselected = NULL;
-    s.ctx = m;
+    struct vm_spi_model s = { model_select, model_exchange, NULL, m };
     return s;
 }
 
