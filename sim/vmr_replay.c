@@ -1026,30 +1026,37 @@ packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint64_t *ard, uint64
     return k;
 }
 
-int vmr_step(struct vmr_run *r, uint64_t max_ops)
+/* vmt_next returned n <= 0: the trace has ended (0), or it failed (-1). */
+static int trace_end(struct vmr_run *r, int n)
+{
+    if (n < 0) return fail(r, "trace: %s", vmt_error(r->src));
+    r->ended = 1;
+    return 0;
+}
+
+/* vmr_step with an observer: every op goes through replay_one and is
+ * reported. */
+static int observed_ops(struct vmr_run *r, uint64_t max_ops, const struct vmr_observer *obs)
 {
     struct vmt_op op;
-    if (r->failed) return -1;
-    if (r->ended) return 0;
-    const struct vmr_observer *obs = r->cfg.observer;
-    if (obs && obs->on_op) {
-        while (max_ops--) {
-            int n = vmt_next(r->src, &op);
-            if (n == 0) {
-                r->ended = 1;
-                return 0;
-            }
-            if (n < 0) return fail(r, "trace: %s", vmt_error(r->src));
-            int rc = replay_one(r, &op);
-            obs->on_op(obs->ctx, r->op_index, &op, rc);
-            r->op_index++;
-            if (rc) return -1;
-        }
-        return 1;
+    while (max_ops--) {
+        int n = vmt_next(r->src, &op);
+        if (n <= 0) return trace_end(r, n);
+        int rc = replay_one(r, &op);
+        obs->on_op(obs->ctx, r->op_index, &op, rc);
+        r->op_index++;
+        if (rc) return -1;
     }
-    /* Headless: plain reads and writes of 1, 2 and 4 bytes at absolute
-     * addresses, with nothing to check, take the inline accessors here;
-     * everything else goes through replay_one. */
+    return 1;
+}
+
+/* vmr_step headless: plain reads and writes of 1, 2 and 4 bytes at absolute
+ * addresses, with nothing to check, take the inline accessors here (straight
+ * from a packed trace where there is one); everything else goes through
+ * replay_one. */
+static int headless_ops(struct vmr_run *r, uint64_t max_ops)
+{
+    struct vmt_op op;
     const int fast = !r->check && !r->shadow;
     const uint64_t pool = r->pool;
     uint64_t idx = r->op_index, ard = 0, awr = 0;
@@ -1070,13 +1077,8 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
         max_ops--;
         int n = vmt_next(r->src, &op);
         if (n <= 0) {
-            if (n == 0) {
-                r->ended = 1;
-                ret = 0;
-            } else {
-                r->op_index = idx;
-                ret = fail(r, "trace: %s", vmt_error(r->src));
-            }
+            r->op_index = idx;
+            ret = trace_end(r, n);
             break;
         }
         if (fast && op.region == 0 && op.len - 1u < 4u && op.data == NULL &&
@@ -1108,6 +1110,14 @@ int vmr_step(struct vmr_run *r, uint64_t max_ops)
     r->access_read += ard;
     r->access_written += awr;
     return ret;
+}
+
+int vmr_step(struct vmr_run *r, uint64_t max_ops)
+{
+    if (r->failed) return -1;
+    if (r->ended) return 0;
+    const struct vmr_observer *obs = r->cfg.observer;
+    return obs && obs->on_op ? observed_ops(r, max_ops, obs) : headless_ops(r, max_ops);
 }
 
 uint64_t vmr_time_ns(const struct vmr_run *r)
