@@ -9,6 +9,14 @@
 #include <string.h>
 #include <strings.h>
 
+void *vm_device_new_state(struct vm_device_stack *st, const char *name, size_t size, char *err,
+                          size_t errlen)
+{
+    st->state = calloc(1, size);
+    if (!st->state) snprintf(err, errlen, "%s: out of memory", name);
+    return st->state;
+}
+
 const struct vm_device_key *vm_device_key_find(const struct vm_device *dev, const char *name)
 {
     for (const struct vm_device_key *k = dev->keys; k && k->name; k++)

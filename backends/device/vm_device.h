@@ -132,6 +132,11 @@ struct vm_device {
     int (*fast)(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle);
 };
 
+/* The device's own state for st: size zeroed bytes, stored in st->state
+ * (close frees it). NULL after "name: out of memory" in err. */
+void *vm_device_new_state(struct vm_device_stack *st, const char *name, size_t size, char *err,
+                          size_t errlen);
+
 /* The device's settings inside d. */
 static inline void *vm_device_settings(struct vm_device_desc *d) { return d->settings.bytes; }
 static inline const void *vm_device_settings_c(const struct vm_device_desc *d)

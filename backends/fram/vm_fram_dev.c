@@ -45,12 +45,8 @@ static int fram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
         snprintf(err, errlen, "fram: fault injection is not modelled for this device");
         return -1;
     }
-    struct fram_state *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "fram: out of memory");
-        return -1;
-    }
-    st->state = s;
+    struct fram_state *s = vm_device_new_state(st, "fram", sizeof *s, err, errlen);
+    if (!s) return -1;
     vm_fram_model_init(&s->chip, &s->clock, 0x50, set->i2c_hz ? set->i2c_hz : 100000u);
     st->backend = vm_fram_begin(&s->drv, vm_fram_model_i2c, &s->chip, 0x50, set->max_xfer);
     st->clock = &s->clock;

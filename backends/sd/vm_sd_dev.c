@@ -162,12 +162,8 @@ static int sd_open(struct vm_device_stack *st, const struct vm_device_desc *d,
         snprintf(err, errlen, "sd: unknown access mode \"%s\"", set->access);
         return -1;
     }
-    struct sd_state *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "sd: out of memory");
-        return -1;
-    }
-    st->state = s;
+    struct sd_state *s = vm_device_new_state(st, "sd", sizeof *s, err, errlen);
+    if (!s) return -1;
     uint32_t blocks = (uint32_t)((pool + VM_SD_BLOCK - 1) / VM_SD_BLOCK);
     /* The card's timing draws are seeded: fixed unless a fault seed is given. */
     uint64_t seed = d->fault_seed ? d->fault_seed : 1;

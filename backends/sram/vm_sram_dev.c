@@ -75,12 +75,8 @@ static int sram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
                  (unsigned long long)pool, (unsigned long long)need, chip, VM_SRAM_MAX_CHIPS);
         return -1;
     }
-    struct sram_state *s = calloc(1, sizeof *s);
-    if (!s) {
-        snprintf(err, errlen, "sram: out of memory");
-        return -1;
-    }
-    st->state = s;
+    struct sram_state *s = vm_device_new_state(st, "sram", sizeof *s, err, errlen);
+    if (!s) return -1;
     vm_simbus_init(&s->bus, &s->clock, plat);
     struct vm_sram_config c;
     memset(&c, 0, sizeof c);
