@@ -601,12 +601,7 @@ static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t
     default:
         break;
     }
-    switch (op->kind) {
-    case VMT_READ:
-    case VMT_WRITE:
-    case VMT_LOCK:
-    case VMT_MEMSET:
-    case VMT_MEMCPY:
+    if (vmt_kind_ranged(op->kind)) {
         if (op->region) {
             *flags |= F_REGION;
             p = put_varint(p, op->region);
@@ -620,8 +615,8 @@ static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t
             }
             p = put_varint(p, zigzag((int64_t)(op->src - op->addr)));
         }
-        /* fall through */
-    case VMT_ALLOC:
+    }
+    if (vmt_kind_ranged(op->kind) || op->kind == VMT_ALLOC) {
         if (b->have_len && op->len == b->prev_len) {
             *flags |= F_SAME_LEN;
         } else {
@@ -633,9 +628,6 @@ static uint8_t *bw_fields(struct bin_writer *b, const struct vmt_op *op, uint8_t
             *flags |= F_WORK;
             p = put_varint(p, op->work);
         }
-        break;
-    default:
-        break;
     }
     return p;
 }

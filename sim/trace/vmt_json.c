@@ -389,14 +389,9 @@ static int parse_op(struct json_source *j, struct regions *rg, const cJSON *it, 
                         "memset, memcpy, flush, invalidate, alloc, free, phase, compute)", where, path,
                         opn->valuestring);
     op.kind = (uint8_t)kind;
+    if (vmt_kind_ranged(kind) && parse_access(j, rg, it, kind, &op, &doff, where, path, err, errlen) < 0)
+        return -1;
     switch (kind) {
-    case VMT_READ:
-    case VMT_WRITE:
-    case VMT_LOCK:
-    case VMT_MEMSET:
-    case VMT_MEMCPY:
-        if (parse_access(j, rg, it, kind, &op, &doff, where, path, err, errlen) < 0) return -1;
-        break;
     case VMT_UNLOCK:
         if (get_int(it, "id", where, path, 0, UINT32_MAX, 0, 0, &v, err, errlen) < 0) return -1;
         op.id = (uint32_t)v;
@@ -600,12 +595,7 @@ static int jw_put(struct vmt_writer *w, const struct vmt_op *op)
     }
     fprintf(f, "%s\n  {\"op\": \"%s\"", jw->first ? "" : ",", vmt_kind_name(op->kind));
     jw->first = 0;
-    switch (op->kind) {
-    case VMT_READ:
-    case VMT_WRITE:
-    case VMT_LOCK:
-    case VMT_MEMSET:
-    case VMT_MEMCPY:
+    if (vmt_kind_ranged(op->kind)) {
         if (op->kind == VMT_LOCK) fprintf(f, ", \"id\": %lu, \"mode\": \"%s\"", (unsigned long)op->id,
                                           modes[op->mode & 3]);
         if (op->region) fprintf(f, ", \"region\": %u", op->region);
@@ -623,7 +613,8 @@ static int jw_put(struct vmt_writer *w, const struct vmt_op *op)
             for (i = 0; i < op->len; i++) fprintf(f, "%02x", op->data[i]);
             fputc('"', f);
         }
-        break;
+    }
+    switch (op->kind) {
     case VMT_UNLOCK:
         fprintf(f, ", \"id\": %lu", (unsigned long)op->id);
         break;

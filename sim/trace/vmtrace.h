@@ -30,6 +30,13 @@ enum vmt_kind { VMT_READ, VMT_WRITE, VMT_LOCK, VMT_UNLOCK, VMT_MEMSET, VMT_MEMCP
                 VMT_FLUSH, VMT_INVALIDATE, VMT_ALLOC, VMT_FREE, VMT_PHASE, VMT_COMPUTE };
 #define VMT_KIND_COUNT 12
 
+/* The kinds that name a range of the pool (addr, len, region): read, write,
+ * lock, memset and memcpy (its destination; src is a second range). */
+static inline int vmt_kind_ranged(unsigned kind)
+{
+    return kind <= VMT_MEMCPY && kind != VMT_UNLOCK;
+}
+
 /* One operation. Fields a kind does not use are zero. */
 struct vmt_op {
     uint8_t kind;        /* enum vmt_kind */
