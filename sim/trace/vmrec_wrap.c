@@ -7,43 +7,31 @@
  */
 #include "vmrec.h"
 
-int __real_vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
-int __real_vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
-int __real_vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
-int __real_vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
-int __real_vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
-int __real_vm_unlock(struct vm *vm, struct vm_lock *lk);
-int __real_vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n);
-int __real_vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
-int __real_vm_memcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp);
-int __real_vm_memcmp_ram(struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp);
-int __real_vm_strlen(struct vm *vm, vm_addr_t s, vm_addr_t *len);
-int __real_vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
-int __real_vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp);
-int __real_vm_flush(struct vm *vm);
-int __real_vm_invalidate(struct vm *vm);
-vm_addr_t __real_vm_alloc(struct vm *vm, vm_addr_t size);
-int __real_vm_free(struct vm *vm, vm_addr_t p);
-vm_addr_t __real_vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size);
+/* The wrapped functions: return type, name, parameters. Each has its real
+ * function (__real_NAME, the linker's) and its wrapper (__wrap_NAME, below);
+ * vmrec_wrap_funcs in meson.build names the same functions for --wrap. */
+#define VMREC_WRAPPED(X) \
+    X(int, vm_read, (struct vm *vm, void *dst, vm_addr_t src, size_t n)) \
+    X(int, vm__get_slow, (struct vm *vm, vm_addr_t a, void *v, uint8_t n)) \
+    X(int, vm__set_slow, (struct vm *vm, vm_addr_t a, const void *v, uint8_t n)) \
+    X(int, vm_write, (struct vm *vm, vm_addr_t dst, const void *src, size_t n)) \
+    X(int, vm_lock, (struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)) \
+    X(int, vm_unlock, (struct vm *vm, struct vm_lock *lk)) \
+    X(int, vm_memset, (struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)) \
+    X(int, vm_memmove, (struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)) \
+    X(int, vm_memcmp, (struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp)) \
+    X(int, vm_memcmp_ram, (struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp)) \
+    X(int, vm_strlen, (struct vm *vm, vm_addr_t s, vm_addr_t *len)) \
+    X(int, vm_strncpy, (struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)) \
+    X(int, vm_strcmp, (struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp)) \
+    X(int, vm_flush, (struct vm *vm)) \
+    X(int, vm_invalidate, (struct vm *vm)) \
+    X(vm_addr_t, vm_alloc, (struct vm *vm, vm_addr_t size)) \
+    X(int, vm_free, (struct vm *vm, vm_addr_t p)) \
+    X(vm_addr_t, vm_realloc, (struct vm *vm, vm_addr_t p, vm_addr_t size))
 
-int __wrap_vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n);
-int __wrap_vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n);
-int __wrap_vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
-int __wrap_vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n);
-int __wrap_vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
-int __wrap_vm_unlock(struct vm *vm, struct vm_lock *lk);
-int __wrap_vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n);
-int __wrap_vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
-int __wrap_vm_memcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp);
-int __wrap_vm_memcmp_ram(struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp);
-int __wrap_vm_strlen(struct vm *vm, vm_addr_t s, vm_addr_t *len);
-int __wrap_vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n);
-int __wrap_vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp);
-int __wrap_vm_flush(struct vm *vm);
-int __wrap_vm_invalidate(struct vm *vm);
-vm_addr_t __wrap_vm_alloc(struct vm *vm, vm_addr_t size);
-int __wrap_vm_free(struct vm *vm, vm_addr_t p);
-vm_addr_t __wrap_vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size);
+#define VMREC_DECLARE(ret, name, args) ret __real_##name args; ret __wrap_##name args;
+VMREC_WRAPPED(VMREC_DECLARE)
 
 /* Whether this call on vm is recorded (evaluated before the call). */
 static int watched(const struct vm *vm)
