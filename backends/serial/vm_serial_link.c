@@ -85,25 +85,91 @@ static void lane_free(struct vm_serial_lane *q)
     memset(q, 0, sizeof *q);
 }
 
-/* Put byte b on the lane at time start (it waits for the wire), with the
- * link's faults. up: board -> host, through the bridge's packetiser. */
-static void lane_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint8_t b,
-                      uint64_t start, int up)
+/* The wire: a byte on lane q from start, after the bytes before it; on
+ * native USB an idle wire starts a new packet, and each packet pays its
+ * token/handshake overhead. Returns when the byte's last bit is sent. */
+static uint64_t wire_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint64_t start)
 {
     const struct vm_serial_profile *p = &l->profile;
     uint64_t t0 = start > q->wire_free ? start : q->wire_free;
-    uint64_t end;
     if (p->packet_overhead) {
-        /* native USB: an idle wire starts a new packet; each packet pays
-         * its token/handshake overhead */
         if (t0 > q->wire_free) q->pkt_fill = 0;
         if (q->pkt_fill == 0) t0 += (uint64_t)p->packet_overhead * l->byte_ns;
         q->pkt_fill = (q->pkt_fill + 1u) % p->packet_data;
     }
-    end = t0 + l->byte_ns;
-    q->wire_free = end;
+    q->wire_free = t0 + l->byte_ns;
     l->stats.wire_ns += l->byte_ns;
+    return q->wire_free;
+}
 
+/* The bridge sends the open group (the bytes buffered since it opened) at
+ * end. */
+static void group_flush(struct vm_serial_lane *q, uint64_t end)
+{
+    size_t i;
+    for (i = q->pkt_start > q->head ? q->pkt_start : q->head; i < q->tail; i++) q->at[i] = end;
+    q->pkt_open = 0;
+}
+
+/* 8U2/16U2 bridge: bytes wait in its ring buffer for the next overflow of a
+ * free-running timer (ticks at multiples of tick_ns on the shared clock,
+ * whatever the traffic), or all go at once when more than tick_fill are
+ * buffered. A group is the bytes buffered since the last flush. */
+static void tick_bridge(const struct vm_serial_profile *p, struct vm_serial_lane *q, uint64_t end)
+{
+    uint64_t tick = (end / p->tick_ns + 1u) * p->tick_ns;
+    if (!q->pkt_open || q->pkt_first != tick) {
+        q->pkt_open = 1;
+        q->pkt_first = tick;
+        q->pkt_start = q->tail;
+        q->pkt_fill = 0;
+    }
+    q->at[q->tail++] = tick;
+    if (++q->pkt_fill > p->tick_fill) group_flush(q, end); /* nearly full: flushed now */
+}
+
+/* UART bridge: IN packets of packet_data bytes; a partial packet goes when
+ * the latency timer (flush_ns after its first byte) fires. */
+static void latency_bridge(const struct vm_serial_profile *p, struct vm_serial_lane *q, uint64_t end)
+{
+    if (q->pkt_open && end < q->pkt_first + p->flush_ns && q->pkt_fill < p->packet_data) {
+        q->at[q->tail] = q->pkt_first + p->flush_ns;
+        q->pkt_fill++;
+    } else {
+        q->pkt_open = 1;
+        q->pkt_first = end;
+        q->pkt_start = q->tail;
+        q->pkt_fill = 1;
+        q->at[q->tail] = end + p->flush_ns;
+    }
+    q->tail++;
+    if (q->pkt_fill == p->packet_data) group_flush(q, end); /* full: it goes now */
+}
+
+/* Queue the byte at q->tail, sent by end, with the time the far side sees
+ * it. up: board -> host, through the bridge's packetiser. */
+static void lane_arrive(const struct vm_serial_profile *p, struct vm_serial_lane *q, uint64_t end,
+                        int up)
+{
+    if (up && p->tick_ns)
+        tick_bridge(p, q, end);
+    else if (up && p->frame_ns)
+        /* native USB: the host learns of an IN transfer at the end of the
+         * 1 ms frame that carried it (its done queue is written back once
+         * per frame), so a byte becomes visible at the next frame start */
+        q->at[q->tail++] = (end + p->frame_ns - 1u) / p->frame_ns * p->frame_ns;
+    else if (up && p->packet_overhead == 0 && p->flush_ns > 0)
+        latency_bridge(p, q, end);
+    else
+        q->at[q->tail++] = end;
+}
+
+/* Put byte b on the lane at time start (it waits for the wire), with the
+ * link's faults. up: board -> host. */
+static void lane_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint8_t b,
+                      uint64_t start, int up)
+{
+    uint64_t end = wire_send(l, q, start);
     if (chance(l, l->faults.drop)) {
         l->stats.dropped++;
         return;
@@ -118,58 +184,7 @@ static void lane_send(struct vm_serial_link *l, struct vm_serial_lane *q, uint8_
     }
     if (lane_reserve(q) != 0) return; /* out of memory: the byte is lost */
     q->byte[q->tail] = b;
-    if (up && p->tick_ns) {
-        /* 8U2/16U2 bridge: bytes wait in its ring buffer for the next
-         * overflow of a free-running timer (ticks at multiples of tick_ns
-         * on the shared clock, whatever the traffic), or all go at once
-         * when more than tick_fill are buffered. A group is the bytes
-         * buffered since the last flush. */
-        uint64_t tick = (end / p->tick_ns + 1u) * p->tick_ns;
-        if (!q->pkt_open || q->pkt_first != tick) {
-            q->pkt_open = 1;
-            q->pkt_first = tick;
-            q->pkt_start = q->tail;
-            q->pkt_fill = 0;
-        }
-        q->at[q->tail++] = tick;
-        if (++q->pkt_fill > p->tick_fill) { /* nearly full: flushed now */
-            size_t i;
-            for (i = q->pkt_start > q->head ? q->pkt_start : q->head; i < q->tail; i++)
-                q->at[i] = end;
-            q->pkt_open = 0;
-        }
-        return;
-    }
-    if (up && p->frame_ns) {
-        /* native USB: the host learns of an IN transfer at the end of the
-         * 1 ms frame that carried it (its done queue is written back once
-         * per frame), so a byte becomes visible at the next frame start */
-        q->at[q->tail++] = (end + p->frame_ns - 1u) / p->frame_ns * p->frame_ns;
-        return;
-    }
-    if (up && p->packet_overhead == 0 && p->flush_ns > 0) {
-        /* UART bridge: IN packets of packet_data bytes; a partial packet
-         * goes when the latency timer (flush_ns after its first byte) fires */
-        if (q->pkt_open && end < q->pkt_first + p->flush_ns && q->pkt_fill < p->packet_data) {
-            q->at[q->tail] = q->pkt_first + p->flush_ns;
-            q->pkt_fill++;
-        } else {
-            q->pkt_open = 1;
-            q->pkt_first = end;
-            q->pkt_start = q->tail;
-            q->pkt_fill = 1;
-            q->at[q->tail] = end + p->flush_ns;
-        }
-        q->tail++;
-        if (q->pkt_fill == p->packet_data) { /* full: it goes now */
-            size_t i;
-            for (i = q->pkt_start > q->head ? q->pkt_start : q->head; i < q->tail; i++)
-                q->at[i] = end;
-            q->pkt_open = 0;
-        }
-        return;
-    }
-    q->at[q->tail++] = end;
+    lane_arrive(&l->profile, q, end, up);
 }
 
 static void lane_write(struct vm_serial_link *l, struct vm_serial_lane *q, const uint8_t *buf,
