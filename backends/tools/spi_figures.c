@@ -135,6 +135,23 @@ static void measure(struct row *row, const struct vm_backend *be, struct vm_simc
     row->seqw_ns = (double)(clk->ns - t0);
 }
 
+/* measure on a ready stack, then more passes, for the host figure only,
+ * until HOST_S seconds of wall time since w0. */
+static void measure_stack(struct row *row, const struct vm_backend *be, struct vm_simbus *bus,
+                          uint64_t seed, double w0)
+{
+    vm_simbus_reset_counters(bus);
+    row->sck = bus->sck_hz;
+    measure(row, be, bus->clock, seed);
+    while (wall() - w0 < HOST_S) {
+        struct row scratch;
+        memset(&scratch, 0, sizeof scratch);
+        measure(&scratch, be, bus->clock, seed);
+    }
+    row->bus_bytes = bus->bytes;
+    row->wall_s = wall() - w0;
+}
+
 static void run_sram(struct row *row, const struct vm_platform *p, uint64_t seed)
 {
     struct vm_simclock clk = {0};
@@ -154,16 +171,7 @@ static void run_sram(struct row *row, const struct vm_platform *p, uint64_t seed
     cfg.part = VM_SRAM_23LC1024;
     cfg.chips = 1;
     if ((err = vm_sram_begin(&sr, &cfg)) != VM_OK) die("vm_sram_begin", err);
-    vm_simbus_reset_counters(&bus);
-    row->sck = bus.sck_hz;
-    measure(row, vm_sram_backend(&sr), &clk, seed);
-    while (wall() - w0 < HOST_S) { /* more passes, for the host figure only */
-        struct row scratch;
-        memset(&scratch, 0, sizeof scratch);
-        measure(&scratch, vm_sram_backend(&sr), &clk, seed);
-    }
-    row->bus_bytes = bus.bytes;
-    row->wall_s = wall() - w0;
+    measure_stack(row, vm_sram_backend(&sr), &bus, seed, w0);
     vm_sram_model_free(&chip);
 }
 
@@ -187,16 +195,7 @@ static void run_sd(struct row *row, const struct vm_platform *p, const char *pro
     cfg.first_block = 64;
     cfg.block_count = POOL / 512u;
     if ((err = vm_sd_begin(&sd, &cfg)) != VM_OK) die("vm_sd_begin", err);
-    vm_simbus_reset_counters(&bus);
-    row->sck = bus.sck_hz;
-    measure(row, vm_sd_backend(&sd), &clk, seed);
-    while (wall() - w0 < HOST_S) { /* more passes, for the host figure only */
-        struct row scratch;
-        memset(&scratch, 0, sizeof scratch);
-        measure(&scratch, vm_sd_backend(&sd), &clk, seed);
-    }
-    row->bus_bytes = bus.bytes;
-    row->wall_s = wall() - w0;
+    measure_stack(row, vm_sd_backend(&sd), &bus, seed, w0);
     if (card.violations) die("sd protocol (violations)", (int)card.violations);
     vm_sd_model_free(&card);
 }

@@ -91,17 +91,81 @@ static double kib_s(double bytes, uint64_t ns)
     return ns ? bytes / 1024.0 / ((double)ns * 1e-9) : 0.0;
 }
 
-static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad, int avr)
+/* One sequential pass over the pool, one PAGE lock at a time: RO locks, or
+ * WO locks that fill each page with its number. */
+static int pool_pass(struct vm *vm, unsigned mode)
 {
-    struct run r;
+    vm_addr_t a;
+    for (a = 0; a < POOL; a += PAGE) {
+        struct vm_lock lk;
+        if (vm_lock(vm, a, PAGE, mode, &lk) != VM_OK) return -1;
+        if (mode == VM_LOCK_WO) memset(lk.ptr, (int)(a >> 10), lk.len);
+        if (vm_unlock(vm, &lk) != VM_OK) return -1;
+    }
+    return 0;
+}
+
+/* A row's figures: simulated ns of a PAGE load and write-back (one driver
+ * call each) and of a sequential read and write of the pool through the
+ * pager; the model's own cost as simulated link bytes over wall seconds. */
+struct figures {
+    uint64_t load, wb, seqr, seqw;
+    double sim_bytes, wall;
+};
+
+static int measure_calls(struct run *r, struct figures *f)
+{
     static uint8_t page[PAGE];
+    uint64_t t0 = vm_simclock_now(&r->clock);
+    if (vm_serial_read(&r->drv, 0, page, PAGE) != VM_OK) return -1;
+    f->load = vm_simclock_now(&r->clock) - t0;
+    t0 = vm_simclock_now(&r->clock);
+    if (vm_serial_write(&r->drv, 0, page, PAGE) != VM_OK) return -1;
+    f->wb = vm_simclock_now(&r->clock) - t0;
+    return 0;
+}
+
+static int measure_pager(struct run *r, struct figures *f)
+{
     VM_STORAGE(static, pm, PAGE, PAGES);
     struct vm vm;
     struct vm_config vc;
-    uint64_t t0, t_load, t_wb, t_seqr, t_seqw;
-    double w0, wall, limit, sim_bytes;
-    vm_addr_t a;
+    uint64_t t0;
+    double w0;
     unsigned pass;
+    memset(&vc, 0, sizeof vc);
+    vc.backend = &r->drv.backend;
+    vc.page_size = PAGE;
+    vc.page_count = PAGES;
+    vc.pages = pm_pages;
+    vc.pages_size = sizeof pm_pages;
+    vc.slots = pm_slots;
+    vc.slot_count = PAGES;
+    if (vm_init(&vm, &vc) != VM_OK) return -1;
+    t0 = vm_simclock_now(&r->clock);
+    if (pool_pass(&vm, VM_LOCK_RO) != 0) return -1;
+    f->seqr = vm_simclock_now(&r->clock) - t0;
+    if (vm_invalidate(&vm) != VM_OK) return -1;
+    t0 = vm_simclock_now(&r->clock);
+    if (pool_pass(&vm, VM_LOCK_WO) != 0 || vm_flush(&vm) != VM_OK) return -1;
+    f->seqw = vm_simclock_now(&r->clock) - t0;
+    if (r->pool[POOL - 1] != (uint8_t)((POOL - 1) >> 10)) return -1;
+
+    /* The model's own cost: CPU_PASSES sequential read passes, wall clock. */
+    w0 = wall_s();
+    f->sim_bytes = (double)(r->link.stats.to_host + r->link.stats.to_board);
+    for (pass = 0; pass < CPU_PASSES; pass++)
+        if (vm_invalidate(&vm) != VM_OK || pool_pass(&vm, VM_LOCK_RO) != 0) return -1;
+    f->wall = wall_s() - w0;
+    f->sim_bytes = (double)(r->link.stats.to_host + r->link.stats.to_board) - f->sim_bytes;
+    return 0;
+}
+
+static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad, int avr)
+{
+    struct run r;
+    struct figures f;
+    double limit;
     char label[32];
     snprintf(label, sizeof label, pad ? "%s pad%u%s" : "%s%.0u%s", profile, (unsigned)pad,
              avr ? " avr" : "");
@@ -111,70 +175,20 @@ static int row(const char *profile, uint32_t baud, uint32_t turn_ns, uint8_t pad
         return -1;
     }
     limit = vm_serial_link_wire_limit(&r.link) / 1024.0;
-
-    t0 = vm_simclock_now(&r.clock);
-    if (vm_serial_read(&r.drv, 0, page, PAGE) != VM_OK) goto fail;
-    t_load = vm_simclock_now(&r.clock) - t0;
-    t0 = vm_simclock_now(&r.clock);
-    if (vm_serial_write(&r.drv, 0, page, PAGE) != VM_OK) goto fail;
-    t_wb = vm_simclock_now(&r.clock) - t0;
-
-    memset(&vc, 0, sizeof vc);
-    vc.backend = &r.drv.backend;
-    vc.page_size = PAGE;
-    vc.page_count = PAGES;
-    vc.pages = pm_pages;
-    vc.pages_size = sizeof pm_pages;
-    vc.slots = pm_slots;
-    vc.slot_count = PAGES;
-    if (vm_init(&vm, &vc) != VM_OK) goto fail;
-
-    t0 = vm_simclock_now(&r.clock);
-    for (a = 0; a < POOL; a += PAGE) {
-        struct vm_lock lk;
-        if (vm_lock(&vm, a, PAGE, VM_LOCK_RO, &lk) != VM_OK) goto fail;
-        if (vm_unlock(&vm, &lk) != VM_OK) goto fail;
+    if (measure_calls(&r, &f) != 0 || measure_pager(&r, &f) != 0) {
+        fprintf(stderr, "serial_figures: %s at %lu baud: a transfer failed\n", profile,
+                (unsigned long)baud);
+        run_close(&r);
+        return -1;
     }
-    t_seqr = vm_simclock_now(&r.clock) - t0;
-    if (vm_invalidate(&vm) != VM_OK) goto fail;
-    t0 = vm_simclock_now(&r.clock);
-    for (a = 0; a < POOL; a += PAGE) {
-        struct vm_lock lk;
-        if (vm_lock(&vm, a, PAGE, VM_LOCK_WO, &lk) != VM_OK) goto fail;
-        memset(lk.ptr, (int)(a >> 10), lk.len);
-        if (vm_unlock(&vm, &lk) != VM_OK) goto fail;
-    }
-    if (vm_flush(&vm) != VM_OK) goto fail;
-    t_seqw = vm_simclock_now(&r.clock) - t0;
-    if (r.pool[POOL - 1] != (uint8_t)((POOL - 1) >> 10)) goto fail;
-
-    /* The model's own cost: CPU_PASSES sequential read passes, wall clock. */
-    w0 = wall_s();
-    sim_bytes = (double)(r.link.stats.to_host + r.link.stats.to_board);
-    for (pass = 0; pass < CPU_PASSES; pass++) {
-        if (vm_invalidate(&vm) != VM_OK) goto fail;
-        for (a = 0; a < POOL; a += PAGE) {
-            struct vm_lock lk;
-            if (vm_lock(&vm, a, PAGE, VM_LOCK_RO, &lk) != VM_OK) goto fail;
-            if (vm_unlock(&vm, &lk) != VM_OK) goto fail;
-        }
-    }
-    wall = wall_s() - w0;
-    sim_bytes = (double)(r.link.stats.to_host + r.link.stats.to_board) - sim_bytes;
-
     printf("| %-19s | %8lu | %7.2f | %7.1f | %7.2f | %7.1f | %7.1f %5.1f%% | %7.1f %5.1f%% "
            "| %7.1f | %6.1f |\n",
-           label, (unsigned long)r.link.bit_rate, (double)t_load / 1e6,
-           kib_s(PAGE, t_load), (double)t_wb / 1e6, kib_s(PAGE, t_wb),
-           kib_s(POOL, t_seqr), 100.0 * kib_s(POOL, t_seqr) / limit, kib_s(POOL, t_seqw),
-           100.0 * kib_s(POOL, t_seqw) / limit, limit, wall > 0 ? sim_bytes / wall / 1e6 : 0.0);
+           label, (unsigned long)r.link.bit_rate, (double)f.load / 1e6,
+           kib_s(PAGE, f.load), (double)f.wb / 1e6, kib_s(PAGE, f.wb),
+           kib_s(POOL, f.seqr), 100.0 * kib_s(POOL, f.seqr) / limit, kib_s(POOL, f.seqw),
+           100.0 * kib_s(POOL, f.seqw) / limit, limit, f.wall > 0 ? f.sim_bytes / f.wall / 1e6 : 0.0);
     run_close(&r);
     return 0;
-fail:
-    fprintf(stderr, "serial_figures: %s at %lu baud: a transfer failed\n", profile,
-            (unsigned long)baud);
-    run_close(&r);
-    return -1;
 }
 
 static int parse_u32(const char *opt, const char *s, uint32_t *v)
