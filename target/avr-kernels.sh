@@ -20,24 +20,10 @@ case "${1:-}" in
   "") ;;
   *) echo "avr-kernels: unknown argument '$1'" >&2; exit 2 ;;
 esac
-for tool in avr-gcc simavr; do
-  command -v "$tool" >/dev/null || { echo "avr-kernels: SKIP: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
-done
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-core=()
-for f in "$root"/core/vm*.c; do core+=("$f"); done
-core+=("$root/backends/ram/vm_ram.c")
-flags=(-mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -pedantic -Wall -Wextra -Werror -Os
-       -ffunction-sections -fdata-sections -Wl,--gc-sections -I"$root/core" -I"$root/backends/ram" -I"$root/bench" -I"$here"
-       -DVM_CONFIG_STRERROR=0)
+. "$here/avr-common.sh" avr-kernels
 run() { # name extra-flags...
   local name=$1; shift
-  avr-gcc "${flags[@]}" "$@" "$here/kernels_avr.c" "${core[@]}" -o "$tmp/$name.elf"
-  if ! "$here/simavr-run.sh" atmega328p "$tmp/$name.elf" 120 >"$tmp/$name.txt"; then
-    cat "$tmp/$name.txt" >&2
-    echo "avr-kernels: the $name firmware did not pass" >&2
-    exit 1
-  fi
+  avr_run "$name" "$here/kernels_avr.c" 120 "$@"
   awk '!/^#/ && !/^ops=/ && NF == 2' "$tmp/$name.txt" >"$tmp/$name.rows"
 }
 run default

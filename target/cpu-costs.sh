@@ -23,34 +23,27 @@ root=$(cd "$here/.." && pwd)
 CPI_X100=125
 check=0
 [ "${1:-}" = --check ] && check=1
-for tool in avr-gcc simavr arm-none-eabi-gcc qemu-system-arm; do
-  command -v "$tool" >/dev/null || { echo "cpu-costs: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
+. "$here/avr-common.sh" cpu-costs
+for tool in arm-none-eabi-gcc qemu-system-arm; do
+  command -v "$tool" >/dev/null || { echo "cpu-costs: SKIP: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-core=("$root"/core/vm*.c "$root/backends/ram/vm_ram.c")
 common=(-std=c99 -Wall -Wextra -Werror -Os -ffunction-sections -fdata-sections -Wl,--gc-sections
         -I"$root/core" -I"$root/backends/ram" -I"$here" -DVM_CONFIG_STRERROR=0)
 
 run_avr() {
-  avr-gcc -mmcu=atmega328p -DF_CPU=16000000UL -pedantic "${common[@]}" "$here/pathcost.c" "${core[@]}" -o "$tmp/avr.elf"
-  "$here/simavr-run.sh" atmega328p "$tmp/avr.elf" 60 >"$tmp/avr.out" || { cat "$tmp/avr.out" >&2; exit 1; }
-  grep -E '^[a-z0-9_]+ [0-9]+$' "$tmp/avr.out"
+  avr_run avr "$here/pathcost.c" 60
+  grep -E '^[a-z0-9_]+ [0-9]+$' "$tmp/avr.txt"
 }
 run_arm() { # cpu machine
   arm-none-eabi-gcc -mcpu="$1" -mthumb "${common[@]}" --specs=nano.specs --specs=nosys.specs -nostartfiles \
-    -T "$here/qemu/mps2.ld" "$here/pathcost.c" "$here/qemu/startup.c" "${core[@]}" -o "$tmp/$1.elf"
+    -T "$here/qemu/mps2.ld" "$here/pathcost.c" "$here/qemu/startup.c" "${pager_src[@]}" -o "$tmp/$1.elf"
   timeout 120 qemu-system-arm -M "$2" -nographic -monitor none -serial stdio -icount shift=0 \
     -semihosting-config enable=on,target=native -kernel "$tmp/$1.elf" >"$tmp/$1.out" 2>&1 || true
   grep -q ' PASS' "$tmp/$1.out" || { cat "$tmp/$1.out" >&2; echo "cpu-costs: $1 did not finish" >&2; exit 1; }
   grep -E '^[a-z0-9_]+ [0-9]+$' "$tmp/$1.out"
 }
 
-rev=$(git -C "$root" log -1 --format=%h -- core 2>/dev/null || true)
-[ -n "$rev" ] || rev=unknown
-if [ "$rev" != unknown ] && ! git -C "$root" diff --quiet HEAD -- core 2>/dev/null; then
-  rev="$rev + uncommitted changes in core/"
-fi
+rev=$(core_rev)
 run_avr | sed 's/^/atmega328p.cycles./' >"$tmp/raw"
 run_arm cortex-m4 mps2-an386 | sed 's/^/cortex-m4.instructions./' >>"$tmp/raw"
 run_arm cortex-m3 mps2-an385 | sed 's/^/cortex-m3.instructions./' >>"$tmp/raw"
