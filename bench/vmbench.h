@@ -39,6 +39,28 @@ struct point {
     int has_opt;
 };
 
+/* The counts a point keeps, by their key in the JSON report, in report
+ * order: where they are in struct point and, for those a run counts, in
+ * struct vmr_counters (VMB_NOT_COUNTED: opt_misses, access_bytes). One table
+ * for the copy from a run, the report and the shard reader. */
+#define VMB_NOT_COUNTED ((size_t)-1)
+struct vmb_count {
+    const char *key;
+    size_t at;   /* offsetof(struct point, ...) */
+    size_t from; /* offsetof(struct vmr_counters, ...) */
+};
+extern const struct vmb_count vmb_counts[];
+extern const unsigned vmb_ncounts;
+
+static inline uint64_t *vmb_count_at(struct point *p, const struct vmb_count *k)
+{
+    return (uint64_t *)(void *)((char *)p + k->at);
+}
+static inline uint64_t vmb_count_get(const struct point *p, const struct vmb_count *k)
+{
+    return *(const uint64_t *)(const void *)((const char *)p + k->at);
+}
+
 struct sweep {
     /* what */
     char workload_desc[512];

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,21 +176,13 @@ static cJSON *point_json(const struct sweep *sw, const struct point *p)
     cJSON_AddBoolToObject(o, "in_budget", vmb_in_budget(sw, p));
     cJSON_AddBoolToObject(o, "ok", p->ok);
     if (!p->ok) cJSON_AddStringToObject(o, "error", p->error);
-    cJSON_AddNumberToObject(o, "ops", (double)p->ops);
-    cJSON_AddNumberToObject(o, "touches", (double)p->touches);
-    cJSON_AddNumberToObject(o, "hits", (double)p->hits);
-    cJSON_AddNumberToObject(o, "misses", (double)p->misses);
-    if (p->has_opt) cJSON_AddNumberToObject(o, "opt_misses", (double)p->opt_misses);
-    else cJSON_AddNullToObject(o, "opt_misses");
-    cJSON_AddNumberToObject(o, "writebacks", (double)p->writebacks);
-    cJSON_AddNumberToObject(o, "bytes_read", (double)p->bytes_read);
-    cJSON_AddNumberToObject(o, "bytes_written", (double)p->bytes_written);
-    cJSON_AddNumberToObject(o, "access_bytes", (double)p->access_bytes);
-    cJSON_AddNumberToObject(o, "time_ns", (double)p->time_ns);
-    cJSON_AddNumberToObject(o, "pager_cpu_ns", (double)p->pager_ns);
-    cJSON_AddNumberToObject(o, "program_cpu_ns", (double)p->program_ns);
-    cJSON_AddNumberToObject(o, "transfer_ns", (double)p->transfer_ns);
-    cJSON_AddNumberToObject(o, "device_wait_ns", (double)p->wait_ns);
+    for (unsigned k = 0; k < vmb_ncounts; k++) {
+        const struct vmb_count *c = &vmb_counts[k];
+        if (c->at == offsetof(struct point, opt_misses) && !p->has_opt)
+            cJSON_AddNullToObject(o, c->key);
+        else
+            cJSON_AddNumberToObject(o, c->key, (double)vmb_count_get(p, c));
+    }
     cJSON_AddNumberToObject(o, "throughput_kib_s", kib_s(p));
     return o;
 }

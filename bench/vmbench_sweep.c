@@ -6,6 +6,7 @@
  * point's numbers are vmsim's numbers. Shard reports come back in through
  * vmb_load_points.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,25 +153,37 @@ static char *scenario_text(const struct sweep *sw, const unsigned *mine, unsigne
     return text;
 }
 
+#define VMB_COUNT(key, field, counted) {key, offsetof(struct point, field), counted}
+#define VMB_COUNTED(field) offsetof(struct vmr_counters, field)
+const struct vmb_count vmb_counts[] = {
+    VMB_COUNT("ops", ops, VMB_COUNTED(ops)),
+    VMB_COUNT("touches", touches, VMB_COUNTED(touches)),
+    VMB_COUNT("hits", hits, VMB_COUNTED(hits)),
+    VMB_COUNT("misses", misses, VMB_COUNTED(misses)),
+    VMB_COUNT("opt_misses", opt_misses, VMB_NOT_COUNTED),
+    VMB_COUNT("writebacks", writebacks, VMB_COUNTED(writebacks)),
+    VMB_COUNT("bytes_read", bytes_read, VMB_COUNTED(bytes_read)),
+    VMB_COUNT("bytes_written", bytes_written, VMB_COUNTED(bytes_written)),
+    VMB_COUNT("access_bytes", access_bytes, VMB_NOT_COUNTED),
+    VMB_COUNT("time_ns", time_ns, VMB_COUNTED(time_ns)),
+    VMB_COUNT("pager_cpu_ns", pager_ns, VMB_COUNTED(pager_ns)),
+    VMB_COUNT("program_cpu_ns", program_ns, VMB_COUNTED(program_ns)),
+    VMB_COUNT("transfer_ns", transfer_ns, VMB_COUNTED(transfer_ns)),
+    VMB_COUNT("device_wait_ns", wait_ns, VMB_COUNTED(wait_ns)),
+};
+const unsigned vmb_ncounts = sizeof vmb_counts / sizeof vmb_counts[0];
+
 static void store_result(struct point *p, const struct vms_result *r)
 {
     const struct vmr_counters *c = &r->r.total;
+    unsigned k;
     p->measured = 1;
     p->ok = r->r.ok;
     snprintf(p->error, sizeof p->error, "%.*s", (int)sizeof p->error - 1, r->r.ok ? "" : r->r.error);
-    p->ops = c->ops;
-    p->touches = c->touches;
-    p->hits = c->hits;
-    p->misses = c->misses;
-    p->writebacks = c->writebacks;
-    p->bytes_read = c->bytes_read;
-    p->bytes_written = c->bytes_written;
+    for (k = 0; k < vmb_ncounts; k++)
+        if (vmb_counts[k].from != VMB_NOT_COUNTED)
+            *vmb_count_at(p, &vmb_counts[k]) = *(const uint64_t *)(const void *)((const char *)c + vmb_counts[k].from);
     p->access_bytes = c->access_read + c->access_written;
-    p->time_ns = c->time_ns;
-    p->pager_ns = c->pager_ns;
-    p->program_ns = c->program_ns;
-    p->transfer_ns = c->transfer_ns;
-    p->wait_ns = c->wait_ns;
     p->has_opt = r->has_opt;
     p->opt_misses = r->opt_misses;
     if (r->r.ram_cost) p->ram_cost = r->r.ram_cost;
@@ -322,21 +335,8 @@ static int load_point(struct sweep *sw, const cJSON *p, const char *path)
     q->measured = 1;
     q->ok = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "ok"));
     snprintf(q->error, sizeof q->error, "%s", str_or(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "error")), ""));
-    q->ops = U64("ops");
-    q->touches = U64("touches");
-    q->hits = U64("hits");
-    q->misses = U64("misses");
+    for (unsigned k = 0; k < vmb_ncounts; k++) *vmb_count_at(q, &vmb_counts[k]) = U64(vmb_counts[k].key);
     q->has_opt = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(p, "opt_misses"));
-    q->opt_misses = q->has_opt ? U64("opt_misses") : 0;
-    q->writebacks = U64("writebacks");
-    q->bytes_read = U64("bytes_read");
-    q->bytes_written = U64("bytes_written");
-    q->access_bytes = U64("access_bytes");
-    q->time_ns = U64("time_ns");
-    q->pager_ns = U64("pager_cpu_ns");
-    q->program_ns = U64("program_cpu_ns");
-    q->transfer_ns = U64("transfer_ns");
-    q->wait_ns = U64("device_wait_ns");
     q->ram_cost = (size_t)U64("ram_cost");
 #undef U64
     return 0;
