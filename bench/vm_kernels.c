@@ -16,17 +16,9 @@
 #include <string.h>
 
 #include "vm_kernels.h"
+#include "vm_policy_arg.h"
 
 static uint8_t *store;
-
-static unsigned parse_policy(const char *s)
-{
-    unsigned p;
-    for (p = VM_POLICY_FIFO; p < VM_POLICY_COUNT; p++)
-        if (!strcmp(s, vm_policy_name(p))) return p;
-    fprintf(stderr, "vm_kernels: unknown policy '%s' (fifo, lru, clock, sieve)\n", s);
-    exit(2);
-}
 
 int main(int argc, char **argv)
 {
@@ -69,7 +61,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "vm_kernels: REPS must be a positive number\n");
         return 2;
     }
-    if (argc > 3) policy = parse_policy(argv[3]);
+    if (argc > 3) policy = vm_policy_arg("vm_kernels", argv[3]);
     if (setup(store, policy)) {
         fprintf(stderr, "vm_kernels: setup failed\n");
         return 1;

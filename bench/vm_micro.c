@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "vm.h"
+#include "vm_policy_arg.h"
 #include "vm_ram.h"
 
 #define MAX_POOL (8u << 20)
@@ -49,15 +50,6 @@ static int setup(unsigned policy, unsigned ps, unsigned pc, vm_addr_t pool)
     cfg.heap = heap;
     cfg.heap_blocks = 16;
     return vm_init(&vm, &cfg);
-}
-
-static unsigned parse_policy(const char *s)
-{
-    unsigned p;
-    for (p = VM_POLICY_FIFO; p < VM_POLICY_COUNT; p++)
-        if (!strcmp(s, vm_policy_name(p))) return p;
-    fprintf(stderr, "vm_micro: unknown policy '%s' (fifo, lru, clock, sieve)\n", s);
-    exit(2);
 }
 
 /* Keep results observable so the loops are not optimised away. */
@@ -326,7 +318,7 @@ int main(int argc, char **argv)
         return 2;
     }
     n = strtoul(argv[2], NULL, 10);
-    if (argc > 3) policy = parse_policy(argv[3]);
+    if (argc > 3) policy = vm_policy_arg("vm_micro", argv[3]);
     if (argc > 4) ps = (unsigned)strtoul(argv[4], NULL, 10);
     if (argc > 5) pc = (unsigned)strtoul(argv[5], NULL, 10);
     if (setup(policy, ps, pc, MAX_POOL)) {
