@@ -167,6 +167,29 @@ static int value_opt(struct opts *o, const char *a, const char *v)
     return 0;
 }
 
+/* The options that only set a flag, and those whose value is kept as
+ * given: where each goes in o, or NULL for another option. */
+static int *flag_opt(struct opts *o, const char *a)
+{
+    const struct { const char *name; int *flag; } t[] = {
+        {"--quiet", &o->quiet}, {"-q", &o->quiet}, {"--no-save", &o->no_save},
+        {"--verify", &o->verify}, {"--no-opt", &o->no_opt}, {"--exact", &o->exact}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(a, t[i].name) == 0) return t[i].flag;
+    return NULL;
+}
+
+static const char **text_opt(struct opts *o, const char *a)
+{
+    const struct { const char *name; const char **value; } t[] = {
+        {"--json", &o->json}, {"--csv", &o->csv}, {"--out", &o->outdir}, {"--format", &o->format},
+        {"--pages", &o->pages}, {"--page-size", &o->page_size}, {"--id-bytes", &o->id_bytes},
+        {"--policy", &o->policy}, {"--ops", &o->ops}, {"--from", &o->from}, {"--to", &o->to}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(a, t[i].name) == 0) return t[i].value;
+    return NULL;
+}
+
 static int parse_opts(int argc, char **argv, int first, struct opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -175,38 +198,18 @@ static int parse_opts(int argc, char **argv, int first, struct opts *o)
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         const char **str = NULL;
+        int *flag;
         char *field = NULL;
         size_t fieldn = 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
             exit(0);
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            o->quiet = 1;
+        } else if ((flag = flag_opt(o, a)) != NULL) {
+            *flag = 1;
             continue;
-        } else if (strcmp(a, "--no-save") == 0) {
-            o->no_save = 1;
-            continue;
-        } else if (strcmp(a, "--verify") == 0) {
-            o->verify = 1;
-            continue;
-        } else if (strcmp(a, "--no-opt") == 0) {
-            o->no_opt = 1;
-            continue;
-        } else if (strcmp(a, "--exact") == 0) {
-            o->exact = 1;
-            continue;
-        } else if (strcmp(a, "--json") == 0) str = &o->json;
-        else if (strcmp(a, "--csv") == 0) str = &o->csv;
-        else if (strcmp(a, "--out") == 0) str = &o->outdir;
-        else if (strcmp(a, "--format") == 0) str = &o->format;
-        else if (strcmp(a, "--pages") == 0) str = &o->pages;
-        else if (strcmp(a, "--page-size") == 0) str = &o->page_size;
-        else if (strcmp(a, "--id-bytes") == 0) str = &o->id_bytes;
-        else if (strcmp(a, "--policy") == 0) str = &o->policy;
-        else if (strcmp(a, "--ops") == 0) str = &o->ops;
-        else if (strcmp(a, "--from") == 0) str = &o->from;
-        else if (strcmp(a, "--to") == 0) str = &o->to;
-        else if (strcmp(a, "--profile") == 0) field = o->be.profile, fieldn = sizeof o->be.profile;
+        } else if ((str = text_opt(o, a)) != NULL) {
+            /* its value follows */
+        } else if (strcmp(a, "--profile") == 0) field = o->be.profile, fieldn = sizeof o->be.profile;
         else if (strcmp(a, "--jobs") == 0 || strcmp(a, "-j") == 0 || strcmp(a, "--backend") == 0 ||
                  strcmp(a, "--spi-hz") == 0 || strcmp(a, "--cpu-mhz") == 0) {
             if (i + 1 >= argc) return usage_error("%s needs a value", a);
