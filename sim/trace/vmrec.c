@@ -161,6 +161,18 @@ void vmrec__note(struct vmrec *r, const struct vmt_op *op0, vm_addr_t dst_abs, v
     put(r, &op);
 }
 
+void vmrec__note_range(struct vmrec *r, uint8_t kind, vm_addr_t dst_abs, size_t n, const void *data,
+                       uint8_t value, vm_addr_t src_abs)
+{
+    struct vmt_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = kind;
+    op.len = (uint32_t)n;
+    op.data = data;
+    op.value = value;
+    vmrec__note(r, &op, dst_abs, src_abs);
+}
+
 vm_addr_t vmrec__size_of(const struct vmrec *r, vm_addr_t p)
 {
     size_t i;
@@ -304,33 +316,17 @@ void vmrec__note_unlock(struct vmrec *r, const struct vm_lock *lk)
 
 #define CALL(expr) (vmrec__depth++, rc = (expr), vmrec__depth--, rc)
 
-static void rw_op(struct vmt_op *op, uint8_t kind, size_t n, const void *data)
-{
-    memset(op, 0, sizeof *op);
-    op->kind = kind;
-    op->len = (uint32_t)n;
-    op->data = data;
-}
-
 int vmrec_read(struct vmrec *r, struct vm *vm, void *dst, vm_addr_t src, size_t n)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_read(vm, dst, src, n)) == VM_OK && n) {
-        rw_op(&op, VMT_READ, n, dst);
-        vmrec__note(r, &op, src, 0);
-    }
+    if (CALL(vm_read(vm, dst, src, n)) == VM_OK && n) vmrec__note_range(r, VMT_READ, src, n, dst, 0, 0);
     return rc;
 }
 
 int vmrec_write(struct vmrec *r, struct vm *vm, vm_addr_t dst, const void *src, size_t n)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_write(vm, dst, src, n)) == VM_OK && n) {
-        rw_op(&op, VMT_WRITE, n, src);
-        vmrec__note(r, &op, dst, 0);
-    }
+    if (CALL(vm_write(vm, dst, src, n)) == VM_OK && n) vmrec__note_range(r, VMT_WRITE, dst, n, src, 0, 0);
     return rc;
 }
 
@@ -356,45 +352,28 @@ int vmrec_unlock(struct vmrec *r, struct vm *vm, struct vm_lock *lk)
 int vmrec_memset(struct vmrec *r, struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_memset(vm, dst, c, n)) == VM_OK) {
-        rw_op(&op, VMT_MEMSET, n, NULL);
-        op.value = (uint8_t)c;
-        vmrec__note(r, &op, dst, 0);
-    }
+    if (CALL(vm_memset(vm, dst, c, n)) == VM_OK) vmrec__note_range(r, VMT_MEMSET, dst, n, NULL, (uint8_t)c, 0);
     return rc;
 }
 
 int vmrec_memmove(struct vmrec *r, struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_memmove(vm, dst, src, n)) == VM_OK) {
-        rw_op(&op, VMT_MEMCPY, n, NULL);
-        vmrec__note(r, &op, dst, src);
-    }
+    if (CALL(vm_memmove(vm, dst, src, n)) == VM_OK) vmrec__note_range(r, VMT_MEMCPY, dst, n, NULL, 0, src);
     return rc;
 }
 
 int vmrec_flush(struct vmrec *r, struct vm *vm)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_flush(vm)) == VM_OK) {
-        rw_op(&op, VMT_FLUSH, 0, NULL);
-        put(r, &op);
-    }
+    if (CALL(vm_flush(vm)) == VM_OK) vmrec__note_range(r, VMT_FLUSH, 0, 0, NULL, 0, 0);
     return rc;
 }
 
 int vmrec_invalidate(struct vmrec *r, struct vm *vm)
 {
     int rc;
-    struct vmt_op op;
-    if (CALL(vm_invalidate(vm)) == VM_OK) {
-        rw_op(&op, VMT_INVALIDATE, 0, NULL);
-        put(r, &op);
-    }
+    if (CALL(vm_invalidate(vm)) == VM_OK) vmrec__note_range(r, VMT_INVALIDATE, 0, 0, NULL, 0, 0);
     return rc;
 }
 

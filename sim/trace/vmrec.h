@@ -90,6 +90,10 @@ extern int vmrec__depth;
 extern struct vmrec *vmrec__attached;
 extern struct vm *vmrec__attached_vm;
 void vmrec__note(struct vmrec *r, const struct vmt_op *op, vm_addr_t dst_abs, vm_addr_t src_abs);
+/* The same for an op of kind over n bytes at dst_abs: its data (read,
+ * write), value (memset) and source (memcpy); flush and invalidate name none. */
+void vmrec__note_range(struct vmrec *r, uint8_t kind, vm_addr_t dst_abs, size_t n, const void *data,
+                       uint8_t value, vm_addr_t src_abs);
 void vmrec__note_alloc(struct vmrec *r, vm_addr_t p, vm_addr_t size);
 void vmrec__note_free(struct vmrec *r, vm_addr_t p);
 void vmrec__note_lock(struct vmrec *r, const struct vm_lock *lk);

@@ -46,13 +46,7 @@ static void after(struct vm *vm) { vm__cool(vm); }
 static void note_range(struct vm *vm, uint8_t kind, vm_addr_t addr, size_t n, const void *data, uint8_t value,
                        vm_addr_t src)
 {
-    struct vmt_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.len = (uint32_t)n;
-    op.data = data;
-    op.value = value;
-    vmrec__note(vmrec__attached, &op, addr, src);
+    vmrec__note_range(vmrec__attached, kind, addr, n, data, value, src);
     after(vm);
 }
 
