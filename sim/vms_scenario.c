@@ -727,15 +727,19 @@ static int name_list(struct ctx *c, const cJSON *j, const char *path, const char
     return 0;
 }
 
+/* What a name in a selection list selects: count entries from first. */
+static int selects(size_t first, size_t count, size_t *first_out, size_t *count_out)
+{
+    *first_out = first;
+    *count_out = count;
+    return 1;
+}
+
 static int find_be(void *t, const char *name, size_t *first, size_t *count)
 {
     struct tables *tb = t;
     for (size_t i = 0; i < tb->nbe; i++)
-        if (strcmp(tb->be[i].name, name) == 0) {
-            *first = i;
-            *count = 1;
-            return 1;
-        }
+        if (strcmp(tb->be[i].name, name) == 0) return selects(i, 1, first, count);
     return 0;
 }
 
@@ -747,15 +751,9 @@ static int find_pg(void *t, const char *name, size_t *first, size_t *count)
         if (strcmp(tb->pg[i].base, name) == 0) {
             size_t k = i;
             while (k < tb->npg && strcmp(tb->pg[k].base, name) == 0) k++;
-            *first = i;
-            *count = k - i;
-            return 1;
+            return selects(i, k - i, first, count);
         }
-        if (strcmp(tb->pg[i].name, name) == 0) {
-            *first = i;
-            *count = 1;
-            return 1;
-        }
+        if (strcmp(tb->pg[i].name, name) == 0) return selects(i, 1, first, count);
     }
     return 0;
 }
@@ -764,11 +762,7 @@ static int find_wl(void *t, const char *name, size_t *first, size_t *count)
 {
     struct vms_scenario *sc = t;
     for (size_t i = 0; i < sc->nworkloads; i++)
-        if (strcmp(sc->workloads[i].name, name) == 0) {
-            *first = i;
-            *count = 1;
-            return 1;
-        }
+        if (strcmp(sc->workloads[i].name, name) == 0) return selects(i, 1, first, count);
     return 0;
 }
 
