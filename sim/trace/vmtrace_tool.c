@@ -142,23 +142,31 @@ static int cmd_convert(struct args *a)
     return vmt_cmd_convert("vmtrace", a->pos[0], a->in_format, a->pos[1], a->out_format, &a->opts, 1);
 }
 
-static int cmd_info(struct args *a)
+/* The one trace a command reads (its IN), opened; NULL after a message
+ * ("vmtrace " usage when there is not exactly one IN), and the command
+ * exits 2, before any work. */
+static struct vmt_source *open_in(const struct args *a, const char *usage)
 {
     char err[600];
+    struct vmt_source *s;
+    if (a->npos != 1) {
+        fprintf(stderr, "vmtrace %s\n", usage);
+        return NULL;
+    }
+    s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
+    if (!s) fprintf(stderr, "vmtrace: %s\n", err);
+    return s;
+}
+
+static int cmd_info(struct args *a)
+{
     struct vmt_source *s;
     struct vmt_op op;
     uint64_t kinds[VMT_KIND_COUNT] = {0}, n = 0, bytes = 0;
     unsigned k;
     int rc;
-    if (a->npos != 1) {
-        fprintf(stderr, "vmtrace info: expected IN\n");
-        return 2;
-    }
-    s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 2; /* found before any work */
-    }
+    s = open_in(a, "info: expected IN");
+    if (!s) return 2;
     while ((rc = vmt_next(s, &op)) == 1) {
         kinds[op.kind]++;
         n++;
@@ -202,11 +210,8 @@ static int cmd_opt(struct args *a)
         counts[n++] = (uint32_t)v;
         p = *end ? end + 1 : end;
     }
-    s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 2; /* found before any work */
-    }
+    s = open_in(a, "opt: expected IN --page-size P --pages A,B,...");
+    if (!s) return 2;
     if (vmt_opt_misses(s, a->page_size, counts, n, misses, err, sizeof err) < 0) {
         fprintf(stderr, "vmtrace: %s\n", err);
         vmt_close(s);
@@ -220,22 +225,14 @@ static int cmd_opt(struct args *a)
 
 static int cmd_bench(struct args *a)
 {
-    char err[600];
     struct vmt_source *s;
     struct vmt_op op;
     uint64_t n = 0, sum = 0, r;
     double t0, t1;
     struct rusage ru;
     int rc = 0;
-    if (a->npos != 1) {
-        fprintf(stderr, "vmtrace bench: expected IN\n");
-        return 2;
-    }
-    s = vmt_open(a->pos[0], a->in_format, &a->opts, err, sizeof err);
-    if (!s) {
-        fprintf(stderr, "vmtrace: %s\n", err);
-        return 2; /* found before any work */
-    }
+    s = open_in(a, "bench: expected IN");
+    if (!s) return 2;
     t0 = now_s();
     for (r = 0; r < a->repeat; r++) {
         if (r && vmt_rewind(s) < 0) break;
