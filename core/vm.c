@@ -173,10 +173,81 @@ void vm__cool(struct vm *vm)
 
 /* ---------------------------------------------------------------- init -- */
 
+/* The page count cfg asks for (page_count, else as many as the buffers and
+ * records hold), or 0 when the buffers cannot hold it. */
+static unsigned config_pages(const struct vm_config *cfg, uint16_t ps)
+{
+    unsigned n = cfg->page_count;
+    if (n == 0) {
+        uint32_t fit = (uint32_t)(cfg->pages_size / ps);
+        n = cfg->slot_count;
+        if (fit < n) n = (unsigned)fit;
+        if (n > VM_PAGE_COUNT_MAX) n = VM_PAGE_COUNT_MAX;
+    }
+    if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count || (uint32_t)n * ps > cfg->pages_size)
+        return 0;
+    return n;
+}
+
+#if VM_CONFIG_ALLOC
+/* The heap's first address: heap_start (default VM_ALLOC_ALIGN, since
+ * address 0 is VM_NULL) rounded up to VM_ALLOC_ALIGN. */
+static vm_addr_t heap_first(const struct vm_config *cfg)
+{
+    vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
+    return (start + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
+}
+#endif
+
+/* VM_OK if the options this build links (policy, flags, bounce buffer,
+ * heap) are valid for a pool of pool bytes; the policy in force in *policy. */
+static int config_options(const struct vm_config *cfg, vm_addr_t pool, uint8_t *policy)
+{
+    *policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
+#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
+    if (*policy < VM_POLICY_FIFO || *policy >= VM_POLICY_COUNT) return VM_ERR_INVAL;
+#else
+    if (*policy != VM_CONFIG_POLICY) return VM_ERR_INVAL;
+#endif
+    if (cfg->flags & ~VM_CLEAN_FIRST) return VM_ERR_INVAL;
+#if VM_CONFIG_BOUNCE
+    if (cfg->bounce_size && !cfg->bounce) return VM_ERR_INVAL;
+#endif
+#if VM_CONFIG_ALLOC
+    if (cfg->heap) {
+        vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
+        vm_addr_t end = cfg->heap_end ? cfg->heap_end : pool;
+        if (start > end || end > pool || heap_first(cfg) >= end || cfg->heap_blocks == 0) return VM_ERR_INVAL;
+    }
+#endif
+    (void)pool;
+    return VM_OK;
+}
+
+/* Every slot empty, no list, no hint, no hot page. */
+static void init_slots(struct vm *vm, unsigned n)
+{
+    unsigned i;
+    vm->head = vm->tail = VM_NIL;
+    vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
+    vm->last_loaded = VM_NIL;
+    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_NO_PAGE;
+    vm->hot_last = VM_HOT_NONE;
+    for (i = 0; i < n; i++) {
+        struct vm_slot *s = &vm->slots[i];
+        memset(s, 0, sizeof *s);
+        s->base = VM_NO_PAGE;
+        s->prev = s->next = VM_NIL;
+    }
+#if VM_CONFIG_HINTS
+    memset(vm->hints, 0xFF, sizeof vm->hints); /* all ones: VM_NIL at either width */
+#endif
+}
+
 int vm_init(struct vm *vm, const struct vm_config *cfg)
 {
     uint16_t ps;
-    unsigned shift, n, i;
+    unsigned shift, n;
     vm_addr_t pool;
     uint8_t policy;
 
@@ -187,48 +258,15 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     /* Locked structs are used in place: keep 32-bit fields aligned. */
     if (((uintptr_t)cfg->pages & 3u) != 0) return VM_ERR_INVAL;
 #endif
-
     ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
     if (!VM_PAGE_SIZE_OK(ps)) return VM_ERR_INVAL;
     for (shift = 0; (1u << shift) < ps; shift++) {}
-
     pool = cfg->pool_size ? cfg->pool_size : cfg->backend->size;
     if (pool == 0 || pool > cfg->backend->size) return VM_ERR_INVAL;
 #if VM_CONFIG_WRAP
     if (pool > VM_WRAP_TAG) return VM_ERR_INVAL;
 #endif
-
-    n = cfg->page_count;
-    if (n == 0) {
-        uint32_t fit = (uint32_t)(cfg->pages_size / ps);
-        n = cfg->slot_count;
-        if (fit < n) n = (unsigned)fit;
-        if (n > VM_PAGE_COUNT_MAX) n = VM_PAGE_COUNT_MAX;
-    }
-    if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count ||
-        (uint32_t)n * ps > cfg->pages_size)
-        return VM_ERR_INVAL;
-
-    policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
-#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
-    if (policy < VM_POLICY_FIFO || policy >= VM_POLICY_COUNT) return VM_ERR_INVAL;
-#else
-    if (policy != VM_CONFIG_POLICY) return VM_ERR_INVAL;
-#endif
-    if (cfg->flags & ~VM_CLEAN_FIRST) return VM_ERR_INVAL;
-
-#if VM_CONFIG_BOUNCE
-    if (cfg->bounce_size && !cfg->bounce) return VM_ERR_INVAL;
-#endif
-#if VM_CONFIG_ALLOC
-    if (cfg->heap) {
-        vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
-        vm_addr_t end = cfg->heap_end ? cfg->heap_end : pool;
-        if (start > end || end > pool) return VM_ERR_INVAL;
-        start = (start + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
-        if (start >= end || cfg->heap_blocks == 0) return VM_ERR_INVAL;
-    }
-#endif
+    if ((n = config_pages(cfg, ps)) == 0 || config_options(cfg, pool, &policy) != VM_OK) return VM_ERR_INVAL;
 
     memset(vm, 0, sizeof *vm);
     vm->be = *cfg->backend;
@@ -245,20 +283,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->page_count = (vm_slot_t)n;
     vm->policy = policy;
     vm->flags = cfg->flags;
-    vm->head = vm->tail = VM_NIL;
-    vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
-    vm->last_loaded = VM_NIL;
-    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_NO_PAGE;
-    vm->hot_last = VM_HOT_NONE;
-    for (i = 0; i < n; i++) {
-        struct vm_slot *s = &vm->slots[i];
-        memset(s, 0, sizeof *s);
-        s->base = VM_NO_PAGE;
-        s->prev = s->next = VM_NIL;
-    }
-#if VM_CONFIG_HINTS
-    memset(vm->hints, 0xFF, sizeof vm->hints); /* all ones: VM_NIL at either width */
-#endif
+    init_slots(vm, n);
 #if VM_CONFIG_BOUNCE
     vm->bounce = (uint8_t *)cfg->bounce;
     vm->bounce_size = cfg->bounce_size < ps ? cfg->bounce_size : ps;
@@ -267,8 +292,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     if (cfg->heap) {
         vm->heap = cfg->heap;
         vm->heap_cap = cfg->heap_blocks;
-        vm->heap_start = ((cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN) + (VM_ALLOC_ALIGN - 1u)) &
-                         ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
+        vm->heap_start = heap_first(cfg);
         vm->heap_end = cfg->heap_end ? cfg->heap_end : pool;
     }
 #endif
@@ -856,6 +880,50 @@ static VM_NOINLINE void lock_event(struct vm *vm, uint8_t type, const struct vm_
 #define LOCK_EVENT(vm, type, lk) ((void)0)
 #endif
 
+/* Fill the handle of a lock taken. */
+static void lock_fill(struct vm_lock *lk, void *ptr, size_t len, vm_addr_t addr, unsigned mode, vm_slot_t slot)
+{
+    lk->ptr = ptr;
+    lk->len = len;
+    lk->addr = addr;
+    lk->mode = (uint8_t)mode;
+    lk->slot = slot;
+}
+
+#if VM_CONFIG_BOUNCE
+/* A lock of [addr, addr+len), which straddles a page boundary, through the
+ * bounce buffer: joins the lock already there (the same range), or copies
+ * the range in (for reading) and takes the buffer. VM_OK or VM_ERR_BUSY. */
+static int lock_bounce(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode)
+{
+    vm_addr_t base = addr & ~vm->page_mask;
+    unsigned e;
+    int a, b;
+    if (vm->bounce_len) {
+        if (vm->bounce_addr != addr || vm->bounce_len != len || vm->bounce_locks == 255u) return VM_ERR_BUSY;
+        vm->bounce_locks++;
+        vm->bounce_mode |= (uint8_t)mode;
+        return VM_OK;
+    }
+    /* Neither page may hold other locks: their pointers would not see the
+     * bounced copy. */
+    a = vm_slot_of(vm, base);
+    b = vm_slot_of(vm, base + vm->page_size);
+    if ((a >= 0 && vm->slots[a].locks) || (b >= 0 && vm->slots[b].locks)) return VM_ERR_BUSY;
+    if (mode & VM_LOCK_RO) {
+        int err = vm_read(vm, vm->bounce, addr, len);
+        if (err) return err;
+    }
+    vm->bounce_addr = addr;
+    vm->bounce_len = (uint16_t)len;
+    vm->bounce_locks = 1;
+    vm->bounce_mode = (uint8_t)mode;
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot_slot[e] && vm__bounced(vm, vm->hot_slot[e]->base, vm->page_size)) hot_clear(vm, e);
+    return VM_OK;
+}
+#endif
+
 /* vm_lock's general path: every mode, wrapped and bounced ranges, misses.
  * Out of line, so that vm_lock's fast path saves no registers for it. */
 static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
@@ -869,11 +937,7 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
     if (len == 0 || mode < VM_LOCK_RO || mode > VM_LOCK_RW) return VM_ERR_INVAL;
 #if VM_CONFIG_WRAP
     if (vm_is_wrapped(addr)) {
-        lk->ptr = vm_unwrap(vm, addr);
-        lk->len = len;
-        lk->addr = addr;
-        lk->mode = (uint8_t)mode;
-        lk->slot = VM_WRAP_SLOT;
+        lock_fill(lk, vm_unwrap(vm, addr), len, addr, mode, VM_WRAP_SLOT);
         VM__STAT(vm, locks);
         VM__PATH(vm, VM_PATH_WRAPPED);
         return VM_OK;
@@ -884,39 +948,9 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
     if (len > (size_t)(vm->page_size - off)) {
 #if VM_CONFIG_BOUNCE
         if (len <= vm->bounce_size) {
-            vm_addr_t base = addr & ~vm->page_mask;
-            int a, b;
-            if (vm->bounce_len) {
-                if (vm->bounce_addr != addr || vm->bounce_len != len || vm->bounce_locks == 255u)
-                    return VM_ERR_BUSY;
-                vm->bounce_locks++;
-                vm->bounce_mode |= (uint8_t)mode;
-            } else {
-                /* Neither page may hold other locks: their pointers would
-                 * not see the bounced copy. */
-                a = vm_slot_of(vm, base);
-                b = vm_slot_of(vm, base + vm->page_size);
-                if ((a >= 0 && vm->slots[a].locks) || (b >= 0 && vm->slots[b].locks)) return VM_ERR_BUSY;
-                if (mode & VM_LOCK_RO) {
-                    int err = vm_read(vm, vm->bounce, addr, len);
-                    if (err) return err;
-                }
-                vm->bounce_addr = addr;
-                vm->bounce_len = (uint16_t)len;
-                vm->bounce_locks = 1;
-                vm->bounce_mode = (uint8_t)mode;
-                {
-                    unsigned e;
-                    for (e = 0; e < VM_HOT_COUNT; e++)
-                        if (vm->hot_slot[e] && vm__bounced(vm, vm->hot_slot[e]->base, vm->page_size))
-                            hot_clear(vm, e);
-                }
-            }
-            lk->ptr = vm->bounce;
-            lk->len = len;
-            lk->addr = addr;
-            lk->mode = (uint8_t)mode;
-            lk->slot = VM_BOUNCE_SLOT;
+            int err = lock_bounce(vm, addr, len, mode);
+            if (err) return err;
+            lock_fill(lk, vm->bounce, len, addr, mode, VM_BOUNCE_SLOT);
             VM__STAT(vm, locks);
             VM__PATH(vm, VM_PATH_LOCK_BOUNCE);
             LOCK_EVENT(vm, VM_EV_LOCK, lk);
@@ -936,11 +970,7 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
     s->locks++;
     if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
     vm__done(vm, (unsigned)i);
-    lk->ptr = vm__data(vm, (unsigned)i) + off;
-    lk->len = len;
-    lk->addr = addr;
-    lk->mode = (uint8_t)mode;
-    lk->slot = (vm_slot_t)i;
+    lock_fill(lk, vm__data(vm, (unsigned)i) + off, len, addr, mode, (vm_slot_t)i);
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
     LOCK_EVENT(vm, VM_EV_LOCK, lk);
