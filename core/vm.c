@@ -988,33 +988,46 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
  */
 int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
-    vm_addr_t base = addr & vm->page_base_mask;
-    uint16_t off = (uint16_t)(addr & vm->page_mask);
-    unsigned e = VM__HOT_SET(vm, base);
+    uint16_t off = (uint16_t)addr & (uint16_t)vm->page_mask;
+    unsigned e = VM__HOT_SET(vm, addr);
     struct vm_slot *s;
-    if (vm->hot_base[e] != base) e++;
-    if (!lk || vm->hot_base[e] != base || len == 0 || len > (size_t)(vm->page_size - off) ||
-        mode < VM_LOCK_RO || mode > VM_LOCK_RW || ((mode & VM_LOCK_WO) && vm->hot_wbase[e] != base) ||
-        vm->hot_slot[e]->locks == 255u)
+    vm_slot_t i;
+    if (!VM__IN_PAGE(vm, addr, vm->hot_base[e])) e++;
+    if (!lk || !VM__IN_PAGE(vm, addr, vm->hot_base[e]) || len - 1u >= (size_t)(vm->page_size - off) ||
+        mode - VM_LOCK_RO > VM_LOCK_RW - VM_LOCK_RO ||
+        ((mode & VM_LOCK_WO) && !VM__IN_PAGE(vm, addr, vm->hot_wbase[e])) || vm->hot_slot[e]->locks == 255u)
         return lock_slow(vm, addr, len, mode, lk);
     s = vm->hot_slot[e];
     s->locks++;
-    VM__TOUCH_HIT(vm);
+    i = (vm_slot_t)(s - vm->slots);
+    lock_fill(lk, VM__HOT_PTR(vm, e, addr), len, addr, mode, i);
     vm->hot_last = (uint8_t)e;
-    vm->last_touch = (vm_slot_t)(s - vm->slots);
-    if (mode & VM_LOCK_WO) vm__dirty(vm, vm->last_touch, off, (uint16_t)(off + len));
-    lk->ptr = VM__HOT_PTR(vm, e, addr);
-    lk->len = len;
-    lk->addr = addr;
-    lk->mode = (uint8_t)mode;
-    lk->slot = vm->last_touch;
+    vm->last_touch = i;
+    VM__HIT(vm, VM_PATH_TOUCH_HIT);
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
+    if (mode & VM_LOCK_WO) vm__dirty(vm, i, off, (uint16_t)(off + len));
     LOCK_EVENT(vm, VM_EV_LOCK, lk);
     return VM_OK;
 }
 
-int vm_unlock(struct vm *vm, struct vm_lock *lk)
+/* 1 if lk is a lock held on a slot's page: the slot holds that page and
+ * some lock, and the pointer and length are the ones vm_lock gave. */
+VM_INLINE int unlock_ok(const struct vm *vm, const struct vm_lock *lk)
+{
+    const struct vm_slot *s;
+    uint16_t off;
+    if (lk->slot >= vm->page_count) return 0;
+    s = &vm->slots[lk->slot];
+    off = (uint16_t)lk->addr & (uint16_t)vm->page_mask;
+    return VM__IN_PAGE(vm, lk->addr, s->base) && s->locks &&
+           lk->ptr == (void *)(vm__data(vm, lk->slot) + off) && off + lk->len <= vm->page_size;
+}
+
+/* vm_unlock's general path: every mode, wrapped and bounced locks, and
+ * every error. Out of line, so that vm_unlock's fast path saves no
+ * registers for it. */
+static VM_NOINLINE int unlock_slow(struct vm *vm, struct vm_lock *lk)
 {
     struct vm_slot *s;
     uint16_t off;
@@ -1046,12 +1059,9 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         return VM_OK;
     }
 #endif
-    if (lk->slot >= vm->page_count) return VM_ERR_NOTLOCKED;
+    if (!unlock_ok(vm, lk)) return VM_ERR_NOTLOCKED;
     s = &vm->slots[lk->slot];
     off = (uint16_t)(lk->addr & vm->page_mask);
-    if (s->base != (lk->addr & vm->page_base_mask) || !s->locks ||
-        lk->ptr != (void *)(vm__data(vm, lk->slot) + off) || off + lk->len > vm->page_size)
-        return VM_ERR_NOTLOCKED;
     s->locks--;
     /* The data may have changed through the pointer since a flush. */
     if (lk->mode & VM_LOCK_WO) {
@@ -1060,6 +1070,19 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
         for (e = 0; e < VM_HOT_COUNT; e++)
             if (vm->hot_slot[e] == s && vm->hot_base[e] == s->base) vm->hot_wbase[e] = s->base;
     }
+    lk->mode = 0;
+    VM__STAT(vm, unlocks);
+    VM__PATH(vm, VM_PATH_UNLOCK);
+    LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
+    return VM_OK;
+}
+
+/* vm_unlock's fast path: a read-only lock on a slot's page, whose unlock
+ * only counts down the slot's locks. Anything else goes to unlock_slow. */
+int vm_unlock(struct vm *vm, struct vm_lock *lk)
+{
+    if (!lk || lk->mode != VM_LOCK_RO || !unlock_ok(vm, lk)) return unlock_slow(vm, lk);
+    vm->slots[lk->slot].locks--;
     lk->mode = 0;
     VM__STAT(vm, unlocks);
     VM__PATH(vm, VM_PATH_UNLOCK);
