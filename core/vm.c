@@ -522,13 +522,14 @@ int vm_slot_of(const struct vm *vm, vm_addr_t addr)
 static void drop(struct vm *vm, unsigned i, int evicted)
 {
     struct vm_slot *s = &vm->slots[i];
-    vm_addr_t base = s->base;
+    vm_addr_t base;
     if (LISTED(vm)) {
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
         list_unlink(vm, i);
     }
     hot_forget(vm, s);
     if (vm->last_loaded == i) vm->last_loaded = VM_NIL;
+    base = s->base; /* read after the calls: not kept in saved registers */
     s->base = VM_NO_PAGE;
     s->vlo = s->vhi = s->dlo = s->dhi = 0;
     s->flags = 0;
@@ -569,8 +570,8 @@ static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
         int swept;
         unsigned from;
         i = policy_pick(vm, 1, &swept, &from);
-        hot_recheck(vm);
         if (i < 0) return VM_ERR_BUSY;
+        if (swept || (unsigned)i != from) hot_recheck(vm); /* bits were cleared on the way */
         if (vm->flags & VM_CLEAN_FIRST) {
             int v = clean_first(vm, i, swept, from);
             if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
@@ -770,24 +771,24 @@ int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n)
 /* A value of n <= 4 bytes inside one page, not bounced: one touch and a byte
  * copy, without vm_read's chunk loop (on AVR this halves the cost of a hit
  * on a page that is not the hot one). Anything else takes the general path. */
-static int small_ok(const struct vm *vm, vm_addr_t a, uint8_t n)
+VM_INLINE int small_ok(const struct vm *vm, vm_addr_t a, uint16_t off, uint8_t n)
 {
 #if VM_CONFIG_WRAP
     if (vm_is_wrapped(a)) return 0;
 #endif
-    return (uint16_t)(a & vm->page_mask) + n <= vm->page_size && vm__range(vm, a, n) == VM_OK &&
-           !vm__bounced(vm, a, n);
+    return off + n <= vm->page_size && vm__range(vm, a, n) == VM_OK && !vm__bounced(vm, a, n);
 }
 
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
 {
     uint8_t *d = (uint8_t *)v;
     const uint8_t *s;
+    uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
     int i;
     VM__PATH(vm, VM_PATH_GET_SLOW);
-    if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
+    if (!small_ok(vm, a, off, n)) return vm_read(vm, v, a, n);
     if ((i = vm__touch(vm, a, n, VM__READ)) < 0) return i;
-    s = vm__data(vm, (unsigned)i) + (a & vm->page_mask);
+    s = vm__data(vm, (unsigned)i) + off;
     while (n--) *d++ = *s++;
     vm__done(vm, (unsigned)i);
     return VM_OK;
@@ -797,10 +798,10 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
 {
     const uint8_t *s = (const uint8_t *)v;
     uint8_t *d;
-    uint16_t off = (uint16_t)(a & vm->page_mask);
+    uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
     int i;
     VM__PATH(vm, VM_PATH_SET_SLOW);
-    if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
+    if (!small_ok(vm, a, off, n)) return vm_write(vm, a, v, n);
     if ((i = vm__touch(vm, a, n, VM__WRITE)) < 0) return i;
     d = vm__data(vm, (unsigned)i) + off;
     vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + n));
