@@ -22,6 +22,8 @@
  */
 #include "vmr_fast.h"
 
+#include "vm_wrap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,9 @@ struct vmr_fast {
     uint64_t sync_xfer[2];
     uint64_t transfer;          /* time moving bytes so far (vmr_stack_transfer_ns) */
     uint64_t fast_calls;        /* calls answered without the probe (vmr_fast_calls) */
+    struct vm_wrap_counts n;    /* the pager's calls, as vm_wrap counts them */
+    void (*before)(void *ctx, int call); /* the run's hook before each call; NULL: none */
+    void *before_ctx;
     uint8_t *scratch;
     size_t scratch_size;
     /* [settled][write][len]; settled: after a pause of settle or more,
@@ -131,51 +136,68 @@ static inline int in_pool(const struct vmr_fast *f, vm_addr_t a, size_t len)
     return a <= f->pool && len <= f->pool - a;
 }
 
+/* A call starts: the run's hook, then the call is counted. */
+static inline void start(struct vmr_fast *f, int write, size_t len)
+{
+    if (f->before) f->before(f->before_ctx, write ? VM_WRAP_WRITE : VM_WRAP_READ);
+    vm_wrap_count_start(&f->n, write, len);
+}
+
 static int fast_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
-    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
+    start(f, 0, len);
+    if (!in_pool(f, a, len)) return vm_wrap_count_end(&f->n, 0, VM_ERR_RANGE, len);
     if (f->mem) memcpy(buf, f->mem + a, len);
     if (len && f->clocked)
         charge(f, 0, a, len);
     else
         f->fast_calls++;
-    return VM_OK;
+    return vm_wrap_count_end(&f->n, 0, VM_OK, len);
 }
 
 static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     struct vmr_fast *f = ctx;
-    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
+    start(f, 1, len);
+    if (!in_pool(f, a, len)) return vm_wrap_count_end(&f->n, 1, VM_ERR_RANGE, len);
     if (f->mem) memcpy(f->mem + a, buf, len);
     if (len && f->clocked)
         charge(f, 1, a, len);
     else
         f->fast_calls++;
-    return VM_OK;
+    return vm_wrap_count_end(&f->n, 1, VM_OK, len);
 }
 
 /* No clock and no data (ideal ram in a sweep): only the range is checked. */
+static inline int bare_call(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
+{
+    start(f, write, len);
+    if (!in_pool(f, a, len)) return vm_wrap_count_end(&f->n, write, VM_ERR_RANGE, len);
+    f->fast_calls++;
+    return vm_wrap_count_end(&f->n, write, VM_OK, len);
+}
+
 static int bare_read(void *ctx, vm_addr_t a, void *buf, size_t len)
 {
-    struct vmr_fast *f = ctx;
     (void)buf;
-    if (!in_pool(f, a, len)) return VM_ERR_RANGE;
-    f->fast_calls++;
-    return VM_OK;
+    return bare_call(ctx, 0, a, len);
 }
 
 static int bare_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
 {
     (void)buf;
-    return bare_read(ctx, a, NULL, len);
+    return bare_call(ctx, 1, a, len);
 }
 
+/* A sync (as vm_wrap: the hook, counted, VM_OK when the device has none). */
 static int fast_sync(void *ctx)
 {
     struct vmr_fast *f = ctx;
-    if (!f->clocked) return VM_OK;
     const struct vm_backend *pb = f->probe->s.backend;
+    if (f->before) f->before(f->before_ctx, VM_WRAP_SYNC);
+    f->n.syncs++;
+    if (!f->clocked || !pb->sync) return VM_OK;
     uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
     int settled = pause >= f->settle;
     uint64_t ns, xfer;
@@ -229,7 +251,7 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     f->probe_current = 1;
     f->be.read = clocked || f->mem ? fast_read : bare_read;
     f->be.write = clocked || f->mem ? fast_write : bare_write;
-    f->be.sync = exact->s.backend->sync ? fast_sync : NULL;
+    f->be.sync = fast_sync; /* counted even when the device has none */
     f->be.ctx = f;
     f->be.size = exact->s.backend->size;
     st->dev = exact->dev;
@@ -259,6 +281,15 @@ uint64_t vmr_fast_calls(const struct vmr_stack *st)
 {
     const struct vmr_fast *f = st->fast;
     return f->fast_calls;
+}
+
+const struct vm_wrap_counts *vmr_fast_count(struct vmr_stack *st, void (*before)(void *ctx, int call),
+                                            void *ctx)
+{
+    struct vmr_fast *f = st->fast;
+    f->before = before;
+    f->before_ctx = ctx;
+    return &f->n;
 }
 
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st)

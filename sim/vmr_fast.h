@@ -31,6 +31,13 @@ void vmr_fast_close(struct vmr_stack *st);
 /* Backend calls answered without the byte-exact stack: charged at a known
  * price, or (no clock) nothing to price. The rest were priced on it. */
 uint64_t vmr_fast_calls(const struct vmr_stack *st);
+/* The pager may call st's backend directly: its calls are counted as a
+ * vm_wrap around it would count them (a vm_wrap without faults), after
+ * before(ctx, VM_WRAP_READ/WRITE/SYNC) when before is not NULL. Returns the
+ * counts, kept until st closes. */
+struct vm_wrap_counts;
+const struct vm_wrap_counts *vmr_fast_count(struct vmr_stack *st, void (*before)(void *ctx, int call),
+                                            void *ctx);
 /* Time the run's calls spent moving bytes (as the exact stack counts it). */
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st);
 

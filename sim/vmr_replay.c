@@ -17,6 +17,7 @@
 
 #include "vm_simbus.h"
 #include "vm_wrap.h"
+#include "vmr_fast.h"
 #include "vmr_stack.h"
 
 struct vmr_region {
@@ -35,7 +36,9 @@ struct vmr_run {
     struct vmr_config cfg;
     struct vmt_source *src;
     struct vmr_stack stack;
-    struct vm_wrap counted; /* counting layer around stack.backend (backends/wrap) */
+    struct vm_wrap counted; /* counting layer around an exact stack's backend (backends/wrap) */
+    const struct vm_backend *backend;  /* what the pager calls: counted's, or the fast path's */
+    const struct vm_wrap_counts *n;    /* its counts (the fast path counts its own calls) */
 
     uint8_t *pages;
     struct vm_slot *slots;
@@ -522,11 +525,11 @@ static void snapshot(struct vmr_run *r, struct vmr_counters *c)
 #endif
     c->touches = c->hits + c->misses;
     c->ops = r->op_index;
-    c->bytes_read = r->counted.n.bytes_read;
-    c->bytes_written = r->counted.n.bytes_written;
-    c->backend_reads = r->counted.n.reads;
-    c->backend_writes = r->counted.n.writes;
-    c->backend_errors = r->counted.n.errors;
+    c->bytes_read = r->n->bytes_read;
+    c->bytes_written = r->n->bytes_written;
+    c->backend_reads = r->n->reads;
+    c->backend_writes = r->n->writes;
+    c->backend_errors = r->n->errors;
     c->op_errors = r->op_errors;
     c->access_read = r->access_read;
     c->access_written = r->access_written;
@@ -853,7 +856,7 @@ static int start_pager(struct vmr_run *r, const struct vmr_config *cfg, char *er
     }
     struct vm_config vc;
     memset(&vc, 0, sizeof vc);
-    vc.backend = &r->counted.backend;
+    vc.backend = r->backend;
     vc.pool_size = (vm_addr_t)r->pool;
     vc.page_size = (uint16_t)ps;
     vc.page_count = (vm_slot_t)pc;
@@ -935,12 +938,19 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
     if (vmr_stack_open(&r->stack, &cfg->backend, r->pool, cfg->exact, keep_data, err, errlen))
         goto fail;
     r->nodata = !keep_data && r->stack.fast;
-    vm_wrap_init(&r->counted, r->stack.s.backend);
     r->cost = r->stack.cost;
     r->cpu_hz = r->stack.cpu_hz;
-    if (r->cpu_hz) { /* else the CPU is not on the clock: the hook has nothing to do */
-        r->counted.before = before_backend;
+    /* the hook: none when the CPU is not on the clock (nothing to do) */
+    void (*hook)(void *, int) = r->cpu_hz ? before_backend : NULL;
+    if (r->stack.fast) { /* it counts its own calls: no layer between */
+        r->n = vmr_fast_count(&r->stack, hook, r);
+        r->backend = r->stack.s.backend;
+    } else {
+        vm_wrap_init(&r->counted, r->stack.s.backend);
+        r->counted.before = hook;
         r->counted.before_ctx = r;
+        r->n = &r->counted.n;
+        r->backend = &r->counted.backend;
     }
     vm_cpu_ns_init(&r->pager_conv, r->cpu_hz);
     vm_cpu_ns_init(&r->program_conv, r->cpu_hz);
@@ -1159,7 +1169,7 @@ int vmr_finish(struct vmr_run *r, struct vmr_result *res)
     snapshot(r, &res->total);
 #if VM_CONFIG_STATS
     const struct vm_stats *s = vm_stats(&r->vm);
-    const struct vm_wrap_counts *n = &r->counted.n;
+    const struct vm_wrap_counts *n = r->n;
     if (!r->failed && s->bytes_read != n->bytes_read && s->bytes_read != n->read_asked)
         fail(r, "byte counts disagree: vm_stats says %llu bytes read, the backend seam counted %llu",
              (unsigned long long)s->bytes_read, (unsigned long long)n->bytes_read);

@@ -122,10 +122,12 @@ static inline uint64_t vm_cpu_ns_at(struct vm_cpu_ns *c, uint64_t cc)
     __extension__ typedef unsigned __int128 vm_u128;
     q = (uint64_t)(((vm_u128)x * c->inv) >> 64);
     r = x - q * c->hz;
-    while (r >= c->hz) {
-        r -= c->hz;
-        q++;
-    }
+    /* two corrections without a branch: which one a step needs is as good
+     * as random, and a mispredicted loop cost more than it saved */
+    q += r >= c->hz;
+    r -= r >= c->hz ? c->hz : 0;
+    q += r >= c->hz;
+    r -= r >= c->hz ? c->hz : 0;
 #else
     q = x / c->hz;
     r = x % c->hz;

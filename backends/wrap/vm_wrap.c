@@ -14,32 +14,20 @@ static int fault(struct vm_wrap *w, uint16_t chance)
     return (uint16_t)(vm_rng_xorshift32(&w->rng) >> 16) < chance;
 }
 
-/* A call starts: the hook, the call and the bytes it asks for are counted.
- * Returns 1 when the range lies inside the backend. */
-static int begin(struct vm_wrap *w, int call, vm_count_t *calls, vm_count_t *asked, vm_addr_t addr,
-                 size_t len)
+/* A call starts: the hook, then the call is counted. Returns 1 when the
+ * range lies inside the backend. */
+static int begin(struct vm_wrap *w, int call, vm_addr_t addr, size_t len)
 {
     if (w->before) w->before(w->before_ctx, call);
-    (*calls)++;
-    *asked += len;
+    vm_wrap_count_start(&w->n, call == VM_WRAP_WRITE, len);
     return addr <= w->backend.size && len <= w->backend.size - addr;
-}
-
-/* A call ends with rc: its bytes count when it succeeded, else an error. */
-static int end(struct vm_wrap *w, int rc, vm_count_t *bytes, size_t len)
-{
-    if (rc == VM_OK)
-        *bytes += len;
-    else
-        w->n.errors++;
-    return rc;
 }
 
 static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
 {
     struct vm_wrap *w = (struct vm_wrap *)ctx;
     int rc;
-    if (!begin(w, VM_WRAP_READ, &w->n.reads, &w->n.read_asked, addr, len)) {
+    if (!begin(w, VM_WRAP_READ, addr, len)) {
         rc = VM_ERR_RANGE;
     } else if (fault(w, w->read_fail)) {
         w->n.faults++;
@@ -48,14 +36,14 @@ static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
     } else {
         rc = w->inner->read(w->inner->ctx, addr, buf, len);
     }
-    return end(w, rc, &w->n.bytes_read, len);
+    return vm_wrap_count_end(&w->n, 0, rc, len);
 }
 
 static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 {
     struct vm_wrap *w = (struct vm_wrap *)ctx;
     int rc;
-    if (!begin(w, VM_WRAP_WRITE, &w->n.writes, &w->n.write_asked, addr, len)) {
+    if (!begin(w, VM_WRAP_WRITE, addr, len)) {
         rc = VM_ERR_RANGE;
     } else if (fault(w, w->write_fail)) {
         w->n.faults++;
@@ -64,7 +52,7 @@ static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
     } else {
         rc = w->inner->write(w->inner->ctx, addr, buf, len);
     }
-    return end(w, rc, &w->n.bytes_written, len);
+    return vm_wrap_count_end(&w->n, 1, rc, len);
 }
 
 static int wrap_sync(void *ctx)

@@ -67,6 +67,33 @@ void vm_wrap_faults(struct vm_wrap *w, uint32_t seed, uint16_t read_fail, uint16
 /* A chance from 0 to 1 in the 1/65536 units above (1 -> 65535). */
 uint16_t vm_wrap_chance(double p);
 
+/* How a call is counted, for a backend that counts its own calls exactly as
+ * a vm_wrap around it would (the simulator's fast path, which saves the
+ * extra layer per call). A read or write of len bytes starts: */
+static inline void vm_wrap_count_start(struct vm_wrap_counts *n, int write, size_t len)
+{
+    if (write) {
+        n->writes++;
+        n->write_asked += len;
+    } else {
+        n->reads++;
+        n->read_asked += len;
+    }
+}
+
+/* ... and ends with rc, which is returned: its bytes count when it
+ * succeeded, else an error. */
+static inline int vm_wrap_count_end(struct vm_wrap_counts *n, int write, int rc, size_t len)
+{
+    if (rc != VM_OK)
+        n->errors++;
+    else if (write)
+        n->bytes_written += len;
+    else
+        n->bytes_read += len;
+    return rc;
+}
+
 #ifdef __cplusplus
 }
 #endif
