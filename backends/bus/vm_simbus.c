@@ -9,6 +9,17 @@
 
 /* ---- bus ---- */
 
+/* The chip selects a byte can reach: a model that exchanges or listens, or
+ * a select with nobody behind it (it still counts as selected). */
+static void update_live(struct vm_simbus *bus, uint8_t cs)
+{
+    const struct vm_spi_model *m = &bus->dev[cs];
+    if (bus->selected[cs] || m->exchange || m->unselected)
+        bus->live = (uint8_t)(bus->live | 1u << cs);
+    else
+        bus->live = (uint8_t)(bus->live & ~(1u << cs));
+}
+
 static void bus_select(void *ctx, uint8_t cs, int on)
 {
     struct vm_simbus *bus = ctx;
@@ -32,6 +43,7 @@ static void bus_select(void *ctx, uint8_t cs, int on)
     ev.mosi = ev.miso = 0xFF;
     ev.ns = vm_simclock_now(bus->clock);
     bus->selected[cs] = (uint8_t)on;
+    update_live(bus, cs);
     if (bus->dev[cs].select) bus->dev[cs].select(bus->dev[cs].ctx, bus, on);
     if (on)
         vm_simclock_advance(bus->clock, VM_SIMBUS_CS_SETUP_NS);
@@ -45,15 +57,16 @@ static uint8_t bus_byte(struct vm_simbus *bus, uint8_t mosi)
     struct vm_simbus_ev ev;
     uint8_t miso = 0xFF; /* pulled up when nobody drives MISO */
     uint8_t who = 0xFF;
-    unsigned i, n = 0;
-    uint64_t wire = vm_simbus_wire_ns(bus, 1u);
+    unsigned i, n = 0, live = bus->live;
+    uint64_t wire = bus->byte_wire_ns;
 
     if (bus->platform) {
         vm_simclock_advance(bus->clock, bus->platform->byte_ns);
         bus->cpu_ns += bus->platform->byte_ns;
     }
     ev.ns = vm_simclock_now(bus->clock);
-    for (i = 0; i < VM_SIMBUS_MAX_CS; i++) {
+    for (i = 0; live >> i; i++) { /* in cs order, the chip selects a byte reaches */
+        if (!(live >> i & 1u)) continue;
         if (bus->selected[i]) {
             if (bus->dev[i].exchange) miso &= bus->dev[i].exchange(bus->dev[i].ctx, bus, mosi);
             who = (uint8_t)i;
@@ -90,6 +103,7 @@ static void bus_set_clock(void *ctx, uint32_t hz)
 {
     struct vm_simbus *bus = ctx;
     bus->sck_hz = vm_platform_sck(bus->platform, hz);
+    bus->byte_wire_ns = vm_simbus_wire_ns(bus, 1u);
 }
 
 static uint32_t bus_millis(void *ctx)
@@ -111,6 +125,7 @@ void vm_simbus_init(struct vm_simbus *bus, struct vm_simclock *clock,
     bus->spi.ctx = bus;
     /* the library's default before any set_clock: its slowest rate */
     bus->sck_hz = platform ? vm_platform_sck(platform, 1u) : 4000000u;
+    bus->byte_wire_ns = vm_simbus_wire_ns(bus, 1u);
     bus->deselect_ns = 0;
 }
 
@@ -118,6 +133,7 @@ int vm_simbus_attach(struct vm_simbus *bus, uint8_t cs, const struct vm_spi_mode
 {
     if (cs >= VM_SIMBUS_MAX_CS || m == NULL) return -1;
     bus->dev[cs] = *m;
+    update_live(bus, cs);
     return 0;
 }
 

@@ -81,6 +81,9 @@ struct vm_simbus {
     uint64_t contention;     /* bytes clocked with two devices selected */
     uint64_t wire_ns;        /* time spent clocking bits */
     uint64_t cpu_ns;         /* time charged to the platform profile */
+    /* kept by the bus for its per-byte loop */
+    uint64_t byte_wire_ns;   /* vm_simbus_wire_ns(bus, 1) at the current SCK */
+    uint8_t live;            /* bit cs: a model is attached there, or it is selected */
 };
 
 /* Set up a bus on clock with platform (NULL: no MCU cost, SCK as asked).
