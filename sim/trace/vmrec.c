@@ -181,8 +181,27 @@ vm_addr_t vmrec__size_of(const struct vmrec *r, vm_addr_t p)
     return 0;
 }
 
+/* Room for entry n of an array with *cap entries of size bytes, which
+ * doubles (from first) when full: the array, moved if it grew; NULL when it
+ * cannot grow (the array stays as it was and the op goes unrecorded). */
+static void *room(struct vmrec *r, void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t nc;
+    void *na;
+    if (n < *cap) return arr;
+    nc = *cap ? *cap * 2 : first;
+    na = realloc(arr, nc * size);
+    if (!na) {
+        r->unrecorded++;
+        return NULL;
+    }
+    *cap = nc;
+    return na;
+}
+
 void vmrec__note_alloc(struct vmrec *r, vm_addr_t p, vm_addr_t size)
 {
+    struct rec_alloc *na;
     struct vmt_op op;
     size_t i;
     uint32_t id = r->next_id, tries;
@@ -191,16 +210,9 @@ void vmrec__note_alloc(struct vmrec *r, vm_addr_t p, vm_addr_t size)
         r->unrecorded++;
         return;
     }
-    if (r->nallocs == r->cap_allocs) {
-        size_t nc = r->cap_allocs ? r->cap_allocs * 2 : 16;
-        struct rec_alloc *na = realloc(r->allocs, nc * sizeof *na);
-        if (!na) {
-            r->unrecorded++;
-            return;
-        }
-        r->allocs = na;
-        r->cap_allocs = nc;
-    }
+    na = room(r, r->allocs, r->nallocs, &r->cap_allocs, sizeof *na, 16);
+    if (!na) return;
+    r->allocs = na;
     for (i = 0; i < r->nallocs && r->allocs[i].addr < p; i++) {}
     memmove(r->allocs + i + 1, r->allocs + i, (r->nallocs - i) * sizeof *r->allocs);
     r->allocs[i].addr = p;
@@ -272,17 +284,11 @@ void vmrec__note_realloc(struct vmrec *r, vm_addr_t old, vm_addr_t p, vm_addr_t 
 
 void vmrec__note_lock(struct vmrec *r, const struct vm_lock *lk)
 {
+    struct rec_lock *nl;
     struct vmt_op op;
-    if (r->nlocks == r->cap_locks) {
-        size_t nc = r->cap_locks ? r->cap_locks * 2 : 8;
-        struct rec_lock *nl = realloc(r->locks, nc * sizeof *nl);
-        if (!nl) {
-            r->unrecorded++;
-            return;
-        }
-        r->locks = nl;
-        r->cap_locks = nc;
-    }
+    nl = room(r, r->locks, r->nlocks, &r->cap_locks, sizeof *nl, 8);
+    if (!nl) return;
+    r->locks = nl;
     r->locks[r->nlocks].lk = lk;
     r->locks[r->nlocks].id = ++r->next_lock;
     memset(&op, 0, sizeof op);
