@@ -216,7 +216,8 @@ void vmr_stack_close(struct vmr_stack *st)
         return;
     }
     if (!st->s.state) return;
-    st->dev->close(&st->s);
+    if (st->dev->close) st->dev->close(&st->s);
+    free(st->s.state);
     st->s.state = NULL;
 }
 

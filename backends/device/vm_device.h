@@ -81,7 +81,7 @@ struct vm_device_key {
 struct vm_device_stack {
     const struct vm_backend *backend;
     struct vm_simclock *clock; /* NULL: no simulated time (ideal) */
-    void *state;               /* the device's own; freed by close */
+    void *state;               /* the device's own (vm_device_new_state); freed after close */
 };
 
 struct vm_cpu_costs; /* backends/bus/vm_simbus.h */
@@ -103,6 +103,8 @@ struct vm_device {
      * a message in err; close is then called if st->state was set. */
     int (*open)(struct vm_device_stack *st, const struct vm_device_desc *d,
                 const struct vm_platform *plat, uint64_t pool_size, char *err, size_t errlen);
+    /* Optional: release what the state holds (NULL: nothing); the stack
+     * frees the state itself after it. */
     void (*close)(struct vm_device_stack *st);
 
     /* Cost hooks. costs: the pager's CPU on this stack; NULL means the
@@ -133,7 +135,7 @@ struct vm_device {
 };
 
 /* The device's own state for st: size zeroed bytes, stored in st->state
- * (close frees it). NULL after "name: out of memory" in err. */
+ * (freed after close). NULL after "name: out of memory" in err. */
 void *vm_device_new_state(struct vm_device_stack *st, const char *name, size_t size, char *err,
                           size_t errlen);
 

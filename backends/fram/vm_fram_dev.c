@@ -53,8 +53,6 @@ static int fram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
     return 0;
 }
 
-static void fram_close(struct vm_device_stack *st) { free(st->state); }
-
 /* Every nanosecond on this clock is I2C bus time: start, address, bytes, stop. */
 static uint64_t fram_transfer(const struct vm_device_stack *st)
 {
@@ -65,5 +63,5 @@ static uint64_t fram_transfer(const struct vm_device_stack *st)
 const struct vm_device vm_fram_device = {
     .name = "fram",
     .help = "MB85RC256V I2C FRAM driver + model on a simulated I2C bus",
-    .keys = fram_keys, .open = fram_open, .close = fram_close, .costs = NULL,
+    .keys = fram_keys, .open = fram_open, .close = NULL, .costs = NULL,
     .transfer_ns = fram_transfer};

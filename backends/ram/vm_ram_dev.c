@@ -23,10 +23,10 @@ static int ram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
                     const struct vm_platform *plat, uint64_t pool, char *err, size_t errlen)
 {
     (void)plat;
-    struct ram_state *s = calloc(1, sizeof *s);
-    if (s) s->mem = calloc((size_t)pool, 1);
-    if (!s || !s->mem) {
-        free(s);
+    struct ram_state *s = vm_device_new_state(st, "ram backend", sizeof *s, err, errlen);
+    if (!s) return -1;
+    s->mem = calloc((size_t)pool, 1);
+    if (!s->mem) {
         snprintf(err, errlen, "ram backend: out of memory for a %llu-byte pool",
                  (unsigned long long)pool);
         return -1;
@@ -40,7 +40,6 @@ static int ram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
         st->backend = &s->faulty.backend;
     }
     st->clock = NULL;
-    st->state = s;
     return 0;
 }
 
@@ -48,7 +47,6 @@ static void ram_close(struct vm_device_stack *st)
 {
     struct ram_state *s = st->state;
     free(s->mem);
-    free(s);
 }
 
 /* Ideal memory: the pager's CPU is not charged either. */

@@ -231,7 +231,6 @@ static void sd_close(struct vm_device_stack *st)
 {
     struct sd_state *s = st->state;
     if (s->card_ok) vm_sd_model_free(&s->card);
-    free(s);
 }
 
 const struct vm_device vm_sd_device = {

@@ -72,14 +72,13 @@ static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *
         snprintf(err, errlen, "serial: unknown link profile \"%s\"", link);
         return -1;
     }
-    struct serial_state *s = calloc(1, sizeof *s);
-    if (s) s->mem = calloc((size_t)pool, 1);
-    if (!s || !s->mem) {
-        free(s);
+    struct serial_state *s = vm_device_new_state(st, "serial", sizeof *s, err, errlen);
+    if (!s) return -1;
+    s->mem = calloc((size_t)pool, 1);
+    if (!s->mem) {
         snprintf(err, errlen, "serial: out of memory");
         return -1;
     }
-    st->state = s;
     vm_serial_store_ram(&s->store, s->mem, (vm_addr_t)pool);
     struct vm_serial_link_config lc;
     memset(&lc, 0, sizeof lc);
@@ -139,7 +138,6 @@ static void serial_close(struct vm_device_stack *st)
     if (s->host) vm_serial_host_free(s->host);
     if (s->link_ok) vm_serial_link_free(&s->link);
     free(s->mem);
-    free(s);
 }
 
 const struct vm_device vm_serial_device = {

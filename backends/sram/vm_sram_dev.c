@@ -131,7 +131,6 @@ static void sram_close(struct vm_device_stack *st)
 {
     struct sram_state *s = st->state;
     for (unsigned i = 0; i < s->nchips; i++) vm_sram_model_free(&s->chip[i]);
-    free(s);
 }
 
 const struct vm_device vm_sram_device = {
