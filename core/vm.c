@@ -57,7 +57,9 @@
  *     (hot_forget), write-back (wbase only: the page is clean), a bounced
  *     lock over the page, an RW lock's unlock (re-arms wbase).
  *  7. Replacement: an empty slot if any, else the policy's victim among
- *     unlocked slots. Loading does not set the CLOCK/SIEVE bit; a hit does.
+ *     unlocked slots (load_slot takes the usual case without a call: the
+ *     first slot in scan order is unlocked and unreferenced; policy_pick
+ *     does the rest). Loading does not set the CLOCK/SIEVE bit; a hit does.
  *     VM_CLEAN_FIRST (clean_first) may take a clean, unreferenced slot from
  *     the older half of the scan order instead of a dirty victim.
  *  8. Errors: a failed fetch of a fresh page empties the slot again; a failed
@@ -175,17 +177,16 @@ void vm__cool(struct vm *vm)
 
 /* The page count cfg asks for (page_count, else as many as the buffers and
  * records hold), or 0 when the buffers cannot hold it. */
-static unsigned config_pages(const struct vm_config *cfg, uint16_t ps)
+static unsigned config_pages(const struct vm_config *cfg, unsigned shift)
 {
+    size_t fit = cfg->pages_size >> shift; /* page buffers the memory holds */
     unsigned n = cfg->page_count;
     if (n == 0) {
-        uint32_t fit = (uint32_t)(cfg->pages_size / ps);
         n = cfg->slot_count;
         if (fit < n) n = (unsigned)fit;
         if (n > VM_PAGE_COUNT_MAX) n = VM_PAGE_COUNT_MAX;
     }
-    if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count || (uint32_t)n * ps > cfg->pages_size)
-        return 0;
+    if (n == 0 || n > VM_PAGE_COUNT_MAX || n > cfg->slot_count || n > fit) return 0;
     return n;
 }
 
@@ -266,7 +267,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 #if VM_CONFIG_WRAP
     if (pool > VM_WRAP_TAG) return VM_ERR_INVAL;
 #endif
-    if ((n = config_pages(cfg, ps)) == 0 || config_options(cfg, pool, &policy) != VM_OK) return VM_ERR_INVAL;
+    if ((n = config_pages(cfg, shift)) == 0 || config_options(cfg, pool, &policy) != VM_OK) return VM_ERR_INVAL;
 
     memset(vm, 0, sizeof *vm);
     vm->be = *cfg->backend;
@@ -377,6 +378,15 @@ static unsigned scan_next(const struct vm *vm, unsigned i)
     return vm->slots[i].prev; /* FIFO, LRU: toward the head; VM_NIL at the end */
 }
 
+/* Where the policy's scan for a victim starts: the CLOCK hand, the SIEVE
+ * hand (the tail when it has none), the FIFO/LRU tail. */
+static unsigned scan_start(const struct vm *vm)
+{
+    if (IS(vm, VM_POLICY_CLOCK)) return vm->hand;
+    if (IS(vm, VM_POLICY_SIEVE) && vm->hand != VM_NIL) return vm->hand;
+    return vm->tail;
+}
+
 /*
  * The policy's victim among the resident, unlocked slots (all slots are
  * resident here), or -1 when all are locked. With commit, also make the
@@ -392,7 +402,7 @@ static int policy_pick(struct vm *vm, int commit, int *swept, unsigned *from)
     *swept = 0;
     *from = VM_NIL;
     if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) {
-        start = IS(vm, VM_POLICY_CLOCK) ? vm->hand : (vm->hand != VM_NIL ? vm->hand : vm->tail);
+        start = scan_start(vm);
         *from = start;
         /* First pass: the first unlocked slot without its bit. */
         for (i = start, k = 0; k < n; k++, i = scan_next(vm, i)) {
@@ -567,11 +577,22 @@ static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
     VM__PATH(vm, VM_PATH_TOUCH_MISS);
     i = vm->used < vm->page_count ? find_empty(vm) : -1;
     if (i < 0) {
-        int swept;
-        unsigned from;
-        i = policy_pick(vm, 1, &swept, &from);
-        if (i < 0) return VM_ERR_BUSY;
-        if (swept || (unsigned)i != from) hot_recheck(vm); /* bits were cleared on the way */
+        int swept = 0;
+        unsigned from = scan_start(vm);
+        s = &vm->slots[from];
+        if (!s->locks && !(s->flags & VM_SLOT_REF)) {
+            /* policy_pick's usual answer, without its call: the first slot
+             * in scan order is unlocked and unreferenced (FIFO and LRU set
+             * no bits), so it goes, and no bit is cleared on the way. */
+            i = (int)from;
+            if (IS(vm, VM_POLICY_CLOCK)) vm->hand = (vm_slot_t)scan_next(vm, from);
+            else if (IS(vm, VM_POLICY_SIEVE)) vm->hand = (vm_slot_t)from;
+            else from = VM_NIL;
+        } else {
+            i = policy_pick(vm, 1, &swept, &from);
+            if (i < 0) return VM_ERR_BUSY;
+            if (swept || (unsigned)i != from) hot_recheck(vm); /* bits were cleared on the way */
+        }
         if (vm->flags & VM_CLEAN_FIRST) {
             int v = clean_first(vm, i, swept, from);
             if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
@@ -593,7 +614,7 @@ static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
 }
 
 /* Fetch [lo, hi) of slot i from the backend (bytes outside the valid range). */
-static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
+VM_INLINE int fetch_inline(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 {
     vm_addr_t addr;
     int err;
@@ -603,6 +624,12 @@ static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
     if (err) return be_error(vm, i, err, addr, (uint16_t)(hi - lo));
     VM__STAT_ADD(vm, bytes_read, (uint16_t)(hi - lo));
     return VM_OK;
+}
+
+/* The same, out of line: for the partial fills, which are rarer. */
+static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
+{
+    return fetch_inline(vm, i, lo, hi);
 }
 
 /* Make valid the bytes [lo, hi) of slot s (index i) that a touch of kind how
@@ -617,7 +644,7 @@ static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo,
     if (how == VM__READ) {
         if (s->vlo == s->vhi) {
             uint16_t ext = vm__extent(vm, s->base);
-            err = fetch(vm, i, 0, ext);
+            err = fetch_inline(vm, i, 0, ext);
             if (err == VM_OK) { *got = ext; s->vlo = 0; s->vhi = ext; }
         } else if (lo < s->vlo || hi > s->vhi) {
             uint16_t ext = vm__extent(vm, s->base);
@@ -1012,28 +1039,33 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     return VM_OK;
 }
 
-/* 1 if lk is a lock held on a slot's page: the slot holds that page and
- * some lock, and the pointer and length are the ones vm_lock gave. */
+/* 1 if lk, whose slot is below page_count, is a lock held on that slot's
+ * page: the slot holds the page and some lock, and the pointer and length
+ * are the ones vm_lock gave. */
 VM_INLINE int unlock_ok(const struct vm *vm, const struct vm_lock *lk)
 {
-    const struct vm_slot *s;
-    uint16_t off;
-    if (lk->slot >= vm->page_count) return 0;
-    s = &vm->slots[lk->slot];
-    off = (uint16_t)lk->addr & (uint16_t)vm->page_mask;
+    const struct vm_slot *s = &vm->slots[lk->slot];
+    uint16_t off = (uint16_t)lk->addr & (uint16_t)vm->page_mask;
     return VM__IN_PAGE(vm, lk->addr, s->base) && s->locks &&
            lk->ptr == (void *)(vm__data(vm, lk->slot) + off) && off + lk->len <= vm->page_size;
 }
 
-/* vm_unlock's general path: every mode, wrapped and bounced locks, and
- * every error. Out of line, so that vm_unlock's fast path saves no
- * registers for it. */
-static VM_NOINLINE int unlock_slow(struct vm *vm, struct vm_lock *lk)
+/* The end of every unlock but a wrapped one's. */
+VM_INLINE int unlock_done(struct vm *vm, struct vm_lock *lk)
 {
-    struct vm_slot *s;
-    uint16_t off;
+    (void)vm;
+    lk->mode = 0;
+    VM__STAT(vm, unlocks);
+    VM__PATH(vm, VM_PATH_UNLOCK);
+    LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
+    return VM_OK;
+}
 
-    if (!lk || lk->mode < VM_LOCK_RO || lk->mode > VM_LOCK_RW) return VM_ERR_NOTLOCKED;
+/* The unlock of a wrapped or bounced lock (a slot past page_count), or
+ * VM_ERR_NOTLOCKED. Out of line: vm_unlock's usual path saves no registers
+ * for it. */
+static VM_NOINLINE int unlock_other(struct vm *vm, struct vm_lock *lk)
+{
 #if VM_CONFIG_WRAP
     if (lk->slot == VM_WRAP_SLOT) {
         if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
@@ -1053,42 +1085,36 @@ static VM_NOINLINE int unlock_slow(struct vm *vm, struct vm_lock *lk)
             if (err) return err; /* still held: the caller may retry */
         }
         if (--vm->bounce_locks == 0u) vm->bounce_len = 0;
-        lk->mode = 0;
-        VM__STAT(vm, unlocks);
-        VM__PATH(vm, VM_PATH_UNLOCK);
-        LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
-        return VM_OK;
+        return unlock_done(vm, lk);
     }
 #endif
-    if (!unlock_ok(vm, lk)) return VM_ERR_NOTLOCKED;
-    s = &vm->slots[lk->slot];
-    off = (uint16_t)(lk->addr & vm->page_mask);
-    s->locks--;
-    /* The data may have changed through the pointer since a flush. */
-    if (lk->mode & VM_LOCK_WO) {
-        vm__dirty(vm, lk->slot, off, (uint16_t)(off + lk->len));
-        unsigned e;
-        for (e = 0; e < VM_HOT_COUNT; e++)
-            if (vm->hot_slot[e] == s && vm->hot_base[e] == s->base) vm->hot_wbase[e] = s->base;
-    }
-    lk->mode = 0;
-    VM__STAT(vm, unlocks);
-    VM__PATH(vm, VM_PATH_UNLOCK);
-    LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
-    return VM_OK;
+    (void)vm;
+    (void)lk;
+    return VM_ERR_NOTLOCKED;
 }
 
-/* vm_unlock's fast path: a read-only lock on a slot's page, whose unlock
- * only counts down the slot's locks. Anything else goes to unlock_slow. */
+/* The unlock of a writing lock on a slot's page, after the count: the data
+ * may have changed through the pointer since a flush, so the range is dirty
+ * again, and a hot entry of the page serves writes again. */
+static VM_NOINLINE int unlock_written(struct vm *vm, struct vm_lock *lk)
+{
+    struct vm_slot *s = &vm->slots[lk->slot];
+    uint16_t off = (uint16_t)lk->addr & (uint16_t)vm->page_mask;
+    unsigned e;
+    vm__dirty(vm, lk->slot, off, (uint16_t)(off + lk->len));
+    for (e = 0; e < VM_HOT_COUNT; e++)
+        if (vm->hot_slot[e] == s && vm->hot_base[e] == s->base) vm->hot_wbase[e] = s->base;
+    return unlock_done(vm, lk);
+}
+
 int vm_unlock(struct vm *vm, struct vm_lock *lk)
 {
-    if (!lk || lk->mode != VM_LOCK_RO || !unlock_ok(vm, lk)) return unlock_slow(vm, lk);
+    if (!lk || lk->mode < VM_LOCK_RO || lk->mode > VM_LOCK_RW) return VM_ERR_NOTLOCKED;
+    if (lk->slot >= vm->page_count) return unlock_other(vm, lk);
+    if (!unlock_ok(vm, lk)) return VM_ERR_NOTLOCKED;
     vm->slots[lk->slot].locks--;
-    lk->mode = 0;
-    VM__STAT(vm, unlocks);
-    VM__PATH(vm, VM_PATH_UNLOCK);
-    LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
-    return VM_OK;
+    if (lk->mode & VM_LOCK_WO) return unlock_written(vm, lk);
+    return unlock_done(vm, lk);
 }
 
 /* ---------------------------------------------------------------- flush -- */
@@ -1096,8 +1122,7 @@ int vm_unlock(struct vm *vm, struct vm_lock *lk)
 int vm_flush(struct vm *vm)
 {
     int first = VM_OK, err;
-    vm_addr_t last = 0;
-    int started = 0;
+    vm_addr_t from = 0; /* pages below it are written back */
 
 #if VM_CONFIG_BOUNCE
     if (vm->bounce_len && (vm->bounce_mode & VM_LOCK_WO)) {
@@ -1111,12 +1136,11 @@ int vm_flush(struct vm *vm)
         for (i = 0; i < vm->page_count; i++) {
             const struct vm_slot *s = &vm->slots[i];
             if (s->base == VM_NO_PAGE || s->dlo == s->dhi) continue;
-            if (started && s->base <= last) continue;
+            if (s->base < from) continue;
             if (best == VM_NIL || s->base < vm->slots[best].base) best = i;
         }
         if (best == VM_NIL) break;
-        last = vm->slots[best].base;
-        started = 1;
+        from = vm->slots[best].base + 1u; /* never wraps: a base is page-aligned */
         err = writeback(vm, best);
         if (err && first == VM_OK) first = err;
     }

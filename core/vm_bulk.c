@@ -11,6 +11,8 @@
  */
 #include "vm_internal.h"
 
+#if VM_CONFIG_BULK
+
 #define STAGE 32u  /* bytes of the stack buffer for staged chunks */
 #define NONE (-128) /* span is not a page: RAM or the stack buffer (no vm_err) */
 
@@ -362,3 +364,7 @@ int vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp)
         b += k;
     }
 }
+
+#else
+typedef int vm_bulk_unused; /* ISO C: a translation unit is never empty */
+#endif /* VM_CONFIG_BULK */

@@ -85,6 +85,13 @@
 #ifndef VM_CONFIG_ALLOC
 #define VM_CONFIG_ALLOC 1
 #endif
+/* The bulk helpers of vm_bulk.c (vm_memset, vm_memmove, vm_memcmp,
+ * vm_memcmp_ram, vm_strlen, vm_strncpy, vm_strcmp): about 5 KB of code on
+ * AVR. A firmware links only the ones it calls (-ffunction-sections,
+ * --gc-sections); 0 removes them all, and a call to one fails to link. */
+#ifndef VM_CONFIG_BULK
+#define VM_CONFIG_BULK 1
+#endif
 /* Locks of ranges that straddle a page boundary, through a bounce buffer. */
 #ifndef VM_CONFIG_BOUNCE
 #define VM_CONFIG_BOUNCE 1

@@ -4,12 +4,13 @@
 # Compiles the core (every core/vm*.c except vm_pool.c) for the atmega328p (avr-gcc) and Cortex-M0+/M4
 # (arm-none-eabi-gcc, newlib-nano), each with -std=c99 -pedantic -Wall -Wextra
 # -Werror -Os, in three configurations, and prints a Markdown table:
-#   code        .text the core adds to a linked firmware (target/size_probe.c
-#               linked with and without the core; libc/libgcc helpers it
+#   code        .text the core adds to a linked firmware (target/size_probe.c,
+#               which keeps every public function and the typed accessors'
+#               slow paths, linked with and without the core; libc/libgcc helpers it
 #               pulls in included; on ARM read-only data is included too)
 #   static RAM  .data + .bss it adds (on AVR, .data also costs as much flash)
 #   stack       deepest path through the direct call graph from any public
-#               function: -fstack-usage frames plus return addresses, walked
+#               function or typed accessor slow path: -fstack-usage frames plus return addresses, walked
 #               over the linked disassembly (target/stack_walk.py)
 #   vm_slot     sizeof(struct vm_slot): RAM per page besides the page itself
 #   vm          sizeof(struct vm)
@@ -56,7 +57,7 @@ targets=(
   "cortex-m4|arm-none-eabi-|-mcpu=cortex-m4 -mthumb --specs=nano.specs|--specs=nosys.specs|0"
 )
 small="-DVM_CONFIG_SLOT_STATS=0 -DVM_CONFIG_EVENTS=0 -DVM_CONFIG_STRERROR=0 -DVM_CONFIG_HINTS=0 -DVM_CONFIG_POLICY=VM_POLICY_SIEVE"
-minimal="$small -DVM_CONFIG_WALK=0 -DVM_CONFIG_CHECK=0 -DVM_CONFIG_ALLOC=0 -DVM_CONFIG_BOUNCE=0 -DVM_CONFIG_WRAP=0 -DVM_CONFIG_STATS=0"
+minimal="$small -DVM_CONFIG_WALK=0 -DVM_CONFIG_CHECK=0 -DVM_CONFIG_ALLOC=0 -DVM_CONFIG_BOUNCE=0 -DVM_CONFIG_WRAP=0 -DVM_CONFIG_STATS=0 -DVM_CONFIG_BULK=0"
 configs=("full|" "small|$small" "minimal|$minimal")
 
 tmp=$(mktemp -d)
@@ -105,7 +106,7 @@ measure() {
   "${prefix}objdump" -d --no-show-raw-insn "$d/with.elf" >"$d/with.dis"
   local entries=()
   mapfile -t entries < <("${prefix}nm" --defined-only "$d/with.elf" |
-                         awk '$2 == "T" && $3 ~ /^vm_/ && $3 !~ /^vm__/ { print "--entry=" $3 }' | sort)
+                         awk '$2 == "T" && $3 ~ /^vm_/ && ($3 !~ /^vm__/ || $3 ~ /^vm__[gs]et_slow$/) { print "--entry=" $3 }' | sort)
   local st sbytes sflags spath cbytes cflags_ cpath
   st=$(python3 "$here/stack_walk.py" --disasm "$d/with.dis" --ret "$ret" "${entries[@]}" "$d"/*.su)
   { read -r sbytes sflags spath; read -r cbytes cflags_ cpath; } <<<"$st"
@@ -155,10 +156,11 @@ table() {
     echo "| $name | $cname | $code | $ram | $sb$note | $cb + callback | $slot | $vm | $cost |"
   done
   echo
-  echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bounce, wrap, 16 hints, strerror except on AVR);"
+  echo "Code: every public function the config links and the typed accessors' out-of-line paths (target/size_probe.c)."
+  echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bulk helpers, bounce, wrap, 16 hints, strerror except on AVR);"
   echo "**small** = \`$small\`;"
   echo "**minimal** = small plus \`${minimal#"$small "}\`."
-  echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function; libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
+  echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function or a typed accessor's slow path; libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
   echo
   local last=
   for r in "${rows[@]}"; do

@@ -26,13 +26,18 @@ typedef void (*vm_probe_fn)(void);
 #define VM_PROBE(f) (vm_probe_fn)0
 #endif
 
-/* Every function of vm.h that the config links. */
+/* Every function of vm.h that the config links, the typed accessors' out-of-line
+ * paths included. */
 static vm_probe_fn const volatile vm_probe_keep[] = {
     VM_PROBE(vm_init), VM_PROBE(vm_read), VM_PROBE(vm_write),
+    VM_PROBE(vm__get_slow), VM_PROBE(vm__set_slow), /* vm_get8 ... vm_set32 */
     VM_PROBE(vm_lock), VM_PROBE(vm_unlock),
+#if VM_CONFIG_BULK
     VM_PROBE(vm_memset), VM_PROBE(vm_memmove), VM_PROBE(vm_memcmp),
     VM_PROBE(vm_memcmp_ram), VM_PROBE(vm_strlen), VM_PROBE(vm_strncpy),
-    VM_PROBE(vm_strcmp), VM_PROBE(vm_flush), VM_PROBE(vm_invalidate),
+    VM_PROBE(vm_strcmp),
+#endif
+    VM_PROBE(vm_flush), VM_PROBE(vm_invalidate),
 #if VM_CONFIG_ALLOC
     VM_PROBE(vm_alloc), VM_PROBE(vm_free), VM_PROBE(vm_realloc),
     VM_PROBE(vm_heap_stats),
