@@ -18,16 +18,16 @@
  *     a small set-associative table of hot pages (VM_HOT_COUNT entries, kept
  *     as parallel arrays hot_base/hot_wbase/hot_adj/hot_slot in struct vm):
  *     VM_CONFIG_HOT_SETS sets of two ways. A page's set is the low bits of
- *     its page number (VM__HOT_SET: an AND for two sets, a shift for more),
- *     so an access tests two entries whatever the table's size, and a walk
- *     over consecutive pages (strided, random in a working set, a list)
- *     finds each page in its own set. Two ways keep a copy loop between two
+ *     its page number (VM__HOT_SET: an AND for two sets, a shift for more,
+ *     a multiply on 64-bit hosts), so an access tests two entries whatever
+ *     the table's size, and a walk over consecutive pages (strided, random
+ *     in a working set, a list) finds each page in its own set. Two ways keep a copy loop between two
  *     arrays whose pages share a set, and a read-modify-write of two pages,
  *     inline. Per entry:
  *       - base: the page's address when it is fully valid (reads may be
- *         served), else VM_NO_PAGE;
+ *         served), else VM_HOT_EMPTY;
  *       - wbase: the page's address when it is dirty and a whole page of the
- *         pool (writes may be served), else VM_NO_PAGE. An inline write
+ *         pool (writes may be served), else VM_HOT_EMPTY. An inline write
  *         (vm__set_hot) widens the dirty range and grows the valid range
  *         when the value starts inside it or right after its end (or ends
  *         right at its start): filling a page that was never read stays
@@ -36,6 +36,13 @@
  *       - adj: the buffer's address less base, so the byte of address a is
  *         at adj + a (no offset to mask on a read);
  *       - slot: the page's record.
+ *     On 64-bit hosts base and wbase are 64 bits wide and an empty entry
+ *     holds VM_HOT_EMPTY, 2^32 away from every address, so that for a 16-
+ *     or 32-bit value one subtraction and one compare test both the page
+ *     and the straddle. There a write also tries first the entry of the
+ *     latest inline write (hot_wlast, a hint that is only ever tested), and
+ *     appending to a page being filled (the value starts where both the
+ *     valid and the dirty range end) is tested before the general growth.
  *     A value that straddles a page, a page that is not hot, a bounced or a
  *     wrapped address goes to vm__get_slow/vm__set_slow.
  *     vm__done() makes the page of the latest touch hot (in its set: its own
@@ -103,7 +110,7 @@ int vm__bounced_range(const struct vm *vm, vm_addr_t a, vm_addr_t n)
 /* Stop serving entry e inline. Its slot is kept, for hot_settle. */
 static void hot_clear(struct vm *vm, unsigned e)
 {
-    vm->hot_base[e] = vm->hot_wbase[e] = VM_NO_PAGE;
+    vm->hot_base[e] = vm->hot_wbase[e] = VM_HOT_EMPTY;
 }
 
 /* Slot s leaves the pager: forget it in every entry. */
@@ -232,7 +239,7 @@ static void init_slots(struct vm *vm, unsigned n)
     vm->head = vm->tail = VM_NIL;
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
-    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_NO_PAGE;
+    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_HOT_EMPTY;
     vm->hot_last = VM_HOT_NONE;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
@@ -276,11 +283,16 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     vm->slots = cfg->slots;
     vm->page_size = ps;
     vm->page_shift = (uint8_t)shift;
-#if VM_CONFIG_HOT_SETS > 2
+#if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
+    vm->hot_mul = (uint32_t)1 << (32u - VM__HOT_SET_BITS - shift);
+#elif VM_CONFIG_HOT_SETS > 2
     vm->hot_shift = (uint8_t)(shift - 1u);
 #endif
     vm->page_mask = (vm_addr_t)ps - 1u;
     vm->page_base_mask = ~vm->page_mask;
+#if VM__HOT64
+    vm->hot_mask = vm->page_mask;
+#endif
     vm->page_count = (vm_slot_t)n;
     vm->policy = policy;
     vm->flags = cfg->flags;
@@ -333,7 +345,7 @@ static int writeback(struct vm *vm, unsigned i)
     {
         unsigned e;
         for (e = 0; e < VM_HOT_COUNT; e++)
-            if (vm->hot_slot[e] == s) vm->hot_wbase[e] = VM_NO_PAGE;
+            if (vm->hot_slot[e] == s) vm->hot_wbase[e] = VM_HOT_EMPTY;
     }
     VM__STAT(vm, writebacks);
     VM__STAT_ADD(vm, bytes_written, len);
@@ -723,21 +735,21 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 static VM_NOINLINE void hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
 {
     unsigned e, set, pick = VM_HOT_COUNT;
-    vm_addr_t rb, wb;
+    vm_hot_t rb, wb;
     if (vm__bounced(vm, s->base, vm->page_size)) return;
     /* Reads need the whole page valid; writes a dirty page that is a whole
      * page of the pool (the inline write checks no range). */
-    rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_NO_PAGE;
-    wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_NO_PAGE;
-    if (rb == VM_NO_PAGE && wb == VM_NO_PAGE) return;
+    rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_HOT_EMPTY;
+    wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_HOT_EMPTY;
+    if (rb == VM_HOT_EMPTY && wb == VM_HOT_EMPTY) return;
     /* In its set: its own entry, else a free one, else the one not used
      * last (way 0 when the latest hit was in another set). */
     set = VM__HOT_SET(vm, s->base);
-    for (e = set; e < set + 2u; e++)
+    for (e = set; e <= set + VM__WAY1; e += VM__WAY1)
         if (vm->hot_slot[e] == s) pick = e;
-    for (e = set; pick == VM_HOT_COUNT && e < set + 2u; e++)
-        if (vm->hot_base[e] == VM_NO_PAGE && vm->hot_wbase[e] == VM_NO_PAGE) pick = e;
-    if (pick == VM_HOT_COUNT) pick = vm->hot_last == set ? set + 1u : set;
+    for (e = set; pick == VM_HOT_COUNT && e <= set + VM__WAY1; e += VM__WAY1)
+        if (vm->hot_base[e] == VM_HOT_EMPTY && vm->hot_wbase[e] == VM_HOT_EMPTY) pick = e;
+    if (pick == VM_HOT_COUNT) pick = vm->hot_last == set ? set + VM__WAY1 : set;
     vm->hot_base[pick] = rb;
     vm->hot_wbase[pick] = wb;
     vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
@@ -1020,7 +1032,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     unsigned e = VM__HOT_SET(vm, addr);
     struct vm_slot *s;
     vm_slot_t i;
-    if (!VM__IN_PAGE(vm, addr, vm->hot_base[e])) e++;
+    if (!VM__IN_PAGE(vm, addr, vm->hot_base[e])) e += VM__WAY1;
     if (!lk || !VM__IN_PAGE(vm, addr, vm->hot_base[e]) || len - 1u >= (size_t)(vm->page_size - off) ||
         mode - VM_LOCK_RO > VM_LOCK_RW - VM_LOCK_RO ||
         ((mode & VM_LOCK_WO) && !VM__IN_PAGE(vm, addr, vm->hot_wbase[e])) || vm->hot_slot[e]->locks == 255u)
@@ -1297,7 +1309,12 @@ int vm_check(const struct vm *vm)
     REQUIRE(vm->page_size >= VM_PAGE_SIZE_MIN && vm->page_size <= VM_PAGE_SIZE_MAX);
     REQUIRE((1u << vm->page_shift) == vm->page_size && vm->page_mask == (vm_addr_t)vm->page_size - 1u);
     REQUIRE(vm->page_base_mask == ~vm->page_mask);
-#if VM_CONFIG_HOT_SETS > 2
+#if VM__HOT64
+    REQUIRE(vm->hot_mask == vm->page_mask);
+#endif
+#if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
+    REQUIRE(vm->hot_mul == (uint32_t)1 << (32u - VM__HOT_SET_BITS - vm->page_shift));
+#elif VM_CONFIG_HOT_SETS > 2
     REQUIRE(vm->hot_shift + 1u == vm->page_shift);
 #endif
     REQUIRE(n >= 1 && n <= VM_PAGE_COUNT_MAX);
@@ -1330,22 +1347,22 @@ int vm_check(const struct vm *vm)
     if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
     if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && vm->slots[vm->hand].base != VM_NO_PAGE));
     for (i = 0; i < VM_HOT_COUNT; i++) {
-        vm_addr_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
+        vm_hot_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
         const struct vm_slot *s = vm->hot_slot[i];
         unsigned k;
-        if (hb == VM_NO_PAGE && hw == VM_NO_PAGE) continue;
+        if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
         REQUIRE(s >= vm->slots && s < vm->slots + n && s->base != VM_NO_PAGE);
         REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, (unsigned)(s - vm->slots)) - (uintptr_t)s->base);
-        REQUIRE(hb == VM_NO_PAGE || (hb == s->base && s->vlo == 0 && s->vhi == vm->page_size));
-        REQUIRE(hw == VM_NO_PAGE || (hw == s->base && s->dlo != s->dhi &&
+        REQUIRE(hb == VM_HOT_EMPTY || (hb == s->base && s->vlo == 0 && s->vhi == vm->page_size));
+        REQUIRE(hw == VM_HOT_EMPTY || (hw == s->base && s->dlo != s->dhi &&
                                            vm__extent(vm, s->base) == vm->page_size));
         if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
         if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
             REQUIRE(vm->head == (unsigned)(s - vm->slots) || vm->slots[vm->head].next == (unsigned)(s - vm->slots));
         REQUIRE(!vm__bounced(vm, s->base, vm->page_size));
-        REQUIRE(VM__HOT_SET(vm, s->base) == (i & ~1u)); /* in its page's set */
+        REQUIRE(VM__HOT_SET(vm, s->base) == VM__WAY0_OF(i)); /* in its page's set */
         for (k = i + 1; k < VM_HOT_COUNT; k++)
-            REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_NO_PAGE && vm->hot_wbase[k] == VM_NO_PAGE));
+            REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_HOT_EMPTY && vm->hot_wbase[k] == VM_HOT_EMPTY));
     }
 #if VM_CONFIG_BOUNCE
     if (vm->bounce_len) {

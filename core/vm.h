@@ -313,25 +313,69 @@ struct vm_heap_stats {
  * -------------------------------------------------------------------------- */
 /* Hot pages: the ones the inline accessors serve without a call (design in
  * core/vm.c). Entry e holds: base, the page's address when a read may be
- * served (the page is fully valid), else VM_NO_PAGE; wbase likewise for a
+ * served (the page is fully valid), else VM_HOT_EMPTY; wbase likewise for a
  * write (the page is dirty and a whole page of the pool); adj, its buffer's
  * address less base (so a byte's address is adj + a: no offset to mask);
  * slot, its record. Two entries (ways) per set; a page's set is
  * VM__HOT_SET(). Kept as parallel arrays so that an entry's fields are one
- * scaled load away. */
+ * scaled load away. Way 0 of set k is entry 2k and way 1 entry 2k + 1; on
+ * 64-bit hosts way 0 is entry k and way 1 entry k + VM_CONFIG_HOT_SETS, a
+ * constant displacement that x86 addressing adds for free. */
 /* Entries: two ways per set. */
 #define VM_HOT_COUNT (2 * VM_CONFIG_HOT_SETS)
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define VM__WAY1 VM_CONFIG_HOT_SETS /* way 1's entry less way 0's */
+#define VM__WAY0_OF(e) ((e) % VM_CONFIG_HOT_SETS) /* way 0 of e's set */
+#else
+#define VM__WAY1 1u
+#define VM__WAY0_OF(e) ((e) & ~1u)
+#endif
+
+/* A hot entry's base (hot_base, hot_wbase), or VM_HOT_EMPTY. On 64-bit hosts
+ * it is 64 bits wide and VM_HOT_EMPTY lies 2^32 away from every 32-bit
+ * address, so one subtraction and one unsigned compare,
+ * (uint64_t)a - base <= page_size - n, test both that an n-byte value at a
+ * lies in the page and that it does not straddle its end; an empty entry
+ * never matches, wrapped addresses included. Elsewhere it is a vm_addr_t
+ * and VM_HOT_EMPTY is VM_NO_PAGE (the 64-bit subtraction would cost more
+ * than the mask on a 32-bit or 8-bit CPU). */
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define VM__HOT64 1
+typedef uint64_t vm_hot_t;
+#define VM_HOT_EMPTY ((vm_hot_t)VM_NO_PAGE << 32)
+#else
+#define VM__HOT64 0
+typedef vm_addr_t vm_hot_t;
+#define VM_HOT_EMPTY VM_NO_PAGE
+#endif
+
+/* With more than two sets, finding a page's set costs a shift: a write
+ * first tries the entry of the latest inline write (hot_wlast), since writes
+ * mostly go on in one page (a fill, the destination of a copy, a struct's
+ * fields). A hint only: any entry number is safe (0 after vm_init), a wrong
+ * or cleared one just fails the test. */
+#ifndef VM__WLAST
+#define VM__WLAST (VM_CONFIG_HOT_SETS > 2)
+#endif
 
 struct vm {
-    vm_addr_t hot_base[VM_HOT_COUNT];
-    vm_addr_t hot_wbase[VM_HOT_COUNT];
+    vm_hot_t hot_base[VM_HOT_COUNT];
+    vm_hot_t hot_wbase[VM_HOT_COUNT];
     uintptr_t hot_adj[VM_HOT_COUNT];
     struct vm_slot *hot_slot[VM_HOT_COUNT];
-#if VM_CONFIG_HOT_SETS > 2
+#if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
+    uint32_t hot_mul; /* (a * hot_mul) >> (32 - log2 sets) is a's set */
+#elif VM_CONFIG_HOT_SETS > 2
     uint8_t hot_shift; /* page_shift - 1: a >> hot_shift holds 2 x the set */
 #endif
     uint8_t hot_last; /* entry of the latest inline hit (LRU order), or 0xFF */
+#if VM__WLAST
+    uint8_t hot_wlast; /* entry of the latest inline write: tried first */
+#endif
     vm_addr_t page_mask; /* page_size - 1 */
+#if VM__HOT64
+    vm_hot_t hot_mask; /* page_mask, as wide as a hot base */
+#endif
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
     uint16_t fast_hits; /* fast-path hits not yet added to stats.hits (16-bit int MCUs) */
@@ -491,6 +535,18 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #if VM_CONFIG_PATHS
     unsigned path = VM_PATH_SET_HOT;
 #endif
+#if VM__HOT64
+    if (off == s->dhi && off == s->vhi) {
+        /* Appending to a page being filled (its valid and dirty ranges end
+         * together, where the value starts): the commonest growth, first.
+         * (Not on AVR, where the extra test costs the other writes more.) */
+        s->dhi = s->vhi = end;
+        memcpy(VM__HOT_PTR(vm, e, a), v, n);
+        vm->hot_last = (uint8_t)e;
+        VM__HIT(vm, VM_PATH_SET_GROW);
+        return 1;
+    }
+#endif
     if (end > s->dhi) {
         if (off > s->vhi) return 0;
         s->dhi = end;
@@ -517,49 +573,102 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
     return 1;
 }
 
-/* The first entry (way 0) of the set of the page holding a: the low bits of
- * the page number. Pages are at most 4 KiB and sets at most 16, so the bits
- * lie in the low 16 of the address (an unsigned int everywhere). Two sets
- * need only an AND (page_size is the page number's lowest bit); more, a
- * shift by page_shift - 1 that leaves the set times two, an entry index. */
+/* The way-0 entry of the set of the page holding a. The set is the low bits
+ * of the page number. Pages are at most 4 KiB and sets at most 16, so the
+ * bits lie in the low 16 of the address (an unsigned int everywhere). Two
+ * sets need only an AND (page_size is the page number's lowest bit); more,
+ * a shift by page_shift - 1 that leaves the set times two. On 64-bit hosts
+ * a multiply by 2^(32 - log2 sets - page_shift) moves the set's bits to the
+ * top of 32 bits instead (x86 shifts by a variable only through CL, which
+ * costs moves), and the set is the entry. */
 #if VM_CONFIG_HOT_SETS == 1
 #define VM__HOT_SET(vm, a) 0u
+#elif VM__HOT64
+#define VM__HOT_SET_BITS (VM_CONFIG_HOT_SETS == 2 ? 1 : VM_CONFIG_HOT_SETS == 4 ? 2 : VM_CONFIG_HOT_SETS == 8 ? 3 : 4)
+#define VM__HOT_SET(vm, a) ((unsigned)((uint32_t)((uint32_t)(a) * (vm)->hot_mul) >> (32 - VM__HOT_SET_BITS)))
 #elif VM_CONFIG_HOT_SETS == 2
 #define VM__HOT_SET(vm, a) (((unsigned)(a) & (vm)->page_size) ? 2u : 0u)
 #else
 #define VM__HOT_SET(vm, a) (((unsigned)(a) >> (vm)->hot_shift) & (2u * VM_CONFIG_HOT_SETS - 2u))
 #endif
 
+/* The hot test of entry e of table m (hot_base or hot_wbase) for an n-byte
+ * value at a: the value lies in the entry's page and does not straddle its
+ * end. It leaves the value's offset in the page in off (VM__OFF_T). On
+ * 64-bit hosts that is one subtraction and one compare (vm_hot_t above);
+ * elsewhere the page test masks a and the offset is computed once. */
+#if VM__HOT64
+#define VM__OFF_T vm_hot_t
+#define VM__OFF_INIT(vm, a) 0u
+#define VM__HOT_HIT(vm, m, e, a, n, off)                                       \
+    ((n) == 1u ? VM__IN_PAGE(vm, a, (vm)->m[e]) &&                             \
+                     ((off) = (vm_hot_t)((a) & (vm)->page_mask), 1)            \
+               : ((off) = (vm_hot_t)(a) - (vm)->m[e]) <= (vm)->hot_mask - ((n) - 1u))
+#else
+#define VM__OFF_T uint16_t
+#define VM__OFF_INIT(vm, a) ((uint16_t)((a) & (vm)->page_mask))
+#define VM__HOT_HIT(vm, m, e, a, n, off)                                       \
+    (VM__IN_PAGE(vm, a, (vm)->m[e]) &&                                         \
+     ((n) == 1u || (off) <= (uint16_t)((vm)->page_mask + 1u - (n))))
+#endif
+
 /* One hot entry's test, written out per way (-Os does not unroll). */
-#define VM__GET_FROM(e, bits)                                                  \
-    if (VM__IN_PAGE(vm, a, vm->hot_base[e]) &&                                 \
-        (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof *v))) {    \
+#define VM__GET_FROM(e)                                                        \
+    if (VM__HOT_HIT(vm, hot_base, e, a, sizeof *v, off)) {                     \
         memcpy(v, VM__HOT_PTR(vm, e, a), sizeof *v);                           \
         vm->hot_last = (uint8_t)(e);                                           \
         VM__HIT(vm, VM_PATH_GET_HOT);                                          \
         return VM_OK;                                                          \
     }
-#define VM__SET_TO(e, bits)                                                    \
-    if (VM__IN_PAGE(vm, a, vm->hot_wbase[e]) &&                                \
-        (bits == 8 || off <= (uint16_t)(vm->page_mask + 1u - sizeof v)) &&     \
-        vm__set_hot(vm, (e), a, off, &v, sizeof v))                            \
+#if VM__WLAST
+#define VM__SET_LAST()                                                         \
+    e = vm->hot_wlast;                                                         \
+    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
+        vm__set_hot(vm, e, a, (uint16_t)off, &v, sizeof v))                    \
         return VM_OK;
+#define VM__SET_TO(e)                                                          \
+    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
+        vm__set_hot(vm, (e), a, (uint16_t)off, &v, sizeof v)) {                \
+        vm->hot_wlast = (uint8_t)(e);                                          \
+        return VM_OK;                                                          \
+    }
+#else
+#define VM__SET_LAST()
+#define VM__SET_TO(e)                                                          \
+    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
+        vm__set_hot(vm, (e), a, (uint16_t)off, &v, sizeof v))                  \
+        return VM_OK;
+#endif
+/* On 64-bit hosts a write's slow path gets its own copy of the value, so
+ * that the argument need not live in memory on the inline path (on AVR the
+ * copy costs more than it saves). */
+#if VM__HOT64
+#define VM__SET_SLOW(bits)                                                     \
+    do {                                                                       \
+        uint##bits##_t t = v;                                                  \
+        return vm__set_slow(vm, a, &t, sizeof t);                              \
+    } while (0)
+#else
+#define VM__SET_SLOW(bits) return vm__set_slow(vm, a, &v, sizeof v)
+#endif
 #define VM__DEFINE_TYPED(bits)                                                 \
     VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
-        uint16_t off = (uint16_t)(a & vm->page_mask);                          \
+        VM__OFF_T off = VM__OFF_INIT(vm, a);                                   \
         unsigned e = VM__HOT_SET(vm, a);                                       \
-        VM__GET_FROM(e, bits)                                                  \
-        VM__GET_FROM(e + 1u, bits)                                             \
+        VM__GET_FROM(e)                                                        \
+        VM__GET_FROM(e + VM__WAY1)                                             \
         return vm__get_slow(vm, a, v, sizeof *v);                              \
     }                                                                          \
     VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v)  \
     {                                                                          \
-        uint16_t off = (uint16_t)(a & vm->page_mask);                          \
-        unsigned e = VM__HOT_SET(vm, a);                                       \
-        VM__SET_TO(e, bits)                                                    \
-        VM__SET_TO(e + 1u, bits)                                               \
-        return vm__set_slow(vm, a, &v, sizeof v);                              \
+        VM__OFF_T off = VM__OFF_INIT(vm, a);                                   \
+        unsigned e;                                                            \
+        VM__SET_LAST()                                                         \
+        e = VM__HOT_SET(vm, a);                                                \
+        VM__SET_TO(e)                                                          \
+        VM__SET_TO(e + VM__WAY1)                                               \
+        VM__SET_SLOW(bits);                                                    \
     }
 VM__DEFINE_TYPED(8)
 VM__DEFINE_TYPED(16)
@@ -567,6 +676,8 @@ VM__DEFINE_TYPED(32)
 #undef VM__DEFINE_TYPED
 #undef VM__GET_FROM
 #undef VM__SET_TO
+#undef VM__SET_LAST
+#undef VM__SET_SLOW
 
 /* Whole structs (or any object): VM_GET(vm, addr, &s) / VM_SET(vm, addr, &s). */
 #define VM_GET(vm, addr, ptr) vm_read((vm), (ptr), (addr), sizeof *(ptr))

@@ -863,6 +863,123 @@ START_TEST(path_counters)
 }
 END_TEST
 
+/* The inline write's routes, each with its path count and the bytes it
+ * moves: appending to a page being filled (valid and dirty ranges ending
+ * together) never fetches; a write inside the dirty range, or growing it
+ * inside the valid range, is SET_HOT; growing below, SET_GROW; a gap, a
+ * straddle or a clean page goes out of line. Pages 0 and 4 share a set
+ * whenever there are at most 4 sets, so the writes alternate between two
+ * ways, and between the entry of the latest write and the set lookup. */
+START_TEST(inline_write_routes)
+{
+#if VM_CONFIG_PATHS
+    static uint8_t ref[4096], got[4096];
+    const struct vm_stats *st;
+    struct vm *vm;
+    vm_count_t grow, hot, slow;
+    unsigned i;
+    uint8_t v;
+    mk(64, 4, 4096, VM_POLICY_FIFO);
+    vm = &T->vm;
+    tc_peek(T, 0, sizeof ref, ref);
+#define W8(a, x)                                                               \
+    do {                                                                       \
+        TC_ASSERT_EQ(vm_set8(vm, (a), (uint8_t)(x)), VM_OK);                   \
+        ref[a] = (uint8_t)(x);                                                 \
+    } while (0)
+#define W16(a, x)                                                              \
+    do {                                                                       \
+        uint16_t x_ = (uint16_t)(x);                                           \
+        TC_ASSERT_EQ(vm_set16(vm, (a), x_), VM_OK);                            \
+        memcpy(&ref[a], &x_, 2);                                               \
+    } while (0)
+#define W32(a, x)                                                              \
+    do {                                                                       \
+        uint32_t x_ = (uint32_t)(x);                                           \
+        TC_ASSERT_EQ(vm_set32(vm, (a), x_), VM_OK);                            \
+        memcpy(&ref[a], &x_, 4);                                               \
+    } while (0)
+#define PATHS()                                                                \
+    do {                                                                       \
+        st = vm_stats(vm);                                                     \
+        grow = st->path[VM_PATH_SET_GROW];                                     \
+        hot = st->path[VM_PATH_SET_HOT];                                       \
+        slow = st->path[VM_PATH_SET_SLOW];                                     \
+    } while (0)
+    /* Fill page 0 ascending: one miss, then 63 appends, nothing fetched. */
+    W8(0, 1);
+    PATHS();
+    ck_assert_uint_eq(slow, 1);
+    for (i = 1; i < 64; i++) W8(i, i * 7u);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_GROW], 63);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_SLOW], 1);
+    ck_assert_uint_eq(st->bytes_read, 0);
+    TC_CHECK(T);
+    /* Page 4 (same set) with 16-bit appends, alternating with writes
+     * inside page 0's dirty range. */
+    W16(256, 0xA1A2);
+    PATHS();
+    for (i = 258; i < 320; i += 2) {
+        W16(i, i * 3u);
+        W8(i - 256u, i);
+    }
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_SLOW], slow);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_GROW], grow + 31u);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_HOT], hot + 31u);
+    ck_assert_uint_eq(st->bytes_read, 0);
+    TC_CHECK(T);
+    /* Page 1 descending with 32-bit writes: growth below the ranges. */
+    W32(124, 0x11223344u);
+    PATHS();
+    for (i = 120; i >= 64; i -= 4) W32(i, i * 0x01010101u);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_GROW], grow + 15u);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_SLOW], slow);
+    ck_assert_uint_eq(st->bytes_read, 0);
+    /* Page 2: a gap past the valid end needs a fetch (out of line). */
+    W8(128, 5);
+    W8(129, 6);
+    PATHS();
+    W8(140, 7);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_SLOW], slow + 1u);
+    ck_assert_uint_gt(st->bytes_read, 0);
+    /* A value straddling pages 2 and 3 goes out of line too. */
+    W32(190, 0xCAFEF00Du);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_SLOW], slow + 2u);
+    TC_CHECK(T);
+    /* Page 3 read whole (valid beyond the dirty range): a write at the end
+     * of the dirty range grows it inside the valid range, SET_HOT, never
+     * the append. */
+    ck_assert_int_eq(vm_get8(vm, 230, &v), VM_OK);
+    ck_assert_uint_eq(v, ref[230]);
+    W8(200, 9);
+    PATHS();
+    W8(201, 10);
+    W8(202, 11);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_HOT], hot + 2u);
+    ck_assert_uint_eq(st->path[VM_PATH_SET_GROW], grow);
+    TC_CHECK(T);
+#undef W8
+#undef W16
+#undef W32
+#undef PATHS
+    ck_assert_int_eq(vm_flush(vm), VM_OK);
+    tc_peek(T, 0, sizeof got, got);
+    ck_assert_mem_eq(got, ref, sizeof ref);
+    memcpy(got, T->mem, sizeof got);
+    ck_assert_mem_eq(got, ref, sizeof ref);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->hits, st->path[VM_PATH_GET_HOT] + st->path[VM_PATH_SET_HOT] +
+                                    st->path[VM_PATH_SET_GROW] + st->path[VM_PATH_TOUCH_HIT]);
+#endif
+}
+END_TEST
+
 START_TEST(events_sequence)
 {
     struct vm_lock lk;
@@ -1369,6 +1486,7 @@ int main(void)
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, stats_counters);
     tcase_add_test(tc, path_counters);
+    tcase_add_test(tc, inline_write_routes);
     tcase_add_test(tc, events_sequence);
     tcase_add_loop_test(tc, walk_reports_slots, 0, 4);
     tcase_add_test(tc, strerror_all);
