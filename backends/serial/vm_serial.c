@@ -328,21 +328,27 @@ int vm_serial_console(struct vm_serial *s, const char *text, uint16_t n)
     return VM_OK;
 }
 
-int vm_serial_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+/* Move len bytes in frames of at most max_data: READ asks for n bytes at addr
+ * and takes them from the reply, WRITE sends them after addr. Inlined with
+ * type a constant, so vm_serial_read and vm_serial_write each get the code of
+ * a loop written for one direction (the AVR cycles of the serial figures). */
+VM_INLINE int move(struct vm_serial *s, uint8_t type, vm_addr_t addr, uint8_t *p, size_t len)
 {
-    struct vm_serial *s = (struct vm_serial *)ctx;
-    uint8_t *p = (uint8_t *)buf;
     if (s->version == 0) return VM_ERR_NODEV;
     while (len > 0) {
         uint8_t req[6], st = 0;
         int got = 0, r;
         uint16_t n = len < s->max_data ? (uint16_t)len : s->max_data;
         vm_sp_put32(req, addr);
-        vm_sp_put16(req + 4, n);
-        r = exchange(s, VM_SP_READ, req, 6, NULL, 0, &st, p, n, &got);
+        if (type == VM_SP_READ) {
+            vm_sp_put16(req + 4, n);
+            r = exchange(s, type, req, 6, NULL, 0, &st, p, n, &got);
+        } else {
+            r = exchange(s, type, req, 4, p, n, &st, NULL, 0, &got);
+        }
         if (r != VM_OK) return r;
         if (st != VM_SP_OK) return status_to_err(s, st);
-        if (!got) return VM_ERR_IO;
+        if (type == VM_SP_READ && !got) return VM_ERR_IO;
         p += n;
         addr += n;
         len -= n;
@@ -350,24 +356,15 @@ int vm_serial_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
     return VM_OK;
 }
 
+int vm_serial_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
+{
+    return move((struct vm_serial *)ctx, VM_SP_READ, addr, (uint8_t *)buf, len);
+}
+
 int vm_serial_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 {
-    struct vm_serial *s = (struct vm_serial *)ctx;
-    const uint8_t *p = (const uint8_t *)buf;
-    if (s->version == 0) return VM_ERR_NODEV;
-    while (len > 0) {
-        uint8_t req[4], st = 0;
-        int got = 0, r;
-        uint16_t n = len < s->max_data ? (uint16_t)len : s->max_data;
-        vm_sp_put32(req, addr);
-        r = exchange(s, VM_SP_WRITE, req, 4, p, n, &st, NULL, 0, &got);
-        if (r != VM_OK) return r;
-        if (st != VM_SP_OK) return status_to_err(s, st);
-        p += n;
-        addr += n;
-        len -= n;
-    }
-    return VM_OK;
+    /* move writes to its buffer only when type is READ */
+    return move((struct vm_serial *)ctx, VM_SP_WRITE, addr, (uint8_t *)buf, len);
 }
 
 int vm_serial_sync(void *ctx)
