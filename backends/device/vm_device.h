@@ -77,6 +77,21 @@ struct vm_device_key {
     const char *(*choice)(unsigned i);
 };
 
+/* A keys table's entries, each named after the field of the device's
+ * settings struct it fills, which gives its offset and size: the table
+ * cannot disagree with the struct. A table ends with VM_DEVICE_KEYS_END. */
+#define VM_DEVICE_KEY_(set, field, kind, min, max, help, choice) \
+    {#field, kind, offsetof(set, field), sizeof(((set *)0)->field), min, max, help, choice}
+#define VM_DEVICE_STR_KEY(set, field, choice, help) \
+    VM_DEVICE_KEY_(set, field, VM_DEVICE_STR, 0, 0, help, choice)
+#define VM_DEVICE_PATH_KEY(set, field, help) \
+    VM_DEVICE_KEY_(set, field, VM_DEVICE_PATH, 0, 0, help, NULL)
+#define VM_DEVICE_UINT_KEY(set, field, min, max, help) \
+    VM_DEVICE_KEY_(set, field, VM_DEVICE_UINT, min, max, help, NULL)
+#define VM_DEVICE_BOOL_KEY(set, field, help) \
+    VM_DEVICE_KEY_(set, field, VM_DEVICE_BOOL, 0, 1, help, NULL)
+#define VM_DEVICE_KEYS_END {NULL, 0, 0, 0, 0, 0, NULL, NULL}
+
 /* A built stack: what the pager talks to and the clock it runs on. */
 struct vm_device_stack {
     const struct vm_backend *backend;

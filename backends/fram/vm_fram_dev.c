@@ -18,11 +18,11 @@ struct fram_settings {
 };
 
 static const struct vm_device_key fram_keys[] = {
-    {"i2c_hz", VM_DEVICE_UINT, offsetof(struct fram_settings, i2c_hz), 4, 1000, 1000000,
-     "I2C clock (default 100000, Arduino Wire's)", NULL},
-    {"max_xfer", VM_DEVICE_UINT, offsetof(struct fram_settings, max_xfer), 1, 1, VM_FRAM_MAX_XFER,
-     "data bytes per I2C transaction (default 30, Arduino Wire's buffer)", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    VM_DEVICE_UINT_KEY(struct fram_settings, i2c_hz, 1000, 1000000,
+                       "I2C clock (default 100000, Arduino Wire's)"),
+    VM_DEVICE_UINT_KEY(struct fram_settings, max_xfer, 1, VM_FRAM_MAX_XFER,
+                       "data bytes per I2C transaction (default 30, Arduino Wire's buffer)"),
+    VM_DEVICE_KEYS_END,
 };
 
 struct fram_state {

@@ -69,19 +69,21 @@ static const char *card_at(unsigned i)
 }
 
 static const struct vm_device_key sd_keys[] = {
-    {"card", VM_DEVICE_STR, offsetof(struct sd_settings, card), 32, 0, 0,
-     "card profile: typical (default), slow-worn", card_at},
-    {"sdhc", VM_DEVICE_BOOL, offsetof(struct sd_settings, sdhc), 1, 0, 1,
-     "true: SDHC (block addressing); false: SDSC (default)", NULL},
-    {"image", VM_DEVICE_PATH, offsetof(struct sd_settings, image), 256, 0, 0,
-     "the card starts as this disk image (e.g. mkfs.fat + mcopy); the file is not written", NULL},
-    {"pool_file", VM_DEVICE_STR, offsetof(struct sd_settings, pool_file), 16, 0, 0,
-     "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system", NULL},
-    {"access", VM_DEVICE_STR, offsetof(struct sd_settings, access), 16, 0, 0,
-     "single (default: CMD17 reads, CMD24 writes + busy + CMD13, as the Arduino SD library "
-     "and SdFat 1.x), single-nostatus (no CMD13), stream (CMD18/CMD25 streams kept open, "
-     "SdFat 2.x dedicated SPI), pre-erase (ACMD23 + CMD25 per multi-block write)", mode_at},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    VM_DEVICE_STR_KEY(struct sd_settings, card, card_at,
+                      "card profile: typical (default), slow-worn"),
+    VM_DEVICE_BOOL_KEY(struct sd_settings, sdhc,
+                       "true: SDHC (block addressing); false: SDSC (default)"),
+    VM_DEVICE_PATH_KEY(struct sd_settings, image,
+                       "the card starts as this disk image (e.g. mkfs.fat + mcopy); "
+                       "the file is not written"),
+    VM_DEVICE_STR_KEY(struct sd_settings, pool_file, NULL,
+                      "the pool is this file (8.3 name) on the image's FAT16/FAT32 file system"),
+    VM_DEVICE_STR_KEY(struct sd_settings, access, mode_at,
+                      "single (default: CMD17 reads, CMD24 writes + busy + CMD13, as the Arduino "
+                      "SD library and SdFat 1.x), single-nostatus (no CMD13), stream (CMD18/CMD25 "
+                      "streams kept open, SdFat 2.x dedicated SPI), pre-erase (ACMD23 + CMD25 per "
+                      "multi-block write)"),
+    VM_DEVICE_KEYS_END,
 };
 
 /* Sectors of an image file, for checking a pool file before any run. */

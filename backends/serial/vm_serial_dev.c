@@ -28,11 +28,11 @@ static const char *link_at(unsigned i)
 }
 
 static const struct vm_device_key serial_keys[] = {
-    {"link", VM_DEVICE_STR, offsetof(struct serial_settings, link), 32, 0, 0,
-     "link profile: ftdi-16ms, ftdi-1ms (default), cdc", link_at},
-    {"baud", VM_DEVICE_UINT, offsetof(struct serial_settings, baud), 4, 300, 100000000,
-     "baud rate (default: the link's)", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    VM_DEVICE_STR_KEY(struct serial_settings, link, link_at,
+                      "link profile: ftdi-16ms, ftdi-1ms (default), cdc"),
+    VM_DEVICE_UINT_KEY(struct serial_settings, baud, 300, 100000000,
+                       "baud rate (default: the link's)"),
+    VM_DEVICE_KEYS_END,
 };
 
 struct serial_state {

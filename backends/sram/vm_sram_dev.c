@@ -32,11 +32,10 @@ static const char *chip_at(unsigned i)
 }
 
 static const struct vm_device_key sram_keys[] = {
-    {"chip", VM_DEVICE_STR, offsetof(struct sram_settings, chip), 16, 0, 0,
-     "23lc1024 (default), 23lc512 or 23k256", chip_at},
-    {"chips", VM_DEVICE_UINT, offsetof(struct sram_settings, chips), 1, 1, 8,
-     "chips joined end to end (default: enough for the pool)", NULL},
-    {NULL, 0, 0, 0, 0, 0, NULL, NULL},
+    VM_DEVICE_STR_KEY(struct sram_settings, chip, chip_at, "23lc1024 (default), 23lc512 or 23k256"),
+    VM_DEVICE_UINT_KEY(struct sram_settings, chips, 1, 8,
+                       "chips joined end to end (default: enough for the pool)"),
+    VM_DEVICE_KEYS_END,
 };
 
 struct sram_state {
