@@ -115,18 +115,15 @@ static uint32_t bus_millis(void *ctx)
 void vm_simbus_init(struct vm_simbus *bus, struct vm_simclock *clock,
                     const struct vm_platform *platform)
 {
-    memset(bus, 0, sizeof *bus);
-    bus->clock = clock;
-    bus->platform = platform;
-    bus->spi.select = bus_select;
-    bus->spi.transfer = bus_transfer;
-    bus->spi.set_clock = bus_set_clock;
-    bus->spi.millis = bus_millis;
-    bus->spi.ctx = bus;
-    /* the library's default before any set_clock: its slowest rate */
-    bus->sck_hz = platform ? vm_platform_sck(platform, 1u) : 4000000u;
+    *bus = (struct vm_simbus){
+        .spi = {.select = bus_select, .transfer = bus_transfer, .set_clock = bus_set_clock,
+                .millis = bus_millis, .ctx = bus},
+        .clock = clock,
+        .platform = platform,
+        /* the library's default before any set_clock: its slowest rate */
+        .sck_hz = platform ? vm_platform_sck(platform, 1u) : 4000000u,
+    };
     bus->byte_wire_ns = vm_simbus_wire_ns(bus, 1u);
-    bus->deselect_ns = 0;
 }
 
 int vm_simbus_attach(struct vm_simbus *bus, uint8_t cs, const struct vm_spi_model *m)

@@ -524,18 +524,24 @@ static void model_unselected(void *ctx, struct vm_simbus *bus, uint8_t mosi)
 int vm_sd_model_init(struct vm_sd_model *m, unsigned kind, uint32_t blocks,
                      const struct vm_sd_profile *prof, uint64_t seed)
 {
-    memset(m, 0, sizeof *m);
-    if (kind < VM_SD_TYPE_SD1 || kind > VM_SD_TYPE_SDHC || blocks == 0) return -1;
-    m->mem = calloc(blocks, VM_SD_BLOCK);
-    if (m->mem == NULL) return -1;
-    m->kind = (uint8_t)kind;
-    m->blocks = blocks;
-    m->prof = prof ? prof : &vm_sd_profiles[0];
-    m->rng = seed ? seed : 1u;
-    m->max_hz = VM_SD_MAX_HZ;
-    m->idle = 1;
-    m->acmd41_left = m->prof->acmd41_polls;
-    m->phase = P_IDLE;
+    int ok = kind >= VM_SD_TYPE_SD1 && kind <= VM_SD_TYPE_SDHC && blocks > 0;
+    uint8_t *mem = ok ? calloc(blocks, VM_SD_BLOCK) : NULL;
+    if (mem == NULL) {
+        memset(m, 0, sizeof *m);
+        return -1;
+    }
+    if (prof == NULL) prof = &vm_sd_profiles[0];
+    *m = (struct vm_sd_model){
+        .kind = (uint8_t)kind,
+        .blocks = blocks,
+        .mem = mem,
+        .prof = prof,
+        .rng = seed ? seed : 1u,
+        .max_hz = VM_SD_MAX_HZ,
+        .idle = 1,
+        .acmd41_left = prof->acmd41_polls,
+        .phase = P_IDLE,
+    };
     return 0;
 }
 
@@ -547,8 +553,8 @@ void vm_sd_model_free(struct vm_sd_model *m)
 
 struct vm_spi_model vm_sd_model_spi(struct vm_sd_model *m)
 {
-    struct vm_spi_model s = { model_select, model_exchange, model_unselected, m };
-    return s;
+    return (struct vm_spi_model){
+        .select = model_select, .exchange = model_exchange, .unselected = model_unselected, .ctx = m};
 }
 
 void vm_sd_model_set_dead(struct vm_sd_model *m, int dead)

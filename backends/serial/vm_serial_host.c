@@ -48,14 +48,11 @@ static int ram_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 
 void vm_serial_store_ram(struct vm_serial_store *st, void *mem, vm_addr_t size)
 {
-    memset(st, 0, sizeof *st);
-    st->mem = mem;
-    st->fd = -1;
-    st->backend.read = ram_read;
-    st->backend.write = ram_write;
-    st->backend.sync = NULL;
-    st->backend.ctx = st;
-    st->backend.size = size;
+    *st = (struct vm_serial_store){
+        .backend = {.read = ram_read, .write = ram_write, .ctx = st, .size = size},
+        .mem = mem,
+        .fd = -1,
+    };
 }
 
 static int file_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
@@ -100,13 +97,10 @@ static int file_sync(void *ctx)
 
 void vm_serial_store_file(struct vm_serial_store *st, int fd, vm_addr_t size)
 {
-    memset(st, 0, sizeof *st);
-    st->fd = fd;
-    st->backend.read = file_read;
-    st->backend.write = file_write;
-    st->backend.sync = file_sync;
-    st->backend.ctx = st;
-    st->backend.size = size;
+    *st = (struct vm_serial_store){
+        .backend = {.read = file_read, .write = file_write, .sync = file_sync, .ctx = st, .size = size},
+        .fd = fd,
+    };
 }
 
 /* ---- engine -------------------------------------------------------------- */

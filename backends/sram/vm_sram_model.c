@@ -100,19 +100,23 @@ static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
 int vm_sram_model_init(struct vm_sram_model *m, unsigned part, uint8_t power_up_mode)
 {
     uint32_t size = vm_sram_part_size(part);
-    memset(m, 0, sizeof *m);
-    if (size == 0) return -1;
-    m->mem = calloc(size, 1);
-    if (m->mem == NULL) return -1;
-    m->part = (uint8_t)part;
-    m->size = size;
-    m->addr_mask = size - 1u;
+    uint8_t *mem = size ? calloc(size, 1) : NULL;
+    if (mem == NULL) {
+        memset(m, 0, sizeof *m);
+        return -1;
+    }
     if (power_up_mode == 0xFFu)
         power_up_mode = part == VM_SRAM_23K256 ? VM_SRAM_MODE_BYTE : VM_SRAM_MODE_SEQ;
-    m->mode = power_up_mode;
-    m->spi_mode = 1;
-    m->max_hz = VM_SRAM_MAX_HZ;
-    m->rng = 1;
+    *m = (struct vm_sram_model){
+        .part = (uint8_t)part,
+        .size = size,
+        .addr_mask = size - 1u,
+        .mem = mem,
+        .mode = power_up_mode,
+        .spi_mode = 1,
+        .max_hz = VM_SRAM_MAX_HZ,
+        .rng = 1,
+    };
     return 0;
 }
 
@@ -124,8 +128,7 @@ void vm_sram_model_free(struct vm_sram_model *m)
 
 struct vm_spi_model vm_sram_model_spi(struct vm_sram_model *m)
 {
-    struct vm_spi_model s = { model_select, model_exchange, NULL, m };
-    return s;
+    return (struct vm_spi_model){.select = model_select, .exchange = model_exchange, .ctx = m};
 }
 
 void vm_sram_model_set_fault(struct vm_sram_model *m, unsigned fault)

@@ -70,22 +70,15 @@ static void measure(struct row *row, const struct vm_backend *be, struct vm_simc
     static uint32_t pages[PAGE * PAGES / 4u];
     static struct vm_slot slots[PAGES];
     struct vm vm;
-    struct vm_config cfg;
+    struct vm_config cfg = {.backend = be, .pool_size = POOL, .page_size = PAGE, .page_count = PAGES,
+                            .pages = pages, .pages_size = sizeof pages,
+                            .slots = slots, .slot_count = PAGES};
     struct vm_lock lk;
     uint64_t t0, s = seed;
     unsigned i;
     vm_addr_t a;
     int err;
 
-    memset(&cfg, 0, sizeof cfg);
-    cfg.backend = be;
-    cfg.pool_size = POOL;
-    cfg.page_size = PAGE;
-    cfg.page_count = PAGES;
-    cfg.pages = pages;
-    cfg.pages_size = sizeof pages;
-    cfg.slots = slots;
-    cfg.slot_count = PAGES;
     if ((err = vm_init(&vm, &cfg)) != VM_OK) die("vm_init", err);
 
     /* page loads: random pages, evicting clean pages only */

@@ -68,13 +68,10 @@ static int wrap_sync(void *ctx)
 
 void vm_wrap_init(struct vm_wrap *w, const struct vm_backend *inner)
 {
-    memset(w, 0, sizeof *w);
-    w->inner = inner;
-    w->backend.read = wrap_read;
-    w->backend.write = wrap_write;
-    w->backend.sync = wrap_sync;
-    w->backend.ctx = w;
-    w->backend.size = inner->size;
+    *w = (struct vm_wrap){
+        .backend = {.read = wrap_read, .write = wrap_write, .sync = wrap_sync, .ctx = w, .size = inner->size},
+        .inner = inner,
+    };
 }
 
 void vm_wrap_faults(struct vm_wrap *w, uint32_t seed, uint16_t read_fail, uint16_t write_fail)

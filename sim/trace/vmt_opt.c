@@ -566,16 +566,8 @@ int vmt_opt_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *cou
 int vmt_opt_misses_bounce(struct vmt_source *s, uint32_t page_size, uint32_t bounce_size,
                           const uint32_t *counts, size_t n, uint64_t *misses, char *err, size_t errlen)
 {
-    struct opt_run r;
-    memset(&r, 0, sizeof r);
-    r.s = s;
-    r.page_size = page_size;
-    r.bounce_size = bounce_size;
-    r.counts = counts;
-    r.n = n;
-    r.misses = misses;
-    r.err = err;
-    r.errlen = errlen;
+    struct opt_run r = {.s = s, .page_size = page_size, .bounce_size = bounce_size, .counts = counts,
+                        .n = n, .misses = misses, .err = err, .errlen = errlen};
     return opt_run(&r);
 }
 
@@ -583,17 +575,11 @@ int vmt_opt_timeline(struct vmt_source *s, uint32_t page_size, uint32_t bounce_s
                      uint64_t bucket_ops, uint32_t **cum, size_t *len, uint64_t *total, char *err,
                      size_t errlen)
 {
-    struct opt_run r;
+    struct opt_run r = {.s = s, .page_size = page_size, .bounce_size = bounce_size,
+                        .tl_count = count, .tl_bucket = bucket_ops ? bucket_ops : 1,
+                        .err = err, .errlen = errlen};
     if (count < 1 || count > 65535)
         return vmt_errf(err, errlen, "page count %lu out of range 1..65535", (unsigned long)count);
-    memset(&r, 0, sizeof r);
-    r.s = s;
-    r.page_size = page_size;
-    r.bounce_size = bounce_size;
-    r.tl_count = count;
-    r.tl_bucket = bucket_ops ? bucket_ops : 1;
-    r.err = err;
-    r.errlen = errlen;
     if (opt_run(&r) < 0) {
         free(r.cum);
         return -1;

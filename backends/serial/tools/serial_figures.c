@@ -129,18 +129,12 @@ static int measure_pager(struct run *r, struct figures *f)
 {
     VM_STORAGE(static, pm, PAGE, PAGES);
     struct vm vm;
-    struct vm_config vc;
+    struct vm_config vc = {.backend = &r->drv.backend, .page_size = PAGE, .page_count = PAGES,
+                           .pages = pm_pages, .pages_size = sizeof pm_pages,
+                           .slots = pm_slots, .slot_count = PAGES};
     uint64_t t0;
     double w0;
     unsigned pass;
-    memset(&vc, 0, sizeof vc);
-    vc.backend = &r->drv.backend;
-    vc.page_size = PAGE;
-    vc.page_count = PAGES;
-    vc.pages = pm_pages;
-    vc.pages_size = sizeof pm_pages;
-    vc.slots = pm_slots;
-    vc.slot_count = PAGES;
     if (vm_init(&vm, &vc) != VM_OK) return -1;
     t0 = vm_simclock_now(&r->clock);
     if (pool_pass(&vm, VM_LOCK_RO) != 0) return -1;
