@@ -14,45 +14,41 @@ static int fault(struct vm_wrap *w, uint16_t chance)
     return (uint16_t)(vm_rng_xorshift32(&w->rng) >> 16) < chance;
 }
 
-/* A call starts: the hook, then the call is counted. Returns 1 when the
- * range lies inside the backend. */
-static int begin(struct vm_wrap *w, int call, vm_addr_t addr, size_t len)
+/* One read or write: the hook, the count, the range check, a seeded fault
+ * (a read returns garbage the pager must never use, a write is torn: its
+ * first half lands) or the inner call. Inlined with call a constant, so
+ * each direction keeps the code of its own function. */
+VM_INLINE int wrap_call(struct vm_wrap *w, int call, vm_addr_t addr, void *rbuf, const void *wbuf,
+                        size_t len)
 {
+    int write = call == VM_WRAP_WRITE;
+    int rc;
     if (w->before) w->before(w->before_ctx, call);
-    vm_wrap_count_start(&w->n, call == VM_WRAP_WRITE, len);
-    return addr <= w->backend.size && len <= w->backend.size - addr;
+    vm_wrap_count_start(&w->n, write, len);
+    if (addr > w->backend.size || len > w->backend.size - addr) {
+        rc = VM_ERR_RANGE;
+    } else if (fault(w, write ? w->write_fail : w->read_fail)) {
+        w->n.faults++;
+        if (!write)
+            memset(rbuf, 0xA5, len);
+        else if (len / 2u)
+            (void)w->inner->write(w->inner->ctx, addr, wbuf, len / 2u);
+        rc = VM_ERR_IO;
+    } else {
+        rc = write ? w->inner->write(w->inner->ctx, addr, wbuf, len)
+                   : w->inner->read(w->inner->ctx, addr, rbuf, len);
+    }
+    return vm_wrap_count_end(&w->n, write, rc, len);
 }
 
 static int wrap_read(void *ctx, vm_addr_t addr, void *buf, size_t len)
 {
-    struct vm_wrap *w = (struct vm_wrap *)ctx;
-    int rc;
-    if (!begin(w, VM_WRAP_READ, addr, len)) {
-        rc = VM_ERR_RANGE;
-    } else if (fault(w, w->read_fail)) {
-        w->n.faults++;
-        memset(buf, 0xA5, len); /* garbage the pager must never use */
-        rc = VM_ERR_IO;
-    } else {
-        rc = w->inner->read(w->inner->ctx, addr, buf, len);
-    }
-    return vm_wrap_count_end(&w->n, 0, rc, len);
+    return wrap_call((struct vm_wrap *)ctx, VM_WRAP_READ, addr, buf, NULL, len);
 }
 
 static int wrap_write(void *ctx, vm_addr_t addr, const void *buf, size_t len)
 {
-    struct vm_wrap *w = (struct vm_wrap *)ctx;
-    int rc;
-    if (!begin(w, VM_WRAP_WRITE, addr, len)) {
-        rc = VM_ERR_RANGE;
-    } else if (fault(w, w->write_fail)) {
-        w->n.faults++;
-        if (len / 2u) (void)w->inner->write(w->inner->ctx, addr, buf, len / 2u); /* a torn write */
-        rc = VM_ERR_IO;
-    } else {
-        rc = w->inner->write(w->inner->ctx, addr, buf, len);
-    }
-    return vm_wrap_count_end(&w->n, 1, rc, len);
+    return wrap_call((struct vm_wrap *)ctx, VM_WRAP_WRITE, addr, NULL, buf, len);
 }
 
 static int wrap_sync(void *ctx)
