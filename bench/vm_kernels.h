@@ -169,64 +169,38 @@ static void structs(void)
     }
 }
 
-static void stride8(void)
-{
-    unsigned k;
-    vm_addr_t off = 0;
-    uint8_t v;
-    uint32_t s = 0;
-    for (k = 0; k < NSTRIDE; k++) {
-        OK(vm_get8(&vm, res + off, &v));
-        s += v;
-        off += PS + 4u;
-        if (off >= RES) off -= RES;
+/* stride8/32 and random8/32: a resident kernel per access width. */
+#define RESIDENT(bits)                                                         \
+    static void stride##bits(void)                                             \
+    {                                                                          \
+        unsigned k;                                                            \
+        vm_addr_t off = 0;                                                     \
+        uint##bits##_t v;                                                      \
+        uint32_t s = 0;                                                        \
+        for (k = 0; k < NSTRIDE; k++) {                                        \
+            OK(vm_get##bits(&vm, res + off, &v));                              \
+            s += v;                                                            \
+            off += PS + 4u;                                                    \
+            if (off >= RES) off -= RES;                                        \
+        }                                                                      \
+        sink = s;                                                              \
+    }                                                                          \
+    static void random##bits(void)                                             \
+    {                                                                          \
+        unsigned k;                                                            \
+        uint##bits##_t v;                                                      \
+        for (k = 0; k < NRAND; k++) {                                          \
+            uint32_t r = rnd();                                                \
+            vm_addr_t a = res + ((r >> 8) % RES & ~(vm_addr_t)(bits / 8u - 1u)); \
+            if ((r & 3u) == 0) OK(vm_set##bits(&vm, a, (uint##bits##_t)r));    \
+            else {                                                             \
+                OK(vm_get##bits(&vm, a, &v));                                  \
+                sink = v;                                                      \
+            }                                                                  \
+        }                                                                      \
     }
-    sink = s;
-}
-
-static void stride32(void)
-{
-    unsigned k;
-    vm_addr_t off = 0;
-    uint32_t v, s = 0;
-    for (k = 0; k < NSTRIDE; k++) {
-        OK(vm_get32(&vm, res + off, &v));
-        s += v;
-        off += PS + 4u;
-        if (off >= RES) off -= RES;
-    }
-    sink = s;
-}
-
-static void random8(void)
-{
-    unsigned k;
-    uint8_t v;
-    for (k = 0; k < NRAND; k++) {
-        uint32_t r = rnd();
-        vm_addr_t a = res + (r >> 8) % RES;
-        if ((r & 3u) == 0) OK(vm_set8(&vm, a, (uint8_t)r));
-        else {
-            OK(vm_get8(&vm, a, &v));
-            sink = v;
-        }
-    }
-}
-
-static void random32(void)
-{
-    unsigned k;
-    uint32_t v;
-    for (k = 0; k < NRAND; k++) {
-        uint32_t r = rnd();
-        vm_addr_t a = res + ((r >> 8) % RES & ~3u);
-        if ((r & 3u) == 0) OK(vm_set32(&vm, a, r));
-        else {
-            OK(vm_get32(&vm, a, &v));
-            sink = v;
-        }
-    }
-}
+RESIDENT(8)
+RESIDENT(32)
 
 /* A list of RES/8 nodes {u32 next; u32 value} in a random cyclic order. */
 #define NNODE (RES / 8u)
@@ -287,27 +261,20 @@ static void ptr32(void)
     sink = s;
 }
 
-static void lock8(void)
-{
-    unsigned k;
-    struct vm_lock lk;
-    for (k = 0; k < NLOCK; k++) {
-        OK(vm_lock(&vm, res + (k * 8u) % RES, 8, VM_LOCK_RO, &lk));
-        sink = ((const uint8_t *)lk.ptr)[0];
-        OK(vm_unlock(&vm, &lk));
+/* lock8 and lockpage: vm_lock (RO) + one read + vm_unlock of n bytes. */
+#define LOCK(name, n)                                                          \
+    static void name(void)                                                     \
+    {                                                                          \
+        unsigned k;                                                            \
+        struct vm_lock lk;                                                     \
+        for (k = 0; k < NLOCK; k++) {                                          \
+            OK(vm_lock(&vm, res + (k * (n)) % RES, n, VM_LOCK_RO, &lk));       \
+            sink = ((const uint8_t *)lk.ptr)[0];                               \
+            OK(vm_unlock(&vm, &lk));                                           \
+        }                                                                      \
     }
-}
-
-static void lockpage(void)
-{
-    unsigned k;
-    struct vm_lock lk;
-    for (k = 0; k < NLOCK; k++) {
-        OK(vm_lock(&vm, res + (k * PS) % RES, PS, VM_LOCK_RO, &lk));
-        sink = ((const uint8_t *)lk.ptr)[0];
-        OK(vm_unlock(&vm, &lk));
-    }
-}
+LOCK(lock8, 8u)
+LOCK(lockpage, PS)
 
 static const struct kernel kernels[] = {
     {"fill8", BUF, fill8, NULL},          {"fill16", BUF / 2, fill16, NULL},
