@@ -181,21 +181,11 @@ vm_addr_t vmrec__size_of(const struct vmrec *r, vm_addr_t p)
     return 0;
 }
 
-/* Room for entry n of an array with *cap entries of size bytes, which
- * doubles (from first) when full: the array, moved if it grew; NULL when it
- * cannot grow (the array stays as it was and the op goes unrecorded). */
+/* vmt_grow, but an array that cannot grow leaves the op unrecorded. */
 static void *room(struct vmrec *r, void *arr, size_t n, size_t *cap, size_t size, size_t first)
 {
-    size_t nc;
-    void *na;
-    if (n < *cap) return arr;
-    nc = *cap ? *cap * 2 : first;
-    na = realloc(arr, nc * size);
-    if (!na) {
-        r->unrecorded++;
-        return NULL;
-    }
-    *cap = nc;
+    void *na = vmt_grow(arr, n, cap, size, first);
+    if (!na) r->unrecorded++;
     return na;
 }
 

@@ -48,6 +48,10 @@ int vmt_fail(struct vmt_source *s, const char *fmt, ...)
 #endif
     ;
 char *vmt_strdup(const char *s);
+/* Room for entry n of an array with *cap entries of size bytes, which
+ * doubles (from first) when full: the array, moved if it grew; NULL when it
+ * cannot grow (the array stays as it was). */
+void *vmt_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first);
 /* Zeroed allocation of a source of `size` bytes; NULL on out of memory. */
 struct vmt_source *vmt_source_new(size_t size, const struct vmt_source_ops *ops,
                                   const char *path, const char *format);

@@ -86,13 +86,9 @@ int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op)
             cur = align_up(h->b[i].addr + h->b[i].size, h->align);
         }
         if (cur + sz > h->end || (i < h->n && cur + sz > h->b[i].addr)) return 0; /* does not fit */
-        if (h->n == h->cap) {
-            size_t nc = h->cap ? h->cap * 2 : 16;
-            struct vmt_blk *nb = realloc(h->b, nc * sizeof *nb);
-            if (!nb) return -1;
-            h->b = nb;
-            h->cap = nc;
-        }
+        struct vmt_blk *nb = vmt_grow(h->b, h->n, &h->cap, sizeof *nb, 16);
+        if (!nb) return -1;
+        h->b = nb;
         memmove(h->b + i + 1, h->b + i, (h->n - i) * sizeof *h->b);
         h->b[i].addr = cur;
         h->b[i].size = sz;
@@ -151,13 +147,9 @@ static int touch_lock(struct vmt_heap *h, const struct vmt_op *op, uint32_t page
     }
     if (op->mode & VMT_LOCK_RO) touch_range(a, op->len, shift, fn, ctx);
     if ((op->mode & VMT_LOCK_WO) && h) {
-        if (h->nheld == h->capheld) {
-            size_t nc = h->capheld ? h->capheld * 2 : 8;
-            struct vmt_held *nh = realloc(h->held, nc * sizeof *nh);
-            if (!nh) return -1;
-            h->held = nh;
-            h->capheld = nc;
-        }
+        struct vmt_held *nh = vmt_grow(h->held, h->nheld, &h->capheld, sizeof *nh, 8);
+        if (!nh) return -1;
+        h->held = nh;
         h->held[h->nheld].id = op->id;
         h->held[h->nheld].addr = a;
         h->held[h->nheld].len = op->len;
@@ -313,13 +305,9 @@ struct opt_run {
 
 static int bucket_end(struct opt_run *r)
 {
-    if (r->nb == r->capb) {
-        size_t cap = r->capb ? r->capb * 2 : 1024;
-        uint64_t *b = realloc(r->bend, cap * sizeof *b);
-        if (!b) return -1;
-        r->bend = b;
-        r->capb = cap;
-    }
+    uint64_t *b = vmt_grow(r->bend, r->nb, &r->capb, sizeof *b, 1024);
+    if (!b) return -1;
+    r->bend = b;
     r->bend[r->nb++] = r->o.touches;
     return 0;
 }
@@ -352,11 +340,9 @@ static int opt_pass1(struct opt_run *r)
     }
     if (r->tl_bucket && !r->o.failed && bucket_end(r) < 0) r->o.failed = 1; /* the partial last bucket */
     if (r->o.n && fwrite(r->o.buf, sizeof *r->o.buf, r->o.n, r->o.a) != r->o.n) r->o.failed = 1;
-    if (r->o.failed || fflush(r->o.a) != 0) {
-        vmt_errf(r->err, r->errlen, "OPT: temporary file write failed or out of memory");
-        goto out;
-    }
-    ret = 0;
+    ret = !r->o.failed && fflush(r->o.a) == 0
+              ? 0
+              : vmt_errf(r->err, r->errlen, "OPT: temporary file write failed or out of memory");
 out:
     vmt_heap_free(h);
     return ret;
@@ -399,11 +385,7 @@ static int opt_pass2(struct opt_run *r, uint32_t *abuf, uint32_t (*bbuf)[2])
             goto out;
         }
     }
-    if (fflush(r->b) != 0) {
-        vmt_errf(r->err, r->errlen, "OPT: temporary file write failed");
-        goto out;
-    }
-    ret = 0;
+    ret = fflush(r->b) == 0 ? 0 : vmt_errf(r->err, r->errlen, "OPT: temporary file write failed");
 out:
     free(last);
     return ret;

@@ -45,6 +45,17 @@ int vmt_wfail(struct vmt_writer *w, const char *fmt, ...)
     return -1;
 }
 
+void *vmt_grow(void *arr, size_t n, size_t *cap, size_t size, size_t first)
+{
+    size_t nc;
+    void *na;
+    if (n < *cap) return arr;
+    nc = *cap ? *cap * 2 : first;
+    na = realloc(arr, nc * size);
+    if (na) *cap = nc;
+    return na;
+}
+
 char *vmt_strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
