@@ -14,6 +14,12 @@
 
 #include "vm_cpu_costs.h"
 
+/* The serial protocol's board CPU (vm_serial.c: frames, CRCs, copies) in
+ * 1/100 cycles, measured on the ATmega328P by
+ * backends/serial/tools/serial-avr-cycles.sh: 60.9 and 40.2 cycles a byte
+ * received and sent, read_16 less 16 bytes a request. */
+#define SERIAL_CPU_AVR .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u
+
 const struct vm_platform vm_platforms[] = {
     {
         .name = "atmega328p",
@@ -30,9 +36,7 @@ const struct vm_platform vm_platforms[] = {
                                      (forum.arduino.cc topic 126827) [D] */
         .xfer_ns = 60u,           /* 6.46 us - 4 x 1.6 us, same transaction [D] */
         .cost = VM_CPU_COSTS_ATMEGA328P, /* simavr cycles: target/cpu-costs.txt */
-        /* serial protocol CPU, backends/serial/tools/serial-avr-cycles.sh:
-           60.9 and 40.2 cycles a byte, read_16 less 16 bytes a request */
-        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u,
+        SERIAL_CPU_AVR,
         .slot_bytes = 28u,
         .vm_bytes = 167u,
         .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
@@ -56,7 +60,7 @@ const struct vm_platform vm_platforms[] = {
         .cost = VM_CPU_COSTS_CORTEX_M4, /* qemu instructions x CPI: target/cpu-costs.txt */
         /* serial protocol CPU: the AVR's cycle counts (the CRC is a
            table-driven byte loop on both cores) [D] */
-        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u,
+        SERIAL_CPU_AVR,
         /* Teensyduino's other F_CPU choices and F_BUS for each
            (PaulStoffregen/cores teensy3/kinetis.h) */
         .clocks = {{72000000u, 36000000u}, {120000000u, 60000000u}, {144000000u, 48000000u}},
@@ -82,7 +86,7 @@ const struct vm_platform vm_platforms[] = {
                                      issues/45) [D] */
         .xfer_ns = 0u,            /* no published per-transaction figure */
         .cost = VM_CPU_COSTS_CORTEX_M3, /* qemu instructions x CPI: target/cpu-costs.txt */
-        .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u, /* as teensy32 [D] */
+        SERIAL_CPU_AVR, /* as teensy32 [D] */
         .slot_bytes = 32u,        /* Cortex-M3 taken as the Cortex-M4 row */
         .vm_bytes = 320u,
         .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
