@@ -544,7 +544,7 @@ struct bin_writer {
 static int bw_flush(struct bin_writer *b)
 {
     if (b->n && fwrite(b->buf, 1, b->n, b->w.f) != b->n)
-        return vmt_wfail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
+        return vmt_fail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
     b->n = 0;
     return 0;
 }
@@ -567,7 +567,7 @@ static int bw_raw(struct bin_writer *b, const void *data, size_t len)
         if (bw_flush(b) < 0) return -1;
         if (len > VMT_BIN_BUF) {
             if (fwrite(data, 1, len, b->w.f) != len)
-                return vmt_wfail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
+                return vmt_fail(&b->w, "%s: write error: %s", b->w.path, strerror(errno));
             return 0;
         }
     }
@@ -659,9 +659,9 @@ static int bw_put(struct vmt_writer *w, const struct vmt_op *op)
     if (op->kind == VMT_PHASE) {
         const char *nm = op->name ? op->name : "";
         size_t nl = strlen(nm);
-        if (nl == 0) return vmt_wfail(w, "%s: op %llu: phase without a name", w->path,
+        if (nl == 0) return vmt_fail(w, "%s: op %llu: phase without a name", w->path,
                                       (unsigned long long)w->count);
-        if (nl > 4096) return vmt_wfail(w, "%s: op %llu: phase name longer than 4096 bytes",
+        if (nl > 4096) return vmt_fail(w, "%s: op %llu: phase name longer than 4096 bytes",
                                         w->path, (unsigned long long)w->count);
         p = put_varint(p, nl);
         b->n = (size_t)(p - b->buf);
@@ -684,7 +684,7 @@ static int bw_close(struct vmt_writer *w)
             uint8_t c[8];
             vmt_put_le(c, w->count, 8);
             if (fseek(w->f, 24, SEEK_SET) == 0) {
-                if (fwrite(c, 1, 8, w->f) != 8) vmt_wfail(w, "%s: write error", w->path);
+                if (fwrite(c, 1, 8, w->f) != 8) vmt_fail(w, "%s: write error", w->path);
             }
         }
     }

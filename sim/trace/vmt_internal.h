@@ -41,12 +41,16 @@ int vmt_errf(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/* Marks s failed with a message; returns -1. */
-int vmt_fail(struct vmt_source *s, const char *fmt, ...)
+/* The first error wins: when *failed is 0, formats err as printf and sets
+ * *failed to -1; a later error is dropped. Returns -1. */
+int vmt_first_errf(int *failed, char *err, size_t errlen, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* Marks a source or a writer (x: anything with failed and err[]) failed
+ * with a message, unless it already failed; returns -1. */
+#define vmt_fail(x, ...) vmt_first_errf(&(x)->failed, (x)->err, sizeof (x)->err, __VA_ARGS__)
 char *vmt_strdup(const char *s);
 /* Room for entry n of an array with *cap entries of size bytes, which
  * doubles (from first) when full: the array, moved if it grew; NULL when it
@@ -82,11 +86,6 @@ struct vmt_writer {
     struct vmt_open_opts opts;
     char err[512];
 };
-int vmt_wfail(struct vmt_writer *w, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 int vmt_writer_init_binary(struct vmt_writer **w);
 int vmt_writer_init_json(struct vmt_writer **w);
 int vmt_writer_init_text(struct vmt_writer **w, const char *format);

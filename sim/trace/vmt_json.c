@@ -635,7 +635,7 @@ static int jw_put(struct vmt_writer *w, const struct vmt_op *op)
         break;
     }
     fputc('}', f);
-    return ferror(f) ? vmt_wfail(w, "%s: write error", w->path) : 0;
+    return ferror(f) ? vmt_fail(w, "%s: write error", w->path) : 0;
 }
 
 static int jw_close(struct vmt_writer *w)

@@ -396,7 +396,7 @@ static int resolve(struct text_writer *tw, uint16_t region, uint64_t addr, uint6
         return 0;
     }
     if (vmt_heap_resolve(tw->heap, region, addr, abs) < 0)
-        return vmt_wfail(&tw->w, "%s: op %llu: allocation %u is not live (or did not fit)", tw->w.path,
+        return vmt_fail(&tw->w, "%s: op %llu: allocation %u is not live (or did not fit)", tw->w.path,
                          (unsigned long long)tw->w.count, region);
     return 0;
 }
@@ -422,17 +422,17 @@ static int tw_put(struct vmt_writer *w, const struct vmt_op *op)
     if (!op) {
         tw->page_size = w->opts.id_bytes ? w->opts.id_bytes : 64;
         if (tw->page_size & (tw->page_size - 1))
-            return vmt_wfail(w, "%s: id_bytes must be a power of two", w->path);
+            return vmt_fail(w, "%s: id_bytes must be a power of two", w->path);
         tw->heap = vmt_heap_new(4, w->pool_size ? w->pool_size : UINT32_MAX, 4);
-        return tw->heap ? 0 : vmt_wfail(w, "%s: out of memory", w->path);
+        return tw->heap ? 0 : vmt_fail(w, "%s: out of memory", w->path);
     }
     if (tw->fmt == FMT_TXT) {
         tw->cur = op;
         tw->toggle = 0;
         if (vmt_touches(tw->heap, op, tw->page_size, txt_touch, tw) < 0)
-            return vmt_wfail(w, "%s: op %llu: allocation %u is not live", w->path,
+            return vmt_fail(w, "%s: op %llu: allocation %u is not live", w->path,
                              (unsigned long long)w->count, op->region ? op->region : op->src_region);
-        return ferror(w->f) ? vmt_wfail(w, "%s: write error", w->path) : 0;
+        return ferror(w->f) ? vmt_fail(w, "%s: write error", w->path) : 0;
     }
     /* din: r/w lines; locks become accesses of their range; the rest has no din form. */
     switch (op->kind) {
@@ -464,7 +464,7 @@ static int tw_put(struct vmt_writer *w, const struct vmt_op *op)
     default:
         break;
     }
-    return ferror(w->f) ? vmt_wfail(w, "%s: write error", w->path) : 0;
+    return ferror(w->f) ? vmt_fail(w, "%s: write error", w->path) : 0;
 }
 
 static int tw_close(struct vmt_writer *w)

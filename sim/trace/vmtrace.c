@@ -21,26 +21,14 @@ int vmt_errf(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-int vmt_fail(struct vmt_source *s, const char *fmt, ...)
+int vmt_first_errf(int *failed, char *err, size_t errlen, const char *fmt, ...)
 {
-    if (!s->failed) {
+    if (!*failed) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(s->err, sizeof s->err, fmt, ap);
+        vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
-        s->failed = -1;
-    }
-    return -1;
-}
-
-int vmt_wfail(struct vmt_writer *w, const char *fmt, ...)
-{
-    if (!w->failed) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(w->err, sizeof w->err, fmt, ap);
-        va_end(ap);
-        w->failed = -1;
+        *failed = -1;
     }
     return -1;
 }
@@ -359,7 +347,7 @@ struct vmt_writer *vmt_writer_open(const char *path, const char *format, uint64_
 int vmt_writer_put(struct vmt_writer *w, const struct vmt_op *op)
 {
     if (w->failed) return w->failed;
-    if (op->kind >= VMT_KIND_COUNT) return vmt_wfail(w, "%s: op %llu: bad kind %u", w->path,
+    if (op->kind >= VMT_KIND_COUNT) return vmt_fail(w, "%s: op %llu: bad kind %u", w->path,
                                                       (unsigned long long)w->count, op->kind);
     if (w->ops->put(w, op) < 0) return -1;
     w->count++;
@@ -372,8 +360,8 @@ int vmt_writer_close(struct vmt_writer *w, char *err, size_t errlen)
     if (!w) return 0;
     if (w->ops->close(w) < 0) rc = -1;
     if (w->f) {
-        if (ferror(w->f)) vmt_wfail(w, "%s: write error", w->path);
-        if (fclose(w->f) != 0) vmt_wfail(w, "%s: write error: %s", w->path, strerror(errno));
+        if (ferror(w->f)) vmt_fail(w, "%s: write error", w->path);
+        if (fclose(w->f) != 0) vmt_fail(w, "%s: write error: %s", w->path, strerror(errno));
     }
     if (w->failed) {
         vmt_errf(err, errlen, "%s", w->err);
