@@ -37,7 +37,6 @@ struct vmt_heap {
     struct vmt_blk *b; /* sorted by address */
     size_t n, cap;
     uint64_t *base; /* by id: address, or UINT64_MAX when not live */
-    uint64_t *size; /* by id: requested size */
 };
 
 struct vmt_heap *vmt_heap_new(uint64_t heap_start, uint64_t heap_end, uint32_t align)
@@ -46,8 +45,7 @@ struct vmt_heap *vmt_heap_new(uint64_t heap_start, uint64_t heap_end, uint32_t a
     size_t i;
     if (!h) return NULL;
     h->base = malloc(65536 * sizeof *h->base);
-    h->size = calloc(65536, sizeof *h->size);
-    if (!h->base || !h->size) {
+    if (!h->base) {
         vmt_heap_free(h);
         return NULL;
     }
@@ -66,7 +64,6 @@ void vmt_heap_free(struct vmt_heap *h)
     free(h->held);
     free(h->b);
     free(h->base);
-    free(h->size);
     free(h);
 }
 
@@ -95,7 +92,6 @@ int vmt_heap_apply(struct vmt_heap *h, const struct vmt_op *op)
         h->b[i].id = (uint16_t)op->id;
         h->n++;
         h->base[op->id] = cur;
-        h->size[op->id] = op->len;
     } else if (op->kind == VMT_FREE) {
         if (op->id == 0 || op->id > 65535) return -1;
         for (i = 0; i < h->n && h->b[i].id != op->id; i++) {}
