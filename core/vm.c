@@ -64,7 +64,7 @@
  *     (hot_forget), write-back (wbase only: the page is clean), a bounced
  *     lock over the page, an RW lock's unlock (re-arms wbase).
  *  7. Replacement: an empty slot if any, else the policy's victim among
- *     unlocked slots (load_slot takes the usual case without a call: the
+ *     unlocked slots (vm__touch_lh takes the usual case without a call: the
  *     first slot in scan order is unlocked and unreferenced; policy_pick
  *     does the rest). Loading does not set the CLOCK/SIEVE bit; a hit does.
  *     VM_CLEAN_FIRST (clean_first) may take a clean, unreferenced slot from
@@ -399,6 +399,15 @@ static unsigned scan_start(const struct vm *vm)
     return vm->tail;
 }
 
+/* Where the policy's hand goes when victim is chosen: CLOCK past it, SIEVE
+ * onto it (drop then moves it on toward the head); FIFO and LRU have none.
+ * policy_pick and vm__touch_lh's usual victim both place it here. */
+VM_INLINE void hand_after(struct vm *vm, unsigned victim)
+{
+    if (IS(vm, VM_POLICY_CLOCK)) vm->hand = (vm_slot_t)scan_next(vm, victim);
+    else if (IS(vm, VM_POLICY_SIEVE)) vm->hand = (vm_slot_t)victim;
+}
+
 /*
  * The policy's victim among the resident, unlocked slots (all slots are
  * resident here), or -1 when all are locked. With commit, also make the
@@ -435,7 +444,7 @@ static int policy_pick(struct vm *vm, int commit, int *swept, unsigned *from)
             for (i = start; i != (unsigned)victim; i = scan_next(vm, i))
                 if (!vm->slots[i].locks) vm->slots[i].flags &= (uint8_t)~VM_SLOT_REF;
         }
-        if (commit) vm->hand = (vm_slot_t)(IS(vm, VM_POLICY_CLOCK) ? scan_next(vm, (unsigned)victim) : (unsigned)victim);
+        if (commit) hand_after(vm, (unsigned)victim);
         return victim;
     }
     /* FIFO and LRU: the oldest unlocked slot in the list. */
@@ -500,7 +509,14 @@ int vm_next_victim(const struct vm *vm)
 /* The hint entry of the page at base: the low bits of its page number. With
  * at most 16 entries they lie in the address's low 16 bits (pages are at
  * most 4 KiB), so a 16-bit-int MCU shifts 16 bits, not 32. */
-#if VM_CONFIG_HINTS <= 16 || UINT_MAX > 0xFFFFu
+#if VM_CONFIG_HINTS == 16 && UINT_MAX <= 0xFFFFu
+/* On a 16-bit-int MCU a shift by page_shift is a loop: there the entry is a
+ * hash of the base's two low bytes b0, b1 instead, (b0 >> 4) ^ b1 ^ (b1 >> 4),
+ * nibble swaps and XORs. For every page size (16 B to 4 KiB) it gives the 16
+ * pages of an aligned run of 16 pages 16 different entries. */
+#define HINT(vm, base)                                                         \
+    ((((uint8_t)(base) >> 4) ^ (uint8_t)((base) >> 8) ^ ((uint8_t)((base) >> 8) >> 4)) & 15u)
+#elif VM_CONFIG_HINTS <= 16 || UINT_MAX > 0xFFFFu
 #define HINT(vm, base) (((unsigned)(base) >> (vm)->page_shift) & (VM_CONFIG_HINTS - 1u))
 #else
 #define HINT(vm, base) ((unsigned)((base) >> (vm)->page_shift) & (VM_CONFIG_HINTS - 1u))
@@ -508,26 +524,6 @@ int vm_next_victim(const struct vm *vm)
 #else
 #define HINT(vm, base) 0u
 #endif
-
-/* The slot holding the page at base, or -1. h = HINT(vm, base). */
-static int find(struct vm *vm, vm_addr_t base, unsigned h)
-{
-    const struct vm_slot *s = vm->slots;
-    unsigned i, n = vm->page_count;
-#if VM_CONFIG_HINTS
-    i = vm->hints[h];
-    if (i < n && s[i].base == base) return (int)i;
-#endif
-    for (i = 0; i < n; i++, s++)
-        if (s->base == base) {
-#if VM_CONFIG_HINTS
-            vm->hints[h] = (vm_slot_t)i;
-#endif
-            return (int)i;
-        }
-    (void)h;
-    return -1;
-}
 
 int vm_slot_of(const struct vm *vm, vm_addr_t addr)
 {
@@ -557,7 +553,7 @@ static void drop(struct vm *vm, unsigned i, int evicted)
     s->flags = 0;
     vm->used--;
     if (!evicted) return;
-    VM__STAT(vm, evictions);
+    VM__STAT16(vm, evictions);
 #if VM_CONFIG_SLOT_STATS
     s->evictions++;
 #endif
@@ -578,50 +574,21 @@ static void touch_hit(struct vm *vm, unsigned i)
     if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) vm->slots[i].flags |= VM_SLOT_REF;
 }
 
-/* A miss: the slot the page at base goes to, a free one or else the policy's
- * victim (written back, then evicted), installed in the policy's order with
- * nothing valid yet. Returns the slot, or a negative vm_err. */
-static int load_slot(struct vm *vm, vm_addr_t base, unsigned h)
+/* The victim of a miss when the usual shortcut does not apply (the first
+ * slot in scan order is locked or referenced, or VM_CLEAN_FIRST is set):
+ * policy_pick, then clean_first. The slot, or VM_ERR_BUSY. */
+static int victim_slow(struct vm *vm)
 {
-    struct vm_slot *s;
-    int i, err;
-    VM__STAT(vm, misses);
-    VM__PATH(vm, VM_PATH_TOUCH_MISS);
-    i = vm->used < vm->page_count ? find_empty(vm) : -1;
-    if (i < 0) {
-        int swept = 0;
-        unsigned from = scan_start(vm);
-        s = &vm->slots[from];
-        if (!s->locks && !(s->flags & VM_SLOT_REF)) {
-            /* policy_pick's usual answer, without its call: the first slot
-             * in scan order is unlocked and unreferenced (FIFO and LRU set
-             * no bits), so it goes, and no bit is cleared on the way. */
-            i = (int)from;
-            if (IS(vm, VM_POLICY_CLOCK)) vm->hand = (vm_slot_t)scan_next(vm, from);
-            else if (IS(vm, VM_POLICY_SIEVE)) vm->hand = (vm_slot_t)from;
-            else from = VM_NIL;
-        } else {
-            i = policy_pick(vm, 1, &swept, &from);
-            if (i < 0) return VM_ERR_BUSY;
-            if (swept || (unsigned)i != from) hot_recheck(vm); /* bits were cleared on the way */
-        }
-        if (vm->flags & VM_CLEAN_FIRST) {
-            int v = clean_first(vm, i, swept, from);
-            if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
-            i = v;
-        }
-        s = &vm->slots[i];
-        if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
-        drop(vm, (unsigned)i, 1);
+    int swept, i;
+    unsigned from;
+    i = policy_pick(vm, 1, &swept, &from);
+    if (i < 0) return VM_ERR_BUSY;
+    if (swept || (unsigned)i != from) hot_recheck(vm); /* bits were cleared on the way */
+    if (vm->flags & VM_CLEAN_FIRST) {
+        int v = clean_first(vm, i, swept, from);
+        if (v != i) VM__PATH(vm, VM_PATH_CLEAN_VICTIM);
+        i = v;
     }
-    s = &vm->slots[i];
-    s->base = base; /* flags are 0 in an empty slot */
-    vm->used++;
-    if (LISTED(vm)) list_push_head(vm, (unsigned)i);
-#if VM_CONFIG_HINTS
-    vm->hints[h] = (vm_slot_t)i;
-#endif
-    (void)h;
     return i;
 }
 
@@ -649,14 +616,14 @@ static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
  * after the valid range); a write that neither joins nor fills the valid
  * range fetches the gap between them. Returns VM_OK or a vm_err, and the
  * bytes fetched in *got. */
-static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo, uint16_t hi, int how,
+static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo, uint16_t hi, unsigned how,
                       uint16_t *got)
 {
     int err = VM_OK;
     if (how == VM__READ) {
         if (s->vlo == s->vhi) {
             uint16_t ext = vm__extent(vm, s->base);
-            err = fetch_inline(vm, i, 0, ext);
+            err = fetch(vm, i, 0, ext);
             if (err == VM_OK) { *got = ext; s->vlo = 0; s->vhi = ext; }
         } else if (lo < s->vlo || hi > s->vhi) {
             uint16_t ext = vm__extent(vm, s->base);
@@ -676,37 +643,95 @@ static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo,
     return err;
 }
 
-int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how)
+/*
+ * One touch, in one flat function: on the usual miss the backend's read is
+ * its only call. The page is found through its hint entry, else by a scan.
+ * A hit updates the policy and fetches what the touch needs and is not valid
+ * yet (make_valid). A miss takes a free slot, else the policy's victim: the
+ * first slot in scan order when it is unlocked and unreferenced
+ * (policy_pick's usual answer; no bit is cleared on the way), else
+ * victim_slow. A dirty victim is written back (on failure it stays resident
+ * and the miss fails), then evicted as drop() would, and the page is
+ * installed in the policy's order. A read fetches the whole page; a write
+ * fetches nothing (vm__dirty grows the valid range).
+ */
+int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
 {
     vm_addr_t base = addr & vm->page_base_mask;
-    uint16_t lo = (uint16_t)(addr & vm->page_mask), hi = (uint16_t)(lo + len);
     unsigned h = HINT(vm, base);
     struct vm_slot *s;
-    int i, err, fresh;
-    uint16_t got = 0;
+    int i, err;
+    uint16_t ext = 0;
 
     hot_before_touch(vm);
-    i = find(vm, base, h);
-    fresh = i < 0;
-    if (!fresh) touch_hit(vm, (unsigned)i);
-    else if ((i = load_slot(vm, base, h)) < 0) return i;
-    s = &vm->slots[i];
-    err = make_valid(vm, s, (unsigned)i, lo, hi, how, &got);
-    if (err != VM_OK) {
-        if (fresh) drop(vm, (unsigned)i, 0); /* a failed read never installs a page */
-        return err;
-    }
-    vm->last_touch = (vm_slot_t)i;
-    if (fresh) {
-        vm->last_loaded = (vm_slot_t)i;
-        VM__STAT(vm, loads);
-#if VM_CONFIG_SLOT_STATS
-        s->loads++;
+#if VM_CONFIG_HINTS
+    i = vm->hints[h];
+    if (i < (int)vm->page_count && vm->slots[i].base == base) goto hit;
 #endif
-        VM__EMIT(vm, VM_EV_LOAD, (vm_slot_t)i, 0, base, got);
-    } else if (got) {
+    {
+        vm_slot_t k, n = vm->page_count; /* 8 bits on AVR: a cheaper loop */
+        for (k = 0, s = vm->slots; k < n; k++, s++)
+            if (s->base == base) {
+#if VM_CONFIG_HINTS
+                vm->hints[h] = k;
+#endif
+                i = k;
+                goto hit;
+            }
+    }
+    VM__STAT16(vm, misses);
+    VM__PATH(vm, VM_PATH_TOUCH_MISS);
+    if (vm->used < vm->page_count) {
+        i = find_empty(vm);
+    } else {
+        unsigned from = scan_start(vm);
+        s = &vm->slots[from];
+        if (s->locks || (s->flags & VM_SLOT_REF) || (vm->flags & VM_CLEAN_FIRST)) {
+            if ((i = victim_slow(vm)) < 0) return i;
+            s = &vm->slots[i];
+        } else {
+            i = (int)from;
+            hand_after(vm, from);
+        }
+        if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
+        drop(vm, (unsigned)i, 1);
+    }
+    s = &vm->slots[i];
+    s->base = base; /* flags are 0 in an empty slot */
+    vm->used++;
+    if (LISTED(vm)) list_push_head(vm, (unsigned)i);
+#if VM_CONFIG_HINTS
+    vm->hints[h] = (vm_slot_t)i;
+#endif
+    (void)h;
+    if (!(lh & VM__WRITE)) {
+        ext = vm__extent(vm, base);
+        if ((err = fetch_inline(vm, (unsigned)i, 0, ext)) != VM_OK) {
+            drop(vm, (unsigned)i, 0); /* a failed read never installs a page */
+            return err;
+        }
+        s->vhi = ext; /* vlo is 0 */
+    }
+    vm->last_touch = vm->last_loaded = (vm_slot_t)i;
+    VM__STAT16(vm, loads);
+#if VM_CONFIG_SLOT_STATS
+    s->loads++;
+#endif
+    VM__EMIT(vm, VM_EV_LOAD, (vm_slot_t)i, 0, base, ext);
+    return i;
+
+hit:
+    touch_hit(vm, (unsigned)i);
+    s = &vm->slots[i];
+    {
+        uint16_t lo = (uint16_t)(addr & vm->page_mask);
+        err = make_valid(vm, s, (unsigned)i, lo, (uint16_t)(lo + (lh & ~VM__WRITE)), lh & VM__WRITE, &ext);
+    }
+    if (err != VM_OK) return err;
+    vm->last_touch = (vm_slot_t)i;
+    if (ext) {
         VM__STAT(vm, fills);
-        VM__EMIT(vm, VM_EV_FILL, (vm_slot_t)i, 0, base, got);
+        VM__EMIT(vm, VM_EV_FILL, (vm_slot_t)i, 0, base, ext);
     }
     return i;
 }
@@ -732,16 +757,16 @@ void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 /* vm__done's second half: make slot s (index i) hot in its page's set, if
  * it may be served inline. Out of line, so that vm__done's frequent early
  * returns save no registers. */
-static VM_NOINLINE void hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
+static VM_NOINLINE int hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
 {
     unsigned e, set, pick = VM_HOT_COUNT;
     vm_hot_t rb, wb;
-    if (vm__bounced(vm, s->base, vm->page_size)) return;
+    if (vm__bounced(vm, s->base, vm->page_size)) return VM_OK;
     /* Reads need the whole page valid; writes a dirty page that is a whole
      * page of the pool (the inline write checks no range). */
     rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_HOT_EMPTY;
     wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_HOT_EMPTY;
-    if (rb == VM_HOT_EMPTY && wb == VM_HOT_EMPTY) return;
+    if (rb == VM_HOT_EMPTY && wb == VM_HOT_EMPTY) return VM_OK;
     /* In its set: its own entry, else a free one, else the one not used
      * last (way 0 when the latest hit was in another set). */
     set = VM__HOT_SET(vm, s->base);
@@ -755,14 +780,15 @@ static VM_NOINLINE void hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
     vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
     vm->hot_slot[pick] = s;
     vm->hot_last = (uint8_t)pick;
+    return VM_OK;
 }
 
-void vm__done(struct vm *vm, unsigned i)
+int vm__done(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
-    if (i != vm->last_touch) return; /* another page was touched since */
-    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return;
-    hot_insert(vm, s, i);
+    if (i != vm->last_touch) return VM_OK; /* another page was touched since */
+    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return VM_OK;
+    return hot_insert(vm, s, i);
 }
 
 /* --------------------------------------------------------------- access -- */
@@ -807,46 +833,52 @@ int vm_read(struct vm *vm, void *dst, vm_addr_t src, size_t n)
     return VM_OK;
 }
 
-/* A value of n <= 4 bytes inside one page, not bounced: one touch and a byte
- * copy, without vm_read's chunk loop (on AVR this halves the cost of a hit
- * on a page that is not the hot one). Anything else takes the general path. */
-VM_INLINE int small_ok(const struct vm *vm, vm_addr_t a, uint16_t off, uint8_t n)
+/* A value of n <= 4 bytes inside one page, while no range is bounced: one
+ * touch and a byte copy, without vm_read's chunk loop (on AVR this halves
+ * the cost of a hit on a page that is not the hot one). Anything else takes
+ * the general path, which also checks the bounced range's overlap. */
+VM_INLINE int small_ok(const struct vm *vm, vm_addr_t a, uint8_t n)
 {
 #if VM_CONFIG_WRAP
     if (vm_is_wrapped(a)) return 0;
 #endif
-    return off + n <= vm->page_size && vm__range(vm, a, n) == VM_OK && !vm__bounced(vm, a, n);
+#if VM_CONFIG_BOUNCE
+    if (vm->bounce_len) return 0; /* vm_read/vm_write check the overlap */
+#endif
+    return ((uint16_t)a & (uint16_t)vm->page_mask) + n <= vm->page_size && vm__range(vm, a, n) == VM_OK;
+}
+
+/* The typed accessors' slow paths once small_ok holds: one touch, then the
+ * n bytes copied into dst (a read) or from src (a write, which dirties
+ * them). VM_OK or a negative vm_err. */
+VM_INLINE int small_copy(struct vm *vm, vm_addr_t a, uint8_t *dst, const uint8_t *src, uint8_t n, unsigned how)
+{
+    uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
+    uint8_t *p;
+    int i;
+    if ((i = vm__touch(vm, a, n, how)) < 0) return i;
+    p = vm__data(vm, (unsigned)i) + off;
+    if (how == VM__WRITE) {
+        vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + n));
+        while (n--) *p++ = *src++;
+    } else {
+        while (n--) *dst++ = *p++;
+    }
+    return vm__done(vm, (unsigned)i);
 }
 
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
 {
-    uint8_t *d = (uint8_t *)v;
-    const uint8_t *s;
-    uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
-    int i;
     VM__PATH(vm, VM_PATH_GET_SLOW);
-    if (!small_ok(vm, a, off, n)) return vm_read(vm, v, a, n);
-    if ((i = vm__touch(vm, a, n, VM__READ)) < 0) return i;
-    s = vm__data(vm, (unsigned)i) + off;
-    while (n--) *d++ = *s++;
-    vm__done(vm, (unsigned)i);
-    return VM_OK;
+    if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
+    return small_copy(vm, a, (uint8_t *)v, NULL, n, VM__READ);
 }
 
 int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
 {
-    const uint8_t *s = (const uint8_t *)v;
-    uint8_t *d;
-    uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
-    int i;
     VM__PATH(vm, VM_PATH_SET_SLOW);
-    if (!small_ok(vm, a, off, n)) return vm_write(vm, a, v, n);
-    if ((i = vm__touch(vm, a, n, VM__WRITE)) < 0) return i;
-    d = vm__data(vm, (unsigned)i) + off;
-    vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + n));
-    while (n--) *d++ = *s++;
-    vm__done(vm, (unsigned)i);
-    return VM_OK;
+    if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
+    return small_copy(vm, a, NULL, (const uint8_t *)v, n, VM__WRITE);
 }
 
 /* Write into the pages only (the bounce buffer is the caller's business). */
@@ -1044,7 +1076,7 @@ int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_
     vm->hot_last = (uint8_t)e;
     vm->last_touch = i;
     VM__HIT(vm, VM_PATH_TOUCH_HIT);
-    VM__STAT(vm, locks);
+    VM__STAT16(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
     if (mode & VM_LOCK_WO) vm__dirty(vm, i, off, (uint16_t)(off + len));
     LOCK_EVENT(vm, VM_EV_LOCK, lk);
@@ -1067,7 +1099,7 @@ VM_INLINE int unlock_done(struct vm *vm, struct vm_lock *lk)
 {
     (void)vm;
     lk->mode = 0;
-    VM__STAT(vm, unlocks);
+    VM__STAT16(vm, unlocks);
     VM__PATH(vm, VM_PATH_UNLOCK);
     LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
     return VM_OK;
@@ -1082,7 +1114,7 @@ static VM_NOINLINE int unlock_other(struct vm *vm, struct vm_lock *lk)
     if (lk->slot == VM_WRAP_SLOT) {
         if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
         lk->mode = 0;
-        VM__STAT(vm, unlocks);
+        VM__STAT16(vm, unlocks);
         VM__PATH(vm, VM_PATH_WRAPPED);
         return VM_OK;
     }
@@ -1184,7 +1216,7 @@ void vm_stats_reset(struct vm *vm)
 #if VM_CONFIG_STATS
     memset(&vm->stats, 0, sizeof vm->stats);
 #if !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
-    vm->fast_hits = 0;
+    vm->fast_hits = vm->fast_misses = vm->fast_loads = vm->fast_evictions = vm->fast_locks = vm->fast_unlocks = 0;
 #endif
 #endif
 #if VM_CONFIG_SLOT_STATS

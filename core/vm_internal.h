@@ -17,9 +17,12 @@
 #define VM_WRAP_SLOT (VM_SLOT_NONE - 1u) /* vm_lock.slot of a lock on a wrapped pointer */
 #define VM_HOT_NONE 0xFFu                /* vm.hot_last: no entry */
 
-/* How a touch uses the bytes it names (vm__touch). */
-#define VM__READ 0  /* the bytes must be valid: fetch what is missing */
-#define VM__WRITE 1 /* the bytes will be overwritten: fetch only a gap */
+/* How a touch uses the bytes it names (vm__touch): a flag above every
+ * length (at most 4096), so that the length and the kind travel in one
+ * 16-bit argument (on AVR three arguments fit the registers a tail call
+ * needs). */
+#define VM__READ 0u      /* the bytes must be valid: fetch what is missing */
+#define VM__WRITE 0x8000u /* the bytes will be overwritten: fetch only a gap */
 
 #if VM_CONFIG_STATS
 #define VM__STAT(vm, field) ((vm)->stats.field++)
@@ -27,6 +30,18 @@
 #else
 #define VM__STAT(vm, field) ((void)0)
 #define VM__STAT_ADD(vm, field, n) ((void)0)
+#endif
+
+/* Count stats.field through its 16-bit count fast_field where there is one
+ * (16-bit-int MCUs, as VM__HIT): a 16-bit increment, and a carry into the
+ * 32-bit count once in 65536; vm_stats() adds the rest. */
+#if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
+#define VM__STAT16(vm, field)                                                   \
+    do {                                                                        \
+        if (++(vm)->fast_##field == 0) (vm)->stats.field += 0x10000ul;          \
+    } while (0)
+#else
+#define VM__STAT16(vm, field) VM__STAT(vm, field)
 #endif
 
 /* Count path p (enum vm_path). An out-of-line touch of a resident page is a
@@ -77,11 +92,15 @@ static inline int vm__range(const struct vm *vm, vm_addr_t a, vm_addr_t n)
  * page boundary): make it resident, and valid for `how`. Returns the slot
  * index, or a negative vm_err. The caller then moves its bytes, calls
  * vm__dirty for a write, and vm__done. */
-int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, int how);
+int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t len_how);
+static inline int vm__touch(struct vm *vm, vm_addr_t addr, uint16_t len, unsigned how)
+{
+    return vm__touch_lh(vm, addr, (uint16_t)(len | how));
+}
 /* Mark [lo, hi) of slot i written (after vm__touch(..., VM__WRITE)). */
 void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi);
 /* End of a touch of slot i: make it the hot page if it may be. */
-void vm__done(struct vm *vm, unsigned i);
+int vm__done(struct vm *vm, unsigned i); /* VM_OK */
 
 #if VM_CONFIG_BOUNCE
 /* 1 if [a, a+n) overlaps the range held in the bounce buffer (the test of
