@@ -17,7 +17,8 @@
 /* The serial protocol's board CPU (vm_serial.c: frames, CRCs, copies) in
  * 1/100 cycles, measured on the ATmega328P by
  * backends/serial/tools/serial-avr-cycles.sh: 60.9 and 40.2 cycles a byte
- * received and sent, read_16 less 16 bytes a request. */
+ * received and sent, read_16 less 16 bytes a request (its --check, test
+ * serial-avr, fails when these differ from a fresh run). */
 #define SERIAL_CPU_AVR .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u
 
 const struct vm_platform vm_platforms[] = {
