@@ -854,26 +854,26 @@ static int start_pager(struct vmr_run *r, const struct vmr_config *cfg, char *er
         snprintf(err, errlen, "out of memory for the pager's buffers");
         return -1;
     }
-    struct vm_config vc;
-    memset(&vc, 0, sizeof vc);
-    vc.backend = r->backend;
-    vc.pool_size = (vm_addr_t)r->pool;
-    vc.page_size = (uint16_t)ps;
-    vc.page_count = (vm_slot_t)pc;
-    vc.policy = pd->policy;
-    vc.flags = pd->flags;
-    vc.pages = r->pages;
-    vc.pages_size = (size_t)ps * pc;
-    vc.slots = r->slots;
-    vc.slot_count = (vm_slot_t)pc;
+    struct vm_config vc = {
+        .backend = r->backend,
+        .pool_size = (vm_addr_t)r->pool,
+        .page_size = (uint16_t)ps,
+        .page_count = (vm_slot_t)pc,
+        .policy = pd->policy,
+        .flags = pd->flags,
+        .pages = r->pages,
+        .pages_size = (size_t)ps * pc,
+        .slots = r->slots,
+        .slot_count = (vm_slot_t)pc,
 #if VM_CONFIG_BOUNCE
-    vc.bounce = r->bounce;
-    vc.bounce_size = (uint16_t)bsz;
+        .bounce = r->bounce,
+        .bounce_size = (uint16_t)bsz,
 #endif
 #if VM_CONFIG_ALLOC
-    vc.heap = r->heap;
-    vc.heap_blocks = (uint16_t)hb;
+        .heap = r->heap,
+        .heap_blocks = (uint16_t)hb,
 #endif
+    };
 #if VM_CONFIG_EVENTS
     if (cfg->observer && cfg->observer->on_event) {
         vc.event = on_core_event;
