@@ -70,6 +70,7 @@ void vm_arduino_spi_begin(struct vm_arduino_spi *a, SPIClass &bus, uint32_t cloc
     a->spi.set_clock = arduino_spi_set_clock;
     a->spi.millis = arduino_millis;
     a->spi.ctx = a;
+    a->spi.poll = 0; /* the driver clocks its polls itself */
     a->bus = &bus;
     a->clock_hz = clock_hz;
     a->pins_ready = 0;

@@ -162,7 +162,8 @@ static int fast_ok(const struct vm_device_desc *d, uint64_t *split, uint64_t *se
 int vmr_stack_has_fast(const struct vm_device_desc *d)
 {
     uint64_t split = 0, settle = 0;
-    return fast_ok(d, &split, &settle);
+    const struct vm_device *dev = vmr_device(d->type);
+    return fast_ok(d, &split, &settle) || (dev && dev->closed_form);
 }
 
 int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_t pool,
@@ -170,7 +171,11 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
 {
     struct vmr_stack *probe;
     uint64_t split = 0, settle = 0;
-    if (exact || !fast_ok(d, &split, &settle)) return open_exact(st, d, pool, err, errlen);
+    if (exact || !fast_ok(d, &split, &settle)) {
+        if (open_exact(st, d, pool, err, errlen)) return -1;
+        if (!exact && st->dev->closed_form) st->closed = st->dev->closed_form(&st->s);
+        return 0;
+    }
     probe = malloc(sizeof *probe);
     if (!probe) {
         snprintf(err, errlen, "out of memory");
@@ -206,7 +211,7 @@ uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st)
 
 uint64_t vmr_stack_fast_calls(const struct vmr_stack *st)
 {
-    return st->fast ? vmr_fast_calls(st) : 0;
+    return st->fast ? vmr_fast_calls(st) : st->closed ? *st->closed : 0;
 }
 
 void vmr_stack_close(struct vmr_stack *st)

@@ -59,6 +59,7 @@ struct vmr_stack {
     uint32_t cpu_hz;                  /* the clock the table's cycles run at */
     uint64_t t0;                      /* clock after set-up: a run's time 0 */
     void *fast;                       /* the fast path (vmr_fast.c), or NULL */
+    const uint64_t *closed;           /* closed-form transactions (device hook), or NULL */
     uint64_t transfer0;               /* transfer time spent by set-up */
 };
 
@@ -70,7 +71,8 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
                    int exact, int keep_data, char *err, size_t errlen);
 void vmr_stack_close(struct vmr_stack *st);
 /* 1 if vmr_stack_open without exact gives the stack d describes the fast
- * path (its device's `fast` hook allows it), 0 if it is byte-exact anyway. */
+ * path (its device's `fast` hook allows it) or closed-form transactions
+ * (`closed_form`), 0 if it is byte-exact anyway. */
 int vmr_stack_has_fast(const struct vm_device_desc *d);
 
 /* A platform profile's name (profile, a buffer of n bytes), matched in any
@@ -84,7 +86,8 @@ void vmr_stack_busy(struct vmr_stack *st, uint64_t ns);
  * clock that is not pager or program CPU is waiting for the device. */
 uint64_t vmr_stack_transfer_ns(const struct vmr_stack *st);
 /* Backend calls the fast path answered without clocking the device models
- * (vmr_fast_calls); 0 on a byte-exact stack. */
+ * (vmr_fast_calls), or on a closed-form stack the transactions its device
+ * answered in closed form; 0 on a byte-exact stack. */
 uint64_t vmr_stack_fast_calls(const struct vmr_stack *st);
 
 /* RAM a geometry costs on the board: page buffers plus the core's metadata,

@@ -167,7 +167,7 @@ static int vmavr_putchar(char c, FILE *f)
 static FILE vmavr_stdout = FDEV_SETUP_STREAM(vmavr_putchar, NULL, _FDEV_SETUP_WRITE);
 
 static const struct vm_spi board_spi = {board_spi_select, board_spi_transfer, board_spi_set_clock,
-                                        board_millis, 0};
+                                        board_millis, 0, 0};
 static const struct vm_uart board_uart = {board_uart_write, board_uart_read, board_millis, 0};
 
 /* USART0 8N1 at baud (U2X), SPI master with SS as an output, Timer1 for

@@ -26,6 +26,13 @@ struct vm_spi {
     /* Milliseconds since an arbitrary origin, for driver timeouts. */
     uint32_t (*millis)(void *ctx);
     void *ctx;
+    /* Optional (NULL on a board: the driver clocks the bytes itself): send
+     * 0xFF bytes, one transfer each, until one reads back equal to v
+     * (equal != 0) or other than v (equal == 0), or until, after a byte,
+     * millis() - t0 >= timeout_ms; return the last byte read. Exactly the
+     * driver's own loop; a simulated bus answers it in closed form
+     * (backends/bus/vm_simbus.h, vm_simbus_closed_form). */
+    uint8_t (*poll)(void *ctx, uint8_t v, int equal, uint32_t t0, uint32_t timeout_ms);
 };
 
 /* UART, 8N1. */

@@ -89,14 +89,115 @@ static uint8_t bus_byte(struct vm_simbus *bus, uint8_t mosi)
     return miso;
 }
 
+/* The one chip select a byte reaches, selected with a model, when the bus
+ * may answer in closed form (no trace); VM_SIMBUS_MAX_CS otherwise. */
+static unsigned sole_model(const struct vm_simbus *bus)
+{
+    unsigned c;
+    if (bus->trace) return VM_SIMBUS_MAX_CS;
+    for (c = 0; c < VM_SIMBUS_MAX_CS; c++)
+        if (bus->live == 1u << c) break;
+    if (c == VM_SIMBUS_MAX_CS || !bus->selected[c] || !bus->dev[c].exchange) return VM_SIMBUS_MAX_CS;
+    return c;
+}
+
+/* n bytes' time and counters (CPU and wire each), as n bus_byte calls. */
+static void bus_account(struct vm_simbus *bus, uint64_t n)
+{
+    uint64_t cpu = bus->platform ? bus->platform->byte_ns : 0;
+    vm_simclock_advance(bus->clock, n * (cpu + bus->byte_wire_ns));
+    bus->cpu_ns += n * cpu;
+    bus->wire_ns += n * bus->byte_wire_ns;
+    bus->bytes += n;
+}
+
 static void bus_transfer(void *ctx, const uint8_t *tx, uint8_t *rx, size_t n)
 {
     struct vm_simbus *bus = ctx;
-    size_t i;
-    for (i = 0; i < n; i++) {
+    size_t i = 0;
+    unsigned cs;
+    /* a data block: the model takes it at once where it can */
+    while (bus->closed && n - i >= 8u && (cs = sole_model(bus)) < VM_SIMBUS_MAX_CS &&
+           bus->dev[cs].bulk) {
+        uint64_t cpu = bus->platform ? bus->platform->byte_ns : 0;
+        size_t k = bus->dev[cs].bulk(bus->dev[cs].ctx, bus, vm_simclock_now(bus->clock) + cpu,
+                                     cpu + bus->byte_wire_ns, tx ? tx + i : NULL, rx ? rx + i : NULL,
+                                     n - i);
+        if (!k) break;
+        bus_account(bus, k);
+        i += k;
+    }
+    for (; i < n; i++) {
         uint8_t b = bus_byte(bus, tx ? tx[i] : 0xFF);
         if (rx) rx[i] = b;
     }
+}
+
+/* The selected model's answer while only 0xFF is sent, from the next
+ * byte's MISO sample on (see vm_spi_model.steady): 1, or 0 when the bytes
+ * must be clocked (a trace, no steady model, or more than one device the
+ * byte would reach). */
+static int bus_steady(const struct vm_simbus *bus, uint64_t sample, uint8_t *cs, uint8_t *out,
+                      uint64_t *until)
+{
+    unsigned c = sole_model(bus);
+    if (c == VM_SIMBUS_MAX_CS || !bus->dev[c].steady) return 0;
+    *cs = (uint8_t)c;
+    return bus->dev[c].steady(bus->dev[c].ctx, bus, sample, out, until);
+}
+
+/* n bytes of 0xFF that model cs answers alike: their time and counters. */
+static void bus_skip(struct vm_simbus *bus, uint8_t cs, uint64_t n)
+{
+    bus_account(bus, n);
+    if (bus->dev[cs].skip) bus->dev[cs].skip(bus->dev[cs].ctx, bus, n);
+}
+
+/* vm_spi.poll in closed form: while the selected model is steady on an
+ * answer that does not end the poll, the bytes up to its change (or to the
+ * timeout) are skipped at once; the rest are clocked as vm_spi_poll does.
+ * A byte takes p = CPU + wire ns, its MISO sampled after the CPU part; the
+ * timeout is tested after each byte, on millis() at its end. */
+static uint8_t bus_poll(void *ctx, uint8_t v, int equal, uint32_t t0, uint32_t timeout_ms)
+{
+    struct vm_simbus *bus = ctx;
+    uint64_t cpu = bus->platform ? bus->platform->byte_ns : 0;
+    int skipped = 0;
+    for (;;) {
+        uint64_t now = vm_simclock_now(bus->clock), until;
+        uint64_t p = cpu + bus->byte_wire_ns;
+        uint8_t out, cs, rx;
+        if (p && bus_steady(bus, now + cpu, &cs, &out, &until) && (out == v) != (equal != 0)) {
+            /* bytes sampled before until, and bytes up to the one whose end
+             * passes the timeout: millis() then is at or past t0's (64-bit)
+             * millisecond plus timeout_ms */
+            uint64_t ms = now / 1000000u;
+            uint64_t elapsed = (uint32_t)((uint32_t)ms - t0);
+            uint64_t due = (ms - elapsed + timeout_ms) * 1000000u;
+            uint64_t k_out = due > now ? (due - now + p - 1u) / p : 1u;
+            uint64_t n = until == UINT64_MAX ? k_out : until > now + cpu ? (until - now - cpu + p - 1u) / p : 0;
+            if (k_out <= n) {
+                bus_skip(bus, cs, k_out);
+                bus->polls_closed++;
+                return out;
+            }
+            if (n) {
+                bus_skip(bus, cs, n);
+                skipped = 1;
+            }
+        }
+        rx = bus_byte(bus, 0xFF);
+        if ((rx == v) == (equal != 0) || (uint32_t)(vm_simclock_millis(bus->clock) - t0) >= timeout_ms) {
+            bus->polls_closed += (uint64_t)skipped;
+            return rx;
+        }
+    }
+}
+
+void vm_simbus_closed_form(struct vm_simbus *bus, int on)
+{
+    bus->closed = (uint8_t)(on != 0);
+    bus->spi.poll = on ? bus_poll : NULL;
 }
 
 static void bus_set_clock(void *ctx, uint32_t hz)

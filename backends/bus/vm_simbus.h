@@ -50,6 +50,21 @@ struct vm_spi_model {
     uint8_t (*exchange)(void *ctx, struct vm_simbus *bus, uint8_t mosi);
     void (*unselected)(void *ctx, struct vm_simbus *bus, uint8_t mosi);
     void *ctx;
+    /* Optional, for the bus's closed-form poll (vm_simbus_closed_form):
+     * 1 if, while the host sends only 0xFF, the model answers *out to every
+     * byte whose MISO is sampled at sample ns or later and before *until
+     * (UINT64_MAX: for ever), and changes nothing meanwhile but what
+     * skip(ctx, bus, n) then does for n such bytes (per-byte counters; no
+     * random draws). 0: clock the bytes one by one. */
+    int (*steady)(void *ctx, const struct vm_simbus *bus, uint64_t sample, uint8_t *out,
+                  uint64_t *until);
+    void (*skip)(void *ctx, struct vm_simbus *bus, uint64_t n);
+    /* Optional, for the bus's closed-form transfer: exchange the first k of
+     * n bytes at once (tx NULL: 0xFF; rx NULL: discarded), byte i's MISO
+     * sampled at sample + i * p ns, exactly as k exchange calls would, and
+     * return k (0: none, clock them one by one). */
+    size_t (*bulk)(void *ctx, struct vm_simbus *bus, uint64_t sample, uint64_t p, const uint8_t *tx,
+                   uint8_t *rx, size_t n);
 };
 
 /* One observed bus event, for recorders. */
@@ -84,6 +99,8 @@ struct vm_simbus {
     /* kept by the bus for its per-byte loop */
     uint64_t byte_wire_ns;   /* vm_simbus_wire_ns(bus, 1) at the current SCK */
     uint8_t live;            /* bit cs: a model is attached there, or it is selected */
+    uint64_t polls_closed;   /* polls (vm_spi.poll) that skipped bytes in closed form */
+    uint8_t closed;          /* vm_simbus_closed_form on */
 };
 
 /* Set up a bus on clock with platform (NULL: no MCU cost, SCK as asked).
@@ -92,6 +109,13 @@ void vm_simbus_init(struct vm_simbus *bus, struct vm_simclock *clock,
                     const struct vm_platform *platform);
 /* Route chip select cs to a model (copied). Returns 0, or -1 for a bad cs. */
 int vm_simbus_attach(struct vm_simbus *bus, uint8_t cs, const struct vm_spi_model *m);
+/* on != 0: the bus offers vm_spi.poll and answers a poll in closed form
+ * while the one selected model is steady (its `steady` hook), and lets that
+ * model take a transfer's bytes in bulk (its `bulk` hook): the same bytes,
+ * times, counters and model state as clocking them one by one, in a few
+ * steps. Off (the default): every byte is clocked. A traced bus always
+ * clocks byte by byte. */
+void vm_simbus_closed_form(struct vm_simbus *bus, int on);
 void vm_simbus_set_trace(struct vm_simbus *bus, vm_simbus_trace_fn fn, void *ctx);
 void vm_simbus_reset_counters(struct vm_simbus *bus);
 

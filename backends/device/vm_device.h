@@ -147,6 +147,13 @@ struct vm_device {
      * 0: the byte-exact stack always (the device keeps state between calls,
      * or draws random delays). */
     int (*fast)(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle);
+    /* Optional, for a device without `fast` (its cost per call depends on
+     * random draws or on state): answer transactions in closed form where
+     * its model allows it (a bus poll from the card's ready time): the same
+     * bytes, times and random draws as clocking every byte, in fewer steps.
+     * Called once after open unless the run asks for the byte-exact models;
+     * returns the device's count of transactions so answered. */
+    const uint64_t *(*closed_form)(struct vm_device_stack *st);
 };
 
 /* The device's own state for st: size zeroed bytes, stored in st->state

@@ -52,6 +52,8 @@ static void spi_stop(struct vm_sd *sd)
 static int wait_ready(struct vm_sd *sd, uint32_t timeout_ms)
 {
     uint32_t t0 = now_ms(sd);
+    if (sd->spi->poll) /* the same loop, answered by the bus */
+        return sd->spi->poll(sd->spi->ctx, 0xFF, 1, t0, timeout_ms) == 0xFFu ? VM_OK : VM_ERR_TIMEOUT;
     for (;;) {
         if (spi_byte(sd, 0xFF) == 0xFFu) return VM_OK;
         if ((uint32_t)(now_ms(sd) - t0) >= timeout_ms) return VM_ERR_TIMEOUT;
@@ -312,10 +314,15 @@ static int read_data(struct vm_sd *sd, uint8_t *dst)
 {
     uint32_t t0 = now_ms(sd);
     uint8_t t, c[2];
-    for (;;) {
-        t = spi_byte(sd, 0xFF);
-        if (t != 0xFFu) break;
-        if ((uint32_t)(now_ms(sd) - t0) >= VM_SD_READ_TIMEOUT) return VM_ERR_TIMEOUT;
+    if (sd->spi->poll) { /* the same loop, answered by the bus */
+        t = sd->spi->poll(sd->spi->ctx, 0xFF, 0, t0, VM_SD_READ_TIMEOUT);
+        if (t == 0xFFu) return VM_ERR_TIMEOUT;
+    } else {
+        for (;;) {
+            t = spi_byte(sd, 0xFF);
+            if (t != 0xFFu) break;
+            if ((uint32_t)(now_ms(sd) - t0) >= VM_SD_READ_TIMEOUT) return VM_ERR_TIMEOUT;
+        }
     }
     if (t != VM_SD_TOKEN_START) {
         sd->last_token = t;

@@ -23,20 +23,20 @@ uint8_t vm_sd_crc7(const uint8_t *p, size_t n)
     return (uint8_t)(((unsigned)crc << 1) | 1u);
 }
 
-/* CRC16-CCITT, polynomial 0x1021, initial value 0, MSB first. */
+/* CRC16-CCITT, polynomial 0x1021, initial value 0, MSB first: a byte at a
+ * time by shifts, without a table (the eight bit steps of the polynomial
+ * folded; avr-libc <util/crc16.h> _crc_xmodem_update documents the same
+ * polynomial). */
 uint16_t vm_sd_crc16(const uint8_t *p, size_t n)
 {
     uint16_t crc = 0;
     size_t i;
     for (i = 0; i < n; i++) {
-        uint8_t b;
-        crc = (uint16_t)(crc ^ ((uint16_t)p[i] << 8));
-        for (b = 0; b < 8u; b++) {
-            if (crc & 0x8000u)
-                crc = (uint16_t)((crc << 1) ^ 0x1021u);
-            else
-                crc = (uint16_t)(crc << 1);
-        }
+        crc = (uint16_t)((crc >> 8) | (crc << 8));
+        crc ^= p[i];
+        crc ^= (uint16_t)((crc & 0xFFu) >> 4);
+        crc ^= (uint16_t)(crc << 12);
+        crc ^= (uint16_t)((crc & 0xFFu) << 5);
     }
     return crc;
 }

@@ -229,6 +229,14 @@ static uint64_t sd_transfer(const struct vm_device_stack *st)
     return s->bus.wire_ns + s->bus.cpu_ns;
 }
 
+/* Polls for the card's token or busy end in closed form (vm_simbus_closed_form). */
+static const uint64_t *sd_closed_form(struct vm_device_stack *st)
+{
+    struct sd_state *s = st->state;
+    vm_simbus_closed_form(&s->bus, 1);
+    return &s->bus.polls_closed;
+}
+
 static void sd_close(struct vm_device_stack *st)
 {
     struct sd_state *s = st->state;
@@ -239,4 +247,4 @@ const struct vm_device vm_sd_device = {
     .name = "sd",
     .help = "SD card driver + model on the simulated SPI bus",
     .keys = sd_keys, .open = sd_open, .close = sd_close, .costs = NULL,
-    .transfer_ns = sd_transfer, .check = sd_check};
+    .transfer_ns = sd_transfer, .check = sd_check, .closed_form = sd_closed_form};

@@ -499,6 +499,86 @@ static uint8_t model_exchange(void *ctx, struct vm_simbus *bus, uint8_t mosi)
     return vm_rng_flip8(&m->rng, m->flip_ppm, &m->flips, out);
 }
 
+/* The bus's closed-form poll (vm_spi_model.steady): while the host sends
+ * 0xFF and no command, response or data block is under way, the card
+ * answers filler until its token is due (reading) or 0x00 until its busy
+ * time ends, then 0xFF for ever. Nothing is drawn meanwhile (no bit flips
+ * on; a stuck card is clocked byte by byte). */
+static int model_steady(void *ctx, const struct vm_simbus *bus, uint64_t sample, uint8_t *out,
+                        uint64_t *until)
+{
+    const struct vm_sd_model *m = ctx;
+    (void)bus;
+    *out = 0xFF;
+    *until = UINT64_MAX;
+    if (m->dead) return 1;
+    if (m->flip_ppm || m->stuck_busy || m->resp_len || m->cmd_len) return 0;
+    switch (m->phase) {
+    case P_READ_WAIT:
+        if (m->token != 0) *until = m->ready_ns;
+        return 1;
+    case P_IDLE:
+    case P_READ_HALT:
+    case P_WRITE_TOKEN:
+        if (sample < m->busy_until) {
+            *out = 0x00;
+            *until = m->busy_until;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* n bytes answered as model_steady said: the per-byte counters. */
+static void model_skip(void *ctx, struct vm_simbus *bus, uint64_t n)
+{
+    struct vm_sd_model *m = ctx;
+    if (m->dead) return;
+    if (bus->sck_hz > m->max_hz) m->overspeed += n;
+    if ((!m->spi || m->idle) && bus->sck_hz > VM_SD_INIT_HZ) m->init_overspeed += n;
+}
+
+/* The bus's closed-form transfer (vm_spi_model.bulk): the rest of a data
+ * block at once, sent (tx NULL, a read) or received (rx NULL, a write),
+ * when nothing else would answer or listen (no response or command under
+ * way, no bit flips). The block's end does what its last byte would. */
+static size_t model_bulk(void *ctx, struct vm_simbus *bus, uint64_t sample, uint64_t p,
+                         const uint8_t *tx, uint8_t *rx, size_t n)
+{
+    struct vm_sd_model *m = ctx;
+    size_t k;
+    if (m->dead || m->flip_ppm || m->stuck_busy || m->resp_len || m->cmd_len) return 0;
+    if (m->phase == P_READ_DATA && !tx) {
+        k = 514u - m->pos < n ? 514u - m->pos : n;
+        if (rx) memcpy(rx, m->block + m->pos, k);
+    } else if (m->phase == P_WRITE_DATA && !rx) {
+        k = 514u - m->pos < n ? 514u - m->pos : n;
+        if (tx)
+            memcpy(m->block + m->pos, tx, k);
+        else
+            memset(m->block + m->pos, 0xFF, k);
+    } else {
+        return 0;
+    }
+    model_skip(m, bus, k);
+    m->pos = (uint16_t)(m->pos + k);
+    if (m->pos == 514u) {
+        if (m->phase == P_WRITE_DATA) {
+            finish_write_block(m);
+        } else {
+            m->blocks_read++;
+            if (m->multi) {
+                m->blk++;
+                start_read_block(m, sample + (k - 1u) * p, 0);
+            } else {
+                m->phase = P_IDLE;
+            }
+        }
+    }
+    return k;
+}
+
 static void model_select(void *ctx, struct vm_simbus *bus, int on)
 {
     struct vm_sd_model *m = ctx;
@@ -553,8 +633,13 @@ void vm_sd_model_free(struct vm_sd_model *m)
 
 struct vm_spi_model vm_sd_model_spi(struct vm_sd_model *m)
 {
-    return (struct vm_spi_model){
-        .select = model_select, .exchange = model_exchange, .unselected = model_unselected, .ctx = m};
+    return (struct vm_spi_model){.select = model_select,
+                                 .exchange = model_exchange,
+                                 .unselected = model_unselected,
+                                 .ctx = m,
+                                 .steady = model_steady,
+                                 .skip = model_skip,
+                                 .bulk = model_bulk};
 }
 
 void vm_sd_model_set_dead(struct vm_sd_model *m, int dead)

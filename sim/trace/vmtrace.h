@@ -139,8 +139,8 @@ size_t vmt_memory(const struct vmt_source *s);
 
 /* LRU misses for every page count in counts[], in one pass (LRU is a stack
  * algorithm), with the touch order of vmt_opt_misses. On traces without
- * locks it equals the core's own LRU miss count (tests/sim/test_fastcost.sh
- * checks it). Memory: max(counts) page numbers. */
+ * locks it equals the core's own LRU miss count (tests/sim/test_replay.c,
+ * lru_stack_pass_matches_core, checks it). Memory: max(counts) page numbers. */
 int vmt_lru_misses(struct vmt_source *s, uint32_t page_size, const uint32_t *counts, size_t n,
                    uint64_t *misses, char *err, size_t errlen);
 

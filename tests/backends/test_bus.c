@@ -36,7 +36,7 @@ static void echo_idle(void *ctx, struct vm_simbus *bus, uint8_t mosi)
 }
 static struct vm_spi_model echo_model(struct echo *e)
 {
-    struct vm_spi_model m = {echo_select, echo_exchange, echo_idle, e};
+    struct vm_spi_model m = {echo_select, echo_exchange, echo_idle, e, NULL, NULL, NULL};
     return m;
 }
 

@@ -90,6 +90,21 @@ START_TEST(test_crc)
     ck_assert_uint_eq(vm_sd_crc7(cmd17, 5), 0x55); /* spec example */
     ck_assert_uint_eq(vm_sd_crc16(ff, 512), 0x7FA1); /* spec example */
     ck_assert_uint_eq(vm_sd_crc16((const uint8_t *)"123456789", 9), 0x31C3);
+    /* the byte-wise CRC16 against the polynomial bit by bit, every length
+     * up to a block's over one buffer (each byte value at each position) */
+    uint8_t buf[512];
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        buf[i] = (uint8_t)x;
+    }
+    uint16_t ref = 0;
+    for (size_t n = 1; n <= sizeof buf; n++) {
+        ref = (uint16_t)(ref ^ ((uint16_t)buf[n - 1] << 8));
+        for (unsigned b = 0; b < 8u; b++)
+            ref = (ref & 0x8000u) ? (uint16_t)((unsigned)(ref << 1) ^ 0x1021u) : (uint16_t)(ref << 1);
+        ck_assert_uint_eq(vm_sd_crc16(buf, n), ref);
+    }
 }
 END_TEST
 
@@ -651,6 +666,97 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* The bus's closed form (vm_simbus_closed_form: polls answered from the
+ * card's ready time, data blocks in one step) against clocking every byte:
+ * after each step of a script through every access mode, both card
+ * profiles, timeouts (dead card, no token, stuck busy), error tokens, with
+ * and without CPU time per byte, and an SCK above the card's limit, the same return code, clock, bus counters,
+ * card state and latency draws. */
+struct cf_state {
+    int rc;
+    uint64_t ns, bytes, wire, cpu, overspeed, init_overspeed, polls;
+    struct vm_sd_lat nac, next, busy, single;
+    uint64_t rng;
+};
+
+static unsigned cf_script(int closed, unsigned variant, struct cf_state *out, unsigned max)
+{
+    static const char *const profs[] = {"typical", "slow-worn"};
+    static const uint8_t modes[] = {VM_SD_BLOCKWISE | VM_SD_STATUS, VM_SD_BLOCKWISE, 0,
+                                    VM_SD_PRE_ERASE};
+    static uint8_t b[4 * 512], in[4 * 512];
+    /* variant bit 1: no platform (no CPU cost per byte), SCK over the card's 25 MHz */
+    int fast_sck = (variant & 2u) != 0;
+    struct rig *r = rig_new(VM_SD_TYPE_SDHC, 256, profs[variant & 1u], 0,
+                            fast_sck ? NULL : vm_platform_find("atmega328p"));
+    unsigned n = 0;
+    fill(b, sizeof b, 9);
+    vm_simbus_closed_form(&r->bus, closed);
+#define CF_STEP(call)                                                                          \
+    do {                                                                                       \
+        struct cf_state *c = &out[n++];                                                        \
+        ck_assert_uint_lt(n, max);                                                             \
+        c->rc = (call);                                                                        \
+        c->ns = vm_simclock_now(&r->clk);                                                      \
+        c->bytes = r->bus.bytes, c->wire = r->bus.wire_ns, c->cpu = r->bus.cpu_ns;             \
+        c->overspeed = r->card.overspeed, c->init_overspeed = r->card.init_overspeed;          \
+        c->nac = r->card.nac, c->next = r->card.next, c->busy = r->card.busy;                  \
+        c->single = r->card.single, c->rng = r->card.rng;                                      \
+        c->polls = r->bus.polls_closed;                                                        \
+    } while (0)
+    for (unsigned m = 0; m < sizeof modes; m++) {
+        CF_STEP(rig_begin(r, 0, 256, modes[m]));
+        if (fast_sck) r->sd.clock_hz = r->sd.sck_hz = 40000000u; /* overspeed, counted per byte */
+        for (unsigned i = 0; i < 6; i++) {
+            CF_STEP(vm_sd_write_blocks(&r->sd, 8 * i + m, b, 1 + i % 4));
+            CF_STEP(vm_sd_read_blocks(&r->sd, 8 * i + m, in, 1 + i % 4));
+            CF_STEP(vm_sd_write(&r->sd, 100 + 37 * i, b, 300));
+            CF_STEP(vm_sd_read(&r->sd, 1000 + 51 * i, in, 700));
+        }
+        CF_STEP(vm_sd_sync(&r->sd));
+    }
+    vm_sd_model_set_dead(&r->card, 1);
+    CF_STEP(vm_sd_read_blocks(&r->sd, 1, in, 1));
+    vm_sd_model_set_dead(&r->card, 0);
+    CF_STEP(vm_sd_read_blocks(&r->sd, 1, in, 1));
+    r->card.no_token_ppm = 1000000;
+    CF_STEP(vm_sd_read_blocks(&r->sd, 7, in, 1));
+    r->card.no_token_ppm = 0;
+    r->card.read_error_ppm = 1000000;
+    CF_STEP(vm_sd_read_blocks(&r->sd, 5, in, 1));
+    r->card.read_error_ppm = 0;
+    r->card.stuck_busy = 1;
+    CF_STEP(vm_sd_write_blocks(&r->sd, 3, b, 1));
+    r->card.stuck_busy = 0;
+    CF_STEP(vm_sd_write_blocks(&r->sd, 3, b, 1));
+    CF_STEP(vm_sd_read(&r->sd, 3 * 512, in, 512));
+    ck_assert_mem_eq(in, b, 512);
+    ck_assert_uint_eq(r->card.violations, 0);
+#undef CF_STEP
+    rig_free(r);
+    return n;
+}
+
+START_TEST(test_closed_form_same)
+{
+    static struct cf_state a[256], x[256];
+    unsigned na = cf_script(1, (unsigned)_i, a, 256), nx = cf_script(0, (unsigned)_i, x, 256);
+    ck_assert_uint_eq(na, nx);
+    ck_assert_uint_gt(a[na - 1].polls, 50); /* the closed form was taken */
+    ck_assert_uint_eq(x[nx - 1].polls, 0);
+    for (unsigned i = 0; i < na; i++) {
+        a[i].polls = x[i].polls = 0;
+        ck_assert_msg(memcmp(&a[i], &x[i], sizeof a[i]) == 0,
+                      "step %u: closed form rc %d at %llu ns, %llu bytes; byte by byte rc %d at "
+                      "%llu ns, %llu bytes",
+                      i, a[i].rc, (unsigned long long)a[i].ns, (unsigned long long)a[i].bytes, x[i].rc,
+                      (unsigned long long)x[i].ns, (unsigned long long)x[i].bytes);
+    }
+    ck_assert_int_eq(a[na - 1].rc, VM_OK);
+    if (_i & 2) ck_assert_uint_gt(a[na - 1].overspeed, 10000);
+}
+END_TEST
+
 /* Wire corruption: with CRC on (CMD59) nothing wrong is ever returned;
  * with CRC off the same corruption goes unseen. */
 START_TEST(test_wire_corruption)
@@ -794,6 +900,7 @@ int main(void)
     tcase_add_loop_test(tc, test_latency_statistics, 0, 2);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_wire_corruption);
+    tcase_add_loop_test(tc, test_closed_form_same, 0, 4);
     tcase_add_test(tc, test_shared_bus_with_sram);
     tcase_add_loop_test(tc, test_pager_differential, 0, 5);
     suite_add_tcase(s, tc);

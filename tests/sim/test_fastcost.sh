@@ -5,10 +5,10 @@
 # reports: misses, write-backs, bytes, simulated ns, every counter of every
 # run and phase. No bound is allowed: the comparison is byte for byte.
 # The reports do not say which path ran (they are the same); that the fast
-# path is taken where a device has one (ram, sram without faults) is checked
-# by a counter in tests/sim/test_replay.c (fast_path_taken_and_exact). SD
-# and serial have no fast path: their rows compare the exact models with
-# themselves.
+# path is taken where a device has one (ram, sram without faults: each call
+# shape priced once; sd: the card's token and busy polls and its data
+# blocks answered in closed form on the bus) is checked by a counter in
+# tests/sim/test_replay.c (fast_path_taken_and_exact).
 #   test_fastcost.sh VMSIM VMBENCH SCENARIO_DIR
 set -euo pipefail
 vmsim=$1 vmbench=$2 scen=$3
