@@ -143,9 +143,11 @@ struct vm_device {
      * is priced once on the byte-exact stack for a call right after another
      * and once for one after settle ns or more, and charged from then on;
      * calls crossing a multiple of *split bytes (0: none) or after a pause
-     * shorter than settle are priced at their address and moment. NULL or
-     * 0: the byte-exact stack always (the device keeps state between calls,
-     * or draws random delays). */
+     * shorter than settle are priced at their address and moment. A device
+     * with `busy` says 1 only where nothing of a call is left in flight when
+     * it returns (the far side idle: the busy time then only moves the
+     * clock). NULL or 0: the byte-exact stack always (the device keeps state
+     * between calls, or draws random delays). */
     int (*fast)(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle);
     /* Optional, for a device without `fast` (its cost per call depends on
      * random draws or on state): answer transactions in closed form where
