@@ -39,7 +39,7 @@ const struct vm_platform vm_platforms[] = {
         .cost = VM_CPU_COSTS_ATMEGA328P, /* simavr cycles: target/cpu-costs.txt */
         SERIAL_CPU_AVR,
         .slot_bytes = 28u,
-        .vm_bytes = 167u,
+        .vm_bytes = 177u,
         .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
                   "transfer rates (2013-02-24); forum.arduino.cc topic 126827",
         .size_target = "atmega328p",
