@@ -50,6 +50,14 @@
  *     second touch would change no policy state: always for FIFO; for CLOCK
  *     and SIEVE once the reference bit is set (an inline hit would have set
  *     it, so a hit costs no policy store at all); for LRU see 5.
+ *     On 64-bit hosts (VM__LOCK_INLINE) vm.h's vm_lock serves a read-only
+ *     lock of a range inside a read-hot page the same way: the touch changes
+ *     nothing but the lock count, so it bumps the count, fills the handle
+ *     (the slot from hot_index) and notes hot_last. vm_unlock of such a lock
+ *     finds the page's entry again and checks the handle as vm__unlock does
+ *     (page, pointer, length, slot, a lock held) before the decrement. An
+ *     observer (events), a writing mode, a full count or any other case
+ *     calls vm__lock/vm__unlock. Paths LOCK_HOT and UNLOCK_HOT count them.
  *  5. LRU without a list move per hit. An inline hit stores only its entry
  *     number (hot_last). Under LRU at most two entries are live, and they
  *     hold the two newest pages in the LRU list, so the page of the latest
@@ -779,6 +787,9 @@ static VM_NOINLINE int hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
     vm->hot_wbase[pick] = wb;
     vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
     vm->hot_slot[pick] = s;
+#if VM__LOCK_INLINE
+    vm->hot_index[pick] = (vm_slot_t)i;
+#endif
     vm->hot_last = (uint8_t)pick;
     return VM_OK;
 }
@@ -1058,7 +1069,7 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
  * overlaps the bounce buffer: lock_slow's checks all pass. Anything else,
  * including every error, goes to lock_slow.
  */
-int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+int vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     uint16_t off = (uint16_t)addr & (uint16_t)vm->page_mask;
     unsigned e = VM__HOT_SET(vm, addr);
@@ -1151,7 +1162,7 @@ static VM_NOINLINE int unlock_written(struct vm *vm, struct vm_lock *lk)
     return unlock_done(vm, lk);
 }
 
-int vm_unlock(struct vm *vm, struct vm_lock *lk)
+int vm__unlock(struct vm *vm, struct vm_lock *lk)
 {
     if (!lk || lk->mode < VM_LOCK_RO || lk->mode > VM_LOCK_RW) return VM_ERR_NOTLOCKED;
     if (lk->slot >= vm->page_count) return unlock_other(vm, lk);
@@ -1239,6 +1250,7 @@ const char *vm_path_name(unsigned path)
         "get_hot",   "set_hot",  "set_grow",   "get_slow",     "set_slow",
         "read",      "write",    "touch_hit",  "touch_miss",   "clean_victim",
         "lock",      "lock_bounce", "unlock",  "wrapped",      "settle",
+        "lock_hot",  "unlock_hot",
     };
     return path < VM_PATH_COUNT ? names[path] : "?";
 }
@@ -1385,6 +1397,9 @@ int vm_check(const struct vm *vm)
         if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
         REQUIRE(s >= vm->slots && s < vm->slots + n && s->base != VM_NO_PAGE);
         REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, (unsigned)(s - vm->slots)) - (uintptr_t)s->base);
+#if VM__LOCK_INLINE
+        REQUIRE(vm->hot_index[i] == (unsigned)(s - vm->slots));
+#endif
         REQUIRE(hb == VM_HOT_EMPTY || (hb == s->base && s->vlo == 0 && s->vhi == vm->page_size));
         REQUIRE(hw == VM_HOT_EMPTY || (hw == s->base && s->dlo != s->dhi &&
                                            vm__extent(vm, s->base) == vm->page_size));

@@ -156,10 +156,11 @@ struct vm_slot {
 
 /* Paths through the core (VM_CONFIG_PATHS): vm_stats()->path[p] counts how
  * often path p was taken since vm_init or vm_stats_reset. The inline paths
- * (the first three) serve a typed access with no call; everything else is a
- * function in core/. One public call counts its entry path (GET_SLOW,
- * SET_SLOW, READ, WRITE, LOCK, LOCK_BOUNCE, UNLOCK, WRAPPED, or an inline
- * one) plus what it did inside: one TOUCH_HIT or TOUCH_MISS per page touched,
+ * (the first three, and the last two) serve a typed access or a read-only
+ * lock with no call; everything else is a function in core/. One public call
+ * counts its entry path (GET_SLOW, SET_SLOW, READ, WRITE, LOCK, LOCK_BOUNCE,
+ * UNLOCK, WRAPPED, or an inline one) plus what it did inside: one TOUCH_HIT
+ * or TOUCH_MISS per page touched (an inline lock counts its TOUCH_HIT),
  * CLEAN_VICTIM and SETTLE when they happen. A typed access that straddles a
  * page boundary counts GET_SLOW then READ (SET_SLOW then WRITE). To learn
  * which paths one call took, copy path[] before it and compare after (a
@@ -187,6 +188,9 @@ enum vm_path {
     VM_PATH_WRAPPED,      /* an access or lock of a wrapped RAM address */
     VM_PATH_SETTLE,       /* LRU: a deferred move to the list head, owed by
                              inline hits, made when the core is next entered */
+    VM_PATH_LOCK_HOT,     /* inline vm_lock (read-only) of a hot page: with its
+                             TOUCH_HIT, in place of LOCK */
+    VM_PATH_UNLOCK_HOT,   /* inline vm_unlock of such a lock, in place of UNLOCK */
     VM_PATH_COUNT
 };
 
@@ -358,11 +362,21 @@ typedef vm_addr_t vm_hot_t;
 #define VM__WLAST (VM_CONFIG_HOT_SETS > 2)
 #endif
 
+/* vm_lock and vm_unlock serve a read-only lock of a hot page inline (on
+ * 64-bit hosts; elsewhere the call's code at every site would cost more
+ * flash than it saves). */
+#ifndef VM__LOCK_INLINE
+#define VM__LOCK_INLINE VM__HOT64
+#endif
+
 struct vm {
     vm_hot_t hot_base[VM_HOT_COUNT];
     vm_hot_t hot_wbase[VM_HOT_COUNT];
     uintptr_t hot_adj[VM_HOT_COUNT];
     struct vm_slot *hot_slot[VM_HOT_COUNT];
+#if VM__LOCK_INLINE
+    vm_slot_t hot_index[VM_HOT_COUNT]; /* hot_slot's index (for lock handles) */
+#endif
 #if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
     uint32_t hot_mul; /* (a * hot_mul) >> (32 - log2 sets) is a's set */
 #elif VM_CONFIG_HOT_SETS > 2
@@ -742,8 +756,93 @@ struct vm_lock {
     vm_slot_t slot; /* private: slot index, or VM_BOUNCE_SLOT */
 };
 
-int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
-int vm_unlock(struct vm *vm, struct vm_lock *lk);
+/* The out-of-line lock and unlock (private): every case. vm_lock and
+ * vm_unlock below serve the commonest one inline and call these otherwise
+ * (a recorder wraps these, as it wraps vm__get_slow). */
+int vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk);
+int vm__unlock(struct vm *vm, struct vm_lock *lk);
+
+#if VM__LOCK_INLINE
+#if VM_CONFIG_EVENTS
+#define VM__OBSERVED(vm) ((vm)->event != NULL)
+#else
+#define VM__OBSERVED(vm) 0
+#endif
+/* Count an inline lock or unlock: stats.locks or unlocks, and its path. */
+#if VM_CONFIG_PATHS
+#define VM__HOT_LOCKED(vm, what, p) ((vm)->stats.what++, (vm)->stats.path[p]++)
+#elif VM_CONFIG_STATS
+#define VM__HOT_LOCKED(vm, what, p) ((vm)->stats.what++)
+#else
+#define VM__HOT_LOCKED(vm, what, p) ((void)0)
+#endif
+/* The hot entry e holds [a, a+n) (1 <= n <= the rest of the page): a read
+ * hot page is fully valid, a whole page of the pool, never bounced. For a
+ * constant n up to the smallest page size that is one compare, as for a
+ * typed value. */
+#if defined(__GNUC__) || defined(__clang__)
+#define VM__SMALL_CONST(n) (__builtin_constant_p(n) && (n) >= 1u && (n) <= VM_PAGE_SIZE_MIN)
+#else
+#define VM__SMALL_CONST(n) 0
+#endif
+#define VM__HOT_RANGE(vm, e, a, n, off)                                        \
+    (((off) = (vm_hot_t)(a) - (vm)->hot_base[e]),                              \
+     VM__SMALL_CONST(n) ? (off) <= (vm)->hot_mask - ((n) - 1u)                 \
+                        : (off) <= (vm)->hot_mask && (size_t)(n) - 1u <= (size_t)((vm)->hot_mask - (off)))
+/* The entry that holds [a, a+n), looked up as the typed accessors do, or
+ * VM_HOT_COUNT. */
+VM_INLINE unsigned vm__hot_range(const struct vm *vm, vm_addr_t a, size_t n)
+{
+    unsigned e = VM__HOT_SET(vm, a);
+    vm_hot_t off;
+    if (VM__HOT_RANGE(vm, e, a, n, off)) return e;
+    e += VM__WAY1;
+    return VM__HOT_RANGE(vm, e, a, n, off) ? e : VM_HOT_COUNT;
+}
+#endif
+
+/* A read-only lock of a range in a hot page is a touch that changes nothing
+ * but the lock count (the page is fully valid and, for CLOCK and SIEVE,
+ * referenced; LRU learns it through hot_last as for an inline read), so it
+ * is served inline: the count, the handle, the statistics. Its unlock is a
+ * decrement, once the handle is checked as vm__unlock checks it (the slot
+ * holds the page and a lock, the pointer and length are the lock's). */
+VM_INLINE int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+{
+#if VM__LOCK_INLINE
+    unsigned e;
+    if (lk && mode == VM_LOCK_RO && (e = vm__hot_range(vm, addr, len)) < VM_HOT_COUNT &&
+        vm->hot_slot[e]->locks != 255u && !VM__OBSERVED(vm)) {
+        vm->hot_slot[e]->locks++;
+        lk->ptr = VM__HOT_PTR(vm, e, addr);
+        lk->len = len;
+        lk->addr = addr;
+        lk->mode = VM_LOCK_RO;
+        lk->slot = vm->hot_index[e];
+        vm->hot_last = (uint8_t)e;
+        VM__HIT(vm, VM_PATH_TOUCH_HIT);
+        VM__HOT_LOCKED(vm, locks, VM_PATH_LOCK_HOT);
+        return VM_OK;
+    }
+#endif
+    return vm__lock(vm, addr, len, mode, lk);
+}
+
+VM_INLINE int vm_unlock(struct vm *vm, struct vm_lock *lk)
+{
+#if VM__LOCK_INLINE
+    unsigned e;
+    if (lk && lk->mode == VM_LOCK_RO && (e = vm__hot_range(vm, lk->addr, lk->len)) < VM_HOT_COUNT &&
+        lk->ptr == (void *)VM__HOT_PTR(vm, e, lk->addr) && lk->slot == vm->hot_index[e] &&
+        vm->hot_slot[e]->locks && !VM__OBSERVED(vm)) {
+        vm->hot_slot[e]->locks--;
+        lk->mode = 0;
+        VM__HOT_LOCKED(vm, unlocks, VM_PATH_UNLOCK_HOT);
+        return VM_OK;
+    }
+#endif
+    return vm__unlock(vm, lk);
+}
 
 /* --------------------------------------------------------------------------
  * Bulk helpers. Page by page, through locks; never byte by byte. The

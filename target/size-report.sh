@@ -10,7 +10,7 @@
 #               pulls in included; on ARM read-only data is included too)
 #   static RAM  .data + .bss it adds (on AVR, .data also costs as much flash)
 #   stack       deepest path through the direct call graph from any public
-#               function or typed accessor slow path: -fstack-usage frames plus return addresses, walked
+#               function or out-of-line path of an inline one (vm__get_slow, vm__lock ...): -fstack-usage frames plus return addresses, walked
 #               over the linked disassembly (target/stack_walk.py)
 #   vm_slot     sizeof(struct vm_slot): RAM per page besides the page itself
 #   vm          sizeof(struct vm)
@@ -106,7 +106,7 @@ measure() {
   "${prefix}objdump" -d --no-show-raw-insn "$d/with.elf" >"$d/with.dis"
   local entries=()
   mapfile -t entries < <("${prefix}nm" --defined-only "$d/with.elf" |
-                         awk '$2 == "T" && $3 ~ /^vm_/ && ($3 !~ /^vm__/ || $3 ~ /^vm__[gs]et_slow$/) { print "--entry=" $3 }' | sort)
+                         awk '$2 == "T" && $3 ~ /^vm_/ && ($3 !~ /^vm__/ || $3 ~ /^vm__([gs]et_slow|lock|unlock)$/) { print "--entry=" $3 }' | sort)
   local st sbytes sflags spath cbytes cflags_ cpath
   st=$(python3 "$here/stack_walk.py" --disasm "$d/with.dis" --ret "$ret" "${entries[@]}" "$d"/*.su)
   { read -r sbytes sflags spath; read -r cbytes cflags_ cpath; } <<<"$st"
@@ -160,7 +160,7 @@ table() {
   echo "Configs: **full** = vm_config.h defaults (all policies at run time, stats, events, walk, check, allocator, bulk helpers, bounce, wrap, 16 hints, strerror except on AVR);"
   echo "**small** = \`$small\`;"
   echo "**minimal** = small plus \`${minimal#"$small "}\`."
-  echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function or a typed accessor's slow path; libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
+  echo "Stack: \`-fstack-usage\` frames (saved registers and, on AVR, the return address included) along the deepest direct call path from a public \`vm_\` function or the out-of-line path of an inline one (\`vm__get_slow\`, \`vm__set_slow\`, \`vm__lock\`, \`vm__unlock\`); libc/libgcc helpers count as a return address. \"At a callback\": the deepest path ending in a call through a pointer (backend, event or walk callback), whose own stack comes on top. Deepest paths (full / small / minimal):"
   echo
   local last=
   for r in "${rows[@]}"; do

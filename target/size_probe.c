@@ -31,7 +31,7 @@ typedef void (*vm_probe_fn)(void);
 static vm_probe_fn const volatile vm_probe_keep[] = {
     VM_PROBE(vm_init), VM_PROBE(vm_read), VM_PROBE(vm_write),
     VM_PROBE(vm__get_slow), VM_PROBE(vm__set_slow), /* vm_get8 ... vm_set32 */
-    VM_PROBE(vm_lock), VM_PROBE(vm_unlock),
+    VM_PROBE(vm__lock), VM_PROBE(vm__unlock), /* vm_lock, vm_unlock */
 #if VM_CONFIG_BULK
     VM_PROBE(vm_memset), VM_PROBE(vm_memmove), VM_PROBE(vm_memcmp),
     VM_PROBE(vm_memcmp_ram), VM_PROBE(vm_strlen), VM_PROBE(vm_strncpy),

@@ -15,8 +15,8 @@
     X(int, vm__get_slow, (struct vm *vm, vm_addr_t a, void *v, uint8_t n)) \
     X(int, vm__set_slow, (struct vm *vm, vm_addr_t a, const void *v, uint8_t n)) \
     X(int, vm_write, (struct vm *vm, vm_addr_t dst, const void *src, size_t n)) \
-    X(int, vm_lock, (struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)) \
-    X(int, vm_unlock, (struct vm *vm, struct vm_lock *lk)) \
+    X(int, vm__lock, (struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)) \
+    X(int, vm__unlock, (struct vm *vm, struct vm_lock *lk)) \
     X(int, vm_memset, (struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)) \
     X(int, vm_memmove, (struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)) \
     X(int, vm_memcmp, (struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp)) \
@@ -84,19 +84,19 @@ int __wrap_vm_write(struct vm *vm, vm_addr_t dst, const void *src, size_t n)
     return rc;
 }
 
-int __wrap_vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
+int __wrap_vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     int w = watched(vm), rc;
-    if (REAL(__real_vm_lock(vm, addr, len, mode, lk)) == VM_OK && w) vmrec__note_lock(vmrec__attached, lk);
+    if (REAL(__real_vm__lock(vm, addr, len, mode, lk)) == VM_OK && w) vmrec__note_lock(vmrec__attached, lk);
     if (w) after(vm);
     return rc;
 }
 
-int __wrap_vm_unlock(struct vm *vm, struct vm_lock *lk)
+int __wrap_vm__unlock(struct vm *vm, struct vm_lock *lk)
 {
     int w = watched(vm), rc;
     const struct vm_lock *handle = lk;
-    if (REAL(__real_vm_unlock(vm, lk)) == VM_OK && w) vmrec__note_unlock(vmrec__attached, handle);
+    if (REAL(__real_vm__unlock(vm, lk)) == VM_OK && w) vmrec__note_unlock(vmrec__attached, handle);
     if (w) after(vm);
     return rc;
 }

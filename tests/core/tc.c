@@ -205,8 +205,10 @@ struct tc *tc_new(const struct tc_geom *g)
     }
     t->cfg.heap = t->heap;
     t->cfg.heap_blocks = hb;
-    t->cfg.event = on_event;
-    t->cfg.event_ctx = t;
+    if (!g->no_events) {
+        t->cfg.event = on_event;
+        t->cfg.event_ctx = t;
+    }
     t->log_events = 1;
     rc = vm_init(&t->vm, &t->cfg);
     ck_assert_msg(rc == VM_OK, "vm_init: %s", tc_err_name(rc));

@@ -123,6 +123,7 @@ struct tc_geom {
     int no_bounce;
     uint16_t bounce_size;   /* 0: page_size */
     uint64_t fill_seed;
+    int no_events;          /* no observer: locks may be served inline */
 };
 
 /* Allocate and vm_init; the test fails if vm_init does. */

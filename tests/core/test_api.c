@@ -980,6 +980,156 @@ START_TEST(inline_write_routes)
 }
 END_TEST
 
+/* The inline read-only lock of a hot page (vm.h) and its unlock: each
+ * counts LOCK_HOT / UNLOCK_HOT (the lock also its TOUCH_HIT) and the lock
+ * statistics, fills the handle as vm__lock would, and an unlock refuses
+ * every handle vm__unlock refuses. Anything else (an observer, a writing
+ * mode, a page that is not hot, a straddle, a full lock count) goes out of
+ * line. */
+START_TEST(inline_lock_routes)
+{
+#if VM_CONFIG_PATHS && VM__LOCK_INLINE
+    const struct vm_stats *st;
+    struct vm_lock a, b, c;
+    struct tc_geom g;
+    struct tc_walk w;
+    struct vm *vm;
+    static struct vm_lock many[256];
+    vm_count_t lh, uh, lo, uo, th, locks, unlocks;
+    unsigned i;
+    uint8_t v;
+    memset(&g, 0, sizeof g);
+    g.page_size = 64;
+    g.page_count = 4;
+    g.pool_size = 4096;
+    g.policy = VM_POLICY_SIEVE;
+    g.fill_seed = 5;
+    g.no_events = 1;
+    T = tc_new(&g);
+    vm = &T->vm;
+#define MARK()                                                                 \
+    do {                                                                       \
+        st = vm_stats(vm);                                                     \
+        lh = st->path[VM_PATH_LOCK_HOT];                                       \
+        uh = st->path[VM_PATH_UNLOCK_HOT];                                     \
+        lo = st->path[VM_PATH_LOCK];                                           \
+        uo = st->path[VM_PATH_UNLOCK];                                         \
+        th = st->path[VM_PATH_TOUCH_HIT];                                      \
+        locks = st->locks;                                                     \
+        unlocks = st->unlocks;                                                 \
+    } while (0)
+#define EXPECT(dlh, duh, dlo, duo)                                             \
+    do {                                                                       \
+        st = vm_stats(vm);                                                     \
+        ck_assert_uint_eq(st->path[VM_PATH_LOCK_HOT], lh + (dlh));             \
+        ck_assert_uint_eq(st->path[VM_PATH_UNLOCK_HOT], uh + (duh));           \
+        ck_assert_uint_eq(st->path[VM_PATH_LOCK], lo + (dlo));                 \
+        ck_assert_uint_eq(st->path[VM_PATH_UNLOCK], uo + (duo));               \
+        ck_assert_uint_eq(st->locks, locks + (dlh) + (dlo));                   \
+        ck_assert_uint_eq(st->unlocks, unlocks + (duh) + (duo));               \
+    } while (0)
+    /* Pages 0 and 1 read (and referenced): hot. */
+    ck_assert_int_eq(vm_get8(vm, 3, &v), VM_OK);
+    ck_assert_int_eq(vm_get8(vm, 3, &v), VM_OK);
+    ck_assert_int_eq(vm_get8(vm, 70, &v), VM_OK);
+    ck_assert_int_eq(vm_get8(vm, 70, &v), VM_OK);
+    MARK();
+    ck_assert_int_eq(vm_lock(vm, 10, 8, VM_LOCK_RO, &a), VM_OK);
+    EXPECT(1, 0, 0, 0);
+    ck_assert_uint_eq(st->path[VM_PATH_TOUCH_HIT], th + 1u);
+    ck_assert_ptr_eq(a.ptr, (uint8_t *)T->pages + 64u * (unsigned)vm_slot_of(vm, 0) + 10u);
+    ck_assert_uint_eq(a.len, 8);
+    ck_assert_uint_eq(a.addr, 10);
+    ck_assert_uint_eq(a.mode, VM_LOCK_RO);
+    ck_assert_uint_eq(a.slot, (unsigned)vm_slot_of(vm, 0));
+    ck_assert_mem_eq(a.ptr, T->mem + 10, 8);
+    tc_walk(T, &w);
+    ck_assert_uint_eq(w.s[a.slot].locks, 1);
+    /* A second lock on page 1 up to its very end, unlocked in the other order. */
+    ck_assert_int_eq(vm_lock(vm, 100, 28, VM_LOCK_RO, &b), VM_OK);
+    EXPECT(2, 0, 0, 0);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    ck_assert_uint_eq(a.mode, 0);
+    EXPECT(2, 1, 0, 0);
+    ck_assert_int_eq(vm_unlock(vm, &b), VM_OK);
+    EXPECT(2, 2, 0, 0);
+    TC_CHECK(T);
+    tc_walk(T, &w);
+    for (i = 0; i < w.n; i++) ck_assert_uint_eq(w.s[i].locks, 0);
+    /* A released handle, or a copy of one, is not held. */
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_lock(vm, 20, 4, VM_LOCK_RO, &a), VM_OK);
+    c = a;
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    EXPECT(3, 3, 0, 0);
+    /* A handle changed after the lock is refused, then accepted again. */
+    ck_assert_int_eq(vm_lock(vm, 20, 4, VM_LOCK_RO, &a), VM_OK);
+    ck_assert_int_eq(vm_lock(vm, 84, 4, VM_LOCK_RO, &b), VM_OK);
+    c = a;
+    c.ptr = (uint8_t *)c.ptr + 1;
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    c = a;
+    c.addr += 64; /* page 1, which is locked too */
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    c = a;
+    c.len = 64 - 20 + 1;
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    c = a;
+    c.slot = b.slot;
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    c = a;
+    c.mode = 0;
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_unlock(vm, NULL), VM_ERR_NOTLOCKED);
+    ck_assert_int_eq(vm_unlock(vm, &b), VM_OK);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    EXPECT(5, 5, 0, 0);
+    /* Out of line: a writing lock, a straddle, a page not hot, no handle,
+     * a length past the page or zero. */
+    ck_assert_int_eq(vm_lock(vm, 30, 4, VM_LOCK_RW, &a), VM_OK);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    EXPECT(5, 5, 1, 1);
+    ck_assert_int_eq(vm_lock(vm, 60, 8, VM_LOCK_RO, &a), VM_OK);
+    ck_assert_uint_eq(a.slot, VM_BOUNCE_SLOT);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    ck_assert_uint_eq(vm_stats(vm)->path[VM_PATH_LOCK_BOUNCE], 1);
+    ck_assert_uint_eq(vm_stats(vm)->path[VM_PATH_UNLOCK], uo + 2u);
+    MARK();
+    ck_assert_int_eq(vm_lock(vm, 1000, 4, VM_LOCK_RO, &a), VM_OK); /* a miss */
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    EXPECT(0, 0, 1, 1);
+    ck_assert_int_eq(vm_lock(vm, 10, 4, VM_LOCK_RO, NULL), VM_ERR_INVAL);
+    ck_assert_int_eq(vm_lock(vm, 10, 0, VM_LOCK_RO, &a), VM_ERR_INVAL);
+    ck_assert_int_eq(vm_lock(vm, 0, 65, VM_LOCK_RO, &a), VM_OK); /* trimmed */
+    ck_assert_uint_eq(a.len, 64);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    EXPECT(0, 1, 2, 1); /* the trimmed lock's unlock is inline */
+    /* The lock count's limit holds inline too. */
+    for (i = 0; i < 255; i++) ck_assert_int_eq(vm_lock(vm, 8, 1, VM_LOCK_RO, &many[i]), VM_OK);
+    ck_assert_int_eq(vm_lock(vm, 8, 1, VM_LOCK_RO, &many[255]), VM_ERR_BUSY);
+    EXPECT(255, 1, 2, 1);
+    for (i = 0; i < 255; i++) ck_assert_int_eq(vm_unlock(vm, &many[i]), VM_OK);
+    EXPECT(255, 256, 2, 1);
+    TC_CHECK(T);
+    /* Cooled (as a recorder does): every lock and unlock is out of line. */
+    ck_assert_int_eq(vm_lock(vm, 10, 4, VM_LOCK_RO, &a), VM_OK);
+    vm__cool(vm);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK);
+    ck_assert_int_eq(vm_lock(vm, 10, 4, VM_LOCK_RO, &a), VM_OK);
+    EXPECT(256, 256, 3, 2);
+    ck_assert_int_eq(vm_unlock(vm, &a), VM_OK); /* the lock made it hot again */
+    EXPECT(256, 257, 3, 2);
+    st = vm_stats(vm);
+    ck_assert_uint_eq(st->hits, st->path[VM_PATH_GET_HOT] + st->path[VM_PATH_SET_HOT] +
+                                    st->path[VM_PATH_SET_GROW] + st->path[VM_PATH_TOUCH_HIT]);
+    TC_CHECK(T);
+#undef MARK
+#undef EXPECT
+#endif
+}
+END_TEST
+
 START_TEST(events_sequence)
 {
     struct vm_lock lk;
@@ -1487,6 +1637,7 @@ int main(void)
     tcase_add_test(tc, stats_counters);
     tcase_add_test(tc, path_counters);
     tcase_add_test(tc, inline_write_routes);
+    tcase_add_test(tc, inline_lock_routes);
     tcase_add_test(tc, events_sequence);
     tcase_add_loop_test(tc, walk_reports_slots, 0, 4);
     tcase_add_test(tc, strerror_all);

@@ -958,6 +958,7 @@ static void run_case(int policy, int i)
     g.policy = (uint8_t)policy;
     g.flags = clean ? VM_CLEAN_FIRST : 0;
     g.fill_seed = (uint64_t)global + 77u;
+    g.no_events = (faults ^ pc_i) & 1; /* an observer keeps locks out of line: half with one */
     d->t = tc_new(&g);
     d->vm = &d->t->vm;
     d->t->log_events = 0;

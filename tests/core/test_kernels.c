@@ -319,6 +319,7 @@ static void run_kernels(int policy, unsigned ps, unsigned pc, int clean, unsigne
     g.flags = clean ? VM_CLEAN_FIRST : 0;
     g.bounce_size = 16;
     g.fill_seed = 11u + ps + pc;
+    g.no_events = !clean; /* an observer keeps locks out of line: half with one */
     k->t = tc_new(&g);
     k->vm = &k->t->vm;
     k->t->log_events = 0;
@@ -352,6 +353,13 @@ static void run_kernels(int policy, unsigned ps, unsigned pc, int clean, unsigne
     k->kernel = "lockpage";
     for (i = 0; i < 2u * pc; i++)
         k_lock(k, 2048 + (vm_addr_t)ps * i, ps, i % 2u ? VM_LOCK_RW : VM_LOCK_RO);
+    k->kernel = "lock-resident"; /* read-only locks of a read set: inline when hot */
+    k_read(k, 4096, ws, 4);
+    for (i = 0; i < 16u * pc; i++) {
+        unsigned len = 1u + (unsigned)tc_rng_below(&k->rng, 8);
+        k_lock(k, 4096 + (vm_addr_t)tc_rng_below(&k->rng, (uint32_t)(ws - len + 1u)), len,
+               i % 4u ? VM_LOCK_RO : VM_LOCK_RW);
+    }
     k->kernel = "lock-bounce";
     for (i = 0; i < pc + 1u; i++)
         k_lock(k, (vm_addr_t)ps * (i + 1u) - 4u, 8, i % 3u + 1u);
