@@ -61,26 +61,26 @@ extern "C" {
 #define VM_PTR_INLINE static inline
 #endif
 
+/* vm_getN into a local, copied to v (any alignment) only on success. */
+#define VM_PTR__GET(bits)                                                      \
+    do {                                                                       \
+        uint##bits##_t x;                                                      \
+        int e = vm_get##bits(vm, a, &x);                                       \
+        if (e == VM_OK)                                                        \
+            memcpy(v, &x, sizeof x);                                           \
+        return e;                                                              \
+    } while (0)
+
 /* Read n bytes at a into v: the inline fast path for n = 1, 2, 4 (n is a
  * constant at every call site, so only one branch survives). */
 VM_PTR_INLINE int vm_ptr_load(struct vm *vm, vm_addr_t a, void *v, size_t n)
 {
     if (n == 1)
         return vm_get8(vm, a, (uint8_t *)v);
-    if (n == 2) {
-        uint16_t x;
-        int e = vm_get16(vm, a, &x);
-        if (e == VM_OK)
-            memcpy(v, &x, 2);
-        return e;
-    }
-    if (n == 4) {
-        uint32_t x;
-        int e = vm_get32(vm, a, &x);
-        if (e == VM_OK)
-            memcpy(v, &x, 4);
-        return e;
-    }
+    if (n == 2)
+        VM_PTR__GET(16);
+    if (n == 4)
+        VM_PTR__GET(32);
     return vm_read(vm, v, a, n);
 }
 
