@@ -1,10 +1,7 @@
 /*
  * vm_platform.c - the shipped platform profiles (see vm_platform.h).
  *
- * [D] marks a figure derived here from sourced numbers. slot_bytes and
- * vm_bytes are the "full" rows of the README's size table for size_target
- * (target/size-report.sh); tests/backends/test_platform.c fails when they
- * drift apart.
+ * [D] marks a figure derived here from sourced numbers.
  */
 #include "vm_platform.h"
 
@@ -20,6 +17,12 @@
  * received and sent, read_16 less 16 bytes a request (its --check, test
  * serial-avr, fails when these differ from a fresh run). */
 #define SERIAL_CPU_AVR .serial_rx_byte = 6090u, .serial_tx_byte = 4020u, .serial_request = 446700u
+
+/* sizeof(struct vm_slot) and sizeof(struct vm) in the default config: the
+ * "full" row of the README's size table (target/size-report.sh) for each
+ * size_target; tests/backends/test_platform.c fails when they drift apart. */
+#define SIZES_ATMEGA328P .size_target = "atmega328p", .slot_bytes = 28u, .vm_bytes = 177u
+#define SIZES_CORTEX_M4 .size_target = "cortex-m4", .slot_bytes = 32u, .vm_bytes = 320u
 
 const struct vm_platform vm_platforms[] = {
     {
@@ -38,11 +41,9 @@ const struct vm_platform vm_platforms[] = {
         .xfer_ns = 60u,           /* 6.46 us - 4 x 1.6 us, same transaction [D] */
         .cost = VM_CPU_COSTS_ATMEGA328P, /* simavr cycles: target/cpu-costs.txt */
         SERIAL_CPU_AVR,
-        .slot_bytes = 28u,
-        .vm_bytes = 177u,
+        SIZES_ATMEGA328P,
         .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
                   "transfer rates (2013-02-24); forum.arduino.cc topic 126827",
-        .size_target = "atmega328p",
     },
     {
         .name = "teensy32",
@@ -65,11 +66,9 @@ const struct vm_platform vm_platforms[] = {
         /* Teensyduino's other F_CPU choices and F_BUS for each
            (PaulStoffregen/cores teensy3/kinetis.h) */
         .clocks = {{72000000u, 36000000u}, {120000000u, 60000000u}, {144000000u, 48000000u}},
-        .slot_bytes = 32u,
-        .vm_bytes = 320u,
+        SIZES_CORTEX_M4,
         .source = "PaulStoffregen/SPI SPI.h, PaulStoffregen/cores teensy3/kinetis.h; "
                   "per-byte cost as due (github.com/arduino/ArduinoCore-renesas/issues/45)",
-        .size_target = "cortex-m4",
     },
     {
         .name = "due",
@@ -88,11 +87,9 @@ const struct vm_platform vm_platforms[] = {
         .xfer_ns = 0u,            /* no published per-transaction figure */
         .cost = VM_CPU_COSTS_CORTEX_M3, /* qemu instructions x CPI: target/cpu-costs.txt */
         SERIAL_CPU_AVR, /* as teensy32 [D] */
-        .slot_bytes = 32u,        /* Cortex-M3 taken as the Cortex-M4 row */
-        .vm_bytes = 320u,
+        SIZES_CORTEX_M4, /* the size table has no Cortex-M3 row: taken as the M4's */
         .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
                   "README.md; github.com/arduino/ArduinoCore-renesas/issues/45",
-        .size_target = "cortex-m4",
     },
     {.name = NULL},
 };
