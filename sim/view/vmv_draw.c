@@ -26,25 +26,25 @@
 struct rgb {
     uint8_t r, g, b;
 };
-static const struct rgb C_BG = {VMV_RGB_BG};
-static const struct rgb C_PANEL = {0x1F, 0x24, 0x2C};
-static const struct rgb C_EDGE = {0x33, 0x3A, 0x46};
-static const struct rgb C_TEXT = {0xE6, 0xE9, 0xEF};
-static const struct rgb C_DIM = {0x98, 0xA1, 0xB0};
-static const struct rgb C_TILE = {0x2A, 0x31, 0x3C};
-static const struct rgb C_EMPTY = {0x1C, 0x20, 0x27};
-static const struct rgb C_INVALID = {0x12, 0x15, 0x1A};
-static const struct rgb C_VALID = {VMV_RGB_VALID};
-static const struct rgb C_DIRTY = {VMV_RGB_DIRTY};
-static const struct rgb C_VICTIM = {VMV_RGB_VICTIM};
-static const struct rgb C_HIT = {0x3C, 0xC0, 0x6A};
-static const struct rgb C_MISS = {0xE5, 0x48, 0x4D};
-static const struct rgb C_LOCK = {0xB4, 0x8E, 0xF0};
-static const struct rgb C_REF = {0x4F, 0xC3, 0xF7};
-static const struct rgb C_RESIDENT = {0x4F, 0xC3, 0xF7};
-static const struct rgb C_OPT = {0xC8, 0xC8, 0xC8};
-static const struct rgb C_BYTES = {0x7A, 0x9C, 0xF5};
-static const struct rgb C_SEL = {0x2E, 0x3A, 0x4D};
+/* The palette, by what each colour marks. */
+/* the frame: background, panels and their edges, the selected race row */
+static const struct rgb C_BG = {VMV_RGB_BG}, C_PANEL = {0x1F, 0x24, 0x2C},
+                        C_EDGE = {0x33, 0x3A, 0x46}, C_SEL = {0x2E, 0x3A, 0x4D};
+/* text: main and dimmed */
+static const struct rgb C_TEXT = {0xE6, 0xE9, 0xEF}, C_DIM = {0x98, 0xA1, 0xB0};
+/* page-slot tiles, occupied and empty; the ground of a bar (a slot's bytes,
+ * a run's progress) and of a never-touched memory-map cell */
+static const struct rgb C_TILE = {0x2A, 0x31, 0x3C}, C_EMPTY = {0x1C, 0x20, 0x27},
+                        C_INVALID = {0x12, 0x15, 0x1A};
+/* a slot's byte ranges and the next-victim marker (shared with the legend) */
+static const struct rgb C_VALID = {VMV_RGB_VALID}, C_DIRTY = {VMV_RGB_DIRTY},
+                        C_VICTIM = {VMV_RGB_VICTIM};
+/* events and counters; a referenced slot and a resident page share one cyan */
+static const struct rgb C_HIT = {0x3C, 0xC0, 0x6A}, C_MISS = {0xE5, 0x48, 0x4D},
+                        C_LOCK = {0xB4, 0x8E, 0xF0};
+static const struct rgb C_REF = {0x4F, 0xC3, 0xF7}, C_RESIDENT = {0x4F, 0xC3, 0xF7};
+/* plots: the optimum's curve, bus bytes */
+static const struct rgb C_OPT = {0xC8, 0xC8, 0xC8}, C_BYTES = {0x7A, 0x9C, 0xF5};
 
 static void color(struct vmv_view *v, struct rgb c)
 {
