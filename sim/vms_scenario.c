@@ -614,12 +614,51 @@ static int parse_settings(struct ctx *c, const cJSON *o, const char *path, struc
     return 0;
 }
 
+/* The named backends, pagers and workloads runs pick from (the workloads
+ * are the scenario's own). */
 struct tables {
     struct named_backend *be;
     size_t nbe;
     struct named_pager *pg;
     size_t npg;
+    const struct vms_scenario *sc;
 };
+
+/* The tables by index, in the order of a run's keys. */
+enum { T_BACKEND, T_PAGER, T_WORKLOAD, T_COUNT };
+static const char *const table_entry[T_COUNT] = {"backend", "pager", "workload"};
+static const char *const table_list[T_COUNT] = {"backends", "pagers", "workloads"};
+
+static size_t table_size(const struct tables *tb, int t)
+{
+    return t == T_BACKEND ? tb->nbe : t == T_PAGER ? tb->npg : tb->sc->nworkloads;
+}
+
+/* Entry i's name in table t. */
+static const char *entry_name(const struct tables *tb, int t, size_t i)
+{
+    return t == T_BACKEND ? tb->be[i].name
+           : t == T_PAGER ? tb->pg[i].name
+                          : tb->sc->workloads[i].name;
+}
+
+/* What a name selects in table t: entries first .. first + count - 1.
+ * A pager's name in the file selects its whole expansion, an expanded
+ * pager's name or any other entry's name that entry alone. 0: no such name. */
+static int find(const struct tables *tb, int t, const char *name, size_t *first, size_t *count)
+{
+    size_t n = table_size(tb, t);
+    for (size_t i = 0; i < n; i++) {
+        *first = i;
+        *count = 1;
+        if (t == T_PAGER && strcmp(tb->pg[i].base, name) == 0) {
+            while (i + *count < n && strcmp(tb->pg[i + *count].base, name) == 0) ++*count;
+            return 1;
+        }
+        if (strcmp(entry_name(tb, t, i), name) == 0) return 1;
+    }
+    return 0;
+}
 
 static int add_run(struct ctx *c, struct vms_scenario *sc, const struct named_backend *b,
                    const struct named_pager *p, size_t w, const struct settings *s,
@@ -683,11 +722,12 @@ static int add_run(struct ctx *c, struct vms_scenario *sc, const struct named_ba
     return 0;
 }
 
-/* Names in a list (or "all", or missing = all) -> indices via lookup. */
-static int name_list(struct ctx *c, const cJSON *j, const char *path, const char *what,
-                     size_t total, int (*find)(void *, const char *, size_t *, size_t *),
-                     void *tab, size_t *sel, size_t *nsel)
+/* Names in a list (or "all", or missing = all) -> indices into table t. */
+static int name_list(struct ctx *c, const cJSON *j, const char *path, const struct tables *tb,
+                     int t, size_t *sel, size_t *nsel)
 {
+    const char *what = table_entry[t];
+    size_t total = table_size(tb, t);
     *nsel = 0;
     if (!j || (cJSON_IsString(j) && strcmp(j->valuestring, "all") == 0)) {
         for (size_t i = 0; i < total; i++) sel[(*nsel)++] = i;
@@ -714,7 +754,7 @@ static int name_list(struct ctx *c, const cJSON *j, const char *path, const char
         else
             join_i(p, sizeof p, path, i);
         size_t first, count;
-        if (!cJSON_IsString(e) || !find(tab, e->valuestring, &first, &count)) {
+        if (!cJSON_IsString(e) || !find(tb, t, e->valuestring, &first, &count)) {
             cJSON_Delete(tmp);
             return perr(c, p, "no %s named %s%s%s", what, cJSON_IsString(e) ? "\"" : "",
                         cJSON_IsString(e) ? e->valuestring : type_name(e),
@@ -727,45 +767,6 @@ static int name_list(struct ctx *c, const cJSON *j, const char *path, const char
     return 0;
 }
 
-/* What a name in a selection list selects: count entries from first. */
-static int selects(size_t first, size_t count, size_t *first_out, size_t *count_out)
-{
-    *first_out = first;
-    *count_out = count;
-    return 1;
-}
-
-static int find_be(void *t, const char *name, size_t *first, size_t *count)
-{
-    struct tables *tb = t;
-    for (size_t i = 0; i < tb->nbe; i++)
-        if (strcmp(tb->be[i].name, name) == 0) return selects(i, 1, first, count);
-    return 0;
-}
-
-/* A pager name selects its whole expansion; an expanded name selects one. */
-static int find_pg(void *t, const char *name, size_t *first, size_t *count)
-{
-    struct tables *tb = t;
-    for (size_t i = 0; i < tb->npg; i++) {
-        if (strcmp(tb->pg[i].base, name) == 0) {
-            size_t k = i;
-            while (k < tb->npg && strcmp(tb->pg[k].base, name) == 0) k++;
-            return selects(i, k - i, first, count);
-        }
-        if (strcmp(tb->pg[i].name, name) == 0) return selects(i, 1, first, count);
-    }
-    return 0;
-}
-
-static int find_wl(void *t, const char *name, size_t *first, size_t *count)
-{
-    struct vms_scenario *sc = t;
-    for (size_t i = 0; i < sc->nworkloads; i++)
-        if (strcmp(sc->workloads[i].name, name) == 0) return selects(i, 1, first, count);
-    return 0;
-}
-
 static const char *const matrix_keys[] = {"backends", "pagers", "workloads",    "verify",
                                           "expect",   "comment", "flush_at_end", NULL};
 static const char *const run_keys[] = {"backend", "pager",    "workload", "verify",      "expect",
@@ -775,7 +776,7 @@ static int parse_matrix(struct ctx *c, struct vms_scenario *sc, struct tables *t
                         const cJSON *m, const char *path, const struct settings *top)
 {
     struct settings s = *top;
-    size_t *sb = NULL, *sp = NULL, *sw = NULL, nb, np, nw;
+    size_t *sel[T_COUNT] = {NULL, NULL, NULL}, nsel[T_COUNT];
     int rc = -1;
     char p[256];
     if (cJSON_IsString(m) && strcmp(m->valuestring, "all") == 0) {
@@ -786,43 +787,24 @@ static int parse_matrix(struct ctx *c, struct vms_scenario *sc, struct tables *t
         if (check_keys(c, m, path, matrix_keys)) return -1;
         if (parse_settings(c, m, path, &s)) return -1;
     }
-    {
-        /* Each list entry selects at most every item of its table. */
-        size_t lb = 1, lp = 1, lw = 1;
-        const cJSON *x;
-        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "backends")))
-            lb += (size_t)cJSON_GetArraySize(x);
-        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "pagers")))
-            lp += (size_t)cJSON_GetArraySize(x);
-        if (m && cJSON_IsArray(x = cJSON_GetObjectItemCaseSensitive(m, "workloads")))
-            lw += (size_t)cJSON_GetArraySize(x);
-        sb = malloc((tb->nbe + 1) * lb * sizeof *sb);
-        sp = malloc((tb->npg + 1) * lp * sizeof *sp);
-        sw = malloc((sc->nworkloads + 1) * lw * sizeof *sw);
+    for (int t = 0; t < T_COUNT; t++) {
+        const cJSON *list = m ? cJSON_GetObjectItemCaseSensitive(m, table_list[t]) : NULL;
+        /* Each list entry selects at most every entry of its table. */
+        size_t most = 1 + (cJSON_IsArray(list) ? (size_t)cJSON_GetArraySize(list) : 0);
+        sel[t] = malloc((table_size(tb, t) + 1) * most * sizeof *sel[t]);
+        if (!sel[t]) goto out;
+        join(p, sizeof p, path, table_list[t]);
+        if (name_list(c, list, p, tb, t, sel[t], &nsel[t])) goto out;
     }
-    if (!sb || !sp || !sw) goto out;
-    join(p, sizeof p, path, "backends");
-    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "backends") : NULL, p, "backend",
-                  tb->nbe, find_be, tb, sb, &nb))
-        goto out;
-    join(p, sizeof p, path, "pagers");
-    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "pagers") : NULL, p, "pager",
-                  tb->npg, find_pg, tb, sp, &np))
-        goto out;
-    join(p, sizeof p, path, "workloads");
-    if (name_list(c, m ? cJSON_GetObjectItemCaseSensitive(m, "workloads") : NULL, p, "workload",
-                  sc->nworkloads, find_wl, sc, sw, &nw))
-        goto out;
-    for (size_t i = 0; i < nb; i++)
-        for (size_t j = 0; j < np; j++)
-            for (size_t k = 0; k < nw; k++)
-                if (add_run(c, sc, &tb->be[sb[i]], &tb->pg[sp[j]], sw[k], &s, NULL, path))
+    for (size_t i = 0; i < nsel[T_BACKEND]; i++)
+        for (size_t j = 0; j < nsel[T_PAGER]; j++)
+            for (size_t k = 0; k < nsel[T_WORKLOAD]; k++)
+                if (add_run(c, sc, &tb->be[sel[T_BACKEND][i]], &tb->pg[sel[T_PAGER][j]],
+                            sel[T_WORKLOAD][k], &s, NULL, path))
                     goto out;
     rc = 0;
 out:
-    free(sb);
-    free(sp);
-    free(sw);
+    for (int t = 0; t < T_COUNT; t++) free(sel[t]);
     return rc;
 }
 
@@ -834,22 +816,20 @@ static int parse_run(struct ctx *c, struct vms_scenario *sc, struct tables *tb, 
     if (!cJSON_IsObject(r)) return perr(c, path, "expected an object, got %s", type_name(r));
     if (check_keys(c, r, path, run_keys)) return -1;
     if (parse_settings(c, r, path, &s)) return -1;
-    const char *keys[3] = {"backend", "pager", "workload"};
-    size_t first[3], count[3];
-    int (*finds[3])(void *, const char *, size_t *, size_t *) = {find_be, find_pg, find_wl};
-    void *tabs[3] = {tb, tb, sc};
-    for (int i = 0; i < 3; i++) {
-        const cJSON *j = cJSON_GetObjectItemCaseSensitive(r, keys[i]);
-        join(p, sizeof p, path, keys[i]);
-        if (!j) return perr(c, path, "missing key \"%s\"", keys[i]);
+    size_t first[T_COUNT], count[T_COUNT];
+    for (int t = 0; t < T_COUNT; t++) {
+        const cJSON *j = cJSON_GetObjectItemCaseSensitive(r, table_entry[t]);
+        join(p, sizeof p, path, table_entry[t]);
+        if (!j) return perr(c, path, "missing key \"%s\"", table_entry[t]);
         if (!cJSON_IsString(j)) return perr(c, p, "expected a name, got %s", type_name(j));
-        if (!finds[i](tabs[i], j->valuestring, &first[i], &count[i]))
-            return perr(c, p, "no %s named \"%s\"", keys[i], j->valuestring);
+        if (!find(tb, t, j->valuestring, &first[t], &count[t]))
+            return perr(c, p, "no %s named \"%s\"", table_entry[t], j->valuestring);
     }
     const cJSON *ovr = cJSON_GetObjectItemCaseSensitive(r, "override");
     join(p, sizeof p, path, "override");
-    for (size_t k = 0; k < count[1]; k++)
-        if (add_run(c, sc, &tb->be[first[0]], &tb->pg[first[1] + k], first[2], &s, ovr, p))
+    for (size_t k = 0; k < count[T_PAGER]; k++)
+        if (add_run(c, sc, &tb->be[first[T_BACKEND]], &tb->pg[first[T_PAGER] + k],
+                    first[T_WORKLOAD], &s, ovr, p))
             return -1;
     return 0;
 }
@@ -899,17 +879,16 @@ static int parse_head(struct ctx *c, const cJSON *root, const char *path, struct
 static int parse_tables(struct ctx *c, const cJSON *root, struct vms_scenario *sc, struct tables *tb)
 {
     char p[256];
-    const char *sect[3] = {"backends", "pagers", "workloads"};
-    const cJSON *sj[3];
-    for (int i = 0; i < 3; i++) {
-        sj[i] = cJSON_GetObjectItemCaseSensitive(root, sect[i]);
-        join(p, sizeof p, "$", sect[i]);
+    const cJSON *sj[T_COUNT];
+    for (int i = 0; i < T_COUNT; i++) {
+        sj[i] = cJSON_GetObjectItemCaseSensitive(root, table_list[i]);
+        join(p, sizeof p, "$", table_list[i]);
         if (!sj[i]) {
-            perr(c, "$", "missing key \"%s\"", sect[i]);
+            perr(c, "$", "missing key \"%s\"", table_list[i]);
             return -1;
         }
         if (!cJSON_IsObject(sj[i]) || cJSON_GetArraySize(sj[i]) == 0) {
-            perr(c, p, "expected an object of named %s, got %s", sect[i],
+            perr(c, p, "expected an object of named %s, got %s", table_list[i],
                  cJSON_IsObject(sj[i]) ? "an empty object" : type_name(sj[i]));
             return -1;
         }
@@ -996,7 +975,7 @@ int vms_parse(const char *text, size_t len, const char *path, struct vms_scenari
               size_t errlen)
 {
     struct ctx c = {path, err, errlen};
-    struct tables tb = {NULL, 0, NULL, 0};
+    struct tables tb = {NULL, 0, NULL, 0, sc};
     struct settings top;
     int rc = -1;
     memset(sc, 0, sizeof *sc);
