@@ -875,6 +875,37 @@ static int parse_head(struct ctx *c, const cJSON *root, const char *path, struct
     return 0;
 }
 
+static int parse_named_backend(struct ctx *c, const char *name, const cJSON *o, const char *path,
+                               struct named_backend *b)
+{
+    memset(b, 0, sizeof *b);
+    if (strlen(name) >= sizeof b->name)
+        return perr(c, path, "name too long (at most %u characters)", (unsigned)sizeof b->name - 1);
+    snprintf(b->name, sizeof b->name, "%s", name);
+    return parse_backend(c, o, path, &b->d, &b->tolerate, 1);
+}
+
+/* Parse o (its path in the file), called o->string, as a new last entry of
+ * table t. A workload counts before it is parsed: vms_free frees what a
+ * failed parse left in it. */
+static int add_entry(struct ctx *c, struct vms_scenario *sc, struct tables *tb, int t,
+                     const cJSON *o, const char *path)
+{
+    if (t == T_PAGER) return parse_pager(c, o->string, o, path, &tb->pg, &tb->npg);
+    if (t == T_WORKLOAD) {
+        struct vms_workload *w = realloc(sc->workloads, (sc->nworkloads + 1) * sizeof *w);
+        if (!w) return -1;
+        sc->workloads = w;
+        return parse_workload(c, o->string, o, path, &w[sc->nworkloads++]);
+    }
+    struct named_backend *b = realloc(tb->be, (tb->nbe + 1) * sizeof *b);
+    if (!b) return -1;
+    tb->be = b;
+    if (parse_named_backend(c, o->string, o, path, &b[tb->nbe])) return -1;
+    tb->nbe++;
+    return 0;
+}
+
 /* The named backends, pagers and workloads the runs refer to. */
 static int parse_tables(struct ctx *c, const cJSON *root, struct vms_scenario *sc, struct tables *tb)
 {
@@ -893,37 +924,15 @@ static int parse_tables(struct ctx *c, const cJSON *root, struct vms_scenario *s
             return -1;
         }
     }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, sj[0])
-    {
-        join(p, sizeof p, "$.backends", it->string);
-        struct named_backend *g = realloc(tb->be, (tb->nbe + 1) * sizeof *g);
-        if (!g) return -1;
-        tb->be = g;
-        memset(&g[tb->nbe], 0, sizeof g[tb->nbe]);
-        if (strlen(it->string) >= sizeof g[tb->nbe].name) {
-            perr(c, p, "name too long (at most %u characters)",
-                 (unsigned)sizeof g[tb->nbe].name - 1);
-            return -1;
+    for (int t = 0; t < T_COUNT; t++) {
+        char list[16];
+        const cJSON *it;
+        join(list, sizeof list, "$", table_list[t]);
+        cJSON_ArrayForEach(it, sj[t])
+        {
+            join(p, sizeof p, list, it->string);
+            if (add_entry(c, sc, tb, t, it, p)) return -1;
         }
-        snprintf(g[tb->nbe].name, sizeof g[tb->nbe].name, "%s", it->string);
-        if (parse_backend(c, it, p, &g[tb->nbe].d, &g[tb->nbe].tolerate, 1)) return -1;
-        tb->nbe++;
-    }
-    cJSON_ArrayForEach(it, sj[1])
-    {
-        join(p, sizeof p, "$.pagers", it->string);
-        if (parse_pager(c, it->string, it, p, &tb->pg, &tb->npg)) return -1;
-    }
-    cJSON_ArrayForEach(it, sj[2])
-    {
-        join(p, sizeof p, "$.workloads", it->string);
-        struct vms_workload *g = realloc(sc->workloads, (sc->nworkloads + 1) * sizeof *g);
-        if (!g) return -1;
-        sc->workloads = g;
-        memset(&g[sc->nworkloads], 0, sizeof g[sc->nworkloads]);
-        sc->nworkloads++;
-        if (parse_workload(c, it->string, it, p, &g[sc->nworkloads - 1])) return -1;
     }
     return 0;
 }
