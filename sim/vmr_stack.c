@@ -78,18 +78,11 @@ const struct vm_device_key *vmr_device_key_at(unsigned i)
     return NULL;
 }
 
-static const char *profile_at(unsigned i)
-{
-    const struct vm_platform *p = vm_platforms;
-    while (p->name && i--) p++;
-    return p->name;
-}
-
 int vmr_profile_pick(char *profile, size_t n, char *err, size_t errlen)
 {
     const char *canon;
     if (!profile[0]) return 0;
-    if (vm_device_pick(profile_at, "platform profile", profile, &canon, err, errlen)) return -1;
+    if (vm_device_pick(vm_platform_name, "platform profile", profile, &canon, err, errlen)) return -1;
     snprintf(profile, n, "%s", canon);
     return 0;
 }
@@ -109,7 +102,7 @@ static int find_platform(const struct vm_device_desc *d, struct vm_platform *buf
         }
         return 0;
     }
-    if (vm_device_pick(profile_at, "platform profile", d->profile, &canon, err, errlen)) return -1;
+    if (vm_device_pick(vm_platform_name, "platform profile", d->profile, &canon, err, errlen)) return -1;
     const struct vm_platform *p = vm_platform_find(canon);
     if (vm_platform_at(p, d->cpu_hz, buf) != 0) {
         char list[96];

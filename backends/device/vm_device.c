@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+
+#include "vm_names.h"
 
 void *vm_device_new_state(struct vm_device_stack *st, const char *name, size_t size, char *err,
                           size_t errlen)
@@ -50,11 +51,11 @@ int vm_device_pick(const char *(*at)(unsigned i), const char *what, const char *
     const char *s;
     size_t used;
     unsigned i;
-    for (i = 0; (s = at(i)) != NULL; i++)
-        if (strcasecmp(s, name) == 0) {
-            *canon = s;
-            return 0;
-        }
+    int found = vm_name_index(at, name);
+    if (found >= 0) {
+        *canon = at((unsigned)found);
+        return 0;
+    }
     snprintf(err, errlen, "unknown %s \"%s\" (known: ", what, name);
     for (i = 0; (s = at(i)) != NULL; i++) {
         used = strlen(err);

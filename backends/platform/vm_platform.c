@@ -6,10 +6,9 @@
 #include "vm_platform.h"
 
 #include <stddef.h>
-#include <string.h>
-#include <strings.h>
 
 #include "vm_cpu_costs.h"
+#include "vm_names.h"
 
 /* The serial protocol's board CPU (vm_serial.c: frames, CRCs, copies) in
  * 1/100 cycles, measured on the ATmega328P by
@@ -94,14 +93,7 @@ const struct vm_platform vm_platforms[] = {
     {.name = NULL},
 };
 
-const struct vm_platform *vm_platform_find(const char *name)
-{
-    const struct vm_platform *p;
-    if (name == NULL) return NULL;
-    for (p = vm_platforms; p->name != NULL; p++)
-        if (strcasecmp(p->name, name) == 0) return p;
-    return NULL;
-}
+VM_NAMED_TABLE(struct vm_platform, vm_platforms, vm_platform_name, vm_platform_find)
 
 int vm_platform_at(const struct vm_platform *p, uint32_t hz, struct vm_platform *out)
 {

@@ -70,6 +70,8 @@ struct vm_platform {
 
 /* The shipped profiles, ended by an entry with name == NULL. */
 extern const struct vm_platform vm_platforms[];
+/* The i-th profile's name, NULL past the end (a vm_names.h list). */
+const char *vm_platform_name(unsigned i);
 /* A profile by name (any letter case), or NULL. */
 const struct vm_platform *vm_platform_find(const char *name);
 /* SCK the platform gives for a request of hz (never above hz unless hz is

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vm_fat.h"
+#include "vm_names.h"
 #include "vm_sd.h"
 #include "vm_sd_file.h"
 #include "vm_sd_image.h"
@@ -51,25 +52,14 @@ static const char *mode_at(unsigned i)
 /* 0 and the flags of the mode called name ("" the default), or -1. */
 static int sd_mode(const char *name, uint8_t *flags)
 {
-    size_t i;
-    if (!name[0]) name = sd_modes[0].name;
-    for (i = 0; i < sizeof sd_modes / sizeof sd_modes[0]; i++)
-        if (strcmp(sd_modes[i].name, name) == 0) {
-            *flags = sd_modes[i].flags;
-            return 0;
-        }
-    return -1;
-}
-
-static const char *card_at(unsigned i)
-{
-    const struct vm_sd_profile *p = vm_sd_profiles;
-    while (p->name && i--) p++;
-    return p->name;
+    int i = vm_name_index(mode_at, name[0] ? name : sd_modes[0].name);
+    if (i < 0) return -1;
+    *flags = sd_modes[i].flags;
+    return 0;
 }
 
 static const struct vm_device_key sd_keys[] = {
-    VM_DEVICE_STR_KEY(struct sd_settings, card, card_at,
+    VM_DEVICE_STR_KEY(struct sd_settings, card, vm_sd_profile_name,
                       "card profile: typical (default), slow-worn"),
     VM_DEVICE_BOOL_KEY(struct sd_settings, sdhc,
                        "true: SDHC (block addressing); false: SDSC (default)"),

@@ -6,8 +6,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "vm_names.h"
 #include "vm_rng.h"
 
 /* Card profiles ([D] = derived here from sourced numbers).
@@ -67,14 +67,7 @@ const struct vm_sd_profile vm_sd_profiles[] = {
     {.name = NULL},
 };
 
-const struct vm_sd_profile *vm_sd_profile_find(const char *name)
-{
-    const struct vm_sd_profile *p;
-    if (name == NULL) return NULL;
-    for (p = vm_sd_profiles; p->name != NULL; p++)
-        if (strcasecmp(p->name, name) == 0) return p;
-    return NULL;
-}
+VM_NAMED_TABLE(struct vm_sd_profile, vm_sd_profiles, vm_sd_profile_name, vm_sd_profile_find)
 
 enum {
     P_IDLE,

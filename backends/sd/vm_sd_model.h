@@ -61,6 +61,8 @@ struct vm_sd_profile {
 };
 /* "typical" and "slow-worn", ended by name == NULL. */
 extern const struct vm_sd_profile vm_sd_profiles[];
+/* The i-th card profile's name, NULL past the end (a vm_names.h list). */
+const char *vm_sd_profile_name(unsigned i);
 /* A card profile by name (any letter case), or NULL. */
 const struct vm_sd_profile *vm_sd_profile_find(const char *name);
 

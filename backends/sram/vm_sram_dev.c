@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "vm_names.h"
 #include "vm_simbus.h"
 #include "vm_sram.h"
 #include "vm_sram_model.h"
@@ -48,12 +48,10 @@ struct sram_state {
 
 static int sram_part(const char *chip, unsigned *part)
 {
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (strcasecmp(chip, parts[i].name) == 0) {
-            *part = parts[i].part;
-            return 0;
-        }
-    return -1;
+    int i = vm_name_index(chip_at, chip);
+    if (i < 0) return -1;
+    *part = parts[i].part;
+    return 0;
 }
 
 static int sram_open(struct vm_device_stack *st, const struct vm_device_desc *d,
