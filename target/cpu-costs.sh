@@ -15,14 +15,20 @@
 # The core is built with its default configuration (vm_config.h) except
 # VM_CONFIG_STRERROR=0, as the AVR builds in README's size table.
 #
-# Usage: target/cpu-costs.sh [--check]
+# Usage: target/cpu-costs.sh [--check | --help]
 #   --check  measure, and exit 1 if the committed files differ (stale table)
+#   --help   print this text
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 CPI_X100=125
 check=0
-[ "${1:-}" = --check ] && check=1
+case ${1:-} in
+  '') ;;
+  --check) check=1 ;;
+  --help|-h) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "cpu-costs: unknown option '$1' (see --help)" >&2; exit 2 ;;
+esac
 . "$here/avr-common.sh" cpu-costs
 for tool in arm-none-eabi-gcc qemu-system-arm; do
   command -v "$tool" >/dev/null || { echo "cpu-costs: SKIP: $tool not found (scripts/deps.sh installs it)" >&2; exit 77; }
