@@ -1002,36 +1002,62 @@ static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_ad
     }
 }
 
+/* A plain op from a packed trace failed with rc: report it as replay_one
+ * would. Out of line: the loop below keeps its registers. */
+static __attribute__((noinline)) int packed_failed(struct vmr_run *r, unsigned kind, unsigned len, uint64_t a,
+                                                    uint64_t idx, int rc)
+{
+    struct vmt_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = (uint8_t)kind;
+    op.len = len;
+    op.addr = a;
+    r->op_index = idx;
+    return op_failed(r, &op, rc);
+}
+
 /* Plain ops straight from a packed trace (vmt_pack_words), at most max of
  * them, stopping before anything else. Returns how many were replayed, or
- * UINT64_MAX after a failure. Inlined twice: with and without data. */
+ * UINT64_MAX after a failure. The word's code (vmt_pack_plain: kind * 3 +
+ * log2 len) picks the access directly. Inlined twice: with and without
+ * data. */
 static inline __attribute__((always_inline)) uint64_t
 packed_ops(struct vmr_run *r, uint64_t max, uint64_t *idx, uint64_t *ard, uint64_t *awr,
            const int data)
 {
-    uint64_t n, k;
+    uint64_t n, k, rd = 0, wr = 0;
     const uint32_t *w = vmt_pack_words(r->src, &n);
+    /* lim[code]: the addresses below it hold the access in the pool */
+    const uint64_t p = r->pool, l1 = p, l2 = p >= 2 ? p - 1 : 0, l4 = p >= 4 ? p - 3 : 0;
+    const uint64_t lim[8] = {l1, l2, l4, l1, l2, l4, 0, 0};
     if (!w) return 0;
     if (n > max) n = max;
     for (k = 0; k < n; k++) {
-        unsigned kind, len;
-        uint64_t a;
-        if (!vmt_pack_plain(w[k], &kind, &len, &a) || len > r->pool || a > r->pool - len) break;
-        int rc = plain_op(r, kind, len, (vm_addr_t)a, *idx, ard, awr, data);
-        if (rc < 0) {
-            struct vmt_op op;
-            memset(&op, 0, sizeof op);
-            op.kind = (uint8_t)kind;
-            op.len = len;
-            op.addr = a;
-            r->op_index = *idx;
-            if (op_failed(r, &op, rc)) {
-                vmt_pack_skip(r->src, k + 1);
-                return UINT64_MAX;
-            }
+        const uint32_t word = w[k];
+        const unsigned code = word >> VMT_PACK_SHIFT;
+        const vm_addr_t a = (vm_addr_t)(word & ((1u << VMT_PACK_SHIFT) - 1u));
+        union vmr_word v;
+        int rc;
+        if (a >= lim[code]) break; /* also any code past 5 */
+        switch (code) {
+        case 0: rd += 1; rc = typed_access(r, a, 1, 0, &v); break;
+        case 1: rd += 2; rc = typed_access(r, a, 2, 0, &v); break;
+        case 2: rd += 4; rc = typed_access(r, a, 4, 0, &v); break;
+        case 3: wr += 1; rc = plain_store(r, a, 1, *idx + k, data); break;
+        case 4: wr += 2; rc = plain_store(r, a, 2, *idx + k, data); break;
+        default: wr += 4; rc = plain_store(r, a, 4, *idx + k, data); break;
         }
-        ++*idx;
+        if (rc < 0 && packed_failed(r, code / 3u, 1u << (code % 3u), a, *idx + k, rc)) {
+            *ard += rd;
+            *awr += wr;
+            *idx += k;
+            vmt_pack_skip(r->src, k + 1);
+            return UINT64_MAX;
+        }
     }
+    *ard += rd;
+    *awr += wr;
+    *idx += k;
     vmt_pack_skip(r->src, k);
     return k;
 }
