@@ -19,6 +19,14 @@
  * more; calls after a shorter pause, and calls that cross a declared
  * boundary (an SRAM chip edge: two transactions), are priced at their
  * address and moment, every time.
+ *
+ * A device whose calls also depend on where they fall against a free-running
+ * timer or bus frame (a period on its clock: vm_device.fast_period; serial
+ * over an 8U2 bridge or native USB) is the same at every start time with the
+ * same remainder modulo the period. Its calls are priced once per (kind,
+ * length, phase), the probe moved on to the run's phase before it makes a
+ * call, and kept in a hash table of at most PHASE_MAX prices (past that,
+ * new phases are priced each time).
  */
 #include "vmr_fast.h"
 
@@ -30,6 +38,16 @@
 
 /* Lengths up to this are memoised; longer calls are priced each time. */
 #define FAST_MEMO_LEN 8192u
+/* Prices kept by phase at most (24 B each); the table doubles up to it. */
+#define PHASE_MAX (1u << 16)
+
+/* A call's kind: what a probe makes. */
+enum { CALL_READ, CALL_WRITE, CALL_SYNC };
+
+/* A price by (kind, length, phase): key 0 is an empty entry. */
+struct phase_price {
+    uint64_t key, ns, xfer;
+};
 
 struct vmr_fast {
     struct vmr_stack *probe;    /* the exact stack: prices calls, holds no data we use */
@@ -42,6 +60,10 @@ struct vmr_fast {
     uint64_t split_bit;         /* split a power of two (or none: 2^63): crossing it is a
                                    differing address bit at or above it; UINT64_MAX: divide */
     uint64_t settle;            /* pauses of this or more are all alike */
+    uint64_t period;            /* the device's timer or frame period; 0: none */
+    uint64_t origin;            /* the device clock's reading at the run's time 0 */
+    struct phase_price *ph;     /* with period: prices by phase, ph_cap of them */
+    size_t ph_cap, ph_used;
     uint64_t last_end;          /* the run's clock when the previous call ended */
     int probe_current;          /* the probe's last call was the run's previous one */
     uint64_t sync_ns[2];        /* [settled]: ns + 1, 0 unpriced */
@@ -65,18 +87,26 @@ struct vmr_fast {
 /* The probe's clock to the moment of a call made pause ns after the run's
  * previous call. A pause shorter than settle counts from the end of that
  * call: if the probe did not make it (it was charged from a price), a
- * one-byte read at a stands in for it. */
+ * one-byte read at a stands in for it. With a period (settle is 0), the
+ * probe moves on to the run's phase instead. */
 static void probe_pause(struct vmr_fast *f, vm_addr_t a, uint64_t pause)
 {
     const struct vm_backend *pb = f->probe->s.backend;
-    if (pause < f->settle && !f->probe_current) (void)pb->read(pb->ctx, a, f->scratch, 1);
-    vm_simclock_advance(f->probe->s.clock, pause);
+    struct vm_simclock *pc = f->probe->s.clock;
+    if (f->period) {
+        uint64_t want = (f->origin + vm_simclock_now(&f->clock)) % f->period;
+        pause = (want + f->period - vm_simclock_now(pc) % f->period) % f->period;
+    } else if (pause < f->settle && !f->probe_current) {
+        (void)pb->read(pb->ctx, a, f->scratch, 1);
+    }
+    vm_simclock_advance(pc, pause);
     f->probe_current = 1;
 }
 
-/* What the probe's clock moves for one call pause ns after the previous;
- * *xfer: the part of it moving bytes (vmr_stack_transfer_ns). */
-static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, uint64_t pause,
+/* What the probe's clock moves for one call (kind: read, write or sync;
+ * len bytes at a) pause ns after the previous; *xfer: the part of it moving
+ * bytes (vmr_stack_transfer_ns). */
+static uint64_t probe(struct vmr_fast *f, unsigned kind, vm_addr_t a, size_t len, uint64_t pause,
                       uint64_t *xfer)
 {
     const struct vm_backend *pb = f->probe->s.backend;
@@ -91,12 +121,58 @@ static uint64_t probe(struct vmr_fast *f, int write, vm_addr_t a, size_t len, ui
     probe_pause(f, a, pause);
     t0 = vm_simclock_now(f->probe->s.clock);
     x0 = vmr_stack_transfer_ns(f->probe);
-    if (write)
+    if (kind == CALL_SYNC)
+        (void)pb->sync(pb->ctx);
+    else if (kind == CALL_WRITE)
         (void)pb->write(pb->ctx, a, f->scratch, len);
     else
         (void)pb->read(pb->ctx, a, f->scratch, len);
     *xfer = vmr_stack_transfer_ns(f->probe) - x0;
     return vm_simclock_now(f->probe->s.clock) - t0;
+}
+
+/* The entry for key in the phase table: its own, or the empty one it would
+ * take (NULL when the table is full). Grows the table when 3/4 full. */
+static struct phase_price *phase_entry(struct vmr_fast *f, uint64_t key)
+{
+    if (4 * (f->ph_used + 1) > 3 * f->ph_cap && f->ph_cap < PHASE_MAX) {
+        size_t cap = f->ph_cap ? 2 * f->ph_cap : 256, i;
+        struct phase_price *t = calloc(cap, sizeof *t), *old = f->ph;
+        if (t) {
+            f->ph = t;
+            f->ph_cap = cap;
+            for (i = 0; old && i < cap / 2; i++)
+                if (old[i].key) *phase_entry(f, old[i].key) = old[i];
+            free(old);
+        }
+    }
+    if (!f->ph_cap) return NULL;
+    size_t mask = f->ph_cap - 1, i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+    while (f->ph[i].key && f->ph[i].key != key) i = (i + 1) & mask;
+    if (!f->ph[i].key && 4 * (f->ph_used + 1) > 3 * f->ph_cap) return NULL; /* full */
+    return &f->ph[i];
+}
+
+/* A periodic device's call: the price at the run's phase, kept from an
+ * earlier call or made now on the probe. */
+static uint64_t phase_price(struct vmr_fast *f, unsigned kind, vm_addr_t a, size_t len,
+                            uint64_t *xfer)
+{
+    uint64_t phase = (f->origin + vm_simclock_now(&f->clock)) % f->period;
+    uint64_t key = ((phase << 14 | len) << 2 | kind) + 1, ns;
+    struct phase_price *e = phase_entry(f, key);
+    if (e && e->key == key) {
+        f->probe_current = 0;
+        f->fast_calls++;
+        *xfer = e->xfer;
+        return e->ns;
+    }
+    ns = probe(f, kind, a, len, 0, xfer);
+    if (e) {
+        *e = (struct phase_price){key, ns, *xfer};
+        f->ph_used++;
+    }
+    return ns;
 }
 
 /* 1 if a call of len >= 1 bytes at a crosses a multiple of split. */
@@ -114,14 +190,16 @@ static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len
     uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
     int settled = pause >= f->settle;
     if (len > FAST_MEMO_LEN || (pause && !settled) || crosses(f, a, len)) {
-        ns = probe(f, write, a, len, pause, &xfer);
+        ns = probe(f, (unsigned)write, a, len, pause, &xfer);
+    } else if (f->period) {
+        ns = phase_price(f, (unsigned)write, a, len, &xfer);
     } else {
         struct fast_price *m = &f->memo[settled][write][len];
         if (m->ns) {
             f->probe_current = 0;
             f->fast_calls++;
         } else {
-            m->ns = probe(f, write, a, len, pause, &m->xfer) + 1;
+            m->ns = probe(f, (unsigned)write, a, len, pause, &m->xfer) + 1;
         }
         ns = m->ns - 1;
         xfer = m->xfer;
@@ -201,14 +279,10 @@ static int fast_sync(void *ctx)
     uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
     int settled = pause >= f->settle;
     uint64_t ns, xfer;
-    if (!f->sync_ns[settled] || (pause && !settled)) {
-        uint64_t t0, x0;
-        probe_pause(f, 0, pause);
-        t0 = vm_simclock_now(f->probe->s.clock);
-        x0 = vmr_stack_transfer_ns(f->probe);
-        (void)pb->sync(pb->ctx);
-        ns = vm_simclock_now(f->probe->s.clock) - t0;
-        xfer = vmr_stack_transfer_ns(f->probe) - x0;
+    if (f->period) {
+        ns = phase_price(f, CALL_SYNC, 0, 0, &xfer);
+    } else if (!f->sync_ns[settled] || (pause && !settled)) {
+        ns = probe(f, CALL_SYNC, 0, 0, pause, &xfer);
         if (!pause || settled) {
             f->sync_ns[settled] = ns + 1;
             f->sync_xfer[settled] = xfer;
@@ -226,7 +300,7 @@ static int fast_sync(void *ctx)
 }
 
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
-                  uint64_t pool, int keep_data, char *err, size_t errlen)
+                  uint64_t period, uint64_t pool, int keep_data, char *err, size_t errlen)
 {
     int clocked = exact->s.clock != NULL;
     struct vmr_fast *f = calloc(1, clocked ? sizeof *f : offsetof(struct vmr_fast, memo));
@@ -247,7 +321,9 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     f->split = split;
     /* no split: a bit no address has; a split not a power of two: divide */
     f->split_bit = !split ? (uint64_t)1 << 63 : (split & (split - 1)) == 0 ? split : UINT64_MAX;
-    f->settle = settle;
+    f->settle = period ? 0 : settle;
+    f->period = clocked ? period : 0;
+    f->origin = exact->t0; /* the run's clock starts at 0, the exact run's at t0 */
     f->probe_current = 1;
     f->be.read = clocked || f->mem ? fast_read : bare_read;
     f->be.write = clocked || f->mem ? fast_write : bare_write;
@@ -273,6 +349,7 @@ void vmr_fast_close(struct vmr_stack *st)
     free(f->probe);
     free(f->mem);
     free(f->scratch);
+    free(f->ph);
     free(f);
     st->fast = NULL;
 }

@@ -21,12 +21,14 @@
  * (a device may keep pointers into it) that st takes over: it prices calls
  * and is closed and freed with st. Calls that cross a multiple
  * of split bytes (0: none), or after a pause shorter than settle ns, are
- * priced at their address and moment each time. keep_data 0: the pool's
+ * priced at their address and moment each time. period (0: none): the
+ * device's free-running timer or frame (vm_device.fast_period; settle is 0
+ * then): a call is priced once per shape and phase against it. keep_data 0: the pool's
  * bytes are not kept (reads leave the buffer as it was), for a run that
  * never looks at them. 0, or -1 with a message (exact is then still the
  * caller's). */
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
-                  uint64_t pool, int keep_data, char *err, size_t errlen);
+                  uint64_t period, uint64_t pool, int keep_data, char *err, size_t errlen);
 void vmr_fast_close(struct vmr_stack *st);
 /* Backend calls answered without the byte-exact stack: charged at a known
  * price, or (no clock) nothing to price. The rest were priced on it. */

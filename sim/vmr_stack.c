@@ -177,7 +177,8 @@ int vmr_stack_open(struct vmr_stack *st, const struct vm_device_desc *d, uint64_
         return -1;
     }
     memset(st, 0, sizeof *st);
-    if (vmr_fast_open(st, probe, split, settle, pool, keep_data, err, errlen)) {
+    const uint64_t period = probe->dev->fast_period ? probe->dev->fast_period(d) : 0;
+    if (vmr_fast_open(st, probe, split, settle, period, pool, keep_data, err, errlen)) {
         vmr_stack_close(probe);
         free(probe);
         return -1;

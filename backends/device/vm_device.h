@@ -149,6 +149,13 @@ struct vm_device {
      * clock). NULL or 0: the byte-exact stack always (the device keeps state
      * between calls, or draws random delays). */
     int (*fast)(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle);
+    /* Optional, with `fast`: the period, in ns of the device's clock, of a
+     * free-running timer or bus frame that a call's time also depends on
+     * (where the call falls against it); 0 or NULL: none. A call's time is
+     * then a function of its shape and its start modulo the period (ticks at
+     * multiples of it), priced once per (shape, phase). Such a device says
+     * settle 0: any pause is alike, apart from the phase it moves the call to. */
+    uint64_t (*fast_period)(const struct vm_device_desc *d);
     /* Optional, for a device without `fast` (its cost per call depends on
      * random draws or on state): answer transactions in closed form where
      * its model allows it (a bus poll from the card's ready time): the same

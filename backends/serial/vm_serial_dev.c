@@ -131,14 +131,25 @@ static void serial_busy(struct vm_device_stack *st, uint64_t ns)
  * read the whole reply of the one before), so its time is the same after
  * any pause, provided the bridge's timer runs from the call's own bytes
  * (an FTDI latency timer). A free-running tick (8U2/16U2) or USB frame
- * boundary (native CDC) puts the call's phase in its cost, and faults draw
- * per byte: those keep the byte-exact link. */
-static int serial_fast(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle)
+ * boundary (native CDC) at multiples of its period on the clock puts the
+ * call's phase against it in its cost (serial_period). Faults draw per
+ * byte: those keep the byte-exact link. */
+static const struct vm_serial_profile *serial_profile(const struct vm_device_desc *d)
 {
     const struct serial_settings *set = vm_device_settings_c(d);
-    const struct vm_serial_profile *p = vm_serial_profile_find(set->link[0] ? set->link : "ftdi-1ms");
+    return vm_serial_profile_find(set->link[0] ? set->link : "ftdi-1ms");
+}
+
+static int serial_fast(const struct vm_device_desc *d, uint64_t *split, uint64_t *settle)
+{
     *split = *settle = 0;
-    return p && !p->tick_ns && !p->frame_ns && d->fault_seed == 0;
+    return serial_profile(d) && d->fault_seed == 0;
+}
+
+static uint64_t serial_period(const struct vm_device_desc *d)
+{
+    const struct vm_serial_profile *p = serial_profile(d);
+    return !p ? 0 : p->tick_ns ? p->tick_ns : p->frame_ns;
 }
 
 static uint64_t serial_transfer(const struct vm_device_stack *st)
@@ -159,4 +170,5 @@ const struct vm_device vm_serial_device = {
     .name = "serial",
     .help = "serial driver + host over the modelled UART link",
     .keys = serial_keys, .open = serial_open, .close = serial_close, .costs = NULL,
-    .busy = serial_busy, .transfer_ns = serial_transfer, .fast = serial_fast};
+    .busy = serial_busy, .transfer_ns = serial_transfer, .fast = serial_fast,
+    .fast_period = serial_period};

@@ -6,12 +6,14 @@
 # run and phase. No bound is allowed: the comparison is byte for byte.
 # The reports do not say which path ran (they are the same); that the fast
 # path is taken where a device has one is checked by a counter in
-# tests/sim/test_replay.c (fast_path_taken_and_exact): ram, sram and serial
-# over an FTDI-style link, without faults, price each call shape once; sd
-# answers the card's token and busy polls and its data blocks in closed form
-# on the bus. Serial over a free-running bridge tick (uno-8u2) or USB frames
-# (cdc), and any device with injected faults, keep the byte-exact models:
-# those rows compare the exact path with itself (the sweep has one of each).
+# tests/sim/test_replay.c (fast_path_taken_and_exact,
+# periodic_link_fast_and_exact): ram, sram and serial over an FTDI-style
+# link, without faults, price each call shape once; serial over a
+# free-running bridge tick (uno-8u2) or USB frames (cdc) prices each call
+# shape once per phase against that period; sd answers the card's token and
+# busy polls and its data blocks in closed form on the bus. Any device with
+# injected faults keeps the byte-exact models: those rows compare the exact
+# path with itself.
 #   test_fastcost.sh VMSIM VMBENCH SCENARIO_DIR
 set -euo pipefail
 vmsim=$1 vmbench=$2 scen=$3
@@ -41,7 +43,8 @@ J
 args=(--gen "$t/zipf.json" --backend ram --backend sram:atmega328p --backend sram:teensy32,chip=23k256
       --backend sd:teensy32 --backend sd:atmega328p,access=stream,card=slow-worn
       --backend serial:atmega328p,link=ftdi-1ms --backend serial:teensy32,link=ftdi-16ms
-      --backend serial:atmega328p,link=uno-8u2 --page-sizes 16,64,512 --page-counts 1,3,8 --quiet --jobs 2)
+      --backend serial:atmega328p,link=uno-8u2 --backend serial:teensy32,link=cdc
+      --page-sizes 16,64,512 --page-counts 1,3,8 --quiet --jobs 2)
 "$vmbench" "${args[@]}" --exact --json "$t/b.exact.json"
 "$vmbench" "${args[@]}" --json "$t/b.fast.json"
 cmp -s "$t/b.exact.json" "$t/b.fast.json" ||
@@ -50,8 +53,8 @@ python3 - "$t/b.fast.json" <<'P'
 import json, sys
 b = json.load(open(sys.argv[1]))
 pts = b["points"]
-assert len(pts) == 8 * 3 * 3 * 4 and all(p["ok"] for p in pts), len(pts)
+assert len(pts) == 9 * 3 * 3 * 4 and all(p["ok"] for p in pts), len(pts)
 # the SRAM pool spans chips: some calls cross a chip edge (priced at their address)
 assert any(p["time_ns"] > 0 for p in pts if p["backend"].startswith("sram-teensy32"))
 P
-pass "vmbench sweep (288 points, 8 backends): fast == exact, byte for byte"
+pass "vmbench sweep (324 points, 9 backends): fast == exact, byte for byte"

@@ -208,6 +208,44 @@ START_TEST(fast_path_taken_and_exact)
 }
 END_TEST
 
+/* Serial over a link whose cost depends on where a call falls against a
+ * free-running timer (the 8U2 bridge's 4.096 ms tick) or the 1 ms USB
+ * frame: priced once per (kind, length, phase), identical to the byte-exact
+ * link, and most calls are charged from a kept price. */
+START_TEST(periodic_link_fast_and_exact)
+{
+    static const char *const links[][2] = {{"uno-8u2", "atmega328p"}, {"cdc", "teensy32"}};
+    const struct vm_device_key *k = vm_device_key_find(vmr_device(VMR_BE_SERIAL), "link");
+    ck_assert_ptr_nonnull(k);
+    for (unsigned ps = 16; ps <= 512; ps *= 32) {
+        struct vmr_result res[2];
+        struct vmr_config c;
+        config(&c, VMR_BE_SERIAL, links[_i][1], ps, 3, VM_POLICY_LRU, VMR_VERIFY_AUTO);
+        snprintf((char *)c.backend.settings.bytes + k->offset, k->size, "%s", links[_i][0]);
+        ck_assert(vmr_stack_has_fast(&c.backend));
+        for (unsigned exact = 0; exact < 2; exact++) {
+            struct vmt_source *s = open_gen("{\"type\":\"zipf\",\"seed\":5,\"pool_size\":32768,"
+                                            "\"ops\":3000,\"alpha\":0.8,\"access\":4,"
+                                            "\"write_ratio\":0.4}");
+            c.exact = (uint8_t)exact;
+            ck_assert_msg(vmr_replay(&c, s, &res[exact]) == 0, "%s", res[exact].error);
+            vmt_close(s);
+        }
+        const struct vmr_counters *f = &res[0].total, *x = &res[1].total;
+        uint64_t calls = f->backend_reads + f->backend_writes;
+        ck_assert_uint_eq(x->fast_calls, 0);
+        ck_assert_msg(f->fast_calls > calls / 2 && f->fast_calls <= calls, "%s %u B: %llu of %llu calls fast",
+                      links[_i][0], ps, (unsigned long long)f->fast_calls, (unsigned long long)calls);
+        ck_assert_uint_gt(f->misses, 100);
+        ck_assert_uint_gt(f->time_ns, 0);
+        struct vmr_counters a = *f, b = *x;
+        a.fast_calls = b.fast_calls = 0;
+        ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "%s %u B: fast and exact counters differ",
+                      links[_i][0], ps);
+    }
+}
+END_TEST
+
 START_TEST(wrong_expected_data_fails_with_op_index)
 {
     char *path = make_trace(99, 8192, 400, 50);
@@ -726,6 +764,7 @@ int main(void)
     TCase *tc = tcase_create("replay");
     tcase_add_loop_test(tc, verify_every_backend, 0, VMR_BE_COUNT);
     tcase_add_loop_test(tc, fast_path_taken_and_exact, 0, VMR_BE_COUNT);
+    tcase_add_loop_test(tc, periodic_link_fast_and_exact, 0, 2);
     tcase_add_test(tc, wrong_expected_data_fails_with_op_index);
     tcase_add_test(tc, shadow_catches_silent_corruption);
     tcase_add_test(tc, tolerated_faults_never_wrong);
