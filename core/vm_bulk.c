@@ -17,7 +17,7 @@
 
 #if VM_CONFIG_BULK
 
-#define STAGE 32u /* bytes of each stack buffer for staged chunks */
+#define STAGE 32u /* bytes of the stack buffer for staged chunks */
 
 /* The operations. Operand 0 is read, but written by SET; operand 1 (a
  * second pool range, from TWO up) is read, but written by MOVE and BACK. */
@@ -28,6 +28,10 @@ enum { SET, CMP_RAM, STRLEN, MOVE, BACK, CMP, STRCMP };
 
 /* A bulk operation's work on its chunks. */
 struct bulk {
+    vm_addr_t a, b;     /* the chunk: [a, a+k) of operand 0, [b, b+k) of 1;
+                           between chunks, where the next starts (BACK: ends) */
+    vm_addr_t n;        /* bytes left (STRLEN, STRCMP: the most to look at) */
+    uint16_t k, whole;  /* the chunk's length; before staging */
     const uint8_t *ram; /* CMP_RAM: the RAM operand's next chunk */
     int r;              /* CMP, CMP_RAM, STRCMP: the difference found */
     uint8_t op, c;      /* the operation; SET's byte */
@@ -58,10 +62,9 @@ static VM_NOINLINE int check(const struct vm *vm, vm_addr_t a, vm_addr_t n)
     return vm__range(vm, a, n);
 }
 
-/* Point *p at [a, a+k), to read or to overwrite (how): in RAM (NONE), in
- * its page (returns the slot, touched), or, when staged, in the stack
- * buffer tmp (NONE; read into it with vm_read). Or a vm_err. */
-static int span(struct vm *vm, vm_addr_t a, uint16_t k, int how, uint8_t *tmp, uint8_t **p)
+/* Point *p at [a, a+k), to read or to overwrite (how): in RAM (NONE), or
+ * in its page (returns the slot, touched). Or a vm_err. */
+static int span(struct vm *vm, vm_addr_t a, uint16_t k, int how, uint8_t **p)
 {
     int i;
 #if VM_CONFIG_WRAP
@@ -70,33 +73,26 @@ static int span(struct vm *vm, vm_addr_t a, uint16_t k, int how, uint8_t *tmp, u
         return NONE;
     }
 #endif
-    if (tmp) {
-        *p = tmp;
-        return how == VM__READ && (i = vm_read(vm, tmp, a, k)) != VM_OK ? i : NONE;
-    }
     if ((i = vm__touch(vm, a, k, how)) >= 0)
         *p = vm__data(vm, (unsigned)i) + ((uint16_t)a & (uint16_t)vm->page_mask);
     return i;
 }
 
 /* The end of a chunk that span gave: a page written is dirty, and may
- * become hot; a stack buffer written goes to the pool. */
-static int span_end(struct vm *vm, int i, vm_addr_t a, uint16_t k, int how, const uint8_t *tmp, const uint8_t *p)
+ * become hot. */
+static void span_end(struct vm *vm, int i, vm_addr_t a, uint16_t k, int how)
 {
-    if (i >= 0) {
-        if (how == VM__WRITE) {
-            uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
-            vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + k));
-        }
-        vm__done(vm, (unsigned)i);
-        return VM_OK;
+    if (i < 0) return;
+    if (how == VM__WRITE) {
+        uint16_t off = (uint16_t)a & (uint16_t)vm->page_mask;
+        vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + k));
     }
-    return how == VM__WRITE && p == tmp ? vm_write(vm, a, tmp, k) : VM_OK;
+    vm__done(vm, (unsigned)i);
 }
 
 /* The work on one chunk of k bytes, p of operand 0, q of operand 1. Returns
  * the bytes it got through (less than k where STRLEN found the NUL). */
-static uint16_t step(struct bulk *t, uint8_t *p, uint8_t *q, uint16_t k)
+static VM_NOINLINE uint16_t step(struct bulk *t, uint8_t *p, uint8_t *q, uint16_t k)
 {
     uint16_t x;
     switch (t->op) {
@@ -128,22 +124,22 @@ static uint16_t step(struct bulk *t, uint8_t *p, uint8_t *q, uint16_t k)
     return k;
 }
 
-/* One chunk: [a, a+*k) of operand 0 and [b, b+*k) of operand 1, in place
- * (tmp NULL), or through the stack buffers at tmp (2 x STAGE bytes).
- * Operand 0's page is pinned while operand 1's is made resident: RETRY
- * when that is impossible. *k becomes the bytes done. */
-static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t, vm_addr_t a, vm_addr_t b, uint16_t *k, uint8_t *tmp)
+/* The chunk in place. Operand 0's page is pinned while operand 1's is made
+ * resident: RETRY when that is impossible. t->k becomes the bytes done. */
+static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t)
 {
-    uint8_t op = t->op, *p, *q = NULL;
-    int h0 = op == SET ? VM__WRITE : VM__READ, h1 = op == MOVE || op == BACK ? VM__WRITE : VM__READ;
-    int i, j = NONE, err;
+    uint8_t op = t->op, *p = NULL, *q = NULL;
+    vm_addr_t a = t->a, b = t->b;
+    uint16_t *k = &t->k;
+    int h1 = op == MOVE || op == BACK ? VM__WRITE : VM__READ;
+    int i, j = NONE;
 
-    if ((i = span(vm, a, *k, h0, tmp, &p)) < 0 && i != NONE) return i;
+    if ((i = span(vm, a, *k, op == SET ? VM__WRITE : VM__READ, &p)) < 0 && i != NONE) return i;
     if (op >= TWO) {
         if (i >= 0 && vm->slots[i].locks == 255u) j = VM_ERR_BUSY;
         else {
             if (i >= 0) vm->slots[i].locks++; /* pinned */
-            j = span(vm, b, *k, h1, tmp ? tmp + STAGE : NULL, &q);
+            j = span(vm, b, *k, h1, &q);
             if (i >= 0) vm->slots[i].locks--;
         }
         if (j < 0 && j != NONE) {
@@ -153,78 +149,99 @@ static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t, vm_addr_t a, vm_addr
         }
     }
     *k = step(t, p, q, *k);
-    if ((err = span_end(vm, i, a, *k, h0, tmp, p)) != VM_OK) return err;
-    return op >= TWO ? span_end(vm, j, b, *k, h1, tmp + STAGE, q) : VM_OK;
+    span_end(vm, i, a, *k, op == SET ? VM__WRITE : VM__READ);
+    span_end(vm, j, b, *k, h1);
+    return VM_OK;
 }
 
-/* chunk through stack buffers. */
-static VM_NOINLINE int staged(struct vm *vm, struct bulk *t, vm_addr_t a, vm_addr_t b, uint16_t *k)
+/* One chunk of at most STAGE bytes (STAGE / 2 with two operands to read)
+ * through a stack buffer: the operands read with vm_read, the one written
+ * with vm_write (which keep a bounced lock's copy in step, and serve
+ * wrapped addresses). */
+static VM_NOINLINE int staged(struct vm *vm, struct bulk *t)
 {
-    uint8_t tmp[2 * STAGE];
-    return chunk(vm, t, a, b, k, tmp);
+    uint8_t tmp[STAGE], *q = tmp;
+    uint8_t op = t->op;
+    vm_addr_t a = t->a, b = t->b;
+    uint16_t *k = &t->k;
+    int err;
+    if (op != SET && (err = vm_read(vm, tmp, a, *k)) != VM_OK) return err;
+    if (op >= CMP) { /* CMP, STRCMP: both halves */
+        q = tmp + STAGE / 2;
+        if ((err = vm_read(vm, q, b, *k)) != VM_OK) return err;
+    }
+    *k = step(t, tmp, q, *k); /* MOVE: the data is already in place */
+    if (op == SET) return vm_write(vm, a, tmp, *k);
+    return op == MOVE || op == BACK ? vm_write(vm, b, tmp, *k) : VM_OK;
+}
+
+/* The next chunk, from where it starts (BACK: ends) in t->a, t->b: t->a, t->b, t->k (staged: at most STAGE bytes, STAGE / 2
+ * with two operands to read) and t->whole (the chunk unstaged). Returns 1
+ * when it must be staged (busy, or an operand overlaps the bounce buffer),
+ * 0 when not, VM_ERR_RANGE when a string runs off the pool. */
+static VM_NOINLINE int plan(const struct vm *vm, struct bulk *t, int busy)
+{
+    int back = t->op == BACK, two = t->op >= TWO, stage = busy;
+    vm_addr_t a = t->a, b = t->b;
+    uint16_t k = room(vm, a - (vm_addr_t)back, back), m;
+    if (two) {
+        m = room(vm, b - (vm_addr_t)back, back);
+        if (m < k) k = m;
+    }
+    if (k == 0) return VM_ERR_RANGE;
+    if (t->n < k) k = (uint16_t)t->n;
+    for (m = 0;; m = k) {
+        t->a = back ? a - k : a;
+        t->b = back ? b - k : b;
+        t->k = k;
+        if (m) return 1;
+        t->whole = k;
+        if (vm__bounced(vm, t->a, k) || (two && vm__bounced(vm, t->b, k))) stage = 1;
+        if (!stage) return 0;
+        m = t->op >= CMP ? STAGE / 2 : STAGE;
+        if (k > m) k = m;
+    }
 }
 
 /*
  * Run operation op over [a, a+n) and [b, b+n) (BACK: from their ends down).
  * SET's byte comes in b; x is CMP_RAM's RAM operand, or where STRLEN puts
- * the length it found (on success). Returns a vm_err, or for a comparison
+ * the address where it stopped (the NUL, or a + n; on success). Returns a vm_err, or for a comparison
  * 0 (equal), 1 (greater) or 2 (less).
  */
 static int run(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, uint8_t op, void *x)
 {
     struct bulk t;
-    vm_addr_t a0 = a;
-    int back = op == BACK, two = op >= TWO, busy = 0, err;
+    int busy = 0, err;
 
     t.op = op;
     t.c = (uint8_t)b;
     t.ram = (const uint8_t *)x;
     t.r = 0;
     t.stop = 0;
-    if (back) {
-        a += n; /* the ends */
-        b += n;
-    }
-    while (n && !t.stop) {
-        uint16_t k = room(vm, a - (vm_addr_t)back, back), whole;
-        int stage = busy;
-        if (two) {
-            whole = room(vm, b - (vm_addr_t)back, back);
-            if (whole < k) k = whole;
-        }
-        if (k == 0) return VM_ERR_RANGE; /* a string runs off the pool */
-        if (n < k) k = (uint16_t)n;
-        if (back) {
-            a -= k;
-            b -= k;
-        }
-        if (vm__bounced(vm, a, k) || (two && vm__bounced(vm, b, k))) stage = 1;
-        whole = k;
-        if (stage && k > STAGE) {
-            k = STAGE;
-            if (back) {
-                a += whole - k;
-                b += whole - k;
-            }
-        }
-        err = stage ? staged(vm, &t, a, b, &k) : chunk(vm, &t, a, b, &k, NULL);
+    t.n = n;
+    t.a = op == BACK ? a + n : a; /* BACK: the ends */
+    t.b = op == BACK ? b + n : b;
+    while (t.n && !t.stop) {
+        if ((err = plan(vm, &t, busy)) < 0) return err;
+        err = err ? staged(vm, &t) : chunk(vm, &t);
         if (err == RETRY) {
             busy = 1; /* stage this chunk, then try again */
-            if (back) {
-                a += whole;
-                b += whole;
+            if (op == BACK) {
+                t.a += t.k; /* back to its end */
+                t.b += t.k;
             }
             continue;
         }
         if (err != VM_OK) return err;
-        if (!back) {
-            a += k;
-            b += k;
+        if (op != BACK) {
+            t.a += t.k;
+            t.b += t.k;
         }
-        n -= k;
-        if (whole == k) busy = 0; /* the chunk is done */
+        t.n -= t.k;
+        if (t.whole == t.k) busy = 0; /* the chunk is done */
     }
-    if (op == STRLEN && x) *(vm_addr_t *)x = a - a0;
+    if (op == STRLEN) *(vm_addr_t *)x = t.a; /* where it stopped */
     return t.r < 0 ? 2 : t.r > 0;
 }
 
@@ -234,12 +251,18 @@ int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
     return err ? err : run(vm, dst, (uint8_t)c, n, SET, NULL);
 }
 
+/* vm_memmove once the ranges are checked. */
+static int move(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
+{
+    if (dst == src) return VM_OK;
+    /* A destination that overlaps above the source is copied from the end. */
+    return run(vm, src, dst, n, dst > src && dst - src < n ? BACK : MOVE, NULL);
+}
+
 int vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 {
     int err = check(vm, dst, n);
-    if (err || (err = check(vm, src, n)) != VM_OK || dst == src) return err;
-    /* A destination that overlaps above the source is copied from the end. */
-    return run(vm, src, dst, n, dst > src && dst - src < n ? BACK : MOVE, NULL);
+    return err ? err : (err = check(vm, src, n)) != VM_OK ? err : move(vm, dst, src, n);
 }
 
 /* A comparison's result (run) into *cmp, on success. */
@@ -276,7 +299,10 @@ int vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp)
  * if no NUL is among them). VM_ERR_RANGE if the pool ends first. */
 int vm_strlen(struct vm *vm, vm_addr_t s, vm_addr_t *len)
 {
-    return run(vm, s, 0, (vm_addr_t)0xFFFFFFFFu, STRLEN, len);
+    vm_addr_t e;
+    int err = run(vm, s, 0, (vm_addr_t)0xFFFFFFFFu, STRLEN, &e);
+    if (err == VM_OK && len) *len = e - s;
+    return err;
 }
 
 int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
@@ -286,9 +312,10 @@ int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 
     if ((err = check(vm, dst, n)) != VM_OK) return err;
     if ((err = run(vm, src, 0, n, STRLEN, &l)) != VM_OK) return err;
+    l -= src;
     if (l < n) l++; /* the NUL */
-    if ((err = vm_memmove(vm, dst, src, l)) != VM_OK) return err;
-    return l < n ? vm_memset(vm, dst + l, 0, n - l) : VM_OK;
+    if ((err = move(vm, dst, src, l)) != VM_OK) return err;
+    return l < n ? run(vm, dst + l, 0, n - l, SET, NULL) : VM_OK;
 }
 
 #else
