@@ -247,7 +247,12 @@ static void init_slots(struct vm *vm, unsigned n)
     vm->head = vm->tail = VM_NIL;
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
+#if VM__HOT64
     for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_HOT_EMPTY;
+#else
+    memset(vm->hot_base, 0xFF, sizeof vm->hot_base); /* all ones: VM_HOT_EMPTY */
+    memset(vm->hot_wbase, 0xFF, sizeof vm->hot_wbase);
+#endif
     vm->hot_last = VM_HOT_NONE;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
@@ -276,7 +281,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
 #endif
     ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
     if (!VM_PAGE_SIZE_OK(ps)) return VM_ERR_INVAL;
-    for (shift = 0; (1u << shift) < ps; shift++) {}
+    for (shift = 0, n = ps; n > 1u; n >>= 1) shift++;
     pool = cfg->pool_size ? cfg->pool_size : cfg->backend->size;
     if (pool == 0 || pool > cfg->backend->size) return VM_ERR_INVAL;
 #if VM_CONFIG_WRAP
@@ -535,10 +540,11 @@ int vm_next_victim(const struct vm *vm)
 
 int vm_slot_of(const struct vm *vm, vm_addr_t addr)
 {
-    vm_addr_t base = addr & ~vm->page_mask;
+    const struct vm_slot *s = vm->slots;
+    vm_addr_t base = addr & vm->page_base_mask;
     unsigned i;
-    for (i = 0; i < vm->page_count; i++)
-        if (vm->slots[i].base == base) return (int)i;
+    for (i = 0; i < vm->page_count; i++, s++)
+        if (s->base == base) return (int)i;
     return -1;
 }
 
@@ -1187,16 +1193,13 @@ int vm_flush(struct vm *vm)
 #endif
     /* Dirty pages in address order, so write-back is sequential. */
     for (;;) {
-        unsigned i, best = VM_NIL;
-        for (i = 0; i < vm->page_count; i++) {
-            const struct vm_slot *s = &vm->slots[i];
-            if (s->base == VM_NO_PAGE || s->dlo == s->dhi) continue;
-            if (s->base < from) continue;
-            if (best == VM_NIL || s->base < vm->slots[best].base) best = i;
-        }
-        if (best == VM_NIL) break;
-        from = vm->slots[best].base + 1u; /* never wraps: a base is page-aligned */
-        err = writeback(vm, best);
+        const struct vm_slot *s = vm->slots, *best = NULL;
+        unsigned i;
+        for (i = 0; i < vm->page_count; i++, s++) /* an empty slot is clean */
+            if (s->dlo != s->dhi && s->base >= from && (!best || s->base < best->base)) best = s;
+        if (!best) break;
+        from = best->base + 1u; /* never wraps: a base is page-aligned */
+        err = writeback(vm, (unsigned)(best - vm->slots));
         if (err && first == VM_OK) first = err;
     }
     if (vm->be.sync) {
@@ -1215,7 +1218,8 @@ int vm_invalidate(struct vm *vm)
     unsigned i;
     for (i = 0; i < vm->page_count; i++) {
         struct vm_slot *s = &vm->slots[i];
-        if (s->base != VM_NO_PAGE && !s->locks && s->dlo == s->dhi) drop(vm, i, 1);
+        /* A page's base has its low bits clear: the low half tells an empty slot. */
+        if ((uint16_t)s->base != (uint16_t)VM_NO_PAGE && !s->locks && s->dlo == s->dhi) drop(vm, i, 1);
     }
     return err;
 }
@@ -1290,7 +1294,8 @@ VM_INLINE void walk_chunk(const struct vm *vm, vm_walk_fn fn, void *ctx, int vic
     memset(age, 0xFF, m * sizeof *age); /* all ones: VM_SLOT_NONE */
     if (IS(vm, VM_POLICY_CLOCK)) {
         for (i = lo; i < lo + m; i++)
-            if (vm->slots[i].base != VM_NO_PAGE) age[i - lo] = (vm_slot_t)((i + n - vm->hand) % n);
+            if (vm->slots[i].base != VM_NO_PAGE) /* (i - hand) mod n, without a division */
+                age[i - lo] = (vm_slot_t)(i >= vm->hand ? i - vm->hand : i + n - vm->hand);
     } else if (vm->tail != VM_NIL) {
         unsigned start = vm->tail;
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand != VM_NIL) start = vm->hand;
@@ -1346,12 +1351,20 @@ void vm_walk(const struct vm *vm, vm_walk_fn fn, void *ctx)
 #define REQUIRE(c) do { if (!(c)) return VM_ERR_CHECK; } while (0)
 #endif
 
+/* vm__extent out of line: vm_check asks it three times. */
+static VM_NOINLINE uint16_t check_extent(const struct vm *vm, vm_addr_t base)
+{
+    return vm__extent(vm, base);
+}
+
 int vm_check(const struct vm *vm)
 {
     unsigned i, j, n = vm->page_count, used = 0;
+    uint16_t ps = vm->page_size;
+    const struct vm_slot *s, *slots = vm->slots;
 
-    REQUIRE(vm->page_size >= VM_PAGE_SIZE_MIN && vm->page_size <= VM_PAGE_SIZE_MAX);
-    REQUIRE((1u << vm->page_shift) == vm->page_size && vm->page_mask == (vm_addr_t)vm->page_size - 1u);
+    REQUIRE(ps >= VM_PAGE_SIZE_MIN && ps <= VM_PAGE_SIZE_MAX);
+    REQUIRE((1u << vm->page_shift) == ps && vm->page_mask == (vm_addr_t)ps - 1u);
     REQUIRE(vm->page_base_mask == ~vm->page_mask);
 #if VM__HOT64
     REQUIRE(vm->hot_mask == vm->page_mask);
@@ -1362,52 +1375,54 @@ int vm_check(const struct vm *vm)
     REQUIRE(vm->hot_shift + 1u == vm->page_shift);
 #endif
     REQUIRE(n >= 1 && n <= VM_PAGE_COUNT_MAX);
-    for (i = 0; i < n; i++) {
-        const struct vm_slot *s = &vm->slots[i];
+    for (i = 0, s = slots; i < n; i++, s++) {
         if (s->base == VM_NO_PAGE) {
-            REQUIRE(!s->locks && !s->vlo && !s->vhi && !s->dlo && !s->dhi);
-            REQUIRE(s->prev == VM_NIL && s->next == VM_NIL);
+            REQUIRE(!(s->locks | s->vlo | s->vhi | s->dlo | s->dhi));
+            REQUIRE((s->prev & s->next) == VM_NIL); /* both */
             continue;
         }
         used++;
         REQUIRE((s->base & vm->page_mask) == 0 && s->base < vm->pool_size);
-        REQUIRE(s->vlo <= s->vhi && s->vhi <= vm__extent(vm, s->base));
+        REQUIRE(s->vlo <= s->vhi && s->vhi <= check_extent(vm, s->base));
         if (s->dlo != s->dhi) REQUIRE(s->vlo <= s->dlo && s->dlo < s->dhi && s->dhi <= s->vhi);
         else REQUIRE(s->dlo == 0);
-        for (j = i + 1; j < n; j++) REQUIRE(vm->slots[j].base != s->base);
-        if (!LISTED(vm)) REQUIRE(s->prev == VM_NIL && s->next == VM_NIL);
+        for (j = i + 1; j < n; j++) REQUIRE(slots[j].base != s->base);
+        if (!LISTED(vm)) REQUIRE((s->prev & s->next) == VM_NIL);
     }
     REQUIRE(used == vm->used);
+    j = VM_NIL; /* the list's last slot */
     if (LISTED(vm)) {
-        unsigned k = 0, prev = VM_NIL;
-        for (i = vm->head; i != VM_NIL && k <= n; i = vm->slots[i].next, k++) {
-            REQUIRE(i < n && vm->slots[i].base != VM_NO_PAGE && vm->slots[i].prev == prev);
-            prev = i;
+        unsigned k = 0;
+        for (i = vm->head; i != VM_NIL && k <= n; i = slots[i].next, k++) {
+            REQUIRE(i < n && slots[i].base != VM_NO_PAGE && slots[i].prev == j);
+            j = i;
         }
-        REQUIRE(k == used && vm->tail == prev);
+        REQUIRE(k == used);
     } else {
-        REQUIRE(vm->head == VM_NIL && vm->tail == VM_NIL);
+        REQUIRE(vm->head == VM_NIL);
     }
+    REQUIRE(vm->tail == j);
     if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
-    if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && vm->slots[vm->hand].base != VM_NO_PAGE));
+    if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && slots[vm->hand].base != VM_NO_PAGE));
     for (i = 0; i < VM_HOT_COUNT; i++) {
         vm_hot_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
-        const struct vm_slot *s = vm->hot_slot[i];
+        vm_addr_t base;
         unsigned k;
+        s = vm->hot_slot[i];
         if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
-        REQUIRE(s >= vm->slots && s < vm->slots + n && s->base != VM_NO_PAGE);
-        REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, (unsigned)(s - vm->slots)) - (uintptr_t)s->base);
+        REQUIRE(s >= slots && s < slots + n && (base = s->base) != VM_NO_PAGE);
+        k = (unsigned)(s - slots);
+        REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, k) - (uintptr_t)base);
 #if VM__LOCK_INLINE
-        REQUIRE(vm->hot_index[i] == (unsigned)(s - vm->slots));
+        REQUIRE(vm->hot_index[i] == k);
 #endif
-        REQUIRE(hb == VM_HOT_EMPTY || (hb == s->base && s->vlo == 0 && s->vhi == vm->page_size));
-        REQUIRE(hw == VM_HOT_EMPTY || (hw == s->base && s->dlo != s->dhi &&
-                                           vm__extent(vm, s->base) == vm->page_size));
+        REQUIRE(hb == VM_HOT_EMPTY || (hb == base && s->vlo == 0 && s->vhi == ps));
+        REQUIRE(hw == VM_HOT_EMPTY || (hw == base && s->dlo != s->dhi && check_extent(vm, base) == ps));
         if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
         if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
-            REQUIRE(vm->head == (unsigned)(s - vm->slots) || vm->slots[vm->head].next == (unsigned)(s - vm->slots));
-        REQUIRE(!vm__bounced(vm, s->base, vm->page_size));
-        REQUIRE(VM__HOT_SET(vm, s->base) == VM__WAY0_OF(i)); /* in its page's set */
+            REQUIRE(vm->head == k || slots[vm->head].next == k);
+        REQUIRE(!vm__bounced(vm, base, ps));
+        REQUIRE(VM__HOT_SET(vm, base) == VM__WAY0_OF(i)); /* in its page's set */
         for (k = i + 1; k < VM_HOT_COUNT; k++)
             REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_HOT_EMPTY && vm->hot_wbase[k] == VM_HOT_EMPTY));
     }
@@ -1415,15 +1430,15 @@ int vm_check(const struct vm *vm)
     if (vm->bounce_len) {
         REQUIRE(vm->bounce && vm->bounce_locks && vm->bounce_len <= vm->bounce_size);
         REQUIRE(vm__range(vm, vm->bounce_addr, vm->bounce_len) == VM_OK);
-        REQUIRE((vm->bounce_addr & vm->page_mask) + vm->bounce_len > vm->page_size);
+        REQUIRE(((uint16_t)vm->bounce_addr & (uint16_t)vm->page_mask) + vm->bounce_len > ps);
     }
 #endif
 #if VM_CONFIG_ALLOC
     if (vm->heap) {
         vm_addr_t sum = 0, end = vm->heap_start;
+        const struct vm_block *b = vm->heap;
         REQUIRE(vm->heap_n <= vm->heap_cap);
-        for (i = 0; i < vm->heap_n; i++) {
-            const struct vm_block *b = &vm->heap[i];
+        for (i = 0; i < vm->heap_n; i++, b++) {
             REQUIRE(b->addr >= end && b->size && b->size <= vm->heap_end - b->addr);
             REQUIRE((b->addr & (VM_ALLOC_ALIGN - 1u)) == 0);
             end = b->addr + b->size;

@@ -19,12 +19,29 @@
 static int find_block(const struct vm *vm, vm_addr_t p)
 {
     unsigned lo = 0, hi = vm->heap_n;
+    if (!vm->heap) return -1;
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2u;
         if (vm->heap[mid].addr < p) lo = mid + 1u;
         else hi = mid;
     }
     return lo < vm->heap_n && vm->heap[lo].addr == p ? (int)lo : -1;
+}
+
+/* The free gap before block k (k == heap_n: the one after the last block):
+ * its start in *at, its length returned. */
+static vm_addr_t gap(const struct vm *vm, unsigned k, vm_addr_t *at)
+{
+    const struct vm_block *b = &vm->heap[k];
+    *at = k ? b[-1].addr + b[-1].size : vm->heap_start;
+    return (k < vm->heap_n ? b->addr : vm->heap_end) - *at;
+}
+
+/* heap_used becomes used; the peak follows. */
+static void set_used(struct vm *vm, vm_addr_t used)
+{
+    vm->heap_used = used;
+    if (used > vm->heap_peak) vm->heap_peak = used;
 }
 
 /* Bytes (rounded) for a request, or 0 if it cannot fit at all. */
@@ -40,41 +57,39 @@ vm_addr_t vm_alloc(struct vm *vm, vm_addr_t size)
     unsigned k;
 
     if (!vm->heap || vm->heap_n >= vm->heap_cap || (sz = rounded(vm, size)) == 0) return VM_NULL;
-    at = vm->heap_start;
-    for (k = 0; k <= vm->heap_n; k++) {
-        vm_addr_t next = k < vm->heap_n ? vm->heap[k].addr : vm->heap_end;
-        if (next - at >= sz) {
-            memmove(&vm->heap[k + 1u], &vm->heap[k], (vm->heap_n - k) * sizeof vm->heap[0]);
-            vm->heap[k].addr = at;
-            vm->heap[k].size = sz;
+    for (k = 0; k <= vm->heap_n; k++)
+        if (gap(vm, k, &at) >= sz) {
+            struct vm_block *b = &vm->heap[k];
+            memmove(b + 1, b, (vm->heap_n - k) * sizeof *b);
+            b->addr = at;
+            b->size = sz;
             vm->heap_n++;
-            vm->heap_used += sz;
-            if (vm->heap_used > vm->heap_peak) vm->heap_peak = vm->heap_used;
+            set_used(vm, vm->heap_used + sz);
             return at;
         }
-        if (k < vm->heap_n) at = vm->heap[k].addr + vm->heap[k].size;
-    }
     return VM_NULL;
 }
 
 int vm_free(struct vm *vm, vm_addr_t p)
 {
     int k;
+    struct vm_block *b;
     if (p == VM_NULL) return VM_OK;
-    if (!vm->heap || (k = find_block(vm, p)) < 0) return VM_ERR_INVAL;
-    vm->heap_used -= vm->heap[k].size;
+    if ((k = find_block(vm, p)) < 0) return VM_ERR_INVAL;
+    b = &vm->heap[k];
+    vm->heap_used -= b->size;
     vm->heap_n--;
-    memmove(&vm->heap[k], &vm->heap[k + 1], (vm->heap_n - (unsigned)k) * sizeof vm->heap[0]);
+    memmove(b, b + 1, (vm->heap_n - (unsigned)k) * sizeof *b);
     return VM_OK;
 }
 
 vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size)
 {
-    vm_addr_t sz, next, q, keep;
+    vm_addr_t sz, next, q;
     int k;
 
     if (p == VM_NULL) return vm_alloc(vm, size);
-    if (!vm->heap || (k = find_block(vm, p)) < 0) return VM_NULL;
+    if ((k = find_block(vm, p)) < 0) return VM_NULL;
     if (size == 0) {
         vm_free(vm, p);
         return VM_NULL;
@@ -83,14 +98,13 @@ vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size)
     next = (unsigned)k + 1u < vm->heap_n ? vm->heap[k + 1].addr : vm->heap_end;
     if (next - p >= sz) {
         /* Grow or shrink in place. */
-        vm->heap_used = vm->heap_used - vm->heap[k].size + sz;
+        set_used(vm, vm->heap_used - vm->heap[k].size + sz);
         vm->heap[k].size = sz;
-        if (vm->heap_used > vm->heap_peak) vm->heap_peak = vm->heap_used;
         return p;
     }
-    keep = vm->heap[k].size;
+    next = vm->heap[k].size; /* the bytes to keep */
     if ((q = vm_alloc(vm, sz)) == VM_NULL) return VM_NULL;
-    if (vm_memmove(vm, q, p, keep) != VM_OK) {
+    if (vm_memmove(vm, q, p, next) != VM_OK) {
         vm_free(vm, q);
         return VM_NULL;
     }
@@ -100,7 +114,7 @@ vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size)
 
 void vm_heap_stats(const struct vm *vm, struct vm_heap_stats *st)
 {
-    vm_addr_t at, largest = 0;
+    vm_addr_t at, g;
     unsigned k;
 
     memset(st, 0, sizeof *st);
@@ -110,14 +124,9 @@ void vm_heap_stats(const struct vm *vm, struct vm_heap_stats *st)
     st->free = (vm->heap_end - vm->heap_start) - vm->heap_used;
     st->blocks = vm->heap_n;
     st->blocks_max = vm->heap_cap;
-    at = vm->heap_start;
-    for (k = 0; k <= vm->heap_n; k++) {
-        vm_addr_t next = k < vm->heap_n ? vm->heap[k].addr : vm->heap_end;
-        vm_addr_t gap = (next - at) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
-        if (gap > largest) largest = gap;
-        if (k < vm->heap_n) at = vm->heap[k].addr + vm->heap[k].size;
-    }
-    st->largest_free = vm->heap_n < vm->heap_cap ? largest : 0;
+    if (vm->heap_n < vm->heap_cap) /* else nothing fits */
+        for (k = 0; k <= vm->heap_n; k++)
+            if ((g = gap(vm, k, &at) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u)) > st->largest_free) st->largest_free = g;
 }
 
 #else

@@ -261,8 +261,9 @@ static int move(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 
 int vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 {
-    int err = check(vm, dst, n);
-    return err ? err : (err = check(vm, src, n)) != VM_OK ? err : move(vm, dst, src, n);
+    int err;
+    if ((err = check(vm, dst, n)) != VM_OK || (err = check(vm, src, n)) != VM_OK) return err;
+    return move(vm, dst, src, n);
 }
 
 /* A comparison's result (run) into *cmp, on success. */
