@@ -204,16 +204,26 @@ static VM_NOINLINE int plan(const struct vm *vm, struct bulk *t, int busy)
 }
 
 /*
- * Run operation op over [a, a+n) and [b, b+n) (BACK: from their ends down).
- * SET's byte comes in b; x is CMP_RAM's RAM operand, or where STRLEN puts
- * the address where it stopped (the NUL, or a + n; on success). Returns a vm_err, or for a comparison
- * 0 (equal), 1 (greater) or 2 (less).
+ * Run operation op over [a, a+n) of operand 0 and [b, b+n) of operand 1,
+ * ranges checked first (but a string's, which ends at its NUL). MOVE picks
+ * its direction: a destination that overlaps above the source is copied
+ * from the end (BACK). SET's byte comes in b. x is CMP_RAM's RAM operand,
+ * or where CMP and STRCMP put the comparison's sign (int) and STRLEN the
+ * length it found (vm_addr_t), on success, when not NULL. Returns a vm_err,
+ * or for CMP_RAM 0 (equal), 1 (greater) or 2 (less).
  */
 static int run(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, uint8_t op, void *x)
 {
     struct bulk t;
     int busy = 0, err;
 
+    if (op != STRLEN && op != STRCMP &&
+        ((err = check(vm, a, n)) != VM_OK || (op >= TWO && (err = check(vm, b, n)) != VM_OK)))
+        return err;
+    if (op == MOVE) {
+        if (a == b) return VM_OK;
+        if (b > a && b - a < n) op = BACK;
+    }
     t.op = op;
     t.c = (uint8_t)b;
     t.ram = (const uint8_t *)x;
@@ -241,69 +251,47 @@ static int run(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, uint8_t op,
         t.n -= t.k;
         if (t.whole == t.k) busy = 0; /* the chunk is done */
     }
-    if (op == STRLEN) *(vm_addr_t *)x = t.a; /* where it stopped */
-    return t.r < 0 ? 2 : t.r > 0;
+    err = t.r < 0 ? 2 : t.r > 0;
+    if (x && op == STRLEN) *(vm_addr_t *)x = n - t.n;
+    if (x && op >= CMP) *(int *)x = err == 2 ? -1 : err;
+    return op == CMP_RAM ? err : VM_OK;
 }
 
 int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
 {
-    int err = check(vm, dst, n);
-    return err ? err : run(vm, dst, (uint8_t)c, n, SET, NULL);
-}
-
-/* vm_memmove once the ranges are checked. */
-static int move(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
-{
-    if (dst == src) return VM_OK;
-    /* A destination that overlaps above the source is copied from the end. */
-    return run(vm, src, dst, n, dst > src && dst - src < n ? BACK : MOVE, NULL);
+    return run(vm, dst, (uint8_t)c, n, SET, NULL);
 }
 
 int vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
 {
-    int err;
-    if ((err = check(vm, dst, n)) != VM_OK || (err = check(vm, src, n)) != VM_OK) return err;
-    return move(vm, dst, src, n);
+    return run(vm, src, dst, n, MOVE, NULL);
 }
 
-/* A comparison's result (run) into *cmp, on success. */
-static int sign(int r, int *cmp)
+int vm_memcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp)
 {
+    return run(vm, a, b, n, CMP, cmp);
+}
+
+int vm_memcmp_ram(struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp)
+{
+    int r;
+#if SIZE_MAX > 0xFFFFFFFFu
+    if (n > 0xFFFFFFFFu) return VM_ERR_RANGE;
+#endif
+    r = run(vm, a, 0, (vm_addr_t)n, CMP_RAM, (void *)(uintptr_t)b);
     if (r < 0) return r;
     if (cmp) *cmp = r == 2 ? -1 : r;
     return VM_OK;
 }
 
-int vm_memcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, int *cmp)
-{
-    int err = check(vm, a, n);
-    if (err || (err = check(vm, b, n)) != VM_OK) return err;
-    return sign(run(vm, a, b, n, CMP, NULL), cmp);
-}
-
-int vm_memcmp_ram(struct vm *vm, vm_addr_t a, const void *b, size_t n, int *cmp)
-{
-    int err;
-#if SIZE_MAX > 0xFFFFFFFFu
-    if (n > 0xFFFFFFFFu) return VM_ERR_RANGE;
-#endif
-    if ((err = check(vm, a, (vm_addr_t)n)) != VM_OK) return err;
-    return sign(run(vm, a, 0, (vm_addr_t)n, CMP_RAM, (void *)(uintptr_t)b), cmp);
-}
-
 int vm_strcmp(struct vm *vm, vm_addr_t a, vm_addr_t b, int *cmp)
 {
-    return sign(run(vm, a, b, (vm_addr_t)0xFFFFFFFFu, STRCMP, NULL), cmp);
+    return run(vm, a, b, (vm_addr_t)0xFFFFFFFFu, STRCMP, cmp);
 }
 
-/* The length of the string at s, looking at most at max bytes (*len = max
- * if no NUL is among them). VM_ERR_RANGE if the pool ends first. */
 int vm_strlen(struct vm *vm, vm_addr_t s, vm_addr_t *len)
 {
-    vm_addr_t e;
-    int err = run(vm, s, 0, (vm_addr_t)0xFFFFFFFFu, STRLEN, &e);
-    if (err == VM_OK && len) *len = e - s;
-    return err;
+    return run(vm, s, 0, (vm_addr_t)0xFFFFFFFFu, STRLEN, len);
 }
 
 int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
@@ -312,10 +300,11 @@ int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
     int err;
 
     if ((err = check(vm, dst, n)) != VM_OK) return err;
+    /* The length within n, then the string (with its NUL if that fits),
+     * then NULs up to n. */
     if ((err = run(vm, src, 0, n, STRLEN, &l)) != VM_OK) return err;
-    l -= src;
-    if (l < n) l++; /* the NUL */
-    if ((err = move(vm, dst, src, l)) != VM_OK) return err;
+    if (l < n) l++;
+    if ((err = run(vm, src, dst, l, MOVE, NULL)) != VM_OK) return err;
     return l < n ? run(vm, dst + l, 0, n - l, SET, NULL) : VM_OK;
 }
 
