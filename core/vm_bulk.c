@@ -64,7 +64,7 @@ static VM_NOINLINE int check(const struct vm *vm, vm_addr_t a, vm_addr_t n)
 
 /* Point *p at [a, a+k), to read or to overwrite (how): in RAM (NONE), or
  * in its page (returns the slot, touched). Or a vm_err. */
-static int span(struct vm *vm, vm_addr_t a, uint16_t k, int how, uint8_t **p)
+static int span(struct vm *vm, vm_addr_t a, uint16_t k, unsigned how, uint8_t **p)
 {
     int i;
 #if VM_CONFIG_WRAP
@@ -80,7 +80,7 @@ static int span(struct vm *vm, vm_addr_t a, uint16_t k, int how, uint8_t **p)
 
 /* The end of a chunk that span gave: a page written is dirty, and may
  * become hot. */
-static void span_end(struct vm *vm, int i, vm_addr_t a, uint16_t k, int how)
+static void span_end(struct vm *vm, int i, vm_addr_t a, uint16_t k, unsigned how)
 {
     if (i < 0) return;
     if (how == VM__WRITE) {
@@ -131,7 +131,7 @@ static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t)
     uint8_t op = t->op, *p = NULL, *q = NULL;
     vm_addr_t a = t->a, b = t->b;
     uint16_t *k = &t->k;
-    int h1 = op == MOVE || op == BACK ? VM__WRITE : VM__READ;
+    unsigned h1 = op == MOVE || op == BACK ? VM__WRITE : VM__READ;
     int i, j = NONE;
 
     if ((i = span(vm, a, *k, op == SET ? VM__WRITE : VM__READ, &p)) < 0 && i != NONE) return i;
