@@ -1,11 +1,13 @@
 /*
  * vm_bulk.c - memset, memmove, memcmp, strlen, strncpy and strcmp on the pool.
  *
- * All of them are one loop (run) over chunks, a chunk being the longest run
- * that stays inside one page of every operand, accessed in place in the page
- * buffers (one touch per page and operand, never a byte at a time through
- * the slow path); each helper is the few lines that set the loop up and the
- * one line of work it does on a chunk (step). A wrapped address
+ * Each works over chunks, a chunk being the longest run that stays inside
+ * one page of every operand, accessed in place in the page buffers (one
+ * touch per page and operand, never a byte at a time through the slow path).
+ * All but vm_memset share one loop (run): each is the few lines that set it
+ * up and the one line of work it does on a chunk (step). vm_memset, the one
+ * a sketch most often uses alone, has its own short loop, so that it does
+ * not link the engine. A wrapped address
  * (VM_CONFIG_WRAP) is plain RAM and limits nothing. With two pool operands
  * the first one's page is pinned while the second one's is made resident.
  * A chunk goes through small stack buffers instead (vm_read / vm_write,
@@ -19,9 +21,9 @@
 
 #define STAGE 32u /* bytes of the stack buffer for staged chunks */
 
-/* The operations. Operand 0 is read, but written by SET; operand 1 (a
- * second pool range, from TWO up) is read, but written by MOVE and BACK. */
-enum { SET, CMP_RAM, STRLEN, MOVE, BACK, CMP, STRCMP };
+/* The operations (vm_memset has its own loop). Operand 0 is read; operand
+ * 1 (a second pool range, from TWO up) is read, but written by MOVE and BACK. */
+enum { CMP_RAM, STRLEN, MOVE, BACK, CMP, STRCMP };
 #define TWO MOVE
 #define NONE (-128)  /* span: the chunk is not in a page (no vm_err) */
 #define RETRY (-127) /* chunk: the two pages cannot both be resident */
@@ -34,7 +36,7 @@ struct bulk {
     uint16_t k, whole;  /* the chunk's length; before staging */
     const uint8_t *ram; /* CMP_RAM: the RAM operand's next chunk */
     int r;              /* CMP, CMP_RAM, STRCMP: the difference found */
-    uint8_t op, c;      /* the operation; SET's byte */
+    uint8_t op;         /* the operation */
     uint8_t stop;       /* the result is known */
 };
 
@@ -96,7 +98,6 @@ static VM_NOINLINE uint16_t step(struct bulk *t, uint8_t *p, uint8_t *q, uint16_
 {
     uint16_t x;
     switch (t->op) {
-    case SET: memset(p, t->c, k); break;
     case MOVE:
     case BACK: memmove(q, p, k); break;
     case CMP_RAM:
@@ -134,7 +135,7 @@ static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t)
     unsigned h1 = op == MOVE || op == BACK ? VM__WRITE : VM__READ;
     int i, j = NONE;
 
-    if ((i = span(vm, a, *k, op == SET ? VM__WRITE : VM__READ, &p)) < 0 && i != NONE) return i;
+    if ((i = span(vm, a, *k, VM__READ, &p)) < 0 && i != NONE) return i;
     if (op >= TWO) {
         if (i >= 0 && vm->slots[i].locks == 255u) j = VM_ERR_BUSY;
         else {
@@ -149,7 +150,7 @@ static VM_NOINLINE int chunk(struct vm *vm, struct bulk *t)
         }
     }
     *k = step(t, p, q, *k);
-    span_end(vm, i, a, *k, op == SET ? VM__WRITE : VM__READ);
+    span_end(vm, i, a, *k, VM__READ);
     span_end(vm, j, b, *k, h1);
     return VM_OK;
 }
@@ -165,13 +166,12 @@ static VM_NOINLINE int staged(struct vm *vm, struct bulk *t)
     vm_addr_t a = t->a, b = t->b;
     uint16_t *k = &t->k;
     int err;
-    if (op != SET && (err = vm_read(vm, tmp, a, *k)) != VM_OK) return err;
+    if ((err = vm_read(vm, tmp, a, *k)) != VM_OK) return err;
     if (op >= CMP) { /* CMP, STRCMP: both halves */
         q = tmp + STAGE / 2;
         if ((err = vm_read(vm, q, b, *k)) != VM_OK) return err;
     }
     *k = step(t, tmp, q, *k); /* MOVE: the data is already in place */
-    if (op == SET) return vm_write(vm, a, tmp, *k);
     return op == MOVE || op == BACK ? vm_write(vm, b, tmp, *k) : VM_OK;
 }
 
@@ -207,7 +207,7 @@ static VM_NOINLINE int plan(const struct vm *vm, struct bulk *t, int busy)
  * Run operation op over [a, a+n) of operand 0 and [b, b+n) of operand 1,
  * ranges checked first (but a string's, which ends at its NUL). MOVE picks
  * its direction: a destination that overlaps above the source is copied
- * from the end (BACK). SET's byte comes in b. x is CMP_RAM's RAM operand,
+ * from the end (BACK). x is CMP_RAM's RAM operand,
  * or where CMP and STRCMP put the comparison's sign (int) and STRLEN the
  * length it found (vm_addr_t), on success, when not NULL. Returns a vm_err,
  * or for CMP_RAM 0 (equal), 1 (greater) or 2 (less).
@@ -225,7 +225,6 @@ static int run(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, uint8_t op,
         if (b > a && b - a < n) op = BACK;
     }
     t.op = op;
-    t.c = (uint8_t)b;
     t.ram = (const uint8_t *)x;
     t.r = 0;
     t.stop = 0;
@@ -257,9 +256,29 @@ static int run(struct vm *vm, vm_addr_t a, vm_addr_t b, vm_addr_t n, uint8_t op,
     return op == CMP_RAM ? err : VM_OK;
 }
 
+/* Its own loop, not run's: a sketch that only fills links a few hundred
+ * bytes instead of the whole chunk engine. */
 int vm_memset(struct vm *vm, vm_addr_t dst, int c, vm_addr_t n)
 {
-    return run(vm, dst, (uint8_t)c, n, SET, NULL);
+    uint8_t tmp[STAGE], *p = tmp;
+    uint16_t k;
+    int i, err;
+
+    if ((err = check(vm, dst, n)) != VM_OK) return err;
+    for (; n; dst += k, n -= k) {
+        k = room(vm, dst, 0);
+        if (n < k) k = (uint16_t)n;
+        if (vm__bounced(vm, dst, k)) { /* through vm_write, STAGE bytes at a time */
+            if (k > STAGE) k = STAGE;
+            memset(tmp, c, k);
+            if ((err = vm_write(vm, dst, tmp, k)) != VM_OK) return err;
+            continue;
+        }
+        if ((i = span(vm, dst, k, VM__WRITE, &p)) < 0 && i != NONE) return i;
+        memset(p, c, k);
+        span_end(vm, i, dst, k, VM__WRITE);
+    }
+    return VM_OK;
 }
 
 int vm_memmove(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
@@ -305,7 +324,7 @@ int vm_strncpy(struct vm *vm, vm_addr_t dst, vm_addr_t src, vm_addr_t n)
     if ((err = run(vm, src, 0, n, STRLEN, &l)) != VM_OK) return err;
     if (l < n) l++;
     if ((err = run(vm, src, dst, l, MOVE, NULL)) != VM_OK) return err;
-    return l < n ? run(vm, dst + l, 0, n - l, SET, NULL) : VM_OK;
+    return l < n ? vm_memset(vm, dst + l, 0, n - l) : VM_OK;
 }
 
 #else
