@@ -83,6 +83,25 @@ int vm_free(struct vm *vm, vm_addr_t p)
     return VM_OK;
 }
 
+/* Copy n bytes from p to q (blocks that do not overlap): vm_memmove, or
+ * without the bulk helpers (VM_CONFIG_BULK=0) 32 bytes at a time through the
+ * stack. */
+static int copy(struct vm *vm, vm_addr_t q, vm_addr_t p, vm_addr_t n)
+{
+#if VM_CONFIG_BULK
+    return vm_memmove(vm, q, p, n);
+#else
+    uint8_t tmp[32];
+    uint16_t k;
+    int err = VM_OK;
+    for (; n && err == VM_OK; p += k, q += k, n -= k) {
+        k = n < sizeof tmp ? (uint16_t)n : (uint16_t)sizeof tmp;
+        if ((err = vm_read(vm, tmp, p, k)) == VM_OK) err = vm_write(vm, q, tmp, k);
+    }
+    return err;
+#endif
+}
+
 vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size)
 {
     vm_addr_t sz, next, q;
@@ -104,7 +123,7 @@ vm_addr_t vm_realloc(struct vm *vm, vm_addr_t p, vm_addr_t size)
     }
     next = vm->heap[k].size; /* the bytes to keep */
     if ((q = vm_alloc(vm, sz)) == VM_NULL) return VM_NULL;
-    if (vm_memmove(vm, q, p, next) != VM_OK) {
+    if (copy(vm, q, p, next) != VM_OK) {
         vm_free(vm, q);
         return VM_NULL;
     }

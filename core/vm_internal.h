@@ -19,8 +19,9 @@
 
 /* How a touch uses the bytes it names (vm__touch): a flag above every
  * length (at most 4096), so that the length and the kind travel in one
- * 16-bit argument (on AVR three arguments fit the registers a tail call
- * needs). */
+ * 16-bit argument. On AVR vm__touch_lh's three arguments then sit in
+ * call-clobbered registers (r18-r25); a fourth would take r16-r17, which
+ * every caller passing it would have to save and restore. */
 #define VM__READ 0u      /* the bytes must be valid: fetch what is missing */
 #define VM__WRITE 0x8000u /* the bytes will be overwritten: fetch only a gap */
 
