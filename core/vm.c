@@ -1357,6 +1357,39 @@ static VM_NOINLINE uint16_t check_extent(const struct vm *vm, vm_addr_t base)
     return vm__extent(vm, base);
 }
 
+/* The hot table: each live entry names a resident slot, in its page's
+ * set, with the state its bases promise. */
+static int check_hot(const struct vm *vm)
+{
+    const struct vm_slot *s, *slots = vm->slots;
+    uint16_t ps = vm->page_size;
+    unsigned i, n = vm->page_count;
+
+    for (i = 0; i < VM_HOT_COUNT; i++) {
+        vm_hot_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
+        vm_addr_t base;
+        unsigned k;
+        s = vm->hot_slot[i];
+        if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
+        REQUIRE(s >= slots && s < slots + n && (base = s->base) != VM_NO_PAGE);
+        k = (unsigned)(s - slots);
+        REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, k) - (uintptr_t)base);
+#if VM__LOCK_INLINE
+        REQUIRE(vm->hot_index[i] == k);
+#endif
+        REQUIRE(hb == VM_HOT_EMPTY || (hb == base && s->vlo == 0 && s->vhi == ps));
+        REQUIRE(hw == VM_HOT_EMPTY || (hw == base && s->dlo != s->dhi && check_extent(vm, base) == ps));
+        if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
+        if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
+            REQUIRE(vm->head == k || slots[vm->head].next == k);
+        REQUIRE(!vm__bounced(vm, base, ps));
+        REQUIRE(VM__HOT_SET(vm, base) == VM__WAY0_OF(i)); /* in its page's set */
+        for (k = i + 1; k < VM_HOT_COUNT; k++)
+            REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_HOT_EMPTY && vm->hot_wbase[k] == VM_HOT_EMPTY));
+    }
+    return VM_OK;
+}
+
 int vm_check(const struct vm *vm)
 {
     unsigned i, j, n = vm->page_count, used = 0;
@@ -1404,28 +1437,7 @@ int vm_check(const struct vm *vm)
     REQUIRE(vm->tail == j);
     if (IS(vm, VM_POLICY_CLOCK)) REQUIRE(vm->hand < n);
     if (IS(vm, VM_POLICY_SIEVE)) REQUIRE(vm->hand == VM_NIL || (vm->hand < n && slots[vm->hand].base != VM_NO_PAGE));
-    for (i = 0; i < VM_HOT_COUNT; i++) {
-        vm_hot_t hb = vm->hot_base[i], hw = vm->hot_wbase[i];
-        vm_addr_t base;
-        unsigned k;
-        s = vm->hot_slot[i];
-        if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
-        REQUIRE(s >= slots && s < slots + n && (base = s->base) != VM_NO_PAGE);
-        k = (unsigned)(s - slots);
-        REQUIRE(vm->hot_adj[i] == (uintptr_t)vm__data(vm, k) - (uintptr_t)base);
-#if VM__LOCK_INLINE
-        REQUIRE(vm->hot_index[i] == k);
-#endif
-        REQUIRE(hb == VM_HOT_EMPTY || (hb == base && s->vlo == 0 && s->vhi == ps));
-        REQUIRE(hw == VM_HOT_EMPTY || (hw == base && s->dlo != s->dhi && check_extent(vm, base) == ps));
-        if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
-        if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
-            REQUIRE(vm->head == k || slots[vm->head].next == k);
-        REQUIRE(!vm__bounced(vm, base, ps));
-        REQUIRE(VM__HOT_SET(vm, base) == VM__WAY0_OF(i)); /* in its page's set */
-        for (k = i + 1; k < VM_HOT_COUNT; k++)
-            REQUIRE(vm->hot_slot[k] != s || (vm->hot_base[k] == VM_HOT_EMPTY && vm->hot_wbase[k] == VM_HOT_EMPTY));
-    }
+    REQUIRE(check_hot(vm) == VM_OK);
 #if VM_CONFIG_BOUNCE
     if (vm->bounce_len) {
         REQUIRE(vm->bounce && vm->bounce_locks && vm->bounce_len <= vm->bounce_size);
