@@ -987,7 +987,7 @@ static inline __attribute__((always_inline)) int plain_store(struct vmr_run *r, 
  * accessors; writes store the deterministic pattern (with data 0, for a run
  * that keeps no data, any value: zero). PLAIN_OTHER: not one. */
 #define PLAIN_OTHER 1
-static inline int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_addr_t a,
+static inline __attribute__((always_inline)) int plain_op(struct vmr_run *r, unsigned kind, unsigned len, vm_addr_t a,
                            uint64_t idx, uint64_t *ard, uint64_t *awr, const int data)
 {
     union vmr_word v;
