@@ -306,6 +306,15 @@ static int grow_scratch(struct vmr_run *r, size_t n)
     return 0;
 }
 
+/* No more shadow: the pool's bytes are no longer checked. */
+static void drop_shadow(struct vmr_run *r)
+{
+    free(r->shadow);
+    r->shadow = NULL;
+    free(r->unknown);
+    r->unknown = NULL;
+}
+
 static void mark_unknown(struct vmr_run *r, uint64_t a, uint64_t n, int unknown)
 {
     if (!r->shadow) return;
@@ -314,8 +323,7 @@ static void mark_unknown(struct vmr_run *r, uint64_t a, uint64_t n, int unknown)
         r->unknown = calloc((size_t)(r->pool / 8 + 1), 1);
         if (!r->unknown) {
             /* Cannot track: stop checking rather than report false errors. */
-            free(r->shadow);
-            r->shadow = NULL;
+            drop_shadow(r);
             return;
         }
     }
@@ -838,6 +846,15 @@ static int check_geometry(struct vmr_run *r, const struct vmr_config *cfg, const
     return 0;
 }
 
+/* What start_pager allocates (any of it may be NULL). */
+static void free_pager_buffers(struct vmr_run *r)
+{
+    free(r->pages);
+    free(r->slots);
+    free(r->bounce);
+    free(r->heap);
+}
+
 /* The pager over the counting layer: page buffers, slots, bounce buffer,
  * heap, the observer's events; then vm_init. */
 static int start_pager(struct vmr_run *r, const struct vmr_config *cfg, char *err, size_t errlen)
@@ -964,10 +981,7 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
 fail_stack:
     vmr_stack_close(&r->stack);
 fail:
-    free(r->pages);
-    free(r->slots);
-    free(r->bounce);
-    free(r->heap);
+    free_pager_buffers(r);
     free(r);
     return NULL;
 }
@@ -1225,12 +1239,8 @@ void vmr_destroy(struct vmr_run *r)
 {
     if (!r) return;
     vmr_stack_close(&r->stack);
-    free(r->pages);
-    free(r->slots);
-    free(r->bounce);
-    free(r->heap);
-    free(r->shadow);
-    free(r->unknown);
+    free_pager_buffers(r);
+    drop_shadow(r);
     free(r->scratch);
     free(r->regions);
     free(r->held);
