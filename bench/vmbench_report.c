@@ -103,6 +103,17 @@ static void describe(const struct sweep *sw, const struct point *p, char *buf, s
              p->ram_cost);
 }
 
+/* The larger of w and the number of digits of v. */
+static int width(int w, unsigned long long v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n > w ? n : w;
+}
+
 void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, int colour)
 {
     unsigned i;
@@ -155,12 +166,21 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
     }
     fprintf(f, "%sPareto front%s (RAM cost against %s; nothing is both cheaper and better):\n", bold, off,
             vmb_objective_names[sw->objective]);
+    /* columns as wide as the front's widest RAM cost, count and page size */
+    int wram = 6, wcount = 2, wsize = 4;
+    for (i = 0; i < an->npareto; i++) {
+        const struct point *p = &sw->pts[an->pareto[i]];
+        wram = width(wram, p->ram_cost);
+        wcount = width(wcount, p->page_count);
+        wsize = width(wsize, p->page_size);
+    }
     for (i = 0; i < an->npareto; i++) {
         const struct point *p = &sw->pts[an->pareto[i]];
         vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
-        fprintf(f, "  %6zu B  %-18s %2u x %4u B %-6s %s, %llu misses, %.1f KiB\n", p->ram_cost,
-                sw->backend_names[p->backend], p->page_count, p->page_size, vm_policy_name(p->policy), t,
-                (unsigned long long)p->misses, (double)(p->bytes_read + p->bytes_written) / 1024.0);
+        fprintf(f, "  %*zu B  %-18s %*u x %*u B %-6s %s, %llu misses, %.1f KiB\n", wram, p->ram_cost,
+                sw->backend_names[p->backend], wcount, p->page_count, wsize, p->page_size,
+                vm_policy_name(p->policy), t, (unsigned long long)p->misses,
+                (double)(p->bytes_read + p->bytes_written) / 1024.0);
     }
 }
 
