@@ -27,6 +27,16 @@ static const char *link_at(unsigned i)
     return p ? p->name : NULL;
 }
 
+struct vm_serial_board_cpu vm_serial_board_cpu_of(const struct vm_platform *plat)
+{
+    struct vm_serial_board_cpu cpu = {
+        .rx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_rx_byte, plat->cpu_hz),
+        .tx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_tx_byte, plat->cpu_hz),
+        .request_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_request, plat->cpu_hz),
+    };
+    return cpu;
+}
+
 static const struct vm_device_key serial_keys[] = {
     VM_DEVICE_STR_KEY(struct serial_settings, link, link_at,
                       "link profile: ftdi-16ms, ftdi-1ms (default), cdc"),
@@ -85,12 +95,7 @@ static int serial_open(struct vm_device_stack *st, const struct vm_device_desc *
     lc.clock = &s->clock;
     lc.profile = prof;
     lc.baud = set->baud;
-    if (plat) {
-        /* the board's protocol CPU, 1/100 cycles -> ns at its clock */
-        lc.cpu.rx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_rx_byte, plat->cpu_hz);
-        lc.cpu.tx_byte_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_tx_byte, plat->cpu_hz);
-        lc.cpu.request_ns = (uint32_t)vm_cpu_cc_ns(plat->serial_request, plat->cpu_hz);
-    }
+    if (plat) lc.cpu = vm_serial_board_cpu_of(plat);
     if (vm_serial_link_init(&s->link, &lc) != VM_OK) {
         snprintf(err, errlen, "serial: link set-up failed (baud %lu)", (unsigned long)set->baud);
         return -1;

@@ -116,10 +116,8 @@ struct vm_serial_board_cpu {
     uint32_t tx_byte_ns;  /* per byte sent */
     uint32_t request_ns;  /* per request: set-up, header CRCs, uart calls */
 };
-/* ATmega328P at 16 MHz with the default 256-entry CRC table, measured by
- * tools/serial-avr-cycles.sh: 60.9 and 40.2 cycles a byte, about 4470
- * cycles per request (read_16 less 16 bytes), at 62.5 ns a cycle. */
-#define VM_SERIAL_CPU_ATMEGA328P {3806u, 2513u, 279000u}
+/* A board's figures come from its platform profile (vm_platform.c, measured
+ * by tools/serial-avr-cycles.sh): vm_serial_board_cpu_of (vm_serial_dev.h). */
 
 /* One direction of the link: bytes in flight with the time each becomes
  * visible to its receiver (non-decreasing). */

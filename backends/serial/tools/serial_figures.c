@@ -3,8 +3,9 @@
  *
  *   serial_figures [--turnaround-us N] [--profile NAME [--baud N] [--pad N] [--avr]]
  *
- * --avr charges an ATmega328P's CPU time for the protocol on the clock
- * (VM_SERIAL_CPU_ATMEGA328P, measured by tools/serial-avr-cycles.sh).
+ * --avr charges an ATmega328P's CPU time for the protocol on the clock (the
+ * atmega328p platform profile's serial figures, measured by
+ * tools/serial-avr-cycles.sh, as vmsim charges them).
  *
  * For each link profile and baud rate: the simulated time and throughput of
  * one 1 KiB page load and one 1 KiB write-back (one driver call each), and of
@@ -20,8 +21,10 @@
 #include <time.h>
 
 #include "vm.h"
+#include "vm_platform.h"
 #include "vm_serial.h"
 #include "vm_serial_host.h"
+#include "vm_serial_dev.h"
 #include "vm_serial_link.h"
 
 #define POOL (128u * 1024u)
@@ -38,8 +41,6 @@ struct run {
     uint8_t *pool;
 };
 
-static const struct vm_serial_board_cpu avr_cpu = VM_SERIAL_CPU_ATMEGA328P;
-
 static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t turn_ns,
                     uint8_t pad, int avr)
 {
@@ -55,7 +56,7 @@ static int run_open(struct run *r, const char *profile, uint32_t baud, uint32_t 
     lc.profile = vm_serial_profile_find(profile);
     lc.baud = baud;
     lc.turnaround_ns = turn_ns;
-    if (avr) lc.cpu = avr_cpu;
+    if (avr) lc.cpu = vm_serial_board_cpu_of(vm_platform_find("atmega328p"));
     if (lc.profile == NULL || vm_serial_link_init(&r->link, &lc) != VM_OK) return -1;
     memset(&hc, 0, sizeof hc);
     hc.store = &r->store.backend;
@@ -212,7 +213,7 @@ int main(int argc, char **argv)
         /* requests padded to whole 62-byte FTDI packets (vm_serial_config.pad) */
         {"ftdi-16ms", 115200, 62, 0}, {"ftdi-16ms", 1000000, 62, 0},
         {"ftdi-1ms", 1000000, 62, 0},
-        /* with an ATmega328P's CPU time for the protocol (VM_SERIAL_CPU_ATMEGA328P) */
+        /* with an ATmega328P's CPU time for the protocol (its platform profile) */
         {"ftdi-1ms", 115200, 0, 1},  {"ftdi-1ms", 1000000, 0, 1},
         {"ftdi-16ms", 1000000, 62, 1},
     };

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm_platform.h"
+#include "vm_serial_dev.h"
+
 static void rig_trace(void *ctx, uint8_t type, uint8_t seq, vm_addr_t addr, uint16_t len,
                       uint8_t status, int dup)
 {
@@ -82,8 +85,7 @@ void rig_open(struct rig *r, const struct rig_opts *o)
     lc.profile = prof;
     lc.baud = o->baud;
     if (o->avr_cpu) {
-        const struct vm_serial_board_cpu avr = VM_SERIAL_CPU_ATMEGA328P;
-        lc.cpu = avr;
+        lc.cpu = vm_serial_board_cpu_of(vm_platform_find("atmega328p"));
     }
     ck_assert_int_eq(vm_serial_link_init(&r->link, &lc), VM_OK);
 

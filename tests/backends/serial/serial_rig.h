@@ -44,7 +44,7 @@ struct rig_opts {
     uint16_t timeout_ms;    /* 0: driver default */
     uint8_t retries;        /* 0: driver default */
     uint8_t pad;            /* vm_serial_config.pad */
-    int avr_cpu;            /* charge VM_SERIAL_CPU_ATMEGA328P on the clock */
+    int avr_cpu;            /* charge the atmega328p profile's serial CPU on the clock */
     uint16_t page_size;     /* pager: 0 = no pager */
     uint8_t page_count;
 };
