@@ -40,9 +40,15 @@
  *     holds VM_HOT_EMPTY, 2^32 away from every address, so that for a 16-
  *     or 32-bit value one subtraction and one compare test both the page
  *     and the straddle. There a write also tries first the entry of the
- *     latest inline write (hot_wlast, a hint that is only ever tested), and
- *     appending to a page being filled (the value starts where both the
- *     valid and the dirty range end) is tested before the general growth.
+ *     latest inline write (hot_wlast, a hint that is only ever tested).
+ *     Each entry there also keeps an append address (hot_wend): where the
+ *     valid and the dirty range both end, when they end together. A write
+ *     at it (filling a page in ascending order, the destination of a copy)
+ *     is one compare, tested first, instead of the page test and two range
+ *     loads (vm__append_hot). It is armed where an entry is made
+ *     (hot_insert) and by an inline write that leaves both ranges ending
+ *     where it ends; every change of the ranges out of line disarms it
+ *     (hot_unappend: a touch, vm__dirty, a write-back; hot_clear).
  *     A value that straddles a page, a page that is not hot, a bounced or a
  *     wrapped address goes to vm__get_slow/vm__set_slow.
  *     vm__done() makes the page of the latest touch hot (in its set: its own
@@ -119,6 +125,21 @@ int vm__bounced_range(const struct vm *vm, vm_addr_t a, vm_addr_t n)
 static void hot_clear(struct vm *vm, unsigned e)
 {
     vm->hot_base[e] = vm->hot_wbase[e] = VM_HOT_EMPTY;
+#if VM__HOT64
+    vm->hot_wend[e] = VM_HOT_EMPTY;
+#endif
+}
+
+/* A slot's ranges change out of line: no append address holds any more
+ * (vm__append_hot; one store per entry, 64-bit hosts only). */
+static void hot_unappend(struct vm *vm)
+{
+#if VM__HOT64
+    unsigned e;
+    for (e = 0; e < VM_HOT_COUNT; e++) vm->hot_wend[e] = VM_HOT_EMPTY;
+#else
+    (void)vm;
+#endif
 }
 
 /* Slot s leaves the pager: forget it in every entry. */
@@ -159,6 +180,7 @@ static void hot_settle(struct vm *vm)
 static void hot_before_touch(struct vm *vm)
 {
     unsigned e;
+    hot_unappend(vm); /* the touch may fetch into a page being appended to */
     if (!IS(vm, VM_POLICY_LRU)) return;
     hot_settle(vm);
     vm->hot_last = VM_HOT_NONE; /* consumed: the touch moves its own page */
@@ -253,6 +275,7 @@ static void init_slots(struct vm *vm, unsigned n)
     memset(vm->hot_base, 0xFF, sizeof vm->hot_base); /* all ones: VM_HOT_EMPTY */
     memset(vm->hot_wbase, 0xFF, sizeof vm->hot_wbase);
 #endif
+    hot_unappend(vm);
     vm->hot_last = VM_HOT_NONE;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
@@ -360,6 +383,7 @@ static int writeback(struct vm *vm, unsigned i)
         for (e = 0; e < VM_HOT_COUNT; e++)
             if (vm->hot_slot[e] == s) vm->hot_wbase[e] = VM_HOT_EMPTY;
     }
+    hot_unappend(vm);
     VM__STAT(vm, writebacks);
     VM__STAT_ADD(vm, bytes_written, len);
 #if VM_CONFIG_SLOT_STATS
@@ -753,6 +777,7 @@ hit:
 void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 {
     struct vm_slot *s = &vm->slots[i];
+    hot_unappend(vm);
     if (s->vlo == s->vhi) { s->vlo = lo; s->vhi = hi; }
     else {
         if (lo < s->vlo) s->vlo = lo;
@@ -793,6 +818,9 @@ static VM_NOINLINE int hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
     vm->hot_wbase[pick] = wb;
     vm->hot_adj[pick] = (uintptr_t)vm__data(vm, i) - (uintptr_t)s->base;
     vm->hot_slot[pick] = s;
+#if VM__HOT64 /* append address: where both ranges end, if they do */
+    vm->hot_wend[pick] = wb != VM_HOT_EMPTY && s->dhi == s->vhi ? wb + s->dhi : VM_HOT_EMPTY;
+#endif
 #if VM__LOCK_INLINE
     vm->hot_index[pick] = (vm_slot_t)i;
 #endif
@@ -1370,6 +1398,9 @@ static int check_hot(const struct vm *vm)
         vm_addr_t base;
         unsigned k;
         s = vm->hot_slot[i];
+#if VM__HOT64
+        REQUIRE(vm->hot_wend[i] == VM_HOT_EMPTY || hw != VM_HOT_EMPTY);
+#endif
         if (hb == VM_HOT_EMPTY && hw == VM_HOT_EMPTY) continue;
         REQUIRE(s >= slots && s < slots + n && (base = s->base) != VM_NO_PAGE);
         k = (unsigned)(s - slots);
@@ -1379,6 +1410,9 @@ static int check_hot(const struct vm *vm)
 #endif
         REQUIRE(hb == VM_HOT_EMPTY || (hb == base && s->vlo == 0 && s->vhi == ps));
         REQUIRE(hw == VM_HOT_EMPTY || (hw == base && s->dlo != s->dhi && check_extent(vm, base) == ps));
+#if VM__HOT64 /* an append address is where both ranges end */
+        REQUIRE(vm->hot_wend[i] == VM_HOT_EMPTY || (s->dhi == s->vhi && vm->hot_wend[i] == hw + s->dhi));
+#endif
         if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) REQUIRE(s->flags & VM_SLOT_REF);
         if (IS(vm, VM_POLICY_LRU)) /* one of the two newest */
             REQUIRE(vm->head == k || slots[vm->head].next == k);

@@ -372,6 +372,9 @@ typedef vm_addr_t vm_hot_t;
 struct vm {
     vm_hot_t hot_base[VM_HOT_COUNT];
     vm_hot_t hot_wbase[VM_HOT_COUNT];
+#if VM__HOT64
+    vm_hot_t hot_wend[VM_HOT_COUNT]; /* append address (vm__append_hot), or VM_HOT_EMPTY */
+#endif
     uintptr_t hot_adj[VM_HOT_COUNT];
     struct vm_slot *hot_slot[VM_HOT_COUNT];
 #if VM__LOCK_INLINE
@@ -559,18 +562,6 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #if VM_CONFIG_PATHS
     unsigned path = VM_PATH_SET_HOT;
 #endif
-#if VM__HOT64
-    if (off == s->dhi && off == s->vhi) {
-        /* Appending to a page being filled (its valid and dirty ranges end
-         * together, where the value starts): the commonest growth, first.
-         * (Not on AVR, where the extra test costs the other writes more.) */
-        s->dhi = s->vhi = end;
-        memcpy(VM__HOT_PTR(vm, e, a), v, n);
-        vm->hot_last = (uint8_t)e;
-        VM__HIT(vm, VM_PATH_SET_GROW);
-        return 1;
-    }
-#endif
     if (end > s->dhi) {
         if (off > s->vhi) return 0;
         s->dhi = end;
@@ -580,6 +571,9 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
             path = VM_PATH_SET_GROW;
 #endif
         }
+#if VM__HOT64 /* the append address, if the ranges now end together */
+        vm->hot_wend[e] = s->vhi == end ? (vm_hot_t)a + n : VM_HOT_EMPTY;
+#endif
     }
     if (off < s->dlo) {
         if (end < s->vlo) return 0; /* only when end <= dhi: nothing changed yet */
@@ -596,6 +590,33 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
     VM__HIT(vm, path);
     return 1;
 }
+
+#if VM__HOT64
+/* Write n bytes at a, the append address of hot entry e (hot_wend: where
+ * the page's valid and dirty ranges both end), or return 0 when the value
+ * would pass the page's end (the general path must do it). One compare,
+ * a == hot_wend[e], has already replaced the page test and both range
+ * tests: the ranges end at a, so the write grows both by n, and the next
+ * append goes at a + n. Every other change of the ranges (vm__dirty, a
+ * fetch, a write-back, the general inline growth, a new entry) disarms the
+ * address, or re-arms it where the ranges end. */
+VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void *v, uint8_t n)
+{
+    struct vm_slot *s = vm->hot_slot[e];
+    uint16_t end = (uint16_t)(s->dhi + n);
+    if (end > vm->page_size) return 0;
+    s->dhi = s->vhi = end;
+    vm->hot_wend[e] = (vm_hot_t)a + n;
+    memcpy(VM__HOT_PTR(vm, e, a), v, n);
+    vm->hot_last = (uint8_t)e;
+    VM__HIT(vm, VM_PATH_SET_GROW);
+    return 1;
+}
+#define VM__APPEND_TO(e)                                                       \
+    if ((vm_hot_t)a == vm->hot_wend[e] && vm__append_hot(vm, (e), a, &v, sizeof v)) return VM_OK;
+#else
+#define VM__APPEND_TO(e)
+#endif
 
 /* The way-0 entry of the set of the page holding a. The set is the low bits
  * of the page number. Pages are at most 4 KiB and sets at most 16, so the
@@ -647,6 +668,7 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #if VM__WLAST
 #define VM__SET_LAST()                                                         \
     e = vm->hot_wlast;                                                         \
+    VM__APPEND_TO(e)                                                           \
     if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
         vm__set_hot(vm, e, a, (uint16_t)off, &v, sizeof v))                    \
         return VM_OK;
@@ -659,6 +681,7 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #else
 #define VM__SET_LAST()
 #define VM__SET_TO(e)                                                          \
+    VM__APPEND_TO(e)                                                           \
     if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
         vm__set_hot(vm, (e), a, (uint16_t)off, &v, sizeof v))                  \
         return VM_OK;
