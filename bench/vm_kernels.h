@@ -116,23 +116,19 @@ struct kernel {
     void (*prep)(void);
 };
 
+/* Read one value of the kernel's width into its v, add it to its checksum s. */
+#define GET_SUM(bits, addr)                                                    \
+    do {                                                                       \
+        OK(vm_get##bits(&vm, (addr), &v));                                     \
+        s += v;                                                                \
+    } while (0)
+
 #define FILL(bits)                                                             \
     static void fill##bits(void)                                               \
     {                                                                          \
         vm_addr_t i;                                                           \
         for (i = 0; i < BUF; i += bits / 8)                                    \
             OK(vm_set##bits(&vm, buf + i, (uint##bits##_t)i));                 \
-    }                                                                          \
-    static void read##bits(void)                                               \
-    {                                                                          \
-        vm_addr_t i;                                                           \
-        uint32_t s = 0;                                                        \
-        uint##bits##_t v;                                                      \
-        for (i = 0; i < BUF; i += bits / 8) {                                  \
-            OK(vm_get##bits(&vm, buf + i, &v));                                \
-            s += v;                                                            \
-        }                                                                      \
-        sink = s;                                                              \
     }                                                                          \
     static void copy##bits(void)                                               \
     {                                                                          \
@@ -142,6 +138,16 @@ struct kernel {
             OK(vm_get##bits(&vm, buf + i, &v));                                \
             OK(vm_set##bits(&vm, buf + BUF / 2 + i, v));                       \
         }                                                                      \
+    }                                                                          \
+    static void read##bits(void)                                               \
+    {                                                                          \
+        vm_addr_t i;                                                           \
+        uint32_t s = 0;                                                        \
+        uint##bits##_t v;                                                      \
+        for (i = 0; i < BUF; i += bits / 8) {                                  \
+            GET_SUM(bits, buf + i);                                            \
+        }                                                                      \
+        sink = s;                                                              \
     }
 FILL(8)
 FILL(16)
@@ -178,8 +184,7 @@ static void structs(void)
         uint##bits##_t v;                                                      \
         uint32_t s = 0;                                                        \
         for (k = 0; k < NSTRIDE; k++) {                                        \
-            OK(vm_get##bits(&vm, res + off, &v));                              \
-            s += v;                                                            \
+            GET_SUM(bits, res + off);                                          \
             off += PS + 4u;                                                    \
             if (off >= RES) off -= RES;                                        \
         }                                                                      \
