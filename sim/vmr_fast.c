@@ -299,6 +299,17 @@ static int fast_sync(void *ctx)
     return VM_OK;
 }
 
+/* Frees what vmr_fast_open allocated (not the probe, which the caller
+ * hands over only when the open succeeds); f may be NULL or partly built. */
+static void fast_free(struct vmr_fast *f)
+{
+    if (!f) return;
+    free(f->mem);
+    free(f->scratch);
+    free(f->ph);
+    free(f);
+}
+
 int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split, uint64_t settle,
                   uint64_t period, uint64_t pool, int keep_data, char *err, size_t errlen)
 {
@@ -307,11 +318,7 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     if (f && keep_data) f->mem = calloc((size_t)pool, 1);
     if (f) f->scratch = malloc(f->scratch_size = 64);
     if (!f || (keep_data && !f->mem) || !f->scratch) {
-        if (f) {
-            free(f->mem);
-            free(f->scratch);
-        }
-        free(f);
+        fast_free(f);
         snprintf(err, errlen, "out of memory for a %llu-byte pool", (unsigned long long)pool);
         return -1;
     }
@@ -347,10 +354,7 @@ void vmr_fast_close(struct vmr_stack *st)
     if (!f) return;
     vmr_stack_close(f->probe);
     free(f->probe);
-    free(f->mem);
-    free(f->scratch);
-    free(f->ph);
-    free(f);
+    fast_free(f);
     st->fast = NULL;
 }
 
