@@ -106,6 +106,22 @@ static struct vmt_source *open_gen(const char *json)
     return s;
 }
 
+/* Replays a 3000-op Zipf workload (seed) with c's backend on its fast path
+ * into res[0] and on its byte-exact path into res[1]. */
+static void replay_fast_and_exact(struct vmr_config *c, unsigned seed, struct vmr_result res[2])
+{
+    char spec[160];
+    snprintf(spec, sizeof spec,
+             "{\"type\":\"zipf\",\"seed\":%u,\"pool_size\":32768,\"ops\":3000,"
+             "\"alpha\":0.8,\"access\":4,\"write_ratio\":0.4}", seed);
+    for (unsigned exact = 0; exact < 2; exact++) {
+        struct vmt_source *s = open_gen(spec);
+        c->exact = (uint8_t)exact;
+        ck_assert_msg(vmr_replay(c, s, &res[exact]) == 0, "%s", res[exact].error);
+        vmt_close(s);
+    }
+}
+
 static void config(struct vmr_config *c, unsigned type, const char *profile, unsigned ps,
                    unsigned pc, unsigned policy, unsigned verify)
 {
@@ -174,14 +190,7 @@ START_TEST(fast_path_taken_and_exact)
         int fast = vmr_stack_has_fast(&c.backend);
         if (type == VMR_BE_RAM || type == VMR_BE_SRAM || type == VMR_BE_SD)
             ck_assert_msg(fast, "%s: no fast path", vmr_backend_type_name(type));
-        for (unsigned exact = 0; exact < 2; exact++) {
-            struct vmt_source *s = open_gen("{\"type\":\"zipf\",\"seed\":3,\"pool_size\":32768,"
-                                            "\"ops\":3000,\"alpha\":0.8,\"access\":4,"
-                                            "\"write_ratio\":0.4}");
-            c.exact = (uint8_t)exact;
-            ck_assert_msg(vmr_replay(&c, s, &res[exact]) == 0, "%s", res[exact].error);
-            vmt_close(s);
-        }
+        replay_fast_and_exact(&c, 3, res);
         const struct vmr_counters *f = &res[0].total, *x = &res[1].total;
         uint64_t calls = f->backend_reads + f->backend_writes;
         ck_assert_uint_eq(x->fast_calls, 0);
@@ -223,14 +232,7 @@ START_TEST(periodic_link_fast_and_exact)
         config(&c, VMR_BE_SERIAL, links[_i][1], ps, 3, VM_POLICY_LRU, VMR_VERIFY_AUTO);
         snprintf((char *)c.backend.settings.bytes + k->offset, k->size, "%s", links[_i][0]);
         ck_assert(vmr_stack_has_fast(&c.backend));
-        for (unsigned exact = 0; exact < 2; exact++) {
-            struct vmt_source *s = open_gen("{\"type\":\"zipf\",\"seed\":5,\"pool_size\":32768,"
-                                            "\"ops\":3000,\"alpha\":0.8,\"access\":4,"
-                                            "\"write_ratio\":0.4}");
-            c.exact = (uint8_t)exact;
-            ck_assert_msg(vmr_replay(&c, s, &res[exact]) == 0, "%s", res[exact].error);
-            vmt_close(s);
-        }
+        replay_fast_and_exact(&c, 5, res);
         const struct vmr_counters *f = &res[0].total, *x = &res[1].total;
         uint64_t calls = f->backend_reads + f->backend_writes;
         ck_assert_uint_eq(x->fast_calls, 0);
