@@ -75,7 +75,8 @@ struct sweep {
     unsigned long budget; /* 0: none */
     int budget_only;
     int objective;
-    int exact;            /* 1: byte-exact device models (--exact) */
+    int exact;            /* 1: byte-exact device models, every point run (--exact) */
+    uint8_t twins[VMB_MAX_BACKENDS]; /* VMB_TWINS_* of backend b (vmb_validate) */
     /* results */
     int partial;          /* 1: the time limit stopped the sweep early */
     unsigned nmeasured;   /* points measured in this process */
@@ -100,7 +101,16 @@ const char *vmb_profile_of(const struct sweep *sw, unsigned b);
 void vmb_make_points(struct sweep *sw);
 /* Checks the workload and every backend once, before any point is
  * measured: 0, or -1 with the error printed. */
-int vmb_validate(const struct sweep *sw);
+int vmb_validate(struct sweep *sw);
+/* Which points of a backend are twins: points with every figure the same,
+ * of which one is measured for all (vmbench_sweep.c). */
+enum {
+    VMB_TWINS_NONE,  /* none (faults injected, or the backend not validated) */
+    VMB_TWINS_PAIRS, /* at page count 1: FIFO and LRU, CLOCK and SIEVE */
+    VMB_TWINS_ALL    /* at page count 1: every policy (the backend measures no time) */
+};
+/* 1 if a and b are twins (never with --exact). */
+int vmb_twin(const struct sweep *sw, const struct point *a, const struct point *b);
 enum { VMB_PROGRESS_OFF, VMB_PROGRESS_BAR, VMB_PROGRESS_LINES };
 struct vmb_measure_opts {
     int jobs;

@@ -63,13 +63,52 @@ void vmb_make_points(struct sweep *sw)
                 }
 }
 
+/* ------------------------------------------------------------- twins */
+
+/*
+ * With one page slot the policy has no choice: a miss evicts the page in
+ * that slot. The pages loaded and written back, so the misses, write-backs
+ * and bytes, are the same under every policy, and on a backend that
+ * measures no time (no device clock, no CPU clock: vmr_timed) every figure
+ * a point reports is. On a timed backend the pager's CPU per path counts
+ * too: the core serves a CLOCK or SIEVE page inline only once its
+ * reference bit is set (vm__done), FIFO and LRU at once, so the time
+ * differs between those pairs, and within each pair the core takes the
+ * same paths: LRU's move to the head of a one-entry list moves nothing and
+ * its hot entries, all of the one resident slot, stay (hot_before_touch);
+ * the CLOCK hand and the SIEVE hand (or the tail) both start the scan at
+ * the one slot (scan_start). Faults are left out (an error path is one
+ * more thing to prove). Such points are twins: the first is measured and
+ * the others take its figures. --exact measures every point, so the
+ * fastcost test (fast == exact, byte for byte, at page count 1 under every
+ * policy on nine backends) checks every copy against its own run.
+ */
+static int clock_like(unsigned policy)
+{
+    return policy == VM_POLICY_CLOCK || policy == VM_POLICY_SIEVE;
+}
+
+int vmb_twin(const struct sweep *sw, const struct point *a, const struct point *b)
+{
+    if (sw->exact || a->backend != b->backend || a->page_size != b->page_size ||
+        a->page_count != 1 || b->page_count != 1)
+        return 0;
+    switch (sw->twins[a->backend]) {
+    case VMB_TWINS_ALL: return 1;
+    case VMB_TWINS_PAIRS: return clock_like(a->policy) == clock_like(b->policy);
+    default: return 0;
+    }
+}
+
 /* ------------------------------------------------------------- measuring */
 
 /* A sweep in flight: results land in their points as runs finish (the
- * runner calls on_progress serialised), so the best so far is known. */
+ * runner calls on_progress serialised), so the best so far is known. Run
+ * k measures the points mine[i] with rep[i] == k (a point and its twins). */
 struct progress {
     struct sweep *sw;
-    const unsigned *mine;
+    const unsigned *mine, *rep;
+    unsigned nmine, done;   /* points measured so far, twins included */
     const struct vms_result *res;
     const struct vmb_measure_opts *o;
     double t0;
@@ -108,13 +147,20 @@ static void on_progress(void *ctx, size_t done, size_t total, const struct vms_r
 {
     struct progress *pr = ctx;
     struct sweep *sw = pr->sw;
-    struct point *p = &sw->pts[pr->mine[r - pr->res]];
+    unsigned k = (unsigned)(r - pr->res), i;
     double el = now_s() - pr->t0;
-    store_result(p, r);
-    if (p->ok && vmb_in_budget(sw, p) && (pr->best < 0 || vmb_better(sw, p, &sw->pts[pr->best])))
-        pr->best = (int)p->index;
+    (void)done;
+    (void)total;
+    for (i = 0; i < pr->nmine; i++) {
+        struct point *p = &sw->pts[pr->mine[i]];
+        if (pr->rep[i] != k) continue;
+        store_result(p, r);
+        pr->done++;
+        if (p->ok && vmb_in_budget(sw, p) && (pr->best < 0 || vmb_better(sw, p, &sw->pts[pr->best])))
+            pr->best = (int)p->index;
+    }
     if (pr->o->time_limit > 0 && el >= pr->o->time_limit) pr->stop = 1;
-    if (pr->o->progress) show_progress(pr, done, total, el);
+    if (pr->o->progress) show_progress(pr, pr->done, pr->nmine, el);
 }
 
 /* The points mine[0..nmine) as a vmsim scenario (malloc'd text). */
@@ -190,9 +236,9 @@ static void store_result(struct point *p, const struct vms_result *r)
 }
 
 /* Before the sweep: the workload opens and every backend builds, on one
- * point per backend, as a run would start. 0, or -1 with the message
- * printed. */
-int vmb_validate(const struct sweep *sw)
+ * point per backend, as a run would start; which of its points are twins.
+ * 0, or -1 with the message printed. */
+int vmb_validate(struct sweep *sw)
 {
     unsigned *one = calloc(sw->nbackends ? sw->nbackends : 1, sizeof *one), b;
     char err[640], msg[512], *text;
@@ -211,8 +257,12 @@ int vmb_validate(const struct sweep *sw)
             if (!r) {
                 snprintf(err, sizeof err, "backend %s: %s", sc.runs[i].backend, msg);
                 rc = -1;
+            } else {
+                sw->twins[i] = sc.runs[i].cfg.tolerate_errors ? VMB_TWINS_NONE
+                               : vmr_timed(r)                 ? VMB_TWINS_PAIRS
+                                                              : VMB_TWINS_ALL;
+                vmr_destroy(r);
             }
-            if (r) vmr_destroy(r);
             if (src) vmt_close(src);
         }
         vms_free(&sc);
@@ -222,7 +272,23 @@ int vmb_validate(const struct sweep *sw)
     return rc;
 }
 
-/* Build the sweep's points [mine] as a vmsim scenario and run it. */
+/* The points of mine that are run: run[0..) (returned: how many), the
+ * first of each set of twins; rep[i]: the run that measures mine[i]. */
+static unsigned plan_runs(const struct sweep *sw, const unsigned *mine, unsigned nmine, unsigned *run,
+                          unsigned *rep)
+{
+    unsigned i, k, nrun = 0;
+    for (i = 0; i < nmine; i++) {
+        for (k = 0; k < nrun && !vmb_twin(sw, &sw->pts[run[k]], &sw->pts[mine[i]]); k++) {
+        }
+        if (k == nrun) run[nrun++] = mine[i];
+        rep[i] = k;
+    }
+    return nrun;
+}
+
+/* Build the sweep's points [mine] (one of each set of twins) as a vmsim
+ * scenario and run it. */
 int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
                 const struct vmb_measure_opts *o)
 {
@@ -231,27 +297,33 @@ int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
     struct vms_result *res;
     struct vms_run_opts ro;
     struct progress pr;
-    unsigned i;
-    char *text = scenario_text(sw, mine, nmine);
+    unsigned i, nrun;
+    unsigned *run = malloc(2 * (size_t)nmine * sizeof *run), *rep = run + nmine;
+    char *text;
 
-    if (!text) return -1;
-    if (vms_parse(text, strlen(text), sw->base_path, &sc, err, sizeof err)) {
-        fprintf(stderr, "vmbench: %s\n", err);
+    if (!run) return -1;
+    nrun = plan_runs(sw, mine, nmine, run, rep);
+    text = scenario_text(sw, run, nrun);
+    if (!text || vms_parse(text, strlen(text), sw->base_path, &sc, err, sizeof err)) {
+        if (text) fprintf(stderr, "vmbench: %s\n", err);
         free(text);
+        free(run);
         return -1;
     }
     free(text);
     for (i = 0; i < sc.nruns; i++) sc.runs[i].cfg.exact = (uint8_t)sw->exact;
-    if (sc.nruns != nmine) {
-        fprintf(stderr, "vmbench: internal: %zu runs for %u points\n", sc.nruns, nmine);
+    res = sc.nruns == nrun ? calloc(sc.nruns, sizeof *res) : NULL;
+    if (!res) {
+        if (sc.nruns != nrun) fprintf(stderr, "vmbench: internal: %zu runs for %u points\n", sc.nruns, nrun);
         vms_free(&sc);
+        free(run);
         return -1;
     }
-    res = calloc(sc.nruns, sizeof *res);
-    if (!res) return -1;
     memset(&pr, 0, sizeof pr);
     pr.sw = sw;
     pr.mine = mine;
+    pr.rep = rep;
+    pr.nmine = nmine;
     pr.res = res;
     pr.o = o;
     pr.t0 = now_s();
@@ -267,12 +339,13 @@ int vmb_measure(struct sweep *sw, const unsigned *mine, unsigned nmine,
     /* Again, now with the optimum (computed after the runs). */
     sw->nmeasured = 0;
     for (i = 0; i < nmine; i++)
-        if (res[i].started) {
-            store_result(&sw->pts[mine[i]], &res[i]);
+        if (res[rep[i]].started) {
+            store_result(&sw->pts[mine[i]], &res[rep[i]]);
             sw->nmeasured++;
         }
     sw->partial = sw->nmeasured < nmine;
     free(res);
+    free(run);
     vms_free(&sc);
     return 0;
 }

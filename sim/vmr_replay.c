@@ -1176,6 +1176,8 @@ uint64_t vmr_time_ns(const struct vmr_run *r)
                           : vm_simclock_now(&r->own_clock);
 }
 
+int vmr_timed(const struct vmr_run *r) { return r->stack.s.clock != NULL || r->cpu_hz != 0; }
+
 const struct vmr_counters *vmr_counters(struct vmr_run *r)
 {
     snapshot(r, &r->live);

@@ -159,6 +159,10 @@ struct vm *vmr_vm(struct vmr_run *run);
 /* Simulated nanoseconds so far. */
 uint64_t vmr_time_ns(const struct vmr_run *run);
 
+/* 1 if the run measures time: its device has a clock, or its CPU runs on
+ * one (a platform profile's clock). 0: every time figure it reports is 0. */
+int vmr_timed(const struct vmr_run *run);
+
 /* The failure message, or "" while the run is healthy. */
 const char *vmr_error(const struct vmr_run *run);
 
