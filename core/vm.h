@@ -389,6 +389,7 @@ struct vm {
 #if VM__WLAST
     uint8_t hot_wlast; /* entry of the latest inline write: tried first */
 #endif
+    uint8_t policy; /* here, where 32-bit targets have a byte of padding */
     vm_addr_t page_mask; /* page_size - 1 */
 #if VM__HOT64
     vm_hot_t hot_mask; /* page_mask, as wide as a hot base */
@@ -398,28 +399,33 @@ struct vm {
     uint16_t fast_hits; /* fast-path hits not yet added to stats.hits (16-bit int MCUs) */
 #endif
 
-    struct vm_backend be;
+    /* Hot fields first: AVR's ldd/std reach offsets 0 to 63 from a pointer,
+     * and a field past that costs two more instructions per use. Above, the
+     * inline paths' fields; here, the slow paths' (bounce_len is tested on
+     * every touch, the backend once per transfer); cold fields follow. */
     vm_addr_t pool_size;
     uint8_t *pages;
     struct vm_slot *slots;
     uint16_t page_size;
+#if VM_CONFIG_BOUNCE
+    uint16_t bounce_len;   /* 0: bounce buffer free */
+#endif
     uint8_t page_shift;
-    vm_slot_t page_count;
-    uint8_t policy;
     uint8_t flags;
+    vm_slot_t page_count;
     vm_slot_t head; /* newest in the policy list */
     vm_slot_t tail; /* oldest */
     vm_slot_t hand; /* CLOCK hand (slot index), SIEVE hand (slot, or VM_SLOT_NONE) */
     vm_slot_t used; /* slots holding a page */
     vm_slot_t last_touch; /* slot of the latest vm__touch: only it may become hot */
     vm_slot_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
+    struct vm_backend be;
 #if VM_CONFIG_HINTS
     vm_slot_t hints[VM_CONFIG_HINTS];
 #endif
 #if VM_CONFIG_BOUNCE
     uint8_t *bounce;
     uint16_t bounce_size;
-    uint16_t bounce_len;   /* 0: bounce buffer free */
     vm_addr_t bounce_addr;
     uint8_t bounce_locks;
     uint8_t bounce_mode;
