@@ -27,9 +27,17 @@
  * length, phase), the probe moved on to the run's phase before it makes a
  * call, and kept in a hash table of at most PHASE_MAX prices (past that,
  * new phases are priced each time).
+ *
+ * A headless run on a device without a period does not put its CPU on the
+ * clock before each call (vmr_fast_watch): the fast path reads the run's
+ * CPU counters and takes the pause from them, and only when the step is too
+ * short to be surely settle or more does it convert cycles to ns; the run
+ * puts the CPU on the clock when it reads the clock. Prices depend on the
+ * pause alone, so the times are the same.
  */
 #include "vmr_fast.h"
 
+#include "vm_platform.h"
 #include "vm_wrap.h"
 
 #include <stdio.h>
@@ -73,6 +81,12 @@ struct vmr_fast {
     struct vm_wrap_counts n;    /* the pager's calls, as vm_wrap counts them */
     void (*before)(void *ctx, int call); /* the run's hook before each call; NULL: none */
     void *before_ctx;
+    /* Watched (vmr_fast_watch): the pause before a call is the run's CPU
+     * since the previous one, read from its counters instead of the clock
+     * (which gets that CPU later, from the run). cpu.hz 0: not watched. */
+    struct vmr_fast_cpu cpu;
+    uint64_t long_cc;           /* a step this long (1/100 cycles) is a pause of settle or more */
+    uint64_t at[3], prev[3];    /* pager cc, program cc, extra ns at the previous call, and before it */
     uint8_t *scratch;
     size_t scratch_size;
     /* [settled][write][len]; settled: after a pause of settle or more,
@@ -183,14 +197,48 @@ static inline int crosses(const struct vmr_fast *f, vm_addr_t a, size_t len)
     return a / f->split != last / f->split;
 }
 
+/* Watched: nanoseconds of CPU between the counters from[] and to[] (cc to
+ * ns as the run's clock converts them: vm_cpu_cc_ns of each total). */
+static uint64_t cpu_between(const struct vmr_fast *f, const uint64_t *from, const uint64_t *to)
+{
+    uint32_t hz = f->cpu.hz;
+    return vm_cpu_cc_ns(to[0], hz) - vm_cpu_cc_ns(from[0], hz) + vm_cpu_cc_ns(to[1], hz) -
+           vm_cpu_cc_ns(from[1], hz) + (to[2] - from[2]);
+}
+
+/* A long pause (watched): settle or more, its length not worked out. */
+#define PAUSE_LONG UINT64_MAX
+
+/* The pause before a call that is about to be charged: the run's clock
+ * since the previous call ended, or (watched) the run's CPU since then,
+ * PAUSE_LONG when a step that long is a pause of settle or more. */
+static inline uint64_t call_pause(struct vmr_fast *f)
+{
+    if (!f->cpu.hz) return vm_simclock_now(&f->clock) - f->last_end;
+    memcpy(f->prev, f->at, sizeof f->at);
+    f->at[0] = *f->cpu.pager_cc;
+    f->at[1] = *f->cpu.program_cc;
+    f->at[2] = *f->cpu.extra_ns;
+    uint64_t dp = f->at[0] - f->prev[0], dq = f->at[1] - f->prev[1], de = f->at[2] - f->prev[2];
+    if (dp >= f->long_cc || dq >= f->long_cc || de >= f->settle + 1) return PAUSE_LONG;
+    if (!(dp | dq | de)) return 0; /* no CPU since: right after it */
+    return cpu_between(f, f->prev, f->at);
+}
+
+/* A pause to price a call at: PAUSE_LONG worked out. */
+static inline uint64_t exact_pause(const struct vmr_fast *f, uint64_t pause)
+{
+    return pause == PAUSE_LONG ? cpu_between(f, f->prev, f->at) : pause;
+}
+
 /* Advance the run's clock by what the call costs. */
 static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len)
 {
     uint64_t ns, xfer;
-    uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
+    uint64_t pause = call_pause(f);
     int settled = pause >= f->settle;
     if (len > FAST_MEMO_LEN || (pause && !settled) || crosses(f, a, len)) {
-        ns = probe(f, (unsigned)write, a, len, pause, &xfer);
+        ns = probe(f, (unsigned)write, a, len, exact_pause(f, pause), &xfer);
     } else if (f->period) {
         ns = phase_price(f, (unsigned)write, a, len, &xfer);
     } else {
@@ -199,7 +247,7 @@ static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len
             f->probe_current = 0;
             f->fast_calls++;
         } else {
-            m->ns = probe(f, (unsigned)write, a, len, pause, &m->xfer) + 1;
+            m->ns = probe(f, (unsigned)write, a, len, exact_pause(f, pause), &m->xfer) + 1;
         }
         ns = m->ns - 1;
         xfer = m->xfer;
@@ -214,10 +262,12 @@ static inline int in_pool(const struct vmr_fast *f, vm_addr_t a, size_t len)
     return a <= f->pool && len <= f->pool - a;
 }
 
-/* A call starts: the run's hook, then the call is counted. */
+/* A call starts: the run's hook (watched: a write's write-back CPU),
+ * then the call is counted. */
 static inline void start(struct vmr_fast *f, int write, size_t len)
 {
     if (f->before) f->before(f->before_ctx, write ? VM_WRAP_WRITE : VM_WRAP_READ);
+    if (write && f->cpu.hz) *f->cpu.pager_cc += f->cpu.writeback_cc;
     vm_wrap_count_start(&f->n, write, len);
 }
 
@@ -290,13 +340,13 @@ static int fast_sync(void *ctx)
     if (f->before) f->before(f->before_ctx, VM_WRAP_SYNC);
     f->n.syncs++;
     if (!f->clocked || !pb->sync) return VM_OK;
-    uint64_t pause = vm_simclock_now(&f->clock) - f->last_end;
+    uint64_t pause = call_pause(f);
     int settled = pause >= f->settle;
     uint64_t ns, xfer;
     if (f->period) {
         ns = phase_price(f, CALL_SYNC, 0, 0, &xfer);
     } else if (!f->sync_ns[settled] || (pause && !settled)) {
-        ns = probe(f, CALL_SYNC, 0, 0, pause, &xfer);
+        ns = probe(f, CALL_SYNC, 0, 0, exact_pause(f, pause), &xfer);
         if (!pause || settled) {
             f->sync_ns[settled] = ns + 1;
             f->sync_xfer[settled] = xfer;
@@ -386,6 +436,20 @@ const struct vm_wrap_counts *vmr_fast_count(struct vmr_stack *st, void (*before)
     f->before = before;
     f->before_ctx = ctx;
     return &f->n;
+}
+
+int vmr_fast_watch(struct vmr_stack *st, const struct vmr_fast_cpu *cpu)
+{
+    struct vmr_fast *f = st->fast;
+    if (!f->clocked || f->period || !cpu->hz) return -1;
+    f->cpu = *cpu;
+    /* (c1 - c0) * 10^7 >= (settle + 1) * hz: the step in ns, floor(c1 * 10^7
+     * / hz) - floor(c0 * 10^7 / hz), is more than settle */
+    f->long_cc = ((f->settle + 1) * cpu->hz + 9999999u) / 10000000u;
+    f->at[0] = *cpu->pager_cc;
+    f->at[1] = *cpu->program_cc;
+    f->at[2] = *cpu->extra_ns;
+    return 0;
 }
 
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st)

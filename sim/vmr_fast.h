@@ -40,6 +40,22 @@ uint64_t vmr_fast_calls(const struct vmr_stack *st);
 struct vm_wrap_counts;
 const struct vm_wrap_counts *vmr_fast_count(struct vmr_stack *st, void (*before)(void *ctx, int call),
                                             void *ctx);
+/* The run's CPU, for vmr_fast_watch. */
+struct vmr_fast_cpu {
+    uint64_t *pager_cc;         /* the pager's CPU so far, 1/100 cycles */
+    const uint64_t *program_cc; /* the program's, 1/100 cycles */
+    const uint64_t *extra_ns;   /* the program's, given in ns */
+    uint32_t hz;                /* the clock the cycles run at */
+    uint32_t writeback_cc;      /* added to *pager_cc before each write call */
+};
+/* Instead of a hook that puts the run's CPU on the clock before each call:
+ * the fast path reads the run's CPU counters itself, for the pause before a
+ * call, and the run puts that CPU on the clock (vmr_stack_busy) whenever it
+ * reads the clock. The same prices and times; no conversion of cycles to
+ * ns for a pause known to be of settle or more. 0, or -1 when the stack
+ * cannot (no clock, or a periodic device, whose price needs the clock
+ * itself): the run keeps its hook then. */
+int vmr_fast_watch(struct vmr_stack *st, const struct vmr_fast_cpu *cpu);
 /* Time the run's calls spent moving bytes (as the exact stack counts it). */
 uint64_t vmr_fast_transfer_ns(const struct vmr_stack *st);
 

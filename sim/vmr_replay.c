@@ -975,6 +975,13 @@ struct vmr_run *vmr_create(const struct vmr_config *cfg, struct vmt_source *src,
 #if !VM_CONFIG_PATHS
     r->cost = NULL; /* the path each call took is known only from the core's path counters */
 #endif
+    if (r->stack.fast && hook && !cfg->observer) {
+        /* headless: the fast path reads the CPU counters itself, and the
+         * clock gets the CPU when it is read (snapshot) */
+        const struct vmr_fast_cpu cpu = {&r->pager_cc, &r->program_cc, &r->program_extra_ns, r->cpu_hz,
+                                         r->cost ? r->cost->writeback : 0};
+        if (vmr_fast_watch(&r->stack, &cpu) == 0) (void)vmr_fast_count(&r->stack, NULL, r);
+    }
     if (start_pager(r, cfg, err, errlen) || start_checking(r, cfg, info, err, errlen)) goto fail_stack;
     return r;
 
