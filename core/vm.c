@@ -227,41 +227,6 @@ static unsigned config_pages(const struct vm_config *cfg, unsigned shift)
     return n;
 }
 
-#if VM_CONFIG_ALLOC
-/* The heap's first address: heap_start (default VM_ALLOC_ALIGN, since
- * address 0 is VM_NULL) rounded up to VM_ALLOC_ALIGN. */
-static vm_addr_t heap_first(const struct vm_config *cfg)
-{
-    vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
-    return (start + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
-}
-#endif
-
-/* VM_OK if the options this build links (policy, flags, bounce buffer,
- * heap) are valid for a pool of pool bytes; the policy in force in *policy. */
-static int config_options(const struct vm_config *cfg, vm_addr_t pool, uint8_t *policy)
-{
-    *policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
-#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
-    if (*policy < VM_POLICY_FIFO || *policy >= VM_POLICY_COUNT) return VM_ERR_INVAL;
-#else
-    if (*policy != VM_CONFIG_POLICY) return VM_ERR_INVAL;
-#endif
-    if (cfg->flags & ~VM_CLEAN_FIRST) return VM_ERR_INVAL;
-#if VM_CONFIG_BOUNCE
-    if (cfg->bounce_size && !cfg->bounce) return VM_ERR_INVAL;
-#endif
-#if VM_CONFIG_ALLOC
-    if (cfg->heap) {
-        vm_addr_t start = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
-        vm_addr_t end = cfg->heap_end ? cfg->heap_end : pool;
-        if (start > end || end > pool || heap_first(cfg) >= end || cfg->heap_blocks == 0) return VM_ERR_INVAL;
-    }
-#endif
-    (void)pool;
-    return VM_OK;
-}
-
 /* Every slot empty, no list, no hint, no hot page. */
 static void init_slots(struct vm *vm, unsigned n)
 {
@@ -272,8 +237,10 @@ static void init_slots(struct vm *vm, unsigned n)
 #if VM__HOT64
     for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_HOT_EMPTY;
 #else
-    memset(vm->hot_base, 0xFF, sizeof vm->hot_base); /* all ones: VM_HOT_EMPTY */
-    memset(vm->hot_wbase, 0xFF, sizeof vm->hot_wbase);
+    /* hot_base and hot_wbase, which are next to each other: all ones,
+     * VM_HOT_EMPTY */
+    memset((uint8_t *)vm + offsetof(struct vm, hot_base), 0xFF,
+           offsetof(struct vm, hot_adj) - offsetof(struct vm, hot_base));
 #endif
     hot_unappend(vm);
     vm->hot_last = VM_HOT_NONE;
@@ -288,13 +255,81 @@ static void init_slots(struct vm *vm, unsigned n)
 #endif
 }
 
-int vm_init(struct vm *vm, const struct vm_config *cfg)
+/* vm_init's checks and stores, once cfg, its backend and its buffers are
+ * known not to be null. Each value is checked as it is stored, so that
+ * only vm is kept in a register pair; on an error *vm is left half set. */
+static int init_from(struct vm *vm, const struct vm_config *cfg)
 {
-    uint16_t ps;
+    const struct vm_backend *be = cfg->backend;
+    uint16_t ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
+    uint16_t p;
     unsigned shift, n;
     vm_addr_t pool;
-    uint8_t policy;
 
+    /* The page shift: ps must be a power of two in range. */
+    if (ps < VM_PAGE_SIZE_MIN) return VM_ERR_INVAL;
+    for (shift = 0, p = 1; p != ps; p <<= 1, shift++)
+        if (p == VM_PAGE_SIZE_MAX) return VM_ERR_INVAL;
+    memset(vm, 0, sizeof *vm);
+    vm->be = *be;
+    pool = cfg->pool_size ? cfg->pool_size : be->size;
+    if (pool == 0 || pool > be->size) return VM_ERR_INVAL;
+#if VM_CONFIG_WRAP
+    if (pool > VM_WRAP_TAG) return VM_ERR_INVAL;
+#endif
+    vm->pool_size = pool;
+    vm->page_size = ps;
+    vm->page_shift = (uint8_t)shift;
+    vm->page_mask = (vm_addr_t)ps - 1u;
+    vm->page_base_mask = ~vm->page_mask;
+#if VM__HOT64
+    vm->hot_mask = vm->page_mask;
+#endif
+#if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
+    vm->hot_mul = (uint32_t)1 << (32u - VM__HOT_SET_BITS - shift);
+#elif VM_CONFIG_HOT_SETS > 2
+    vm->hot_shift = (uint8_t)(shift - 1u);
+#endif
+    if ((n = config_pages(cfg, shift)) == 0) return VM_ERR_INVAL;
+    vm->page_count = (vm_slot_t)n;
+    vm->policy = cfg->policy ? cfg->policy : (uint8_t)VM_DEFAULT_POLICY;
+#if VM_CONFIG_POLICY == VM_POLICY_RUNTIME
+    if (vm->policy < VM_POLICY_FIFO || vm->policy >= VM_POLICY_COUNT) return VM_ERR_INVAL;
+#else
+    if (vm->policy != VM_CONFIG_POLICY) return VM_ERR_INVAL;
+#endif
+    if ((vm->flags = cfg->flags) & ~VM_CLEAN_FIRST) return VM_ERR_INVAL;
+#if VM_CONFIG_BOUNCE
+    if (cfg->bounce_size && !cfg->bounce) return VM_ERR_INVAL;
+    vm->bounce = (uint8_t *)cfg->bounce;
+    vm->bounce_size = cfg->bounce_size < ps ? cfg->bounce_size : ps;
+#endif
+#if VM_CONFIG_ALLOC
+    if ((vm->heap = cfg->heap) != NULL) {
+        /* The heap's first address: heap_start (default VM_ALLOC_ALIGN, since
+         * address 0 is VM_NULL) rounded up to VM_ALLOC_ALIGN; 0 if that
+         * overflows. */
+        vm_addr_t first = cfg->heap_start ? cfg->heap_start : VM_ALLOC_ALIGN;
+        vm_addr_t end = cfg->heap_end ? cfg->heap_end : pool;
+        first = (first + (VM_ALLOC_ALIGN - 1u)) & ~(vm_addr_t)(VM_ALLOC_ALIGN - 1u);
+        if (first - 1u >= end - 1u || end > pool || cfg->heap_blocks == 0) return VM_ERR_INVAL;
+        vm->heap_cap = cfg->heap_blocks;
+        vm->heap_start = first;
+        vm->heap_end = end;
+    }
+#endif
+#if VM_CONFIG_EVENTS
+    vm->event = cfg->event;
+    vm->event_ctx = cfg->event_ctx;
+#endif
+    vm->pages = (uint8_t *)cfg->pages;
+    vm->slots = cfg->slots;
+    init_slots(vm, n);
+    return VM_OK;
+}
+
+int vm_init(struct vm *vm, const struct vm_config *cfg)
+{
     if (!vm || !cfg || !cfg->backend || !cfg->backend->read || !cfg->backend->write ||
         !cfg->pages || !cfg->slots)
         return VM_ERR_INVAL;
@@ -302,54 +337,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg)
     /* Locked structs are used in place: keep 32-bit fields aligned. */
     if (((uintptr_t)cfg->pages & 3u) != 0) return VM_ERR_INVAL;
 #endif
-    ps = cfg->page_size ? cfg->page_size : (uint16_t)VM_DEFAULT_PAGE_SIZE;
-    if (!VM_PAGE_SIZE_OK(ps)) return VM_ERR_INVAL;
-    for (shift = 0, n = ps; n > 1u; n >>= 1) shift++;
-    pool = cfg->pool_size ? cfg->pool_size : cfg->backend->size;
-    if (pool == 0 || pool > cfg->backend->size) return VM_ERR_INVAL;
-#if VM_CONFIG_WRAP
-    if (pool > VM_WRAP_TAG) return VM_ERR_INVAL;
-#endif
-    if ((n = config_pages(cfg, shift)) == 0 || config_options(cfg, pool, &policy) != VM_OK) return VM_ERR_INVAL;
-
-    memset(vm, 0, sizeof *vm);
-    vm->be = *cfg->backend;
-    vm->pool_size = pool;
-    vm->pages = (uint8_t *)cfg->pages;
-    vm->slots = cfg->slots;
-    vm->page_size = ps;
-    vm->page_shift = (uint8_t)shift;
-#if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
-    vm->hot_mul = (uint32_t)1 << (32u - VM__HOT_SET_BITS - shift);
-#elif VM_CONFIG_HOT_SETS > 2
-    vm->hot_shift = (uint8_t)(shift - 1u);
-#endif
-    vm->page_mask = (vm_addr_t)ps - 1u;
-    vm->page_base_mask = ~vm->page_mask;
-#if VM__HOT64
-    vm->hot_mask = vm->page_mask;
-#endif
-    vm->page_count = (vm_slot_t)n;
-    vm->policy = policy;
-    vm->flags = cfg->flags;
-    init_slots(vm, n);
-#if VM_CONFIG_BOUNCE
-    vm->bounce = (uint8_t *)cfg->bounce;
-    vm->bounce_size = cfg->bounce_size < ps ? cfg->bounce_size : ps;
-#endif
-#if VM_CONFIG_ALLOC
-    if (cfg->heap) {
-        vm->heap = cfg->heap;
-        vm->heap_cap = cfg->heap_blocks;
-        vm->heap_start = heap_first(cfg);
-        vm->heap_end = cfg->heap_end ? cfg->heap_end : pool;
-    }
-#endif
-#if VM_CONFIG_EVENTS
-    vm->event = cfg->event;
-    vm->event_ctx = cfg->event_ctx;
-#endif
-    return VM_OK;
+    return init_from(vm, cfg);
 }
 
 /* ------------------------------------------------------------- backend -- */

@@ -463,8 +463,8 @@ struct vm {
 
 /* Set up vm from cfg. Returns VM_ERR_INVAL for a bad configuration (missing
  * backend or buffers, page size not a power of two in range, buffers too
- * small, pool larger than the backend, misaligned buffers). No backend call
- * is made. */
+ * small, pool larger than the backend, misaligned buffers), after which
+ * *vm may be partly written and is not usable. No backend call is made. */
 int vm_init(struct vm *vm, const struct vm_config *cfg);
 
 /* The geometry in force after vm_init. */
