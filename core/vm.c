@@ -48,14 +48,22 @@
  *     loads (vm__append_hot). It is armed where an entry is made
  *     (hot_insert) and by an inline write that leaves both ranges ending
  *     where it ends; every change of the ranges out of line disarms it
- *     (hot_unappend: a touch, vm__dirty, a write-back; hot_clear).
+ *     (hot_unappend, for that slot's entries only: a touch that fetches,
+ *     vm__dirty, a write-back; hot_clear).
  *     A value that straddles a page, a page that is not hot, a bounced or a
  *     wrapped address goes to vm__get_slow/vm__set_slow.
  *     vm__done() makes the page of the latest touch hot (in its set: its own
  *     entry, else a free one, else the way not used last), only when a
  *     second touch would change no policy state: always for FIFO; for CLOCK
  *     and SIEVE once the reference bit is set (an inline hit would have set
- *     it, so a hit costs no policy store at all); for LRU see 5.
+ *     it, so a hit costs no policy store at all); for LRU see 5. A page a
+ *     miss loads under CLOCK or SIEVE thus becomes hot at its second touch,
+ *     a slow call too; on 64-bit hosts (VM__PROMOTE) that call is short:
+ *     when vm__done left the latest touch's page cold for its bit
+ *     (hot_pend), vm__get_slow/vm__set_slow first try that page
+ *     (last_touch, so no lookup) and, when the access needs no fetch, do
+ *     the hit there (count it, set the bit, move the bytes, hot_insert).
+ *     Path PROMOTE counts it, with its TOUCH_HIT.
  *     On 64-bit hosts (VM__LOCK_INLINE) vm.h's vm_lock serves a read-only
  *     lock of a range inside a read-hot page the same way: the touch changes
  *     nothing but the lock count, so it bumps the count, fills the handle
@@ -130,23 +138,40 @@ static void hot_clear(struct vm *vm, unsigned e)
 #endif
 }
 
-/* A slot's ranges change out of line: no append address holds any more
- * (vm__append_hot; one store per entry, 64-bit hosts only). */
-static void hot_unappend(struct vm *vm)
+/* The entries that may name resident slot s: for (e = HOT_FIRST(vm, s);
+ * e < end; e += HOT_STEP), end = HOT_FIRST + HOT_SPAN. hot_insert puts a
+ * slot only in its page's set, so on 64-bit hosts (eight entries, a miss
+ * path that the desktop tools run millions of times) only the set's two
+ * ways are looked at; elsewhere the whole table, in less code. */
+#if VM__HOT64
+#define HOT_FIRST(vm, s) VM__HOT_SET(vm, (s)->base)
+#define HOT_STEP VM__WAY1
+#define HOT_SPAN (2u * VM__WAY1)
+#else
+#define HOT_FIRST(vm, s) 0u
+#define HOT_STEP 1u
+#define HOT_SPAN VM_HOT_COUNT
+#endif
+
+/* Resident slot s's ranges change out of line: its append address, if it
+ * has one, no longer holds (vm__append_hot; 64-bit hosts only). */
+static void hot_unappend(struct vm *vm, const struct vm_slot *s)
 {
 #if VM__HOT64
-    unsigned e;
-    for (e = 0; e < VM_HOT_COUNT; e++) vm->hot_wend[e] = VM_HOT_EMPTY;
+    unsigned e = HOT_FIRST(vm, s), end = e + HOT_SPAN;
+    for (; e < end; e += HOT_STEP)
+        if (vm->hot_slot[e] == s) vm->hot_wend[e] = VM_HOT_EMPTY;
 #else
     (void)vm;
+    (void)s;
 #endif
 }
 
-/* Slot s leaves the pager: forget it in every entry. */
+/* Resident slot s leaves the pager: forget it in every entry. */
 static void hot_forget(struct vm *vm, const struct vm_slot *s)
 {
-    unsigned e;
-    for (e = 0; e < VM_HOT_COUNT; e++)
+    unsigned e = HOT_FIRST(vm, s), end = e + HOT_SPAN;
+    for (; e < end; e += HOT_STEP)
         if (vm->hot_slot[e] == s) {
             hot_clear(vm, e);
             vm->hot_slot[e] = NULL;
@@ -180,7 +205,6 @@ static void hot_settle(struct vm *vm)
 static void hot_before_touch(struct vm *vm)
 {
     unsigned e;
-    hot_unappend(vm); /* the touch may fetch into a page being appended to */
     if (!IS(vm, VM_POLICY_LRU)) return;
     hot_settle(vm);
     vm->hot_last = VM_HOT_NONE; /* consumed: the touch moves its own page */
@@ -235,14 +259,13 @@ static void init_slots(struct vm *vm, unsigned n)
     vm->hand = IS(vm, VM_POLICY_SIEVE) ? VM_NIL : 0;
     vm->last_loaded = VM_NIL;
 #if VM__HOT64
-    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = VM_HOT_EMPTY;
+    for (i = 0; i < VM_HOT_COUNT; i++) vm->hot_base[i] = vm->hot_wbase[i] = vm->hot_wend[i] = VM_HOT_EMPTY;
 #else
     /* hot_base and hot_wbase, which are next to each other: all ones,
      * VM_HOT_EMPTY */
     memset((uint8_t *)vm + offsetof(struct vm, hot_base), 0xFF,
            offsetof(struct vm, hot_adj) - offsetof(struct vm, hot_base));
 #endif
-    hot_unappend(vm);
     vm->hot_last = VM_HOT_NONE;
     for (i = 0; i < n; i++) {
         struct vm_slot *s = &vm->slots[i];
@@ -367,11 +390,15 @@ static int writeback(struct vm *vm, unsigned i)
     if (err) return be_error(vm, i, err, addr, len);
     s->dlo = s->dhi = 0;
     {
-        unsigned e;
-        for (e = 0; e < VM_HOT_COUNT; e++)
-            if (vm->hot_slot[e] == s) vm->hot_wbase[e] = VM_HOT_EMPTY;
+        unsigned e = HOT_FIRST(vm, s), end = e + HOT_SPAN;
+        for (; e < end; e += HOT_STEP)
+            if (vm->hot_slot[e] == s) {
+                vm->hot_wbase[e] = VM_HOT_EMPTY;
+#if VM__HOT64
+                vm->hot_wend[e] = VM_HOT_EMPTY;
+#endif
+            }
     }
-    hot_unappend(vm);
     VM__STAT(vm, writebacks);
     VM__STAT_ADD(vm, bytes_written, len);
 #if VM_CONFIG_SLOT_STATS
@@ -756,6 +783,7 @@ hit:
     if (err != VM_OK) return err;
     vm->last_touch = (vm_slot_t)i;
     if (ext) {
+        hot_unappend(vm, s); /* the valid range grew */
         VM__STAT(vm, fills);
         VM__EMIT(vm, VM_EV_FILL, (vm_slot_t)i, 0, base, ext);
     }
@@ -765,7 +793,7 @@ hit:
 void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 {
     struct vm_slot *s = &vm->slots[i];
-    hot_unappend(vm);
+    hot_unappend(vm, s);
     if (s->vlo == s->vhi) { s->vlo = lo; s->vhi = hi; }
     else {
         if (lo < s->vlo) s->vlo = lo;
@@ -820,7 +848,12 @@ int vm__done(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
     if (i != vm->last_touch) return VM_OK; /* another page was touched since */
+#if VM__PROMOTE
+    vm->hot_pend = (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF);
+    if (vm->hot_pend) return VM_OK;
+#else
     if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return VM_OK;
+#endif
     return hot_insert(vm, s, i);
 }
 
@@ -900,9 +933,56 @@ VM_INLINE int small_copy(struct vm *vm, vm_addr_t a, uint8_t *dst, const uint8_t
     return vm__done(vm, (unsigned)i);
 }
 
+#if VM__PROMOTE
+/*
+ * The second touch of a page, cheaply: under CLOCK and SIEVE, a typed
+ * access to the page of the latest touch, which vm__done left cold because
+ * its reference bit was clear (hot_pend: usually a page a miss has just
+ * loaded), that needs no fetch. That touch is a hit whose lookup is known,
+ * so it is done here without vm__touch_lh: count it, set the reference bit,
+ * move the bytes, make the page hot (what vm__done would do). Returns 1
+ * when it served the access, 0 when the general path must (a bounced
+ * range, bytes outside the pool, a read of bytes not valid, a write that
+ * would leave a gap in the valid range).
+ */
+VM_INLINE int promote(struct vm *vm, struct vm_slot *s, vm_addr_t a, uint8_t *v, uint8_t n, unsigned how)
+{
+    unsigned i = vm->last_touch;
+    uint16_t off, end;
+    uint8_t *p;
+    if (vm__bounced(vm, a, n)) return 0;
+    off = (uint16_t)(a & vm->page_mask);
+    end = (uint16_t)(off + n);
+    if (how == VM__WRITE ? end > vm__extent(vm, s->base) || (s->vlo != s->vhi && (end < s->vlo || off > s->vhi))
+                         : off < s->vlo || end > s->vhi)
+        return 0;
+    VM__TOUCH_HIT(vm);
+    VM__PATH(vm, VM_PATH_PROMOTE);
+    if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) s->flags |= VM_SLOT_REF;
+    p = vm__data(vm, i) + off;
+    if (how == VM__WRITE) {
+        vm__dirty(vm, i, off, end);
+        memcpy(p, v, n);
+    } else {
+        memcpy(v, p, n);
+    }
+    vm->hot_pend = 0;
+    hot_insert(vm, s, i);
+    return 1;
+}
+/* The tests that come first, inline: vm__done left the page of the latest
+ * touch cold for its reference bit (hot_pend, a hint), and a lies in it. */
+#define PROMOTE(vm, a, v, n, how)                                              \
+    ((vm)->hot_pend && VM__IN_PAGE(vm, a, (vm)->slots[(vm)->last_touch].base) && \
+     promote((vm), &(vm)->slots[(vm)->last_touch], (a), (v), (n), (how)))
+#else
+#define PROMOTE(vm, a, v, n, how) 0
+#endif
+
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
 {
     VM__PATH(vm, VM_PATH_GET_SLOW);
+    if (PROMOTE(vm, a, (uint8_t *)v, n, VM__READ)) return VM_OK;
     if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
     return small_copy(vm, a, (uint8_t *)v, NULL, n, VM__READ);
 }
@@ -910,6 +990,7 @@ int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
 int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
 {
     VM__PATH(vm, VM_PATH_SET_SLOW);
+    if (PROMOTE(vm, a, (uint8_t *)(uintptr_t)v, n, VM__WRITE)) return VM_OK;
     if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
     return small_copy(vm, a, NULL, (const uint8_t *)v, n, VM__WRITE);
 }
@@ -1270,7 +1351,7 @@ const char *vm_path_name(unsigned path)
         "get_hot",   "set_hot",  "set_grow",   "get_slow",     "set_slow",
         "read",      "write",    "touch_hit",  "touch_miss",   "clean_victim",
         "lock",      "lock_bounce", "unlock",  "wrapped",      "settle",
-        "lock_hot",  "unlock_hot",
+        "lock_hot",  "unlock_hot", "promote",
     };
     return path < VM_PATH_COUNT ? names[path] : "?";
 }

@@ -191,6 +191,9 @@ enum vm_path {
     VM_PATH_LOCK_HOT,     /* inline vm_lock (read-only) of a hot page: with its
                              TOUCH_HIT, in place of LOCK */
     VM_PATH_UNLOCK_HOT,   /* inline vm_unlock of such a lock, in place of UNLOCK */
+    VM_PATH_PROMOTE,      /* a typed access's touch of the page of the latest
+                             touch, done without the lookup (vm.c, promote):
+                             with its TOUCH_HIT, after GET_SLOW or SET_SLOW */
     VM_PATH_COUNT
 };
 
@@ -390,6 +393,10 @@ struct vm {
     uint8_t hot_wlast; /* entry of the latest inline write: tried first */
 #endif
     uint8_t policy; /* here, where 32-bit targets have a byte of padding */
+#if VM__HOT64
+    uint8_t hot_pend; /* 1: vm__done left the latest touch's page cold for
+                         its reference bit (a hint for vm.c's promote) */
+#endif
     vm_addr_t page_mask; /* page_size - 1 */
 #if VM__HOT64
     vm_hot_t hot_mask; /* page_mask, as wide as a hot base */
