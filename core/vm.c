@@ -1167,7 +1167,8 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
  * vm_lock's fast path: a range inside a hot page whose touch changes nothing
  * but the lock count. The page is fully valid (hot_base) and, for a writing
  * lock, already dirty in the table (hot_wbase), so the touch is an inline hit
- * and vm__done would leave the entry as it is. A hot page is a whole page of
+ * and vm__done would leave the entry as it is (nor does anything read
+ * last_touch before the next touch sets it). A hot page is a whole page of
  * the pool (so the range is inside the pool and not wrapped) and never
  * overlaps the bounce buffer: lock_slow's checks all pass. Anything else,
  * including every error, goes to lock_slow.
@@ -1188,7 +1189,6 @@ int vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm
     i = (vm_slot_t)(s - vm->slots);
     lock_fill(lk, VM__HOT_PTR(vm, e, addr), len, addr, mode, i);
     vm->hot_last = (uint8_t)e;
-    vm->last_touch = i;
     VM__HIT(vm, VM_PATH_TOUCH_HIT);
     VM__STAT16(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
@@ -1202,10 +1202,11 @@ int vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm
  * are the ones vm_lock gave. */
 VM_INLINE int unlock_ok(const struct vm *vm, const struct vm_lock *lk)
 {
-    const struct vm_slot *s = &vm->slots[lk->slot];
+    const struct vm_slot *s;
     uint16_t off = (uint16_t)lk->addr & (uint16_t)vm->page_mask;
-    return VM__IN_PAGE(vm, lk->addr, s->base) && s->locks &&
-           lk->ptr == (void *)(vm__data(vm, lk->slot) + off) && off + lk->len <= vm->page_size;
+    if (lk->len > (size_t)(vm->page_size - off) || lk->ptr != (void *)(vm__data(vm, lk->slot) + off)) return 0;
+    s = &vm->slots[lk->slot];
+    return VM__IN_PAGE(vm, lk->addr, s->base) && s->locks;
 }
 
 /* The end of every unlock but a wrapped one's. */

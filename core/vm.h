@@ -403,7 +403,7 @@ struct vm {
 #endif
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
-    uint16_t fast_hits; /* fast-path hits not yet added to stats.hits (16-bit int MCUs) */
+    uint8_t fast_hits; /* fast-path hits not yet added to stats.hits (16-bit int MCUs) */
 #endif
 
     /* Hot fields first: AVR's ldd/std reach offsets 0 to 63 from a pointer,
@@ -457,13 +457,13 @@ struct vm {
     struct vm_stats stats;
 #if !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
     /* More counts not yet added to stats, as fast_hits (a 32-bit increment
-     * costs twice a 16-bit one on AVR). At the end: the fields above keep
-     * their offsets, which AVR reaches in one instruction up to 63. */
-    uint16_t fast_misses;
-    uint16_t fast_loads;
-    uint16_t fast_evictions;
-    uint16_t fast_locks;
-    uint16_t fast_unlocks;
+     * costs four times an 8-bit one on AVR). At the end: the fields above
+     * keep their offsets, which AVR reaches in one instruction up to 63. */
+    uint8_t fast_misses;
+    uint8_t fast_loads;
+    uint8_t fast_evictions;
+    uint8_t fast_locks;
+    uint8_t fast_unlocks;
 #endif
 #endif
 };
@@ -533,11 +533,12 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 #if VM_CONFIG_PATHS
 #define VM__HIT(vm, p) ((vm)->stats.path[p]++)
 #elif VM_CONFIG_STATS && UINT_MAX <= 0xFFFFu
-/* On 8/16-bit MCUs a 32-bit increment in RAM costs ~20 cycles; a 16-bit one
- * with a rare carry costs ~9. vm_stats() folds the count in. */
+/* On 8/16-bit MCUs a 32-bit increment in RAM costs ~20 cycles; an 8-bit one
+ * with a carry once in 256 costs ~6 (AVR: load, increment, store, branch).
+ * vm_stats() folds the count in. */
 #define VM__HIT(vm, p)                                                         \
     do {                                                                       \
-        if (++(vm)->fast_hits == 0) (vm)->stats.hits += 0x10000ul;             \
+        if (++(vm)->fast_hits == 0) (vm)->stats.hits += 0x100u;                \
     } while (0)
 #elif VM_CONFIG_STATS
 #define VM__HIT(vm, p) ((vm)->stats.hits++)
@@ -929,7 +930,7 @@ void vm_heap_stats(const struct vm *vm, struct vm_heap_stats *st);
 
 /* --------------------------------------------------------------------------
  * Statistics. vm_stats() brings stats.hits up to date (the inline paths
- * count into path[] or, on 8/16-bit MCUs, a 16-bit counter): call it again
+ * count into path[] or, on 8/16-bit MCUs, an 8-bit counter): call it again
  * after accesses rather than keeping the pointer and reading hits later.
  * -------------------------------------------------------------------------- */
 #if VM_CONFIG_STATS

@@ -40,13 +40,13 @@
 #define VM__STAT_ADD(vm, field, n) ((void)0)
 #endif
 
-/* Count stats.field through its 16-bit count fast_field where there is one
- * (16-bit-int MCUs, as VM__HIT): a 16-bit increment, and a carry into the
- * 32-bit count once in 65536; vm_stats() adds the rest. */
+/* Count stats.field through its 8-bit count fast_field where there is one
+ * (16-bit-int MCUs, as VM__HIT): an 8-bit increment, and a carry into the
+ * 32-bit count once in 256; vm_stats() adds the rest. */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
 #define VM__STAT16(vm, field)                                                   \
     do {                                                                        \
-        if (++(vm)->fast_##field == 0) (vm)->stats.field += 0x10000ul;          \
+        if (++(vm)->fast_##field == 0) (vm)->stats.field += 0x100u;             \
     } while (0)
 #else
 #define VM__STAT16(vm, field) VM__STAT(vm, field)

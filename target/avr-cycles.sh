@@ -102,6 +102,7 @@ tables() { # table|figures figures-file
              r(v["nostats", "hit_get8"]) " / " r(v["nostats", "hit_set8"]))
          row("`vm_get8` hit on another resident page", r(v["default", "hit_slow_get8"]), r(v["nostats", "hit_slow_get8"]))
          row("`vm_lock` + `vm_unlock`, 8 bytes, resident page", r(v["default", "lock_unlock_ro8"]), r(v["nostats", "lock_unlock_ro8"]))
+         row("the same, `VM_LOCK_RW`, one byte written", r(v["default", "lock_unlock_rw8"]), r(v["nostats", "lock_unlock_rw8"]))
          row("`vm_get8` miss, 32-byte page, pager only, over every policy",
              r(v["default", "lo"]) "-" r(v["default", "hi"]), r(v["nostats", "lo"]) "-" r(v["nostats", "hi"]))
          print ""

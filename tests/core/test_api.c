@@ -1076,6 +1076,9 @@ START_TEST(inline_lock_routes)
     c.len = 64 - 20 + 1;
     ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
     c = a;
+    c.len = (size_t)-1; /* offset + length wraps around */
+    ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
+    c = a;
     c.slot = b.slot;
     ck_assert_int_eq(vm_unlock(vm, &c), VM_ERR_NOTLOCKED);
     c = a;
