@@ -59,8 +59,6 @@ const char *vmr_backend_names(char *buf, size_t n, const char *quote, const char
     return buf;
 }
 
-int vmr_backend_available(unsigned type) { return type < VMR_BE_COUNT; }
-
 const struct vm_device_key *vmr_device_key_any(const char *name)
 {
     for (unsigned i = 0; i < VMR_BE_COUNT; i++) {

@@ -40,8 +40,6 @@ const char *vmr_backend_type_name(unsigned type);
  * (", " and " or " give "ram, sram, sd or serial"); each in quote. */
 const char *vmr_backend_names(char *buf, size_t n, const char *quote, const char *sep,
                               const char *last);
-/* 1 if this build can build a stack of that type. */
-int vmr_backend_available(unsigned type);
 
 /* The setting called name in any device (the first that has it), or NULL. */
 const struct vm_device_key *vmr_device_key_any(const char *name);

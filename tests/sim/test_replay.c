@@ -141,11 +141,6 @@ START_TEST(verify_every_backend)
     static const char *const profiles[VMR_BE_COUNT] = {NULL, "atmega328p", "teensy32", "teensy32",
                                                        "atmega328p"};
     unsigned type = (unsigned)_i;
-    if (!vmr_backend_available(type)) {
-        fprintf(stderr, "note: backend %s not wired in this build; skipped\n",
-                vmr_backend_type_name(type));
-        return;
-    }
     char *path = make_trace(1234 + type, 32768, 1500, -1);
     for (unsigned verify = VMR_VERIFY_AUTO; verify <= VMR_VERIFY_ON; verify++) {
         struct vmt_source *s = vmt_open(path, NULL, NULL, err, sizeof err);
@@ -182,7 +177,6 @@ START_TEST(fast_path_taken_and_exact)
     static const char *const profiles[VMR_BE_COUNT] = {NULL, "atmega328p", "teensy32", "teensy32",
                                                        "atmega328p"};
     unsigned type = (unsigned)_i;
-    if (!vmr_backend_available(type)) return;
     for (unsigned ps = 16; ps <= 512; ps *= 32) {
         struct vmr_result res[2];
         struct vmr_config c;
@@ -269,7 +263,6 @@ END_TEST
  * the pager. The shadow catches them. */
 START_TEST(shadow_catches_silent_corruption)
 {
-    if (!vmr_backend_available(VMR_BE_SRAM)) return;
     struct vmt_source *s = open_gen("{\"type\":\"uniform\",\"seed\":5,\"pool_size\":65536,"
                                     "\"ops\":20000,\"access\":4,\"write_ratio\":0.5}");
     struct vmr_config c;
@@ -455,7 +448,6 @@ START_TEST(stepping_time_monotonic_and_observer_neutral)
 {
     static const unsigned types[] = {VMR_BE_RAM, VMR_BE_SRAM, VMR_BE_SD, VMR_BE_SERIAL};
     unsigned type = types[_i];
-    if (!vmr_backend_available(type)) return;
     const char *spec = "{\"type\":\"virtmem_bench\",\"pool_size\":16384,\"size\":12000,\"reps\":1,\"chunk\":256}";
     struct vmt_source *s = open_gen(spec);
     struct vmr_config c;
@@ -752,10 +744,8 @@ START_TEST(bad_config_is_refused)
     ck_assert_ptr_null(vmr_create(&c, s, err, sizeof err));
     ck_assert_ptr_nonnull(strstr(err, "page_size 100"));
     config(&c, VMR_BE_SRAM, "nosuchboard", 64, 4, VM_POLICY_LRU, VMR_VERIFY_OFF);
-    if (vmr_backend_available(VMR_BE_SRAM)) {
-        ck_assert_ptr_null(vmr_create(&c, s, err, sizeof err));
-        ck_assert_ptr_nonnull(strstr(err, "nosuchboard"));
-    }
+    ck_assert_ptr_null(vmr_create(&c, s, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "nosuchboard"));
     vmt_close(s);
 }
 END_TEST
