@@ -606,7 +606,7 @@ static void drop(struct vm *vm, unsigned i, int evicted)
     s->flags = 0;
     vm->used--;
     if (!evicted) return;
-    VM__STAT16(vm, evictions);
+    VM__STAT_BATCH(vm, evictions);
 #if VM_CONFIG_SLOT_STATS
     s->evictions++;
 #endif
@@ -732,7 +732,7 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
                 goto hit;
             }
     }
-    VM__STAT16(vm, misses);
+    VM__STAT_BATCH(vm, misses);
     VM__PATH(vm, VM_PATH_TOUCH_MISS);
     if (vm->used < vm->page_count) {
         i = find_empty(vm);
@@ -766,7 +766,7 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
         s->vhi = ext; /* vlo is 0 */
     }
     vm->last_touch = vm->last_loaded = (vm_slot_t)i;
-    VM__STAT16(vm, loads);
+    VM__STAT_BATCH(vm, loads);
 #if VM_CONFIG_SLOT_STATS
     s->loads++;
 #endif
@@ -848,12 +848,12 @@ int vm__done(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
     if (i != vm->last_touch) return VM_OK; /* another page was touched since */
+    /* a second touch would set the reference bit: not yet hot */
+    int cold = (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF);
 #if VM__PROMOTE
-    vm->hot_pend = (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF);
-    if (vm->hot_pend) return VM_OK;
-#else
-    if ((IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF)) return VM_OK;
+    vm->hot_pend = (uint8_t)cold;
 #endif
+    if (cold) return VM_OK;
     return hot_insert(vm, s, i);
 }
 
@@ -1190,7 +1190,7 @@ int vm__lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm
     lock_fill(lk, VM__HOT_PTR(vm, e, addr), len, addr, mode, i);
     vm->hot_last = (uint8_t)e;
     VM__HIT(vm, VM_PATH_TOUCH_HIT);
-    VM__STAT16(vm, locks);
+    VM__STAT_BATCH(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
     if (mode & VM_LOCK_WO) vm__dirty(vm, i, off, (uint16_t)(off + len));
     LOCK_EVENT(vm, VM_EV_LOCK, lk);
@@ -1214,7 +1214,7 @@ VM_INLINE int unlock_done(struct vm *vm, struct vm_lock *lk)
 {
     (void)vm;
     lk->mode = 0;
-    VM__STAT16(vm, unlocks);
+    VM__STAT_BATCH(vm, unlocks);
     VM__PATH(vm, VM_PATH_UNLOCK);
     LOCK_EVENT(vm, VM_EV_UNLOCK, lk);
     return VM_OK;
@@ -1229,7 +1229,7 @@ static VM_NOINLINE int unlock_other(struct vm *vm, struct vm_lock *lk)
     if (lk->slot == VM_WRAP_SLOT) {
         if (!vm_is_wrapped(lk->addr)) return VM_ERR_NOTLOCKED;
         lk->mode = 0;
-        VM__STAT16(vm, unlocks);
+        VM__STAT_BATCH(vm, unlocks);
         VM__PATH(vm, VM_PATH_WRAPPED);
         return VM_OK;
     }

@@ -943,7 +943,7 @@ static inline const struct vm_stats *vm_stats(const struct vm *vm)
     w->stats.hits = w->stats.path[VM_PATH_GET_HOT] + w->stats.path[VM_PATH_SET_HOT] +
                     w->stats.path[VM_PATH_SET_GROW] + w->stats.path[VM_PATH_TOUCH_HIT];
 #elif UINT_MAX <= 0xFFFFu
-    /* Fold the 16-bit counts in (the instance is never a const object:
+    /* Fold the 8-bit batched counts in (the instance is never a const object:
      * vm_init writes it). */
     struct vm *w = (struct vm *)vm;
     w->stats.hits += w->fast_hits;

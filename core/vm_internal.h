@@ -44,12 +44,12 @@
  * (16-bit-int MCUs, as VM__HIT): an 8-bit increment, and a carry into the
  * 32-bit count once in 256; vm_stats() adds the rest. */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
-#define VM__STAT16(vm, field)                                                   \
+#define VM__STAT_BATCH(vm, field)                                               \
     do {                                                                        \
         if (++(vm)->fast_##field == 0) (vm)->stats.field += 0x100u;             \
     } while (0)
 #else
-#define VM__STAT16(vm, field) VM__STAT(vm, field)
+#define VM__STAT_BATCH(vm, field) VM__STAT(vm, field)
 #endif
 
 /* Count path p (enum vm_path). An out-of-line touch of a resident page is a
