@@ -8,7 +8,8 @@
 #   bench/kernels.sh --update FILE...   rewrite FILE's table (README.md)
 #   bench/kernels.sh --check FILE...    exit 1 if FILE's table is stale (test x86-kernels)
 # --core ROOT measures the core of another checkout (e.g. an older commit's
-# worktree) with the same kernel source, compiler and flags (gcc -O2).
+# worktree) with the same kernel source, compilers and flags (gcc -O2; g++ -O2
+# -fno-exceptions -fno-rtti for the vptr kernels, bench/vm_kernels_vptr.cpp).
 # --update/--check keep the table and its summary between the markers
 # <!-- x86-kernels:begin/end --> (scripts/md-splice.sh), for this tree's core
 # and the default policy; callgrind counts are deterministic.
@@ -24,12 +25,12 @@ while [ $# -gt 0 ]; do
     --update|--check) mode=${1#--}; shift
       [ $# -ge 1 ] || { echo "kernels.sh: --$mode needs a file" >&2; exit 2; }
       break ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "kernels.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
 command -v valgrind >/dev/null || { echo "kernels.sh: valgrind not installed" >&2; exit 77; }
-cc=${CC:-cc}
+cc=${CC:-cc} cxx=${CXX:-c++}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # The RAM backend: in backends/ram/, or in core/ in trees before it moved.
 ram=$(find "$core_root/backends/ram" "$core_root/core" -name vm_ram.c 2>/dev/null | head -1)
@@ -37,7 +38,10 @@ inc=(-I"$core_root/core")
 [ -n "$ram" ] && inc+=(-I"$(dirname "$ram")")
 srcs=()
 for f in "$core_root"/core/vm*.c; do [ "${f##*/}" != vm_ram.c ] && srcs+=("$f"); done
-"$cc" -O2 -std=c99 "${inc[@]}" "$here/vm_kernels.c" "${srcs[@]}" ${ram:+"$ram"} -o "$tmp/k"
+# The vptr kernels' C++ loops (vm_kernels_vptr.cpp), as on a board: no
+# exceptions, no RTTI; linked by the C compiler (they need no C++ library).
+"$cxx" -O2 -std=c++11 -fno-exceptions -fno-rtti "${inc[@]}" -I"$here" -c "$here/vm_kernels_vptr.cpp" -o "$tmp/vptr.o"
+"$cc" -O2 -std=c99 "${inc[@]}" "$here/vm_kernels.c" "${srcs[@]}" ${ram:+"$ram"} "$tmp/vptr.o" -o "$tmp/k"
 "$tmp/k" --check >/dev/null || { echo "kernels.sh: kernels fail their own check" >&2; exit 1; }
 
 ir() { valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$tmp/k" "$1" "$2" "$policy" >/dev/null 2>&1
@@ -57,7 +61,7 @@ if [ "$mode" = print ]; then
   else
     rev=$(git -C "$core_root" log -1 --format=%h 2>/dev/null || echo unknown)
     echo "Instructions per access, x86-64 ($ccv, -O2), core at $rev, policy $policy, 4 x 512 B pages"
-    awk '{ printf "%-10s %8s\n", $1, $2 }' "$tmp/ipa"
+    awk '{ printf "%-12s %8s\n", $1, $2 }' "$tmp/ipa"
   fi
   exit 0
 fi
@@ -67,6 +71,9 @@ fi
   echo "Instructions per access on x86-64 (callgrind; $ccv, \`-O2\`; policy $policy; 4 pages of 512 B,"
   echo "a 130048-byte buffer and a 2 KiB resident set; the loop's own work included, and the buffer"
   echo "kernels' one miss per 512 B page). \`bench/kernels.sh\` prints it; \`bench/vm_kernels.h\` has the loops."
+  echo "The vptr rows are four of these loops written with the C++ wrapper, \`vmem::VPtr<T>\` (\`p[i]\`, \`p.member()\`;"
+  echo "\`-fno-exceptions -fno-rtti\`; \`bench/vm_kernels_vptr.cpp\`), on the same pager: vptr8 and vptr32 are"
+  echo "ptr8 and ptr32, vptr-copy8 is copy8, vptr-struct is struct."
   echo
   echo "| kernel | instructions per access |"
   echo "|---|---:|"

@@ -9,7 +9,8 @@
  * bench/kernels.sh runs each kernel under callgrind at two REPS and divides
  * the difference in instructions by the difference in accesses, so setup and
  * exit cancel out. Geometry: 4 pages of 512 B over a 256 KiB vm_ram pool,
- * a 130048-byte buffer and a 2 KiB resident set (vm_kernels.h).
+ * a 130048-byte buffer and a 2 KiB resident set (vm_kernels.h). Linked with
+ * vm_kernels_vptr.cpp, the C++ loops of the vptr kernels.
  */
 #include <stdio.h>
 #include <stdlib.h>

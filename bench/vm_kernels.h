@@ -2,7 +2,8 @@
  * vm_kernels.h - the loops users write, shared by the programs that measure
  * their per-access cost: bench/vm_kernels.c (x86-64 under callgrind,
  * bench/kernels.sh) and target/kernels_avr.c (atmega328p under simavr,
- * target/avr-kernels.sh). Include it in one file of a program.
+ * target/avr-kernels.sh). Include it in one file of a program, and link
+ * bench/vm_kernels_vptr.cpp (the vptr kernels' C++ loops) with it.
  *
  * Geometry (the includer may define all of PS, PC, POOL, BUF, RES, NSTRUCT,
  * NSTRIDE, NRAND, NLOCK first; the defaults are the desktop's): PC pages of
@@ -26,6 +27,17 @@
  *   ptr8/ptr32      fill then read through VM_PTR typed pointers
  *   lock8           vm_lock (RO) + one read + vm_unlock of 8 bytes
  *   lockpage        the same of a whole page
+ * and the same loops through the C++ wrapper (vm.hpp), as a sketch writes
+ * them:
+ *   vptr8/vptr32    ptr8/ptr32 through vmem::VPtr<uintN_t> p[i]
+ *   vptr-copy8      copy8 as d[i] = s[i] through VPtr<uint8_t>
+ *   vptr-struct     struct through VPtr<S>'s member proxies (p.member())
+ * Their loops are C++, in bench/vm_kernels_vptr.cpp; this file gives them
+ * their pager, addresses and counts, like the C kernels.
+ *
+ * A program has both groups unless it defines VM_KERNELS_C or
+ * VM_KERNELS_VPTR to 0 first: on the atmega328p they take two firmwares,
+ * as together they do not fit its 32 KB of flash (target/avr-kernels.sh).
  */
 #ifndef VM_KERNELS_H
 #define VM_KERNELS_H
@@ -35,6 +47,7 @@
 #include "vm.h"
 #include "vm_ptr.h"
 #include "vm_ram.h"
+#include "vm_kernels_vptr.h"
 
 #ifndef PS
 #define PS 512u
@@ -47,6 +60,13 @@
 #define NRAND 4096u
 #define NLOCK 1024u
 #endif
+#ifndef VM_KERNELS_C
+#define VM_KERNELS_C 1 /* the C kernels: fill8 to lockpage */
+#endif
+#ifndef VM_KERNELS_VPTR
+#define VM_KERNELS_VPTR 1 /* the C++ ones: vptr8 to vptr-struct */
+#endif
+#define NPTR (RES) /* the 1-byte elements of ptr8 and vptr8 */
 
 VM_PTR_DECLARE(u8p, uint8_t);
 VM_PTR_DECLARE(u32p, uint32_t);
@@ -86,20 +106,14 @@ static int setup(uint8_t *store, unsigned policy)
     cfg.heap = heap;
     cfg.heap_blocks = 8;
     if (vm_init(&vm, &cfg)) return -1;
+#if VM_KERNELS_VPTR
+    vmk_vptr_bind(&vm);
+#endif
     buf = vm_alloc(&vm, BUF);
     res = vm_alloc(&vm, RES + PS); /* then aligned to a page below */
     if (!buf || !res) return -1;
     res = (res + PS - 1u) & ~(vm_addr_t)(PS - 1u);
     return 0;
-}
-
-static uint32_t rng = 1;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
 }
 
 /* The resident set: loaded and dirty, so the resident kernels measure hits. */
@@ -129,7 +143,12 @@ struct kernel {
         vm_addr_t i;                                                           \
         for (i = 0; i < BUF; i += bits / 8)                                    \
             OK(vm_set##bits(&vm, buf + i, (uint##bits##_t)i));                 \
-    }                                                                          \
+    }
+FILL(8) /* also the preparation of the kernels that read the buffer */
+
+#if VM_KERNELS_C
+/* copy8/16/32 and read8/16/32: the buffer kernels that read it. */
+#define BUFFER(bits)                                                           \
     static void copy##bits(void)                                               \
     {                                                                          \
         vm_addr_t i;                                                           \
@@ -149,9 +168,11 @@ struct kernel {
         }                                                                      \
         sink = s;                                                              \
     }
-FILL(8)
+BUFFER(8)
 FILL(16)
+BUFFER(16)
 FILL(32)
+BUFFER(32)
 
 static void bench(void)
 {
@@ -173,6 +194,15 @@ static void structs(void)
         OK(vm_get32(&vm, p + 4u, &b));
         OK(vm_set32(&vm, p + 4u, b + a));
     }
+}
+
+static uint32_t rng = 1;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
 }
 
 /* stride8/32 and random8/32: a resident kernel per access width. */
@@ -240,7 +270,6 @@ static void list(void)
     sink = s;
 }
 
-#define NPTR (RES)
 static void ptr8(void)
 {
     u8p p = u8p_at(res);
@@ -280,8 +309,41 @@ static void ptr32(void)
     }
 LOCK(lock8, 8u)
 LOCK(lockpage, PS)
+#endif /* VM_KERNELS_C */
+
+#if VM_KERNELS_VPTR
+/* The C++ kernels (vm_kernels_vptr.cpp) on this pager and geometry. */
+#define VPTR_DONE()                                                            \
+    do {                                                                       \
+        if (vmk_vptr_error() != VM_OK) failed = 1;                             \
+    } while (0)
+static void vptr8(void)
+{
+    sink = vmk_vptr8(res, NPTR);
+    VPTR_DONE();
+}
+
+static void vptr32(void)
+{
+    sink = vmk_vptr32(res, NPTR / 4u);
+    VPTR_DONE();
+}
+
+static void vptr_copy8(void)
+{
+    vmk_vptr_copy8(buf + BUF / 2, buf, BUF / 2);
+    VPTR_DONE();
+}
+
+static void vptr_struct(void)
+{
+    vmk_vptr_struct(res + 2u, NSTRUCT);
+    VPTR_DONE();
+}
+#endif /* VM_KERNELS_VPTR */
 
 static const struct kernel kernels[] = {
+#if VM_KERNELS_C
     {"fill8", BUF, fill8, NULL},          {"fill16", BUF / 2, fill16, NULL},
     {"fill32", BUF / 4, fill32, NULL},    {"read8", BUF, read8, fill8},
     {"read16", BUF / 2, read16, fill8},   {"read32", BUF / 4, read32, fill8},
@@ -292,6 +354,11 @@ static const struct kernel kernels[] = {
     {"random32", NRAND, random32, warm},  {"list", 2 * NNODE, list, list_prep},
     {"ptr8", 2 * NPTR, ptr8, warm},       {"ptr32", NPTR / 2, ptr32, warm},
     {"lock8", NLOCK, lock8, warm},        {"lockpage", NLOCK, lockpage, warm},
+#endif
+#if VM_KERNELS_VPTR
+    {"vptr8", 2 * NPTR, vptr8, warm},     {"vptr32", NPTR / 2, vptr32, warm},
+    {"vptr-copy8", BUF, vptr_copy8, fill8}, {"vptr-struct", 4 * NSTRUCT, vptr_struct, warm},
+#endif
 };
 #define NK (sizeof kernels / sizeof kernels[0])
 

@@ -9,6 +9,9 @@
 #   avr_flags       avr-gcc flags: atmega328p at 16 MHz, C99 -pedantic, warnings
 #                   as errors, -Os with unused sections dropped, VM_CONFIG_STRERROR=0
 #                   (its strings would take RAM)
+#   avr_cxx_flags   the same for avr-g++: C++11, no exceptions, no RTTI (as
+#                   the sketches build); compile with -c and link the object
+#                   into avr_run's firmware by naming it among its FLAGS
 #   avr_run NAME FIRMWARE.c SECONDS [FLAGS...]
 #                   build FIRMWARE.c with the pager (and FLAGS) into $tmp/NAME.elf,
 #                   run it under simavr (target/simavr-run.sh) and keep its output
@@ -28,6 +31,7 @@ pager_src+=("$root/backends/ram/vm_ram.c")
 avr_flags=(-mmcu=atmega328p -DF_CPU=16000000UL -std=c99 -pedantic -Wall -Wextra -Werror -Os
            -ffunction-sections -fdata-sections -Wl,--gc-sections
            -I"$root/core" -I"$root/backends/ram" -I"$root/bench" -I"$here" -DVM_CONFIG_STRERROR=0)
+avr_cxx_flags=("${avr_flags[@]/#-std=c99/-std=c++11}" -fno-exceptions -fno-rtti)
 
 avr_run() { # name firmware.c seconds [flags...]
   local name=$1 src=$2 secs=$3; shift 3

@@ -15,6 +15,10 @@
  *
  * Output over the UART: "kernel cycles" lines (one decimal), a stack line,
  * then "ops=<kernels> PASS" (FAIL if a kernel's pager call failed).
+ *
+ * Built as two firmwares, as all the kernels overflow the 32 KB of flash:
+ * -DVM_KERNELS_VPTR=0 runs the C kernels, -DVM_KERNELS_C=0 the C++ VPtr
+ * ones (linked with bench/vm_kernels_vptr.cpp, compiled by avr-g++).
  */
 #include "dt_platform.h"
 #include "dt_ticks.h"
