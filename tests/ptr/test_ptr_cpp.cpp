@@ -329,12 +329,18 @@ template <class Store> static void run_diff(Store &st, uint32_t seed)
     CHECK(memcmp(st.memory(), ref, POOL) == 0);
 }
 
-/* The loops users write, through p[i] (the shapes of bench/vm_kernels.c):
- * fill of never-read pages ascending and descending, read-back, copy,
- * fields straddling page ends, a strided walk over the resident pages,
- * random typed access inside the working set; checked against the mirror
- * and the flushed backend. The core's path counts over the run are printed,
- * and every inline and out-of-line typed path must have been taken. */
+/* The loops users write, through p[i] (the shapes of bench/vm_kernels.h and
+ * of its C++ kernels, bench/vm_kernels_vptr.cpp): fill of never-read pages
+ * ascending and descending, read-back, copy (d[i] = s[i]), fields
+ * straddling page ends (typed pointers at the fields, and p.member() of
+ * the struct kernel's 12-byte struct), a strided walk over the resident
+ * pages, random typed access inside the working set; every read checked
+ * against the mirror, and the flushed backend against it at the end. The
+ * reads checked and the core's path counts over the run are printed; every
+ * inline and out-of-line typed path must have been taken, and the reads
+ * checked must be those the loops make (none skipped, none missing). */
+static unsigned long checked; /* reads compared with the mirror, but random ones */
+
 template <class T> static void k_fill(vmem::Addr a, unsigned n, bool down)
 {
     VPtr<T> p = VPtr<T>::at(a);
@@ -351,20 +357,29 @@ template <class T> static void k_read(vmem::Addr a, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         T v = p[i];
         CHECK(memcmp(&v, ref + a + i * sizeof(T), sizeof(T)) == 0);
+        checked++;
     }
 }
 template <class T> static void k_copy(vmem::Addr dst, vmem::Addr src, unsigned n)
 {
     VPtr<T> d = VPtr<T>::at(dst), s = VPtr<T>::at(src);
     for (unsigned i = 0; i < n; i++) {
-        d[i] = static_cast<T>(s[i]);
+        d[i] = s[i]; /* Ref = Ref: a read, then a write */
         memmove(ref + dst + i * sizeof(T), ref + src + i * sizeof(T), sizeof(T));
     }
 }
 
+struct kstruct {
+    uint16_t a;
+    uint16_t pad;
+    uint32_t b;
+    uint32_t c;
+};
+
 template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned pc)
 {
     CHECK(st.start() == VM_OK);
+    checked = 0;
     rng = 99u;
     for (vmem::Addr k = 0; k < POOL; k++)
         ref[k] = st.memory()[k] = static_cast<uint8_t>(rnd());
@@ -391,12 +406,34 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
         uint32_t x = b[0];
         uint16_t y = f[0];
         CHECK(memcmp(&x, ref + a + 3u, 4) == 0 && memcmp(&y, ref + a + 1u, 2) == 0);
+        checked += 2;
         x += 1u;
         y = static_cast<uint16_t>(y ^ 0x5A5Au);
         b[0] = x;
         f[0] = y;
         memcpy(ref + a + 3u, &x, 4);
         memcpy(ref + a + 1u, &y, 2);
+    }
+    /* The struct kernel's {u16 a; u16 pad; u32 b; u32 c} from a page end
+     * - 6 (b straddles), a += 1 and b += a through the member proxies. */
+    VPtr<kstruct> ks = VPtr<kstruct>::at(ps - 6u);
+    for (unsigned k = 0; k < big / 12u - 1u; k++) {
+        VPtr<kstruct> q = ks + static_cast<int32_t>(k);
+        uint8_t *r = ref + q.addr();
+        vmem::Ref<uint16_t> fa = q.member(&kstruct::a);
+        uint16_t a = fa, want_a;
+        uint32_t want_b;
+        memcpy(&want_a, r, 2);
+        memcpy(&want_b, r + 4, 4);
+        CHECK(a == want_a);
+        fa = static_cast<uint16_t>(a + 1u);
+        q.member(&kstruct::b) += a;
+        want_a = static_cast<uint16_t>(a + 1u);
+        want_b += a;
+        memcpy(r, &want_a, 2);
+        memcpy(r + 4, &want_b, 4);
+        CHECK(q.member(&kstruct::b) == want_b);
+        checked += 2;
     }
     /* Strided: byte j of every resident page in turn. */
     VPtr<uint8_t> s8 = VPtr<uint8_t>::at(0);
@@ -405,10 +442,12 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
             unsigned i = p * ps + j;
             uint8_t v = s8[i];
             CHECK(v == ref[i]);
+            checked++;
             s8[i] = static_cast<uint8_t>(v + 1u);
             ref[i] = static_cast<uint8_t>(v + 1u);
         }
     /* Random typed access inside the working set. */
+    unsigned long random_reads = 0;
     for (unsigned k = 0; k < 4000; k++) {
         unsigned w = 1u << below(3);
         vmem::Addr a = 2048 + below(ws - w + 1u);
@@ -424,10 +463,16 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
             else if (w == 2) v = VPtr<uint16_t>::at(a)[0];
             else v = VPtr<uint32_t>::at(a)[0];
             CHECK(memcmp(&v, ref + a, w) == 0);
+            random_reads++;
         }
     }
     CHECK(vmem::pool().error() == VM_OK);
     CHECK(vm_check(st.vm()) == VM_OK);
+    printf("VPtr kernels, %u x %u B pages: %lu reads checked, and %lu random ones\n", pc, ps,
+           checked, random_reads);
+    /* Every read of the read-backs, the fields and the strided walk. */
+    CHECK(checked == big + big / 2u + big / 4u + 2u * (big / 7u) + 2u * (big / 12u - 1u) + ws);
+    CHECK(random_reads > 0);
 #if VM_CONFIG_PATHS
     const vm_count_t *after = vm_stats(st.vm())->path;
     printf("VPtr kernels, %u x %u B pages: paths taken\n", pc, ps);
@@ -803,6 +848,9 @@ int main()
     run_diff(store256, 3u);
     run_diff(store_b, 4u);
     run_kernels(store_k, 64, 4);
+    run_kernels(store16, 16, 3);
+    run_kernels(store_b, 32, 8);
+    run_kernels(store256, 256, 2);
     test_errors();
     test_faults();
     test_objects();
