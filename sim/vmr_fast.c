@@ -33,7 +33,9 @@
  * CPU counters and takes the pause from them, and only when the step is too
  * short to be surely settle or more does it convert cycles to ns; the run
  * puts the CPU on the clock when it reads the clock. Prices depend on the
- * pause alone, so the times are the same.
+ * pause alone, so the times are the same. Such a run that also keeps no
+ * data (a sweep) calls watched_read/watched_write: fast_call with its
+ * common case written out, a leaf with no register saves.
  */
 #include "vmr_fast.h"
 
@@ -300,6 +302,74 @@ static int fast_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
     return fast_call(ctx, 1, a, NULL, buf, len);
 }
 
+/* The end of a watched call of len >= 1 bytes whose price the short path
+ * below cannot give: charge() and the count, as fast_call ends. Out of line
+ * and called last, so that the short path saves no registers. */
+static __attribute__((noinline)) int watched_charge(struct vmr_fast *f, int write, vm_addr_t a,
+                                                    size_t len)
+{
+    charge(f, write, a, len);
+    return vm_wrap_count_end(&f->n, write, VM_OK, len);
+}
+
+/* fast_call for a watched run that keeps no data and has no hook (a
+ * headless sweep on a clocked device without a period): what fast_call
+ * does, in the order it does it, with the common case written out. That
+ * case is a call after a step of CPU long enough to be a pause of settle or
+ * more (call_pause's PAUSE_LONG), or right after the previous call (no CPU
+ * between: a load after a write-back), of a length already priced at that
+ * pause and crossing no boundary: the price is charged and the counters are
+ * kept for the next call. Anything else goes through charge(), which finds the
+ * counters as the common case left them. */
+static inline __attribute__((always_inline)) int watched_call(struct vmr_fast *f, int write,
+                                                               vm_addr_t a, size_t len)
+{
+    const struct fast_price *m;
+    uint64_t p, q, e, dp, dq, de;
+    int settled;
+    if (write) *f->cpu.pager_cc += f->cpu.writeback_cc;
+    vm_wrap_count_start(&f->n, write, len);
+    if (!in_pool(f, a, len)) return vm_wrap_count_end(&f->n, write, VM_ERR_RANGE, len);
+    p = *f->cpu.pager_cc;
+    q = *f->cpu.program_cc;
+    e = *f->cpu.extra_ns;
+    dp = p - f->at[0];
+    dq = q - f->at[1];
+    de = e - f->at[2];
+    /* call_pause: PAUSE_LONG (settled), or 0 (settled only if settle is 0) */
+    if (dp >= f->long_cc || dq >= f->long_cc || de >= f->settle + 1)
+        settled = 1;
+    else
+        settled = (dp | dq | de) ? -1 : f->settle == 0;
+    if (settled >= 0 && len - 1u < FAST_MEMO_LEN && (m = &f->memo[settled][write][len])->ns &&
+        !crosses(f, a, len)) {
+        f->at[0] = p;
+        f->at[1] = q;
+        f->at[2] = e;
+        f->probe_current = 0;
+        f->fast_calls++;
+        f->transfer += m->xfer;
+        vm_simclock_advance(&f->clock, m->ns - 1);
+        f->last_end = vm_simclock_now(&f->clock);
+        return vm_wrap_count_end(&f->n, write, VM_OK, len);
+    }
+    if (len) return watched_charge(f, write, a, len);
+    f->fast_calls++;
+    return vm_wrap_count_end(&f->n, write, VM_OK, len);
+}
+
+static int watched_read(void *ctx, vm_addr_t a, void *buf, size_t len)
+{
+    (void)buf;
+    return watched_call(ctx, 0, a, len);
+}
+
+static int watched_write(void *ctx, vm_addr_t a, const void *buf, size_t len)
+{
+    (void)buf;
+    return watched_call(ctx, 1, a, len);
+}
+
 /* No clock and no data (ideal ram in a sweep): the call is counted and its
  * range checked. Every call that succeeds is a fast call (vmr_fast_calls
  * counts them from the counts). */
@@ -363,6 +433,22 @@ static int fast_sync(void *ctx)
     return VM_OK;
 }
 
+/* The read and write the pager calls: the least general of bare_*,
+ * watched_* and fast_* that does what this run needs. */
+static void choose_calls(struct vmr_fast *f)
+{
+    if (!f->clocked && !f->mem) {
+        f->be.read = bare_read;
+        f->be.write = bare_write;
+    } else if (f->cpu.hz && !f->mem && !f->before && !f->period) {
+        f->be.read = watched_read;
+        f->be.write = watched_write;
+    } else {
+        f->be.read = fast_read;
+        f->be.write = fast_write;
+    }
+}
+
 /* Frees what vmr_fast_open allocated (not the probe, which the caller
  * hands over only when the open succeeds); f may be NULL or partly built. */
 static void fast_free(struct vmr_fast *f)
@@ -396,8 +482,7 @@ int vmr_fast_open(struct vmr_stack *st, struct vmr_stack *exact, uint64_t split,
     f->period = clocked ? period : 0;
     f->origin = exact->t0; /* the run's clock starts at 0, the exact run's at t0 */
     f->probe_current = 1;
-    f->be.read = clocked || f->mem ? fast_read : bare_read;
-    f->be.write = clocked || f->mem ? fast_write : bare_write;
+    choose_calls(f);
     f->be.sync = fast_sync; /* counted even when the device has none */
     f->be.ctx = f;
     f->be.size = exact->s.backend->size;
@@ -435,6 +520,7 @@ const struct vm_wrap_counts *vmr_fast_count(struct vmr_stack *st, void (*before)
     struct vmr_fast *f = st->fast;
     f->before = before;
     f->before_ctx = ctx;
+    choose_calls(f);
     return &f->n;
 }
 
@@ -449,6 +535,7 @@ int vmr_fast_watch(struct vmr_stack *st, const struct vmr_fast_cpu *cpu)
     f->at[0] = *cpu->pager_cc;
     f->at[1] = *cpu->program_cc;
     f->at[2] = *cpu->extra_ns;
+    choose_calls(f);
     return 0;
 }
 
