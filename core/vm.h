@@ -372,7 +372,39 @@ typedef vm_addr_t vm_hot_t;
 #define VM__LOCK_INLINE VM__HOT64
 #endif
 
+/* Field f of hot entry e (base, wbase, adj, slot; on 64-bit hosts also
+ * wend; with VM__LOCK_INLINE index). The table is parallel arrays
+ * (hot_base[e] ...): on 64-bit hosts way 1 is then a constant displacement
+ * from way 0 that x86 addressing adds for free, and with one set every
+ * field of both ways is at a constant address; a 32-bit target scales an
+ * index for free. With more sets on a 16-bit-int MCU (VM__HOT_REC) it is
+ * one record per entry (hot[e].base ...),
+ * a set's two records side by side: the set's address is computed once and
+ * every field of both ways is a constant displacement from it (AVR: ldd),
+ * where parallel arrays would cost an index computation per array. */
+#ifndef VM__HOT_REC /* tests/core builds it on the desktop too */
+#define VM__HOT_REC (UINT_MAX <= 0xFFFFu && VM_CONFIG_HOT_SETS > 1)
+#endif
+#if !VM__HOT_REC
+#define VM__H(vm, f, e) ((vm)->hot_##f[e])
+#else
+#define VM__H(vm, f, e) ((vm)->hot[e].f)
+struct vm__hot {
+    vm_hot_t base;
+    vm_hot_t wbase;
+    uintptr_t adj;
+    struct vm_slot *slot;
+#if VM__HOT64
+    vm_hot_t wend;
+#endif
+#if VM__LOCK_INLINE
+    vm_slot_t index;
+#endif
+};
+#endif
+
 struct vm {
+#if !VM__HOT_REC
     vm_hot_t hot_base[VM_HOT_COUNT];
     vm_hot_t hot_wbase[VM_HOT_COUNT];
 #if VM__HOT64
@@ -382,6 +414,9 @@ struct vm {
     struct vm_slot *hot_slot[VM_HOT_COUNT];
 #if VM__LOCK_INLINE
     vm_slot_t hot_index[VM_HOT_COUNT]; /* hot_slot's index (for lock handles) */
+#endif
+#else
+    struct vm__hot hot[VM_HOT_COUNT];
 #endif
 #if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
     uint32_t hot_mul; /* (a * hot_mul) >> (32 - log2 sets) is a's set */
@@ -560,7 +595,23 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 
 /* The RAM address of byte a of hot entry e's page (integer arithmetic:
  * the sum wraps back into the buffer). */
-#define VM__HOT_PTR(vm, e, a) ((uint8_t *)((vm)->hot_adj[e] + (uintptr_t)(a)))
+#define VM__HOT_PTR(vm, e, a) ((uint8_t *)(VM__H(vm, adj, e) + (uintptr_t)(a)))
+
+/* The inline accessors name an entry twice: by its number e (for hot_last)
+ * and by a handle h through which they read its fields (VM__HF). With
+ * parallel arrays the handle is the number; with records (VM__HOT_REC) it
+ * is the entry's record, whose address the set's test computes once (see
+ * VM__HOT_SETH). */
+#if !VM__HOT_REC
+typedef unsigned vm__hotp_t;
+#define VM__HP(vm, e) (e)
+#define VM__HF(vm, h, e, f) ((vm)->hot_##f[h])
+#else
+typedef struct vm__hot *vm__hotp_t;
+#define VM__HP(vm, e) (&(vm)->hot[e])
+#define VM__HF(vm, h, e, f) ((h)->f)
+#endif
+#define VM__HOT_PTRH(vm, h, e, a) ((uint8_t *)(VM__HF(vm, h, e, adj) + (uintptr_t)(a)))
 
 /* Typed access, in the pool's native byte order. A value inside a hot page
  * is served inline; anything else goes through vm__get_slow/vm__set_slow. */
@@ -569,9 +620,10 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
  * must do it). The write may widen the dirty range, and grow the valid range
  * when it starts inside it or right after it (or ends right at its start):
  * filling a page that was never fetched. A gap needs a fetch: slow path. */
-VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, const void *v, uint8_t n)
+VM_INLINE int vm__set_hot(struct vm *vm, vm__hotp_t h, unsigned e, vm_addr_t a, uint16_t off, const void *v,
+                          uint8_t n)
 {
-    struct vm_slot *s = vm->hot_slot[e];
+    struct vm_slot *s = VM__HF(vm, h, e, slot);
     uint16_t end = (uint16_t)(off + n);
 #if VM_CONFIG_PATHS
     unsigned path = VM_PATH_SET_HOT;
@@ -586,7 +638,7 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #endif
         }
 #if VM__HOT64 /* the append address, if the ranges now end together */
-        vm->hot_wend[e] = s->vhi == end ? (vm_hot_t)a + n : VM_HOT_EMPTY;
+        VM__H(vm, wend, e) = s->vhi == end ? (vm_hot_t)a + n : VM_HOT_EMPTY;
 #endif
     }
     if (off < s->dlo) {
@@ -599,7 +651,7 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
 #endif
         }
     }
-    memcpy(VM__HOT_PTR(vm, e, a), v, n);
+    memcpy(VM__HOT_PTRH(vm, h, e, a), v, n);
     vm->hot_last = (uint8_t)e;
     VM__HIT(vm, path);
     return 1;
@@ -616,18 +668,18 @@ VM_INLINE int vm__set_hot(struct vm *vm, unsigned e, vm_addr_t a, uint16_t off, 
  * address, or re-arms it where the ranges end. */
 VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void *v, uint8_t n)
 {
-    struct vm_slot *s = vm->hot_slot[e];
+    struct vm_slot *s = VM__H(vm, slot, e);
     uint16_t end = (uint16_t)(s->dhi + n);
     if (end > vm->page_size) return 0;
     s->dhi = s->vhi = end;
-    vm->hot_wend[e] = (vm_hot_t)a + n;
+    VM__H(vm, wend, e) = (vm_hot_t)a + n;
     memcpy(VM__HOT_PTR(vm, e, a), v, n);
     vm->hot_last = (uint8_t)e;
     VM__HIT(vm, VM_PATH_SET_GROW);
     return 1;
 }
 #define VM__APPEND_TO(e)                                                       \
-    if ((vm_hot_t)a == vm->hot_wend[e] && vm__append_hot(vm, (e), a, &v, sizeof v)) return VM_OK;
+    if ((vm_hot_t)a == VM__H(vm, wend, e) && vm__append_hot(vm, (e), a, &v, sizeof v)) return VM_OK;
 #else
 #define VM__APPEND_TO(e)
 #endif
@@ -650,6 +702,15 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
 #else
 #define VM__HOT_SET(vm, a) (((unsigned)(a) >> (vm)->hot_shift) & (2u * VM_CONFIG_HOT_SETS - 2u))
 #endif
+/* The set of a's page: e its way-0 entry and h that entry's handle. With
+ * two sets of records both are picked by one test (no multiply by the
+ * record's size). */
+#if VM__HOT_REC && !VM__HOT64 && VM_CONFIG_HOT_SETS == 2
+#define VM__HOT_SETH(vm, a, h, e)                                              \
+    (((unsigned)(a) & (vm)->page_size) ? ((e) = 2u, (h) = (vm)->hot + 2) : ((e) = 0u, (h) = (vm)->hot))
+#else
+#define VM__HOT_SETH(vm, a, h, e) ((e) = VM__HOT_SET(vm, a), (h) = VM__HP(vm, e))
+#endif
 
 /* The hot test of entry e of table m (hot_base or hot_wbase) for an n-byte
  * value at a: the value lies in the entry's page and does not straddle its
@@ -659,22 +720,22 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
 #if VM__HOT64
 #define VM__OFF_T vm_hot_t
 #define VM__OFF_INIT(vm, a) 0u
-#define VM__HOT_HIT(vm, m, e, a, n, off)                                       \
-    ((n) == 1u ? VM__IN_PAGE(vm, a, (vm)->m[e]) &&                             \
+#define VM__HOT_HIT(vm, m, h, e, a, n, off)                                    \
+    ((n) == 1u ? VM__IN_PAGE(vm, a, VM__HF(vm, h, e, m)) &&                    \
                      ((off) = (vm_hot_t)((a) & (vm)->page_mask), 1)            \
-               : ((off) = (vm_hot_t)(a) - (vm)->m[e]) <= (vm)->hot_mask - ((n) - 1u))
+               : ((off) = (vm_hot_t)(a) - VM__HF(vm, h, e, m)) <= (vm)->hot_mask - ((n) - 1u))
 #else
 #define VM__OFF_T uint16_t
 #define VM__OFF_INIT(vm, a) ((uint16_t)((a) & (vm)->page_mask))
-#define VM__HOT_HIT(vm, m, e, a, n, off)                                       \
-    (VM__IN_PAGE(vm, a, (vm)->m[e]) &&                                         \
+#define VM__HOT_HIT(vm, m, h, e, a, n, off)                                    \
+    (VM__IN_PAGE(vm, a, VM__HF(vm, h, e, m)) &&                                \
      ((n) == 1u || (off) <= (uint16_t)((vm)->page_mask + 1u - (n))))
 #endif
 
 /* One hot entry's test, written out per way (-Os does not unroll). */
-#define VM__GET_FROM(e)                                                        \
-    if (VM__HOT_HIT(vm, hot_base, e, a, sizeof *v, off)) {                     \
-        memcpy(v, VM__HOT_PTR(vm, e, a), sizeof *v);                           \
+#define VM__GET_FROM(h, e)                                                     \
+    if (VM__HOT_HIT(vm, base, h, e, a, sizeof *v, off)) {                      \
+        memcpy(v, VM__HOT_PTRH(vm, h, e, a), sizeof *v);                       \
         vm->hot_last = (uint8_t)(e);                                           \
         VM__HIT(vm, VM_PATH_GET_HOT);                                          \
         return VM_OK;                                                          \
@@ -682,22 +743,23 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
 #if VM__WLAST
 #define VM__SET_LAST()                                                         \
     e = vm->hot_wlast;                                                         \
+    h = VM__HP(vm, e);                                                         \
     VM__APPEND_TO(e)                                                           \
-    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
-        vm__set_hot(vm, e, a, (uint16_t)off, &v, sizeof v))                    \
+    if (VM__HOT_HIT(vm, wbase, h, e, a, sizeof v, off) &&                      \
+        vm__set_hot(vm, h, e, a, (uint16_t)off, &v, sizeof v))                 \
         return VM_OK;
-#define VM__SET_TO(e)                                                          \
-    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
-        vm__set_hot(vm, (e), a, (uint16_t)off, &v, sizeof v)) {                \
+#define VM__SET_TO(h, e)                                                       \
+    if (VM__HOT_HIT(vm, wbase, h, e, a, sizeof v, off) &&                      \
+        vm__set_hot(vm, (h), (e), a, (uint16_t)off, &v, sizeof v)) {           \
         vm->hot_wlast = (uint8_t)(e);                                          \
         return VM_OK;                                                          \
     }
 #else
 #define VM__SET_LAST()
-#define VM__SET_TO(e)                                                          \
+#define VM__SET_TO(h, e)                                                       \
     VM__APPEND_TO(e)                                                           \
-    if (VM__HOT_HIT(vm, hot_wbase, e, a, sizeof v, off) &&                     \
-        vm__set_hot(vm, (e), a, (uint16_t)off, &v, sizeof v))                  \
+    if (VM__HOT_HIT(vm, wbase, h, e, a, sizeof v, off) &&                      \
+        vm__set_hot(vm, (h), (e), a, (uint16_t)off, &v, sizeof v))             \
         return VM_OK;
 #endif
 /* On 64-bit hosts a write's slow path gets its own copy of the value, so
@@ -716,19 +778,22 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
     VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
         VM__OFF_T off = VM__OFF_INIT(vm, a);                                   \
-        unsigned e = VM__HOT_SET(vm, a);                                       \
-        VM__GET_FROM(e)                                                        \
-        VM__GET_FROM(e + VM__WAY1)                                             \
+        unsigned e;                                                            \
+        vm__hotp_t h;                                                          \
+        VM__HOT_SETH(vm, a, h, e);                                             \
+        VM__GET_FROM(h, e)                                                     \
+        VM__GET_FROM(h + VM__WAY1, e + VM__WAY1)                               \
         return vm__get_slow(vm, a, v, sizeof *v);                              \
     }                                                                          \
     VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v)  \
     {                                                                          \
         VM__OFF_T off = VM__OFF_INIT(vm, a);                                   \
         unsigned e;                                                            \
+        vm__hotp_t h;                                                          \
         VM__SET_LAST()                                                         \
-        e = VM__HOT_SET(vm, a);                                                \
-        VM__SET_TO(e)                                                          \
-        VM__SET_TO(e + VM__WAY1)                                               \
+        VM__HOT_SETH(vm, a, h, e);                                             \
+        VM__SET_TO(h, e)                                                       \
+        VM__SET_TO(h + VM__WAY1, e + VM__WAY1)                                 \
         VM__SET_SLOW(bits);                                                    \
     }
 VM__DEFINE_TYPED(8)
@@ -823,7 +888,7 @@ int vm__unlock(struct vm *vm, struct vm_lock *lk);
 #define VM__SMALL_CONST(n) 0
 #endif
 #define VM__HOT_RANGE(vm, e, a, n, off)                                        \
-    (((off) = (vm_hot_t)(a) - (vm)->hot_base[e]),                              \
+    (((off) = (vm_hot_t)(a) - VM__H(vm, base, e)),                              \
      VM__SMALL_CONST(n) ? (off) <= (vm)->hot_mask - ((n) - 1u)                 \
                         : (off) <= (vm)->hot_mask && (size_t)(n) - 1u <= (size_t)((vm)->hot_mask - (off)))
 /* The entry that holds [a, a+n), looked up as the typed accessors do, or
@@ -849,13 +914,13 @@ VM_INLINE int vm_lock(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, 
 #if VM__LOCK_INLINE
     unsigned e;
     if (lk && mode == VM_LOCK_RO && (e = vm__hot_range(vm, addr, len)) < VM_HOT_COUNT &&
-        vm->hot_slot[e]->locks != 255u && !VM__OBSERVED(vm)) {
-        vm->hot_slot[e]->locks++;
+        VM__H(vm, slot, e)->locks != 255u && !VM__OBSERVED(vm)) {
+        VM__H(vm, slot, e)->locks++;
         lk->ptr = VM__HOT_PTR(vm, e, addr);
         lk->len = len;
         lk->addr = addr;
         lk->mode = VM_LOCK_RO;
-        lk->slot = vm->hot_index[e];
+        lk->slot = VM__H(vm, index, e);
         vm->hot_last = (uint8_t)e;
         VM__HIT(vm, VM_PATH_TOUCH_HIT);
         VM__HOT_LOCKED(vm, locks, VM_PATH_LOCK_HOT);
@@ -870,9 +935,9 @@ VM_INLINE int vm_unlock(struct vm *vm, struct vm_lock *lk)
 #if VM__LOCK_INLINE
     unsigned e;
     if (lk && lk->mode == VM_LOCK_RO && (e = vm__hot_range(vm, lk->addr, lk->len)) < VM_HOT_COUNT &&
-        lk->ptr == (void *)VM__HOT_PTR(vm, e, lk->addr) && lk->slot == vm->hot_index[e] &&
-        vm->hot_slot[e]->locks && !VM__OBSERVED(vm)) {
-        vm->hot_slot[e]->locks--;
+        lk->ptr == (void *)VM__HOT_PTR(vm, e, lk->addr) && lk->slot == VM__H(vm, index, e) &&
+        VM__H(vm, slot, e)->locks && !VM__OBSERVED(vm)) {
+        VM__H(vm, slot, e)->locks--;
         lk->mode = 0;
         VM__HOT_LOCKED(vm, unlocks, VM_PATH_UNLOCK_HOT);
         return VM_OK;
