@@ -93,15 +93,27 @@
  *  6. Entries are cleared wherever their premise breaks: eviction or drop
  *     (hot_forget), write-back (wbase only: the page is clean), a bounced
  *     lock over the page, an RW lock's unlock (re-arms wbase).
- *  7. Replacement: an empty slot if any, else the policy's victim among
+ *  7. Lookup: the hint table (VM_CONFIG_HINTS entries, indexed by the low
+ *     bits of the page number) is exact: an entry names no slot or a slot
+ *     holding a page of that entry, and vm->unhinted counts the resident
+ *     pages that their entry does not name (two resident pages sharing an
+ *     entry). A page its entry does not name is therefore not resident when
+ *     unhinted is 0, and a miss costs no scan of the slots (most misses: a
+ *     scan of every slot was the largest cost of a desktop sweep's miss).
+ *     unhint() keeps the count when a page leaves; vm_check verifies it.
+ *  8. Replacement: an empty slot if any, else the policy's victim among
  *     unlocked slots (vm__touch_lh takes the usual case without a call: the
  *     first slot in scan order is unlocked and unreferenced; policy_pick
  *     does the rest). Loading does not set the CLOCK/SIEVE bit; a hit does.
  *     VM_CLEAN_FIRST (clean_first) may take a clean, unreferenced slot from
- *     the older half of the scan order instead of a dirty victim.
- *  8. Errors: a failed fetch of a fresh page empties the slot again; a failed
+ *     the older half of the scan order instead of a dirty victim. The
+ *     victim's slot is not emptied: drop() moves it to the list's head and
+ *     clears its ranges, and the new page is installed over it (one list
+ *     move, no re-push); vacate() empties a slot when no page follows (a
+ *     failed load, vm_invalidate).
+ *  9. Errors: a failed fetch of a fresh page empties the slot again; a failed
  *     write-back leaves the victim resident and dirty and the miss fails.
- *  9. Every path is counted (VM_CONFIG_PATHS, enum vm_path in vm.h) so that
+ * 10. Every path is counted (VM_CONFIG_PATHS, enum vm_path in vm.h) so that
  *     tests can require each one taken (test_kernels.c every_path) and
  *     bench/kernels.sh can explain a figure.
  */
@@ -186,8 +198,7 @@ static void hot_forget(struct vm *vm, const struct vm_slot *s)
         }
 }
 
-static void list_unlink(struct vm *vm, unsigned i);
-static void list_push_head(struct vm *vm, unsigned i);
+static void list_to_head(struct vm *vm, vm_slot_t i);
 
 /* LRU: make the list exact again. An inline hit only notes its entry
  * (hot_last); both hot pages are the two newest in the list, so the page of
@@ -201,8 +212,7 @@ static void hot_settle(struct vm *vm)
     if (!s) return;
     i = (unsigned)(s - vm->slots);
     if (vm->head != i) {
-        list_unlink(vm, i);
-        list_push_head(vm, i);
+        list_to_head(vm, (vm_slot_t)i);
         VM__PATH(vm, VM_PATH_SETTLE);
     }
 }
@@ -213,11 +223,14 @@ static void hot_settle(struct vm *vm)
 static void hot_before_touch(struct vm *vm)
 {
     unsigned e;
+    const struct vm_slot *head;
     if (!IS(vm, VM_POLICY_LRU)) return;
     hot_settle(vm);
     vm->hot_last = VM_HOT_NONE; /* consumed: the touch moves its own page */
+    /* compared as pointers: a slot's index would cost a division */
+    head = vm->head != VM_NIL ? &vm->slots[vm->head] : NULL;
     for (e = 0; e < VM_HOT_COUNT; e++)
-        if (VM__H(vm, slot, e) && (unsigned)(VM__H(vm, slot, e) - vm->slots) != vm->head) {
+        if (VM__H(vm, slot, e) && VM__H(vm, slot, e) != head) {
             hot_clear(vm, e);
             VM__H(vm, slot, e) = NULL;
         }
@@ -285,6 +298,7 @@ static void init_slots(struct vm *vm, unsigned n)
     }
 #if VM_CONFIG_HINTS
     memset(vm->hints, 0xFF, sizeof vm->hints); /* all ones: VM_NIL at either width */
+    vm->unhinted = 0;
 #endif
 }
 
@@ -422,16 +436,6 @@ static int writeback(struct vm *vm, unsigned i)
 /* FIFO, LRU and SIEVE keep resident slots in a list: head newest, tail
  * oldest; `prev` points toward the head, `next` toward the tail. */
 
-static void list_unlink(struct vm *vm, unsigned i)
-{
-    struct vm_slot *s = &vm->slots[i];
-    if (s->prev != VM_NIL) vm->slots[s->prev].next = s->next;
-    else vm->head = s->next;
-    if (s->next != VM_NIL) vm->slots[s->next].prev = s->prev;
-    else vm->tail = s->prev;
-    s->prev = s->next = VM_NIL;
-}
-
 static void list_push_head(struct vm *vm, unsigned i)
 {
     struct vm_slot *s = &vm->slots[i];
@@ -440,6 +444,25 @@ static void list_push_head(struct vm *vm, unsigned i)
     if (vm->head != VM_NIL) vm->slots[vm->head].prev = (vm_slot_t)i;
     else vm->tail = (vm_slot_t)i;
     vm->head = (vm_slot_t)i;
+}
+
+/* Move listed slot i to the head: an LRU hit, and a miss's victim, whose
+ * slot takes the new page (one move instead of an unlink and a push). */
+static void list_to_head(struct vm *vm, vm_slot_t i)
+{
+    /* Fields read first: a store to a vm_slot_t (a char on AVR) could alias
+     * them, so each would be loaded again after it. Indices are vm_slot_t:
+     * one 8-bit multiply per record address on AVR. */
+    struct vm_slot *sl = vm->slots, *s = &sl[i];
+    vm_slot_t p = s->prev, n = s->next, hd = vm->head;
+    if (p == VM_NIL) return; /* the head already; so below, hd != VM_NIL */
+    sl[p].next = n;
+    if (n != VM_NIL) sl[n].prev = p;
+    else vm->tail = p;
+    s->prev = VM_NIL;
+    s->next = hd;
+    sl[hd].prev = i;
+    vm->head = i;
 }
 
 /* ------------------------------------------------------------- victims -- */
@@ -466,7 +489,7 @@ static unsigned scan_start(const struct vm *vm)
  * policy_pick and vm__touch_lh's usual victim both place it here. */
 VM_INLINE void hand_after(struct vm *vm, unsigned victim)
 {
-    if (IS(vm, VM_POLICY_CLOCK)) vm->hand = (vm_slot_t)scan_next(vm, victim);
+    if (IS(vm, VM_POLICY_CLOCK)) vm->hand = (vm_slot_t)(victim + 1u < vm->page_count ? victim + 1u : 0u);
     else if (IS(vm, VM_POLICY_SIEVE)) vm->hand = (vm_slot_t)victim;
 }
 
@@ -587,6 +610,24 @@ int vm_next_victim(const struct vm *vm)
 #define HINT(vm, base) 0u
 #endif
 
+/* Slot s (index i) is about to lose its page: it leaves the hint table.
+ * The table is exact (hints[h] is VM_NIL or a slot holding a page whose
+ * entry is h), and vm->unhinted counts the resident pages that their entry
+ * does not name (two pages sharing an entry): when it is 0, a page its
+ * entry does not name is not resident, and a lookup needs no scan. */
+VM_INLINE void unhint(struct vm *vm, const struct vm_slot *s, unsigned i)
+{
+#if VM_CONFIG_HINTS
+    vm_slot_t *e = &vm->hints[HINT(vm, s->base)];
+    if (*e == i) *e = VM_NIL;
+    else vm->unhinted--;
+#else
+    (void)vm;
+    (void)s;
+    (void)i;
+#endif
+}
+
 int vm_slot_of(const struct vm *vm, vm_addr_t addr)
 {
     const struct vm_slot *s = vm->slots;
@@ -597,24 +638,30 @@ int vm_slot_of(const struct vm *vm, vm_addr_t addr)
     return -1;
 }
 
-/* Empty slot i. With evicted, its page leaves the pager (no dirty bytes
- * left): an eviction, counted and reported; without, it is a page whose
- * load failed and was never installed. */
+/* Slot i gives up its page, which has no dirty bytes left (dlo = dhi = 0).
+ * With evicted, the page leaves the pager: an eviction, counted and
+ * reported; without, it is a page whose load failed and was never
+ * installed. The slot leaves the hint and hot tables and moves to the
+ * head of the policy's list, still in use: a miss installs its new page
+ * there at once (one list move for both; the install sets base and vhi,
+ * the rest of the record is 0 now). vacate() empties it instead. */
+#if VM__HOT64 /* the desktop tools' sweeps: one call less per miss */
+VM_INLINE void drop(struct vm *vm, unsigned i, int evicted)
+#else /* an MCU: less flash */
 static void drop(struct vm *vm, unsigned i, int evicted)
+#endif
 {
     struct vm_slot *s = &vm->slots[i];
     vm_addr_t base;
+    unhint(vm, s, i);
     if (LISTED(vm)) {
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
-        list_unlink(vm, i);
+        list_to_head(vm, (vm_slot_t)i);
     }
     hot_forget(vm, s);
-    if (vm->last_loaded == i) vm->last_loaded = VM_NIL;
     base = s->base; /* read after the calls: not kept in saved registers */
-    s->base = VM_NO_PAGE;
-    s->vlo = s->vhi = s->dlo = s->dhi = 0;
+    s->vlo = s->vhi = 0;
     s->flags = 0;
-    vm->used--;
     if (!evicted) return;
     VM__STAT_BATCH(vm, evictions);
 #if VM_CONFIG_SLOT_STATS
@@ -624,16 +671,30 @@ static void drop(struct vm *vm, unsigned i, int evicted)
     (void)base;
 }
 
+/* After drop, when no page follows: slot i (the list's head) is empty.
+ * Inline: a call from vm__touch_lh's failed miss would deepen its stack. */
+VM_INLINE void vacate(struct vm *vm, unsigned i)
+{
+    struct vm_slot *s = &vm->slots[i];
+    if (vm->last_loaded == i) vm->last_loaded = VM_NIL;
+    s->base = VM_NO_PAGE;
+    vm->used--;
+    if (LISTED(vm)) { /* off the list's head */
+        vm_slot_t n = s->next;
+        s->next = VM_NIL;
+        vm->head = n;
+        if (n != VM_NIL) vm->slots[n].prev = VM_NIL;
+        else vm->tail = VM_NIL;
+    }
+}
+
 /* ------------------------------------------------------------- touches -- */
 
 /* A touch of resident slot i: the policy's update. */
 static void touch_hit(struct vm *vm, unsigned i)
 {
     VM__TOUCH_HIT(vm);
-    if (IS(vm, VM_POLICY_LRU) && vm->head != i) {
-        list_unlink(vm, i);
-        list_push_head(vm, i);
-    }
+    if (IS(vm, VM_POLICY_LRU)) list_to_head(vm, (vm_slot_t)i);
     if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) vm->slots[i].flags |= VM_SLOT_REF;
 }
 
@@ -655,23 +716,22 @@ static int victim_slow(struct vm *vm)
     return i;
 }
 
-/* Fetch [lo, hi) of slot i from the backend (bytes outside the valid range). */
-VM_INLINE int fetch_inline(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
+/* Read len bytes of slot i's page, at addr, into buf (its place in the
+ * slot's buffer) from the backend. */
+VM_INLINE int read_into(struct vm *vm, unsigned i, vm_addr_t addr, uint8_t *buf, uint16_t len)
 {
-    vm_addr_t addr;
-    int err;
-    if (lo >= hi) return VM_OK;
-    addr = vm->slots[i].base + lo;
-    err = vm->be.read(vm->be.ctx, addr, vm__data(vm, i) + lo, (uint16_t)(hi - lo));
-    if (err) return be_error(vm, i, err, addr, (uint16_t)(hi - lo));
-    VM__STAT_ADD(vm, bytes_read, (uint16_t)(hi - lo));
+    int err = vm->be.read(vm->be.ctx, addr, buf, len);
+    if (err) return be_error(vm, i, err, addr, len);
+    VM__STAT_ADD(vm, bytes_read, len);
     return VM_OK;
 }
 
-/* The same, out of line: for the partial fills, which are rarer. */
+/* Fetch [lo, hi) of slot i (bytes outside the valid range): the partial
+ * fills, out of line. A miss reads its page with read_into. */
 static int fetch(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
 {
-    return fetch_inline(vm, i, lo, hi);
+    if (lo >= hi) return VM_OK;
+    return read_into(vm, i, vm->slots[i].base + lo, vm__data(vm, i) + lo, (uint16_t)(hi - lo));
 }
 
 /* Make valid the bytes [lo, hi) of slot s (index i) that a touch of kind how
@@ -708,34 +768,38 @@ static int make_valid(struct vm *vm, struct vm_slot *s, unsigned i, uint16_t lo,
 
 /*
  * One touch, in one flat function: on the usual miss the backend's read is
- * its only call. The page is found through its hint entry, else by a scan.
+ * its only call. The page is found through its hint entry; a scan follows
+ * only when some resident page is not named by its entry (vm->unhinted).
  * A hit updates the policy and fetches what the touch needs and is not valid
  * yet (make_valid). A miss takes a free slot, else the policy's victim: the
  * first slot in scan order when it is unlocked and unreferenced
  * (policy_pick's usual answer; no bit is cleared on the way), else
  * victim_slow. A dirty victim is written back (on failure it stays resident
- * and the miss fails), then evicted as drop() would, and the page is
- * installed in the policy's order. A read fetches the whole page; a write
- * fetches nothing (vm__dirty grows the valid range).
+ * and the miss fails), then evicted (drop: the slot stays in use, moved to
+ * the list's head), and the page is installed in it. A read fetches the
+ * whole page; a write fetches nothing (vm__dirty grows the valid range).
  */
 int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
 {
     vm_addr_t base = addr & vm->page_base_mask;
-    unsigned h = HINT(vm, base);
+    unsigned h = HINT(vm, base), i;
     struct vm_slot *s;
-    int i, err;
+    int err;
     uint16_t ext = 0;
 
     hot_before_touch(vm);
 #if VM_CONFIG_HINTS
     i = vm->hints[h];
-    if (i < (int)vm->page_count && vm->slots[i].base == base) goto hit;
+    if (i != VM_NIL && (s = &vm->slots[i])->base == base) goto hit;
+    if (vm->unhinted) /* else no other resident page can be it */
 #endif
     {
         vm_slot_t k, n = vm->page_count; /* 8 bits on AVR: a cheaper loop */
         for (k = 0, s = vm->slots; k < n; k++, s++)
             if (s->base == base) {
 #if VM_CONFIG_HINTS
+                /* it takes its entry; a page the entry named loses it */
+                if (vm->hints[h] == VM_NIL) vm->unhinted--;
                 vm->hints[h] = k;
 #endif
                 i = k;
@@ -745,32 +809,34 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
     VM__STAT_BATCH(vm, misses);
     VM__PATH(vm, VM_PATH_TOUCH_MISS);
     if (vm->used < vm->page_count) {
-        i = find_empty(vm);
+        i = (unsigned)find_empty(vm);
+        s = &vm->slots[i];
+        vm->used++;
+        if (LISTED(vm)) list_push_head(vm, i);
     } else {
-        unsigned from = scan_start(vm);
-        s = &vm->slots[from];
+        i = scan_start(vm);
+        s = &vm->slots[i];
         if (s->locks || (s->flags & VM_SLOT_REF) || (vm->flags & VM_CLEAN_FIRST)) {
-            if ((i = victim_slow(vm)) < 0) return i;
+            if ((err = victim_slow(vm)) < 0) return err;
+            i = (unsigned)err;
             s = &vm->slots[i];
         } else {
-            i = (int)from;
-            hand_after(vm, from);
+            hand_after(vm, i);
         }
-        if (s->dlo != s->dhi && (err = writeback(vm, (unsigned)i)) != VM_OK) return err;
-        drop(vm, (unsigned)i, 1);
+        if (s->dlo != s->dhi && (err = writeback(vm, i)) != VM_OK) return err;
+        drop(vm, i, 1); /* the slot stays in use, for the new page */
     }
-    s = &vm->slots[i];
-    s->base = base; /* flags are 0 in an empty slot */
-    vm->used++;
-    if (LISTED(vm)) list_push_head(vm, (unsigned)i);
+    s->base = base; /* the rest of an empty slot is 0 */
 #if VM_CONFIG_HINTS
+    if (vm->hints[h] != VM_NIL) vm->unhinted++; /* the page it named loses it */
     vm->hints[h] = (vm_slot_t)i;
 #endif
     (void)h;
     if (!(lh & VM__WRITE)) {
         ext = vm__extent(vm, base);
-        if ((err = fetch_inline(vm, (unsigned)i, 0, ext)) != VM_OK) {
-            drop(vm, (unsigned)i, 0); /* a failed read never installs a page */
+        if ((err = read_into(vm, i, base, vm__data(vm, i), ext)) != VM_OK) { /* ext > 0 */
+            drop(vm, i, 0); /* a failed read never installs a page */
+            vacate(vm, i);
             return err;
         }
         s->vhi = ext; /* vlo is 0 */
@@ -781,14 +847,14 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
     s->loads++;
 #endif
     VM__EMIT(vm, VM_EV_LOAD, (vm_slot_t)i, 0, base, ext);
-    return i;
+    return (int)i;
 
 hit:
-    touch_hit(vm, (unsigned)i);
-    s = &vm->slots[i];
+    touch_hit(vm, i);
+    s = &vm->slots[i]; /* not kept across the scan: a smaller frame on Cortex-M */
     {
         uint16_t lo = (uint16_t)(addr & vm->page_mask);
-        err = make_valid(vm, s, (unsigned)i, lo, (uint16_t)(lo + (lh & ~VM__WRITE)), lh & VM__WRITE, &ext);
+        err = make_valid(vm, s, i, lo, (uint16_t)(lo + (lh & ~VM__WRITE)), lh & VM__WRITE, &ext);
     }
     if (err != VM_OK) return err;
     vm->last_touch = (vm_slot_t)i;
@@ -797,7 +863,7 @@ hit:
         VM__STAT(vm, fills);
         VM__EMIT(vm, VM_EV_FILL, (vm_slot_t)i, 0, base, ext);
     }
-    return i;
+    return (int)i;
 }
 
 void vm__dirty(struct vm *vm, unsigned i, uint16_t lo, uint16_t hi)
@@ -1337,7 +1403,10 @@ int vm_invalidate(struct vm *vm)
     for (i = 0; i < vm->page_count; i++) {
         struct vm_slot *s = &vm->slots[i];
         /* A page's base has its low bits clear: the low half tells an empty slot. */
-        if ((uint16_t)s->base != (uint16_t)VM_NO_PAGE && !s->locks && s->dlo == s->dhi) drop(vm, i, 1);
+        if ((uint16_t)s->base != (uint16_t)VM_NO_PAGE && !s->locks && s->dlo == s->dhi) {
+            drop(vm, i, 1);
+            vacate(vm, i);
+        }
     }
     return err;
 }
@@ -1547,6 +1616,14 @@ int vm_check(const struct vm *vm)
         if (!LISTED(vm)) REQUIRE((s->prev & s->next) == VM_NIL);
     }
     REQUIRE(used == vm->used);
+#if VM_CONFIG_HINTS
+    for (i = 0; i < VM_CONFIG_HINTS; i++) /* a named slot holds a page of that entry */
+        REQUIRE((j = vm->hints[i]) == VM_NIL ||
+                (j < n && slots[j].base != VM_NO_PAGE && HINT(vm, slots[j].base) == i));
+    for (i = 0, j = 0; i < n; i++)
+        if (slots[i].base != VM_NO_PAGE && vm->hints[HINT(vm, slots[i].base)] != i) j++;
+    REQUIRE(j == vm->unhinted);
+#endif
     j = VM_NIL; /* the list's last slot */
     if (LISTED(vm)) {
         unsigned k = 0;

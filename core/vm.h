@@ -463,7 +463,8 @@ struct vm {
     vm_slot_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
     struct vm_backend be;
 #if VM_CONFIG_HINTS
-    vm_slot_t hints[VM_CONFIG_HINTS];
+    vm_slot_t hints[VM_CONFIG_HINTS]; /* page -> slot, exact (vm.c: unhint) */
+    vm_slot_t unhinted; /* resident pages their hint entry does not name */
 #endif
 #if VM_CONFIG_BOUNCE
     uint8_t *bounce;

@@ -112,7 +112,8 @@
 #endif
 /* A direct-mapped page->slot hint table of this many entries (a power of two,
  * or 0 for none). It turns the slow-path lookup from a scan of every slot into
- * one probe on most accesses. Costs this many bytes of RAM. */
+ * one probe, for a miss too (the table is kept exact: core/vm.c). Costs this
+ * many bytes of RAM, and one more for a count. */
 #ifndef VM_CONFIG_HINTS
 #if UINTPTR_MAX > 0xFFFFFFFFu
 #define VM_CONFIG_HINTS 256 /* desktop: simulating 64+ pages at full speed */
