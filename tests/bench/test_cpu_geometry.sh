@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vmbench's answer follows the clock: a constructed case in which the
 # pager's CPU changes the best geometry (scenarios/workloads/cpu-geometry.json:
-# 1-byte reads 24 bytes apart, teensy32, 608 B of RAM: one 256-byte page with its slot and struct vm).
+# 1-byte reads 24 bytes apart, teensy32, 612 B of RAM: one 256-byte page with its slot and struct vm).
 #   - On the bus alone (a point's time less its pager and program CPU) the
 #     fastest geometry has 16-byte pages: each miss moves the fewest bytes.
 #   - With the CPU of every miss on the clock, one 256-byte page is faster
@@ -14,7 +14,7 @@ vmbench=$1 vmsim=$2 w=$3
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$vmbench" --gen "$w" --backend sram:teensy32 --budget 608 --page-sizes 16-256 \
+"$vmbench" --gen "$w" --backend sram:teensy32 --budget 612 --page-sizes 16-256 \
     --json "$t/b.json" > "$t/answer.txt" 2>/dev/null
 python3 - "$t/b.json" > "$t/pick.txt" <<'P'
 import json, sys
