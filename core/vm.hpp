@@ -15,10 +15,23 @@
  * is in the RAM backend's vm_ram.hpp.
  *
  * Instances. A VPtr<T, B> names its instance through the binding B, a type
- * with `static Pool &pool()`. vmem::Instance<N> is a ready binding with its
- * own Pool (N = 0 is the default, vmem::pool()); pointers bound to different
- * instances are different types, so mixing them is a compile error. A VPtr
- * holds only the 4-byte address, like the original's singleton allocators.
+ * with `static Pool &pool()` (where errors are recorded) and optionally
+ * `static struct vm *vm()` (the pager; without it, the one bound to pool()).
+ * vmem::Instance<N> is a ready binding with its own Pool, bound at run time
+ * (N = 0 is the default, vmem::pool()). VMEM_FIXED(obj), that is
+ * vmem::Fixed<decltype(obj), &obj>, binds to a pool object (or a struct vm)
+ * at a link-time constant address: its pointers reach the pager's fields at
+ * constant addresses, so that on the AVR p[i] costs what the C typed
+ * pointers cost (through Instance<N> the pager is reached through the
+ * Pool's pointer, reloaded at every access: 5 to 20 cycles more there).
+ *
+ *   vmem::RamPool<4096> vpool;
+ *   typedef VMEM_FIXED(vpool) Fast;
+ *   vmem::VPtr<uint8_t, Fast> buf = buf.allocArray(256);  // after vpool.start()
+ *
+ * Pointers bound to different bindings are different types, so mixing them
+ * is a compile error. A VPtr holds only the 4-byte address, like the
+ * original's singleton allocators.
  *
  * Errors. There are no exceptions, so every failed operation records its
  * vm_err in the binding's Pool: the first error sticks until clearError() or
@@ -77,6 +90,24 @@
 #endif
 #endif
 
+/* The small helpers every access goes through (the binding's pager, the
+ * error test): inlined whatever VMEM_INLINE says, as a call would cost more
+ * than their bodies. */
+#if defined(__GNUC__)
+#define VMEM_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define VMEM_ALWAYS_INLINE inline
+#endif
+
+/* Recording an error is the rare path: kept out of line, so that an
+ * access's inline code is only the pager's own (the hot path never reaches
+ * it: the pager's inline hit returns VM_OK, a constant). */
+#if defined(__GNUC__)
+#define VMEM_COLD __attribute__((noinline, cold))
+#else
+#define VMEM_COLD
+#endif
+
 namespace vmem {
 /* Tag for this header's own placement new (there is no <new> on the AVR). */
 struct Place {};
@@ -118,7 +149,7 @@ public:
     typedef void (*ErrorHandler)(int err, Addr addr);
 
     constexpr Pool() : vm_(nullptr), err_(VM_OK), handler_(nullptr) {}
-    explicit Pool(struct vm *v) : vm_(v), err_(VM_OK), handler_(nullptr) {}
+    constexpr explicit Pool(struct vm *v) : vm_(v), err_(VM_OK), handler_(nullptr) {}
 
     void bind(struct vm *v) { vm_ = v; }
     struct vm *vm() const { return vm_; }
@@ -143,7 +174,7 @@ public:
             fail(e, a);
         return e;
     }
-    void fail(int e, Addr a)
+    VMEM_COLD void fail(int e, Addr a)
     {
         if (err_ == VM_OK)
             err_ = e;
@@ -168,6 +199,56 @@ template <int N> struct Instance {
 typedef Instance<0> Default;
 inline Pool &pool() { return Default::pool(); }
 
+namespace detail {
+/* The pager of a pool object or of a struct vm. */
+VMEM_ALWAYS_INLINE struct vm *vm_of(struct vm &v) { return &v; }
+template <class P> VMEM_ALWAYS_INLINE struct vm *vm_of(P &p) { return p.vm(); }
+/* 1 if binding B has its own static vm(). */
+template <class B> struct HasVm {
+    template <class C> static char test(decltype(&C::vm));
+    template <class C> static long test(...);
+    static const bool value = sizeof(test<B>(nullptr)) == 1;
+};
+template <class B, bool = HasVm<B>::value> struct VmOf {
+    static VMEM_ALWAYS_INLINE struct vm *get() { return B::pool().vm(); }
+};
+template <class B> struct VmOf<B, true> {
+    static VMEM_ALWAYS_INLINE struct vm *get() { return B::vm(); }
+};
+} // namespace detail
+
+/* A binding to a pager at a link-time constant address: *Obj is a pool
+ * object (RamPool, SramPool, RamStore, ... anything with vm()) or a struct
+ * vm, defined at namespace scope (a global, or a static one). Its errors
+ * are recorded in E's Pool, by default the default instance's, where
+ * obj.start() records its own:
+ *
+ *   vmem::RamPool<16384> vpool;
+ *   typedef VMEM_FIXED(vpool) Fast;  // vmem::Fixed<decltype(vpool), &vpool>
+ *   ...
+ *   vpool.start();
+ *   vmem::VPtr<uint8_t, Fast> p = p.allocArray(1000);
+ *   p[3] = 7;                 // vm_set8 on &vpool's pager: constant address
+ *
+ * Every operation of a VPtr<T, Fast> uses obj's pager directly, whatever
+ * E's Pool is bound to; E only holds the sticky error and the handler. */
+template <class P, P *Obj, class E = Default> struct Fixed {
+    static VMEM_ALWAYS_INLINE struct vm *vm() { return detail::vm_of(*Obj); }
+    static Pool &pool() { return E::pool(); }
+};
+#define VMEM_FIXED(obj) ::vmem::Fixed<decltype(obj), &obj>
+
+namespace detail {
+/* Binding B's pager, and the recording of a result in B's Pool. */
+template <class B> VMEM_ALWAYS_INLINE struct vm *vm() { return VmOf<B>::get(); }
+template <class B> VMEM_ALWAYS_INLINE int check(int e, Addr a)
+{
+    if (e != VM_OK)
+        B::pool().fail(e, a);
+    return e;
+}
+} // namespace detail
+
 template <class T, class B = Default> class VPtr;
 
 /* A proxy for the T at a virtual address: reads on conversion, writes on
@@ -186,49 +267,47 @@ public:
     VMEM_INLINE operator V() const
     {
         V v = V();
-        Pool &p = B::pool();
-        p.check(vm_ptr_load(p.vm(), a_, &v, sizeof(T)), a_);
+        detail::check<B>(vm_ptr_load(detail::vm<B>(), a_, &v, sizeof(T)), a_);
         return v;
     }
     VMEM_INLINE Ref &operator=(const V &v)
     {
         static_assert(!detail::NoConst<T>::is_const, "write through a VPtr<const T>");
-        Pool &p = B::pool();
-        p.check(vm_ptr_store(p.vm(), a_, &v, sizeof(T)), a_);
+        detail::check<B>(vm_ptr_store(detail::vm<B>(), a_, &v, sizeof(T)), a_);
         return *this;
     }
-    Ref &operator=(const Ref &o) { return *this = static_cast<V>(o); }
+    VMEM_INLINE Ref &operator=(const Ref &o) { return *this = static_cast<V>(o); }
 
-    template <class U> Ref &operator+=(const U &u) { return *this = static_cast<V>(get() + u); }
-    template <class U> Ref &operator-=(const U &u) { return *this = static_cast<V>(get() - u); }
-    template <class U> Ref &operator*=(const U &u) { return *this = static_cast<V>(get() * u); }
-    template <class U> Ref &operator/=(const U &u) { return *this = static_cast<V>(get() / u); }
-    template <class U> Ref &operator%=(const U &u) { return *this = static_cast<V>(get() % u); }
-    template <class U> Ref &operator&=(const U &u) { return *this = static_cast<V>(get() & u); }
-    template <class U> Ref &operator|=(const U &u) { return *this = static_cast<V>(get() | u); }
-    template <class U> Ref &operator^=(const U &u) { return *this = static_cast<V>(get() ^ u); }
-    template <class U> Ref &operator<<=(const U &u) { return *this = static_cast<V>(get() << u); }
-    template <class U> Ref &operator>>=(const U &u) { return *this = static_cast<V>(get() >> u); }
-    Ref &operator++()
+    template <class U> VMEM_INLINE Ref &operator+=(const U &u) { return *this = static_cast<V>(get() + u); }
+    template <class U> VMEM_INLINE Ref &operator-=(const U &u) { return *this = static_cast<V>(get() - u); }
+    template <class U> VMEM_INLINE Ref &operator*=(const U &u) { return *this = static_cast<V>(get() * u); }
+    template <class U> VMEM_INLINE Ref &operator/=(const U &u) { return *this = static_cast<V>(get() / u); }
+    template <class U> VMEM_INLINE Ref &operator%=(const U &u) { return *this = static_cast<V>(get() % u); }
+    template <class U> VMEM_INLINE Ref &operator&=(const U &u) { return *this = static_cast<V>(get() & u); }
+    template <class U> VMEM_INLINE Ref &operator|=(const U &u) { return *this = static_cast<V>(get() | u); }
+    template <class U> VMEM_INLINE Ref &operator^=(const U &u) { return *this = static_cast<V>(get() ^ u); }
+    template <class U> VMEM_INLINE Ref &operator<<=(const U &u) { return *this = static_cast<V>(get() << u); }
+    template <class U> VMEM_INLINE Ref &operator>>=(const U &u) { return *this = static_cast<V>(get() >> u); }
+    VMEM_INLINE Ref &operator++()
     {
         V v = get();
         ++v;
         return *this = v;
     }
-    Ref &operator--()
+    VMEM_INLINE Ref &operator--()
     {
         V v = get();
         --v;
         return *this = v;
     }
-    V operator++(int)
+    VMEM_INLINE V operator++(int)
     {
         V v = get(), old = v;
         ++v;
         *this = v;
         return old;
     }
-    V operator--(int)
+    VMEM_INLINE V operator--(int)
     {
         V v = get(), old = v;
         --v;
@@ -236,7 +315,7 @@ public:
         return old;
     }
 
-    V get() const { return *this; }
+    VMEM_INLINE V get() const { return *this; }
     Addr addr() const { return a_; }
     /* &p[i] is the virtual pointer p + i. */
     VPtr<T, B> operator&() const { return VPtr<T, B>::at(a_); }
@@ -251,21 +330,20 @@ template <class T, class B = Default> class Pinned {
 public:
     Pinned(Addr a, unsigned mode) : p_(nullptr), a_(a), mode_(static_cast<uint8_t>(mode)), copied_(0)
     {
-        Pool &pl = B::pool();
         lk_.mode = 0;
-        if (vm_lock(pl.vm(), a, sizeof(T), mode, &lk_) == VM_OK) {
+        if (vm_lock(detail::vm<B>(), a, sizeof(T), mode, &lk_) == VM_OK) {
             if (lk_.len == sizeof(T) && reinterpret_cast<uintptr_t>(lk_.ptr) % alignof(T) == 0) {
                 p_ = static_cast<T *>(lk_.ptr);
                 return;
             }
-            vm_unlock(pl.vm(), &lk_);
+            vm_unlock(detail::vm<B>(), &lk_);
             lk_.mode = 0;
         }
         /* The copy: read it unless the caller will overwrite it all. */
         p_ = reinterpret_cast<T *>(buf_);
         copied_ = 1;
         ::memset(buf_, 0, sizeof buf_);
-        if (mode != VM_LOCK_WO && pl.check(vm_read(pl.vm(), buf_, a, sizeof(T)), a) != VM_OK)
+        if (mode != VM_LOCK_WO && detail::check<B>(vm_read(detail::vm<B>(), buf_, a, sizeof(T)), a) != VM_OK)
             copied_ = 2; /* failed: hand out zeros, write nothing back */
     }
     Pinned(Pinned &&o) : lk_(o.lk_), p_(o.p_), a_(o.a_), mode_(o.mode_), copied_(o.copied_)
@@ -281,11 +359,10 @@ public:
     Pinned &operator=(const Pinned &) = delete;
     ~Pinned()
     {
-        Pool &pl = B::pool();
         if (lk_.mode)
-            pl.check(vm_unlock(pl.vm(), &lk_), a_);
+            detail::check<B>(vm_unlock(detail::vm<B>(), &lk_), a_);
         else if (copied_ == 1 && mode_ != VM_LOCK_RO)
-            pl.check(vm_write(pl.vm(), a_, buf_, sizeof(T)), a_);
+            detail::check<B>(vm_write(detail::vm<B>(), a_, buf_, sizeof(T)), a_);
     }
 
     /* False when the data could not be read (the object shows zeros). */
@@ -392,10 +469,9 @@ public:
     /* bytes of uninitialised pool memory (the original's alloc(size)). */
     static VPtr alloc(Addr bytes = sizeof(T))
     {
-        Pool &pl = B::pool();
-        VPtr p = at(vm_alloc(pl.vm(), bytes));
+        VPtr p = at(vm_alloc(detail::vm<B>(), bytes));
         if (!p)
-            pl.fail(VM_ERR_NOMEM, VM_NULL);
+            B::pool().fail(VM_ERR_NOMEM, VM_NULL);
         return p;
     }
     /* n elements, overflow-checked. */
@@ -409,8 +485,7 @@ public:
     }
     static void free(VPtr p)
     {
-        Pool &pl = B::pool();
-        pl.check(vm_free(pl.vm(), p.a_), p.a_);
+        detail::check<B>(vm_free(detail::vm<B>(), p.a_), p.a_);
     }
     /* Allocate and construct a T in the pool from args (placement new on the
      * pinned bytes); null on failure. */
@@ -440,8 +515,8 @@ public:
 #if VM_CONFIG_WRAP
     /* A VPtr standing for RAM (vm_wrap): every operation serves it directly.
      * Null when ram is outside the wrappable region. */
-    static VPtr wrap(T *ram) { return at(vm_wrap(B::pool().vm(), ram)); }
-    T *unwrap() const { return static_cast<T *>(vm_unwrap(B::pool().vm(), a_)); }
+    static VPtr wrap(T *ram) { return at(vm_wrap(detail::vm<B>(), ram)); }
+    T *unwrap() const { return static_cast<T *>(vm_unwrap(detail::vm<B>(), a_)); }
     bool isWrapped() const { return vm_is_wrapped(a_) != 0; }
 #endif
 
@@ -461,9 +536,8 @@ public:
     explicit Lock(VPtr<T, B> p, size_t n = 1,
                   unsigned mode = detail::NoConst<T>::is_const ? VM_LOCK_RO : VM_LOCK_RW)
     {
-        Pool &pl = B::pool();
         lk_.mode = 0;
-        if (pl.check(vm_lock(pl.vm(), p.addr(), n * sizeof(T), mode, &lk_), p.addr()) != VM_OK)
+        if (detail::check<B>(vm_lock(detail::vm<B>(), p.addr(), n * sizeof(T), mode, &lk_), p.addr()) != VM_OK)
             lk_.mode = 0;
     }
     Lock(Lock &&o) : lk_(o.lk_) { o.lk_.mode = 0; }
@@ -475,8 +549,7 @@ public:
     {
         if (!lk_.mode)
             return VM_OK;
-        Pool &pl = B::pool();
-        int e = pl.check(vm_unlock(pl.vm(), &lk_), lk_.addr);
+        int e = detail::check<B>(vm_unlock(detail::vm<B>(), &lk_), lk_.addr);
         if (e == VM_OK)
             lk_.mode = 0;
         return e;
@@ -499,8 +572,7 @@ private:
 
 template <class T, class U, class B> VPtr<T, B> memmove(VPtr<T, B> d, VPtr<U, B> s, size_t n)
 {
-    Pool &pl = B::pool();
-    pl.check(vm_memmove(pl.vm(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
+    detail::check<B>(vm_memmove(detail::vm<B>(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
     return d;
 }
 template <class T, class U, class B> VPtr<T, B> memcpy(VPtr<T, B> d, VPtr<U, B> s, size_t n)
@@ -509,14 +581,12 @@ template <class T, class U, class B> VPtr<T, B> memcpy(VPtr<T, B> d, VPtr<U, B> 
 }
 template <class T, class B> VPtr<T, B> memcpy(VPtr<T, B> d, const void *s, size_t n)
 {
-    Pool &pl = B::pool();
-    pl.check(vm_write(pl.vm(), d.addr(), s, n), d.addr());
+    detail::check<B>(vm_write(detail::vm<B>(), d.addr(), s, n), d.addr());
     return d;
 }
 template <class T, class B> void *memcpy(void *d, VPtr<T, B> s, size_t n)
 {
-    Pool &pl = B::pool();
-    pl.check(vm_read(pl.vm(), d, s.addr(), n), s.addr());
+    detail::check<B>(vm_read(detail::vm<B>(), d, s.addr(), n), s.addr());
     return d;
 }
 template <class T, class B> VPtr<T, B> memmove(VPtr<T, B> d, const void *s, size_t n) { return memcpy(d, s, n); }
@@ -524,24 +594,21 @@ template <class T, class B> void *memmove(void *d, VPtr<T, B> s, size_t n) { ret
 
 template <class T, class B> VPtr<T, B> memset(VPtr<T, B> d, int c, size_t n)
 {
-    Pool &pl = B::pool();
-    pl.check(vm_memset(pl.vm(), d.addr(), c, static_cast<Addr>(n)), d.addr());
+    detail::check<B>(vm_memset(detail::vm<B>(), d.addr(), c, static_cast<Addr>(n)), d.addr());
     return d;
 }
 
 /* memcmp: 0 on error (the error is in the Pool). */
 template <class T, class U, class B> int memcmp(VPtr<T, B> a, VPtr<U, B> b, size_t n)
 {
-    Pool &pl = B::pool();
     int c = 0;
-    pl.check(vm_memcmp(pl.vm(), a.addr(), b.addr(), static_cast<Addr>(n), &c), a.addr());
+    detail::check<B>(vm_memcmp(detail::vm<B>(), a.addr(), b.addr(), static_cast<Addr>(n), &c), a.addr());
     return c;
 }
 template <class T, class B> int memcmp(VPtr<T, B> a, const void *b, size_t n)
 {
-    Pool &pl = B::pool();
     int c = 0;
-    pl.check(vm_memcmp_ram(pl.vm(), a.addr(), b, n, &c), a.addr());
+    detail::check<B>(vm_memcmp_ram(detail::vm<B>(), a.addr(), b, n, &c), a.addr());
     return c;
 }
 template <class T, class B> int memcmp(const void *a, VPtr<T, B> b, size_t n) { return -memcmp(b, a, n); }
@@ -549,9 +616,8 @@ template <class T, class B> int memcmp(const void *a, VPtr<T, B> b, size_t n) { 
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, size_t>::type strlen(VPtr<C, B> s)
 {
-    Pool &pl = B::pool();
     Addr n = 0;
-    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) != VM_OK)
+    if (detail::check<B>(vm_strlen(detail::vm<B>(), s.addr(), &n), s.addr()) != VM_OK)
         return 0;
     return n;
 }
@@ -559,9 +625,8 @@ template <class C, class D, class B>
 typename detail::EnableIf<detail::IsChar<C>::value && detail::IsChar<D>::value, int>::type
 strcmp(VPtr<C, B> a, VPtr<D, B> b)
 {
-    Pool &pl = B::pool();
     int c = 0;
-    pl.check(vm_strcmp(pl.vm(), a.addr(), b.addr(), &c), a.addr());
+    detail::check<B>(vm_strcmp(detail::vm<B>(), a.addr(), b.addr(), &c), a.addr());
     return c;
 }
 /* Against a RAM string: through vm_strcmp when the string can be wrapped,
@@ -569,18 +634,17 @@ strcmp(VPtr<C, B> a, VPtr<D, B> b)
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, int>::type strcmp(VPtr<C, B> a, const char *b)
 {
-    Pool &pl = B::pool();
 #if VM_CONFIG_WRAP
-    Addr w = vm_wrap(pl.vm(), b);
+    Addr w = vm_wrap(detail::vm<B>(), b);
     if (w != VM_NULL) {
         int c = 0;
-        pl.check(vm_strcmp(pl.vm(), a.addr(), w, &c), a.addr());
+        detail::check<B>(vm_strcmp(detail::vm<B>(), a.addr(), w, &c), a.addr());
         return c;
     }
 #endif
     for (size_t i = 0;; i++) {
         uint8_t x = 0, y = static_cast<uint8_t>(b[i]);
-        if (pl.check(vm_get8(pl.vm(), a.addr() + static_cast<Addr>(i), &x), a.addr()) != VM_OK)
+        if (detail::check<B>(vm_get8(detail::vm<B>(), a.addr() + static_cast<Addr>(i), &x), a.addr()) != VM_OK)
             return 0;
         if (x != y)
             return x < y ? -1 : 1;
@@ -598,18 +662,16 @@ template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, VPtr<char, B> >::type
 strncpy(VPtr<char, B> d, VPtr<C, B> s, size_t n)
 {
-    Pool &pl = B::pool();
-    pl.check(vm_strncpy(pl.vm(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
+    detail::check<B>(vm_strncpy(detail::vm<B>(), d.addr(), s.addr(), static_cast<Addr>(n)), d.addr());
     return d;
 }
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, VPtr<char, B> >::type
 strcpy(VPtr<char, B> d, VPtr<C, B> s)
 {
-    Pool &pl = B::pool();
     Addr n = 0;
-    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) == VM_OK)
-        pl.check(vm_memmove(pl.vm(), d.addr(), s.addr(), n + 1u), d.addr());
+    if (detail::check<B>(vm_strlen(detail::vm<B>(), s.addr(), &n), s.addr()) == VM_OK)
+        detail::check<B>(vm_memmove(detail::vm<B>(), d.addr(), s.addr(), n + 1u), d.addr());
     return d;
 }
 template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, const char *s)
@@ -619,10 +681,9 @@ template <class B> VPtr<char, B> strcpy(VPtr<char, B> d, const char *s)
 template <class C, class B>
 typename detail::EnableIf<detail::IsChar<C>::value, char *>::type strcpy(char *d, VPtr<C, B> s)
 {
-    Pool &pl = B::pool();
     Addr n = 0;
-    if (pl.check(vm_strlen(pl.vm(), s.addr(), &n), s.addr()) == VM_OK)
-        pl.check(vm_read(pl.vm(), d, s.addr(), n + 1u), s.addr());
+    if (detail::check<B>(vm_strlen(detail::vm<B>(), s.addr(), &n), s.addr()) == VM_OK)
+        detail::check<B>(vm_read(detail::vm<B>(), d, s.addr(), n + 1u), s.addr());
     return d;
 }
 

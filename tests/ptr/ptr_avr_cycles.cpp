@@ -11,7 +11,11 @@
  * real code); the others let the compiler keep them in registers.
  *   raw_get / raw_set      vm_get8 / vm_set8
  *   typed_get / typed_set  u8p_get / u8p_set (vm_ptr.h)
- *   cpp_get / cpp_set      p[i] on a vmem::VPtr<uint8_t> (vm.hpp)
+ *   cpp_get / cpp_set      p[i] on a vmem::VPtr<uint8_t> (vm.hpp), the default
+ *                          instance: its pager bound at run time
+ *   fixed_get / fixed_set  p[i] on a VPtr<uint8_t, Fast>, Fast = VMEM_FIXED(vm):
+ *                          the pager at its link-time address, as the C calls
+ *                          reach it
  */
 #include "dt_platform.h"
 #include "vm.hpp"
@@ -31,6 +35,7 @@ static uint32_t pages[2 * 32 / 4] DT_ALIGN4;
 static struct vm_slot slots[2];
 static struct vm vm;
 static struct vm_ram ram;
+typedef VMEM_FIXED(vm) Fast;
 static volatile uint8_t sink;
 static volatile uint16_t overflows;
 static uint16_t lines;
@@ -83,11 +88,13 @@ static void report(const char *key, int32_t total)
 
 #define BARRIER() __asm__ __volatile__("" ::: "memory")
 #define LOOP(name, barrier, body)                                              \
-    static __attribute__((noinline)) uint32_t name(u8p p, vmem::VPtr<uint8_t> vp) \
+    static __attribute__((noinline)) uint32_t name(u8p p, vmem::VPtr<uint8_t> vp, \
+                                                   vmem::VPtr<uint8_t, Fast> fp) \
     {                                                                          \
         uint8_t v = 0;                                                         \
         (void)p;                                                               \
         (void)vp;                                                              \
+        (void)fp;                                                              \
         (void)v;                                                               \
         uint32_t t0 = now();                                                   \
         for (uint16_t i = 0; i < N; i++) {                                     \
@@ -102,16 +109,20 @@ LOOP(none_b, BARRIER(), sink = idx)
 LOOP(raw_get_b, BARRIER(), vm_get8(&vm, BASE + idx, &v); sink = v)
 LOOP(typed_get_b, BARRIER(), u8p_get(&vm, p, idx, &v); sink = v)
 LOOP(cpp_get_b, BARRIER(), sink = vp[idx])
+LOOP(fixed_get_b, BARRIER(), sink = fp[idx])
 LOOP(raw_set_b, BARRIER(), vm_set8(&vm, BASE + idx, idx); sink = idx)
 LOOP(typed_set_b, BARRIER(), u8p_set(&vm, p, idx, idx); sink = idx)
 LOOP(cpp_set_b, BARRIER(), vp[idx] = idx; sink = idx)
+LOOP(fixed_set_b, BARRIER(), fp[idx] = idx; sink = idx)
 LOOP(none, (void)0, sink = idx)
 LOOP(raw_get, (void)0, vm_get8(&vm, BASE + idx, &v); sink = v)
 LOOP(typed_get, (void)0, u8p_get(&vm, p, idx, &v); sink = v)
 LOOP(cpp_get, (void)0, sink = vp[idx])
+LOOP(fixed_get, (void)0, sink = fp[idx])
 LOOP(raw_set, (void)0, vm_set8(&vm, BASE + idx, idx); sink = idx)
 LOOP(typed_set, (void)0, u8p_set(&vm, p, idx, idx); sink = idx)
 LOOP(cpp_set, (void)0, vp[idx] = idx; sink = idx)
+LOOP(fixed_set, (void)0, fp[idx] = idx; sink = idx)
 
 int main()
 {
@@ -143,22 +154,25 @@ int main()
     vm_stats_reset(&vm);
     u8p p = u8p_at(BASE);
     vmem::VPtr<uint8_t> vp = vmem::VPtr<uint8_t>::at(BASE);
+    vmem::VPtr<uint8_t, Fast> fp = vmem::VPtr<uint8_t, Fast>::at(BASE);
 
     put_str(DT_STR("# cycles per 1-byte access on the hot page, atmega328p, avr-g++ -Os\n"));
-    int32_t nb = static_cast<int32_t>(none_b(p, vp));
-    report(DT_STR("raw_get_b"), static_cast<int32_t>(raw_get_b(p, vp)) - nb);
-    report(DT_STR("typed_get_b"), static_cast<int32_t>(typed_get_b(p, vp)) - nb);
-    report(DT_STR("cpp_get_b"), static_cast<int32_t>(cpp_get_b(p, vp)) - nb);
-    report(DT_STR("raw_set_b"), static_cast<int32_t>(raw_set_b(p, vp)) - nb);
-    report(DT_STR("typed_set_b"), static_cast<int32_t>(typed_set_b(p, vp)) - nb);
-    report(DT_STR("cpp_set_b"), static_cast<int32_t>(cpp_set_b(p, vp)) - nb);
-    int32_t n0 = static_cast<int32_t>(none(p, vp));
-    report(DT_STR("raw_get"), static_cast<int32_t>(raw_get(p, vp)) - n0);
-    report(DT_STR("typed_get"), static_cast<int32_t>(typed_get(p, vp)) - n0);
-    report(DT_STR("cpp_get"), static_cast<int32_t>(cpp_get(p, vp)) - n0);
-    report(DT_STR("raw_set"), static_cast<int32_t>(raw_set(p, vp)) - n0);
-    report(DT_STR("typed_set"), static_cast<int32_t>(typed_set(p, vp)) - n0);
-    report(DT_STR("cpp_set"), static_cast<int32_t>(cpp_set(p, vp)) - n0);
+    /* Each loop less the empty one; sfx "_b": the barrier loops. */
+#define REPORT(name, base) report(DT_STR(#name), static_cast<int32_t>(name(p, vp, fp)) - (base))
+#define REPORT_ALL(sfx, base)                                                  \
+    do {                                                                       \
+        int32_t base0 = static_cast<int32_t>(base(p, vp, fp));                 \
+        REPORT(raw_get##sfx, base0);                                           \
+        REPORT(typed_get##sfx, base0);                                         \
+        REPORT(cpp_get##sfx, base0);                                           \
+        REPORT(fixed_get##sfx, base0);                                         \
+        REPORT(raw_set##sfx, base0);                                           \
+        REPORT(typed_set##sfx, base0);                                         \
+        REPORT(cpp_set##sfx, base0);                                           \
+        REPORT(fixed_set##sfx, base0);                                         \
+    } while (0)
+    REPORT_ALL(_b, none_b);
+    REPORT_ALL(, none);
     /* Every access above was a hit of the one page, and no error. */
     if (vm_stats(&vm)->misses != 0 || !vmem::pool().ok()) {
         put_str(DT_STR("FAIL misses or errors\n"));

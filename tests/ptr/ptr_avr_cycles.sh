@@ -58,7 +58,8 @@ awk '
         print "|---|---|---|"
         row("`vm_get8` / `vm_set8`", "default", "raw", "raw")
         row("`u8p_get` / `u8p_set` (C typed)", "default", "typed", "typed")
-        row("`p[i]` (C++, default: proxy always inlined)", "default", "cpp", "cpp")
+        row("`p[i]` (C++ `VPtr<uint8_t>`, default: proxy always inlined)", "default", "cpp", "cpp")
+        row("`p[i]` (C++ `VPtr<uint8_t, Fast>`, `Fast` = `VMEM_FIXED(vm)`)", "default", "fixed", "fixed")
         row("`p[i]` with `-DVMEM_INLINE=inline` (proxy out of line at `-Os`)", "outofline", "cpp", "cpp")
     }' "$tmp/figures" >"$tmp/table.md"
 HOW="tests/ptr/ptr_avr_cycles.sh --update" "$root/scripts/md-splice.sh" ptr-avr-cycles "$mode" "$tmp/table.md" "$@"

@@ -37,7 +37,7 @@ for m in ram-get raw-get typed-get typed32-get ram-set raw-set typed-set typed32
     awk -v m=$m -v a=$a -v z=$z -v n=$n 'BEGIN { printf "%-12s %12.2f\n", m, (z - a) / n }'
 done
 if [ -x "$b/ptr_bench_cpp" ]; then
-    for m in cpp-get cpp-set cpp-walk; do
+    for m in cpp-get cpp-set cpp-walk fixed-get fixed-set; do
         a=$(ir "$b/ptr_bench_cpp" $m 0); z=$(ir "$b/ptr_bench_cpp" $m "$n")
         awk -v m=$m -v a=$a -v z=$z -v n=$n 'BEGIN { printf "%-12s %12.2f\n", m, (z - a) / n }'
     done
@@ -55,6 +55,7 @@ awk '
         row("`u8p_get` / `u8p_set` (C typed)", "typed-get", "typed-set")
         row("`u32p_get` / `u32p_set` (4-byte element)", "typed32-get", "typed32-set")
         row("`p[i]` (C++ `VPtr<uint8_t>`)", "cpp-get", "cpp-set")
+        row("`p[i]` (C++ `VPtr<uint8_t, Fast>`, `Fast` = `VMEM_FIXED(store)`)", "fixed-get", "fixed-set")
         printf "| %s | | %s |\n", "`*q++ = v` (C++ pointer walk)", v["cpp-walk"]
     }' "$out" >"$out.md"
 HOW="tests/ptr/ptr_bench.sh --update BUILDDIR" "$root/scripts/md-splice.sh" ptr-bench "$mode" "$out.md" "$@"

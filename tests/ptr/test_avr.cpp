@@ -1,11 +1,14 @@
 /*
  * test_avr.cpp - compile check for avr-g++ (see avr_compile.sh): instantiates
- * every template of core/vm.hpp once, so that the whole wrapper is known to
- * build with -std=c++11 -Os -fno-exceptions -fno-rtti without a warning.
+ * every template of core/vm.hpp, through the default binding and through
+ * vmem::Fixed ones (on a global and on a static struct vm, and on a pool
+ * object), so that the whole wrapper is known to build with -std=c++11 -Os
+ * -fno-exceptions -fno-rtti without a warning.
  * Never linked or run; the host tests (test_ptr_cpp.cpp) check behaviour.
  */
 #include <Arduino.h>
 #include <vm.hpp>
+#include <vm_ram.hpp>
 
 using namespace vmem;
 
@@ -20,12 +23,19 @@ struct Obj {
 };
 typedef Instance<1> Sram;
 
-long avr_use_everything(const char *text, char *out)
+struct vm avr_vm;
+static struct vm avr_vm_static;
+static RamStore<1024, 32, 2> avr_store;
+typedef VMEM_FIXED(avr_vm) Fast;
+typedef Fixed<struct vm, &avr_vm_static, Sram> FastStatic;
+typedef VMEM_FIXED(avr_store) FastStore;
+
+template <class B> static long use_everything(const char *text, char *out)
 {
-    VPtr<char> s = VPtr<char>::alloc(64);
-    VPtr<char> t = VPtr<char>::allocArray(64);
-    VPtr<Point> p = p.alloc();
-    VPtr<Obj> o = VPtr<Obj>::newClass(static_cast<uint8_t>(3), 40000L);
+    VPtr<char, B> s = VPtr<char, B>::alloc(64);
+    VPtr<char, B> t = VPtr<char, B>::allocArray(64);
+    VPtr<Point, B> p = p.alloc();
+    VPtr<Obj, B> o = VPtr<Obj, B>::newClass(static_cast<uint8_t>(3), 40000L);
     VPtr<int, Sram> q = VPtr<int, Sram>::alloc(8);
     long r = 0;
 
@@ -48,31 +58,39 @@ long avr_use_everything(const char *text, char *out)
     p->y = 15;
     p.member(&Point::x) = 7;
     r += p->x + p.member(&Point::y);
-    VPtr<const Point> cp = p;
-    VPtr<const char> cs = s;
+    VPtr<const Point, B> cp = p;
+    VPtr<const char, B> cs = s;
     r += cp->y + cp.member(&Point::x) + static_cast<long>(strlen(cs)) + strcmp(cs, s);
     {
-        Lock<const Point> lk(cp);
+        Lock<const Point, B> lk(cp);
         r += lk->x;
     }
     q[2] = 9;
-    r += q[2] + Sram::pool().takeError() + pool().error();
+    r += q[2] + Sram::pool().takeError() + B::pool().error();
     {
-        Lock<char> lk(s, 8, VM_LOCK_RW);
+        Lock<char, B> lk(s, 8, VM_LOCK_RW);
         if (lk)
             lk[0] = 'L';
         r += static_cast<long>(lk.count());
     }
-    VPtr<char> w = VPtr<char>::wrap(out);
+    VPtr<char, B> w = VPtr<char, B>::wrap(out);
     if (w.isWrapped())
         r += *w.unwrap() + w[1];
-    for (VPtr<char> i = s; i != s + 4; i++)
+    for (VPtr<char, B> i = s; i != s + 4; i++)
         r += *i;
     r += o->b;
-    VPtr<Obj>::deleteClass(o);
-    VPtr<Point>::free(p);
-    VPtr<char>::free(s);
-    VPtr<char>::free(t);
+    VPtr<Obj, B>::deleteClass(o);
+    VPtr<Point, B>::free(p);
+    VPtr<char, B>::free(s);
+    VPtr<char, B>::free(t);
     VPtr<int, Sram>::free(q);
     return r;
+}
+
+long avr_use_everything(const char *text, char *out)
+{
+    if (avr_store.start() != VM_OK)
+        return 0;
+    return use_everything<Default>(text, out) + use_everything<Fast>(text, out) +
+           use_everything<FastStatic>(text, out) + use_everything<FastStore>(text, out);
 }

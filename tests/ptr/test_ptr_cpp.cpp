@@ -52,18 +52,18 @@ static uint32_t rnd()
 static uint32_t below(uint32_t n) { return rnd() % n; }
 
 /* Base address and index with the element inside the pool. */
-template <class T> static VPtr<T> pick(int32_t *i)
+template <class T, class B> static VPtr<T, B> pick(int32_t *i)
 {
     vmem::Addr b = below(POOL - sizeof(T) + 1u);
     vmem::Addr room = (POOL - b) / sizeof(T);
     *i = static_cast<int32_t>(below(room < 64u ? room : 64u));
-    return VPtr<T>::at(b);
+    return VPtr<T, B>::at(b);
 }
 
-template <class T> static void diff_get()
+template <class T, class B> static void diff_get()
 {
     int32_t i;
-    VPtr<T> p = pick<T>(&i);
+    VPtr<T, B> p = pick<T, B>(&i);
     T v = p[i], want;
     memcpy(&want, ref + p.addr() + i * sizeof(T), sizeof(T));
     CHECK(memcmp(&v, &want, sizeof(T)) == 0);
@@ -72,10 +72,10 @@ template <class T> static void diff_get()
     CHECK(memcmp(&w, &want, sizeof(T)) == 0);
 }
 
-template <class T> static void diff_set()
+template <class T, class B> static void diff_set()
 {
     int32_t i;
-    VPtr<T> p = pick<T>(&i);
+    VPtr<T, B> p = pick<T, B>(&i);
     T v;
     for (unsigned k = 0; k < sizeof(T); k++)
         reinterpret_cast<uint8_t *>(&v)[k] = static_cast<uint8_t>(rnd());
@@ -83,10 +83,10 @@ template <class T> static void diff_set()
     memcpy(ref + p.addr() + i * sizeof(T), &v, sizeof(T));
 }
 
-static void op_compound()
+template <class B> static void op_compound()
 {
     int32_t i;
-    VPtr<uint16_t> p = pick<uint16_t>(&i);
+    VPtr<uint16_t, B> p = pick<uint16_t, B>(&i);
     uint16_t want;
     uint8_t *r = ref + p.addr() + i * 2;
     memcpy(&want, r, 2);
@@ -121,11 +121,11 @@ static void op_compound()
     CHECK(got == want);
 }
 
-static void op_walk()
+template <class B> static void op_walk()
 {
     /* Walk bytes with ++ and write through *q, then read back with p[k]. */
     vmem::Addr b = below(POOL - 100u);
-    VPtr<uint8_t> p = VPtr<uint8_t>::at(b), q = p;
+    VPtr<uint8_t, B> p = VPtr<uint8_t, B>::at(b), q = p;
     uint32_t n = 1 + below(99);
     for (uint32_t k = 0; k < n; k++) {
         *q++ = static_cast<uint8_t>(k * 7u);
@@ -140,10 +140,10 @@ static void op_walk()
     }
 }
 
-static void op_member()
+template <class B> static void op_member()
 {
     int32_t i;
-    VPtr<rec> p = pick<rec>(&i);
+    VPtr<rec, B> p = pick<rec, B>(&i);
     p += i;
     rec want;
     memcpy(&want, ref + p.addr(), sizeof want);
@@ -180,13 +180,13 @@ static void op_member()
     }
 }
 
-static void op_bulk()
+template <class B> static void op_bulk()
 {
     static uint8_t buf[700];
     vmem::Addr b = below(POOL - 2u);
     vmem::Addr lim = POOL - b;
     size_t n = 1 + below(lim < 600u ? lim : 600u);
-    VPtr<char> p = VPtr<char>::at(b);
+    VPtr<char, B> p = VPtr<char, B>::at(b);
     switch (below(7)) {
     case 0: /* virtual -> raw */
         CHECK(memcpy(buf, p, n) == buf);
@@ -200,7 +200,7 @@ static void op_bulk()
         break;
     case 2: { /* virtual -> virtual, maybe overlapping */
         vmem::Addr d = below(POOL - static_cast<vmem::Addr>(n) + 1u);
-        memmove(VPtr<uint8_t>::at(d), p, n);
+        memmove(VPtr<uint8_t, B>::at(d), p, n);
         memmove(ref + d, ref + b, n);
         break;
     }
@@ -213,11 +213,11 @@ static void op_bulk()
     case 4: { /* memcmp in all three forms, equal and not */
         vmem::Addr d = below(POOL - static_cast<vmem::Addr>(n) + 1u);
         int w = memcmp(ref + b, ref + d, n);
-        int g = memcmp(p, VPtr<char>::at(d), n);
+        int g = memcmp(p, VPtr<char, B>::at(d), n);
         CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
         g = memcmp(p, ref + d, n);
         CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
-        g = memcmp(ref + b, VPtr<char>::at(d), n);
+        g = memcmp(ref + b, VPtr<char, B>::at(d), n);
         CHECK((w < 0) == (g < 0) && (w > 0) == (g > 0));
         CHECK(memcmp(p, ref + b, n) == 0);
         break;
@@ -232,7 +232,7 @@ static void op_bulk()
         memcpy(ref + b, buf, n);
         CHECK(strlen(p) == n - 1);
         CHECK(strcmp(p, reinterpret_cast<const char *>(buf)) == 0);
-        VPtr<char> q = p + static_cast<int32_t>(n);
+        VPtr<char, B> q = p + static_cast<int32_t>(n);
         strcpy(q, p);
         memcpy(ref + b + n, buf, n);
         CHECK(strcmp(q, p) == 0);
@@ -248,7 +248,7 @@ static void op_bulk()
     default: { /* strncpy pads */
         if (n < 8 || b + 2 * n > POOL)
             break;
-        VPtr<char> q = p + static_cast<int32_t>(n);
+        VPtr<char, B> q = p + static_cast<int32_t>(n);
         p[3] = 0;
         ref[b + 3] = 0;
         strncpy(q, p, n);
@@ -262,18 +262,18 @@ static void op_bulk()
     }
 }
 
-static void op_lock()
+template <class B> static void op_lock()
 {
     int32_t i;
-    VPtr<uint32_t> p = pick<uint32_t>(&i);
-    p = VPtr<uint32_t>::at(p.addr() & ~3u); /* a T& needs T's alignment */
+    VPtr<uint32_t, B> p = pick<uint32_t, B>(&i);
+    p = VPtr<uint32_t, B>::at(p.addr() & ~3u); /* a T& needs T's alignment */
     size_t n = 1 + below(8);
     if (p.addr() + 4 * n > POOL)
         n = (POOL - p.addr()) / 4;
     {
         /* A range that straddles pages and does not fit the bounce buffer is
          * trimmed at the boundary: count() may be below n, even 0. */
-        vmem::Lock<uint32_t> lk(p, n, below(2) ? VM_LOCK_RW : VM_LOCK_RO);
+        vmem::Lock<uint32_t, B> lk(p, n, below(2) ? VM_LOCK_RW : VM_LOCK_RO);
         CHECK(lk.ok());
         CHECK(lk.count() <= n && lk.bytes() >= 1);
         for (size_t k = 0; k < lk.count(); k++) {
@@ -282,16 +282,20 @@ static void op_lock()
             CHECK(memcmp(&lk[k], &want, 4) == 0);
         }
     }
-    vmem::Lock<uint32_t> w(p, 1, VM_LOCK_RW);
+    vmem::Lock<uint32_t, B> w(p, 1, VM_LOCK_RW);
     CHECK(w.ok());
     uint32_t v = rnd();
     memcpy(w.get(), &v, 4);
     memcpy(ref + p.addr(), &v, 4);
 }
 
-template <class Store> static void run_diff(Store &st, uint32_t seed)
+/* unbind: leave the default instance's Pool without a pager while the run
+ * goes on (a vmem::Fixed binding must never need it: any use would crash). */
+template <class B, class Store> static void run_diff(Store &st, uint32_t seed, bool unbind = false)
 {
     CHECK(st.start() == VM_OK);
+    if (unbind)
+        vmem::pool().bind(nullptr);
     rng = seed;
     for (vmem::Addr k = 0; k < POOL; k++)
         ref[k] = st.memory()[k] = static_cast<uint8_t>(rnd());
@@ -300,30 +304,30 @@ template <class Store> static void run_diff(Store &st, uint32_t seed)
     long nops = 20000L * (pct > 0 ? pct : 100) / 100;
     for (cur_op = 0; cur_op < nops; cur_op++) {
         switch (below(14)) {
-        case 0: diff_get<uint8_t>(); break;
-        case 1: diff_set<uint8_t>(); break;
-        case 2: diff_get<int16_t>(); break;
-        case 3: diff_set<int16_t>(); break;
-        case 4: diff_get<uint32_t>(); break;
-        case 5: diff_set<uint32_t>(); break;
-        case 6: diff_get<uint64_t>(); break;
-        case 7: diff_set<uint64_t>(); break;
-        case 8: diff_get<rec>(); break;
-        case 9: diff_set<rec>(); break;
-        case 10: op_compound(); break;
-        case 11: op_walk(); break;
-        case 12: op_member(); break;
+        case 0: diff_get<uint8_t, B>(); break;
+        case 1: diff_set<uint8_t, B>(); break;
+        case 2: diff_get<int16_t, B>(); break;
+        case 3: diff_set<int16_t, B>(); break;
+        case 4: diff_get<uint32_t, B>(); break;
+        case 5: diff_set<uint32_t, B>(); break;
+        case 6: diff_get<uint64_t, B>(); break;
+        case 7: diff_set<uint64_t, B>(); break;
+        case 8: diff_get<rec, B>(); break;
+        case 9: diff_set<rec, B>(); break;
+        case 10: op_compound<B>(); break;
+        case 11: op_walk<B>(); break;
+        case 12: op_member<B>(); break;
         default:
             if (below(3))
-                op_bulk();
+                op_bulk<B>();
             else
-                op_lock();
+                op_lock<B>();
         }
         if (cur_op % 1000 == 0)
             CHECK(vm_check(st.vm()) == VM_OK);
     }
     cur_op = -1;
-    CHECK(vmem::pool().error() == VM_OK);
+    CHECK(B::pool().error() == VM_OK);
     CHECK(vm_check(st.vm()) == VM_OK);
     CHECK(vm_flush(st.vm()) == VM_OK);
     CHECK(memcmp(st.memory(), ref, POOL) == 0);
@@ -341,9 +345,9 @@ template <class Store> static void run_diff(Store &st, uint32_t seed)
  * checked must be those the loops make (none skipped, none missing). */
 static unsigned long checked; /* reads compared with the mirror, but random ones */
 
-template <class T> static void k_fill(vmem::Addr a, unsigned n, bool down)
+template <class T, class B> static void k_fill(vmem::Addr a, unsigned n, bool down)
 {
-    VPtr<T> p = VPtr<T>::at(a);
+    VPtr<T, B> p = VPtr<T, B>::at(a);
     for (unsigned k = 0; k < n; k++) {
         unsigned i = down ? n - 1u - k : k;
         T v = static_cast<T>(rnd());
@@ -351,18 +355,18 @@ template <class T> static void k_fill(vmem::Addr a, unsigned n, bool down)
         memcpy(ref + a + i * sizeof(T), &v, sizeof(T));
     }
 }
-template <class T> static void k_read(vmem::Addr a, unsigned n)
+template <class T, class B> static void k_read(vmem::Addr a, unsigned n)
 {
-    VPtr<T> p = VPtr<T>::at(a);
+    VPtr<T, B> p = VPtr<T, B>::at(a);
     for (unsigned i = 0; i < n; i++) {
         T v = p[i];
         CHECK(memcmp(&v, ref + a + i * sizeof(T), sizeof(T)) == 0);
         checked++;
     }
 }
-template <class T> static void k_copy(vmem::Addr dst, vmem::Addr src, unsigned n)
+template <class T, class B> static void k_copy(vmem::Addr dst, vmem::Addr src, unsigned n)
 {
-    VPtr<T> d = VPtr<T>::at(dst), s = VPtr<T>::at(src);
+    VPtr<T, B> d = VPtr<T, B>::at(dst), s = VPtr<T, B>::at(src);
     for (unsigned i = 0; i < n; i++) {
         d[i] = s[i]; /* Ref = Ref: a read, then a write */
         memmove(ref + dst + i * sizeof(T), ref + src + i * sizeof(T), sizeof(T));
@@ -376,9 +380,12 @@ struct kstruct {
     uint32_t c;
 };
 
-template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned pc)
+template <class B, class Store>
+static void run_kernels(Store &st, unsigned ps, unsigned pc, bool unbind = false)
 {
     CHECK(st.start() == VM_OK);
+    if (unbind)
+        vmem::pool().bind(nullptr);
     checked = 0;
     rng = 99u;
     for (vmem::Addr k = 0; k < POOL; k++)
@@ -388,21 +395,21 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
     vm_count_t before[VM_PATH_COUNT];
     memcpy(before, vm_stats(st.vm())->path, sizeof before);
 #endif
-    k_fill<uint8_t>(0, big, false);
-    k_read<uint8_t>(0, big);
-    k_fill<uint16_t>(1024, big / 2u, false);
-    k_read<uint16_t>(1024, big / 2u);
-    k_fill<uint32_t>(2048, big / 4u, true);
-    k_read<uint32_t>(2048, big / 4u);
-    k_fill<uint8_t>(3072, big, true);
-    k_copy<uint8_t>(4096, 0, big);
-    k_copy<uint16_t>(4096 + 1024, 1024, big / 2u);
-    k_copy<uint32_t>(4096, 2048, big / 4u);
+    k_fill<uint8_t, B>(0, big, false);
+    k_read<uint8_t, B>(0, big);
+    k_fill<uint16_t, B>(1024, big / 2u, false);
+    k_read<uint16_t, B>(1024, big / 2u);
+    k_fill<uint32_t, B>(2048, big / 4u, true);
+    k_read<uint32_t, B>(2048, big / 4u);
+    k_fill<uint8_t, B>(3072, big, true);
+    k_copy<uint8_t, B>(4096, 0, big);
+    k_copy<uint16_t, B>(4096 + 1024, 1024, big / 2u);
+    k_copy<uint32_t, B>(4096, 2048, big / 4u);
     /* Packed {u8; u16; u32} records every 7 bytes from a page end - 3. */
     for (unsigned r = 0; r < big / 7u; r++) {
         vmem::Addr a = 6144 + ps - 3u + 7u * r;
-        VPtr<uint32_t> b = VPtr<uint32_t>::at(a + 3u);
-        VPtr<uint16_t> f = VPtr<uint16_t>::at(a + 1u);
+        VPtr<uint32_t, B> b = VPtr<uint32_t, B>::at(a + 3u);
+        VPtr<uint16_t, B> f = VPtr<uint16_t, B>::at(a + 1u);
         uint32_t x = b[0];
         uint16_t y = f[0];
         CHECK(memcmp(&x, ref + a + 3u, 4) == 0 && memcmp(&y, ref + a + 1u, 2) == 0);
@@ -416,11 +423,11 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
     }
     /* The struct kernel's {u16 a; u16 pad; u32 b; u32 c} from a page end
      * - 6 (b straddles), a += 1 and b += a through the member proxies. */
-    VPtr<kstruct> ks = VPtr<kstruct>::at(ps - 6u);
+    VPtr<kstruct, B> ks = VPtr<kstruct, B>::at(ps - 6u);
     for (unsigned k = 0; k < big / 12u - 1u; k++) {
-        VPtr<kstruct> q = ks + static_cast<int32_t>(k);
+        VPtr<kstruct, B> q = ks + static_cast<int32_t>(k);
         uint8_t *r = ref + q.addr();
-        vmem::Ref<uint16_t> fa = q.member(&kstruct::a);
+        vmem::Ref<uint16_t, B> fa = q.member(&kstruct::a);
         uint16_t a = fa, want_a;
         uint32_t want_b;
         memcpy(&want_a, r, 2);
@@ -436,7 +443,7 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
         checked += 2;
     }
     /* Strided: byte j of every resident page in turn. */
-    VPtr<uint8_t> s8 = VPtr<uint8_t>::at(0);
+    VPtr<uint8_t, B> s8 = VPtr<uint8_t, B>::at(0);
     for (unsigned j = 0; j < ps; j++)
         for (unsigned p = 0; p < pc; p++) {
             unsigned i = p * ps + j;
@@ -453,20 +460,20 @@ template <class Store> static void run_kernels(Store &st, unsigned ps, unsigned 
         vmem::Addr a = 2048 + below(ws - w + 1u);
         if (below(3) == 0) {
             uint32_t v = rnd();
-            if (w == 1) VPtr<uint8_t>::at(a)[0] = static_cast<uint8_t>(v);
-            else if (w == 2) VPtr<uint16_t>::at(a)[0] = static_cast<uint16_t>(v);
-            else VPtr<uint32_t>::at(a)[0] = v;
+            if (w == 1) VPtr<uint8_t, B>::at(a)[0] = static_cast<uint8_t>(v);
+            else if (w == 2) VPtr<uint16_t, B>::at(a)[0] = static_cast<uint16_t>(v);
+            else VPtr<uint32_t, B>::at(a)[0] = v;
             memcpy(ref + a, &v, w); /* little-endian host: the low bytes */
         } else {
             uint32_t v = 0;
-            if (w == 1) v = VPtr<uint8_t>::at(a)[0];
-            else if (w == 2) v = VPtr<uint16_t>::at(a)[0];
-            else v = VPtr<uint32_t>::at(a)[0];
+            if (w == 1) v = VPtr<uint8_t, B>::at(a)[0];
+            else if (w == 2) v = VPtr<uint16_t, B>::at(a)[0];
+            else v = VPtr<uint32_t, B>::at(a)[0];
             CHECK(memcmp(&v, ref + a, w) == 0);
             random_reads++;
         }
     }
-    CHECK(vmem::pool().error() == VM_OK);
+    CHECK(B::pool().error() == VM_OK);
     CHECK(vm_check(st.vm()) == VM_OK);
     printf("VPtr kernels, %u x %u B pages: %lu reads checked, and %lu random ones\n", pc, ps,
            checked, random_reads);
@@ -496,6 +503,17 @@ static vmem::RamStore<POOL, 64, 4> store64;
 static vmem::RamStore<POOL, 256, 2> store256;
 static vmem::RamStore<POOL, 32, 8> store_b;
 static vmem::RamStore<POOL, 64, 4> store_k;
+
+/* The same stores through bindings fixed at their addresses (what a sketch
+ * writes for speed): the pager's fields at link-time constant addresses,
+ * the errors recorded in the default instance's Pool. */
+typedef VMEM_FIXED(store16) Fixed16;
+typedef vmem::Fixed<decltype(store64), &store64> Fixed64;
+typedef VMEM_FIXED(store256) Fixed256;
+typedef VMEM_FIXED(store_b) FixedB;
+typedef VMEM_FIXED(store_k) FixedK;
+static_assert(!vmem::detail::Same<VPtr<uint8_t, Fixed64>, VPtr<uint8_t> >::value,
+              "a fixed binding's pointers are another type");
 
 static int handler_calls;
 static void on_error(int, vmem::Addr) { handler_calls++; }
@@ -668,12 +686,13 @@ static void test_wrapped()
  * yields T() and a read that succeeds is the true value. The pager (as
  * store16's: 3 x 16-byte pages, a bounce buffer) pages a vm_ram through a
  * vm_wrap that injects the faults. */
-static void test_faults()
+static struct vm fault_vm;
+template <class B> static void test_faults(struct vm *bind_to)
 {
     static uint8_t mem[POOL];
     static uint32_t pages[3 * 16 / 4], bounce[16 / 4];
     static struct vm_slot slots[3];
-    static struct vm v;
+    struct vm &v = fault_vm;
     static struct vm_ram ram;
     static struct vm_wrap w;
     struct vm_config cfg;
@@ -692,8 +711,8 @@ static void test_faults()
     cfg.bounce_size = sizeof bounce;
 #endif
     CHECK(vm_init(&v, &cfg) == VM_OK);
-    vmem::Pool &pl = vmem::pool();
-    pl.bind(&v);
+    vmem::Pool &pl = B::pool();
+    pl.bind(bind_to);
     rng = 99;
     for (vmem::Addr k = 0; k < POOL; k++)
         ref[k] = mem[k] = static_cast<uint8_t>(rnd());
@@ -703,11 +722,11 @@ static void test_faults()
         vmem::Addr b = below(POOL - 8u);
         if (below(2)) {
             uint8_t v = static_cast<uint8_t>(rnd());
-            VPtr<uint8_t>::at(b)[0] = v;
+            VPtr<uint8_t, B>::at(b)[0] = v;
             if (pl.ok())
                 ref[b] = v;
         } else {
-            uint32_t v = *VPtr<uint32_t>::at(b), want;
+            uint32_t v = *VPtr<uint32_t, B>::at(b), want;
             memcpy(&want, ref + b, 4);
             CHECK(pl.ok() ? v == want : v == 0);
         }
@@ -841,18 +860,35 @@ static void test_second_instance()
     CHECK(v == 30);
 }
 
+/* A fixed binding on a plain struct vm, its errors in a Pool of their own:
+ * none may reach the default instance's. */
+typedef vmem::Fixed<struct vm, &fault_vm, vmem::Instance<3> > FaultFixed;
+
 int main()
 {
-    run_diff(store16, 1u);
-    run_diff(store64, 2u);
-    run_diff(store256, 3u);
-    run_diff(store_b, 4u);
-    run_kernels(store_k, 64, 4);
-    run_kernels(store16, 16, 3);
-    run_kernels(store_b, 32, 8);
-    run_kernels(store256, 256, 2);
+    using vmem::Default;
+    run_diff<Default>(store16, 1u);
+    run_diff<Default>(store64, 2u);
+    run_diff<Default>(store256, 3u);
+    run_diff<Default>(store_b, 4u);
+    run_kernels<Default>(store_k, 64, 4);
+    run_kernels<Default>(store16, 16, 3);
+    run_kernels<Default>(store_b, 32, 8);
+    run_kernels<Default>(store256, 256, 2);
+    /* The same through the fixed bindings, the default Pool unbound. */
+    run_diff<Fixed16>(store16, 5u, true);
+    run_diff<Fixed64>(store64, 6u, true);
+    run_diff<Fixed256>(store256, 7u, true);
+    run_diff<FixedB>(store_b, 8u, true);
+    run_kernels<FixedK>(store_k, 64, 4, true);
+    run_kernels<Fixed16>(store16, 16, 3, true);
+    run_kernels<FixedB>(store_b, 32, 8, true);
+    run_kernels<Fixed256>(store256, 256, 2, true);
     test_errors();
-    test_faults();
+    test_faults<Default>(&fault_vm);
+    CHECK(vmem::pool().ok());
+    test_faults<FaultFixed>(nullptr);
+    CHECK(vmem::pool().ok() && FaultFixed::pool().ok());
     test_objects();
     test_wrapped();
     test_const();
