@@ -71,9 +71,11 @@ fi
   echo "Instructions per access on x86-64 (callgrind; $ccv, \`-O2\`; policy $policy; 4 pages of 512 B,"
   echo "a 130048-byte buffer and a 2 KiB resident set; the loop's own work included, and the buffer"
   echo "kernels' one miss per 512 B page). \`bench/kernels.sh\` prints it; \`bench/vm_kernels.h\` has the loops."
-  echo "The vptr rows are four of these loops written with the C++ wrapper, \`vmem::VPtr<T>\` (\`p[i]\`, \`p.member()\`;"
+  echo "The vptr rows are four of these loops written with the C++ wrapper, \`vmem::VPtr<T, Fast>\` (\`p[i]\`, \`p.member()\`;"
   echo "\`-fno-exceptions -fno-rtti\`; \`bench/vm_kernels_vptr.cpp\`), on the same pager: vptr8 and vptr32 are"
-  echo "ptr8 and ptr32, vptr-copy8 is copy8, vptr-struct is struct."
+  echo "ptr8 and ptr32, vptr-copy8 is copy8, vptr-struct is struct. \`Fast\` is \`VMEM_FIXED(pager)\`, the binding to write"
+  echo "for speed (the pager at its link-time address, as the C loops reach it); the -default rows are the same loops"
+  echo "through plain \`VPtr<T>\`, whose pager is bound at run time (\`vmem::pool()\`) and reached through a pointer."
   echo
   echo "| kernel | instructions per access |"
   echo "|---|---:|"

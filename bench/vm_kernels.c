@@ -45,7 +45,7 @@ int main(int argc, char **argv)
             if (kernels[k].prep) kernels[k].prep();
             kernels[k].run();
             kernels[k].run();
-            if (failed || vm_flush(&vm)) {
+            if (failed || vm_flush(&vmk_vm)) {
                 fprintf(stderr, "vm_kernels: %s failed\n", kernels[k].name);
                 return 1;
             }

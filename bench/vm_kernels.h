@@ -5,9 +5,9 @@
  * target/avr-kernels.sh). Include it in one file of a program, and link
  * bench/vm_kernels_vptr.cpp (the vptr kernels' C++ loops) with it.
  *
- * Geometry (the includer may define all of PS, PC, POOL, BUF, RES, NSTRUCT,
- * NSTRIDE, NRAND, NLOCK first; the defaults are the desktop's): PC pages of
- * PS bytes over a POOL-byte vm_ram pool. "buffer" kernels (fill, read, copy,
+ * Geometry (vm_kernels_geometry.h: the desktop's, or the atmega328p's when
+ * built for the AVR; the C++ loops use the same constants): PC pages of PS
+ * bytes over a POOL-byte vm_ram pool. "buffer" kernels (fill, read, copy,
  * bench) walk a BUF-byte block from vm_alloc, as the original library's
  * benchmark does: misses are included, one per page. "resident" kernels
  * work inside RES bytes (PC pages) that stay in the buffers.
@@ -32,6 +32,10 @@
  *   vptr8/vptr32    ptr8/ptr32 through vmem::VPtr<uintN_t> p[i]
  *   vptr-copy8      copy8 as d[i] = s[i] through VPtr<uint8_t>
  *   vptr-struct     struct through VPtr<S>'s member proxies (p.member())
+ * with VPtr bound to this pager at its constant address (vmem::Fixed, the
+ * form for speed), and each again through plain VPtr<T>, whose pager is
+ * bound at run time (the default instance): vptr8-default, vptr32-default,
+ * vptr-copy8-default, vptr-struct-default.
  * Their loops are C++, in bench/vm_kernels_vptr.cpp; this file gives them
  * their pager, addresses and counts, like the C kernels.
  *
@@ -49,29 +53,21 @@
 #include "vm_ram.h"
 #include "vm_kernels_vptr.h"
 
-#ifndef PS
-#define PS 512u
-#define PC 4u
-#define POOL (256u * 1024u)
-#define BUF 130048u
-#define RES 2048u /* resident working set: PC pages */
-#define NSTRUCT 168u
-#define NSTRIDE 4096u
-#define NRAND 4096u
-#define NLOCK 1024u
-#endif
+#include "vm_kernels_geometry.h"
+
 #ifndef VM_KERNELS_C
 #define VM_KERNELS_C 1 /* the C kernels: fill8 to lockpage */
 #endif
 #ifndef VM_KERNELS_VPTR
 #define VM_KERNELS_VPTR 1 /* the C++ ones: vptr8 to vptr-struct */
 #endif
-#define NPTR (RES) /* the 1-byte elements of ptr8 and vptr8 */
 
 VM_PTR_DECLARE(u8p, uint8_t);
 VM_PTR_DECLARE(u32p, uint32_t);
 
-static struct vm vm;
+/* The pager, at a constant address (not static: the vptr kernels' fixed
+ * binding names it, vm_kernels_vptr.h). */
+struct vm vmk_vm;
 static struct vm_ram ram;
 static uint32_t page_buf[PS * PC / 4];
 static struct vm_slot slots[PC];
@@ -105,12 +101,12 @@ static int setup(uint8_t *store, unsigned policy)
     cfg.bounce_size = sizeof bounce;
     cfg.heap = heap;
     cfg.heap_blocks = 8;
-    if (vm_init(&vm, &cfg)) return -1;
+    if (vm_init(&vmk_vm, &cfg)) return -1;
 #if VM_KERNELS_VPTR
-    vmk_vptr_bind(&vm);
+    vmk_vptr_bind(&vmk_vm);
 #endif
-    buf = vm_alloc(&vm, BUF);
-    res = vm_alloc(&vm, RES + PS); /* then aligned to a page below */
+    buf = vm_alloc(&vmk_vm, BUF);
+    res = vm_alloc(&vmk_vm, RES + PS); /* then aligned to a page below */
     if (!buf || !res) return -1;
     res = (res + PS - 1u) & ~(vm_addr_t)(PS - 1u);
     return 0;
@@ -120,7 +116,7 @@ static int setup(uint8_t *store, unsigned policy)
 static void warm(void)
 {
     vm_addr_t i;
-    for (i = 0; i < RES; i += 4) OK(vm_set32(&vm, res + i, i * 2654435761u));
+    for (i = 0; i < RES; i += 4) OK(vm_set32(&vmk_vm, res + i, i * 2654435761u));
 }
 
 struct kernel {
@@ -133,7 +129,7 @@ struct kernel {
 /* Read one value of the kernel's width into its v, add it to its checksum s. */
 #define GET_SUM(bits, addr)                                                    \
     do {                                                                       \
-        OK(vm_get##bits(&vm, (addr), &v));                                     \
+        OK(vm_get##bits(&vmk_vm, (addr), &v));                                 \
         s += v;                                                                \
     } while (0)
 
@@ -142,7 +138,7 @@ struct kernel {
     {                                                                          \
         vm_addr_t i;                                                           \
         for (i = 0; i < BUF; i += bits / 8)                                    \
-            OK(vm_set##bits(&vm, buf + i, (uint##bits##_t)i));                 \
+            OK(vm_set##bits(&vmk_vm, buf + i, (uint##bits##_t)i));             \
     }
 FILL(8) /* also the preparation of the kernels that read the buffer */
 
@@ -154,8 +150,8 @@ FILL(8) /* also the preparation of the kernels that read the buffer */
         vm_addr_t i;                                                           \
         uint##bits##_t v;                                                      \
         for (i = 0; i < BUF / 2; i += bits / 8) {                              \
-            OK(vm_get##bits(&vm, buf + i, &v));                                \
-            OK(vm_set##bits(&vm, buf + BUF / 2 + i, v));                       \
+            OK(vm_get##bits(&vmk_vm, buf + i, &v));                            \
+            OK(vm_set##bits(&vmk_vm, buf + BUF / 2 + i, v));                   \
         }                                                                      \
     }                                                                          \
     static void read##bits(void)                                               \
@@ -189,10 +185,10 @@ static void structs(void)
         vm_addr_t p = res + 2u + 12u * k;
         uint16_t a;
         uint32_t b;
-        OK(vm_get16(&vm, p, &a));
-        OK(vm_set16(&vm, p, (uint16_t)(a + 1u)));
-        OK(vm_get32(&vm, p + 4u, &b));
-        OK(vm_set32(&vm, p + 4u, b + a));
+        OK(vm_get16(&vmk_vm, p, &a));
+        OK(vm_set16(&vmk_vm, p, (uint16_t)(a + 1u)));
+        OK(vm_get32(&vmk_vm, p + 4u, &b));
+        OK(vm_set32(&vmk_vm, p + 4u, b + a));
     }
 }
 
@@ -227,9 +223,9 @@ static uint32_t rnd(void)
         for (k = 0; k < NRAND; k++) {                                          \
             uint32_t r = rnd();                                                \
             vm_addr_t a = res + ((r >> 8) % RES & ~(vm_addr_t)(bits / 8u - 1u)); \
-            if ((r & 3u) == 0) OK(vm_set##bits(&vm, a, (uint##bits##_t)r));    \
+            if ((r & 3u) == 0) OK(vm_set##bits(&vmk_vm, a, (uint##bits##_t)r)); \
             else {                                                             \
-                OK(vm_get##bits(&vm, a, &v));                                  \
+                OK(vm_get##bits(&vmk_vm, a, &v));                              \
                 sink = v;                                                      \
             }                                                                  \
         }                                                                      \
@@ -252,8 +248,8 @@ static void list_prep(void)
     }
     for (k = 0; k < NNODE; k++) {
         vm_addr_t node = res + 8u * order[k];
-        OK(vm_set32(&vm, node, res + 8u * order[(k + 1u) % NNODE]));
-        OK(vm_set32(&vm, node + 4u, k));
+        OK(vm_set32(&vmk_vm, node, res + 8u * order[(k + 1u) % NNODE]));
+        OK(vm_set32(&vmk_vm, node + 4u, k));
     }
 }
 
@@ -263,9 +259,9 @@ static void list(void)
     uint32_t s = 0, v;
     unsigned k;
     for (k = 0; k < NNODE; k++) {
-        OK(vm_get32(&vm, p + 4u, &v));
+        OK(vm_get32(&vmk_vm, p + 4u, &v));
         s += v;
-        OK(vm_get32(&vm, p, &p));
+        OK(vm_get32(&vmk_vm, p, &p));
     }
     sink = s;
 }
@@ -275,9 +271,9 @@ static void ptr8(void)
     u8p p = u8p_at(res);
     uint32_t i, s = 0;
     uint8_t v;
-    for (i = 0; i < NPTR; i++) OK(u8p_set(&vm, p, i, (uint8_t)i));
+    for (i = 0; i < NPTR; i++) OK(u8p_set(&vmk_vm, p, i, (uint8_t)i));
     for (i = 0; i < NPTR; i++) {
-        OK(u8p_get(&vm, p, i, &v));
+        OK(u8p_get(&vmk_vm, p, i, &v));
         s += v;
     }
     sink = s;
@@ -287,9 +283,9 @@ static void ptr32(void)
 {
     u32p p = u32p_at(res);
     uint32_t i, s = 0, v = 0;
-    for (i = 0; i < NPTR / 4u; i++) OK(u32p_set(&vm, p, i, i));
+    for (i = 0; i < NPTR / 4u; i++) OK(u32p_set(&vmk_vm, p, i, i));
     for (i = 0; i < NPTR / 4u; i++) {
-        OK(u32p_get(&vm, p, i, &v));
+        OK(u32p_get(&vmk_vm, p, i, &v));
         s += v;
     }
     sink = s;
@@ -302,9 +298,9 @@ static void ptr32(void)
         unsigned k;                                                            \
         struct vm_lock lk;                                                     \
         for (k = 0; k < NLOCK; k++) {                                          \
-            OK(vm_lock(&vm, res + (k * (n)) % RES, n, VM_LOCK_RO, &lk));       \
+            OK(vm_lock(&vmk_vm, res + (k * (n)) % RES, n, VM_LOCK_RO, &lk));   \
             sink = ((const uint8_t *)lk.ptr)[0];                               \
-            OK(vm_unlock(&vm, &lk));                                           \
+            OK(vm_unlock(&vmk_vm, &lk));                                       \
         }                                                                      \
     }
 LOCK(lock8, 8u)
@@ -312,34 +308,22 @@ LOCK(lockpage, PS)
 #endif /* VM_KERNELS_C */
 
 #if VM_KERNELS_VPTR
-/* The C++ kernels (vm_kernels_vptr.cpp) on this pager and geometry. */
-#define VPTR_DONE()                                                            \
-    do {                                                                       \
+/* The C++ kernels (vm_kernels_vptr.cpp) on this pager and geometry: each
+ * call, then the check of the errors it recorded. */
+#define VPTR(name, call)                                                       \
+    static void name(void)                                                     \
+    {                                                                          \
+        call;                                                                  \
         if (vmk_vptr_error() != VM_OK) failed = 1;                             \
-    } while (0)
-static void vptr8(void)
-{
-    sink = vmk_vptr8(res, NPTR);
-    VPTR_DONE();
-}
-
-static void vptr32(void)
-{
-    sink = vmk_vptr32(res, NPTR / 4u);
-    VPTR_DONE();
-}
-
-static void vptr_copy8(void)
-{
-    vmk_vptr_copy8(buf + BUF / 2, buf, BUF / 2);
-    VPTR_DONE();
-}
-
-static void vptr_struct(void)
-{
-    vmk_vptr_struct(res + 2u, NSTRUCT);
-    VPTR_DONE();
-}
+    }
+VPTR(vptr8, sink = vmk_vptr8(res))
+VPTR(vptr32, sink = vmk_vptr32(res))
+VPTR(vptr_copy8, vmk_vptr_copy8(buf + BUF / 2, buf))
+VPTR(vptr_struct, vmk_vptr_struct(res + 2u))
+VPTR(vptr8_default, sink = vmk_vptr8_default(res))
+VPTR(vptr32_default, sink = vmk_vptr32_default(res))
+VPTR(vptr_copy8_default, vmk_vptr_copy8_default(buf + BUF / 2, buf))
+VPTR(vptr_struct_default, vmk_vptr_struct_default(res + 2u))
 #endif /* VM_KERNELS_VPTR */
 
 static const struct kernel kernels[] = {
@@ -358,6 +342,10 @@ static const struct kernel kernels[] = {
 #if VM_KERNELS_VPTR
     {"vptr8", 2 * NPTR, vptr8, warm},     {"vptr32", NPTR / 2, vptr32, warm},
     {"vptr-copy8", BUF, vptr_copy8, fill8}, {"vptr-struct", 4 * NSTRUCT, vptr_struct, warm},
+    {"vptr8-default", 2 * NPTR, vptr8_default, warm},
+    {"vptr32-default", NPTR / 2, vptr32_default, warm},
+    {"vptr-copy8-default", BUF, vptr_copy8_default, fill8},
+    {"vptr-struct-default", 4 * NSTRUCT, vptr_struct_default, warm},
 #endif
 };
 #define NK (sizeof kernels / sizeof kernels[0])

@@ -7,7 +7,8 @@
 # -DVM_CONFIG_HOT_SETS=2 (four), runs each under simavr and prints one row per
 # kernel. Each build is two firmwares: the C kernels, then the C++ VPtr ones
 # (their loops in bench/vm_kernels_vptr.cpp, avr-g++ -fno-exceptions
-# -fno-rtti); all of them together overflow the atmega328p's 32 KB of flash.
+# -fno-rtti, through a vmem::Fixed binding and through the default one); all
+# of them together overflow the atmega328p's 32 KB of flash.
 # Cycles are deterministic: a fresh run gives the same table.
 # Usage: target/avr-kernels.sh                   print the table
 #        target/avr-kernels.sh --update FILE...   rewrite it between the markers
@@ -39,9 +40,11 @@ run sets2 -DVM_CONFIG_HOT_SETS=2
   echo "Cycles per access on an atmega328p at 16 MHz (simavr; avr-gcc $(avr-gcc -dumpversion) -Os; default policy;"
   echo "4 pages of 64 B, a 256-byte buffer and a 256-byte resident set; the loop's own work included)."
   echo "\`target/avr-kernels.sh\` prints it; \`target/kernels_avr.c\` gives the method; \`bench/vm_kernels.h\` has the loops."
-  echo "The vptr rows are four of these loops written with the C++ wrapper, \`vmem::VPtr<T>\` (\`p[i]\`, \`p.member()\`;"
+  echo "The vptr rows are four of these loops written with the C++ wrapper, \`vmem::VPtr<T, Fast>\` (\`p[i]\`, \`p.member()\`;"
   echo "avr-g++ \`-Os -fno-exceptions -fno-rtti\`; \`bench/vm_kernels_vptr.cpp\`), on the same pager: vptr8 and vptr32"
-  echo "are ptr8 and ptr32, vptr-copy8 is copy8, vptr-struct is struct."
+  echo "are ptr8 and ptr32, vptr-copy8 is copy8, vptr-struct is struct. \`Fast\` is \`VMEM_FIXED(pager)\`, the binding to"
+  echo "write for speed (the pager at its link-time address, as the C loops reach it); the -default rows are the same"
+  echo "loops through plain \`VPtr<T>\`, whose pager is bound at run time (\`vmem::pool()\`) and reached through a pointer."
   echo
   echo "| kernel | cycles per access | with \`VM_CONFIG_HOT_SETS=2\` |"
   echo "|---|---:|---:|"

@@ -9,9 +9,10 @@
  * loop's own work (counters, the random generator, summing) is included, as
  * on the desktop. Timer1 counts CPU cycles (dt_ticks.h).
  *
- * Geometry, scaled to the atmega328p's 2 KB of RAM: 4 pages of 64 B over a
- * 640-byte vm_ram pool in RAM; a 256-byte buffer (4 pages: its kernels miss
- * once per 64 B) and a 256-byte resident set.
+ * Geometry (bench/vm_kernels_geometry.h's for the AVR), scaled to the
+ * atmega328p's 2 KB of RAM: 4 pages of 64 B over a 640-byte vm_ram pool in
+ * RAM; a 256-byte buffer (4 pages: its kernels miss once per 64 B) and a
+ * 256-byte resident set.
  *
  * Output over the UART: "kernel cycles" lines (one decimal), a stack line,
  * then "ops=<kernels> PASS" (FAIL if a kernel's pager call failed).
@@ -23,15 +24,6 @@
 #include "dt_platform.h"
 #include "dt_ticks.h"
 
-#define PS 64u
-#define PC 4u
-#define POOL 640u
-#define BUF 256u
-#define RES 256u
-#define NSTRUCT 20u
-#define NSTRIDE 256u
-#define NRAND 256u
-#define NLOCK 64u
 #include "vm_kernels.h"
 
 static uint8_t pool_mem[POOL];
