@@ -22,7 +22,7 @@
  *   stride8/32      a walk that moves to the next resident page at every
  *                   access (stride = page + 4)
  *   random8/32      uniform random reads and writes (1 in 4) in the
- *                   resident set (the xorshift generator is part of the loop)
+ *                   resident set (a 16-bit xorshift generator is part of the loop)
  *   list            a linked list of 8-byte nodes in random order
  *   ptr8/ptr32      fill then read through VM_PTR typed pointers
  *   lock8           vm_lock (RO) + one read + vm_unlock of 8 bytes
@@ -201,6 +201,21 @@ static uint32_t rnd(void)
     return rng;
 }
 
+/* The random kernels' generator: a 16-bit xorshift (shifts 7, 9, 8; period
+ * 65535: J. R. Metcalf, "16-bit xorshift pseudorandom numbers in Z80
+ * assembly", and G. Marsaglia, "Xorshift RNGs", J. Stat. Softw. 8(14),
+ * 2003), the kind a firmware loop uses: on an AVR a 32-bit xorshift's
+ * shifts by 13, 17 and 5 compile to bit loops (about 295 cycles per
+ * number), more than the access the kernel measures. */
+static uint16_t rng16 = 1;
+static uint16_t rnd16(void)
+{
+    rng16 ^= (uint16_t)(rng16 << 7);
+    rng16 ^= (uint16_t)(rng16 >> 9);
+    rng16 ^= (uint16_t)(rng16 << 8);
+    return rng16;
+}
+
 /* stride8/32 and random8/32: a resident kernel per access width. */
 #define RESIDENT(bits)                                                         \
     static void stride##bits(void)                                             \
@@ -221,8 +236,8 @@ static uint32_t rnd(void)
         unsigned k;                                                            \
         uint##bits##_t v;                                                      \
         for (k = 0; k < NRAND; k++) {                                          \
-            uint32_t r = rnd();                                                \
-            vm_addr_t a = res + ((r >> 8) % RES & ~(vm_addr_t)(bits / 8u - 1u)); \
+            uint16_t r = rnd16();                                              \
+            vm_addr_t a = res + ((r >> 2) % RES & ~(vm_addr_t)(bits / 8u - 1u)); \
             if ((r & 3u) == 0) OK(vm_set##bits(&vmk_vm, a, (uint##bits##_t)r)); \
             else {                                                             \
                 OK(vm_get##bits(&vmk_vm, a, &v));                              \
@@ -239,6 +254,7 @@ static void list_prep(void)
 {
     static uint16_t order[NNODE];
     unsigned k;
+    rng = 1; /* the same order whichever kernels ran before */
     for (k = 0; k < NNODE; k++) order[k] = (uint16_t)k;
     for (k = NNODE - 1u; k > 0; k--) {
         unsigned j = rnd() % (k + 1u);
