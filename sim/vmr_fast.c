@@ -210,21 +210,47 @@ static uint64_t cpu_between(const struct vmr_fast *f, const uint64_t *from, cons
 
 /* A long pause (watched): settle or more, its length not worked out. */
 #define PAUSE_LONG UINT64_MAX
+/* A short pause (watched): less than settle, not worked out yet. */
+#define PAUSE_SHORT (UINT64_MAX - 1u)
+
+/* Watched: the pause that the run's CPU counters now[] give since at[]
+ * (the previous call): PAUSE_LONG when a step that long is a pause of
+ * settle or more, 0 when there was no CPU since, else PAUSE_SHORT. */
+static inline uint64_t watched_pause(const struct vmr_fast *f, const uint64_t *now)
+{
+    uint64_t dp = now[0] - f->at[0], dq = now[1] - f->at[1], de = now[2] - f->at[2];
+    if (dp >= f->long_cc || dq >= f->long_cc || de >= f->settle + 1) return PAUSE_LONG;
+    return (dp | dq | de) ? PAUSE_SHORT : 0;
+}
+
+/* The run's CPU counters now (watched). */
+static inline void watched_now(const struct vmr_fast *f, uint64_t *now)
+{
+    now[0] = *f->cpu.pager_cc;
+    now[1] = *f->cpu.program_cc;
+    now[2] = *f->cpu.extra_ns;
+}
 
 /* The pause before a call that is about to be charged: the run's clock
  * since the previous call ended, or (watched) the run's CPU since then,
  * PAUSE_LONG when a step that long is a pause of settle or more. */
 static inline uint64_t call_pause(struct vmr_fast *f)
 {
+    uint64_t now[3], pause;
     if (!f->cpu.hz) return vm_simclock_now(&f->clock) - f->last_end;
+    watched_now(f, now);
+    pause = watched_pause(f, now);
     memcpy(f->prev, f->at, sizeof f->at);
-    f->at[0] = *f->cpu.pager_cc;
-    f->at[1] = *f->cpu.program_cc;
-    f->at[2] = *f->cpu.extra_ns;
-    uint64_t dp = f->at[0] - f->prev[0], dq = f->at[1] - f->prev[1], de = f->at[2] - f->prev[2];
-    if (dp >= f->long_cc || dq >= f->long_cc || de >= f->settle + 1) return PAUSE_LONG;
-    if (!(dp | dq | de)) return 0; /* no CPU since: right after it */
-    return cpu_between(f, f->prev, f->at);
+    memcpy(f->at, now, sizeof f->at);
+    return pause == PAUSE_SHORT ? cpu_between(f, f->prev, f->at) : pause;
+}
+
+/* The run's clock after a call that took ns, xfer of it moving bytes. */
+static inline void advance(struct vmr_fast *f, uint64_t ns, uint64_t xfer)
+{
+    f->transfer += xfer;
+    vm_simclock_advance(&f->clock, ns);
+    f->last_end = vm_simclock_now(&f->clock);
 }
 
 /* A pause to price a call at: PAUSE_LONG worked out. */
@@ -254,9 +280,7 @@ static inline void charge(struct vmr_fast *f, int write, vm_addr_t a, size_t len
         ns = m->ns - 1;
         xfer = m->xfer;
     }
-    f->transfer += xfer;
-    vm_simclock_advance(&f->clock, ns);
-    f->last_end = vm_simclock_now(&f->clock);
+    advance(f, ns, xfer);
 }
 
 static inline int in_pool(const struct vmr_fast *f, vm_addr_t a, size_t len)
@@ -325,32 +349,18 @@ static inline __attribute__((always_inline)) int watched_call(struct vmr_fast *f
                                                                vm_addr_t a, size_t len)
 {
     const struct fast_price *m;
-    uint64_t p, q, e, dp, dq, de;
-    int settled;
+    uint64_t now[3], pause;
     if (write) *f->cpu.pager_cc += f->cpu.writeback_cc;
     vm_wrap_count_start(&f->n, write, len);
     if (!in_pool(f, a, len)) return vm_wrap_count_end(&f->n, write, VM_ERR_RANGE, len);
-    p = *f->cpu.pager_cc;
-    q = *f->cpu.program_cc;
-    e = *f->cpu.extra_ns;
-    dp = p - f->at[0];
-    dq = q - f->at[1];
-    de = e - f->at[2];
-    /* call_pause: PAUSE_LONG (settled), or 0 (settled only if settle is 0) */
-    if (dp >= f->long_cc || dq >= f->long_cc || de >= f->settle + 1)
-        settled = 1;
-    else
-        settled = (dp | dq | de) ? -1 : f->settle == 0;
-    if (settled >= 0 && len - 1u < FAST_MEMO_LEN && (m = &f->memo[settled][write][len])->ns &&
-        !crosses(f, a, len)) {
-        f->at[0] = p;
-        f->at[1] = q;
-        f->at[2] = e;
+    watched_now(f, now);
+    pause = watched_pause(f, now);
+    if (pause != PAUSE_SHORT && len - 1u < FAST_MEMO_LEN &&
+        (m = &f->memo[pause >= f->settle][write][len])->ns && !crosses(f, a, len)) {
+        memcpy(f->at, now, sizeof f->at);
         f->probe_current = 0;
         f->fast_calls++;
-        f->transfer += m->xfer;
-        vm_simclock_advance(&f->clock, m->ns - 1);
-        f->last_end = vm_simclock_now(&f->clock);
+        advance(f, m->ns - 1, m->xfer);
         return vm_wrap_count_end(&f->n, write, VM_OK, len);
     }
     if (len) return watched_charge(f, write, a, len);
@@ -427,9 +437,7 @@ static int fast_sync(void *ctx)
         f->probe_current = 0;
         f->fast_calls++;
     }
-    f->transfer += xfer;
-    vm_simclock_advance(&f->clock, ns);
-    f->last_end = vm_simclock_now(&f->clock);
+    advance(f, ns, xfer);
     return VM_OK;
 }
 
