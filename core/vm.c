@@ -902,36 +902,18 @@ static VM_NOINLINE int hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
 {
     unsigned set, pick;
     vm_addr_t base;
-#if VM__HOT64
-    vm_hot_t rb, wb;
-    unsigned e;
-    if (vm__bounced(vm, s->base, vm->page_size)) return VM_OK;
-    /* Reads need the whole page valid; writes a dirty page that is a whole
-     * page of the pool (the inline write checks no range). */
-    rb = s->vlo == 0 && s->vhi == vm->page_size ? s->base : VM_HOT_EMPTY;
-    wb = s->dlo != s->dhi && vm__extent(vm, s->base) == vm->page_size ? s->base : VM_HOT_EMPTY;
-    if (rb == VM_HOT_EMPTY && wb == VM_HOT_EMPTY) return VM_OK;
-    /* In its set: its own entry, else a free one, else the one not used
-     * last (way 0 when the latest hit was in another set). */
-    set = VM__HOT_SET(vm, s->base);
-    pick = VM_HOT_COUNT;
-    for (e = set; e <= set + VM__WAY1; e += VM__WAY1)
-        if (VM__H(vm, slot, e) == s) pick = e;
-    for (e = set; pick == VM_HOT_COUNT && e <= set + VM__WAY1; e += VM__WAY1)
-        if (HOT_FREE(vm, e)) pick = e;
-    if (pick == VM_HOT_COUNT) pick = vm->hot_last == set ? set + VM__WAY1 : set;
-    base = s->base;
-    VM__H(vm, base, pick) = rb;
-    VM__H(vm, wbase, pick) = wb;
-#else
-    /* The same, for an 8/16/32-bit CPU: flags, not bases, while the entry
-     * is chosen (fewer registers), and the choice written out. */
     int rd, wr;
     if (vm__bounced(vm, s->base, vm->page_size)) return VM_OK;
+    /* Reads need the whole page valid; writes a dirty page that is a whole
+     * page of the pool (the inline write checks no range). Flags, not
+     * bases, while the entry is chosen: fewer live registers on a small
+     * CPU. */
     base = s->base;
     rd = s->vlo == 0 && s->vhi == vm->page_size;
     wr = s->dlo != s->dhi && vm->pool_size - base >= vm->page_size; /* vm__extent's page_size */
     if (!rd && !wr) return VM_OK;
+    /* In its set: its own entry, else a free one (way 0 first), else the
+     * one not used last (way 0 when the latest hit was in another set). */
     set = VM__HOT_SET(vm, base);
     if (VM__H(vm, slot, set + VM__WAY1) == s) pick = set + VM__WAY1;
     else if (VM__H(vm, slot, set) == s || HOT_FREE(vm, set)) pick = set;
@@ -939,11 +921,10 @@ static VM_NOINLINE int hot_insert(struct vm *vm, struct vm_slot *s, unsigned i)
     else pick = set;
     VM__H(vm, base, pick) = rd ? base : VM_HOT_EMPTY;
     VM__H(vm, wbase, pick) = wr ? base : VM_HOT_EMPTY;
-#endif
     VM__H(vm, adj, pick) = (uintptr_t)vm__data(vm, i) - (uintptr_t)base;
     VM__H(vm, slot, pick) = s;
 #if VM__HOT64 /* append address: where both ranges end, if they do */
-    VM__H(vm, wend, pick) = wb != VM_HOT_EMPTY && s->dhi == s->vhi ? wb + s->dhi : VM_HOT_EMPTY;
+    VM__H(vm, wend, pick) = wr && s->dhi == s->vhi ? (vm_hot_t)base + s->dhi : VM_HOT_EMPTY;
 #endif
 #if VM__LOCK_INLINE
     VM__H(vm, index, pick) = (vm_slot_t)i;
