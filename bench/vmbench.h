@@ -94,7 +94,13 @@ struct answer {
 /* ------------------------------------------------------ vmbench_sweep.c */
 
 double vmb_objective(const struct sweep *sw, const struct point *p);
+/* 1 if p's RAM cost is within --budget (or there is none). */
 int vmb_in_budget(const struct sweep *sw, const struct point *p);
+/* 1 if p's RAM cost fits the RAM of its backend's MCU (or the profile does
+ * not say): a pager that needs more cannot be built for the board. */
+int vmb_fits_ram(const struct sweep *sw, const struct point *p);
+/* 1 if p may be recommended: in the budget and in the MCU's RAM. */
+int vmb_eligible(const struct sweep *sw, const struct point *p);
 /* The platform profile backend b names ("" for none). */
 const char *vmb_profile_of(const struct sweep *sw, unsigned b);
 /* Lay out every point of the sweep (unmeasured), with its RAM cost. */

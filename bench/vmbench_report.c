@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "vmr_replay.h"
+#include "vmr_stack.h"
 #include "vms_units.h"
 #include "vmbench.h"
 
@@ -33,7 +34,7 @@ void vmb_answer(const struct sweep *sw, struct answer *an)
     an->pareto = calloc(sw->npts ? sw->npts : 1, sizeof *an->pareto);
     for (i = 0; i < sw->npts; i++) {
         const struct point *p = &sw->pts[i];
-        if (!p->measured || !p->ok || !vmb_in_budget(sw, p)) continue;
+        if (!p->measured || !p->ok || !vmb_eligible(sw, p)) continue;
         if (an->best < 0 || vmb_better(sw, p, &sw->pts[an->best])) an->best = (int)i;
     }
     /* The runner-up is the best other geometry (backend, page size or page
@@ -41,7 +42,7 @@ void vmb_answer(const struct sweep *sw, struct answer *an)
      * policies of one geometry often tie. */
     for (i = 0; an->best >= 0 && i < sw->npts; i++) {
         const struct point *p = &sw->pts[i], *b = &sw->pts[an->best];
-        if (!p->measured || !p->ok || !vmb_in_budget(sw, p)) continue;
+        if (!p->measured || !p->ok || !vmb_eligible(sw, p)) continue;
         if (p->backend == b->backend && p->page_size == b->page_size && p->page_count == b->page_count)
             continue;
         if (an->second < 0 || vmb_better(sw, p, &sw->pts[an->second])) an->second = (int)i;
@@ -114,6 +115,29 @@ static int width(int w, unsigned long long v)
     return n > w ? n : w;
 }
 
+/* Says, per backend, how many measured points within the budget need more
+ * RAM than its MCU has (they are never recommended); returns that number
+ * over all backends. */
+static unsigned print_over_ram(FILE *f, const struct sweep *sw)
+{
+    unsigned b, i, total = 0;
+    for (b = 0; b < sw->nbackends; b++) {
+        unsigned over = 0, measured = 0;
+        for (i = 0; i < sw->npts; i++) {
+            const struct point *p = &sw->pts[i];
+            if (p->backend != b || !p->measured) continue;
+            measured++;
+            over += vmb_in_budget(sw, p) && !vmb_fits_ram(sw, p);
+        }
+        if (over)
+            fprintf(f, "%s: over the %s's %lu B of RAM, never recommended: %u of %u points\n",
+                    sw->backend_names[b], vmb_profile_of(sw, b),
+                    (unsigned long)vmr_ram_limit(vmb_profile_of(sw, b)), over, measured);
+        total += over;
+    }
+    return total;
+}
+
 void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, int colour)
 {
     unsigned i;
@@ -125,7 +149,7 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
             "policy", "RAM B", "misses", "optimum", "wbacks", "KiB moved", "sim time", "KiB/s", off);
     for (i = 0; i < sw->npts; i++) {
         const struct point *p = &sw->pts[i];
-        const char *pre = (int)i == an->best ? green : !vmb_in_budget(sw, p) ? grey : "";
+        const char *pre = (int)i == an->best ? green : !vmb_eligible(sw, p) ? grey : "";
         char opt[24];
         if (!p->measured) continue;
         vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
@@ -143,9 +167,14 @@ void vmb_print_table(FILE *f, const struct sweep *sw, const struct answer *an, i
     fprintf(f, "\n%sObjective:%s %s", bold, off, vmb_objective_names[sw->objective]);
     if (sw->budget) fprintf(f, ", RAM budget %lu B (page buffers + metadata)", sw->budget);
     fprintf(f, "\n");
+    unsigned over_ram = print_over_ram(f, sw);
     if (an->best < 0) {
-        fprintf(f, sw->budget ? "No configuration fits the budget.\n"
-                              : "No configuration ran without an error.\n");
+        if (sw->budget || over_ram)
+            fprintf(f, "No configuration fits %s.\n", !over_ram ? "the budget"
+                                                   : sw->budget ? "the budget and the MCU's RAM"
+                                                                : "the MCU's RAM");
+        else
+            fprintf(f, "No configuration ran without an error.\n");
         return;
     }
     describe(sw, &sw->pts[an->best], line, sizeof line);
@@ -194,6 +223,7 @@ static cJSON *point_json(const struct sweep *sw, const struct point *p)
     cJSON_AddStringToObject(o, "policy", vm_policy_name(p->policy));
     cJSON_AddNumberToObject(o, "ram_cost", (double)p->ram_cost);
     cJSON_AddBoolToObject(o, "in_budget", vmb_in_budget(sw, p));
+    cJSON_AddBoolToObject(o, "fits_ram", vmb_fits_ram(sw, p));
     cJSON_AddBoolToObject(o, "ok", p->ok);
     if (!p->ok) cJSON_AddStringToObject(o, "error", p->error);
     for (unsigned k = 0; k < vmb_ncounts; k++) {
@@ -264,16 +294,16 @@ static cJSON *sweep_json(const struct sweep *sw, const struct answer *an, unsign
 static int write_csv(FILE *f, const struct sweep *sw)
 {
     unsigned i;
-    fprintf(f, "index,backend,page_size,page_count,policy,ram_cost,in_budget,ok,ops,touches,hits,misses,"
+    fprintf(f, "index,backend,page_size,page_count,policy,ram_cost,in_budget,fits_ram,ok,ops,touches,hits,misses,"
                "opt_misses,writebacks,bytes_read,bytes_written,time_ns,throughput_kib_s\n");
     for (i = 0; i < sw->npts; i++) {
         const struct point *p = &sw->pts[i];
         char opt[24] = "";
         if (!p->measured) continue;
         if (p->has_opt) snprintf(opt, sizeof opt, "%llu", (unsigned long long)p->opt_misses);
-        fprintf(f, "%u,%s,%u,%u,%s,%zu,%d,%d,%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,%llu,%.3f\n", p->index,
+        fprintf(f, "%u,%s,%u,%u,%s,%zu,%d,%d,%d,%llu,%llu,%llu,%llu,%s,%llu,%llu,%llu,%llu,%.3f\n", p->index,
                 sw->backend_names[p->backend], p->page_size, p->page_count, vm_policy_name(p->policy), p->ram_cost,
-                vmb_in_budget(sw, p), p->ok, (unsigned long long)p->ops, (unsigned long long)p->touches,
+                vmb_in_budget(sw, p), vmb_fits_ram(sw, p), p->ok, (unsigned long long)p->ops, (unsigned long long)p->touches,
                 (unsigned long long)p->hits, (unsigned long long)p->misses, opt, (unsigned long long)p->writebacks,
                 (unsigned long long)p->bytes_read, (unsigned long long)p->bytes_written,
                 (unsigned long long)p->time_ns, kib_s(p));
@@ -329,12 +359,12 @@ static void svg_cell(FILE *f, const struct svg_ctx *g, int bestp, int x, int y)
     const int cw = SVG_CW, ch = SVG_CH;
     double v = vmb_objective(sw, p), lo = g->lo, hi = g->hi;
     double u = hi > lo ? (log(v > lo ? v : lo) - log(lo)) / (log(hi) - log(lo)) : 0;
-    const char *ink = u > 0.6 || !vmb_in_budget(sw, p) ? "#000" : "#fff";
+    const char *ink = u > 0.6 || !vmb_eligible(sw, p) ? "#000" : "#fff";
     char col[16], t[32];
     heat_colour(u, col, sizeof col);
     fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" stroke=\"#fff\"><title>%u x %u B %s, %zu B RAM</title></rect>\n",
             x, y, cw, ch, col, p->page_count, p->page_size, vm_policy_name(p->policy), p->ram_cost);
-    if (!vmb_in_budget(sw, p))
+    if (!vmb_eligible(sw, p))
         fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#ffffff\" fill-opacity=\"0.62\"/>\n", x, y, cw, ch);
     if (sw->objective == OBJ_TIME) vms_fmt_time(t, sizeof t, p->time_ns, VMS_TIME_SHORT);
     else snprintf(t, sizeof t, "%.0f%s", sw->objective == OBJ_BYTES ? v / 1024 : v,

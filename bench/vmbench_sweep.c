@@ -14,6 +14,7 @@
 
 #include "vms_matrix.h"
 #include "vmr_replay.h"
+#include "vmr_stack.h"
 #include "vms_scenario.h"
 #include "vmbench.h"
 
@@ -33,6 +34,17 @@ double vmb_objective(const struct sweep *sw, const struct point *p)
 int vmb_in_budget(const struct sweep *sw, const struct point *p)
 {
     return !sw->budget || p->ram_cost <= sw->budget;
+}
+
+int vmb_fits_ram(const struct sweep *sw, const struct point *p)
+{
+    size_t lim = vmr_ram_limit(vmb_profile_of(sw, p->backend));
+    return !lim || p->ram_cost <= lim;
+}
+
+int vmb_eligible(const struct sweep *sw, const struct point *p)
+{
+    return vmb_in_budget(sw, p) && vmb_fits_ram(sw, p);
 }
 
 /* The platform profile a backend names ("" for none): RAM costs use its
@@ -156,7 +168,7 @@ static void on_progress(void *ctx, size_t done, size_t total, const struct vms_r
         if (pr->rep[i] != k) continue;
         store_result(p, r);
         pr->done++;
-        if (p->ok && vmb_in_budget(sw, p) && (pr->best < 0 || vmb_better(sw, p, &sw->pts[pr->best])))
+        if (p->ok && vmb_eligible(sw, p) && (pr->best < 0 || vmb_better(sw, p, &sw->pts[pr->best])))
             pr->best = (int)p->index;
     }
     if (pr->o->time_limit > 0 && el >= pr->o->time_limit) pr->stop = 1;

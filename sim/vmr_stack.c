@@ -216,9 +216,20 @@ void vmr_stack_close(struct vmr_stack *st)
     st->s.state = NULL;
 }
 
+static const struct vm_platform *profile_named(const char *profile)
+{
+    return profile && profile[0] ? vm_platform_find(profile) : NULL;
+}
+
+size_t vmr_ram_limit(const char *profile)
+{
+    const struct vm_platform *p = profile_named(profile);
+    return p ? p->ram_bytes : 0;
+}
+
 size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count)
 {
-    const struct vm_platform *p = profile && profile[0] ? vm_platform_find(profile) : NULL;
+    const struct vm_platform *p = profile_named(profile);
     if (p && p->slot_bytes && p->vm_bytes)
         return (size_t)page_size * page_count + (size_t)page_count * p->slot_bytes + p->vm_bytes;
     return VM_RAM_COST(page_size, page_count);

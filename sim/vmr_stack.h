@@ -92,6 +92,10 @@ uint64_t vmr_stack_fast_calls(const struct vmr_stack *st);
  * with the struct sizes of the profile's MCU (the README's size table,
  * default configuration), or of this host (VM_RAM_COST) without a profile. */
 size_t vmr_ram_cost(const char *profile, unsigned page_size, unsigned page_count);
+/* The on-chip RAM of the profile's MCU in bytes: a geometry whose
+ * vmr_ram_cost is larger cannot be built for that board. 0 without a
+ * profile, or when the profile does not say. */
+size_t vmr_ram_limit(const char *profile);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,7 @@
  */
 #include "vms_matrix.h"
 #include "vms_units.h"
+#include "vmr_stack.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -356,6 +357,15 @@ int vms_report_table(FILE *f, const struct vms_scenario *sc, const struct vms_re
         fprintf(f, "%s%s / %s / %s: %s%s\n", red, x->run->backend, x->run->pager,
                 x->run->workload, x->r.ok ? x->expect_msg : x->r.error, off);
     }
+    /* A geometry the board cannot hold: more RAM than its MCU has. */
+    for (size_t i = 0; i < sc->nruns; i++) {
+        const struct vms_result *x = &res[i];
+        const char *prof = x->run->cfg.backend.profile;
+        size_t lim = vmr_ram_limit(prof);
+        if (lim && x->r.ram_cost > lim)
+            fprintf(f, "%s%s / %s: needs %lu B of RAM; the %s has %lu B%s\n", yellow, x->run->backend,
+                    x->run->pager, (unsigned long)x->r.ram_cost, prof, (unsigned long)lim, off);
+    }
     /* Where the time went, per run with a clock. */
     int any = 0;
     for (size_t i = 0; i < sc->nruns; i++) {
@@ -456,6 +466,11 @@ int vms_report_json(FILE *f, const struct vms_scenario *sc, const struct vms_res
         fprintf(f, ",\n      \"pool_size\": %llu,\n      \"ram_cost\": %lu,\n      \"dirty_at_end\": %llu,\n",
                 (unsigned long long)x->r.pool_size, (unsigned long)x->r.ram_cost,
                 (unsigned long long)x->r.dirty_at_end);
+        fprintf(f, "      \"mcu_ram\": ");
+        if (vmr_ram_limit(b->profile))
+            fprintf(f, "%lu,\n", (unsigned long)vmr_ram_limit(b->profile));
+        else
+            fputs("null,\n", f);
         fprintf(f, "      \"verified_full\": %s,\n      \"opt_misses\": ",
                 x->r.verified_full ? "true" : "false");
         if (x->has_opt)

@@ -41,6 +41,8 @@ const struct vm_platform vm_platforms[] = {
         .cost = VM_CPU_COSTS_ATMEGA328P, /* simavr cycles: target/cpu-costs.txt */
         SERIAL_CPU_AVR,
         SIZES_ATMEGA328P,
+        .ram_bytes = 2048u,       /* ATmega328P datasheet, Features: 2 KBytes
+                                     internal SRAM */
         .source = "ATmega328P datasheet Table 19-5; ucexperiment.wordpress.com 23K256 "
                   "transfer rates (2013-02-24); forum.arduino.cc topic 126827",
     },
@@ -66,6 +68,9 @@ const struct vm_platform vm_platforms[] = {
            (PaulStoffregen/cores teensy3/kinetis.h) */
         .clocks = {{72000000u, 36000000u}, {120000000u, 60000000u}, {144000000u, 48000000u}},
         SIZES_CORTEX_M4,
+        .ram_bytes = 65536u,      /* MK20DX256VLH7: 64 KB SRAM (NXP K20P64M72SF1
+                                     data sheet, Ordering information; pjrc.com
+                                     Teensy 3.2 page: "64K RAM") */
         .source = "PaulStoffregen/SPI SPI.h, PaulStoffregen/cores teensy3/kinetis.h; "
                   "per-byte cost as due (github.com/arduino/ArduinoCore-renesas/issues/45)",
     },
@@ -87,6 +92,9 @@ const struct vm_platform vm_platforms[] = {
         .cost = VM_CPU_COSTS_CORTEX_M3, /* qemu instructions x CPI: target/cpu-costs.txt */
         SERIAL_CPU_AVR, /* as teensy32 [D] */
         SIZES_CORTEX_M4, /* the size table has no Cortex-M3 row: taken as the M4's */
+        .ram_bytes = 98304u,      /* SAM3X8E: 96 KB SRAM in two banks, 64 + 32 KB
+                                     (Atmel SAM3X/SAM3A datasheet, Features;
+                                     docs.arduino.cc Due tech specs) */
         .source = "forum.arduino.cc/t/setting-due-spi-clock-at-8mhz/318417; greiman/SdFat "
                   "README.md; github.com/arduino/ArduinoCore-renesas/issues/45",
     },

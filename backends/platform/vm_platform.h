@@ -63,6 +63,9 @@ struct vm_platform {
     struct vm_platform_clock clocks[VM_PLATFORM_CLOCKS];
     uint16_t slot_bytes;  /* sizeof(struct vm_slot) on this MCU (default config) */
     uint16_t vm_bytes;    /* sizeof(struct vm) on this MCU (default config) */
+    uint32_t ram_bytes;   /* the MCU's on-chip SRAM: a pager needing more cannot
+                             be built for the board (vmbench never recommends
+                             it, vmsim says so); 0: not known */
     const char *source;   /* where the figures come from */
     const char *size_target; /* its row in the size table ("atmega328p",
                                 "cortex-m4"); NULL: sizes not from the table */

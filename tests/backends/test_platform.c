@@ -1,7 +1,8 @@
 /*
  * test_platform.c - every shipped platform profile's struct sizes equal the
  * "full" row of its size_target in the README's size table, which
- * target/size-report.sh writes (and CI checks against real cross builds).
+ * target/size-report.sh writes (and CI checks against real cross builds),
+ * and each names its MCU's RAM.
  * VM_SIZE_TABLE names the README.
  */
 #include <check.h>
@@ -52,6 +53,10 @@ START_TEST(profile_sizes_match_size_table)
                       "%s: slot_bytes %u, vm_bytes %u; the size table's %s row says %u, %u "
                       "(backends/platform/vm_platform.c)",
                       p->name, p->slot_bytes, p->vm_bytes, p->size_target, slot, vm);
+        /* vmbench never recommends a pager larger than the MCU's RAM */
+        ck_assert_msg(p->ram_bytes >= 16u + p->slot_bytes + p->vm_bytes,
+                      "%s: ram_bytes %lu holds not even one 16-byte page", p->name,
+                      (unsigned long)p->ram_bytes);
         checked++;
     }
     ck_assert_uint_ge(checked, 3);

@@ -112,6 +112,39 @@ done
 grep -q '<svg' "$t/k.svg" && grep -q 'best under the budget' "$t/k.svg" || fail "heat map"
 pass "best point of the constructed workload is 4 x 64 B"
 
+# 4a. The MCU's RAM bounds the answer without a budget: four 40-byte
+# records 1 KiB apart (din addresses are hex) fit one 4 KiB page, which
+# misses least but needs more than an ATmega328P's 2048 B: it is measured,
+# marked fits_ram false, said so, and never recommended; vmsim names such
+# a run.
+for r in $(seq 200); do printf 'r 0 40\nr 400 40\nr 800 40\nr c00 40\n'; done > "$t/r4.din"
+"$vmbench" "$t/r4.din" --backend sram:atmega328p --page-sizes 16-4096 --page-counts 1-8 --policies lru \
+  --objective misses --json "$t/r.json" --jobs 2 > "$t/r.txt" 2>/dev/null
+grep -q "^sram-atmega328p: over the atmega328p's 2048 B of RAM, never recommended: [0-9]* of 72 points$" "$t/r.txt" \
+  || fail "no RAM line: $(grep -v '^sram' "$t/r.txt" | head -3)"
+python3 - "$t/r.json" <<'P'
+import json, sys
+j = json.load(open(sys.argv[1]))
+pts, best = j["points"], j["answer"]["best"]
+assert all(p["fits_ram"] == (p["ram_cost"] <= 2048) for p in pts)
+assert best["fits_ram"] and best["ram_cost"] <= 2048, best
+assert any(not p["fits_ram"] and p["misses"] < best["misses"] for p in pts), "the RAM limit excluded nothing better"
+assert all(p["in_budget"] for p in pts) and j["budget"] is None
+P
+"$vmsim" run-trace "$t/r4.din" --backend sram --profile atmega328p --pages 3 --page-size 1024 --policy lru \
+  --no-save --json "$t/v.json" > "$t/v.txt" 2>/dev/null
+grep -q "^sram/atmega328p / 3x1024:lru: needs 3328 B of RAM; the atmega328p has 2048 B$" "$t/v.txt" \
+  || fail "vmsim RAM note: $(cat "$t/v.txt")"
+"$vmsim" run-trace "$t/r4.din" --backend ram --pages 3 --page-size 1024 --policy lru --no-save --json "$t/w.json" > "$t/w.txt" 2>/dev/null
+python3 - "$t/v.json" "$t/w.json" <<'P'
+import json, sys
+v, w = (json.load(open(f))["runs"][0] for f in sys.argv[1:3])
+assert v["mcu_ram"] == 2048 and v["ram_cost"] == 3328, v
+assert w["mcu_ram"] is None, w
+P
+! grep -q "needs .* B of RAM" "$t/w.txt" || fail "a run without a profile has no RAM limit"
+pass "the MCU's RAM bounds the recommendation; vmsim names a run that does not fit"
+
 # 4b. Locks longer than a page replay the whole range at every page size
 # (a program loops over what vm_lock gives it): the original benchmark moves
 # at least its physical minimum, the same program bytes, whatever the pages.
