@@ -110,7 +110,13 @@
  *     victim's slot is not emptied: drop() moves it to the list's head and
  *     clears its ranges, and the new page is installed over it (one list
  *     move, no re-push); vacate() empties a slot when no page follows (a
- *     failed load, vm_invalidate).
+ *     failed load, vm_invalidate). On an MCU drop() is a call that saves
+ *     few registers: its only call, list_to_head, comes last, and the
+ *     eviction's count and event (evicted()) are its callers'. A slot's
+ *     own statistics are loads and ev_less_loads (evictions less loads,
+ *     modulo 2^n; vm_walk adds them): the usual miss evicts a page and
+ *     loads another into the same slot, which counts one 32-bit number
+ *     instead of two (atmega328p: ~20 cycles per miss).
  *  9. Errors: a failed fetch of a fresh page empties the slot again; a failed
  *     write-back leaves the victim resident and dirty and the miss fails.
  * 10. Every path is counted (VM_CONFIG_PATHS, enum vm_path in vm.h) so that
@@ -638,38 +644,61 @@ int vm_slot_of(const struct vm *vm, vm_addr_t addr)
     return -1;
 }
 
-/* Slot i gives up its page, which has no dirty bytes left (dlo = dhi = 0).
- * With evicted, the page leaves the pager: an eviction, counted and
- * reported; without, it is a page whose load failed and was never
- * installed. The slot leaves the hint and hot tables and moves to the
- * head of the policy's list, still in use: a miss installs its new page
- * there at once (one list move for both; the install sets base and vhi,
- * the rest of the record is 0 now). vacate() empties it instead. */
+/* Slot i gives up its page, which has no dirty bytes left (dlo = dhi = 0):
+ * an eviction (the caller counts and reports it: evicted()), or a page
+ * whose load failed and was never installed. The slot leaves the hint and
+ * hot tables and moves to the head of the policy's list, still in use: a
+ * miss installs its new page there at once (one list move for both; the
+ * install sets base and vhi, the rest of the record is 0 now). vacate()
+ * empties it instead. On an MCU its only call, list_to_head, comes last,
+ * and the count and the event (which need the slot after a call) are the
+ * caller's: fewer registers to save. */
 #if VM__HOT64 /* the desktop tools' sweeps: one call less per miss */
-VM_INLINE void drop(struct vm *vm, unsigned i, int evicted)
+VM_INLINE void drop(struct vm *vm, unsigned i)
 #else /* an MCU: less flash */
-static void drop(struct vm *vm, unsigned i, int evicted)
+static void drop(struct vm *vm, unsigned i)
 #endif
 {
     struct vm_slot *s = &vm->slots[i];
-    vm_addr_t base;
     unhint(vm, s, i);
+    hot_forget(vm, s);
+    s->vlo = s->vhi = 0;
+    s->flags = 0;
     if (LISTED(vm)) {
         if (IS(vm, VM_POLICY_SIEVE) && vm->hand == i) vm->hand = s->prev;
         list_to_head(vm, (vm_slot_t)i);
     }
-    hot_forget(vm, s);
-    base = s->base; /* read after the calls: not kept in saved registers */
-    s->vlo = s->vhi = 0;
-    s->flags = 0;
-    if (!evicted) return;
-    VM__STAT_BATCH(vm, evictions);
-#if VM_CONFIG_SLOT_STATS
-    s->evictions++;
-#endif
-    VM__EMIT(vm, VM_EV_EVICT, (vm_slot_t)i, 0, base, 0);
-    (void)base;
 }
+
+#if VM_CONFIG_EVENTS
+/* Slot i's EVICT event (its page still in base). Out of line: its 32-bit
+ * arguments would cost its callers registers on every miss. */
+static VM_NOINLINE void emit_evict(struct vm *vm, unsigned i)
+{
+    vm__emit(vm, VM_EV_EVICT, (vm_slot_t)i, 0, vm->slots[i].base, 0);
+}
+#endif
+
+/* After drop: slot i's page (still its base) was evicted. Count and report
+ * it. The slot's own count is its caller's (struct vm_slot's ev_less_loads:
+ * an eviction followed by a load into the slot leaves it as it is). */
+VM_INLINE void evicted(struct vm *vm, unsigned i)
+{
+    VM__STAT_BATCH(vm, evictions);
+#if VM_CONFIG_EVENTS
+    if (vm->event) emit_evict(vm, i);
+#endif
+    (void)vm;
+    (void)i;
+}
+
+/* Slot s's own eviction count when no load into it follows (n = 1), or a
+ * load into it that no eviction preceded (n = -1): see ev_less_loads. */
+#if VM_CONFIG_SLOT_STATS
+#define SLOT_EV_LESS_LOADS(s, n) ((s)->ev_less_loads += (vm_count_t)(n))
+#else
+#define SLOT_EV_LESS_LOADS(s, n) ((void)0)
+#endif
 
 /* After drop, when no page follows: slot i (the list's head) is empty.
  * Inline: a call from vm__touch_lh's failed miss would deepen its stack. */
@@ -812,6 +841,7 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
         i = (unsigned)find_empty(vm);
         s = &vm->slots[i];
         vm->used++;
+        SLOT_EV_LESS_LOADS(s, -1); /* a load that evicted nothing */
         if (LISTED(vm)) list_push_head(vm, i);
     } else {
         i = scan_start(vm);
@@ -824,7 +854,8 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
             hand_after(vm, i);
         }
         if (s->dlo != s->dhi && (err = writeback(vm, i)) != VM_OK) return err;
-        drop(vm, i, 1); /* the slot stays in use, for the new page */
+        drop(vm, i); /* the slot stays in use, for the new page */
+        evicted(vm, i);
     }
     s->base = base; /* the rest of an empty slot is 0 */
 #if VM_CONFIG_HINTS
@@ -835,7 +866,8 @@ int vm__touch_lh(struct vm *vm, vm_addr_t addr, uint16_t lh)
     if (!(lh & VM__WRITE)) {
         ext = vm__extent(vm, base);
         if ((err = read_into(vm, i, base, vm__data(vm, i), ext)) != VM_OK) { /* ext > 0 */
-            drop(vm, i, 0); /* a failed read never installs a page */
+            drop(vm, i); /* a failed read never installs a page */
+            SLOT_EV_LESS_LOADS(s, 1); /* the slot's eviction, if any, without a load */
             vacate(vm, i);
             return err;
         }
@@ -1409,6 +1441,20 @@ int vm_flush(struct vm *vm)
     return first;
 }
 
+/* vm_invalidate's eviction of clean, unlocked slot i: no page follows.
+ * Out of line where it counts or reports: less flash. */
+#if VM_CONFIG_STATS || VM_CONFIG_EVENTS
+static VM_NOINLINE void evict_empty(struct vm *vm, unsigned i)
+#else
+VM_INLINE void evict_empty(struct vm *vm, unsigned i)
+#endif
+{
+    drop(vm, i);
+    evicted(vm, i);
+    SLOT_EV_LESS_LOADS(&vm->slots[i], 1); /* no load follows */
+    vacate(vm, i);
+}
+
 int vm_invalidate(struct vm *vm)
 {
     int err = vm_flush(vm);
@@ -1417,8 +1463,7 @@ int vm_invalidate(struct vm *vm)
         struct vm_slot *s = &vm->slots[i];
         /* A page's base has its low bits clear: the low half tells an empty slot. */
         if ((uint16_t)s->base != (uint16_t)VM_NO_PAGE && !s->locks && s->dlo == s->dhi) {
-            drop(vm, i, 1);
-            vacate(vm, i);
+            evict_empty(vm, i);
         }
     }
     return err;
@@ -1438,7 +1483,7 @@ void vm_stats_reset(struct vm *vm)
     {
         unsigned i;
         for (i = 0; i < vm->page_count; i++)
-            vm->slots[i].loads = vm->slots[i].evictions = vm->slots[i].writebacks = 0;
+            vm->slots[i].loads = vm->slots[i].ev_less_loads = vm->slots[i].writebacks = 0;
     }
 #endif
 #if VM_CONFIG_ALLOC
@@ -1486,6 +1531,17 @@ const char *vm_policy_name(unsigned policy)
 /* Report slots [lo, lo + m) in index order, each with its age: its position
  * in the policy's scan order, from the CLOCK hand or along the list (which
  * is walked whole; i - lo < m picks the chunk's slots). */
+#if VM_CONFIG_SLOT_STATS
+/* A slot's own counts, for vm_walk (out of line on AVR: its 32-bit sum
+ * would cost vm_walk's frame registers). */
+static VM_NOINLINE void slot_counts(struct vm_slot_info *info, const struct vm_slot *s)
+{
+    info->loads = s->loads;
+    info->evictions = s->loads + s->ev_less_loads; /* modulo 2^n: exact */
+    info->writebacks = s->writebacks;
+}
+#endif
+
 VM_INLINE void walk_chunk(const struct vm *vm, vm_walk_fn fn, void *ctx, int victim, unsigned lo, unsigned m)
 {
     unsigned i, k, n = vm->page_count;
@@ -1522,9 +1578,7 @@ VM_INLINE void walk_chunk(const struct vm *vm, vm_walk_fn fn, void *ctx, int vic
         info.dhi = s->dhi;
         info.data = vm__data(vm, i);
 #if VM_CONFIG_SLOT_STATS
-        info.loads = s->loads;
-        info.evictions = s->evictions;
-        info.writebacks = s->writebacks;
+        slot_counts(&info, s);
 #endif
         fn(ctx, &info);
     }

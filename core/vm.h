@@ -147,7 +147,10 @@ struct vm_slot {
     vm_slot_t next;
 #if VM_CONFIG_SLOT_STATS
     vm_count_t loads;      /* pages loaded into this slot */
-    vm_count_t evictions;  /* pages evicted from this slot */
+    vm_count_t ev_less_loads; /* pages evicted from this slot, less loads
+                                 (modulo 2^n; vm_walk reports evictions):
+                                 the usual miss evicts and loads in one
+                                 slot, which leaves it as it is */
     vm_count_t writebacks; /* write-backs from this slot */
 #endif
 };

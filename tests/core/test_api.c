@@ -751,6 +751,22 @@ START_TEST(stats_counters)
     ck_assert_int_eq(vm_get8(&T->vm, 131, &v), VM_OK);
     ck_assert_uint_eq(vm_stats(&T->vm)->hits, 1);
     ck_assert_uint_eq(st->misses, 0);
+    /* vm_invalidate evicts without a load: each slot's evictions still
+     * add up to the total (vm.c keeps them as evictions less loads). */
+    ck_assert_int_eq(vm_invalidate(&T->vm), VM_OK);
+    ck_assert_uint_eq(vm_stats(&T->vm)->evictions, 1);
+    {
+        struct tc_walk w;
+        unsigned k;
+        vm_count_t loads = 0, ev = 0;
+        tc_walk(T, &w);
+        for (k = 0; k < w.n; k++) {
+            loads += w.s[k].loads;
+            ev += w.s[k].evictions;
+        }
+        ck_assert_uint_eq(loads, st->loads);
+        ck_assert_uint_eq(ev, st->evictions);
+    }
 }
 END_TEST
 
