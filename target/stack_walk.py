@@ -125,7 +125,9 @@ def main():
         if fn in onstack:
             return ((0, [fn + "(recursion)"], {"r"}), None)
         onstack.add(fn)
-        own = 0 if fn == CALLBACK else frames.get(fn, a.ret)
+        # A GCC clone is "f.constprop.0" in the ELF and "f.constprop" in
+        # the .su file: look it up without the number.
+        own = 0 if fn == CALLBACK else frames.get(fn, frames.get(re.sub(r"\.\d+$", "", fn), a.ret))
         flags = {"d"} if fn in dynamic else set()
         best = (own, [fn], set(flags))
         best_cb = (own, [fn], flags | {"i"}) if fn == CALLBACK else None
