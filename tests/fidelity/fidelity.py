@@ -62,7 +62,7 @@ PHASE_BOUNDS = {
     ("sram", "bench_W+lock"): 0.48,
     ("sram", "bench_R+lock"): 0.51,
     ("sram", "copy"): 0.32,
-    ("sram", "zipf"): 0.48,
+    ("sram", "zipf"): 0.49,
     ("sram", "sensor"): 0.48,
     ("sram", "flush"): 0.44,
     ("sd-stream", "seq_w8"): 0.43,
