@@ -337,6 +337,8 @@ static int init_from(struct vm *vm, const struct vm_config *cfg)
     vm->page_base_mask = ~vm->page_mask;
 #if VM__HOT64
     vm->hot_mask = vm->page_mask;
+    vm->hot_lim[0] = vm->hot_mask - 1u;
+    vm->hot_lim[1] = vm->hot_mask - 3u;
 #endif
 #if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
     vm->hot_mul = (uint32_t)1 << (32u - VM__HOT_SET_BITS - shift);
@@ -1661,6 +1663,7 @@ int vm_check(const struct vm *vm)
     REQUIRE(vm->page_base_mask == ~vm->page_mask);
 #if VM__HOT64
     REQUIRE(vm->hot_mask == vm->page_mask);
+    REQUIRE(vm->hot_lim[0] == vm->hot_mask - 1u && vm->hot_lim[1] == vm->hot_mask - 3u);
 #endif
 #if VM_CONFIG_HOT_SETS > 1 && VM__HOT64
     REQUIRE(vm->hot_mul == (uint32_t)1 << (32u - VM__HOT_SET_BITS - vm->page_shift));

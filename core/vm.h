@@ -447,6 +447,7 @@ struct vm {
     vm_addr_t page_mask; /* page_size - 1 */
 #if VM__HOT64
     vm_hot_t hot_mask; /* page_mask, as wide as a hot base */
+    vm_hot_t hot_lim[2]; /* page_mask - 1, page_mask - 3: VM__HOT_LIM */
 #endif
     vm_addr_t page_base_mask; /* ~page_mask: saves a complement per access on AVR */
 #if VM_CONFIG_STATS && !VM_CONFIG_PATHS && UINT_MAX <= 0xFFFFu
@@ -594,6 +595,14 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
 #define VM__HIT(vm, p) ((void)0)
 #endif
 
+/* On 64-bit hosts, a hot test is laid out as the likely way (gcc -O2
+ * otherwise may place the hit out of line and jump back). */
+#if VM__HOT64 && (defined(__GNUC__) || defined(__clang__))
+#define VM__LIKELY(c) __builtin_expect(!!(c), 1)
+#else
+#define VM__LIKELY(c) (c)
+#endif
+
 /* 1 if a lies in the page at base. A page base has its low 4+ bits clear,
  * so VM_NO_PAGE (all ones) never matches. On 16-bit-int MCUs the page mask's
  * upper half is all ones (pages are <= 4 KiB), so only the low half needs
@@ -615,7 +624,11 @@ int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n);
  * parallel arrays the handle is the number; with records (VM__HOT_REC) it
  * is the entry's record, whose address the set's test computes once (see
  * VM__HOT_SETH). */
-#if !VM__HOT_REC
+#if !VM__HOT_REC && VM__HOT64
+typedef uintptr_t vm__hotp_t; /* as wide as an index: no zero extension */
+#define VM__HP(vm, e) (e)
+#define VM__HF(vm, h, e, f) ((vm)->hot_##f[h])
+#elif !VM__HOT_REC
 typedef unsigned vm__hotp_t;
 #define VM__HP(vm, e) (e)
 #define VM__HF(vm, h, e, f) ((vm)->hot_##f[h])
@@ -685,7 +698,12 @@ store:
 #endif
     memcpy(VM__HOT_PTRH(vm, h, e, a), v, n);
     vm->hot_last = (uint8_t)e;
+#if VM_CONFIG_PATHS /* each a constant: no index kept live over the write */
+    if (path == VM_PATH_SET_HOT) VM__HIT(vm, VM_PATH_SET_HOT);
+    else VM__HIT(vm, VM_PATH_SET_GROW);
+#else
     VM__HIT(vm, path);
+#endif
     return 1;
 }
 
@@ -703,17 +721,25 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
     struct vm_slot *s = VM__H(vm, slot, e);
     uint16_t end = (uint16_t)(s->dhi + n);
     if (end > vm->page_size) return 0;
-    s->dhi = s->vhi = end;
-    VM__H(vm, wend, e) = (vm_hot_t)a + n;
-    memcpy(VM__HOT_PTR(vm, e, a), v, n);
     vm->hot_last = (uint8_t)e;
+    s->dhi = s->vhi = end;
+    VM__H(vm, wend, e) += n; /* a + n: one add in memory */
+    memcpy(VM__HOT_PTR(vm, e, a), v, n);
     VM__HIT(vm, VM_PATH_SET_GROW);
     return 1;
 }
 #define VM__APPEND_TO(e)                                                       \
-    if ((vm_hot_t)a == VM__H(vm, wend, e) && vm__append_hot(vm, (e), a, &v, sizeof v)) return VM_OK;
+    if (VM__LIKELY((vm_hot_t)a == VM__H(vm, wend, e)) && vm__append_hot(vm, (e), a, &v, sizeof v)) return VM_OK;
 #else
 #define VM__APPEND_TO(e)
+#endif
+
+/* An entry number in the inline accessors: on 64-bit hosts as wide as an
+ * index, so that no zero extension is made before it indexes. */
+#if VM__HOT64
+#define VM__E_T uintptr_t
+#else
+#define VM__E_T unsigned
 #endif
 
 /* The way-0 entry of the set of the page holding a. The set is the low bits
@@ -728,7 +754,7 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
 #define VM__HOT_SET(vm, a) 0u
 #elif VM__HOT64
 #define VM__HOT_SET_BITS (VM_CONFIG_HOT_SETS == 2 ? 1 : VM_CONFIG_HOT_SETS == 4 ? 2 : VM_CONFIG_HOT_SETS == 8 ? 3 : 4)
-#define VM__HOT_SET(vm, a) ((unsigned)((uint32_t)((uint32_t)(a) * (vm)->hot_mul) >> (32 - VM__HOT_SET_BITS)))
+#define VM__HOT_SET(vm, a) ((uintptr_t)((uint32_t)((uint32_t)(a) * (vm)->hot_mul) >> (32 - VM__HOT_SET_BITS)))
 #elif VM_CONFIG_HOT_SETS == 2
 #define VM__HOT_SET(vm, a) (((unsigned)(a) & (vm)->page_size) ? 2u : 0u)
 #else
@@ -765,7 +791,11 @@ VM_INLINE int vm__append_hot(struct vm *vm, unsigned e, vm_addr_t a, const void 
 #define VM__HOT_HIT(vm, m, h, e, a, n, off)                                    \
     ((n) == 1u ? VM__IN_PAGE(vm, a, VM__HF(vm, h, e, m)) &&                    \
                      ((off) = (vm_hot_t)((a) & (vm)->page_mask), 1)            \
-               : ((off) = (vm_hot_t)(a) - VM__HF(vm, h, e, m)) <= (vm)->hot_mask - ((n) - 1u))
+               : ((off) = (vm_hot_t)(a) - VM__HF(vm, h, e, m)) <= VM__HOT_LIM(vm, n))
+/* The largest offset of an n-byte value in a page: for 2 and 4 bytes a
+ * field, which x86 compares from memory (no load and subtraction). */
+#define VM__HOT_LIM(vm, n)                                                     \
+    ((n) == 2u ? (vm)->hot_lim[0] : (n) == 4u ? (vm)->hot_lim[1] : (vm)->hot_mask - ((n) - 1u))
 #elif VM__INT16
 #define VM__OFF_T uint16_t
 #define VM__OFF_INIT(vm, a, n)                                                 \
@@ -798,7 +828,7 @@ typedef uint16_t __attribute__((__may_alias__)) vm__half_t;
 
 /* One hot entry's test, written out per way (-Os does not unroll). */
 #define VM__GET_FROM(h, e)                                                     \
-    if (VM__HOT_HIT(vm, base, h, e, a, sizeof *v, off)) {                      \
+    if (VM__LIKELY(VM__HOT_HIT(vm, base, h, e, a, sizeof *v, off))) {          \
         memcpy(v, VM__HOT_PTRH(vm, h, e, a), sizeof *v);                       \
         vm->hot_last = (uint8_t)(e);                                           \
         VM__HIT(vm, VM_PATH_GET_HOT);                                          \
@@ -809,7 +839,7 @@ typedef uint16_t __attribute__((__may_alias__)) vm__half_t;
     e = vm->hot_wlast;                                                         \
     h = VM__HP(vm, e);                                                         \
     VM__APPEND_TO(e)                                                           \
-    if (VM__HOT_HIT(vm, wbase, h, e, a, sizeof v, off) &&                      \
+    if (VM__LIKELY(VM__HOT_HIT(vm, wbase, h, e, a, sizeof v, off)) &&          \
         vm__set_hot(vm, h, e, a, VM__OFF(a, off), &v, sizeof v))               \
         return VM_OK;
 #define VM__SET_TO(h, e)                                                       \
@@ -845,6 +875,24 @@ typedef uint16_t __attribute__((__may_alias__)) vm__half_t;
         *v = t;                                                                \
         return r;                                                              \
     } while (0)
+#elif VM__HOT64 && (defined(__GNUC__) || defined(__clang__))
+/* On 64-bit hosts the copy is stored only on success; after a failure an
+ * empty asm keeps *v as it was, in a register. GCC cannot tell that this is
+ * the caller's value (it may never have been set), hence the pragma, which
+ * applies to the lines up to the accessors' definitions. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define VM__DIAG_PUSHED
+#endif
+#define VM__GET_SLOW(bits)                                                     \
+    do {                                                                       \
+        uint##bits##_t t;                                                      \
+        int r = vm__get_slow(vm, a, &t, sizeof t);                             \
+        if (r == VM_OK) *v = t;                                                \
+        else __asm__("" : "+r"(*v));                                           \
+        return r;                                                              \
+    } while (0)
 #else
 #define VM__GET_SLOW(bits) return vm__get_slow(vm, a, v, sizeof *v)
 #endif
@@ -852,7 +900,7 @@ typedef uint16_t __attribute__((__may_alias__)) vm__half_t;
     VM_INLINE int vm_get##bits(struct vm *vm, vm_addr_t a, uint##bits##_t *v) \
     {                                                                          \
         VM__OFF_T off = VM__OFF_INIT(vm, a, sizeof *v);                        \
-        unsigned e;                                                            \
+        VM__E_T e;                                                             \
         vm__hotp_t h;                                                          \
         VM__HOT_SETH(vm, a, h, e);                                             \
         VM__GET_FROM(h, e)                                                     \
@@ -862,7 +910,7 @@ typedef uint16_t __attribute__((__may_alias__)) vm__half_t;
     VM_INLINE int vm_set##bits(struct vm *vm, vm_addr_t a, uint##bits##_t v)  \
     {                                                                          \
         VM__OFF_T off = VM__OFF_INIT(vm, a, sizeof v);                         \
-        unsigned e;                                                            \
+        VM__E_T e;                                                             \
         vm__hotp_t h;                                                          \
         VM__SET_LAST()                                                         \
         VM__HOT_SETH(vm, a, h, e);                                             \
@@ -878,6 +926,11 @@ VM__DEFINE_TYPED(32)
 #undef VM__SET_TO
 #undef VM__SET_LAST
 #undef VM__SET_SLOW
+#undef VM__GET_SLOW
+#ifdef VM__DIAG_PUSHED
+#pragma GCC diagnostic pop
+#undef VM__DIAG_PUSHED
+#endif
 
 /* Whole structs (or any object): VM_GET(vm, addr, &s) / VM_SET(vm, addr, &s). */
 #define VM_GET(vm, addr, ptr) vm_read((vm), (ptr), (addr), sizeof *(ptr))

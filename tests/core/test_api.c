@@ -276,12 +276,16 @@ START_TEST(range_errors)
     ck_assert_int_eq(vm_write(&T->vm, pool - 1, buf, 2), VM_ERR_RANGE);
     ck_assert_int_eq(vm_write(&T->vm, 100, buf, (size_t)0xFFFFFFFFu), VM_ERR_RANGE);
     {
-        uint8_t v8;
-        uint16_t v16;
-        uint32_t v32;
+        uint8_t v8 = 0xA5;
+        uint16_t v16 = 0xA5A5;
+        uint32_t v32 = 0xA5A5A5A5u;
         ck_assert_int_eq(vm_get8(&T->vm, pool, &v8), VM_ERR_RANGE);
         ck_assert_int_eq(vm_get16(&T->vm, pool - 1, &v16), VM_ERR_RANGE);
         ck_assert_int_eq(vm_get32(&T->vm, pool - 3, &v32), VM_ERR_RANGE);
+        /* A failed typed read leaves its output as it was. */
+        ck_assert_uint_eq(v8, 0xA5);
+        ck_assert_uint_eq(v16, 0xA5A5);
+        ck_assert_uint_eq(v32, 0xA5A5A5A5u);
         ck_assert_int_eq(vm_set8(&T->vm, pool, 1), VM_ERR_RANGE);
         ck_assert_int_eq(vm_set16(&T->vm, pool - 1, 1), VM_ERR_RANGE);
         ck_assert_int_eq(vm_set32(&T->vm, pool - 2, 1), VM_ERR_RANGE);
@@ -1513,7 +1517,9 @@ START_TEST(backend_codes_propagate)
 {
     static const int codes[4] = {VM_ERR_IO, VM_ERR_TIMEOUT, VM_ERR_CORRUPT, VM_ERR_NODEV};
     int code = codes[_i];
-    uint8_t v;
+    uint8_t v = 0xA5;
+    uint16_t v16 = 0xA5A5;
+    uint32_t v32 = 0xA5A5A5A5u;
     unsigned j;
     mk(64, 2, 4096, VM_POLICY_LRU);
     T->fail_code = code;
@@ -1526,6 +1532,16 @@ START_TEST(backend_codes_propagate)
         if (T->ev[j].type == VM_EV_ERROR)
             ck_assert_int_eq(T->ev[j].err, code);
     ck_assert_uint_eq(tc_count_events(T, VM_EV_ERROR), 1);
+    /* A failed typed read leaves its output as it was (docs/pointers.md),
+     * also when only the second page of a straddling value fails. */
+    ck_assert_uint_eq(v, 0xA5);
+    ck_assert_int_eq(vm_get16(&T->vm, 200, &v16), code);
+    ck_assert_uint_eq(v16, 0xA5A5);
+    ck_assert_int_eq(vm_get32(&T->vm, 300, &v32), code);
+    T->fail_lo = 128;
+    ck_assert_int_eq(vm_get32(&T->vm, 126, &v32), code);
+    ck_assert_uint_eq(v32, 0xA5A5A5A5u);
+    T->fail_lo = 0;
     T->fail_reads = 0;
     ck_assert_int_eq(vm_set8(&T->vm, 100, 7), VM_OK);
     T->fail_writes = 1;
