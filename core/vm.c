@@ -65,13 +65,28 @@
  *     second touch would change no policy state: always for FIFO; for CLOCK
  *     and SIEVE once the reference bit is set (an inline hit would have set
  *     it, so a hit costs no policy store at all); for LRU see 5. A page a
- *     miss loads under CLOCK or SIEVE thus becomes hot at its second touch,
- *     a slow call too; on 64-bit hosts (VM__PROMOTE) that call is short:
- *     when vm__done left the latest touch's page cold for its bit
- *     (hot_pend), vm__get_slow/vm__set_slow first try that page
- *     (last_touch, so no lookup) and, when the access needs no fetch, do
- *     the hit there (count it, set the bit, move the bytes, hot_insert).
- *     Path PROMOTE counts it, with its TOUCH_HIT.
+ *     miss loads under CLOCK or SIEVE thus becomes hot at its second touch.
+ *     The short path. A typed access or a lock that the hot table does not
+ *     serve, to a resident page, costs no vm__touch_lh when it needs no
+ *     fetch (VM__SHORT: every build with hints, and 64-bit hosts): the
+ *     exact hint table (7) names the page's slot in two loads, and
+ *     vm__get_slow/vm__set_slow/lock_slow do the touch hit's bookkeeping
+ *     themselves (short_slot, short_touch: the hit, the reference bit,
+ *     LRU's list move; exactly what vm__touch_lh's hit does), move the
+ *     bytes, and decide whether the page becomes hot. With one hot set
+ *     (VM__SHORT_PICKY, the AVR default) only a page of one of the two
+ *     latest touches does (prev_touch keeps the older): a walk over the
+ *     four resident pages of a strided, random or list kernel would
+ *     otherwise pay a hot_insert per access and replace an entry that the
+ *     next access does not use (atmega328p, target/avr-kernels.sh: stride8
+ *     866 -> 296 cycles per access, random8 541 -> 327, lockpage 1390 ->
+ *     926; a miss through vm__get_slow costs ~105 more: the probe, and the
+ *     general path's own frame, get_general). With more sets a page always
+ *     becomes hot, as after vm__done. Path SHORT counts it, with its
+ *     TOUCH_HIT. The general path (get_general, set_general) is out of line
+ *     so that the short one saves fewer registers. Builds without hints on
+ *     an MCU (size-report's small and minimal) have no short path; on
+ *     atmega328p it costs ~1.2 KB of flash and one byte of RAM.
  *     On 64-bit hosts (VM__LOCK_INLINE) vm.h's vm_lock serves a read-only
  *     lock of a range inside a read-hot page the same way: the touch changes
  *     nothing but the lock count, so it bumps the count, fills the handle
@@ -241,6 +256,16 @@ static void hot_before_touch(struct vm *vm)
             VM__H(vm, slot, e) = NULL;
         }
 }
+
+#if VM__SHORT
+/* LRU: a touch of resident slot i without vm__touch_lh (short_touch): what
+ * vm__touch_lh's hit does to the list and the hot table. */
+static VM_NOINLINE void lru_hit(struct vm *vm, unsigned i)
+{
+    hot_before_touch(vm);
+    list_to_head(vm, (vm_slot_t)i);
+}
+#endif
 
 /* After a miss: CLOCK/SIEVE may have cleared reference bits on the way. */
 static void hot_recheck(struct vm *vm)
@@ -607,8 +632,8 @@ int vm_next_victim(const struct vm *vm)
  * hash of the base's two low bytes b0, b1 instead, (b0 >> 4) ^ b1 ^ (b1 >> 4),
  * nibble swaps and XORs. For every page size (16 B to 4 KiB) it gives the 16
  * pages of an aligned run of 16 pages 16 different entries. */
-#define HINT(vm, base)                                                         \
-    ((((uint8_t)(base) >> 4) ^ (uint8_t)((base) >> 8) ^ ((uint8_t)((base) >> 8) >> 4)) & 15u)
+#define HINT(vm, base) HINT_BYTES((uint8_t)(base), (uint8_t)((base) >> 8))
+#define HINT_BYTES(b0, b1) ((((b0) >> 4) ^ (b1) ^ ((b1) >> 4)) & 15u)
 #elif VM_CONFIG_HINTS <= 16 || UINT_MAX > 0xFFFFu
 #define HINT(vm, base) (((unsigned)(base) >> (vm)->page_shift) & (VM_CONFIG_HINTS - 1u))
 #else
@@ -973,9 +998,6 @@ int vm__done(struct vm *vm, unsigned i)
     if (i != vm->last_touch) return VM_OK; /* another page was touched since */
     /* a second touch would set the reference bit: not yet hot */
     int cold = (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) && !(s->flags & VM_SLOT_REF);
-#if VM__PROMOTE
-    vm->hot_pend = (uint8_t)cold;
-#endif
     if (cold) return VM_OK;
     return hot_insert(vm, s, i);
 }
@@ -1056,66 +1078,149 @@ VM_INLINE int small_copy(struct vm *vm, vm_addr_t a, uint8_t *dst, const uint8_t
     return vm__done(vm, (unsigned)i);
 }
 
-#if VM__PROMOTE
+#if VM__SHORT
 /*
- * The second touch of a page, cheaply: under CLOCK and SIEVE, a typed
- * access to the page of the latest touch, which vm__done left cold because
- * its reference bit was clear (hot_pend: usually a page a miss has just
- * loaded), that needs no fetch. That touch is a hit whose lookup is known,
- * so it is done here without vm__touch_lh: count it, set the reference bit,
- * move the bytes, make the page hot (what vm__done would do). Returns 1
- * when it served the access, 0 when the general path must (a bounced
- * range, bytes outside the pool, a read of bytes not valid, a write that
- * would leave a gap in the valid range).
+ * The short path (design point 4): a touch of a resident page that needs no
+ * fetch, without vm__touch_lh's lookup and frame. short_slot finds the
+ * page's slot through the exact hint table (point 7: two loads and a base
+ * compare; a page its entry does not name takes the general path), or on a
+ * desktop build without hints tries the latest touch's slot. The caller
+ * checks that the access needs no fetch (SHORT_VALID, short_writable);
+ * short_touch then does what vm__touch_lh's hit does (count the hit, the
+ * CLOCK/SIEVE reference bit; under LRU settle the list, keep the head's
+ * entry and move the page to the head; FIFO nothing) and notes the touch.
+ * Making the page hot, vm__done's part, is not needed for exactness: with
+ * one hot set it is done only when the page was one of the two latest
+ * touches' pages (a second access soon to the same page: a page a miss has
+ * just loaded, a copy between two arrays, a list node's next field), since
+ * a walk over more than two pages would replace an entry at every access
+ * for nothing; with more sets, always.
  */
-VM_INLINE int promote(struct vm *vm, struct vm_slot *s, vm_addr_t a, uint8_t *v, uint8_t n, unsigned how)
+VM_INLINE vm_slot_t short_slot(const struct vm *vm, vm_addr_t a)
 {
-    unsigned i = vm->last_touch;
+    vm_slot_t i;
+#if VM_CONFIG_BOUNCE
+    if (vm->bounce_len) return VM_NIL; /* the general path checks the overlap */
+#endif
+#if defined(HINT_BYTES)
+    {
+        /* the base's two low bytes, as bytes: HINT on the 32-bit base
+         * would mask and keep all four (AVR) */
+        uint16_t m = (uint16_t)vm->page_base_mask;
+        i = vm->hints[HINT_BYTES((uint8_t)((uint8_t)a & (uint8_t)m), (uint8_t)((uint8_t)(a >> 8) & (uint8_t)(m >> 8)))];
+    }
+    if (i == VM_NIL) return VM_NIL;
+#elif VM_CONFIG_HINTS
+    i = vm->hints[HINT(vm, a & vm->page_base_mask)];
+    if (i == VM_NIL) return VM_NIL;
+#else
+    i = vm->last_touch;
+#endif
+    return VM__IN_PAGE(vm, a, vm->slots[i].base) ? i : VM_NIL;
+}
+
+/* 1 if [off, end) lies in resident slot s's valid range: a read or a lock
+ * needs no fetch. */
+#define SHORT_VALID(s, off, end) ((off) >= (s)->vlo && (end) <= (s)->vhi)
+/* 1 if a write of [off, end) to resident slot s needs no fetch: inside the
+ * pool's part of the page, and joining or filling the valid range (a page
+ * being filled, whose valid range the write grows: vm__dirty). */
+VM_INLINE int short_writable(const struct vm *vm, const struct vm_slot *s, uint16_t off, uint16_t end)
+{
+    return end <= vm__extent(vm, s->base) && (s->vlo == s->vhi || (end >= s->vlo && off <= s->vhi));
+}
+
+/* The touch of slot i that short_slot found. 1 when the page should be
+ * made hot (hot_insert after the caller's own changes), else 0. */
+VM_INLINE int short_touch(struct vm *vm, vm_slot_t i)
+{
+#if VM__SHORT_PICKY
+    vm_slot_t t1 = vm->last_touch, t2 = vm->prev_touch;
+    vm->prev_touch = t1;
+#endif
+    VM__HIT(vm, VM_PATH_TOUCH_HIT);
+    VM__PATH(vm, VM_PATH_SHORT);
+    if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) vm->slots[i].flags |= VM_SLOT_REF;
+    vm->last_touch = i;
+    if (IS(vm, VM_POLICY_LRU)) lru_hit(vm, i);
+#if VM__SHORT_PICKY
+    return i == t1 || i == t2;
+#else
+    return 1;
+#endif
+}
+
+/* A typed access of n bytes at a (how: VM__READ or VM__WRITE; v: the
+ * value's bytes) through the short path: 1 if it served it, else 0 with
+ * nothing changed. */
+VM_INLINE int short_hit(struct vm *vm, vm_addr_t a, uint8_t *v, uint8_t n, unsigned how)
+{
+    vm_slot_t i = short_slot(vm, a);
     uint16_t off, end;
     uint8_t *p;
-    if (vm__bounced(vm, a, n)) return 0;
-    off = (uint16_t)(a & vm->page_mask);
+    int again;
+    if (i == VM_NIL) return 0;
+    off = (uint16_t)a & (uint16_t)vm->page_mask;
     end = (uint16_t)(off + n);
-    if (how == VM__WRITE ? end > vm__extent(vm, s->base) || (s->vlo != s->vhi && (end < s->vlo || off > s->vhi))
-                         : off < s->vlo || end > s->vhi)
+    if (how == VM__WRITE ? !short_writable(vm, &vm->slots[i], off, end) : !SHORT_VALID(&vm->slots[i], off, end))
         return 0;
-    VM__TOUCH_HIT(vm);
-    VM__PATH(vm, VM_PATH_PROMOTE);
-    if (IS(vm, VM_POLICY_CLOCK) || IS(vm, VM_POLICY_SIEVE)) s->flags |= VM_SLOT_REF;
     p = vm__data(vm, i) + off;
     if (how == VM__WRITE) {
-        vm__dirty(vm, i, off, end);
-        memcpy(p, v, n);
+        do *p++ = *v++; while (--n);
     } else {
-        memcpy(v, p, n);
+        do *v++ = *p++; while (--n);
     }
-    vm->hot_pend = 0;
-    hot_insert(vm, s, i);
+    again = short_touch(vm, i);
+    if (how == VM__WRITE) vm__dirty(vm, i, off, end);
+    if (again) hot_insert(vm, &vm->slots[i], i);
     return 1;
 }
-/* The tests that come first, inline: vm__done left the page of the latest
- * touch cold for its reference bit (hot_pend, a hint), and a lies in it. */
-#define PROMOTE(vm, a, v, n, how)                                              \
-    ((vm)->hot_pend && VM__IN_PAGE(vm, a, (vm)->slots[(vm)->last_touch].base) && \
-     promote((vm), &(vm)->slots[(vm)->last_touch], (a), (v), (n), (how)))
+/* The general path out of line: the accessors then save no registers for
+ * it before the short path. */
+#define SHORT_NOINLINE static VM_NOINLINE
+/* Before the general path: the latest touch becomes the one before. */
+#if VM__SHORT_PICKY
+#define SHORT_ELSE(vm) ((vm)->prev_touch = (vm)->last_touch)
 #else
-#define PROMOTE(vm, a, v, n, how) 0
+#define SHORT_ELSE(vm) ((void)0)
 #endif
+#else
+#define short_slot(vm, a) VM_NIL
+#define SHORT_VALID(s, off, end) 0
+#define SHORT_NOINLINE VM_INLINE
+#define short_hit(vm, a, v, n, how) 0
+#define short_touch(vm, i) 0
+#define SHORT_ELSE(vm) ((void)0)
+#endif
+
+/* The typed accessors' general path: out of line, so that the accessors
+ * save no registers before the short path. */
+SHORT_NOINLINE int get_general(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
+{
+    SHORT_ELSE(vm);
+    if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
+    return small_copy(vm, a, (uint8_t *)v, NULL, n, VM__READ);
+}
+
+SHORT_NOINLINE int set_general(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
+{
+    SHORT_ELSE(vm);
+    if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
+    return small_copy(vm, a, NULL, (const uint8_t *)v, n, VM__WRITE);
+}
 
 int vm__get_slow(struct vm *vm, vm_addr_t a, void *v, uint8_t n)
 {
     VM__PATH(vm, VM_PATH_GET_SLOW);
-    if (PROMOTE(vm, a, (uint8_t *)v, n, VM__READ)) return VM_OK;
-    if (!small_ok(vm, a, n)) return vm_read(vm, v, a, n);
-    return small_copy(vm, a, (uint8_t *)v, NULL, n, VM__READ);
+    if (short_hit(vm, a, (uint8_t *)v, n, VM__READ)) return VM_OK;
+    return get_general(vm, a, v, n);
 }
 
 int vm__set_slow(struct vm *vm, vm_addr_t a, const void *v, uint8_t n)
 {
     VM__PATH(vm, VM_PATH_SET_SLOW);
-    if (PROMOTE(vm, a, (uint8_t *)(uintptr_t)v, n, VM__WRITE)) return VM_OK;
-    if (!small_ok(vm, a, n)) return vm_write(vm, a, v, n);
-    return small_copy(vm, a, NULL, (const uint8_t *)v, n, VM__WRITE);
+    if (short_hit(vm, a, (uint8_t *)(uintptr_t)v, n, VM__WRITE)) return VM_OK;
+    return set_general(vm, a, v, n);
 }
 
 /* Write into the pages only (the bounce buffer is the caller's business). */
@@ -1233,12 +1338,21 @@ static int lock_bounce(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode)
 }
 #endif
 
+/* The end of lock_slow's touch of slot i: vm__done after vm__touch (again
+ * < 0), else the short path's choice. */
+VM_INLINE void lock_done(struct vm *vm, unsigned i, int again)
+{
+    if (again < 0) vm__done(vm, i);
+    else if (again) hot_insert(vm, &vm->slots[i], i);
+}
+
 /* vm_lock's general path: every mode, wrapped and bounced ranges, misses.
  * Out of line, so that vm_lock's fast path saves no registers for it. */
 static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsigned mode, struct vm_lock *lk)
 {
     uint16_t off;
-    int i;
+    unsigned how;
+    int i, again;
     struct vm_slot *s;
 
     if (!lk) return VM_ERR_INVAL;
@@ -1269,16 +1383,23 @@ static VM_NOINLINE int lock_slow(struct vm *vm, vm_addr_t addr, size_t len, unsi
         len = (size_t)(vm->page_size - off); /* trimmed at the page end */
     }
     if (vm__bounced(vm, addr, (vm_addr_t)len)) return VM_ERR_BUSY;
-    i = vm__touch(vm, addr, (uint16_t)len, mode == VM_LOCK_WO ? VM__WRITE : VM__READ);
-    if (i < 0) return i;
+    how = mode == VM_LOCK_WO ? VM__WRITE : VM__READ;
+    if ((i = short_slot(vm, addr)) != VM_NIL && SHORT_VALID(&vm->slots[i], off, off + len)) {
+        again = short_touch(vm, (vm_slot_t)i); /* the short path: no lookup */
+    } else {
+        SHORT_ELSE(vm);
+        i = vm__touch(vm, addr, (uint16_t)len, how);
+        if (i < 0) return i;
+        again = -1; /* vm__done decides */
+    }
     s = &vm->slots[i];
     if (s->locks == 255u) {
-        vm__done(vm, (unsigned)i);
+        lock_done(vm, (unsigned)i, again);
         return VM_ERR_BUSY;
     }
     s->locks++;
     if (mode & VM_LOCK_WO) vm__dirty(vm, (unsigned)i, off, (uint16_t)(off + len));
-    vm__done(vm, (unsigned)i);
+    lock_done(vm, (unsigned)i, again);
     lock_fill(lk, vm__data(vm, (unsigned)i) + off, len, addr, mode, (vm_slot_t)i);
     VM__STAT(vm, locks);
     VM__PATH(vm, VM_PATH_LOCK);
@@ -1501,7 +1622,7 @@ const char *vm_path_name(unsigned path)
         "get_hot",   "set_hot",  "set_grow",   "get_slow",     "set_slow",
         "read",      "write",    "touch_hit",  "touch_miss",   "clean_victim",
         "lock",      "lock_bounce", "unlock",  "wrapped",      "settle",
-        "lock_hot",  "unlock_hot", "promote",
+        "lock_hot",  "unlock_hot", "short",
     };
     return path < VM_PATH_COUNT ? names[path] : "?";
 }

@@ -194,9 +194,10 @@ enum vm_path {
     VM_PATH_LOCK_HOT,     /* inline vm_lock (read-only) of a hot page: with its
                              TOUCH_HIT, in place of LOCK */
     VM_PATH_UNLOCK_HOT,   /* inline vm_unlock of such a lock, in place of UNLOCK */
-    VM_PATH_PROMOTE,      /* a typed access's touch of the page of the latest
-                             touch, done without the lookup (vm.c, promote):
-                             with its TOUCH_HIT, after GET_SLOW or SET_SLOW */
+    VM_PATH_SHORT,        /* a typed access's touch of a resident page that
+                             needs no fetch, done without vm__touch_lh (vm.c,
+                             short_hit): with its TOUCH_HIT, after GET_SLOW
+                             or SET_SLOW */
     VM_PATH_COUNT
 };
 
@@ -384,6 +385,20 @@ typedef vm_addr_t vm_hot_t;
 #define VM__LOCK_INLINE VM__HOT64
 #endif
 
+/* vm__get_slow and vm__set_slow serve an access to a resident page that
+ * needs no fetch without the general touch (vm.c, short_hit): where the
+ * exact hint table finds the page in two loads, and on 64-bit hosts also
+ * without hints (the latest touch's page). Builds without hints on an MCU
+ * (the small and minimal configurations) leave its code out. */
+#ifndef VM__SHORT
+#define VM__SHORT (VM_CONFIG_HINTS > 0 || VM__HOT64)
+#endif
+/* With one hot set, the short path makes a page hot only when it was one of
+ * the two latest touches' pages (vm.c, short_touch): a walk over more than
+ * two pages would otherwise replace an entry at every access for nothing.
+ * With more sets, always, as vm__done. */
+#define VM__SHORT_PICKY (VM__SHORT && VM_CONFIG_HOT_SETS == 1)
+
 /* Field f of hot entry e (base, wbase, adj, slot; on 64-bit hosts also
  * wend; with VM__LOCK_INLINE index). The table is parallel arrays
  * (hot_base[e] ...): on 64-bit hosts way 1 is then a constant displacement
@@ -440,10 +455,6 @@ struct vm {
     uint8_t hot_wlast; /* entry of the latest inline write: tried first */
 #endif
     uint8_t policy; /* here, where 32-bit targets have a byte of padding */
-#if VM__HOT64
-    uint8_t hot_pend; /* 1: vm__done left the latest touch's page cold for
-                         its reference bit (a hint for vm.c's promote) */
-#endif
     vm_addr_t page_mask; /* page_size - 1 */
 #if VM__HOT64
     vm_hot_t hot_mask; /* page_mask, as wide as a hot base */
@@ -474,6 +485,9 @@ struct vm {
     vm_slot_t used; /* slots holding a page */
     vm_slot_t last_touch; /* slot of the latest vm__touch: only it may become hot */
     vm_slot_t last_loaded; /* slot of the newest load (VM_CLEAN_FIRST spares it) */
+#if VM__SHORT_PICKY
+    vm_slot_t prev_touch; /* last_touch before the latest touch (vm.c, short_touch) */
+#endif
     struct vm_backend be;
 #if VM_CONFIG_HINTS
     vm_slot_t hints[VM_CONFIG_HINTS]; /* page -> slot, exact (vm.c: unhint) */

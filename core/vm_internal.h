@@ -22,12 +22,6 @@
  * 16-bit argument. On AVR vm__touch_lh's three arguments then sit in
  * call-clobbered registers (r18-r25); a fourth would take r16-r17, which
  * every caller passing it would have to save and restore. */
-/* vm__get_slow/vm__set_slow serve the second touch of a page without a
- * lookup (vm.c, promote) on 64-bit hosts, where the desktop tools spend
- * their time; on an MCU its code would cost more flash than it saves. */
-#ifndef VM__PROMOTE
-#define VM__PROMOTE VM__HOT64
-#endif
 
 #define VM__READ 0u      /* the bytes must be valid: fetch what is missing */
 #define VM__WRITE 0x8000u /* the bytes will be overwritten: fetch only a gap */

@@ -20,7 +20,7 @@
 /* sizeof(struct vm_slot) and sizeof(struct vm) in the default config: the
  * "full" row of the README's size table (target/size-report.sh) for each
  * size_target; tests/backends/test_platform.c fails when they drift apart. */
-#define SIZES_ATMEGA328P .size_target = "atmega328p", .slot_bytes = 28u, .vm_bytes = 172u
+#define SIZES_ATMEGA328P .size_target = "atmega328p", .slot_bytes = 28u, .vm_bytes = 173u
 #define SIZES_CORTEX_M4 .size_target = "cortex-m4", .slot_bytes = 32u, .vm_bytes = 324u
 
 const struct vm_platform vm_platforms[] = {

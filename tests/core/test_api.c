@@ -1153,6 +1153,74 @@ START_TEST(inline_lock_routes)
 }
 END_TEST
 
+/* The short path (core/vm.c, short_slot): a typed access or a lock of a
+ * resident page that is not hot and needs no fetch is a touch hit made
+ * without vm__touch_lh, counted as SHORT with its TOUCH_HIT. The page is
+ * made hot only when it was one of the two latest touches' pages, so a walk
+ * over more resident pages than one set holds stays on it. Every policy
+ * (_i + 1); the differential suites check the policies' decisions. */
+START_TEST(short_path_routes)
+{
+#if VM_CONFIG_PATHS && VM__SHORT
+    vm_count_t b[VM_PATH_COUNT];
+    struct vm *vm;
+    struct vm_lock lk;
+    uint8_t v, w;
+    unsigned p;
+    mk(64, 4, 4096, (uint8_t)(_i + 1));
+    vm = &T->vm;
+    for (p = 0; p < 4; p++) ck_assert_int_eq(vm_get8(vm, 64u * p, &v), VM_OK); /* resident */
+    vm__cool(vm); /* and none of them hot */
+    /* b: the path counts before; D(p): taken since. */
+#define D(p_) (vm_stats(vm)->path[p_] - b[p_])
+    memcpy(b, vm_stats(vm)->path, sizeof b);
+    /* A walk over the four pages, twice. */
+    for (p = 0; p < 8; p++) {
+        ck_assert_int_eq(vm_get8(vm, 64u * (p % 4u) + 5u, &v), VM_OK);
+        ck_assert_uint_eq(v, T->mem[64u * (p % 4u) + 5u]);
+    }
+    ck_assert_uint_eq(D(VM_PATH_TOUCH_MISS), 0);
+#if VM_CONFIG_HOT_SETS == 1
+    /* One set: every access short, none made hot... */
+    ck_assert_uint_eq(D(VM_PATH_SHORT), 8);
+    ck_assert_uint_eq(D(VM_PATH_GET_HOT), 0);
+    /* ... until the latest page is touched again: short, and made hot. */
+    ck_assert_int_eq(vm_get8(vm, 64u * 3u + 6u, &v), VM_OK);
+    ck_assert_int_eq(vm_get8(vm, 64u * 3u + 7u, &v), VM_OK);
+    ck_assert_uint_eq(D(VM_PATH_SHORT), 9);
+    ck_assert_uint_eq(D(VM_PATH_GET_HOT), 1);
+#else
+    /* More sets: each page short once and made hot (LRU serves two pages
+     * inline at most: core/vm.c, point 5). */
+    ck_assert_uint_eq(D(VM_PATH_SHORT), _i + 1 == VM_POLICY_LRU ? 8 : 4);
+    ck_assert_uint_eq(D(VM_PATH_GET_HOT), _i + 1 == VM_POLICY_LRU ? 0 : 4);
+#endif
+    ck_assert_uint_eq(D(VM_PATH_TOUCH_HIT), D(VM_PATH_SHORT));
+    /* A write inside a valid range, read back. */
+    vm__cool(vm);
+    memcpy(b, vm_stats(vm)->path, sizeof b);
+    ck_assert_int_eq(vm_set8(vm, 64u + 1u, 0x5A), VM_OK);
+    ck_assert_uint_eq(D(VM_PATH_SHORT), 1);
+    ck_assert_int_eq(vm_get8(vm, 64u + 1u, &w), VM_OK);
+    ck_assert_uint_eq(w, 0x5A);
+    /* A lock of a page that is not hot. */
+    vm__cool(vm);
+    memcpy(b, vm_stats(vm)->path, sizeof b);
+    ck_assert_int_eq(vm_lock(vm, 128u + 8u, 8, VM_LOCK_RO, &lk), VM_OK);
+    ck_assert_mem_eq(lk.ptr, T->mem + 136, 8);
+    ck_assert_int_eq(vm_unlock(vm, &lk), VM_OK);
+    ck_assert_uint_eq(D(VM_PATH_SHORT), 1);
+    ck_assert_uint_eq(D(VM_PATH_TOUCH_HIT), 1);
+    /* A page that is not resident: a miss, not the short path. */
+    ck_assert_int_eq(vm_get8(vm, 64u * 10u, &v), VM_OK);
+    ck_assert_uint_eq(D(VM_PATH_SHORT), 1);
+    ck_assert_uint_eq(D(VM_PATH_TOUCH_MISS), 1);
+    TC_CHECK(T);
+#undef D
+#endif
+}
+END_TEST
+
 START_TEST(events_sequence)
 {
     struct vm_lock lk;
@@ -1673,6 +1741,7 @@ int main(void)
     tcase_add_test(tc, path_counters);
     tcase_add_test(tc, inline_write_routes);
     tcase_add_test(tc, inline_lock_routes);
+    tcase_add_loop_test(tc, short_path_routes, 0, 4);
     tcase_add_test(tc, events_sequence);
     tcase_add_loop_test(tc, walk_reports_slots, 0, 4);
     tcase_add_test(tc, strerror_all);

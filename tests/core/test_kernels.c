@@ -445,15 +445,15 @@ START_TEST(far_pages)
 END_TEST
 
 /* Whether this build has path p: the inline lock exists on 64-bit hosts
- * only (VM__LOCK_INLINE), and so does the promote path (VM__PROMOTE,
- * vm_internal.h), unlike the MCUs' form that core-kernels-hot1avr builds. */
+ * only (VM__LOCK_INLINE), unlike the MCUs' form that core-kernels-hot1avr
+ * builds; the short path wherever VM__SHORT holds (vm.h: with hints). */
 static int path_built(unsigned p)
 {
 #if !VM__LOCK_INLINE
     if (p == VM_PATH_LOCK_HOT || p == VM_PATH_UNLOCK_HOT) return 0;
 #endif
-#if !VM__HOT64
-    if (p == VM_PATH_PROMOTE) return 0;
+#if !VM__SHORT
+    if (p == VM_PATH_SHORT) return 0;
 #endif
     (void)p;
     return 1;
