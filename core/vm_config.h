@@ -135,10 +135,11 @@
  * instructions per access for the set (an AND for two sets, a shift for
  * more). Each entry costs 12 bytes of RAM on AVR, 24 on a 64-bit host.
  * Default 4 on 32- and 64-bit targets; 1 on 8/16-bit MCUs, where choosing
- * the set costs cycles on every inline hit (atmega328p, target/avr-kernels.sh:
- * with 2 sets read8 157 cycles per access instead of 140, fill8 221 instead
- * of 188; a strided walk over 4 resident pages 115 instead of 940). A power
- * of two, 1 to 16. */
+ * the set costs cycles on every inline hit and each set costs flash: on the
+ * atmega328p two sets make the sequential loops dearer per access and walks
+ * over more than two resident pages several times cheaper
+ * (target/avr-kernels.sh prints every kernel both ways; the README's AVR
+ * kernel table has the figures). A power of two, 1 to 16. */
 #ifndef VM_CONFIG_HOT_SETS
 #if UINTPTR_MAX > 0xFFFFu
 #define VM_CONFIG_HOT_SETS 4
